@@ -1,0 +1,20 @@
+from django.core.exceptions import ValidationError
+
+
+class CharacterClassValidator:
+    """At least three of: upper case, lower case, digits, symbols (common 等保 password rule)."""
+
+    required = 3
+
+    def validate(self, password, user=None):
+        classes = [
+            any(c.isupper() for c in password),
+            any(c.islower() for c in password),
+            any(c.isdigit() for c in password),
+            any(not c.isalnum() for c in password),
+        ]
+        if sum(classes) < self.required:
+            raise ValidationError("密码须包含大写字母、小写字母、数字、符号中的至少三类。", code="password_classes")
+
+    def get_help_text(self):
+        return "密码须包含大写字母、小写字母、数字、符号中的至少三类。"

@@ -1,0 +1,58 @@
+"""Roles and the permission strings each holds: the one place permissions are decided."""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    OFFICE_ADMIN = "office_admin", "知识产权办公室管理员"
+    UNIT_STAFF = "unit_staff", "责任单位工作人员"
+    ENTERPRISE_USER = "enterprise_user", "企业用户"
+    UNIVERSITY_USER = "university_user", "高校院所用户"
+    AGENCY_USER = "agency_user", "服务机构用户"
+    MEDIATOR = "mediator", "调解员"
+    ENFORCEMENT_OFFICER = "enforcement_officer", "执法人员"
+    EXPERT = "expert", "专家"
+
+
+class Perm:
+    PLAN_EDIT = "plan:write"
+    PLAN_IMPORT = "plan.import:write"
+    INDICATOR_REPORT = "plan.indicator_values:write"
+    AUDIT_READ = "audit:read"
+    ORGS_READ_ALL = "accounts.organizations:read_all"
+    PERSONAL_DATA_READ = "accounts.personal_data:read"
+    ATTACHMENT_READ_ALL = "files:read_all"
+    WORKSPACE_OFFICE = "workspace.office"
+    WORKSPACE_UNIT = "workspace.unit"
+    WORKSPACE_ENTERPRISE = "workspace.enterprise"
+    WORKSPACE_UNIVERSITY = "workspace.university"
+    WORKSPACE_AGENCY = "workspace.agency"
+    WORKSPACE_PROTECTION = "workspace.protection"
+    WORKSPACE_EXPERT = "workspace.expert"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    Role.OFFICE_ADMIN: frozenset({
+        Perm.PLAN_EDIT, Perm.PLAN_IMPORT, Perm.INDICATOR_REPORT, Perm.AUDIT_READ, Perm.ORGS_READ_ALL,
+        Perm.PERSONAL_DATA_READ, Perm.ATTACHMENT_READ_ALL, Perm.WORKSPACE_OFFICE,
+    }),
+    Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.WORKSPACE_UNIT}),
+    Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE}),
+    Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY}),
+    Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY}),
+    Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION}),
+    Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION}),
+    Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT}),
+}
+
+# Which organization types a role may be held in: a unit staff member must sit in a government body, etc.
+ROLE_ORG_TYPES: dict[str, frozenset[str]] = {
+    Role.OFFICE_ADMIN: frozenset({"leading_group_office"}),
+    Role.UNIT_STAFF: frozenset({"government_unit", "court_procuratorate", "leading_group_office"}),
+    Role.ENTERPRISE_USER: frozenset({"enterprise"}),
+    Role.UNIVERSITY_USER: frozenset({"university"}),
+    Role.AGENCY_USER: frozenset({"service_agency"}),
+    Role.MEDIATOR: frozenset({"mediation_body", "government_unit", "service_agency"}),
+    Role.ENFORCEMENT_OFFICER: frozenset({"government_unit"}),
+    Role.EXPERT: frozenset({"university", "enterprise", "service_agency", "government_unit"}),
+}

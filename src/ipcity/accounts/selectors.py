@@ -1,0 +1,45 @@
+"""Reads of organizations and people, scoped so that a user outside the office can reach only their own."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from ipcity.accounts.masking import mask_id_number, mask_phone
+from ipcity.accounts.models import Organization, User
+from ipcity.accounts.permissions import has_perm, permissions_of
+from ipcity.accounts.roles import Perm
+from ipcity.audit.services import audit_record
+
+
+def organization_list(*, user, org_type: str = "") -> QuerySet[Organization]:
+    if has_perm(user, Perm.ORGS_READ_ALL):
+        orgs = Organization.objects.all()
+    elif permissions_of(user):
+        orgs = Organization.objects.filter(pk=user.organization_id)
+    else:
+        orgs = Organization.objects.none()
+    if org_type:
+        orgs = orgs.filter(org_type=org_type)
+    return orgs
+
+
+def organization_get(*, user, pk: int) -> Organization:
+    org = organization_list(user=user).filter(pk=pk).first()
+    if org is None:
+        raise Http404("机构不存在或无权查看")
+    return org
+
+
+def member_list(*, user, organization: Organization) -> list[dict]:
+    """Members of a visible organization, personal data masked unless the viewer's role needs it."""
+    organization_get(user=user, pk=organization.pk)
+    full = has_perm(user, Perm.PERSONAL_DATA_READ)
+    members = list(User.objects.filter(organization=organization).order_by("username"))
+    if full and any(m.phone or m.id_number for m in members):
+        # Seeing unmasked personal data is itself accountable.
+        audit_record(actor=user, action="accounts.personal_data.view", obj=organization,
+                     after={"members": [m.username for m in members]})
+    return [
+        {"user": m, "phone": m.phone if full else mask_phone(m.phone),
+         "id_number": m.id_number if full else mask_id_number(m.id_number)}
+        for m in members
+    ]

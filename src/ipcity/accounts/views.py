@@ -1,0 +1,83 @@
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from ipcity.accounts.forms import LoginForm, PasswordChangeForm, TokenForm
+from ipcity.accounts.models import OrgType
+from ipcity.accounts.selectors import member_list, organization_get, organization_list
+from ipcity.accounts.services import (LoginRefused, api_token_create, api_token_revoke, login_attempt,
+                                      password_change)
+from ipcity.web.forms import form_errors_from
+
+
+def login_view(request):
+    form = LoginForm(request.POST or None)
+    next_url = request.GET.get("next") or request.POST.get("next") or "/workspace/"
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = "/workspace/"
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = login_attempt(request=request, username=form.cleaned_data["username"],
+                                 password=form.cleaned_data["password"])
+        except LoginRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            login(request, user)
+            return redirect(next_url)
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("/")
+
+
+@login_required
+def account(request):
+    password_form = PasswordChangeForm(prefix="pw")
+    token_form = TokenForm(prefix="token")
+    new_token = None
+    if request.method == "POST":
+        if request.POST.get("form") == "password":
+            password_form = PasswordChangeForm(request.POST, prefix="pw")
+            if password_form.is_valid():
+                try:
+                    password_change(user=request.user, old_password=password_form.cleaned_data["old_password"],
+                                    new_password=password_form.cleaned_data["new_password"])
+                    login(request, request.user)  # keep the session valid after the password hash changed
+                    messages.success(request, "密码已修改")
+                    return redirect("accounts:account")
+                except ValidationError as exc:
+                    form_errors_from(password_form, exc)
+        elif request.POST.get("form") == "token":
+            token_form = TokenForm(request.POST, prefix="token")
+            if token_form.is_valid():
+                _, new_token = api_token_create(user=request.user, name=token_form.cleaned_data["name"])
+        elif request.POST.get("form") == "revoke":
+            token = get_object_or_404(request.user.api_tokens, pk=request.POST.get("token_id"))
+            api_token_revoke(user=request.user, token=token)
+            messages.success(request, "令牌已撤销")
+            return redirect("accounts:account")
+    return render(request, "accounts/account.html", {
+        "nav": "workspace", "password_form": password_form, "token_form": token_form, "new_token": new_token,
+        "tokens": request.user.api_tokens.filter(revoked_at=None).order_by("-created_at")})
+
+
+@login_required
+def organizations(request):
+    org_type = request.GET.get("type", "")
+    return render(request, "accounts/organizations.html", {
+        "nav": "workspace", "organizations": organization_list(user=request.user, org_type=org_type),
+        "org_types": OrgType.choices, "org_type": org_type})
+
+
+@login_required
+def organization_detail(request, pk):
+    org = organization_get(user=request.user, pk=pk)
+    return render(request, "accounts/organization.html", {
+        "nav": "workspace", "org": org, "members": member_list(user=request.user, organization=org)})

@@ -1,0 +1,62 @@
+"""The JSON API under /api/v1: the second door to everything the pages do, with the same permissions,
+because both doors call the same services and selectors."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.security import HttpBearer, SessionAuth
+
+from ipcity.accounts.api import router as accounts_router
+from ipcity.accounts.services import api_token_user
+from ipcity.audit.api import router as audit_router
+from ipcity.plan.api import router as plan_router
+from ipcity.plan.core.schema import PlanFormatError
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="ipcity 知识产权强市建设试点平台 API",
+    version="1",
+    urls_namespace="api",
+    auth=[SessionAuth(), TokenAuth()],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _validation_messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [f"{field}: {m}" for field, errors in exc.message_dict.items() for m in errors]
+    return list(exc.messages)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "无权执行此操作"}, status=403)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "不存在"}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc):
+    return api.create_response(request, {"detail": _validation_messages(exc)}, status=422)
+
+
+@api.exception_handler(PlanFormatError)
+def _bad_plan(request, exc):
+    return api.create_response(request, {"detail": exc.problems}, status=422)
+
+
+api.add_router("/", accounts_router)
+api.add_router("/plan", plan_router)
+api.add_router("/audit", audit_router)

@@ -1,0 +1,175 @@
+"""`ipcity`: one command for serving, demo data, the plan, users, and any Django management command."""
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipcity.settings")
+    import django
+    from django.conf import settings
+
+    Path(settings.DATA_DIR).mkdir(parents=True, exist_ok=True)
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def cmd_serve(args) -> int:
+    _setup()
+    _migrate()
+    from gunicorn.app.base import BaseApplication
+
+    from ipcity.wsgi import application
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{args.host}:{args.port}")
+            self.cfg.set("workers", args.workers)
+            self.cfg.set("threads", args.threads)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 120)
+
+        def load(self):
+            return application
+
+    print(f"ipcity 已启动：http://{args.host}:{args.port}/  （Ctrl+C 停止）", flush=True)
+    Server().run()
+    return 0
+
+
+def cmd_demo(args) -> int:
+    _setup()
+    _migrate()
+    from ipcity.demo import build_demo
+
+    print(build_demo(reset=args.reset))
+    return 0
+
+
+def cmd_plan_export(args) -> int:
+    _setup()
+    from ipcity.plan.core.schema import dump_plan
+    from ipcity.plan.selectors import current_plan, plan_export
+
+    plan = current_plan()
+    if plan is None:
+        print("尚未导入工作方案：先运行 ipcity demo 或 ipcity plan import FILE", file=sys.stderr)
+        return 1
+    text = dump_plan(plan_export(plan=plan))
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    else:
+        sys.stdout.write(text + "\n")
+    return 0
+
+
+def cmd_plan_import(args) -> int:
+    _setup()
+    _migrate()
+    from django.core.exceptions import ValidationError
+
+    from ipcity.plan.core.schema import PlanFormatError, parse_plan
+    from ipcity.plan.services import plan_import
+
+    try:
+        data = parse_plan(Path(args.file).read_bytes())
+        plan = plan_import(plan_data=data, actor=None)
+    except FileNotFoundError:
+        print(f"找不到文件：{args.file}", file=sys.stderr)
+        return 2
+    except PlanFormatError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        print("；".join(exc.messages), file=sys.stderr)
+        return 2
+    print(f"已导入：{plan.title}（{plan.code} 第 {plan.version} 版），指标 {plan.indicators.count()} 项，重点任务 {plan.tasks.count()} 项")
+    return 0
+
+
+def cmd_user_create(args) -> int:
+    _setup()
+    _migrate()
+    import getpass
+
+    from django.core.exceptions import ValidationError
+
+    from ipcity.accounts.models import Organization
+    from ipcity.accounts.services import user_create
+
+    org = Organization.objects.filter(name=args.org).first()
+    if org is None:
+        print(f"找不到机构：{args.org}", file=sys.stderr)
+        return 2
+    password = os.environ.get("IPCITY_NEW_PASSWORD") or getpass.getpass("新用户密码：")
+    try:
+        user_create(actor=None, username=args.username, password=password, organization=org, role=args.role,
+                    full_name=args.full_name)
+    except ValidationError as exc:
+        print("；".join(exc.messages), file=sys.stderr)
+        return 2
+    print(f"已创建用户 {args.username}（{org.name}，{args.role}）")
+    return 0
+
+
+def cmd_manage(argv: list[str]) -> int:
+    _setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ipcity", *argv])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ipcity", description="知识产权强市建设试点平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="应用数据库迁移并启动网站（gunicorn）")
+    serve.add_argument("--host", default=os.environ.get("IPCITY_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("IPCITY_PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=2)
+    serve.add_argument("--threads", type=int, default=4)
+    serve.set_defaults(func=cmd_serve)
+
+    demo = sub.add_parser("demo", help="生成确定性的合成演示数据（已存在则保持不变）")
+    demo.add_argument("--reset", action="store_true", help="先清空数据库再生成")
+    demo.set_defaults(func=cmd_demo)
+
+    plan = sub.add_parser("plan", help="工作方案的导出与导入").add_subparsers(dest="plan_command", required=True)
+    export = plan.add_parser("export", help="打印当前方案（含修改）")
+    export.add_argument("--format", choices=["json"], default="json")
+    export.add_argument("--out", help="写入文件而不是标准输出")
+    export.set_defaults(func=cmd_plan_export)
+    imp = plan.add_parser("import", help="导入方案文件（ipcity.workplan/1 格式）")
+    imp.add_argument("file")
+    imp.set_defaults(func=cmd_plan_import)
+
+    user = sub.add_parser("user", help="用户管理").add_subparsers(dest="user_command", required=True)
+    create = user.add_parser("create", help="创建用户（密码从 IPCITY_NEW_PASSWORD 或交互输入）")
+    create.add_argument("--username", required=True)
+    create.add_argument("--org", required=True, help="机构名称")
+    create.add_argument("--role", required=True)
+    create.add_argument("--full-name", default="")
+    create.set_defaults(func=cmd_user_create)
+
+    sub.add_parser("manage", help="Django 管理命令，例如 ipcity manage migrate", add_help=False)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] == "manage":
+        return cmd_manage(argv[1:])
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

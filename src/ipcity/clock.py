@@ -1,0 +1,26 @@
+"""Injected time: everything that depends on "now" asks this module, so tests can move the clock."""
+
+import contextlib
+import datetime as dt
+
+from django.utils import timezone
+
+_frozen: dt.datetime | None = None
+
+
+def now() -> dt.datetime:
+    return _frozen if _frozen is not None else timezone.now()
+
+
+def today() -> dt.date:
+    return timezone.localdate(now())
+
+
+@contextlib.contextmanager
+def frozen_at(moment: dt.datetime):
+    global _frozen
+    previous, _frozen = _frozen, moment
+    try:
+        yield
+    finally:
+        _frozen = previous

@@ -1,0 +1,219 @@
+from django.conf import settings
+from django.db import models
+
+from ipcity.plan.core.schema import GOAL_CODES, Comparison, DataSource, MembersClause, PeriodType
+from ipcity.plan.core.status import STATUS_LABELS, Status
+
+
+class WorkPlan(models.Model):
+    code = models.SlugField(max_length=64)
+    version = models.PositiveIntegerField()
+    title = models.CharField("方案名称", max_length=200)
+    document_number = models.CharField("文号", max_length=64, blank=True)
+    issuer = models.CharField("印发机关", max_length=100, blank=True)
+    issued_on = models.DateField("印发日期", null=True, blank=True)
+    region = models.CharField("地区", max_length=100, blank=True)
+    basis = models.CharField("依据", max_length=200, blank=True)
+    period_start = models.DateField("试点开始")
+    period_end = models.DateField("试点结束")
+    overall_goal = models.TextField("总体目标", blank=True)
+    leading_group_name = models.CharField(max_length=100)
+    leading_group_office = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    office_host = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    members_reading = models.TextField(blank=True)
+    members = models.ManyToManyField("accounts.Organization", related_name="leading_group_plans")
+    is_current = models.BooleanField(default=False)
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="plan_code_version_unique")]
+        ordering = ["-is_current", "-imported_at"]
+
+    def __str__(self):
+        return f"{self.title}（第{self.version}版）"
+
+
+class Goal(models.Model):
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="goals")
+    code = models.CharField(max_length=16, choices=[(c, c) for c in GOAL_CODES])
+    number = models.PositiveSmallIntegerField()
+    name = models.CharField("目标", max_length=100)
+    text = models.TextField("原文", blank=True)
+    qualitative = models.JSONField("定性目标", default=list)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="goal_code_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Action(models.Model):
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="actions")
+    number = models.PositiveSmallIntegerField()
+    numeral = models.CharField(max_length=4)
+    title = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"（{self.numeral}）{self.title}"
+
+
+class ResponsibilityMixin(models.Model):
+    units_text = models.TextField("责任单位（原文）", blank=True)
+    members_clause = models.CharField(max_length=8, choices=[(m.value, m.value) for m in MembersClause], default="none")
+
+    class Meta:
+        abstract = True
+
+    @property
+    def members_clause_label(self) -> str:
+        return {
+            MembersClause.ALL: "区知识产权工作领导小组各成员单位按职责分工负责",
+            MembersClause.OTHERS: "其他领导小组成员单位按职责分工负责",
+        }.get(self.members_clause, "")
+
+
+class KeyTask(ResponsibilityMixin):
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="tasks")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="tasks")
+    number = models.PositiveSmallIntegerField()
+    title = models.CharField("任务", max_length=100)
+    text = models.TextField("任务内容", blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="task_number_unique")]
+
+    def __str__(self):
+        return f"{self.number}.{self.title}"
+
+    @property
+    def ordered_units(self):
+        return [a.unit for a in self.assignments.select_related("unit").order_by("position")]
+
+    @property
+    def lead_unit(self):
+        first = self.assignments.select_related("unit").order_by("position").first()
+        return first.unit if first else None
+
+
+class TaskUnit(models.Model):
+    """A unit responsible for a key task; the first named (position 0) leads."""
+
+    task = models.ForeignKey(KeyTask, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="task_assignments")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "unit"], name="task_unit_unique"),
+            models.UniqueConstraint(fields=["task", "position"], name="task_unit_position_unique"),
+        ]
+
+    @property
+    def is_lead(self) -> bool:
+        return self.position == 0
+
+
+class Safeguard(ResponsibilityMixin):
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="safeguards")
+    code = models.CharField(max_length=32)
+    number = models.PositiveSmallIntegerField()
+    numeral = models.CharField(max_length=4)
+    title = models.CharField(max_length=100)
+    text = models.TextField(blank=True)
+    units = models.ManyToManyField("accounts.Organization", through="SafeguardUnit", related_name="+")
+
+    class Meta:
+        ordering = ["number"]
+
+    def __str__(self):
+        return f"（{self.numeral}）{self.title}"
+
+    @property
+    def ordered_units(self):
+        return [a.unit for a in self.safeguardunit_set.select_related("unit").order_by("position")]
+
+
+class SafeguardUnit(models.Model):
+    safeguard = models.ForeignKey(Safeguard, on_delete=models.CASCADE)
+    unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["position"]
+
+
+COMPARISON_LABELS = {
+    Comparison.AT_LEAST: "不少于",
+    Comparison.GROWTH_RATE_AT_LEAST: "年均增长率不低于",
+    Comparison.INCREASE: "逐年增长",
+}
+PERIOD_LABELS = {
+    PeriodType.END_STATE: "期末存量",
+    PeriodType.PER_YEAR: "每年",
+    PeriodType.CUMULATIVE: "试点期累计",
+    PeriodType.ANNUAL_AVERAGE: "年均",
+    PeriodType.AVERAGE_ANNUAL_GROWTH: "年均增长率",
+}
+DATA_SOURCE_LABELS = {DataSource.RECORDS: "由记录计算", DataSource.REPORTED: "责任单位报送"}
+
+
+class Indicator(models.Model):
+    plan = models.ForeignKey(WorkPlan, on_delete=models.CASCADE, related_name="indicators")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(max_length=64)
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField("指标", max_length=100)
+    target = models.DecimalField("目标值", max_digits=16, decimal_places=4, null=True, blank=True)
+    unit = models.CharField("计量单位", max_length=16)
+    comparison = models.CharField("比较方式", max_length=32, choices=[(c.value, COMPARISON_LABELS[c]) for c in Comparison])
+    period_type = models.CharField("期间类型", max_length=32, choices=[(p.value, PERIOD_LABELS[p]) for p in PeriodType])
+    deadline = models.DateField("截止日期")
+    source_sentence = models.TextField("方案原文", blank=True)
+    reading = models.TextField("口径说明", blank=True)
+    data_source = models.CharField("数据来源", max_length=16, choices=[(d.value, DATA_SOURCE_LABELS[d]) for d in DataSource])
+    key_tasks = models.ManyToManyField(KeyTask, related_name="indicators", blank=True)
+
+    class Meta:
+        ordering = ["goal__number", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def target_display(self) -> str:
+        if self.target is None:
+            return COMPARISON_LABELS[Comparison.INCREASE]
+        number = format(self.target.normalize(), "f")
+        if "." in number:
+            number = number.rstrip("0").rstrip(".")
+        return f"{COMPARISON_LABELS[self.comparison]} {number} {self.unit}"
+
+
+class IndicatorValue(models.Model):
+    """A value of an indicator as of a date: reported by a unit (with its source), or computed later."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    as_of = models.DateField("截至日期")
+    value = models.DecimalField("数值", max_digits=16, decimal_places=4)
+    source = models.CharField("数据来源说明", max_length=300)
+    note = models.TextField("备注", blank=True)
+    attachment = models.ForeignKey("web.Attachment", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    reporting_unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, null=True, related_name="+")
+    reported_at = models.DateTimeField()
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-as_of", "-reported_at"]
+
+
+def status_label(status: Status) -> str:
+    return STATUS_LABELS[status]

@@ -1,0 +1,124 @@
+"""Reads of the work plan. The plan is a public government document: reading it needs no login."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from ipcity import clock
+from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.roles import Perm
+from ipcity.plan.core import schema
+from ipcity.plan.core.schema import MembersClause
+from ipcity.plan.core.status import indicator_status
+from ipcity.plan.models import Indicator, IndicatorValue, KeyTask, TaskUnit, WorkPlan
+
+
+def current_plan() -> WorkPlan | None:
+    return WorkPlan.objects.filter(is_current=True).order_by("-imported_at").first()
+
+
+def current_plan_or_404() -> WorkPlan:
+    plan = current_plan()
+    if plan is None:
+        raise Http404("尚未导入工作方案")
+    return plan
+
+
+def task_list(*, plan: WorkPlan):
+    return plan.tasks.select_related("action").prefetch_related(
+        Prefetch("assignments", queryset=TaskUnit.objects.select_related("unit").order_by("position")))
+
+
+def task_get(*, plan: WorkPlan, number: int) -> KeyTask:
+    task = task_list(plan=plan).filter(number=number).first()
+    if task is None:
+        raise Http404("没有这个重点任务")
+    return task
+
+
+def indicator_get(*, plan: WorkPlan, code: str) -> Indicator:
+    indicator = plan.indicators.select_related("goal", "plan").filter(code=code).first()
+    if indicator is None:
+        raise Http404("没有这个指标")
+    return indicator
+
+
+def indicator_rows(*, plan: WorkPlan, as_of=None) -> list[dict]:
+    """Each indicator with its latest value as of a date, and the status that value gives."""
+    as_of = as_of or clock.today()
+    indicators = list(plan.indicators.select_related("goal").prefetch_related("key_tasks"))
+    values: dict[int, list[IndicatorValue]] = {}
+    for v in IndicatorValue.objects.filter(indicator__plan=plan, as_of__lte=as_of).order_by("-as_of", "-reported_at"):
+        values.setdefault(v.indicator_id, []).append(v)
+    rows = []
+    for indicator in indicators:
+        history = values.get(indicator.pk, [])
+        latest = history[0] if history else None
+        previous = next((v for v in history if latest and v.as_of.year < latest.as_of.year), None)
+        status = indicator_status(comparison=indicator.comparison, target=indicator.target,
+                                  value=latest.value if latest else None,
+                                  previous_value=previous.value if previous else None,
+                                  deadline=indicator.deadline, as_of=as_of)
+        rows.append({"indicator": indicator, "latest": latest, "status": status})
+    return rows
+
+
+def indicator_is_reportable_by(*, indicator: Indicator, user) -> bool:
+    if has_perm(user, Perm.PLAN_EDIT):
+        return True
+    if not has_perm(user, Perm.INDICATOR_REPORT):
+        return False
+    tasks = indicator.key_tasks.all()
+    if any(t.members_clause != MembersClause.NONE for t in tasks) and indicator.plan.members.filter(
+            pk=user.organization_id).exists():
+        return True
+    return TaskUnit.objects.filter(task__in=tasks, unit_id=user.organization_id).exists()
+
+
+def unit_tasks(*, plan: WorkPlan, unit) -> list[KeyTask]:
+    named = task_list(plan=plan).filter(assignments__unit=unit)
+    if plan.members.filter(pk=unit.pk).exists():
+        named = named | task_list(plan=plan).filter(members_clause=MembersClause.ALL)
+    return list(named.distinct().order_by("number"))
+
+
+def plan_export(*, plan: WorkPlan) -> schema.WorkPlan:
+    """The plan as it stands now, edits included, in the same format `plan import` reads."""
+    units = {u.pk: u for u in plan.members.all()}
+    tasks = list(task_list(plan=plan))
+    safeguards = list(plan.safeguards.prefetch_related("safeguardunit_set__unit"))
+    for task in tasks:
+        units.update({a.unit.pk: a.unit for a in task.assignments.all()})
+    for sg in safeguards:
+        units.update({u.pk: u for u in sg.ordered_units})
+    units[plan.office_host.pk] = plan.office_host
+
+    def responsibility(item, ordered):
+        return {"units_text": item.units_text, "units": [u.code for u in ordered], "members_clause": item.members_clause}
+
+    data = {
+        "format": schema.FORMAT, "code": plan.code, "version": plan.version, "title": plan.title,
+        "document_number": plan.document_number, "issuer": plan.issuer, "issued_on": plan.issued_on,
+        "region": plan.region, "basis": plan.basis, "period_start": plan.period_start, "period_end": plan.period_end,
+        "overall_goal": plan.overall_goal,
+        "units": [{"code": u.code, "name": u.name, "full_name": u.full_name, "org_type": u.org_type}
+                  for u in sorted(units.values(), key=lambda u: u.pk)],
+        "leading_group": {"name": plan.leading_group_name, "office_name": plan.leading_group_office.name,
+                          "office_host": plan.office_host.code,
+                          "members": [u.code for u in plan.members.order_by("pk")],
+                          "members_reading": plan.members_reading},
+        "goals": [{"code": g.code, "number": g.number, "name": g.name, "text": g.text, "qualitative": g.qualitative}
+                  for g in plan.goals.all()],
+        "indicators": [{"code": i.code, "goal": i.goal.code, "name": i.name, "target": i.target, "unit": i.unit,
+                        "comparison": i.comparison, "period_type": i.period_type, "deadline": i.deadline,
+                        "source_sentence": i.source_sentence, "key_tasks": sorted(t.number for t in i.key_tasks.all()),
+                        "data_source": i.data_source, "reading": i.reading}
+                       for i in plan.indicators.select_related("goal").prefetch_related("key_tasks")],
+        "actions": [{"number": a.number, "numeral": a.numeral, "title": a.title,
+                     "tasks": [{"number": t.number, "title": t.title, "text": t.text,
+                                **responsibility(t, [x.unit for x in t.assignments.all()])}
+                               for t in tasks if t.action_id == a.pk]}
+                    for a in plan.actions.all()],
+        "safeguards": [{"code": s.code, "number": s.number, "numeral": s.numeral, "title": s.title, "text": s.text,
+                        **responsibility(s, s.ordered_units)} for s in safeguards],
+    }
+    return schema.parse_plan(data)

@@ -1,0 +1,137 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from ipcity.accounts.models import Organization
+from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.roles import Perm
+from ipcity.plan import services
+from ipcity.plan.core.schema import ORG_TYPES
+from ipcity.plan.core.status import STATUS_LABELS
+from ipcity.plan.forms import IndicatorForm, IndicatorValueForm, TaskUnitsForm
+from ipcity.plan.selectors import (current_plan, current_plan_or_404, indicator_get, indicator_is_reportable_by,
+                                   indicator_rows, task_get, task_list, unit_tasks)
+from ipcity.web.forms import form_errors_from
+from ipcity.web.uploads import attachment_store
+
+
+def home(request):
+    plan = current_plan()
+    if plan is None:
+        return render(request, "plan/no_plan.html", {"nav": "plan"})
+    rows = indicator_rows(plan=plan)
+    goals = list(plan.goals.all())
+    for goal in goals:
+        goal.rows = [r for r in rows if r["indicator"].goal_id == goal.pk]
+    tasks = list(task_list(plan=plan))
+    actions = list(plan.actions.all())
+    for action in actions:
+        action.task_list = [t for t in tasks if t.action_id == action.pk]
+    return render(request, "plan/home.html", {
+        "nav": "plan", "plan": plan, "goals": goals, "actions": actions, "rows": rows,
+        "safeguards": plan.safeguards.all(), "status_labels": STATUS_LABELS,
+        "indicator_count": len(rows), "task_count": len(tasks)})
+
+
+def goal_detail(request, code):
+    plan = current_plan_or_404()
+    goal = get_object_or_404(plan.goals, code=code)
+    rows = [r for r in indicator_rows(plan=plan) if r["indicator"].goal_id == goal.pk]
+    return render(request, "plan/goal.html", {"nav": "plan", "plan": plan, "goal": goal, "rows": rows})
+
+
+def indicator_detail(request, code):
+    plan = current_plan_or_404()
+    indicator = indicator_get(plan=plan, code=code)
+    row = next(r for r in indicator_rows(plan=plan) if r["indicator"].pk == indicator.pk)
+    can_edit = has_perm(request.user, Perm.PLAN_EDIT)
+    can_report = indicator_is_reportable_by(indicator=indicator, user=request.user)
+    edit_form = IndicatorForm(instance=indicator, prefix="edit") if can_edit else None
+    report_form = IndicatorValueForm(prefix="report") if can_report else None
+    if request.method == "POST":
+        if request.POST.get("form") == "edit":
+            require_perm(request.user, Perm.PLAN_EDIT)
+            edit_form = IndicatorForm(request.POST, instance=indicator_get(plan=plan, code=code), prefix="edit")
+            if edit_form.is_valid():
+                try:
+                    services.indicator_update(indicator=indicator, actor=request.user,
+                                              **{f: edit_form.cleaned_data[f] for f in edit_form.changed_data})
+                    messages.success(request, "指标已更新，修改已记入审计日志")
+                    return redirect("plan:indicator", code=code)
+                except ValidationError as exc:
+                    form_errors_from(edit_form, exc)
+        elif request.POST.get("form") == "report":
+            if not can_report:
+                raise PermissionDenied("无权报送该指标")
+            report_form = IndicatorValueForm(request.POST, request.FILES, prefix="report")
+            if report_form.is_valid():
+                data = report_form.cleaned_data
+                try:
+                    attachment = (attachment_store(uploaded_file=data["attachment"], actor=request.user)
+                                  if data["attachment"] else None)
+                    services.indicator_value_report(indicator=indicator, actor=request.user, as_of=data["as_of"],
+                                                    value=data["value"], source=data["source"], note=data["note"],
+                                                    attachment=attachment)
+                    messages.success(request, "数值已报送")
+                    return redirect("plan:indicator", code=code)
+                except ValidationError as exc:
+                    form_errors_from(report_form, exc)
+    return render(request, "plan/indicator.html", {
+        "nav": "plan", "plan": plan, "indicator": indicator, "row": row,
+        "history": indicator.values.select_related("reporting_unit", "attachment")[:50],
+        "edit_form": edit_form, "report_form": report_form})
+
+
+def task_detail(request, number):
+    plan = current_plan_or_404()
+    task = task_get(plan=plan, number=number)
+    can_edit = has_perm(request.user, Perm.PLAN_EDIT)
+    form = None
+    if can_edit:
+        assigned = list(task.ordered_units)
+        form = TaskUnitsForm(initial={"units": assigned, "lead": assigned[0] if assigned else None,
+                                      "members_clause": task.members_clause})
+    if request.method == "POST":
+        require_perm(request.user, Perm.PLAN_EDIT)
+        form = TaskUnitsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.task_units_set(task=task, actor=request.user, units=form.cleaned_data["ordered_units"],
+                                        members_clause=form.cleaned_data["members_clause"])
+                messages.success(request, "责任单位已更新，修改已记入审计日志")
+                return redirect("plan:task", number=number)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+    return render(request, "plan/task.html", {
+        "nav": "plan", "plan": plan, "task": task, "form": form,
+        "indicators": task.indicators.select_related("goal")})
+
+
+def unit_detail(request, pk):
+    plan = current_plan_or_404()
+    unit = get_object_or_404(Organization, pk=pk, org_type__in=ORG_TYPES)
+    tasks = unit_tasks(plan=plan, unit=unit)
+    return render(request, "plan/unit.html", {
+        "nav": "plan", "plan": plan, "unit": unit, "tasks": tasks,
+        "led": [t for t in tasks if t.lead_unit == unit],
+        "is_member": plan.members.filter(pk=unit.pk).exists(), "is_office_host": plan.office_host_id == unit.pk})
+
+
+def unit_list(request):
+    plan = current_plan_or_404()
+    units = list(Organization.objects.filter(org_type__in=ORG_TYPES).order_by("pk"))
+    for unit in units:
+        tasks = unit_tasks(plan=plan, unit=unit)
+        unit.task_count = len(tasks)
+        unit.lead_count = sum(1 for t in tasks if t.lead_unit == unit)
+    return render(request, "plan/units.html", {"nav": "plan", "plan": plan, "units": units})
+
+
+def indicator_dashboard(request):
+    plan = current_plan_or_404()
+    rows = indicator_rows(plan=plan)
+    chart = [{"name": r["indicator"].name, "code": r["indicator"].code,
+              "attainment": (round(float(r["latest"].value / r["indicator"].target * 100), 1)
+                             if r["latest"] and r["indicator"].target else None)}
+             for r in rows]
+    return render(request, "plan/dashboard.html", {"nav": "indicators", "plan": plan, "rows": rows, "chart": chart})

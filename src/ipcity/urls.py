@@ -1,0 +1,46 @@
+from django.urls import include, path
+
+from ipcity.accounts import views as accounts_views
+from ipcity.api import api
+from ipcity.audit import views as audit_views
+from ipcity.plan import views as plan_views
+from ipcity.web import views as web_views
+
+plan_patterns = ([
+    path("goals/<slug:code>/", plan_views.goal_detail, name="goal"),
+    path("indicators/<slug:code>/", plan_views.indicator_detail, name="indicator"),
+    path("tasks/<int:number>/", plan_views.task_detail, name="task"),
+    path("units/", plan_views.unit_list, name="units"),
+    path("units/<int:pk>/", plan_views.unit_detail, name="unit"),
+], "plan")
+
+accounts_patterns = ([
+    path("account/", accounts_views.account, name="account"),
+    path("orgs/", accounts_views.organizations, name="organizations"),
+    path("orgs/<int:pk>/", accounts_views.organization_detail, name="organization"),
+], "accounts")
+
+audit_patterns = ([
+    path("", audit_views.audit_list, name="list"),
+    path("export.xlsx", audit_views.audit_export, name="export"),
+], "audit")
+
+web_patterns = ([
+    path("files/<int:pk>/", web_views.attachment_download, name="attachment"),
+], "web")
+
+urlpatterns = [
+    path("", plan_views.home, name="home"),
+    path("indicators/", plan_views.indicator_dashboard, name="indicators"),
+    path("plan/", include(plan_patterns)),
+    path("login/", accounts_views.login_view, name="login"),
+    path("logout/", accounts_views.logout_view, name="logout"),
+    path("workspace/", web_views.workspace, name="workspace"),
+    path("", include(accounts_patterns)),
+    path("audit/", include(audit_patterns)),
+    path("", include(web_patterns)),
+    path("api/v1/", api.urls),
+] + [path(f"{module}/", web_views.module_placeholder, {"module": module}, name=module) for module in web_views.MODULES]
+
+handler403 = "ipcity.web.views.forbidden"
+handler404 = "ipcity.web.views.not_found"

@@ -1,0 +1,78 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from ipcity.accounts.models import Organization, OrgType
+from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.roles import Perm
+from ipcity.plan.selectors import current_plan, indicator_is_reportable_by, indicator_rows, unit_tasks
+from ipcity.web.models import Attachment
+from ipcity.web.uploads import upload_path
+
+# Modules whose issues are still open: each page says so plainly instead of pretending.
+MODULES = {
+    "evidence": ("存证", "电子数据存证、数据知识产权存证、科研成果存证、版权作品登记、商业秘密存证与证书核验"),
+    "operations": ("运营", "技术供需对接、许可与开放许可、转让交易、质押融资、保险与证券化、品牌培育、专利导航"),
+    "protection": ("保护", "行政执法案件、纠纷调解、维权援助、规范化市场、双随机抽查、信用监管、商业秘密保护"),
+    "services": ("服务", "公共服务事项清单与办事指南、一站式办理、服务机构与聚集区、托管、贯标、专家库、培训与宣传"),
+}
+
+WORKSPACE_SERVICES = {
+    Perm.WORKSPACE_ENTERPRISE: ["存证与证书", "技术需求发布与对接", "许可与开放许可", "质押融资申请", "纠纷调解与维权援助",
+                                "公共服务事项办理", "托管服务", "培训报名"],
+    Perm.WORKSPACE_UNIVERSITY: ["科研成果存证", "专利技术供给（含开放许可）", "产学研对接活动", "专利转化台账", "培训报名"],
+    Perm.WORKSPACE_AGENCY: ["机构名录与资质", "托管合同管理", "贯标辅导", "服务评价", "品牌机构申报"],
+    Perm.WORKSPACE_PROTECTION: ["案件办理", "调解案件", "双随机抽查任务"],
+    Perm.WORKSPACE_EXPERT: ["专家资料与公开授权", "评审与调解任务"],
+}
+
+
+def module_placeholder(request, module):
+    title, scope = MODULES[module]
+    return render(request, "web/module_placeholder.html", {"nav": module, "title": title, "scope": scope})
+
+
+@login_required
+def workspace(request):
+    user = request.user
+    plan = current_plan()
+    context = {"nav": "workspace", "plan": plan, "org": user.organization}
+    if has_perm(user, Perm.WORKSPACE_OFFICE):
+        rows = indicator_rows(plan=plan) if plan else []
+        context.update(kind="office", rows=rows,
+                       status_counts={s: sum(1 for r in rows if r["status"] == s) for s in {r["status"] for r in rows}},
+                       org_counts=[(OrgType(c["org_type"]).label, c["n"]) for c in
+                                   Organization.objects.values("org_type").annotate(n=Count("id")).order_by("org_type")])
+    elif has_perm(user, Perm.WORKSPACE_UNIT):
+        tasks = unit_tasks(plan=plan, unit=user.organization) if plan else []
+        reportable = [r for r in (indicator_rows(plan=plan) if plan else [])
+                      if indicator_is_reportable_by(indicator=r["indicator"], user=user)]
+        context.update(kind="unit", tasks=tasks, led=[t for t in tasks if t.lead_unit == user.organization],
+                       reportable=reportable)
+    else:
+        perm = next((p for p in WORKSPACE_SERVICES if has_perm(user, p)), None)
+        context.update(kind=perm.split(".")[1] if perm else "none", services=WORKSPACE_SERVICES.get(perm, []))
+    return render(request, "web/workspace.html", context)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = Attachment.objects.filter(pk=pk).first()
+    if attachment is None or not (has_perm(request.user, Perm.ATTACHMENT_READ_ALL)
+                                  or attachment.organization_id == request.user.organization_id):
+        raise Http404("附件不存在或无权查看")
+    path = upload_path(attachment.stored_name)
+    if not path.exists():
+        raise Http404("附件文件缺失")
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type)
+
+
+def forbidden(request, exception=None):
+    return render(request, "web/error.html", {"code": 403, "message": str(exception) if exception else "无权访问此页面"},
+                  status=403)
+
+
+def not_found(request, exception=None):
+    return render(request, "web/error.html", {"code": 404, "message": "页面不存在"}, status=404)
