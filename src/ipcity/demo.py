@@ -95,7 +95,7 @@ def _indicator_values(plan: WorkPlan, office: User, rng: random.Random) -> None:
                 value = (indicator.target * Decimal(rng.randrange(60, 140)) / 100).quantize(Decimal(1))
             else:
                 share = Decimal(72 + step * 9 + rng.randrange(0, 8)) / 100
-                value = (indicator.target * share).quantize(Decimal("0.1") if indicator.target < 200 else Decimal(1))
+                value = (indicator.target * share).quantize(Decimal("0.1") if indicator.code.endswith("_per_10k") else Decimal(1))
             indicator_value_report(indicator=indicator, actor=office, as_of=as_of, value=value,
                                    source="演示数据（程序生成的合成数值）", is_synthetic=True)
 

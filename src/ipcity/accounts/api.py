@@ -1,4 +1,4 @@
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ipcity.accounts.permissions import permissions_of
 from ipcity.accounts.selectors import member_list, organization_get, organization_list
@@ -54,7 +54,7 @@ class TokenOut(Schema):
 @router.post("/me/tokens", response={201: TokenOut}, summary="创建 API 令牌（仅显示一次）")
 def token_create(request, payload: TokenIn):
     token, raw = api_token_create(user=request.user, name=payload.name)
-    return 201, {"name": token.name, "prefix": token.prefix, "token": raw}
+    return Status(201, {"name": token.name, "prefix": token.prefix, "token": raw})
 
 
 @router.get("/organizations", response=list[OrganizationOut], summary="机构列表（按权限范围）")

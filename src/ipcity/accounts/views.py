@@ -9,8 +9,13 @@ from django.views.decorators.http import require_POST
 from ipcity.accounts.forms import LoginForm, PasswordChangeForm, TokenForm
 from ipcity.accounts.models import OrgType
 from ipcity.accounts.selectors import member_list, organization_get, organization_list
-from ipcity.accounts.services import (LoginRefused, api_token_create, api_token_revoke, login_attempt,
-                                      password_change)
+from ipcity.accounts.services import (
+    LoginRefused,
+    api_token_create,
+    api_token_revoke,
+    login_attempt,
+    password_change,
+)
 from ipcity.web.forms import form_errors_from
 
 

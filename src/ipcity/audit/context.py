@@ -11,11 +11,11 @@ class Origin:
     channel: str = "cli"
 
 
-_origin: contextvars.ContextVar[Origin] = contextvars.ContextVar("audit_origin", default=Origin())
+_origin: contextvars.ContextVar[Origin | None] = contextvars.ContextVar("audit_origin", default=None)
 
 
 def current_origin() -> Origin:
-    return _origin.get()
+    return _origin.get() or Origin()
 
 
 @contextlib.contextmanager

@@ -38,6 +38,9 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
 
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise AuditImmutableError("审计记录不可修改")

@@ -2,14 +2,20 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404, HttpResponse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ipcity.accounts.models import Organization
 from ipcity.plan import services
 from ipcity.plan.core import schema
 from ipcity.plan.core.status import STATUS_LABELS
-from ipcity.plan.selectors import (current_plan_or_404, indicator_get, indicator_rows, plan_export, task_get,
-                                   task_list)
+from ipcity.plan.selectors import (
+    current_plan_or_404,
+    indicator_get,
+    indicator_rows,
+    plan_export,
+    task_get,
+    task_list,
+)
 
 router = Router(tags=["工作方案"])
 
@@ -30,7 +36,7 @@ class ImportOut(Schema):
 def plan_import(request):
     plan_data = schema.parse_plan(request.body)
     plan = services.plan_import(plan_data=plan_data, actor=request.user)
-    return 201, {"id": plan.pk, "code": plan.code, "version": plan.version}
+    return Status(201, {"id": plan.pk, "code": plan.code, "version": plan.version})
 
 
 class GoalOut(Schema):
@@ -133,8 +139,8 @@ class ValueIn(Schema):
 def indicator_value_report(request, code: str, payload: ValueIn):
     indicator = indicator_get(plan=current_plan_or_404(), code=code)
     v = services.indicator_value_report(indicator=indicator, actor=request.user, **payload.dict())
-    return 201, {"as_of": v.as_of, "value": v.value, "source": v.source, "reporting_unit": v.reporting_unit.name,
-                 "is_synthetic": v.is_synthetic}
+    return Status(201, {"as_of": v.as_of, "value": v.value, "source": v.source, "reporting_unit": v.reporting_unit.name,
+                 "is_synthetic": v.is_synthetic})
 
 
 class UnitRef(Schema):

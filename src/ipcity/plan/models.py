@@ -115,6 +115,9 @@ class TaskUnit(models.Model):
             models.UniqueConstraint(fields=["task", "position"], name="task_unit_position_unique"),
         ]
 
+    def __str__(self):
+        return f"{self.task_id}:{self.unit_id}@{self.position}"
+
     @property
     def is_lead(self) -> bool:
         return self.position == 0
@@ -147,6 +150,9 @@ class SafeguardUnit(models.Model):
 
     class Meta:
         ordering = ["position"]
+
+    def __str__(self):
+        return f"{self.safeguard_id}:{self.unit_id}@{self.position}"
 
 
 COMPARISON_LABELS = {
@@ -213,6 +219,9 @@ class IndicatorValue(models.Model):
 
     class Meta:
         ordering = ["-as_of", "-reported_at"]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.as_of}: {self.value}"
 
 
 def status_label(status: Status) -> str:

@@ -13,8 +13,17 @@ from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record, changed_fields
 from ipcity.plan.core import schema
-from ipcity.plan.models import (Action, Goal, Indicator, IndicatorValue, KeyTask, Safeguard, SafeguardUnit, TaskUnit,
-                                WorkPlan)
+from ipcity.plan.models import (
+    Action,
+    Goal,
+    Indicator,
+    IndicatorValue,
+    KeyTask,
+    Safeguard,
+    SafeguardUnit,
+    TaskUnit,
+    WorkPlan,
+)
 from ipcity.plan.selectors import indicator_is_reportable_by
 
 INDICATOR_EDITABLE_FIELDS = ("name", "target", "unit", "comparison", "period_type", "deadline", "reading", "data_source")

@@ -9,8 +9,16 @@ from ipcity.plan import services
 from ipcity.plan.core.schema import ORG_TYPES
 from ipcity.plan.core.status import STATUS_LABELS
 from ipcity.plan.forms import IndicatorForm, IndicatorValueForm, TaskUnitsForm
-from ipcity.plan.selectors import (current_plan, current_plan_or_404, indicator_get, indicator_is_reportable_by,
-                                   indicator_rows, task_get, task_list, unit_tasks)
+from ipcity.plan.selectors import (
+    current_plan,
+    current_plan_or_404,
+    indicator_get,
+    indicator_is_reportable_by,
+    indicator_rows,
+    task_get,
+    task_list,
+    unit_tasks,
+)
 from ipcity.web.forms import form_errors_from
 from ipcity.web.uploads import attachment_store
 

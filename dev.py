@@ -1,0 +1,50 @@
+#!/usr/bin/env python3
+"""Quick start with nothing but Python 3.11: creates .venv, installs ipcity into it, then runs.
+
+    python3 dev.py start    # platform with demo data at http://127.0.0.1:8000
+    python3 dev.py test     # the whole test suite (add pytest options after it)
+    python3 dev.py lint     # ruff
+"""
+
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".installed-from"
+
+
+def ensure_environment() -> None:
+    if sys.version_info[:2] != (3, 11):
+        sys.exit(f"ipcity needs Python 3.11; this is {sys.version.split()[0]}")
+    if not (BIN / "python").exists():
+        print("creating .venv …", flush=True)
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    # Reinstall only when the dependency list changed.
+    wanted = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    if not STAMP.exists() or STAMP.read_text(encoding="utf-8") != wanted:
+        print("installing dependencies into .venv …", flush=True)
+        subprocess.run([BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+        subprocess.run([BIN / "python", "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test]"], check=True)
+        STAMP.write_text(wanted, encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    command, rest = (argv[0], argv[1:]) if argv else ("start", [])
+    ensure_environment()
+    if command == "start":
+        subprocess.run([BIN / "ipcity", "demo"], check=True)
+        return subprocess.call([BIN / "ipcity", "serve", *rest])
+    if command == "test":
+        return subprocess.call([BIN / "python", "-m", "pytest", *rest], cwd=ROOT)
+    if command == "lint":
+        return subprocess.call([BIN / "ruff", "check", "src", "tests", "bench", "dev.py"], cwd=ROOT)
+    sys.exit(f"unknown command {command!r}: use start, test or lint")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,9 @@
+"""Settings for the test suite: the normal settings with IPCITY_ENV=test and a throw-away data folder."""
+
+import os
+import tempfile
+
+os.environ["IPCITY_ENV"] = "test"
+os.environ.setdefault("IPCITY_DATA_DIR", tempfile.mkdtemp(prefix="ipcity-test-"))
+
+from ipcity.settings import *  # noqa: E402,F403

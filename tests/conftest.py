@@ -1,0 +1,88 @@
+import datetime as dt
+import os
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from ipcity import clock
+from ipcity.accounts.models import Organization, OrgType
+from ipcity.accounts.roles import Role
+from ipcity.accounts.services import user_create
+from ipcity.plan.core.schema import parse_plan
+from ipcity.plan.services import plan_import
+
+PASSWORD = "Test@Pass2024"
+SEED_PLAN = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "nankai-ip-pilot-work-plan-2024.txt"
+
+# persona -> (organization name, organization type, role)
+PERSONAS = {
+    "office_admin": ("区知识产权工作领导小组办公室", OrgType.LEADING_GROUP_OFFICE, Role.OFFICE_ADMIN),
+    "unit_staff": ("区科技局", OrgType.GOVERNMENT_UNIT, Role.UNIT_STAFF),
+    "enterprise_user": ("测试企业有限公司", OrgType.ENTERPRISE, Role.ENTERPRISE_USER),
+    "university_user": ("测试大学", OrgType.UNIVERSITY, Role.UNIVERSITY_USER),
+    "agency_user": ("测试知识产权代理所", OrgType.SERVICE_AGENCY, Role.AGENCY_USER),
+    "mediator": ("测试调解委员会", OrgType.MEDIATION_BODY, Role.MEDIATOR),
+    "enforcement_officer": ("区市场监管局", OrgType.GOVERNMENT_UNIT, Role.ENFORCEMENT_OFFICER),
+    "expert": ("测试大学", OrgType.UNIVERSITY, Role.EXPERT),
+}
+
+
+def seed_plan_text() -> str:
+    if not SEED_PLAN.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"the seed plan must be beside the checkout in CI: {SEED_PLAN}")
+        pytest.skip(f"seed plan not found at {SEED_PLAN}")
+    return SEED_PLAN.read_text(encoding="utf-8")
+
+
+def bundled_plan_bytes() -> bytes:
+    return resources.files("ipcity.plan").joinpath("fixtures/nankai-2024.json").read_bytes()
+
+
+@pytest.fixture
+def plan(db):
+    return plan_import(plan_data=parse_plan(bundled_plan_bytes()), actor=None)
+
+
+@pytest.fixture
+def people(plan):
+    """One user per persona, each in an organization of the right type."""
+    users = {}
+    for username, (org_name, org_type, role) in PERSONAS.items():
+        org, _ = Organization.objects.get_or_create(name=org_name, defaults={"org_type": org_type})
+        users[username] = user_create(actor=None, username=username, password=PASSWORD, organization=org, role=role,
+                                      full_name=f"{username}姓名", phone="13912345678", id_number="120104199001011234")
+    return users
+
+
+@pytest.fixture
+def client_for(people):
+    def make(persona: str | None) -> Client:
+        client = Client()
+        if persona is not None:
+            client.force_login(people[persona])
+        return client
+    return make
+
+
+@pytest.fixture
+def frozen_clock():
+    """A clock the test moves by hand: `frozen_clock.advance(minutes=16)`."""
+
+    class Handle:
+        def __init__(self, start):
+            self.now = start
+
+        def advance(self, **delta):
+            self.now += dt.timedelta(**delta)
+            self._cm.__exit__(None, None, None)
+            self._cm = clock.frozen_at(self.now)
+            self._cm.__enter__()
+
+    handle = Handle(dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC))
+    handle._cm = clock.frozen_at(handle.now)
+    handle._cm.__enter__()
+    yield handle
+    handle._cm.__exit__(None, None, None)

@@ -1,0 +1,181 @@
+"""Every role against every page and API endpoint that exists. A new URL without a row here fails the
+completeness tests, so no page can ship without its permissions being decided."""
+
+import json
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+
+from ipcity.accounts.models import Organization, OrgType
+from tests.conftest import PERSONAS, bundled_plan_bytes
+
+ANONYMOUS = None
+EVERYONE = [ANONYMOUS, *PERSONAS]
+SIGNED_IN = list(PERSONAS)
+
+
+def public(status=200):
+    return dict.fromkeys(EVERYONE, status)
+
+
+def signed_in_page():
+    return {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 200)}
+
+
+def office_page():
+    return {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 403), "office_admin": 200}
+
+
+def office_api(ok=200):
+    return {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 403), "office_admin": ok}
+
+
+def office_form_post():
+    return {**dict.fromkeys(EVERYONE, 403), "office_admin": 302}
+
+
+def _next_version_plan() -> str:
+    data = json.loads(bundled_plan_bytes())
+    data["version"] = 2
+    return json.dumps(data, ensure_ascii=False)
+
+
+# (method, path, body, expected status per persona). {other_org} is an organization no persona belongs to;
+# {own_org} is the persona's own (the office's for anonymous visitors).
+PAGES = [
+    ("get", "/", None, public()),
+    ("get", "/indicators/", None, public()),
+    ("get", "/plan/goals/creation/", None, public()),
+    ("get", "/plan/indicators/valid_patents/", None, public()),
+    ("get", "/plan/tasks/1/", None, public()),
+    ("get", "/plan/units/", None, public()),
+    ("get", "/plan/units/{unit}/", None, public()),
+    ("get", "/evidence/", None, public()),
+    ("get", "/operations/", None, public()),
+    ("get", "/protection/", None, public()),
+    ("get", "/services/", None, public()),
+    ("get", "/login/", None, public()),
+    ("post", "/logout/", {}, public(302)),
+    ("get", "/workspace/", None, signed_in_page()),
+    ("get", "/account/", None, signed_in_page()),
+    ("get", "/orgs/", None, signed_in_page()),
+    ("get", "/orgs/{own_org}/", None, signed_in_page()),
+    ("get", "/orgs/{other_org}/", None, {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 404), "office_admin": 200}),
+    ("get", "/audit/", None, office_page()),
+    ("get", "/audit/export.xlsx", None, office_page()),
+    ("get", "/files/{attachment}/", None,
+     {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 404), "office_admin": 200}),
+    ("post", "/plan/indicators/valid_patents/", {"form": "edit", "edit-name": "有效专利数量", "edit-target": "26500",
+                                                 "edit-unit": "件", "edit-comparison": "at_least",
+                                                 "edit-period_type": "end_state", "edit-deadline": "2026-12-31",
+                                                 "edit-reading": "", "edit-data_source": "records"}, office_form_post()),
+    ("post", "/plan/indicators/navigation_projects_industry_planning/",
+     {"form": "report", "report-as_of": "2026-10-31", "report-value": "2", "report-source": "区科技局统计"},
+     {**office_form_post(), "unit_staff": 302}),
+    ("post", "/plan/tasks/1/", {"units": ["{unit}"], "lead": "{unit}", "members_clause": "none"}, office_form_post()),
+]
+
+API = [
+    ("get", "/api/v1/plan", None, public()),
+    ("get", "/api/v1/plan/goals", None, public()),
+    ("get", "/api/v1/plan/indicators", None, public()),
+    ("get", "/api/v1/plan/indicators/valid_patents", None, public()),
+    ("get", "/api/v1/plan/tasks", None, public()),
+    ("get", "/api/v1/plan/tasks/3", None, public()),
+    ("get", "/api/v1/plan/safeguards", None, public()),
+    ("get", "/api/v1/openapi.json", None, public()),
+    ("get", "/api/v1/docs", None, public()),
+    ("get", "/api/v1/me", None, {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 200)}),
+    ("post", "/api/v1/me/tokens", {"name": "脚本"}, {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 201)}),
+    ("get", "/api/v1/organizations", None, {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 200)}),
+    ("get", "/api/v1/organizations/{other_org}", None, {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404), "office_admin": 200}),
+    ("get", "/api/v1/audit", None, office_api()),
+    ("patch", "/api/v1/plan/indicators/valid_patents", {"target": 26500}, office_api()),
+    ("post", "/api/v1/plan/indicators/navigation_projects_industry_planning/values",
+     {"as_of": "2026-10-31", "value": 2, "source": "区科技局统计"}, {**office_api(201), "unit_staff": 201}),
+    ("put", "/api/v1/plan/tasks/1/units", {"units": ["science_technology", "market_supervision"]}, office_api()),
+    ("post", "/api/v1/plan/import", "NEXT_VERSION", office_api(201)),
+]
+
+
+@pytest.fixture
+def ids(people, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ipcity.web.uploads import attachment_store
+
+    other = Organization.objects.create(name="他人企业", org_type=OrgType.ENTERPRISE)
+    attachment = attachment_store(uploaded_file=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 test"), actor=people["office_admin"])
+    return {"other_org": other.pk, "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
+
+
+def _fill(value, ids, own_org):
+    if isinstance(value, str):
+        return value.format(own_org=own_org, **ids)
+    if isinstance(value, list):
+        return [_fill(v, ids, own_org) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, ids, own_org) for k, v in value.items()}
+    return value
+
+
+def _cases(table):
+    return [pytest.param(method, path, body, persona, expected[persona], id=f"{method} {path} as {persona or 'anonymous'}")
+            for method, path, body, expected in table for persona in EVERYONE]
+
+
+def _request(client, method, path, body, api):
+    if method == "get":
+        return client.get(path)
+    if api:
+        payload = _next_version_plan() if body == "NEXT_VERSION" else json.dumps(body)
+        return getattr(client, method)(path, payload, content_type="application/json")
+    return client.post(path, body)
+
+
+@pytest.mark.parametrize(("method", "path", "body", "persona", "status"), _cases(PAGES))
+def test_each_role_gets_the_right_answer_from_each_page(client_for, people, ids, method, path, body, persona, status):
+    own_org = people[persona or "office_admin"].organization_id
+    response = _request(client_for(persona), method, _fill(path, ids, own_org), _fill(body, ids, own_org), api=False)
+    assert response.status_code == status, response.content[:300]
+    if status == 302 and persona is None and method == "get":
+        assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize(("method", "path", "body", "persona", "status"), _cases(API))
+def test_each_role_gets_the_right_answer_from_each_api_endpoint(client_for, people, ids, method, path, body, persona,
+                                                                 status):
+    own_org = people[persona or "office_admin"].organization_id
+    response = _request(client_for(persona), method, _fill(path, ids, own_org), _fill(body, ids, own_org), api=True)
+    assert response.status_code == status, response.content[:300]
+
+
+def _all_routes(resolver=None, prefix=""):
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if str(entry.pattern).startswith("api/"):
+                continue
+            yield from _all_routes(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+def test_every_page_route_has_a_row_in_the_table(db):
+    covered = set()
+    for _method, path, _body, _expected in PAGES:
+        match = resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1))
+        covered.add(match.route)
+    assert set(_all_routes()) - covered == set()
+
+
+def test_every_api_operation_has_a_row_in_the_table(client):
+    spec = client.get("/api/v1/openapi.json").json()
+    operations = {(method, path) for path, item in spec["paths"].items() for method in item}
+    covered = set()
+    for method, path, _body, _expected in API:
+        template = path
+        for concrete, name in (("valid_patents", "{code}"), ("navigation_projects_industry_planning", "{code}"),
+                               ("/3", "/{number}"), ("/1/", "/{number}/"), ("{other_org}", "{org_id}")):
+            template = template.replace(concrete, name)
+        covered.add((method, template))
+    assert {op for op in operations} - covered == set()
