@@ -18,3 +18,17 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return "密码须包含大写字母、小写字母、数字、符号中的至少三类。"
+
+
+class MinimumLengthValidator:
+    """Django's own message for this has no Chinese translation in every release, so say it here."""
+
+    def __init__(self, min_length: int = 10):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        if len(password) < self.min_length:
+            raise ValidationError(f"密码长度太短，至少需要 {self.min_length} 个字符。", code="password_too_short")
+
+    def get_help_text(self):
+        return f"密码至少需要 {self.min_length} 个字符。"

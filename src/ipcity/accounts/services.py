@@ -19,7 +19,9 @@ class LoginRefused(Exception):
 
 
 def login_attempt(*, request, username: str, password: str) -> User:
-    """Check credentials, count failures and lock the account after too many; every outcome is audited."""
+    """Check credentials, count failures and lock the account after too many; every outcome is audited.
+
+    The refusal is raised after the transaction commits, so the failure count and its audit row persist."""
     user = User.objects.filter(username=username).first()
     now = clock.now()
     if user is not None and user.locked_until and user.locked_until > now:
@@ -29,27 +31,32 @@ def login_attempt(*, request, username: str, password: str) -> User:
         raise LoginRefused(f"账号已被锁定，请 {minutes} 分钟后再试或联系管理员")
     authenticated = authenticate(request, username=username, password=password)
     with transaction.atomic():
-        if authenticated is None:
-            if user is None:
-                audit_record(actor=None, action="auth.login_failed_unknown_user", object_type="accounts.user",
-                             after={"username": username[:150]})
-                raise LoginRefused("用户名或密码错误")
-            user.failed_login_count += 1
-            remaining = settings.LOGIN_FAILURE_LIMIT - user.failed_login_count
-            if remaining <= 0:
-                user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-                user.failed_login_count = 0
-                user.save(update_fields=["failed_login_count", "locked_until"])
-                audit_record(actor=user, action="auth.locked", obj=user, after={"locked_until": user.locked_until})
-                raise LoginRefused(f"连续登录失败次数过多，账号已锁定 {settings.LOGIN_LOCKOUT_MINUTES} 分钟")
-            user.save(update_fields=["failed_login_count"])
-            audit_record(actor=user, action="auth.login_failed", obj=user)
-            raise LoginRefused(f"用户名或密码错误（再失败 {remaining} 次账号将被锁定）")
-        authenticated.failed_login_count = 0
-        authenticated.locked_until = None
-        authenticated.save(update_fields=["failed_login_count", "locked_until"])
-        audit_record(actor=authenticated, action="auth.login", obj=authenticated)
-    return authenticated
+        if authenticated is not None:
+            authenticated.failed_login_count = 0
+            authenticated.locked_until = None
+            authenticated.save(update_fields=["failed_login_count", "locked_until"])
+            audit_record(actor=authenticated, action="auth.login", obj=authenticated)
+            return authenticated
+        refusal = _record_failure(user, username, now)
+    raise LoginRefused(refusal)
+
+
+def _record_failure(user: User | None, username: str, now) -> str:
+    if user is None:
+        audit_record(actor=None, action="auth.login_failed_unknown_user", object_type="accounts.user",
+                     after={"username": username[:150]})
+        return "用户名或密码错误"
+    user.failed_login_count += 1
+    remaining = settings.LOGIN_FAILURE_LIMIT - user.failed_login_count
+    if remaining <= 0:
+        user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+        user.failed_login_count = 0
+        user.save(update_fields=["failed_login_count", "locked_until"])
+        audit_record(actor=user, action="auth.locked", obj=user, after={"locked_until": user.locked_until})
+        return f"连续登录失败次数过多，账号已锁定 {settings.LOGIN_LOCKOUT_MINUTES} 分钟"
+    user.save(update_fields=["failed_login_count"])
+    audit_record(actor=user, action="auth.login_failed", obj=user)
+    return f"用户名或密码错误（再失败 {remaining} 次账号将被锁定）"
 
 
 @transaction.atomic

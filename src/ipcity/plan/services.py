@@ -3,7 +3,7 @@
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from pydantic import ValidationError as SchemaError
 
@@ -164,7 +164,7 @@ def indicator_value_report(*, indicator: Indicator, actor, as_of: dt.date, value
                            note: str = "", attachment=None, is_synthetic: bool = False) -> IndicatorValue:
     require_perm(actor, Perm.INDICATOR_REPORT)
     if not indicator_is_reportable_by(indicator=indicator, user=actor):
-        raise ValidationError("本单位不是该指标相关重点任务的责任单位，不能报送该指标")
+        raise PermissionDenied("本单位不是该指标相关重点任务的责任单位，不能报送该指标")
     if not source or not source.strip():
         raise ValidationError("source: 请填写数据来源")
     if as_of > clock.today():

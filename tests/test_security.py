@@ -1,0 +1,158 @@
+"""The security baseline: passwords, lockout, idle sessions, CSRF, headers, uploads, masking, secrets."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
+
+from ipcity.accounts.services import user_create
+from ipcity.audit.models import AuditEntry
+from ipcity.web.uploads import attachment_store, upload_path
+from tests.conftest import PASSWORD
+
+
+def _login(client, username, password):
+    return client.post("/login/", {"username": username, "password": password})
+
+
+def test_a_user_signs_in_with_the_right_password_and_lands_on_their_workspace(people):
+    client = Client()
+    response = _login(client, "enterprise_user", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == "/workspace/"
+    assert "企业工作台" in client.get("/workspace/").content.decode()
+    assert AuditEntry.objects.filter(action="auth.login", actor=people["enterprise_user"]).exists()
+
+
+def test_the_account_locks_after_five_failures_and_opens_again_after_fifteen_minutes(people, frozen_clock):
+    client = Client()
+    for attempt in range(1, 5):
+        page = _login(client, "unit_staff", "wrong-password").content.decode()
+        assert f"再失败 {5 - attempt} 次账号将被锁定" in page
+    assert "账号已锁定 15 分钟" in _login(client, "unit_staff", "wrong-password").content.decode()
+    # The right password does not help while locked.
+    assert "账号已被锁定" in _login(client, "unit_staff", PASSWORD).content.decode()
+    frozen_clock.advance(minutes=14)
+    assert "账号已被锁定" in _login(client, "unit_staff", PASSWORD).content.decode()
+    frozen_clock.advance(minutes=2)
+    assert _login(client, "unit_staff", PASSWORD).status_code == 302
+    assert AuditEntry.objects.filter(action="auth.locked").count() == 1
+
+
+def test_an_unknown_username_gets_the_same_message_as_a_wrong_password(people):
+    page = _login(Client(), "nobody", "whatever").content.decode()
+    assert "用户名或密码错误" in page
+    assert AuditEntry.objects.filter(action="auth.login_failed_unknown_user").exists()
+
+
+@pytest.mark.parametrize(("password", "reason"), [
+    ("Short1!", "密码长度太短"),
+    ("alllowercaseletters", "至少三类"),
+    ("12345678901234", "密码只包含数字"),
+])
+def test_weak_passwords_are_refused(people, password, reason):
+    with pytest.raises(ValidationError) as refused:
+        user_create(actor=None, username="weak", password=password, organization=people["unit_staff"].organization,
+                    role="unit_staff")
+    assert any(reason in m for m in refused.value.messages)
+
+
+def test_a_role_cannot_be_given_in_the_wrong_kind_of_organization(people):
+    with pytest.raises(ValidationError, match="不能属于企业"):
+        user_create(actor=None, username="x", password=PASSWORD, organization=people["enterprise_user"].organization,
+                    role="office_admin")
+
+
+def test_an_idle_session_expires_and_the_user_must_sign_in_again(people, settings):
+    client = Client()
+    _login(client, "office_admin", PASSWORD)
+    assert client.get("/workspace/").status_code == 200
+    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    import datetime as dt
+
+    from django.utils import timezone
+    Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get("/workspace/")
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_a_form_post_without_a_csrf_token_is_refused(people):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people["office_admin"])
+    assert client.post("/plan/tasks/1/", {"members_clause": "all"}).status_code == 403
+    assert client.patch("/api/v1/plan/indicators/valid_patents", "{}", content_type="application/json").status_code == 403
+
+
+def test_pages_carry_a_strict_content_security_policy_and_secure_headers(plan, client):
+    response = client.get("/")
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert "script-src 'self';" in response["Content-Security-Policy"]
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+
+
+def test_no_page_loads_anything_from_outside(plan, client_for):
+    for path in ["/", "/indicators/", "/login/", "/api/v1/docs", "/plan/tasks/1/"]:
+        html = client_for("office_admin").get(path).content.decode()
+        assert "http://" not in html.replace("http://www.w3.org", "") and "https://" not in html, path
+
+
+def test_an_upload_whose_bytes_do_not_match_its_extension_is_refused(people):
+    with pytest.raises(ValidationError, match="文件内容与扩展名"):
+        attachment_store(uploaded_file=SimpleUploadedFile("a.pdf", b"MZ\x90\x00 not a pdf"), actor=people["office_admin"])
+
+
+def test_an_upload_of_a_forbidden_type_is_refused(people):
+    with pytest.raises(ValidationError, match="不支持的文件类型"):
+        attachment_store(uploaded_file=SimpleUploadedFile("run.exe", b"MZ"), actor=people["office_admin"])
+
+
+@override_settings(UPLOAD_MAX_BYTES=1024)
+def test_an_upload_over_the_size_limit_is_refused_and_leaves_no_file(people, settings):
+    with pytest.raises(ValidationError, match="超过大小上限"):
+        attachment_store(uploaded_file=SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * 4096), actor=people["office_admin"])
+    assert not any(p.is_file() for p in settings.UPLOAD_DIR.rglob("*") if "big" in p.name or p.suffix == ".part")
+
+
+def test_uploads_are_stored_outside_the_web_root_under_a_random_name(people, settings):
+    attachment = attachment_store(uploaded_file=SimpleUploadedFile("报告.pdf", b"%PDF-1.4"), actor=people["office_admin"])
+    path = upload_path(attachment.stored_name)
+    assert path.exists() and "报告" not in path.name
+    assert settings.STATIC_ROOT not in path.parents
+    assert Client().get(f"/static/{attachment.stored_name}").status_code == 404
+
+
+def test_phone_and_id_numbers_are_masked_unless_the_role_needs_them(client_for, people):
+    org = people["unit_staff"].organization_id
+    masked = client_for("unit_staff").get(f"/api/v1/organizations/{org}").json()["members"][0]
+    assert (masked["phone"], masked["id_number"]) == ("139****5678", "1201**********1234")
+    full = client_for("office_admin").get(f"/api/v1/organizations/{org}").json()["members"][0]
+    assert (full["phone"], full["id_number"]) == ("13912345678", "120104199001011234")
+    assert AuditEntry.objects.filter(action="accounts.personal_data.view", actor=people["office_admin"]).exists()
+
+
+def _start_in_production(env_extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("IPCITY_", "DJANGO_"))}
+    env.update({"IPCITY_ENV": "production", "DJANGO_SETTINGS_MODULE": "ipcity.settings", **env_extra})
+    return subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True)
+
+
+def test_production_mode_refuses_to_start_with_the_default_secret(tmp_path):
+    result = _start_in_production({"IPCITY_DATA_DIR": str(tmp_path)})
+    assert result.returncode != 0 and "IPCITY_SECRET_KEY" in result.stderr
+
+
+def test_production_mode_starts_with_a_real_secret(tmp_path):
+    result = _start_in_production({"IPCITY_DATA_DIR": str(tmp_path), "IPCITY_SECRET_KEY": "x" * 50})
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_malformed_setting_stops_start_up_naming_the_variable(tmp_path):
+    result = _start_in_production({"IPCITY_DATA_DIR": str(tmp_path), "IPCITY_SECRET_KEY": "x" * 50,
+                                   "IPCITY_LOGIN_FAILURE_LIMIT": "five"})
+    assert result.returncode != 0 and "IPCITY_LOGIN_FAILURE_LIMIT must be a whole number" in result.stderr
