@@ -42,7 +42,7 @@ def main(argv: list[str]) -> int:
     if command == "test":
         return subprocess.call([BIN / "python", "-m", "pytest", *rest], cwd=ROOT)
     if command == "lint":
-        return subprocess.call([BIN / "ruff", "check", "src", "tests", "bench", "dev.py"], cwd=ROOT)
+        return subprocess.call([BIN / "ruff", "check", "src", "tests", "dev.py"], cwd=ROOT)
     sys.exit(f"unknown command {command!r}: use start, test or lint")
 
 

@@ -1,0 +1,65 @@
+"""The JSON API: token authentication for scripts, the OpenAPI document, and the same rules as the pages."""
+
+import json
+
+from ipcity.accounts.models import ApiToken
+from ipcity.accounts.services import api_token_revoke
+
+
+def test_a_script_uses_a_bearer_token_created_in_the_account_page(client_for, people, client):
+    page = client_for("office_admin").post("/account/", {"form": "token", "token-name": "统计脚本"}).content.decode()
+    raw = page.split('data-testid="new-token"')[1].split("<code>")[1].split("</code>")[0]
+    assert raw.startswith("ipc_")
+    assert not ApiToken.objects.filter(token_hash=raw).exists()  # only the hash is stored
+    me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert me.status_code == 200 and me.json()["role"] == "office_admin"
+    edited = client.patch("/api/v1/plan/indicators/cluster_agencies", json.dumps({"target": 35}),
+                          content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert edited.status_code == 200 and edited.json()["target"] == "35.0000"
+
+
+def test_a_revoked_or_wrong_token_is_refused(people, client):
+    from ipcity.accounts.services import api_token_create
+
+    token, raw = api_token_create(user=people["unit_staff"], name="x")
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    api_token_revoke(user=people["unit_staff"], token=token)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer ipc_forged").status_code == 401
+
+
+def test_a_token_carries_its_users_permissions_not_more(people, client):
+    from ipcity.accounts.services import api_token_create
+
+    _, raw = api_token_create(user=people["enterprise_user"], name="x")
+    response = client.patch("/api/v1/plan/indicators/cluster_agencies", json.dumps({"target": 1}),
+                            content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 403
+
+
+def test_the_openapi_document_describes_the_api_in_chinese(plan, client):
+    spec = client.get("/api/v1/openapi.json").json()
+    assert spec["info"]["title"].startswith("ipcity")
+    summaries = {op["summary"] for item in spec["paths"].values() for op in item.values()}
+    assert "18项重点任务" in summaries and "审计日志查询（仅知识产权办公室）" in summaries
+    docs = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in docs
+
+
+def test_indicators_as_of_an_earlier_date_show_the_value_known_then(client_for):
+    unit = client_for("office_admin")
+    for as_of, value in [("2025-12-31", 20000), ("2026-06-30", 24000)]:
+        unit.post("/api/v1/plan/indicators/valid_patents/values", json.dumps({"as_of": as_of, "value": value, "source": "s"}),
+                  content_type="application/json")
+    rows = {r["code"]: r for r in unit.get("/api/v1/plan/indicators", {"as_of": "2026-01-31"}).json()}
+    assert rows["valid_patents"]["latest"]["value"] == "20000.0000"
+    rows = {r["code"]: r for r in unit.get("/api/v1/plan/indicators").json()}
+    assert rows["valid_patents"]["latest"]["value"] == "24000.0000"
+    assert rows["valid_patents"]["status"] == "in_progress"
+
+
+def test_a_future_as_of_date_is_refused(client_for):
+    response = client_for("office_admin").post("/api/v1/plan/indicators/valid_patents/values",
+                                               json.dumps({"as_of": "2099-01-01", "value": 1, "source": "s"}),
+                                               content_type="application/json")
+    assert response.status_code == 422 and "截至日期不能晚于今天" in response.json()["detail"][0]

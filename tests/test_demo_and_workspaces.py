@@ -1,0 +1,68 @@
+"""`ipcity demo` builds the same synthetic data every time, and each persona sees its own workspace."""
+
+import pytest
+from django.test import Client
+
+from ipcity.accounts.models import Organization, User
+from ipcity.demo import DEMO_PASSWORD, PERSONAS, build_demo
+from ipcity.plan.models import IndicatorValue
+
+
+def _snapshot():
+    return (
+        list(Organization.objects.order_by("name").values_list("name", "org_type", "street", "tags", "credit_code")),
+        list(User.objects.order_by("username").values_list("username", "role", "phone", "id_number", "organization__name")),
+        list(IndicatorValue.objects.order_by("indicator__code", "as_of").values_list("indicator__code", "as_of", "value")),
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_is_deterministic_and_a_second_run_changes_nothing():
+    build_demo()
+    first = _snapshot()
+    assert "已存在" in build_demo()
+    assert _snapshot() == first
+    build_demo(reset=True)
+    assert _snapshot() == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_demo_record_is_marked_synthetic_and_the_ui_says_so():
+    build_demo()
+    assert not Organization.objects.filter(org_type__in=["enterprise", "university", "service_agency"], is_synthetic=False).exists()
+    assert all(name.endswith("（演示）") for name in
+               Organization.objects.filter(is_synthetic=True).values_list("name", flat=True))
+    assert not IndicatorValue.objects.filter(is_synthetic=False).exists()
+    assert "合成数据（非真实数据）" in Client().get("/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(("username", "title", "must_see", "must_not_see"), [
+    ("office_admin", "知识产权办公室工作台", ["指标状态", "审计日志（查询与导出）"], []),
+    ("kejiju_staff", "责任单位工作台", ["本单位重点任务", "实施天开高教科创园核心区知识产权强基行动"], ["审计日志"]),
+    ("enterprise_user", "企业工作台", ["技术需求发布与对接", "国家高新技术企业"], ["审计日志", "本单位重点任务"]),
+    ("university_user", "高校院所工作台", ["专利技术供给（含开放许可）"], ["审计日志"]),
+    ("agency_user", "服务机构工作台", ["托管合同管理"], ["审计日志"]),
+])
+def test_each_demo_persona_signs_in_and_sees_a_different_workspace(username, title, must_see, must_not_see):
+    build_demo()
+    client = Client()
+    assert client.post("/login/", {"username": username, "password": DEMO_PASSWORD}).status_code == 302
+    page = client.get("/workspace/").content.decode()
+    assert f'data-testid="workspace-title">{title}<' in page
+    for text in must_see:
+        assert text in page, text
+    for text in must_not_see:
+        assert text not in page, text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_persona_in_the_readme_exists_with_the_documented_password():
+    build_demo()
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    for username, *_ in PERSONAS:
+        assert f"`{username}`" in readme, username
+        assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
+    assert DEMO_PASSWORD in readme
