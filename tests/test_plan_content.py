@@ -4,9 +4,9 @@ import json
 import re
 
 from django.core.management import call_command
-from tests.conftest import seed_plan_text
 
 from ipcity.cli import main as ipcity_main
+from tests.conftest import seed_plan_text
 
 EXPECTED_INDICATORS = {
     # code: (target, unit, comparison, period type)

@@ -3,11 +3,11 @@
 import json
 
 import pytest
-from tests.conftest import bundled_plan_bytes
 
 from ipcity.cli import main as ipcity_main
 from ipcity.plan.core.schema import PlanFormatError, parse_plan
 from ipcity.plan.models import Indicator, KeyTask, WorkPlan
+from tests.conftest import bundled_plan_bytes
 
 
 def _plan_dict() -> dict:
