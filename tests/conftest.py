@@ -53,7 +53,7 @@ def people(plan):
     for username, (org_name, org_type, role) in PERSONAS.items():
         org, _ = Organization.objects.get_or_create(name=org_name, defaults={"org_type": org_type})
         users[username] = user_create(actor=None, username=username, password=PASSWORD, organization=org, role=role,
-                                      full_name=f"{username}姓名", phone="13912345678", id_number="120104199001011234")
+                                      full_name=f"{username}姓名", phone="13912345678", id_number="120104199001011238")
     return users
 
 

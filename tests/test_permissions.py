@@ -7,6 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from ipcity.accounts.models import Organization, OrgType
+from ipcity.accounts.services import user_create
 from tests.conftest import PERSONAS, bundled_plan_bytes
 
 ANONYMOUS = None
@@ -32,6 +33,21 @@ def office_api(ok=200):
 
 def office_form_post():
     return {**dict.fromkeys(EVERYONE, 403), "office_admin": 302}
+
+
+def office_signed_in_post():
+    """A login-required form: anonymous visitors are sent to sign in first."""
+    return {**office_form_post(), ANONYMOUS: 302}
+
+
+def hidden_from_all_but_office(ok):
+    """Another organization's page: it does not exist for anyone but the office."""
+    return {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 404), "office_admin": ok}
+
+
+NEW_ORGANIZATION = {"name": "新设企业", "org_type": "enterprise", "street": "xuefu", "tags": ["high_tech"],
+                    "credit_code": "914403001922038216"}
+NEW_MEMBER = {"username": "new_member", "full_name": "新成员", "role": "enterprise_user", "password": "Str0ng!Passw0rd"}
 
 
 def _next_version_plan() -> str:
@@ -61,6 +77,12 @@ PAGES = [
     ("get", "/orgs/", None, signed_in_page()),
     ("get", "/orgs/{own_org}/", None, signed_in_page()),
     ("get", "/orgs/{other_org}/", None, {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 404), "office_admin": 200}),
+    ("get", "/orgs/new/", None, office_page()),
+    ("post", "/orgs/new/", NEW_ORGANIZATION, office_signed_in_post()),
+    ("get", "/orgs/{other_org}/edit/", None, hidden_from_all_but_office(200)),
+    ("get", "/orgs/{own_org}/edit/", None, office_page()),
+    ("post", "/orgs/{other_org}/members/", NEW_MEMBER, hidden_from_all_but_office(302)),
+    ("post", "/orgs/{other_org}/members/{member}/", {"action": "deactivate"}, hidden_from_all_but_office(302)),
     ("get", "/audit/", None, office_page()),
     ("get", "/audit/export.xlsx", None, office_page()),
     ("get", "/files/{attachment}/", None,
@@ -90,6 +112,14 @@ API = [
     ("get", "/api/v1/organizations", None, {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 200)}),
     ("get", "/api/v1/organizations/{other_org}", None, {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404), "office_admin": 200}),
     ("get", "/api/v1/audit", None, office_api()),
+    ("post", "/api/v1/organizations", NEW_ORGANIZATION, office_api(201)),
+    ("patch", "/api/v1/organizations/{other_org}", {"address": "天津市南开区某路1号"},
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404), "office_admin": 200}),
+    ("patch", "/api/v1/organizations/{own_org}", {"address": "天津市南开区某路1号"}, office_api()),
+    ("post", "/api/v1/organizations/{other_org}/members", NEW_MEMBER,
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404), "office_admin": 201}),
+    ("patch", "/api/v1/users/{member}", {"unlock": True},
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404), "office_admin": 200}),
     ("patch", "/api/v1/plan/indicators/valid_patents", {"target": 26500}, office_api()),
     ("post", "/api/v1/plan/indicators/navigation_projects_industry_planning/values",
      {"as_of": "2026-10-31", "value": 2, "source": "区科技局统计"}, {**office_api(201), "unit_staff": 201}),
@@ -105,8 +135,10 @@ def ids(people, tmp_path):
     from ipcity.web.uploads import attachment_store
 
     other = Organization.objects.create(name="他人企业", org_type=OrgType.ENTERPRISE)
+    user_create(actor=None, username="other_member", password="Str0ng!Passw0rd", organization=other,
+                role="enterprise_user")
     attachment = attachment_store(uploaded_file=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 test"), actor=people["office_admin"])
-    return {"other_org": other.pk, "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
+    return {"member": "other_member", "other_org": other.pk, "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
 
 
 def _fill(value, ids, own_org):
@@ -163,7 +195,7 @@ def _all_routes(resolver=None, prefix=""):
 def test_every_page_route_has_a_row_in_the_table(db):
     covered = set()
     for _method, path, _body, _expected in PAGES:
-        match = resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1))
+        match = resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1, member="someone"))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -175,7 +207,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
     for method, path, _body, _expected in API:
         template = path
         for concrete, name in (("valid_patents", "{code}"), ("navigation_projects_industry_planning", "{code}"),
-                               ("/3", "/{number}"), ("/1/", "/{number}/"), ("{other_org}", "{org_id}")):
+                               ("/3", "/{number}"), ("/1/", "/{number}/"), ("{other_org}", "{org_id}"),
+                               ("{member}", "{username}"), ("{own_org}", "{org_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

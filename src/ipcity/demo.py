@@ -10,9 +10,11 @@ from django.core.management import call_command
 from django.db import transaction
 
 from ipcity import clock
+from ipcity.accounts.credit_code import CREDIT_CODE_ALPHABET, with_check_character
 from ipcity.accounts.models import EnterpriseTag, Organization, OrgType, Street, User
 from ipcity.accounts.roles import Role
 from ipcity.accounts.services import user_create
+from ipcity.accounts.validators import id_check_character
 from ipcity.plan.core.schema import Comparison, PeriodType, parse_plan
 from ipcity.plan.models import WorkPlan
 from ipcity.plan.services import indicator_value_report, plan_import
@@ -41,9 +43,7 @@ def _id_number(rng: random.Random) -> str:
     """A well-formed but fictional 18-digit number (南开区 area code 120104, valid check digit)."""
     birth = dt.date(1970, 1, 1) + dt.timedelta(days=rng.randrange(0, 12000))
     body = f"120104{birth:%Y%m%d}{rng.randrange(0, 1000):03d}"
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
-    return body + check
+    return body + id_check_character(body)
 
 
 def _phone(rng: random.Random) -> str:
@@ -53,7 +53,7 @@ def _phone(rng: random.Random) -> str:
 def _synthetic_org(name: str, org_type: str, rng: random.Random, tags=()) -> Organization:
     return Organization.objects.create(
         name=name, full_name=name, org_type=org_type, street=rng.choice(Street.values), tags=list(tags),
-        credit_code="91120104" + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(10)),
+        credit_code=with_check_character("91120104" + "".join(rng.choice(CREDIT_CODE_ALPHABET) for _ in range(9))),
         address=f"天津市南开区{rng.choice(['红旗南路', '鞍山西道', '复康路', '卫津路', '白堤路', '黄河道'])}{rng.randrange(1, 400)}号（虚构）",
         is_synthetic=True)
 

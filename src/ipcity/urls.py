@@ -17,7 +17,11 @@ plan_patterns = ([
 accounts_patterns = ([
     path("account/", accounts_views.account, name="account"),
     path("orgs/", accounts_views.organizations, name="organizations"),
+    path("orgs/new/", accounts_views.organization_new, name="organization_new"),
     path("orgs/<int:pk>/", accounts_views.organization_detail, name="organization"),
+    path("orgs/<int:pk>/edit/", accounts_views.organization_edit, name="organization_edit"),
+    path("orgs/<int:pk>/members/", accounts_views.member_add, name="member_add"),
+    path("orgs/<int:pk>/members/<str:username>/", accounts_views.member_action, name="member_action"),
 ], "accounts")
 
 audit_patterns = ([

@@ -1,8 +1,15 @@
 from ninja import Router, Schema, Status
 
 from ipcity.accounts.permissions import permissions_of
-from ipcity.accounts.selectors import member_list, organization_get, organization_list
-from ipcity.accounts.services import api_token_create
+from ipcity.accounts.selectors import member_list, organization_get, organization_list, user_get
+from ipcity.accounts.services import (
+    api_token_create,
+    organization_create,
+    organization_update,
+    user_create,
+    user_set_active,
+    user_unlock,
+)
 
 router = Router(tags=["机构与用户"])
 
@@ -80,3 +87,72 @@ def organization(request, org_id: int):
     members = [{"username": m["user"].username, "full_name": m["user"].full_name, "role": m["user"].role,
                 "phone": m["phone"], "id_number": m["id_number"]} for m in member_list(user=request.user, organization=org)]
     return {**_org(org), "members": members}
+
+
+class OrganizationIn(Schema):
+    name: str
+    org_type: str
+    full_name: str = ""
+    credit_code: str = ""
+    street: str = ""
+    address: str = ""
+    tags: list[str] = []
+
+
+class OrganizationPatch(Schema):
+    name: str | None = None
+    org_type: str | None = None
+    full_name: str | None = None
+    credit_code: str | None = None
+    street: str | None = None
+    address: str | None = None
+    tags: list[str] | None = None
+
+
+@router.post("/organizations", response={201: OrganizationOut}, summary="添加机构（仅知识产权办公室）")
+def organization_add(request, payload: OrganizationIn):
+    return Status(201, _org(organization_create(actor=request.user, **payload.dict())))
+
+
+@router.patch("/organizations/{org_id}", response=OrganizationOut, summary="修改机构信息（仅知识产权办公室）")
+def organization_change(request, org_id: int, payload: OrganizationPatch):
+    org = organization_get(user=request.user, pk=org_id)
+    return _org(organization_update(actor=request.user, organization=org, **payload.dict(exclude_unset=True)))
+
+
+class MemberIn(Schema):
+    username: str
+    full_name: str
+    role: str
+    password: str
+    phone: str = ""
+    id_number: str = ""
+
+
+@router.post("/organizations/{org_id}/members", response={201: MemberOut}, summary="为机构添加用户（仅知识产权办公室）")
+def member_add(request, org_id: int, payload: MemberIn):
+    org = organization_get(user=request.user, pk=org_id)
+    user = user_create(actor=request.user, organization=org, **payload.dict())
+    return Status(201, {"username": user.username, "full_name": user.full_name, "role": user.role,
+                        "phone": user.phone, "id_number": user.id_number})
+
+
+class UserPatch(Schema):
+    is_active: bool | None = None
+    unlock: bool = False
+
+
+class UserStateOut(Schema):
+    username: str
+    is_active: bool
+    is_locked: bool
+
+
+@router.patch("/users/{username}", response=UserStateOut, summary="停用、启用或解锁用户（仅知识产权办公室）")
+def user_change(request, username: str, payload: UserPatch):
+    user = user_get(user=request.user, username=username)
+    if payload.is_active is not None:
+        user_set_active(actor=request.user, user=user, active=payload.is_active)
+    if payload.unlock:
+        user_unlock(actor=request.user, user=user)
+    return {"username": user.username, "is_active": user.is_active, "is_locked": user.is_locked}

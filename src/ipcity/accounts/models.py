@@ -4,6 +4,7 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
+from ipcity import clock
 from ipcity.accounts.roles import Role
 
 
@@ -85,6 +86,10 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = "用户"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > clock.now()
 
     @property
     def display_name(self) -> str:

@@ -20,6 +20,7 @@ class Perm:
     INDICATOR_REPORT = "plan.indicator_values:write"
     AUDIT_READ = "audit:read"
     ORGS_READ_ALL = "accounts.organizations:read_all"
+    ACCOUNTS_MANAGE = "accounts:write"
     PERSONAL_DATA_READ = "accounts.personal_data:read"
     ATTACHMENT_READ_ALL = "files:read_all"
     WORKSPACE_OFFICE = "workspace.office"
@@ -33,7 +34,7 @@ class Perm:
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset({
-        Perm.PLAN_EDIT, Perm.PLAN_IMPORT, Perm.INDICATOR_REPORT, Perm.AUDIT_READ, Perm.ORGS_READ_ALL,
+        Perm.PLAN_EDIT, Perm.PLAN_IMPORT, Perm.INDICATOR_REPORT, Perm.AUDIT_READ, Perm.ORGS_READ_ALL, Perm.ACCOUNTS_MANAGE,
         Perm.PERSONAL_DATA_READ, Perm.ATTACHMENT_READ_ALL, Perm.WORKSPACE_OFFICE,
     }),
     Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.WORKSPACE_UNIT}),

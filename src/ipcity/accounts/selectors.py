@@ -43,3 +43,11 @@ def member_list(*, user, organization: Organization) -> list[dict]:
          "id_number": m.id_number if full else mask_id_number(m.id_number)}
         for m in members
     ]
+
+
+def user_get(*, user, username: str) -> User:
+    """A user in an organization the viewer may see."""
+    found = User.objects.filter(username=username, organization__in=organization_list(user=user)).first()
+    if found is None:
+        raise Http404("用户不存在或无权查看")
+    return found

@@ -6,15 +6,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from ipcity.accounts.forms import LoginForm, PasswordChangeForm, TokenForm
+from ipcity.accounts.forms import LoginForm, MemberForm, OrganizationForm, PasswordChangeForm, TokenForm
 from ipcity.accounts.models import OrgType
+from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.roles import Perm
 from ipcity.accounts.selectors import member_list, organization_get, organization_list
 from ipcity.accounts.services import (
     LoginRefused,
     api_token_create,
     api_token_revoke,
     login_attempt,
+    organization_create,
+    organization_fields,
+    organization_update,
     password_change,
+    user_create,
+    user_set_active,
+    user_unlock,
 )
 from ipcity.web.forms import form_errors_from
 
@@ -85,4 +93,76 @@ def organizations(request):
 def organization_detail(request, pk):
     org = organization_get(user=request.user, pk=pk)
     return render(request, "accounts/organization.html", {
-        "nav": "workspace", "org": org, "members": member_list(user=request.user, organization=org)})
+        "nav": "workspace", "org": org, "members": member_list(user=request.user, organization=org),
+        "member_form": MemberForm() if has_perm(request.user, Perm.ACCOUNTS_MANAGE) else None})
+
+
+@login_required
+def organization_new(request):
+    require_perm(request.user, Perm.ACCOUNTS_MANAGE)
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            org = organization_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, f"已添加机构“{org.name}”")
+            return redirect("accounts:organization", pk=org.pk)
+    return render(request, "accounts/organization_form.html", {"nav": "workspace", "form": form, "org": None})
+
+
+@login_required
+def organization_edit(request, pk):
+    org = organization_get(user=request.user, pk=pk)  # 404 for an organization the user cannot see
+    require_perm(request.user, Perm.ACCOUNTS_MANAGE)
+    form = OrganizationForm(request.POST or None, initial=organization_fields(org))
+    if request.method == "POST" and form.is_valid():
+        try:
+            organization_update(actor=request.user, organization=org, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, "机构信息已更新")
+            return redirect("accounts:organization", pk=org.pk)
+    return render(request, "accounts/organization_form.html", {"nav": "workspace", "form": form, "org": org})
+
+
+@login_required
+@require_POST
+def member_add(request, pk):
+    org = organization_get(user=request.user, pk=pk)  # 404 for an organization the user cannot see
+    require_perm(request.user, Perm.ACCOUNTS_MANAGE)
+    form = MemberForm(request.POST)
+    if form.is_valid():
+        try:
+            user_create(actor=request.user, organization=org, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, f"已添加用户“{form.cleaned_data['username']}”")
+            return redirect("accounts:organization", pk=org.pk)
+    return render(request, "accounts/organization.html", {
+        "nav": "workspace", "org": org, "members": member_list(user=request.user, organization=org),
+        "member_form": form}, status=200)
+
+
+@login_required
+@require_POST
+def member_action(request, pk, username):
+    org = organization_get(user=request.user, pk=pk)  # 404 for an organization the user cannot see
+    require_perm(request.user, Perm.ACCOUNTS_MANAGE)
+    member = get_object_or_404(org.members, username=username)
+    action = request.POST.get("action")
+    try:
+        if action == "unlock":
+            user_unlock(actor=request.user, user=member)
+        elif action in {"activate", "deactivate"}:
+            user_set_active(actor=request.user, user=member, active=action == "activate")
+        else:
+            raise ValidationError(f"未知操作：{action}")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "操作已完成")
+    return redirect("accounts:organization", pk=org.pk)
