@@ -1,0 +1,251 @@
+"""Every record-based plan indicator as of a date, each with the records behind it (its lineage).
+
+`evaluate(registry, as_of)` returns {indicator code: Result}. Codes are the plan's indicator codes; an
+indicator not listed in `DEFINITIONS` is not computed from records (it is reported by its unit)."""
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from ipcity.stats.core.records import EventType, LegalEvent, Patent, PatentType, Registry
+from ipcity.stats.core.validity import add_years, in_force, owner_district
+
+BASE_YEAR = 2023  # the year before the pilot: growth is measured from it
+PILOT_START = dt.date(2024, 1, 1)
+
+
+@dataclass(frozen=True)
+class Result:
+    value: Decimal | None  # None: cannot be computed yet (e.g. no complete year for a growth rate)
+    records: tuple[str, ...] = ()  # keys of the records behind the value
+    note: str = ""  # how the value was obtained, shown with it
+    series: dict = field(default_factory=dict)  # year -> value, for yearly and growth indicators
+
+
+@dataclass
+class _Index:
+    """Per-patent events, built once per registry."""
+
+    events: dict[str, list[LegalEvent]]
+
+    @classmethod
+    def of(cls, registry: Registry) -> "_Index":
+        events: dict[str, list[LegalEvent]] = defaultdict(list)
+        for event in registry.events:
+            events[event.application_number].append(event)
+        for items in events.values():
+            items.sort(key=lambda e: e.date)
+        return cls(events=events)
+
+
+def _quantize(value: Decimal, places: str = "0.01") -> Decimal:
+    return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+
+def valid_patents(registry: Registry, index: _Index, as_of: dt.date, types=None) -> list[Patent]:
+    found = []
+    for patent in registry.patents:
+        if types is not None and patent.patent_type not in types:
+            continue
+        events = index.events.get(patent.application_number, ())
+        if in_force(patent, events, as_of) and owner_district(patent, events, as_of) == registry.district:
+            found.append(patent)
+    return found
+
+
+def high_value_reasons(registry: Registry, index: _Index, patent: Patent, as_of: dt.date,
+                       pledged_amounts: dict[str, Decimal]) -> list[str]:
+    """Which of CNIPA's five criteria a valid invention patent meets on a date."""
+    reasons = []
+    if registry.sei_table is not None and registry.sei_table.industry_of(patent.ipc_codes):
+        reasons.append("sei")
+    events = index.events.get(patent.application_number, ())
+    if any(e.event_type == EventType.FAMILY_ABROAD and e.date <= as_of for e in events):
+        reasons.append("family_abroad")
+    if as_of >= add_years(patent.filing_date, 10):
+        reasons.append("maintained_over_10_years")
+    if pledged_amounts.get(patent.application_number, Decimal(0)) >= registry.high_value_pledge_threshold:
+        reasons.append("high_pledge_amount")
+    if any(e.event_type == EventType.AWARD and e.date <= as_of for e in events):
+        reasons.append("award")
+    return reasons
+
+
+def _largest_pledge_by_patent(registry: Registry, as_of: dt.date) -> dict[str, Decimal]:
+    largest: dict[str, Decimal] = {}
+    for pledge in registry.pledges:
+        if pledge.registered_on <= as_of:
+            for number in pledge.patents:
+                largest[number] = max(largest.get(number, Decimal(0)), pledge.amount)
+    return largest
+
+
+def _population(registry: Registry, as_of: dt.date):
+    """The latest year-end figure that exists on the date (a year's figure applies from its 31 December)."""
+    figures = sorted((p for p in registry.population if dt.date(p.year, 12, 31) <= as_of), key=lambda p: p.year)
+    return figures[-1] if figures else None
+
+
+def _per_10k(count: int, registry: Registry, as_of: dt.date) -> tuple[Decimal | None, str]:
+    figure = _population(registry, as_of)
+    if figure is None:
+        return None, "缺少人口数据：请先导入常住人口表"
+    return _quantize(Decimal(count) / figure.residents_10k), f"常住人口 {figure.residents_10k} 万人（{figure.year}年，{figure.source}）"
+
+
+def _complete_years(as_of: dt.date) -> list[int]:
+    """Pilot years that have ended on or before the date, after the base year."""
+    last = as_of.year if as_of == dt.date(as_of.year, 12, 31) else as_of.year - 1
+    return list(range(BASE_YEAR + 1, last + 1))
+
+
+def compound_growth(base: Decimal, last: Decimal, years: int) -> Decimal | None:
+    """Average annual (compound) growth in percent: (last / base) ** (1 / years) - 1."""
+    if years <= 0 or base <= 0:
+        return None
+    ratio = float(last) / float(base)
+    return _quantize(Decimal(str((ratio ** (1 / years) - 1) * 100)))
+
+
+def _growth(yearly: dict[int, Decimal], as_of: dt.date) -> Result:
+    years = _complete_years(as_of)
+    series = {y: yearly.get(y, Decimal(0)) for y in [BASE_YEAR, *years]}
+    if not years:
+        return Result(None, note="试点期尚无完整年度，无法计算年均增长率", series=series)
+    growth = compound_growth(series[BASE_YEAR], series[years[-1]], len(years))
+    if growth is None:
+        return Result(None, note=f"{BASE_YEAR}年基数为0，无法计算增长率", series=series)
+    return Result(growth, note=f"{BASE_YEAR}年至{years[-1]}年复合年均增长率", series=series)
+
+
+def _district_owned_before(registry: Registry, index: _Index, patent: Patent, day: dt.date) -> bool:
+    return owner_district(patent, index.events.get(patent.application_number, ()), day - dt.timedelta(days=1)) == registry.district
+
+
+def _transfers_and_licences(registry: Registry, index: _Index, as_of: dt.date) -> tuple[dict[int, Decimal], list[str]]:
+    """Transfers and recorded licences of patents whose patentee was in the district just before the event."""
+    by_number = {p.application_number: p for p in registry.patents}
+    yearly: dict[int, Decimal] = defaultdict(Decimal)
+    keys = []
+    for event in registry.events:
+        if event.event_type not in (EventType.TRANSFER, EventType.LICENCE) or event.date > as_of:
+            continue
+        patent = by_number.get(event.application_number)
+        if patent is not None and _district_owned_before(registry, index, patent, event.date):
+            yearly[event.date.year] += 1
+            keys.append(f"{event.application_number}@{event.date.isoformat()}:{event.event_type.value}")
+    return yearly, keys
+
+
+def _pledges(registry: Registry, as_of: dt.date, amount: bool) -> tuple[dict[int, Decimal], list[str]]:
+    yearly: dict[int, Decimal] = defaultdict(Decimal)
+    keys = []
+    for pledge in registry.pledges:
+        if pledge.registered_on <= as_of and pledge.pledgor_district == registry.district:
+            yearly[pledge.registered_on.year] += pledge.amount if amount else 1
+            keys.append(pledge.reference)
+    return yearly, keys
+
+
+def _growth_result(yearly_and_keys, as_of: dt.date) -> Result:
+    yearly, keys = yearly_and_keys
+    result = _growth(yearly, as_of)
+    return Result(result.value, tuple(keys), result.note, result.series)
+
+
+def evaluate(registry: Registry, as_of: dt.date) -> dict[str, Result]:
+    index = _Index.of(registry)
+    results: dict[str, Result] = {}
+    for code, definition in DEFINITIONS.items():
+        results[code] = definition(registry, index, as_of)
+    return results
+
+
+def _count(items: list, key: Callable, note: str = "") -> Result:
+    return Result(Decimal(len(items)), tuple(key(i) for i in items), note)
+
+
+def d_valid_patents(registry, index, as_of):
+    return _count(valid_patents(registry, index, as_of), lambda p: p.application_number)
+
+
+def d_valid_inventions(registry, index, as_of):
+    return _count(valid_patents(registry, index, as_of, {PatentType.INVENTION}), lambda p: p.application_number)
+
+
+def d_valid_inventions_per_10k(registry, index, as_of):
+    patents = valid_patents(registry, index, as_of, {PatentType.INVENTION})
+    value, note = _per_10k(len(patents), registry, as_of)
+    return Result(value, tuple(p.application_number for p in patents), f"有效发明专利 {len(patents)} 件；{note}")
+
+
+def d_high_value_per_10k(registry, index, as_of):
+    pledged = _largest_pledge_by_patent(registry, as_of)
+    patents = [p for p in valid_patents(registry, index, as_of, {PatentType.INVENTION})
+               if high_value_reasons(registry, index, p, as_of, pledged)]
+    value, note = _per_10k(len(patents), registry, as_of)
+    sei = f"；战略性新兴产业对照表 {registry.sei_table.version}" if registry.sei_table else "；未导入战略性新兴产业对照表"
+    return Result(value, tuple(p.application_number for p in patents), f"高价值发明专利 {len(patents)} 件；{note}{sei}")
+
+
+def d_valid_trademarks(registry, index, as_of):
+    marks = [t for t in registry.trademarks
+             if t.owner_district == registry.district and t.registration_date and t.registration_date <= as_of
+             and (t.valid_until is None or as_of <= t.valid_until) and (t.cancelled_on is None or t.cancelled_on > as_of)]
+    return _count(marks, lambda t: t.registration_number)
+
+
+def d_madrid_filings(registry, index, as_of):
+    filings = [t for t in registry.trademarks if t.owner_district == registry.district and t.madrid_filing_date
+               and PILOT_START <= t.madrid_filing_date <= as_of]
+    series = {y: Decimal(sum(1 for t in filings if t.madrid_filing_date.year == y))
+              for y in range(PILOT_START.year, as_of.year + 1)}
+    average = _quantize(Decimal(len(filings)) / len(series)) if series else None
+    return Result(average, tuple(t.registration_number for t in filings),
+                  f"试点期 {len(series)} 个年度（含当年）年均", series)
+
+
+def d_transfers_and_licences_growth(registry, index, as_of):
+    return _growth_result(_transfers_and_licences(registry, index, as_of), as_of)
+
+
+def d_pledge_amount_growth(registry, index, as_of):
+    return _growth_result(_pledges(registry, as_of, amount=True), as_of)
+
+
+def d_pledge_count_growth(registry, index, as_of):
+    return _growth_result(_pledges(registry, as_of, amount=False), as_of)
+
+
+def d_patent_insurance_policies(registry, index, as_of):
+    policies = [p for p in registry.policies if p.insured_district == registry.district and PILOT_START <= p.start_date <= as_of]
+    return _count(policies, lambda p: p.policy_number, "试点期内累计投保")
+
+
+def d_protection_insurance_annual(registry, index, as_of):
+    policies = [p for p in registry.policies if p.insured_district == registry.district
+                and p.kind == "protection_insurance" and p.start_date.year == as_of.year and p.start_date <= as_of]
+    return _count(policies, lambda p: p.policy_number, f"{as_of.year}年")
+
+
+def d_securitization_pilots(registry, index, as_of):
+    products = [s for s in registry.securitizations if PILOT_START <= s.issued_on <= as_of]
+    return _count(products, lambda s: s.name, "试点期内累计")
+
+
+DEFINITIONS: dict[str, Callable[[Registry, _Index, dt.date], Result]] = {
+    "valid_patents": d_valid_patents,
+    "valid_invention_patents": d_valid_inventions,
+    "valid_invention_patents_per_10k": d_valid_inventions_per_10k,
+    "high_value_invention_patents_per_10k": d_high_value_per_10k,
+    "valid_trademarks": d_valid_trademarks,
+    "madrid_filings": d_madrid_filings,
+    "transfers_and_licences_growth": d_transfers_and_licences_growth,
+    "pledge_amount_growth": d_pledge_amount_growth,
+    "pledge_count_growth": d_pledge_count_growth,
+    "patent_insurance_policies": d_patent_insurance_policies,
+    "protection_insurance_annual": d_protection_insurance_annual,
+    "securitization_pilots": d_securitization_pilots,
+}
