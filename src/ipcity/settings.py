@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "ipcity.accounts",
     "ipcity.audit",
     "ipcity.plan",
+    "ipcity.stats",
     "ipcity.web",
 ]
 

@@ -7,3 +7,5 @@ os.environ["IPCITY_ENV"] = "test"
 os.environ.setdefault("IPCITY_DATA_DIR", tempfile.mkdtemp(prefix="ipcity-test-"))
 
 from ipcity.settings import *  # noqa: E402,F403
+
+IMPORT_INLINE = True  # imports started from a page run in the request's thread after commit

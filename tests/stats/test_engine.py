@@ -6,8 +6,19 @@ from decimal import Decimal
 import pytest
 
 from ipcity.stats.core.engine import compound_growth, evaluate
-from ipcity.stats.core.records import (EventType, InsurancePolicy, LegalEvent, Patent, PatentType, Pledge,
-                                       PopulationFigure, Registry, SeiIpcTable, Securitization, Trademark)
+from ipcity.stats.core.records import (
+    EventType,
+    InsurancePolicy,
+    LegalEvent,
+    Patent,
+    PatentType,
+    Pledge,
+    PopulationFigure,
+    Registry,
+    Securitization,
+    SeiIpcTable,
+    Trademark,
+)
 
 D = dt.date
 HERE = "天津市南开区"
@@ -102,7 +113,8 @@ def test_per_10k_divides_by_the_latest_year_end_population():
 
 
 def test_per_10k_without_a_population_table_says_what_is_missing():
-    result = evaluate(registry(population=[]), D(2025, 6, 1))["valid_invention_patents_per_10k"]
+    reg = registry(population=[], patents=[invention("A", D(2020, 1, 1), D(2022, 1, 1))])
+    result = evaluate(reg, D(2025, 6, 1))["valid_invention_patents_per_10k"]
     assert result.value is None and "缺少人口数据" in result.note
 
 
@@ -155,8 +167,13 @@ def test_average_annual_growth_is_compound_over_the_complete_pilot_years():
     assert result.series == {2023: 10, 2024: 11, 2025: 12}
 
 
+def test_an_empty_registry_computes_nothing_rather_than_zero():
+    assert evaluate(registry(), D(2025, 6, 1)) == {}
+
+
 def test_growth_cannot_be_computed_before_a_pilot_year_has_ended():
-    result = evaluate(registry(), D(2024, 12, 30))["pledge_count_growth"]
+    pledges = [Pledge("Z", D(2023, 5, 1), None, Decimal("1"), HERE)]
+    result = evaluate(registry(pledges=pledges), D(2024, 12, 30))["pledge_count_growth"]
     assert result.value is None and "尚无完整年度" in result.note
 
 

@@ -11,11 +11,11 @@ from ipcity.plan.core.status import STATUS_LABELS
 from ipcity.plan.selectors import (
     current_plan_or_404,
     indicator_get,
-    indicator_rows,
     plan_export,
     task_get,
     task_list,
 )
+from ipcity.stats.selectors import indicator_table
 
 router = Router(tags=["工作方案"])
 
@@ -77,6 +77,8 @@ class IndicatorOut(Schema):
     latest: ValueOut | None
     status: str
     status_label: str
+    computed: bool
+    computation_note: str
 
 
 def _indicator_out(row) -> dict:
@@ -91,18 +93,20 @@ def _indicator_out(row) -> dict:
             "reporting_unit": latest.reporting_unit.name if latest.reporting_unit else None,
             "is_synthetic": latest.is_synthetic},
         "status": row["status"].value, "status_label": STATUS_LABELS[row["status"]],
+        "computed": row.get("computed") is not None,
+        "computation_note": row["computed"].note if row.get("computed") is not None else "",
     }
 
 
 @router.get("/indicators", auth=None, response=list[IndicatorOut], summary="全部量化指标及最新值")
 def indicators(request, as_of: dt.date | None = None):
-    return [_indicator_out(r) for r in indicator_rows(plan=current_plan_or_404(), as_of=as_of)]
+    return [_indicator_out(r) for r in indicator_table(plan=current_plan_or_404(), as_of=as_of)]
 
 
 def _row_for(code: str):
     plan = current_plan_or_404()
     indicator = indicator_get(plan=plan, code=code)
-    return next(r for r in indicator_rows(plan=plan) if r["indicator"].pk == indicator.pk)
+    return next(r for r in indicator_table(plan=plan) if r["indicator"].pk == indicator.pk)
 
 
 @router.get("/indicators/{code}", auth=None, response=IndicatorOut, summary="单个指标")

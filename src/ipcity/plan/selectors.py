@@ -42,8 +42,9 @@ def indicator_get(*, plan: WorkPlan, code: str) -> Indicator:
     return indicator
 
 
-def indicator_rows(*, plan: WorkPlan, as_of=None) -> list[dict]:
-    """Each indicator with its latest value as of a date, and the status that value gives."""
+def reported_indicator_rows(*, plan: WorkPlan, as_of=None) -> list[dict]:
+    """Each indicator with its latest *reported* value as of a date, and the status that value gives.
+    Pages use `stats.selectors.indicator_table`, which lays computed values over these."""
     as_of = as_of or clock.today()
     indicators = list(plan.indicators.select_related("goal").prefetch_related("key_tasks"))
     values: dict[int, list[IndicatorValue]] = {}

@@ -14,12 +14,13 @@ from ipcity.plan.selectors import (
     current_plan_or_404,
     indicator_get,
     indicator_is_reportable_by,
-    indicator_rows,
     task_get,
     task_list,
     unit_tasks,
 )
+from ipcity.stats.selectors import indicator_table
 from ipcity.web.forms import form_errors_from
+from ipcity.web.params import as_of_param as _as_of
 from ipcity.web.uploads import attachment_store
 
 
@@ -27,7 +28,7 @@ def home(request):
     plan = current_plan()
     if plan is None:
         return render(request, "plan/no_plan.html", {"nav": "plan"})
-    rows = indicator_rows(plan=plan)
+    rows = indicator_table(plan=plan, as_of=_as_of(request))
     goals = list(plan.goals.all())
     for goal in goals:
         goal.rows = [r for r in rows if r["indicator"].goal_id == goal.pk]
@@ -44,14 +45,14 @@ def home(request):
 def goal_detail(request, code):
     plan = current_plan_or_404()
     goal = get_object_or_404(plan.goals, code=code)
-    rows = [r for r in indicator_rows(plan=plan) if r["indicator"].goal_id == goal.pk]
+    rows = [r for r in indicator_table(plan=plan, as_of=_as_of(request)) if r["indicator"].goal_id == goal.pk]
     return render(request, "plan/goal.html", {"nav": "plan", "plan": plan, "goal": goal, "rows": rows})
 
 
 def indicator_detail(request, code):
     plan = current_plan_or_404()
     indicator = indicator_get(plan=plan, code=code)
-    row = next(r for r in indicator_rows(plan=plan) if r["indicator"].pk == indicator.pk)
+    row = next(r for r in indicator_table(plan=plan, as_of=_as_of(request)) if r["indicator"].pk == indicator.pk)
     can_edit = has_perm(request.user, Perm.PLAN_EDIT)
     can_report = indicator_is_reportable_by(indicator=indicator, user=request.user)
     edit_form = IndicatorForm(instance=indicator, prefix="edit") if can_edit else None
@@ -137,7 +138,7 @@ def unit_list(request):
 
 def indicator_dashboard(request):
     plan = current_plan_or_404()
-    rows = indicator_rows(plan=plan)
+    rows = indicator_table(plan=plan, as_of=_as_of(request))
     chart = [{"name": r["indicator"].name, "code": r["indicator"].code,
               "attainment": (round(float(r["latest"].value / r["indicator"].target * 100), 1)
                              if r["latest"] and r["indicator"].target else None)}

@@ -6,7 +6,8 @@ from django.shortcuts import render
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
-from ipcity.plan.selectors import current_plan, indicator_is_reportable_by, indicator_rows, unit_tasks
+from ipcity.plan.selectors import current_plan, indicator_is_reportable_by, unit_tasks
+from ipcity.stats.selectors import indicator_table
 from ipcity.web.models import Attachment
 from ipcity.web.uploads import upload_path
 
@@ -39,14 +40,14 @@ def workspace(request):
     plan = current_plan()
     context = {"nav": "workspace", "plan": plan, "org": user.organization}
     if has_perm(user, Perm.WORKSPACE_OFFICE):
-        rows = indicator_rows(plan=plan) if plan else []
+        rows = indicator_table(plan=plan) if plan else []
         context.update(kind="office", rows=rows,
                        status_counts={s: sum(1 for r in rows if r["status"] == s) for s in {r["status"] for r in rows}},
                        org_counts=[(OrgType(c["org_type"]).label, c["n"]) for c in
                                    Organization.objects.values("org_type").annotate(n=Count("id")).order_by("org_type")])
     elif has_perm(user, Perm.WORKSPACE_UNIT):
         tasks = unit_tasks(plan=plan, unit=user.organization) if plan else []
-        reportable = [r for r in (indicator_rows(plan=plan) if plan else [])
+        reportable = [r for r in (indicator_table(plan=plan) if plan else [])
                       if indicator_is_reportable_by(indicator=r["indicator"], user=user)]
         context.update(kind="unit", tasks=tasks, led=[t for t in tasks if t.lead_unit == user.organization],
                        reportable=reportable)

@@ -156,11 +156,11 @@ def _growth_result(yearly_and_keys, as_of: dt.date) -> Result:
 
 
 def evaluate(registry: Registry, as_of: dt.date) -> dict[str, Result]:
+    """Indicators whose records are present; one whose record list is empty is left out, so that an empty
+    registry never shows as a computed zero (the unit's reported value stands instead)."""
     index = _Index.of(registry)
-    results: dict[str, Result] = {}
-    for code, definition in DEFINITIONS.items():
-        results[code] = definition(registry, index, as_of)
-    return results
+    return {code: definition(registry, index, as_of)
+            for code, (definition, needs) in DEFINITIONS.items() if getattr(registry, needs)}
 
 
 def _count(items: list, key: Callable, note: str = "") -> Result:
@@ -235,17 +235,18 @@ def d_securitization_pilots(registry, index, as_of):
     return _count(products, lambda s: s.name, "试点期内累计")
 
 
-DEFINITIONS: dict[str, Callable[[Registry, _Index, dt.date], Result]] = {
-    "valid_patents": d_valid_patents,
-    "valid_invention_patents": d_valid_inventions,
-    "valid_invention_patents_per_10k": d_valid_inventions_per_10k,
-    "high_value_invention_patents_per_10k": d_high_value_per_10k,
-    "valid_trademarks": d_valid_trademarks,
-    "madrid_filings": d_madrid_filings,
-    "transfers_and_licences_growth": d_transfers_and_licences_growth,
-    "pledge_amount_growth": d_pledge_amount_growth,
-    "pledge_count_growth": d_pledge_count_growth,
-    "patent_insurance_policies": d_patent_insurance_policies,
-    "protection_insurance_annual": d_protection_insurance_annual,
-    "securitization_pilots": d_securitization_pilots,
+# indicator code -> (definition, the registry list that must hold records for the value to mean anything)
+DEFINITIONS: dict[str, tuple[Callable[[Registry, _Index, dt.date], Result], str]] = {
+    "valid_patents": (d_valid_patents, "patents"),
+    "valid_invention_patents": (d_valid_inventions, "patents"),
+    "valid_invention_patents_per_10k": (d_valid_inventions_per_10k, "patents"),
+    "high_value_invention_patents_per_10k": (d_high_value_per_10k, "patents"),
+    "valid_trademarks": (d_valid_trademarks, "trademarks"),
+    "madrid_filings": (d_madrid_filings, "trademarks"),
+    "transfers_and_licences_growth": (d_transfers_and_licences_growth, "events"),
+    "pledge_amount_growth": (d_pledge_amount_growth, "pledges"),
+    "pledge_count_growth": (d_pledge_count_growth, "pledges"),
+    "patent_insurance_policies": (d_patent_insurance_policies, "policies"),
+    "protection_insurance_annual": (d_protection_insurance_annual, "policies"),
+    "securitization_pilots": (d_securitization_pilots, "securitizations"),
 }

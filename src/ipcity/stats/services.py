@@ -1,0 +1,230 @@
+"""Imports into the registries: a file is checked whole, then stored whole in one transaction, or not at all."""
+
+import json
+import threading
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.db import close_old_connections, transaction
+
+from ipcity import clock
+from ipcity.accounts.models import Street
+from ipcity.accounts.permissions import require_perm
+from ipcity.accounts.roles import Perm
+from ipcity.audit.services import audit_record
+from ipcity.stats import models as m
+from ipcity.stats.core import importer
+from ipcity.stats.core.addresses import resolve
+
+STREET_NAMES = tuple(label for _, label in Street.choices)
+STREET_CODES = {label: code for code, label in Street.choices}
+
+
+class ImportRejected(Exception):
+    def __init__(self, batch: m.ImportBatch):
+        self.batch = batch
+        super().__init__("\n".join(batch.problems))
+
+
+def _place(address: str) -> tuple[str, str]:
+    place = resolve(address, STREET_NAMES)
+    return place.district or "", STREET_CODES.get(place.street, "") if place.street else ""
+
+
+def _store_patents(rows, batch, report):
+    existing = {p.application_number: p for p in m.Patent.objects.filter(application_number__in=[r["application_number"] for r in rows])}
+    created = updated = 0
+    for i, row in enumerate(rows, 1):
+        district, street = _place(row["address"])
+        fields = {"patent_type": row["patent_type"].value, "filing_date": row["filing_date"], "grant_date": row["grant_date"],
+                  "title": row["title"][:500], "abstract": row["abstract"], "applicants": list(row["applicants"]),
+                  "patentee": row["patentee"][:300], "address": row["address"][:300], "owner_district": district,
+                  "owner_street": street, "main_ipc": row["main_ipc"] or (row["ipc_codes"][0] if row["ipc_codes"] else ""),
+                  "ipc_codes": list(row["ipc_codes"]), "legal_status": row["legal_status"][:100], "batch": batch}
+        patent = existing.get(row["application_number"])
+        if patent is None:
+            m.Patent.objects.create(application_number=row["application_number"], **fields)
+            created += 1
+        else:
+            for name, value in fields.items():
+                setattr(patent, name, value)
+            patent.save()
+            updated += 1
+        report(i)
+    return created, updated
+
+
+def _check_events(rows) -> list[importer.Problem]:
+    known = set(m.Patent.objects.filter(application_number__in={r["application_number"] for r in rows})
+                .values_list("application_number", flat=True))
+    return [importer.Problem(r["_row"], "申请号", r["application_number"], "专利库中没有这个申请号，请先导入专利")
+            for r in rows if r["application_number"] not in known]
+
+
+def _store_events(rows, batch, report):
+    patents = dict(m.Patent.objects.filter(application_number__in={r["application_number"] for r in rows})
+                   .values_list("application_number", "id"))
+    created = updated = 0
+    for i, row in enumerate(rows, 1):
+        district = _place(row["new_owner_address"])[0] if row["new_owner_address"] else ""
+        _, was_created = m.LegalEvent.objects.update_or_create(
+            patent_id=patents[row["application_number"]], event_type=row["event_type"].value, date=row["date"],
+            defaults={"amount": row["amount"], "counterparty": row["counterparty"][:300],
+                      "new_owner_address": row["new_owner_address"][:300], "new_owner_district": district, "batch": batch})
+        created, updated = created + was_created, updated + (not was_created)
+        report(i)
+    return created, updated
+
+
+def _upsert(model, key: str, rows, batch, report, build: Callable[[dict], dict]):
+    created = updated = 0
+    for i, row in enumerate(rows, 1):
+        _, was_created = model.objects.update_or_create(**{key: row[key]}, defaults={**build(row), "batch": batch})
+        created, updated = created + was_created, updated + (not was_created)
+        report(i)
+    return created, updated
+
+
+def _store_trademarks(rows, batch, report):
+    def build(row):
+        return {"name": row["name"][:200], "nice_class": row["nice_class"][:16], "holder": row["holder"][:300],
+                "address": row["address"][:300], "owner_district": _place(row["address"])[0],
+                **{f: row[f] for f in ("filing_date", "registration_date", "valid_until", "cancelled_on",
+                                       "madrid_filing_date", "well_known", "time_honored")}}
+    return _upsert(m.Trademark, "registration_number", rows, batch, report, build)
+
+
+def _store_pledges(rows, batch, report):
+    def build(row):
+        amount = row["amount"] if row["amount"] is not None else row["amount_10k"]
+        return {"pledgor": row["pledgor"][:300], "address": row["address"][:300], "pledgor_district": _place(row["address"])[0],
+                "pledgee": row["pledgee"][:300], "amount": amount, "registered_on": row["registered_on"],
+                "released_on": row["released_on"], "patents": list(row["patents"]), "trademarks": list(row["trademarks"])}
+    return _upsert(m.Pledge, "reference", rows, batch, report, build)
+
+
+def _store_population(rows, batch, report):
+    return _upsert(m.PopulationFigure, "year", rows, batch, report,
+                   lambda r: {"residents_10k": r["residents_10k"], "source": r["source"][:200]})
+
+
+def _store_sei(rows, batch, report):
+    m.SeiIpcEntry.objects.all().delete()
+    version = batch.note or batch.filename
+    m.SeiIpcEntry.objects.bulk_create(m.SeiIpcEntry(version=version, ipc=r["ipc"].replace(" ", "").upper(),
+                                                    industry=r["industry"], batch=batch) for r in rows)
+    report(len(rows))
+    return len(rows), 0
+
+
+def _store_policies(rows, batch, report):
+    return _upsert(m.InsurancePolicy, "policy_number", rows, batch, report, lambda r: {
+        "kind": r["kind"], "insured": r["insured"][:300], "address": r["address"][:300],
+        "insured_district": _place(r["address"])[0], "insurer": r["insurer"][:200], "start_date": r["start_date"],
+        "sum_insured": r["sum_insured"]})
+
+
+def _store_securitizations(rows, batch, report):
+    return _upsert(m.SecuritizationProduct, "name", rows, batch, report, lambda r: {
+        "issued_on": r["issued_on"], "amount": r["amount"], "underlying": r["underlying"]})
+
+
+STORES = {"patents": _store_patents, "events": _store_events, "trademarks": _store_trademarks, "pledges": _store_pledges,
+          "population": _store_population, "sei": _store_sei, "policies": _store_policies,
+          "securitizations": _store_securitizations}
+EXTRA_CHECKS = {"events": _check_events}
+PROGRESS_EVERY = 200
+
+
+def import_batch_start(*, kind: str, filename: str, actor, note: str = "") -> m.ImportBatch:
+    if actor is not None:
+        require_perm(actor, Perm.REGISTRY_IMPORT)
+    if kind not in importer.SPECS:
+        raise ValueError(f"未知的导入类型：{kind}（可用：{'、'.join(importer.SPECS)}）")
+    return m.ImportBatch.objects.create(kind=kind, filename=filename[:255], note=note[:200], started_by=actor,
+                                        started_at=clock.now())
+
+
+def import_batch_run(*, batch: m.ImportBatch, data: bytes, progress: Callable[[int, int], None] | None = None) -> m.ImportBatch:
+    """Check every row, then store all rows in one transaction. Raises ImportRejected listing every problem."""
+    spec = importer.SPECS[batch.kind]
+    batch.state = m.ImportBatch.State.RUNNING
+    batch.save(update_fields=["state"])
+    parsed = importer.parse(spec, data, batch.filename)
+    problems = parsed.problems or (EXTRA_CHECKS[batch.kind](parsed.rows) if batch.kind in EXTRA_CHECKS else [])
+    batch.encoding = parsed.encoding
+    batch.total_rows = len(parsed.rows) + len({p.row for p in problems if p.row is not None})
+    if problems:
+        batch.state = m.ImportBatch.State.FAILED
+        batch.problems = [str(p) for p in sorted(problems, key=lambda p: (p.row or 0))]
+        batch.finished_at = clock.now()
+        batch.save()
+        with transaction.atomic():
+            audit_record(actor=batch.started_by, action="stats.import.rejected", obj=batch,
+                         after={"kind": batch.kind, "file": batch.filename, "problems": len(problems)})
+        raise ImportRejected(batch)
+
+    def report(done: int) -> None:
+        if done % PROGRESS_EVERY == 0 or done == len(parsed.rows):
+            if progress:
+                progress(done, len(parsed.rows))
+
+    with transaction.atomic():
+        created, updated = STORES[batch.kind](parsed.rows, batch, report)
+        batch.state = m.ImportBatch.State.DONE
+        batch.processed_rows = len(parsed.rows)
+        batch.created, batch.updated = created, updated
+        batch.finished_at = clock.now()
+        batch.save()
+        audit_record(actor=batch.started_by, action="stats.import.done", obj=batch,
+                     after={"kind": batch.kind, "file": batch.filename, "created": created, "updated": updated})
+    return batch
+
+
+def import_in_background(*, batch: m.ImportBatch, data: bytes) -> None:
+    """Run an import after the current transaction commits, in a thread of this process, so the page returns
+    at once and polls the batch for progress. Tests set IPCITY_IMPORT_INLINE to run it in place."""
+
+    def work():
+        close_old_connections()
+        try:
+            import_batch_run(batch=m.ImportBatch.objects.get(pk=batch.pk), data=data,
+                             progress=lambda done, total: progress_write(batch.pk, done, total))
+        except ImportRejected:
+            pass
+        finally:
+            close_old_connections()
+
+    if getattr(settings, "IMPORT_INLINE", False):
+        transaction.on_commit(work)
+    else:
+        transaction.on_commit(lambda: threading.Thread(target=work, name=f"import-{batch.pk}", daemon=True).start())
+
+
+def _progress_path(batch_id: int) -> Path:
+    return Path(settings.DATA_DIR) / "progress" / f"import-{batch_id}.json"
+
+
+def progress_write(batch_id: int, done: int, total: int) -> None:
+    """Progress of a running import, kept outside the database: the import's own transaction holds the
+    write lock (SQLite) and hides its rows until commit, so progress rows in the database could not be seen."""
+    path = _progress_path(batch_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"done": done, "total": total}), encoding="utf-8")
+    temporary.replace(path)
+
+
+def progress_read(batch_id: int) -> tuple[int, int] | None:
+    try:
+        data = json.loads(_progress_path(batch_id).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    return data["done"], data["total"]
+
+
+def high_value_pledge_threshold() -> Decimal:
+    setting = m.EngineSetting.objects.filter(key="high_value_pledge_threshold").first()
+    return Decimal(setting.value) if setting else Decimal("10000000")
