@@ -41,6 +41,16 @@ def bundled_plan_bytes() -> bytes:
     return resources.files("ipcity.plan").joinpath("fixtures/nankai-2024.json").read_bytes()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_engine_cache():
+    """Test databases roll back and reuse ids, so no computed result may outlive its test."""
+    from ipcity.stats.selectors import clear_cache
+
+    clear_cache()
+    yield
+    clear_cache()
+
+
 @pytest.fixture
 def plan(db):
     return plan_import(plan_data=parse_plan(bundled_plan_bytes()), actor=None)

@@ -6,6 +6,9 @@ from django.test import Client
 from ipcity.accounts.models import Organization, User
 from ipcity.demo import DEMO_PASSWORD, PERSONAS, build_demo
 from ipcity.plan.models import IndicatorValue
+from ipcity.stats.models import LegalEvent, Patent, Trademark
+
+SMALL = 0.02  # a registry of 800 patents keeps these tests quick; the demo itself uses 1.0
 
 
 def _snapshot():
@@ -13,26 +16,32 @@ def _snapshot():
         list(Organization.objects.order_by("name").values_list("name", "org_type", "street", "tags", "credit_code")),
         list(User.objects.order_by("username").values_list("username", "role", "phone", "id_number", "organization__name")),
         list(IndicatorValue.objects.order_by("indicator__code", "as_of").values_list("indicator__code", "as_of", "value")),
+        list(Patent.objects.order_by("application_number").values_list("application_number", "filing_date", "grant_date",
+                                                                      "owner_district", "ipc_codes")),
+        list(LegalEvent.objects.order_by("patent__application_number", "date", "event_type").values_list(
+            "patent__application_number", "event_type", "date")),
+        Trademark.objects.count(),
     )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_is_deterministic_and_a_second_run_changes_nothing():
-    build_demo()
+    build_demo(scale=SMALL)
     first = _snapshot()
-    assert "已存在" in build_demo()
+    assert "已存在" in build_demo(scale=SMALL)
     assert _snapshot() == first
-    build_demo(reset=True)
+    build_demo(reset=True, scale=SMALL)
     assert _snapshot() == first
 
 
 @pytest.mark.django_db(transaction=True)
 def test_every_demo_record_is_marked_synthetic_and_the_ui_says_so():
-    build_demo()
+    build_demo(scale=SMALL)
     assert not Organization.objects.filter(org_type__in=["enterprise", "university", "service_agency"], is_synthetic=False).exists()
     assert all(name.endswith("（演示）") for name in
                Organization.objects.filter(is_synthetic=True).values_list("name", flat=True))
     assert not IndicatorValue.objects.filter(is_synthetic=False).exists()
+    assert not Patent.objects.filter(is_synthetic=False).exists() and Patent.objects.count() == 800
     assert "合成数据（非真实数据）" in Client().get("/").content.decode()
 
 
@@ -45,7 +54,7 @@ def test_every_demo_record_is_marked_synthetic_and_the_ui_says_so():
     ("agency_user", "服务机构工作台", ["托管合同管理"], ["审计日志"]),
 ])
 def test_each_demo_persona_signs_in_and_sees_a_different_workspace(username, title, must_see, must_not_see):
-    build_demo()
+    build_demo(scale=SMALL)
     client = Client()
     assert client.post("/login/", {"username": username, "password": DEMO_PASSWORD}).status_code == 302
     page = client.get("/workspace/").content.decode()
@@ -58,7 +67,7 @@ def test_each_demo_persona_signs_in_and_sees_a_different_workspace(username, tit
 
 @pytest.mark.django_db(transaction=True)
 def test_every_persona_in_the_readme_exists_with_the_documented_password():
-    build_demo()
+    build_demo(scale=SMALL)
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")

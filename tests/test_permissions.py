@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
+from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.conftest import PERSONAS, bundled_plan_bytes
 
 ANONYMOUS = None
@@ -38,6 +39,10 @@ def office_form_post():
 def office_signed_in_post():
     """A login-required form: anonymous visitors are sent to sign in first."""
     return {**office_form_post(), ANONYMOUS: 302}
+
+
+def registry_reader_page():
+    return {**office_page(), "unit_staff": 200}
 
 
 def hidden_from_all_but_office(ok):
@@ -95,6 +100,12 @@ PAGES = [
      {"form": "report", "report-as_of": "2026-10-31", "report-value": "2", "report-source": "区科技局统计"},
      {**office_form_post(), "unit_staff": 302}),
     ("post", "/plan/tasks/1/", {"units": ["{unit}"], "lead": "{unit}", "members_clause": "none"}, office_form_post()),
+    ("get", "/indicators/valid_patents/records/", None, public()),
+    ("get", "/registries/", None, office_page()),
+    ("post", "/registries/", "POPULATION_UPLOAD", office_signed_in_post()),
+    ("get", "/registries/batches/{batch}/", None, office_page()),
+    ("get", "/registries/patents/", None, registry_reader_page()),
+    ("get", "/registries/patents/{patent}/", None, registry_reader_page()),
 ]
 
 API = [
@@ -125,6 +136,10 @@ API = [
      {"as_of": "2026-10-31", "value": 2, "source": "区科技局统计"}, {**office_api(201), "unit_staff": 201}),
     ("put", "/api/v1/plan/tasks/1/units", {"units": ["science_technology", "market_supervision"]}, office_api()),
     ("post", "/api/v1/plan/import", "NEXT_VERSION", office_api(201)),
+    ("get", "/api/v1/indicators/valid_patents/records", None, public()),
+    ("post", "/api/v1/registries/imports", "POPULATION_UPLOAD", office_api(202)),
+    ("get", "/api/v1/registries/imports/{batch}", None, office_api()),
+    ("get", "/api/v1/registries/patents", None, {**office_api(), "unit_staff": 200}),
 ]
 
 
@@ -138,7 +153,10 @@ def ids(people, tmp_path):
     user_create(actor=None, username="other_member", password="Str0ng!Passw0rd", organization=other,
                 role="enterprise_user")
     attachment = attachment_store(uploaded_file=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 test"), actor=people["office_admin"])
-    return {"member": "other_member", "other_org": other.pk, "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
+    batch = import_batch_start(kind="patents", filename="p.csv", actor=None)
+    import_batch_run(batch=batch, data="申请号,申请日,专利类型,发明名称,专利权人地址,授权公告日\n"
+                                       "202310012345.6,2023-01-05,发明,一种方法,天津市南开区,2024-06-01".encode())
+    return {"batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk, "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
 
 
 def _fill(value, ids, own_org):
@@ -156,9 +174,16 @@ def _cases(table):
             for method, path, body, expected in table for persona in EVERYONE]
 
 
+POPULATION_CSV = "年份,年末常住人口（万人）,来源\n2025,89.3,区统计局".encode()
+
+
 def _request(client, method, path, body, api):
     if method == "get":
         return client.get(path)
+    if body == "POPULATION_UPLOAD":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(path, {"kind": "population", "file": SimpleUploadedFile("pop.csv", POPULATION_CSV)})
     if api:
         payload = _next_version_plan() if body == "NEXT_VERSION" else json.dumps(body)
         return getattr(client, method)(path, payload, content_type="application/json")
@@ -195,7 +220,8 @@ def _all_routes(resolver=None, prefix=""):
 def test_every_page_route_has_a_row_in_the_table(db):
     covered = set()
     for _method, path, _body, _expected in PAGES:
-        match = resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1, member="someone"))
+        match = resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1, member="someone", batch=1,
+                                    patent="202310012345.6"))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -208,7 +234,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
         template = path
         for concrete, name in (("valid_patents", "{code}"), ("navigation_projects_industry_planning", "{code}"),
                                ("/3", "/{number}"), ("/1/", "/{number}/"), ("{other_org}", "{org_id}"),
-                               ("{member}", "{username}"), ("{own_org}", "{org_id}")):
+                               ("{member}", "{username}"), ("{own_org}", "{org_id}"),
+                               ("{batch}", "{batch_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

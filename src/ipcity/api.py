@@ -11,6 +11,7 @@ from ipcity.accounts.services import api_token_user
 from ipcity.audit.api import router as audit_router
 from ipcity.plan.api import router as plan_router
 from ipcity.plan.core.schema import PlanFormatError
+from ipcity.stats.api import router as stats_router
 
 
 class TokenAuth(HttpBearer):
@@ -60,3 +61,4 @@ def _bad_plan(request, exc):
 api.add_router("/", accounts_router)
 api.add_router("/plan", plan_router)
 api.add_router("/audit", audit_router)
+api.add_router("/", stats_router)

@@ -119,6 +119,62 @@ def cmd_user_create(args) -> int:
     return 0
 
 
+def cmd_import(args) -> int:
+    _setup()
+    _migrate()
+    from ipcity.stats.services import ImportRejected, import_batch_run, import_batch_start
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"找不到文件：{args.file}", file=sys.stderr)
+        return 2
+    batch = import_batch_start(kind=args.kind, filename=path.name, actor=None, note=args.note or "")
+
+    def bar(done: int, total: int) -> None:
+        filled = int(30 * done / total) if total else 30
+        print(f"\r导入中 [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    try:
+        batch = import_batch_run(batch=batch, data=path.read_bytes(), progress=bar)
+    except ImportRejected as rejected:
+        print(f"\n文件有 {len(rejected.batch.problems)} 处问题，未导入任何数据：", file=sys.stderr)
+        for problem in rejected.batch.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    print(f"\n已导入 {path.name}：新增 {batch.created} 条，更新 {batch.updated} 条（编码 {batch.encoding}）", file=sys.stderr)
+    return 0
+
+
+def cmd_indicators(args) -> int:
+    _setup()
+    import datetime as dt
+    import json
+
+    from ipcity import clock
+    from ipcity.plan.selectors import current_plan
+    from ipcity.stats.selectors import indicator_table
+
+    plan = current_plan()
+    if plan is None:
+        print("尚未导入工作方案：先运行 ipcity demo 或 ipcity plan import FILE", file=sys.stderr)
+        return 1
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else clock.today()
+    except ValueError:
+        print(f"--as-of 应为 YYYY-MM-DD，实际为 {args.as_of!r}", file=sys.stderr)
+        return 2
+    rows = []
+    for row in indicator_table(plan=plan, as_of=as_of):
+        indicator, latest = row["indicator"], row["latest"]
+        rows.append({"code": indicator.code, "name": indicator.name, "target": indicator.target,
+                     "comparison": indicator.comparison, "period_type": indicator.period_type,
+                     "value": latest.value if latest else None, "value_as_of": latest.as_of if latest else None,
+                     "source": latest.source if latest else "", "computed": row.get("computed") is not None,
+                     "status": row["status"].value, "status_label": row["status"].label})
+    print(json.dumps({"as_of": as_of, "plan": plan.code, "indicators": rows}, ensure_ascii=False, indent=1, default=str))
+    return 0
+
+
 def cmd_manage(argv: list[str]) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -158,6 +214,18 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True)
     create.add_argument("--full-name", default="")
     create.set_defaults(func=cmd_user_create)
+
+    imp_data = sub.add_parser("import", help="导入登记数据（CSV 或 XLSX，UTF-8 或 GBK）")
+    imp_data.add_argument("kind", choices=["patents", "events", "trademarks", "pledges", "population", "sei", "policies",
+                                           "securitizations"])
+    imp_data.add_argument("file")
+    imp_data.add_argument("--note", help="备注；导入战略性新兴产业对照表时写版本号")
+    imp_data.set_defaults(func=cmd_import)
+
+    indicators = sub.add_parser("indicators", help="按日期计算全部指标")
+    indicators.add_argument("--as-of", help="截至日期 YYYY-MM-DD，默认今天")
+    indicators.add_argument("--format", choices=["json"], default="json")
+    indicators.set_defaults(func=cmd_indicators)
 
     sub.add_parser("manage", help="Django 管理命令，例如 ipcity manage migrate", add_help=False)
     return parser

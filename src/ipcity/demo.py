@@ -18,6 +18,7 @@ from ipcity.accounts.validators import id_check_character
 from ipcity.plan.core.schema import Comparison, PeriodType, parse_plan
 from ipcity.plan.models import WorkPlan
 from ipcity.plan.services import indicator_value_report, plan_import
+from ipcity.stats.demo import build_demo_registry
 
 SEED = 20240228
 DEMO_PASSWORD = "Nankai@2024"
@@ -100,7 +101,8 @@ def _indicator_values(plan: WorkPlan, office: User, rng: random.Random) -> None:
                                    source="演示数据（程序生成的合成数值）", is_synthetic=True)
 
 
-def build_demo(*, reset: bool = False) -> str:
+def build_demo(*, reset: bool = False, scale: float = 1.0) -> str:
+    """`scale` shrinks the synthetic registry (tests use a small one); 1.0 is the district-sized demo."""
     if reset:
         call_command("flush", interactive=False, verbosity=0)
     if User.objects.filter(is_synthetic=True).exists():
@@ -119,5 +121,6 @@ def build_demo(*, reset: bool = False) -> str:
                 actor=None, username=username, password=DEMO_PASSWORD, organization=Organization.objects.get(name=org_name),
                 role=role, full_name=full_name, phone=_phone(rng), id_number=_id_number(rng), is_synthetic=True)
         _indicator_values(plan, users["office_admin"], rng)
+        build_demo_registry(seed=SEED, scale=scale)
     return (f"演示数据已生成：方案《{plan.title}》，机构 {Organization.objects.count()} 个，"
             f"演示账号 {len(PERSONAS)} 个（密码 {DEMO_PASSWORD}）")

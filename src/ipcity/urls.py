@@ -4,6 +4,7 @@ from ipcity.accounts import views as accounts_views
 from ipcity.api import api
 from ipcity.audit import views as audit_views
 from ipcity.plan import views as plan_views
+from ipcity.stats import views as stats_views
 from ipcity.web import views as web_views
 
 plan_patterns = ([
@@ -29,6 +30,13 @@ audit_patterns = ([
     path("export.xlsx", audit_views.audit_export, name="export"),
 ], "audit")
 
+stats_patterns = ([
+    path("", stats_views.registry_home, name="registry"),
+    path("batches/<int:pk>/", stats_views.batch_detail, name="batch"),
+    path("patents/", stats_views.patents, name="patents"),
+    path("patents/<str:number>/", stats_views.patent_detail, name="patent"),
+], "stats")
+
 web_patterns = ([
     path("files/<int:pk>/", web_views.attachment_download, name="attachment"),
 ], "web")
@@ -36,6 +44,8 @@ web_patterns = ([
 urlpatterns = [
     path("", plan_views.home, name="home"),
     path("indicators/", plan_views.indicator_dashboard, name="indicators"),
+    path("indicators/<slug:code>/records/", stats_views.indicator_records, name="indicator_records"),
+    path("registries/", include(stats_patterns)),
     path("plan/", include(plan_patterns)),
     path("login/", accounts_views.login_view, name="login"),
     path("logout/", accounts_views.logout_view, name="logout"),

@@ -1,15 +1,13 @@
 import datetime as dt
-import io
 import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from openpyxl import Workbook
 
 from ipcity.audit.selectors import audit_entry_list
+from ipcity.web.spreadsheets import xlsx_response
 
 EXPORT_ROW_LIMIT = 100_000
 
@@ -41,19 +39,12 @@ def audit_list(request):
 @login_required
 def audit_export(request):
     entries = audit_entry_list(user=request.user, **_filters(request))[:EXPORT_ROW_LIMIT]
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("审计日志")
-    ws.append(["时间", "操作人", "所属机构", "操作", "对象类型", "对象编号", "对象", "修改前", "修改后", "来源地址", "渠道"])
-    for e in entries.iterator(chunk_size=2000):
-        ws.append([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name,
-                   e.organization.name if e.organization else "", e.action, e.object_type, e.object_id, e.object_repr,
-                   _cell(e.before), _cell(e.after), e.source_address, e.channel])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    rows = ([timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name,
+             e.organization.name if e.organization else "", e.action, e.object_type, e.object_id, e.object_repr,
+             _cell(e.before), _cell(e.after), e.source_address, e.channel] for e in entries.iterator(chunk_size=2000))
+    return xlsx_response(f"audit-{timezone.localdate():%Y%m%d}.xlsx", "审计日志",
+                         ["时间", "操作人", "所属机构", "操作", "对象类型", "对象编号", "对象", "修改前", "修改后", "来源地址", "渠道"],
+                         rows)
 
 
 def _cell(value) -> str:

@@ -138,9 +138,11 @@ def unit_list(request):
 
 def indicator_dashboard(request):
     plan = current_plan_or_404()
-    rows = indicator_table(plan=plan, as_of=_as_of(request))
+    as_of = _as_of(request)
+    rows = indicator_table(plan=plan, as_of=as_of)
     chart = [{"name": r["indicator"].name, "code": r["indicator"].code,
               "attainment": (round(float(r["latest"].value / r["indicator"].target * 100), 1)
                              if r["latest"] and r["indicator"].target else None)}
              for r in rows]
-    return render(request, "plan/dashboard.html", {"nav": "indicators", "plan": plan, "rows": rows, "chart": chart})
+    return render(request, "plan/dashboard.html", {"nav": "indicators", "plan": plan, "rows": rows, "chart": chart,
+                                                   "as_of": as_of})

@@ -5,9 +5,11 @@ import datetime as dt
 import threading
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from ipcity import clock
+from ipcity.accounts.permissions import require_perm
+from ipcity.accounts.roles import Perm
 from ipcity.plan.core.schema import DataSource
 from ipcity.plan.core.status import indicator_status
 from ipcity.plan.selectors import reported_indicator_rows
@@ -20,8 +22,15 @@ _cache_lock = threading.Lock()
 _cache: dict = {}
 
 
+def clear_cache() -> None:
+    with _cache_lock:
+        _cache.clear()
+
+
 def _registry_version() -> tuple:
-    return (m.ImportBatch.objects.filter(state=m.ImportBatch.State.DONE).aggregate(last=Max("id"))["last"],
+    """Changes whenever the registries do: every write to them goes through a finished import batch."""
+    last = m.ImportBatch.objects.filter(state=m.ImportBatch.State.DONE).order_by("-id").values_list("id", "finished_at").first()
+    return (last,
             m.Patent.objects.count(), m.LegalEvent.objects.count(), m.Trademark.objects.count(),
             m.Pledge.objects.count(), m.PopulationFigure.objects.count(), m.SeiIpcEntry.objects.count(),
             m.InsurancePolicy.objects.count(), m.SecuritizationProduct.objects.count(),
@@ -115,3 +124,79 @@ def indicator_table(*, plan, as_of: dt.date | None = None) -> list[dict]:
                                          value=result.value, previous_value=None, deadline=indicator.deadline,
                                          as_of=as_of)
     return rows
+
+
+LINEAGE_COLUMNS = {
+    "patents": ["申请号", "类型", "名称", "专利权人", "所在区", "申请日", "授权公告日"],
+    "trademarks": ["注册号", "商标名称", "注册人", "所在区", "注册日", "专用权期限至", "马德里申请日"],
+    "pledges": ["质押登记号", "出质人", "质权人", "金额（元）", "登记日", "注销日"],
+    "events": ["申请号", "法律事件", "生效日", "相对方"],
+    "policies": ["保单号", "险种", "投保人", "起保日"],
+    "securitizations": ["产品名称", "发行日", "发行规模（元）"],
+}
+
+
+def lineage_kind(code: str) -> str | None:
+    definition = engine.DEFINITIONS.get(code)
+    return definition[1] if definition else None
+
+
+def lineage_rows(*, kind: str, keys: tuple[str, ...]):
+    """The records behind a computed value, in the order the engine listed them, as table rows."""
+    def chunks():
+        for start in range(0, len(keys), 900):
+            yield keys[start:start + 900]
+
+    if kind == "patents":
+        labels = dict(m.Patent._meta.get_field("patent_type").choices)
+        for chunk in chunks():
+            found = {p.application_number: p for p in m.Patent.objects.filter(application_number__in=chunk)}
+            for key in chunk:
+                p = found[key]
+                yield [p.application_number, labels[p.patent_type], p.title, p.patentee, p.owner_district or "未知",
+                       p.filing_date, p.grant_date]
+    elif kind == "trademarks":
+        for chunk in chunks():
+            found = {t.registration_number: t for t in m.Trademark.objects.filter(registration_number__in=chunk)}
+            for key in chunk:
+                t = found[key]
+                yield [t.registration_number, t.name, t.holder, t.owner_district or "未知", t.registration_date,
+                       t.valid_until, t.madrid_filing_date]
+    elif kind == "pledges":
+        for chunk in chunks():
+            found = {p.reference: p for p in m.Pledge.objects.filter(reference__in=chunk)}
+            for key in chunk:
+                p = found[key]
+                yield [p.reference, p.pledgor, p.pledgee, p.amount, p.registered_on, p.released_on]
+    elif kind == "events":
+        labels = dict(m.LegalEvent._meta.get_field("event_type").choices)
+        for key in keys:
+            number, _, rest = key.partition("@")
+            day, _, event_type = rest.partition(":")
+            yield [number, labels.get(event_type, event_type), day, ""]
+    elif kind == "policies":
+        labels = dict(m.InsurancePolicy._meta.get_field("kind").choices)
+        for chunk in chunks():
+            found = {p.policy_number: p for p in m.InsurancePolicy.objects.filter(policy_number__in=chunk)}
+            for key in chunk:
+                p = found[key]
+                yield [p.policy_number, labels[p.kind], p.insured, p.start_date]
+    elif kind == "securitizations":
+        for chunk in chunks():
+            found = {s.name: s for s in m.SecuritizationProduct.objects.filter(name__in=chunk)}
+            for key in chunk:
+                s = found[key]
+                yield [s.name, s.issued_on, s.amount]
+
+
+def patent_list(*, user, q: str = ""):
+    require_perm(user, Perm.REGISTRY_READ)
+    patents = m.Patent.objects.order_by("-filing_date", "application_number")
+    if q:
+        patents = patents.filter(Q(application_number__icontains=q) | Q(title__icontains=q) | Q(patentee__icontains=q))
+    return patents
+
+
+def import_batch_list(*, user):
+    require_perm(user, Perm.REGISTRY_IMPORT)
+    return m.ImportBatch.objects.select_related("started_by")

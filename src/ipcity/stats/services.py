@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import close_old_connections, transaction
 
 from ipcity import clock
@@ -142,7 +143,7 @@ def import_batch_start(*, kind: str, filename: str, actor, note: str = "") -> m.
     if actor is not None:
         require_perm(actor, Perm.REGISTRY_IMPORT)
     if kind not in importer.SPECS:
-        raise ValueError(f"未知的导入类型：{kind}（可用：{'、'.join(importer.SPECS)}）")
+        raise ValidationError(f"kind: 未知的导入类型 {kind!r}（可用：{'、'.join(importer.SPECS)}）")
     return m.ImportBatch.objects.create(kind=kind, filename=filename[:255], note=note[:200], started_by=actor,
                                         started_at=clock.now())
 
@@ -187,18 +188,22 @@ def import_in_background(*, batch: m.ImportBatch, data: bytes) -> None:
     """Run an import after the current transaction commits, in a thread of this process, so the page returns
     at once and polls the batch for progress. Tests set IPCITY_IMPORT_INLINE to run it in place."""
 
-    def work():
-        close_old_connections()
+    def run():
         try:
             import_batch_run(batch=m.ImportBatch.objects.get(pk=batch.pk), data=data,
                              progress=lambda done, total: progress_write(batch.pk, done, total))
         except ImportRejected:
-            pass
+            pass  # the batch records its problems for the page and the API
+
+    def work():
+        close_old_connections()
+        try:
+            run()
         finally:
             close_old_connections()
 
     if getattr(settings, "IMPORT_INLINE", False):
-        transaction.on_commit(work)
+        run()
     else:
         transaction.on_commit(lambda: threading.Thread(target=work, name=f"import-{batch.pk}", daemon=True).start())
 

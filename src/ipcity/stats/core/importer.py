@@ -163,7 +163,12 @@ def event_type(value: str) -> EventType:
 
 
 def code_list(value: str) -> tuple[str, ...]:
-    return tuple(c.strip() for c in re.split(r"[;；,，|\s]+", value) if c.strip()) if value.strip() else ()
+    """A list in one cell, separated by ; ， , | or line breaks (not spaces: IPC codes contain them)."""
+    return tuple(c.strip() for c in re.split(r"[;；,，|\n]+", value) if c.strip())
+
+
+def ipc_list(value: str) -> tuple[str, ...]:
+    return tuple(re.sub(r"\s+", "", c).upper() for c in code_list(value))
 
 
 def application_numbers(value: str) -> tuple[str, ...]:
@@ -196,8 +201,8 @@ PATENTS = Spec("patents", "专利", (
     Column("applicants", ("申请人", "申请(专利权)人", "申请（专利权）人"), code_list),
     Column("patentee", ("专利权人", "当前权利人", "权利人"), text),
     Column("address", ("专利权人地址", "申请人地址", "地址", "当前权利人地址"), text),
-    Column("main_ipc", ("主分类号", "IPC主分类", "主IPC"), text),
-    Column("ipc_codes", ("IPC分类号", "IPC", "分类号"), code_list),
+    Column("main_ipc", ("主分类号", "IPC主分类", "主IPC"), lambda v: re.sub(r"\s+", "", v).upper()),
+    Column("ipc_codes", ("IPC分类号", "IPC", "分类号"), ipc_list),
     Column("grant_date", ("授权公告日", "授权日"), date),
     Column("legal_status", ("法律状态", "当前法律状态"), text),
 ), key=("application_number",), check=_patent_check)

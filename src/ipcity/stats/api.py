@@ -1,0 +1,100 @@
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from ipcity import clock
+from ipcity.plan.selectors import current_plan_or_404, indicator_get
+from ipcity.stats.selectors import (
+    LINEAGE_COLUMNS,
+    computed_indicators,
+    import_batch_list,
+    lineage_kind,
+    lineage_rows,
+    patent_list,
+)
+from ipcity.stats.services import import_batch_start, import_in_background, progress_read
+
+router = Router(tags=["登记数据与指标计算"])
+
+
+class RecordsOut(Schema):
+    indicator: str
+    as_of: dt.date
+    value: str | None
+    note: str
+    count: int
+    columns: list[str]
+    rows: list[list]
+
+
+@router.get("/indicators/{code}/records", auth=None, response=RecordsOut, summary="指标计算所依据的记录（数据溯源）")
+def indicator_records(request, code: str, as_of: dt.date | None = None, offset: int = 0, limit: int = 100):
+    plan = current_plan_or_404()
+    indicator = indicator_get(plan=plan, code=code)
+    as_of = min(as_of or clock.today(), clock.today())
+    kind = lineage_kind(code)
+    result = computed_indicators(plan=plan, as_of=as_of).get(code) if kind else None
+    if result is None:
+        raise ValidationError(f"指标“{indicator.name}”目前不由登记记录计算")
+    limit = max(1, min(limit, 1000))
+    keys = result.records[max(0, offset): max(0, offset) + limit]
+    rows = [[v.isoformat() if isinstance(v, dt.date) else (None if v is None else str(v)) for v in row]
+            for row in lineage_rows(kind=kind, keys=keys)]
+    return {"indicator": code, "as_of": as_of, "value": None if result.value is None else str(result.value),
+            "note": result.note, "count": len(result.records), "columns": LINEAGE_COLUMNS[kind], "rows": rows}
+
+
+class BatchOut(Schema):
+    id: int
+    kind: str
+    filename: str
+    state: str
+    state_label: str
+    processed_rows: int
+    total_rows: int
+    created: int
+    updated: int
+    problems: list[str]
+
+
+def _batch_out(batch) -> dict:
+    progress = progress_read(batch.pk) if batch.state == "running" else None
+    processed, total = progress if progress else (batch.processed_rows, batch.total_rows)
+    return {"id": batch.pk, "kind": batch.kind, "filename": batch.filename, "state": batch.state,
+            "state_label": batch.get_state_display(), "processed_rows": processed, "total_rows": total,
+            "created": batch.created, "updated": batch.updated, "problems": batch.problems}
+
+
+@router.post("/registries/imports", response={202: BatchOut}, summary="上传并导入登记数据（后台执行，返回导入批次）")
+def import_start(request, kind: Form[str], file: File[UploadedFile], note: Form[str] = ""):
+    if file.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(f"file: 文件超过大小上限 {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB")
+    batch = import_batch_start(kind=kind, filename=file.name or "upload", actor=request.user, note=note)
+    import_in_background(batch=batch, data=file.read())
+    return Status(202, _batch_out(batch))
+
+
+@router.get("/registries/imports/{batch_id}", response=BatchOut, summary="导入批次的状态与进度")
+def import_status(request, batch_id: int):
+    return _batch_out(get_object_or_404(import_batch_list(user=request.user), pk=batch_id))
+
+
+class PatentOut(Schema):
+    application_number: str
+    patent_type: str
+    title: str
+    patentee: str
+    owner_district: str
+    filing_date: dt.date
+    grant_date: dt.date | None
+    ipc_codes: list[str]
+
+
+@router.get("/registries/patents", response=list[PatentOut], summary="专利登记查询")
+def patents(request, q: str = "", offset: int = 0, limit: int = 100):
+    limit = max(1, min(limit, 1000))
+    return list(patent_list(user=request.user, q=q)[max(0, offset): max(0, offset) + limit])

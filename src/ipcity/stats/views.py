@@ -1,0 +1,94 @@
+import csv
+import io
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from ipcity.plan.selectors import current_plan_or_404, indicator_get
+from ipcity.stats import models as m
+from ipcity.stats.forms import ImportForm
+from ipcity.stats.selectors import (
+    LINEAGE_COLUMNS,
+    computed_indicators,
+    import_batch_list,
+    lineage_kind,
+    lineage_rows,
+    patent_list,
+)
+from ipcity.stats.services import import_batch_start, import_in_background, progress_read
+from ipcity.web.params import as_of_param
+from ipcity.web.spreadsheets import xlsx_response
+
+
+def indicator_records(request, code):
+    """The records behind a computed indicator value (its lineage), as a page or a download."""
+    plan = current_plan_or_404()
+    indicator = indicator_get(plan=plan, code=code)
+    as_of = as_of_param(request)
+    kind = lineage_kind(code)
+    result = computed_indicators(plan=plan, as_of=as_of).get(code) if kind else None
+    keys = result.records if result else ()
+    columns = LINEAGE_COLUMNS.get(kind, [])
+    download = request.GET.get("format")
+    filename = f"{code}-{as_of.isoformat()}"
+    if download == "xlsx":
+        return xlsx_response(f"{filename}.xlsx", indicator.name[:31], columns, lineage_rows(kind=kind, keys=keys))
+    if download == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(columns)
+        writer.writerows(lineage_rows(kind=kind, keys=keys))
+        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    page = Paginator(keys, 100).get_page(request.GET.get("page"))
+    rows = list(lineage_rows(kind=kind, keys=tuple(page.object_list))) if kind else []
+    return render(request, "stats/records.html", {
+        "nav": "indicators", "indicator": indicator, "as_of": as_of, "result": result, "columns": columns,
+        "rows": rows, "page": page})
+
+
+@login_required
+def registry_home(request):
+    batches = import_batch_list(user=request.user)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            form.add_error("file", f"文件超过大小上限 {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB")
+        else:
+            batch = import_batch_start(kind=form.cleaned_data["kind"], filename=upload.name, actor=request.user,
+                                       note=form.cleaned_data["note"])
+            import_in_background(batch=batch, data=upload.read())
+            return redirect("stats:batch", pk=batch.pk)
+    return render(request, "stats/registry.html", {
+        "nav": "indicators", "form": form, "batches": batches[:30],
+        "counts": {"专利": m.Patent.objects.count(), "法律事件": m.LegalEvent.objects.count(),
+                   "商标": m.Trademark.objects.count(), "质押登记": m.Pledge.objects.count(),
+                   "保单": m.InsurancePolicy.objects.count(), "证券化产品": m.SecuritizationProduct.objects.count(),
+                   "人口年份": m.PopulationFigure.objects.count(), "战新对照表条目": m.SeiIpcEntry.objects.count()}})
+
+
+@login_required
+def batch_detail(request, pk):
+    batch = get_object_or_404(import_batch_list(user=request.user), pk=pk)
+    progress = progress_read(batch.pk) if batch.state == m.ImportBatch.State.RUNNING else None
+    template = "stats/_batch_status.html" if request.headers.get("HX-Request") else "stats/batch.html"
+    return render(request, template, {"nav": "indicators", "batch": batch, "progress": progress})
+
+
+@login_required
+def patents(request):
+    q = request.GET.get("q", "").strip()
+    page = Paginator(patent_list(user=request.user, q=q), 50).get_page(request.GET.get("page"))
+    return render(request, "stats/patents.html", {"nav": "indicators", "page": page, "q": q})
+
+
+@login_required
+def patent_detail(request, number):
+    patent = get_object_or_404(patent_list(user=request.user), application_number=number)
+    return render(request, "stats/patent.html", {"nav": "indicators", "patent": patent, "events": patent.events.all()})
+
