@@ -165,6 +165,7 @@ def test_average_annual_growth_is_compound_over_the_complete_pilot_years():
     result = evaluate(reg, D(2025, 12, 31))["transfers_and_licences_growth"]
     assert result.value == Decimal("9.54")  # (12 / 10) ** (1/2) - 1 = 0.0954
     assert result.series == {2023: 10, 2024: 11, 2025: 12}
+    assert evaluate(reg, day)["transfers_and_licences_growth"].series == {2023: 10, 2024: 11, 2025: 12}
 
 
 def test_an_empty_registry_computes_nothing_rather_than_zero():

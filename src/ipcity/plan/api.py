@@ -60,6 +60,16 @@ class ValueOut(Schema):
     is_synthetic: bool
 
 
+class ForecastOut(Schema):
+    projected: float
+    low: float
+    high: float
+    method: str
+    horizon: dt.date
+    risk: str
+    risk_label: str
+
+
 class IndicatorOut(Schema):
     code: str
     goal: str
@@ -79,6 +89,7 @@ class IndicatorOut(Schema):
     status_label: str
     computed: bool
     computation_note: str
+    forecast: ForecastOut | None
 
 
 def _indicator_out(row) -> dict:
@@ -95,18 +106,27 @@ def _indicator_out(row) -> dict:
         "status": row["status"].value, "status_label": STATUS_LABELS[row["status"]],
         "computed": row.get("computed") is not None,
         "computation_note": row["computed"].note if row.get("computed") is not None else "",
+        "forecast": _forecast_out(row.get("forecast")),
     }
+
+
+def _forecast_out(entry) -> dict | None:
+    if not entry:
+        return None
+    f = entry["forecast"]
+    return {"projected": round(f.projected, 4), "low": round(f.low, 4), "high": round(f.high, 4), "method": f.method,
+            "horizon": f.horizon, "risk": entry["risk"], "risk_label": entry["risk_label"]}
 
 
 @router.get("/indicators", auth=None, response=list[IndicatorOut], summary="全部量化指标及最新值")
 def indicators(request, as_of: dt.date | None = None):
-    return [_indicator_out(r) for r in indicator_table(plan=current_plan_or_404(), as_of=as_of)]
+    return [_indicator_out(r) for r in indicator_table(plan=current_plan_or_404(), as_of=as_of, with_forecast=True)]
 
 
 def _row_for(code: str):
     plan = current_plan_or_404()
     indicator = indicator_get(plan=plan, code=code)
-    return next(r for r in indicator_table(plan=plan) if r["indicator"].pk == indicator.pk)
+    return next(r for r in indicator_table(plan=plan, with_forecast=True) if r["indicator"].pk == indicator.pk)
 
 
 @router.get("/indicators/{code}", auth=None, response=IndicatorOut, summary="单个指标")

@@ -52,7 +52,8 @@ def goal_detail(request, code):
 def indicator_detail(request, code):
     plan = current_plan_or_404()
     indicator = indicator_get(plan=plan, code=code)
-    row = next(r for r in indicator_table(plan=plan, as_of=_as_of(request)) if r["indicator"].pk == indicator.pk)
+    row = next(r for r in indicator_table(plan=plan, as_of=_as_of(request), with_forecast=True)
+               if r["indicator"].pk == indicator.pk)
     can_edit = has_perm(request.user, Perm.PLAN_EDIT)
     can_report = indicator_is_reportable_by(indicator=indicator, user=request.user)
     edit_form = IndicatorForm(instance=indicator, prefix="edit") if can_edit else None
@@ -139,7 +140,7 @@ def unit_list(request):
 def indicator_dashboard(request):
     plan = current_plan_or_404()
     as_of = _as_of(request)
-    rows = indicator_table(plan=plan, as_of=as_of)
+    rows = indicator_table(plan=plan, as_of=as_of, with_forecast=True)
     chart = [{"name": r["indicator"].name, "code": r["indicator"].code,
               "attainment": (round(float(r["latest"].value / r["indicator"].target * 100), 1)
                              if r["latest"] and r["indicator"].target else None)}

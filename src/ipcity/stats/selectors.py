@@ -4,17 +4,19 @@ their computed values laid over the reported ones."""
 import datetime as dt
 import threading
 from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.db.models import Count, Max, Q
 
 from ipcity import clock
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
-from ipcity.plan.core.schema import DataSource
+from ipcity.plan.core.schema import Comparison, DataSource, PeriodType
 from ipcity.plan.core.status import indicator_status
+from ipcity.plan.models import IndicatorValue
 from ipcity.plan.selectors import reported_indicator_rows
 from ipcity.stats import models as m
-from ipcity.stats.core import engine
+from ipcity.stats.core import engine, forecast
 from ipcity.stats.core import records as r
 from ipcity.stats.services import high_value_pledge_threshold
 
@@ -82,7 +84,8 @@ def computed_indicators(*, plan, as_of: dt.date) -> dict[str, engine.Result]:
         cached = _cache.get("results")
         if cached is not None and cached[0] == key:
             return cached[1]
-    results = engine.evaluate(registry_snapshot(district=plan.region), as_of)
+    registry, index = _engine_index(plan)
+    results = engine.evaluate(registry, as_of, index)
     with _cache_lock:
         _cache["results"] = (key, results)
     return results
@@ -104,7 +107,7 @@ class ComputedValue:
     computed = True
 
 
-def indicator_table(*, plan, as_of: dt.date | None = None) -> list[dict]:
+def indicator_table(*, plan, as_of: dt.date | None = None, with_forecast: bool = False) -> list[dict]:
     """Every indicator with its value as of a date: computed from records where the engine defines it and the
     plan counts it from records, otherwise the latest value reported by the responsible unit."""
     as_of = as_of or clock.today()
@@ -123,6 +126,19 @@ def indicator_table(*, plan, as_of: dt.date | None = None) -> list[dict]:
         row["status"] = indicator_status(comparison=indicator.comparison, target=indicator.target,
                                          value=result.value, previous_value=None, deadline=indicator.deadline,
                                          as_of=as_of)
+    if with_forecast:
+        reported = IndicatorValue.objects.filter(indicator__plan=plan).aggregate(last=Max("id"), n=Count("id"))
+        key = ("forecasts", plan.pk, _registry_version(), tuple(reported.values()), as_of)
+        with _cache_lock:
+            cached = _cache.get("forecasts")
+        if cached is not None and cached[0] == key:
+            forecasts = cached[1]
+        else:
+            forecasts = indicator_forecasts(plan=plan, rows=rows, as_of=as_of)
+            with _cache_lock:
+                _cache["forecasts"] = (key, forecasts)
+        for row in rows:
+            row["forecast"] = forecasts.get(row["indicator"].code)
     return rows
 
 
@@ -200,3 +216,88 @@ def patent_list(*, user, q: str = ""):
 def import_batch_list(*, user):
     require_perm(user, Perm.REGISTRY_IMPORT)
     return m.ImportBatch.objects.select_related("started_by")
+
+
+def _engine_index(plan):
+    registry = registry_snapshot(district=plan.region)
+    key = ("index", plan.region, _registry_version())
+    with _cache_lock:
+        cached = _cache.get("index")
+        if cached is not None and cached[0] == key:
+            return registry, cached[1]
+    index = engine._Index.of(registry)
+    with _cache_lock:
+        _cache["index"] = (key, index)
+    return registry, index
+
+
+def _reported_forecast(indicator, as_of: dt.date) -> forecast.Forecast | None:
+    history = list(indicator.values.filter(as_of__lte=as_of).order_by("as_of"))
+    if not history:
+        return None
+    if indicator.period_type == PeriodType.PER_YEAR:
+        latest = history[-1]
+        return forecast.run_rate(float(latest.value), latest.as_of) if latest.as_of.year == indicator.deadline.year else None
+    return forecast.linear([(v.as_of, float(v.value)) for v in history], indicator.deadline)
+
+
+def indicator_forecasts(*, plan, rows: list[dict], as_of: dt.date) -> dict[str, dict]:
+    """For each indicator still before its deadline: the projected value at the deadline, its band, the method,
+    and a risk flag against the target."""
+    registry, index = None, None
+    out = {}
+    for row in rows:
+        indicator = row["indicator"]
+        if as_of >= indicator.deadline or indicator.comparison == Comparison.INCREASE:
+            continue
+        result = row.get("computed")
+        projection = None
+        if result is None:
+            projection = _reported_forecast(indicator, as_of)
+        else:
+            if registry is None:
+                registry, index = _engine_index(plan)
+            projection = _computed_forecast(registry, index, indicator, result, as_of)
+        if projection is not None:
+            target = forecast.as_float(indicator.target)
+            out[indicator.code] = {"forecast": projection, "risk": projection.risk(target),
+                                   "risk_label": forecast.RISK_LABELS[projection.risk(target)]}
+    return out
+
+
+def _computed_forecast(registry, index, indicator, result, as_of: dt.date) -> forecast.Forecast | None:
+    if indicator.period_type in (PeriodType.END_STATE, PeriodType.CUMULATIVE):
+        days = forecast.month_ends(dt.date(as_of.year - 2, as_of.month, 1), as_of)
+        values = engine.series(registry, index, indicator.code, days)
+        points = [(d, float(v)) for d, v in zip(days, values, strict=True) if v is not None]
+        return forecast.linear(points, indicator.deadline)
+    if indicator.period_type == PeriodType.PER_YEAR and result.value is not None:
+        return forecast.run_rate(float(result.value), as_of)
+    if indicator.period_type == PeriodType.ANNUAL_AVERAGE and result.series:
+        current = float(result.series.get(as_of.year, 0))
+        year_end = forecast.run_rate(current, as_of)
+        others = [float(v) for y, v in result.series.items() if y != as_of.year]
+        count = len(others) + 1
+        return forecast.Forecast("已完成年度实际值与当年按进度折算值的平均", (sum(others) + year_end.projected) / count,
+                                 (sum(others) + year_end.low) / count, (sum(others) + year_end.high) / count,
+                                 indicator.deadline, year_end.points)
+    if indicator.period_type == PeriodType.AVERAGE_ANNUAL_GROWTH and result.series:
+        base = result.series.get(engine.BASE_YEAR)
+        year_to_date = _year_to_date_total(registry, index, indicator.code, as_of)
+        if base in (None, 0) or year_to_date is None:
+            return None
+        year_end = forecast.run_rate(year_to_date, as_of)
+        years = as_of.year - engine.BASE_YEAR
+
+        def growth(total):
+            return float(engine.compound_growth(Decimal(base), Decimal(str(max(total, 0.0))), years) or 0)
+
+        return forecast.Forecast(f"当年按进度折算全年后，计算{engine.BASE_YEAR}年至{as_of.year}年复合年均增长率",
+                                 growth(year_end.projected), growth(year_end.low), growth(year_end.high),
+                                 indicator.deadline, year_end.points)
+    return None
+
+
+def _year_to_date_total(registry, index, code: str, as_of: dt.date) -> float | None:
+    result = engine.DEFINITIONS[code][0](registry, index, as_of)
+    return float(result.series.get(as_of.year, 0)) if result.series is not None else None

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from ipcity.stats.core.records import EventType, LegalEvent, Patent, PatentType, Registry
-from ipcity.stats.core.validity import add_years, in_force, owner_district
+from ipcity.stats.core.timeline import TYPE_CODES, build_timelines
+from ipcity.stats.core.validity import add_years, owner_district
 
 BASE_YEAR = 2023  # the year before the pilot: growth is measured from it
 PILOT_START = dt.date(2024, 1, 1)
@@ -24,40 +25,46 @@ class Result:
     series: dict = field(default_factory=dict)  # year -> value, for yearly and growth indicators
 
 
-@dataclass
 class _Index:
-    """Per-patent events, built once per registry."""
+    """Per-patent events and validity timelines, built once per registry and reused for every date."""
 
-    events: dict[str, list[LegalEvent]]
+    def __init__(self, registry: Registry):
+        self.events: dict[str, list[LegalEvent]] = defaultdict(list)
+        for event in registry.events:
+            self.events[event.application_number].append(event)
+        for items in self.events.values():
+            items.sort(key=lambda e: e.date)
+        self.timelines = build_timelines(registry, self.events)
+        self.patents = registry.patents
+        # Transfers and licences by the district's patentees: whether the patentee was in the district just
+        # before the event does not depend on the as-of date, so it is decided once here.
+        by_number = {p.application_number: p for p in registry.patents}
+        self.dealings: list[LegalEvent] = []
+        for event in registry.events:
+            patent = by_number.get(event.application_number)
+            if (event.event_type in (EventType.TRANSFER, EventType.LICENCE) and patent is not None
+                    and owner_district(patent, self.events[event.application_number],
+                                       event.date - dt.timedelta(days=1)) == registry.district):
+                self.dealings.append(event)
 
     @classmethod
     def of(cls, registry: Registry) -> "_Index":
-        events: dict[str, list[LegalEvent]] = defaultdict(list)
-        for event in registry.events:
-            events[event.application_number].append(event)
-        for items in events.values():
-            items.sort(key=lambda e: e.date)
-        return cls(events=events)
+        return cls(registry)
 
 
 def _quantize(value: Decimal, places: str = "0.01") -> Decimal:
     return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
-def valid_patents(registry: Registry, index: _Index, as_of: dt.date, types=None) -> list[Patent]:
-    found = []
-    for patent in registry.patents:
-        if types is not None and patent.patent_type not in types:
-            continue
-        events = index.events.get(patent.application_number, ())
-        if in_force(patent, events, as_of) and owner_district(patent, events, as_of) == registry.district:
-            found.append(patent)
-    return found
+def valid_patents(registry: Registry, index: _Index, as_of: dt.date, types=None, high_value: bool = False) -> list[str]:
+    """Application numbers of the district's valid patents on the date."""
+    kinds = tuple(TYPE_CODES[t] for t in types) if types is not None else None
+    numbers = index.timelines.numbers
+    return [numbers[i] for i in index.timelines.valid_positions(as_of, kinds, high_value)]
 
 
-def high_value_reasons(registry: Registry, index: _Index, patent: Patent, as_of: dt.date,
-                       pledged_amounts: dict[str, Decimal]) -> list[str]:
-    """Which of CNIPA's five criteria a valid invention patent meets on a date."""
+def high_value_reasons(registry: Registry, index: _Index, patent: Patent, as_of: dt.date) -> list[str]:
+    """Which of CNIPA's five criteria a valid invention patent meets on a date (for explaining a record)."""
     reasons = []
     if registry.sei_table is not None and registry.sei_table.industry_of(patent.ipc_codes):
         reasons.append("sei")
@@ -66,7 +73,8 @@ def high_value_reasons(registry: Registry, index: _Index, patent: Patent, as_of:
         reasons.append("family_abroad")
     if as_of >= add_years(patent.filing_date, 10):
         reasons.append("maintained_over_10_years")
-    if pledged_amounts.get(patent.application_number, Decimal(0)) >= registry.high_value_pledge_threshold:
+    pledged = _largest_pledge_by_patent(registry, as_of)
+    if pledged.get(patent.application_number, Decimal(0)) >= registry.high_value_pledge_threshold:
         reasons.append("high_pledge_amount")
     if any(e.event_type == EventType.AWARD and e.date <= as_of for e in events):
         reasons.append("award")
@@ -110,8 +118,9 @@ def compound_growth(base: Decimal, last: Decimal, years: int) -> Decimal | None:
 
 
 def _growth(yearly: dict[int, Decimal], as_of: dt.date) -> Result:
+    """Growth over the complete years; the series also carries the current year's total so far."""
     years = _complete_years(as_of)
-    series = {y: yearly.get(y, Decimal(0)) for y in [BASE_YEAR, *years]}
+    series = {y: yearly.get(y, Decimal(0)) for y in range(BASE_YEAR, as_of.year + 1)}
     if not years:
         return Result(None, note="试点期尚无完整年度，无法计算年均增长率", series=series)
     growth = compound_growth(series[BASE_YEAR], series[years[-1]], len(years))
@@ -120,20 +129,12 @@ def _growth(yearly: dict[int, Decimal], as_of: dt.date) -> Result:
     return Result(growth, note=f"{BASE_YEAR}年至{years[-1]}年复合年均增长率", series=series)
 
 
-def _district_owned_before(registry: Registry, index: _Index, patent: Patent, day: dt.date) -> bool:
-    return owner_district(patent, index.events.get(patent.application_number, ()), day - dt.timedelta(days=1)) == registry.district
-
-
 def _transfers_and_licences(registry: Registry, index: _Index, as_of: dt.date) -> tuple[dict[int, Decimal], list[str]]:
     """Transfers and recorded licences of patents whose patentee was in the district just before the event."""
-    by_number = {p.application_number: p for p in registry.patents}
     yearly: dict[int, Decimal] = defaultdict(Decimal)
     keys = []
-    for event in registry.events:
-        if event.event_type not in (EventType.TRANSFER, EventType.LICENCE) or event.date > as_of:
-            continue
-        patent = by_number.get(event.application_number)
-        if patent is not None and _district_owned_before(registry, index, patent, event.date):
+    for event in index.dealings:
+        if event.date <= as_of:
             yearly[event.date.year] += 1
             keys.append(f"{event.application_number}@{event.date.isoformat()}:{event.event_type.value}")
     return yearly, keys
@@ -155,10 +156,11 @@ def _growth_result(yearly_and_keys, as_of: dt.date) -> Result:
     return Result(result.value, tuple(keys), result.note, result.series)
 
 
-def evaluate(registry: Registry, as_of: dt.date) -> dict[str, Result]:
+def evaluate(registry: Registry, as_of: dt.date, index: "_Index | None" = None) -> dict[str, Result]:
     """Indicators whose records are present; one whose record list is empty is left out, so that an empty
-    registry never shows as a computed zero (the unit's reported value stands instead)."""
-    index = _Index.of(registry)
+    registry never shows as a computed zero (the unit's reported value stands instead). Pass the `index`
+    of an earlier call to evaluate the same registry on another date without rebuilding it."""
+    index = index or _Index.of(registry)
     return {code: definition(registry, index, as_of)
             for code, (definition, needs) in DEFINITIONS.items() if getattr(registry, needs)}
 
@@ -168,26 +170,24 @@ def _count(items: list, key: Callable, note: str = "") -> Result:
 
 
 def d_valid_patents(registry, index, as_of):
-    return _count(valid_patents(registry, index, as_of), lambda p: p.application_number)
+    return _count(valid_patents(registry, index, as_of), str)
 
 
 def d_valid_inventions(registry, index, as_of):
-    return _count(valid_patents(registry, index, as_of, {PatentType.INVENTION}), lambda p: p.application_number)
+    return _count(valid_patents(registry, index, as_of, {PatentType.INVENTION}), str)
 
 
 def d_valid_inventions_per_10k(registry, index, as_of):
-    patents = valid_patents(registry, index, as_of, {PatentType.INVENTION})
-    value, note = _per_10k(len(patents), registry, as_of)
-    return Result(value, tuple(p.application_number for p in patents), f"有效发明专利 {len(patents)} 件；{note}")
+    numbers = valid_patents(registry, index, as_of, {PatentType.INVENTION})
+    value, note = _per_10k(len(numbers), registry, as_of)
+    return Result(value, tuple(numbers), f"有效发明专利 {len(numbers)} 件；{note}")
 
 
 def d_high_value_per_10k(registry, index, as_of):
-    pledged = _largest_pledge_by_patent(registry, as_of)
-    patents = [p for p in valid_patents(registry, index, as_of, {PatentType.INVENTION})
-               if high_value_reasons(registry, index, p, as_of, pledged)]
-    value, note = _per_10k(len(patents), registry, as_of)
+    numbers = valid_patents(registry, index, as_of, {PatentType.INVENTION}, high_value=True)
+    value, note = _per_10k(len(numbers), registry, as_of)
     sei = f"；战略性新兴产业对照表 {registry.sei_table.version}" if registry.sei_table else "；未导入战略性新兴产业对照表"
-    return Result(value, tuple(p.application_number for p in patents), f"高价值发明专利 {len(patents)} 件；{note}{sei}")
+    return Result(value, tuple(numbers), f"高价值发明专利 {len(numbers)} 件；{note}{sei}")
 
 
 def d_valid_trademarks(registry, index, as_of):
@@ -250,3 +250,23 @@ DEFINITIONS: dict[str, tuple[Callable[[Registry, _Index, dt.date], Result], str]
     "protection_insurance_annual": (d_protection_insurance_annual, "policies"),
     "securitization_pilots": (d_securitization_pilots, "securitizations"),
 }
+
+
+_PATENT_STOCKS = {
+    "valid_patents": (None, False),
+    "valid_invention_patents": ((TYPE_CODES[PatentType.INVENTION],), False),
+    "valid_invention_patents_per_10k": ((TYPE_CODES[PatentType.INVENTION],), False),
+    "high_value_invention_patents_per_10k": ((TYPE_CODES[PatentType.INVENTION],), True),
+}
+
+
+def series(registry: Registry, index: _Index, code: str, days: list[dt.date]) -> list[Decimal | None]:
+    """An indicator's value on each of several dates; patent stocks are read straight off the timelines."""
+    if code in _PATENT_STOCKS:
+        kinds, high_value = _PATENT_STOCKS[code]
+        counts = index.timelines.counts(days, kinds, high_value)
+        if not code.endswith("_per_10k"):
+            return [Decimal(c) for c in counts]
+        return [_per_10k(c, registry, day)[0] for c, day in zip(counts, days, strict=True)]
+    definition, _ = DEFINITIONS[code]
+    return [definition(registry, index, day).value for day in days]
