@@ -175,6 +175,29 @@ def cmd_indicators(args) -> int:
     return 0
 
 
+def cmd_report(args) -> int:
+    _setup()
+    import datetime as dt
+
+    from ipcity import clock
+    from ipcity.plan.selectors import current_plan
+    from ipcity.stats.reports import indicator_report_docx, indicator_report_xlsx
+
+    plan = current_plan()
+    if plan is None:
+        print("尚未导入工作方案：先运行 ipcity demo 或 ipcity plan import FILE", file=sys.stderr)
+        return 1
+    try:
+        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else clock.today()
+    except ValueError:
+        print(f"--as-of 应为 YYYY-MM-DD，实际为 {args.as_of!r}", file=sys.stderr)
+        return 2
+    build = indicator_report_xlsx if args.format == "xlsx" else indicator_report_docx
+    Path(args.out).write_bytes(build(plan=plan, as_of=as_of))
+    print(f"已生成 {args.out}（截至 {as_of}）", file=sys.stderr)
+    return 0
+
+
 def cmd_manage(argv: list[str]) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -226,6 +249,13 @@ def build_parser() -> argparse.ArgumentParser:
     indicators.add_argument("--as-of", help="截至日期 YYYY-MM-DD，默认今天")
     indicators.add_argument("--format", choices=["json"], default="json")
     indicators.set_defaults(func=cmd_indicators)
+
+    report = sub.add_parser("report", help="生成报告").add_subparsers(dest="report_command", required=True)
+    indicator_report = report.add_parser("indicators", help="指标监测报告（.xlsx 按季度 / .docx 文字报告）")
+    indicator_report.add_argument("--as-of", help="截至日期 YYYY-MM-DD，默认今天")
+    indicator_report.add_argument("--format", choices=["xlsx", "docx"], required=True)
+    indicator_report.add_argument("--out", required=True)
+    indicator_report.set_defaults(func=cmd_report)
 
     sub.add_parser("manage", help="Django 管理命令，例如 ipcity manage migrate", add_help=False)
     return parser

@@ -44,6 +44,8 @@ web_patterns = ([
 urlpatterns = [
     path("", plan_views.home, name="home"),
     path("indicators/", plan_views.indicator_dashboard, name="indicators"),
+    path("indicators/report.xlsx", stats_views.indicator_report, {"fmt": "xlsx"}, name="indicator_report_xlsx"),
+    path("indicators/report.docx", stats_views.indicator_report, {"fmt": "docx"}, name="indicator_report_docx"),
     path("indicators/<slug:code>/records/", stats_views.indicator_records, name="indicator_records"),
     path("registries/", include(stats_patterns)),
     path("plan/", include(plan_patterns)),

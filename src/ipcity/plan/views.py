@@ -18,7 +18,7 @@ from ipcity.plan.selectors import (
     task_list,
     unit_tasks,
 )
-from ipcity.stats.selectors import indicator_table
+from ipcity.stats.selectors import BREAKDOWNS, indicator_table, valid_patent_breakdowns, valid_patent_trend
 from ipcity.web.forms import form_errors_from
 from ipcity.web.params import as_of_param as _as_of
 from ipcity.web.uploads import attachment_store
@@ -145,5 +145,11 @@ def indicator_dashboard(request):
               "attainment": (round(float(r["latest"].value / r["indicator"].target * 100), 1)
                              if r["latest"] and r["indicator"].target else None)}
              for r in rows]
-    return render(request, "plan/dashboard.html", {"nav": "indicators", "plan": plan, "rows": rows, "chart": chart,
-                                                   "as_of": as_of})
+    breakdowns = valid_patent_breakdowns(plan=plan, as_of=as_of)
+    return render(request, "plan/dashboard.html", {
+        "nav": "indicators", "plan": plan, "rows": rows, "chart": chart, "as_of": as_of,
+        "trend": valid_patent_trend(plan=plan, as_of=as_of),
+        "breakdowns": [(by, BREAKDOWNS[by], [(label, len(numbers)) for label, numbers in groups.items()])
+                       for by, groups in breakdowns.items()],
+        "breakdown_chart": {by: [[label, len(numbers)] for label, numbers in groups.items()]
+                            for by, groups in breakdowns.items()}})

@@ -2,12 +2,14 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ipcity import clock
 from ipcity.plan.selectors import current_plan_or_404, indicator_get
+from ipcity.stats.reports import DOCX_TYPE, indicator_report_docx, indicator_report_xlsx
 from ipcity.stats.selectors import (
     LINEAGE_COLUMNS,
     computed_indicators,
@@ -17,6 +19,7 @@ from ipcity.stats.selectors import (
     patent_list,
 )
 from ipcity.stats.services import import_batch_start, import_in_background, progress_read
+from ipcity.web.spreadsheets import XLSX_TYPE
 
 router = Router(tags=["登记数据与指标计算"])
 
@@ -98,3 +101,22 @@ class PatentOut(Schema):
 def patents(request, q: str = "", offset: int = 0, limit: int = 100):
     limit = max(1, min(limit, 1000))
     return list(patent_list(user=request.user, q=q)[max(0, offset): max(0, offset) + limit])
+
+
+def _report(fmt: str, as_of: dt.date | None) -> HttpResponse:
+    plan = current_plan_or_404()
+    as_of = min(as_of or clock.today(), clock.today())
+    build, content_type = {"xlsx": (indicator_report_xlsx, XLSX_TYPE), "docx": (indicator_report_docx, DOCX_TYPE)}[fmt]
+    response = HttpResponse(build(plan=plan, as_of=as_of), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="indicators-{as_of.isoformat()}.{fmt}"'
+    return response
+
+
+@router.get("/reports/indicators.xlsx", auth=None, summary="指标监测报告（Excel，按季度）")
+def report_xlsx(request, as_of: dt.date | None = None):
+    return _report("xlsx", as_of)
+
+
+@router.get("/reports/indicators.docx", auth=None, summary="指标监测报告（Word）")
+def report_docx(request, as_of: dt.date | None = None):
+    return _report("docx", as_of)

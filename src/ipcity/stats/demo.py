@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from ipcity import clock
-from ipcity.accounts.models import Street
+from ipcity.accounts.models import Organization, OrgType, Street
 from ipcity.stats import models as m
 from ipcity.stats.core.validity import add_years
 
@@ -48,6 +48,8 @@ def build_registry(*, seed: int, batch: m.ImportBatch, scale: float = 1.0) -> di
     patents, trademarks = int(40000 * scale), int(34000 * scale)
     rng = random.Random(seed)
     today = clock.today()
+    # Some patents belong to the demo's registered enterprises, so the breakdown by enterprise category means something.
+    enterprises = sorted(Organization.objects.filter(org_type=OrgType.ENTERPRISE, is_synthetic=True).values_list("name", flat=True))
     patent_rows, event_rows = [], []
     years = list(range(2004, today.year + 1))
     weights = [1.12 ** (y - 2004) for y in years]
@@ -66,9 +68,10 @@ def build_registry(*, seed: int, batch: m.ImportBatch, scale: float = 1.0) -> di
         address, district, street = _address(rng)
         ipc = [rng.choice(IPC_POOL)] if kind != "design" else []
         title = "".join(rng.sample(TITLE_WORDS, 4))
+        owner = rng.choice(enterprises) if enterprises and rng.random() < 0.4 else f"南开演示企业{rng.randrange(1, 800):03d}（演示）"
         patent_rows.append(m.Patent(
             application_number=number, patent_type=kind, filing_date=filed, grant_date=granted, title=title,
-            applicants=[f"南开演示企业{rng.randrange(1, 800):03d}（演示）"], patentee=f"南开演示企业{rng.randrange(1, 800):03d}（演示）",
+            applicants=[owner], patentee=owner,
             address=address, owner_district=district, owner_street=street, main_ipc=ipc[0] if ipc else "",
             ipc_codes=ipc, legal_status="有效" if granted else "审中", is_synthetic=True, batch=batch))
         if granted is None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Max, Q
 
 from ipcity import clock
+from ipcity.accounts.models import EnterpriseTag, Organization, OrgType, Street
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.plan.core.schema import Comparison, DataSource, PeriodType
@@ -301,3 +302,49 @@ def _computed_forecast(registry, index, indicator, result, as_of: dt.date) -> fo
 def _year_to_date_total(registry, index, code: str, as_of: dt.date) -> float | None:
     result = engine.DEFINITIONS[code][0](registry, index, as_of)
     return float(result.series.get(as_of.year, 0)) if result.series is not None else None
+
+
+BREAKDOWNS = {"type": "按专利类型", "street": "按街道", "sei": "按战略性新兴产业", "tag": "按企业类别"}
+
+
+def _group_labels(registry, by: str, numbers: list[str]) -> dict[str, list[str]]:
+    """Group application numbers by a dimension; a patent in several enterprise categories counts in each."""
+    patents = {p.application_number: p for p in registry.patents}
+    groups: dict[str, list[str]] = {}
+    if by == "tag":
+        tags_by_name = {name: tags for name, tags in Organization.objects.filter(org_type=OrgType.ENTERPRISE)
+                        .values_list("name", "tags")}
+        labels = dict(EnterpriseTag.choices)
+    for number in numbers:
+        patent = patents[number]
+        if by == "type":
+            keys = [m.PATENT_TYPE_LABELS[patent.patent_type]]
+        elif by == "street":
+            keys = [dict(Street.choices).get(patent.owner_street or "", "街道未知")]
+        elif by == "sei":
+            industry = registry.sei_table.industry_of(patent.ipc_codes) if registry.sei_table else None
+            keys = [industry or "非战略性新兴产业"]
+        else:
+            keys = [labels[t] for t in tags_by_name.get(patent.patentee, []) if t in labels] or ["未标注类别"]
+        for key in keys:
+            groups.setdefault(key, []).append(number)
+    return dict(sorted(groups.items(), key=lambda item: -len(item[1])))
+
+
+def valid_patent_breakdowns(*, plan, as_of: dt.date) -> dict[str, dict[str, list[str]]]:
+    """The district's valid patents on the date, broken down four ways (type, street, SEI industry, tier)."""
+    result = computed_indicators(plan=plan, as_of=as_of).get("valid_patents")
+    if result is None:
+        return {}
+    registry, _ = _engine_index(plan)
+    return {by: _group_labels(registry, by, list(result.records)) for by in BREAKDOWNS}
+
+
+def valid_patent_trend(*, plan, as_of: dt.date) -> dict | None:
+    if "valid_patents" not in computed_indicators(plan=plan, as_of=as_of):
+        return None
+    registry, index = _engine_index(plan)
+    days = forecast.month_ends(dt.date(as_of.year - 3, as_of.month, 1), as_of)
+    return {"days": [d.isoformat() for d in days],
+            "valid_patents": [int(v) for v in engine.series(registry, index, "valid_patents", days)],
+            "valid_invention_patents": [int(v) for v in engine.series(registry, index, "valid_invention_patents", days)]}

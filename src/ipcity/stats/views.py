@@ -10,17 +10,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from ipcity.plan.selectors import current_plan_or_404, indicator_get
 from ipcity.stats import models as m
 from ipcity.stats.forms import ImportForm
+from ipcity.stats.reports import DOCX_TYPE, indicator_report_docx, indicator_report_xlsx
 from ipcity.stats.selectors import (
+    BREAKDOWNS,
     LINEAGE_COLUMNS,
     computed_indicators,
     import_batch_list,
     lineage_kind,
     lineage_rows,
     patent_list,
+    valid_patent_breakdowns,
 )
 from ipcity.stats.services import import_batch_start, import_in_background, progress_read
 from ipcity.web.params import as_of_param
-from ipcity.web.spreadsheets import xlsx_response
+from ipcity.web.spreadsheets import XLSX_TYPE, xlsx_response
 
 
 def indicator_records(request, code):
@@ -31,6 +34,9 @@ def indicator_records(request, code):
     kind = lineage_kind(code)
     result = computed_indicators(plan=plan, as_of=as_of).get(code) if kind else None
     keys = result.records if result else ()
+    by, group = request.GET.get("by", ""), request.GET.get("group", "")
+    if result is not None and by in BREAKDOWNS and code == "valid_patents":
+        keys = tuple(valid_patent_breakdowns(plan=plan, as_of=as_of)[by].get(group, ()))
     columns = LINEAGE_COLUMNS.get(kind, [])
     download = request.GET.get("format")
     filename = f"{code}-{as_of.isoformat()}"
@@ -48,7 +54,8 @@ def indicator_records(request, code):
     rows = list(lineage_rows(kind=kind, keys=tuple(page.object_list))) if kind else []
     return render(request, "stats/records.html", {
         "nav": "indicators", "indicator": indicator, "as_of": as_of, "result": result, "columns": columns,
-        "rows": rows, "page": page})
+        "rows": rows, "page": page, "group": group if by in BREAKDOWNS else "", "by": by,
+        "by_label": BREAKDOWNS.get(by, "")})
 
 
 @login_required
@@ -92,3 +99,14 @@ def patent_detail(request, number):
     patent = get_object_or_404(patent_list(user=request.user), application_number=number)
     return render(request, "stats/patent.html", {"nav": "indicators", "patent": patent, "events": patent.events.all()})
 
+
+
+def indicator_report(request, fmt):
+    plan = current_plan_or_404()
+    as_of = as_of_param(request)
+    if fmt == "xlsx":
+        response = HttpResponse(indicator_report_xlsx(plan=plan, as_of=as_of), content_type=XLSX_TYPE)
+    else:
+        response = HttpResponse(indicator_report_docx(plan=plan, as_of=as_of), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="indicators-{as_of.isoformat()}.{fmt}"'
+    return response

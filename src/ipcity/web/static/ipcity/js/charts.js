@@ -15,3 +15,33 @@ document.addEventListener("DOMContentLoaded", function () {
   el.dataset.rendered = "true";
   window.addEventListener("resize", function () { chart.resize(); });
 });
+
+document.addEventListener("DOMContentLoaded", function () {
+  if (!window.echarts) return;
+  var trendEl = document.querySelector("[data-chart=trend]");
+  if (trendEl) {
+    var trend = JSON.parse(document.getElementById("trend-data").textContent);
+    var chart = echarts.init(trendEl);
+    chart.setOption({
+      tooltip: { trigger: "axis" }, legend: { data: ["有效专利", "有效发明专利"] },
+      grid: { left: 60, right: 30, top: 40, bottom: 30 },
+      xAxis: { type: "category", data: trend.days }, yAxis: { type: "value" },
+      series: [{ name: "有效专利", type: "line", data: trend.valid_patents, showSymbol: false },
+               { name: "有效发明专利", type: "line", data: trend.valid_invention_patents, showSymbol: false }]
+    });
+    trendEl.dataset.rendered = "true";
+  }
+  var breakdownData = document.getElementById("breakdown-data");
+  if (!breakdownData) return;
+  var groups = JSON.parse(breakdownData.textContent);
+  document.querySelectorAll("[data-chart=breakdown]").forEach(function (el) {
+    var rows = groups[el.dataset.by] || [];
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "item" },
+      series: [{ type: "pie", radius: ["35%", "70%"], data: rows.map(function (r) { return { name: r[0], value: r[1] }; }),
+                 label: { show: rows.length <= 6 } }]
+    });
+    el.dataset.rendered = "true";
+  });
+});
