@@ -151,3 +151,15 @@ def test_indicators_command_prints_computed_values_as_of_a_date(plan, tmp_path, 
 @pytest.mark.parametrize("bad", ["2024-02-30", "tomorrow"])
 def test_indicators_command_refuses_a_bad_date(plan, capsys, bad):
     assert ipcity_main(["indicators", "--as-of", bad]) == 2
+
+
+def test_the_documented_formats_match_the_importer():
+    from pathlib import Path
+
+    from ipcity.stats.core.importer import SPECS
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "data-formats.md").read_text(encoding="utf-8")
+    for kind, spec in SPECS.items():
+        assert f"## `{kind}`" in doc
+        for column in spec.columns:
+            assert "、".join(column.headers) in doc, (kind, column.field)

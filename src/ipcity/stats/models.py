@@ -4,16 +4,7 @@ reference tables the indicator engine reads (population, SEI–IPC), each import
 from django.conf import settings
 from django.db import models
 
-from ipcity.stats.core.records import EventType, PatentType
-
-PATENT_TYPE_LABELS = {PatentType.INVENTION: "发明", PatentType.UTILITY_MODEL: "实用新型", PatentType.DESIGN: "外观设计"}
-EVENT_LABELS = {
-    EventType.GRANT: "授权", EventType.FEE_TERMINATION: "未缴年费终止", EventType.RESTORATION: "权利恢复",
-    EventType.INVALIDATION_FULL: "全部无效", EventType.INVALIDATION_PARTIAL: "部分无效", EventType.EXPIRY: "期限届满",
-    EventType.ABANDONMENT: "放弃", EventType.TRANSFER: "转让", EventType.LICENCE: "许可备案", EventType.PLEDGE: "质押登记",
-    EventType.PLEDGE_RELEASE: "质押注销", EventType.OPEN_LICENCE: "开放许可声明", EventType.OPEN_LICENCE_WITHDRAWN: "开放许可撤回",
-    EventType.FAMILY_ABROAD: "境外同族", EventType.AWARD: "获奖",
-}
+from ipcity.stats.core.records import EVENT_LABELS, PATENT_TYPE_LABELS, EventType, PatentType
 
 
 class ImportBatch(models.Model):

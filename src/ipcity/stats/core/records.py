@@ -30,6 +30,15 @@ class EventType(StrEnum):
     AWARD = "award"  # 国家科学技术奖 or 中国专利奖
 
 
+PATENT_TYPE_LABELS = {PatentType.INVENTION: "发明", PatentType.UTILITY_MODEL: "实用新型", PatentType.DESIGN: "外观设计"}
+EVENT_LABELS = {
+    EventType.GRANT: "授权", EventType.FEE_TERMINATION: "未缴年费终止", EventType.RESTORATION: "权利恢复",
+    EventType.INVALIDATION_FULL: "全部无效", EventType.INVALIDATION_PARTIAL: "部分无效", EventType.EXPIRY: "期限届满",
+    EventType.ABANDONMENT: "放弃", EventType.TRANSFER: "转让", EventType.LICENCE: "许可备案", EventType.PLEDGE: "质押登记",
+    EventType.PLEDGE_RELEASE: "质押注销", EventType.OPEN_LICENCE: "开放许可声明", EventType.OPEN_LICENCE_WITHDRAWN: "开放许可撤回",
+    EventType.FAMILY_ABROAD: "境外同族", EventType.AWARD: "获奖",
+}
+
 # Events after which the right no longer exists (until a restoration, for fee termination).
 ENDING_EVENTS = frozenset({EventType.FEE_TERMINATION, EventType.INVALIDATION_FULL, EventType.EXPIRY, EventType.ABANDONMENT})
 
