@@ -4,6 +4,7 @@
     python3 dev.py start    # platform with demo data at http://127.0.0.1:8000
     python3 dev.py test     # the whole test suite (add pytest options after it)
     python3 dev.py lint     # ruff
+    python3 dev.py bench    # benchmarks against their peers (installs the bench extras)
 """
 
 import os
@@ -41,9 +42,12 @@ def main(argv: list[str]) -> int:
         return subprocess.call([BIN / "ipcity", "serve", *rest])
     if command == "test":
         return subprocess.call([BIN / "python", "-m", "pytest", *rest], cwd=ROOT)
+    if command == "bench":
+        subprocess.run([BIN / "python", "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test,bench]"], check=True)
+        return subprocess.call([BIN / "python", ROOT / "bench" / "indicators.py", *rest], cwd=ROOT)
     if command == "lint":
-        return subprocess.call([BIN / "ruff", "check", "src", "tests", "dev.py"], cwd=ROOT)
-    sys.exit(f"unknown command {command!r}: use start, test or lint")
+        return subprocess.call([BIN / "ruff", "check", "src", "tests", "bench", "dev.py"], cwd=ROOT)
+    sys.exit(f"unknown command {command!r}: use start, test, lint or bench")
 
 
 if __name__ == "__main__":

@@ -5,13 +5,13 @@ indicator not listed in `DEFINITIONS` is not computed from records (it is report
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from ipcity.stats.core.records import EventType, LegalEvent, Patent, PatentType, Registry
-from ipcity.stats.core.timeline import TYPE_CODES, build_timelines
-from ipcity.stats.core.validity import add_years, owner_district
+from ipcity.stats.core.columns import TYPE_CODES, Keys, RawColumns, RegistryColumns
+from ipcity.stats.core.records import EventType, Patent, PatentType, Registry
+from ipcity.stats.core.validity import add_years
 
 BASE_YEAR = 2023  # the year before the pilot: growth is measured from it
 PILOT_START = dt.date(2024, 1, 1)
@@ -20,47 +20,34 @@ PILOT_START = dt.date(2024, 1, 1)
 @dataclass(frozen=True)
 class Result:
     value: Decimal | None  # None: cannot be computed yet (e.g. no complete year for a growth rate)
-    records: tuple[str, ...] = ()  # keys of the records behind the value
+    records: Sequence[str] = ()  # keys of the records behind the value
     note: str = ""  # how the value was obtained, shown with it
     series: dict = field(default_factory=dict)  # year -> value, for yearly and growth indicators
 
 
 class _Index:
-    """Per-patent events and validity timelines, built once per registry and reused for every date."""
+    """The registry as columns (see columns.py), built once and reused for every date."""
 
-    def __init__(self, registry: Registry):
-        self.events: dict[str, list[LegalEvent]] = defaultdict(list)
-        for event in registry.events:
-            self.events[event.application_number].append(event)
-        for items in self.events.values():
-            items.sort(key=lambda e: e.date)
-        self.timelines = build_timelines(registry, self.events)
-        self.patents = registry.patents
-        # Transfers and licences by the district's patentees: whether the patentee was in the district just
-        # before the event does not depend on the as-of date, so it is decided once here.
-        by_number = {p.application_number: p for p in registry.patents}
-        self.dealings: list[LegalEvent] = []
-        for event in registry.events:
-            patent = by_number.get(event.application_number)
-            if (event.event_type in (EventType.TRANSFER, EventType.LICENCE) and patent is not None
-                    and owner_district(patent, self.events[event.application_number],
-                                       event.date - dt.timedelta(days=1)) == registry.district):
-                self.dealings.append(event)
+    def __init__(self, columns: RegistryColumns):
+        self.columns = columns
 
     @classmethod
     def of(cls, registry: Registry) -> "_Index":
-        return cls(registry)
+        return cls(RegistryColumns.of(registry))
+
+    @classmethod
+    def from_raw(cls, raw: RawColumns) -> "_Index":
+        return cls(RegistryColumns.build(raw))
 
 
 def _quantize(value: Decimal, places: str = "0.01") -> Decimal:
     return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
 
 
-def valid_patents(registry: Registry, index: _Index, as_of: dt.date, types=None, high_value: bool = False) -> list[str]:
+def valid_patents(registry: Registry, index: _Index, as_of: dt.date, types=None, high_value: bool = False) -> Keys:
     """Application numbers of the district's valid patents on the date."""
     kinds = tuple(TYPE_CODES[t] for t in types) if types is not None else None
-    numbers = index.timelines.numbers
-    return [numbers[i] for i in index.timelines.valid_positions(as_of, kinds, high_value)]
+    return index.columns.patent_keys(index.columns.valid_positions(as_of, kinds, high_value))
 
 
 def high_value_reasons(registry: Registry, index: _Index, patent: Patent, as_of: dt.date) -> list[str]:
@@ -68,7 +55,7 @@ def high_value_reasons(registry: Registry, index: _Index, patent: Patent, as_of:
     reasons = []
     if registry.sei_table is not None and registry.sei_table.industry_of(patent.ipc_codes):
         reasons.append("sei")
-    events = index.events.get(patent.application_number, ())
+    events = [e for e in registry.events if e.application_number == patent.application_number]
     if any(e.event_type == EventType.FAMILY_ABROAD and e.date <= as_of for e in events):
         reasons.append("family_abroad")
     if as_of >= add_years(patent.filing_date, 10):
@@ -129,17 +116,6 @@ def _growth(yearly: dict[int, Decimal], as_of: dt.date) -> Result:
     return Result(growth, note=f"{BASE_YEAR}年至{years[-1]}年复合年均增长率", series=series)
 
 
-def _transfers_and_licences(registry: Registry, index: _Index, as_of: dt.date) -> tuple[dict[int, Decimal], list[str]]:
-    """Transfers and recorded licences of patents whose patentee was in the district just before the event."""
-    yearly: dict[int, Decimal] = defaultdict(Decimal)
-    keys = []
-    for event in index.dealings:
-        if event.date <= as_of:
-            yearly[event.date.year] += 1
-            keys.append(f"{event.application_number}@{event.date.isoformat()}:{event.event_type.value}")
-    return yearly, keys
-
-
 def _pledges(registry: Registry, as_of: dt.date, amount: bool) -> tuple[dict[int, Decimal], list[str]]:
     yearly: dict[int, Decimal] = defaultdict(Decimal)
     keys = []
@@ -153,7 +129,7 @@ def _pledges(registry: Registry, as_of: dt.date, amount: bool) -> tuple[dict[int
 def _growth_result(yearly_and_keys, as_of: dt.date) -> Result:
     yearly, keys = yearly_and_keys
     result = _growth(yearly, as_of)
-    return Result(result.value, tuple(keys), result.note, result.series)
+    return Result(result.value, keys, result.note, result.series)
 
 
 def evaluate(registry: Registry, as_of: dt.date, index: "_Index | None" = None) -> dict[str, Result]:
@@ -170,31 +146,31 @@ def _count(items: list, key: Callable, note: str = "") -> Result:
 
 
 def d_valid_patents(registry, index, as_of):
-    return _count(valid_patents(registry, index, as_of), str)
+    keys = valid_patents(registry, index, as_of)
+    return Result(Decimal(len(keys)), keys)
 
 
 def d_valid_inventions(registry, index, as_of):
-    return _count(valid_patents(registry, index, as_of, {PatentType.INVENTION}), str)
+    keys = valid_patents(registry, index, as_of, {PatentType.INVENTION})
+    return Result(Decimal(len(keys)), keys)
 
 
 def d_valid_inventions_per_10k(registry, index, as_of):
-    numbers = valid_patents(registry, index, as_of, {PatentType.INVENTION})
-    value, note = _per_10k(len(numbers), registry, as_of)
-    return Result(value, tuple(numbers), f"有效发明专利 {len(numbers)} 件；{note}")
+    keys = valid_patents(registry, index, as_of, {PatentType.INVENTION})
+    value, note = _per_10k(len(keys), registry, as_of)
+    return Result(value, keys, f"有效发明专利 {len(keys)} 件；{note}")
 
 
 def d_high_value_per_10k(registry, index, as_of):
-    numbers = valid_patents(registry, index, as_of, {PatentType.INVENTION}, high_value=True)
-    value, note = _per_10k(len(numbers), registry, as_of)
+    keys = valid_patents(registry, index, as_of, {PatentType.INVENTION}, high_value=True)
+    value, note = _per_10k(len(keys), registry, as_of)
     sei = f"；战略性新兴产业对照表 {registry.sei_table.version}" if registry.sei_table else "；未导入战略性新兴产业对照表"
-    return Result(value, tuple(numbers), f"高价值发明专利 {len(numbers)} 件；{note}{sei}")
+    return Result(value, keys, f"高价值发明专利 {len(keys)} 件；{note}{sei}")
 
 
 def d_valid_trademarks(registry, index, as_of):
-    marks = [t for t in registry.trademarks
-             if t.owner_district == registry.district and t.registration_date and t.registration_date <= as_of
-             and (t.valid_until is None or as_of <= t.valid_until) and (t.cancelled_on is None or t.cancelled_on > as_of)]
-    return _count(marks, lambda t: t.registration_number)
+    keys = index.columns.valid_marks(as_of)
+    return Result(Decimal(len(keys)), keys)
 
 
 def d_madrid_filings(registry, index, as_of):
@@ -208,7 +184,8 @@ def d_madrid_filings(registry, index, as_of):
 
 
 def d_transfers_and_licences_growth(registry, index, as_of):
-    return _growth_result(_transfers_and_licences(registry, index, as_of), as_of)
+    """Transfers and recorded licences of patents whose patentee was in the district just before the event."""
+    return _growth_result(index.columns.dealings_until(as_of), as_of)
 
 
 def d_pledge_amount_growth(registry, index, as_of):
@@ -264,7 +241,7 @@ def series(registry: Registry, index: _Index, code: str, days: list[dt.date]) ->
     """An indicator's value on each of several dates; patent stocks are read straight off the timelines."""
     if code in _PATENT_STOCKS:
         kinds, high_value = _PATENT_STOCKS[code]
-        counts = index.timelines.counts(days, kinds, high_value)
+        counts = index.columns.counts(days, kinds, high_value)
         if not code.endswith("_per_10k"):
             return [Decimal(c) for c in counts]
         return [_per_10k(c, registry, day)[0] for c, day in zip(counts, days, strict=True)]

@@ -1,12 +1,12 @@
-"""The fast timeline index must say exactly what the plain validity rules say, for any history and date."""
+"""The column engine must say exactly what the plain validity rules say, for any history and date."""
 
 import datetime as dt
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ipcity.stats.core.columns import RegistryColumns
 from ipcity.stats.core.records import EventType, LegalEvent, Patent, PatentType, Registry
-from ipcity.stats.core.timeline import build_timelines
 from ipcity.stats.core.validity import in_force, owner_district
 
 HERE, THERE = "天津市南开区", "北京市海淀区"
@@ -30,9 +30,20 @@ def patent_histories(draw):
 
 @settings(max_examples=400, deadline=None)
 @given(history=patent_histories(), as_of=days)
-def test_the_timeline_and_the_rules_agree(history, as_of):
+def test_the_columns_and_the_rules_agree(history, as_of):
     patent, events = history
-    timelines = build_timelines(Registry(district=HERE, patents=[patent], events=events), {"P": events})
-    fast = len(timelines.valid_positions(as_of)) == 1
+    columns = RegistryColumns.of(Registry(district=HERE, patents=[patent], events=events))
+    fast = len(columns.valid_positions(as_of)) == 1
     by_rules = in_force(patent, events, as_of) and owner_district(patent, events, as_of) == HERE
     assert fast == by_rules
+
+
+@settings(max_examples=300, deadline=None)
+@given(day=days, years=st.integers(1, 20))
+def test_adding_years_to_arrays_matches_the_calendar(day, years):
+    import numpy as np
+
+    from ipcity.stats.core.columns import add_years as add_years_columns
+    from ipcity.stats.core.validity import add_years
+
+    assert add_years_columns(np.array([day.toordinal()]), years)[0] == add_years(day, years).toordinal()
