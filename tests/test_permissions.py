@@ -108,6 +108,7 @@ PAGES = [
     ("get", "/registries/batches/{batch}/", None, office_page()),
     ("get", "/registries/patents/", None, registry_reader_page()),
     ("get", "/registries/patents/{patent}/", None, registry_reader_page()),
+    ("get", "/registries/trademarks/", None, registry_reader_page()),
 ]
 
 API = [
@@ -144,6 +145,7 @@ API = [
     ("post", "/api/v1/registries/imports", "POPULATION_UPLOAD", office_api(202)),
     ("get", "/api/v1/registries/imports/{batch}", None, office_api()),
     ("get", "/api/v1/registries/patents", None, {**office_api(), "unit_staff": 200}),
+    ("get", "/api/v1/registries/gis", None, {**office_api(), "unit_staff": 200}),
 ]
 
 
@@ -239,7 +241,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
         for concrete, name in (("valid_patents", "{code}"), ("navigation_projects_industry_planning", "{code}"),
                                ("/3", "/{number}"), ("/1/", "/{number}/"), ("{other_org}", "{org_id}"),
                                ("{member}", "{username}"), ("{own_org}", "{org_id}"),
-                               ("{batch}", "{batch_id}")):
+                               ("{batch}", "{batch_id}"), ("/registries/patents", "/registries/{kind}"),
+                               ("/registries/gis", "/registries/{kind}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

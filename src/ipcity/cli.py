@@ -240,7 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp_data = sub.add_parser("import", help="导入登记数据（CSV 或 XLSX，UTF-8 或 GBK）")
     imp_data.add_argument("kind", choices=["patents", "events", "trademarks", "pledges", "population", "sei", "policies",
-                                           "securitizations"])
+                                           "securitizations", "copyrights", "gis"])
     imp_data.add_argument("file")
     imp_data.add_argument("--note", help="备注；导入战略性新兴产业对照表时写版本号")
     imp_data.set_defaults(func=cmd_import)

@@ -33,8 +33,9 @@ audit_patterns = ([
 stats_patterns = ([
     path("", stats_views.registry_home, name="registry"),
     path("batches/<int:pk>/", stats_views.batch_detail, name="batch"),
-    path("patents/", stats_views.patents, name="patents"),
+    path("patents/", stats_views.registry_records, {"kind": "patents"}, name="patents"),
     path("patents/<str:number>/", stats_views.patent_detail, name="patent"),
+    path("<slug:kind>/", stats_views.registry_records, name="records"),
 ], "stats")
 
 web_patterns = ([

@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -12,11 +12,13 @@ from ipcity.plan.selectors import current_plan_or_404, indicator_get
 from ipcity.stats.reports import DOCX_TYPE, indicator_report_docx, indicator_report_xlsx
 from ipcity.stats.selectors import (
     LINEAGE_COLUMNS,
+    REGISTRY_TABLES,
     computed_indicators,
     import_batch_list,
     lineage_kind,
     lineage_rows,
-    patent_list,
+    registry_list,
+    registry_row,
 )
 from ipcity.stats.services import import_batch_start, import_in_background, progress_read
 from ipcity.web.spreadsheets import XLSX_TYPE
@@ -86,21 +88,33 @@ def import_status(request, batch_id: int):
     return _batch_out(get_object_or_404(import_batch_list(user=request.user), pk=batch_id))
 
 
-class PatentOut(Schema):
-    application_number: str
-    patent_type: str
-    title: str
-    patentee: str
-    owner_district: str
-    filing_date: dt.date
-    grant_date: dt.date | None
-    ipc_codes: list[str]
+class RegistryPage(Schema):
+    kind: str
+    label: str
+    count: int
+    columns: list[str]
+    fields: list[str]
+    rows: list[list]
 
 
-@router.get("/registries/patents", response=list[PatentOut], summary="专利登记查询")
-def patents(request, q: str = "", offset: int = 0, limit: int = 100):
+@router.get("/registries/{kind}", response=RegistryPage, summary="登记数据查询（专利、商标、质押、保单、证券化、著作权、地理标志）")
+def registry_page(request, kind: str, q: str = "", offset: int = 0, limit: int = 100):
+    if kind not in REGISTRY_TABLES:
+        raise Http404(f"没有这类登记数据：{kind}（可用：{'、'.join(REGISTRY_TABLES)}）")
+    table = REGISTRY_TABLES[kind]
+    records = registry_list(user=request.user, kind=kind, q=q)
     limit = max(1, min(limit, 1000))
-    return list(patent_list(user=request.user, q=q)[max(0, offset): max(0, offset) + limit])
+    rows = [[_json_cell(v) for v in registry_row(table, r)] for r in records[max(0, offset): max(0, offset) + limit]]
+    return {"kind": kind, "label": table.label, "count": records.count(), "columns": [h for _, h in table.columns],
+            "fields": [f for f, _ in table.columns], "rows": rows}
+
+
+def _json_cell(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    return str(value)
 
 
 def _report(fmt: str, as_of: dt.date | None) -> HttpResponse:

@@ -146,6 +146,45 @@ class SecuritizationProduct(models.Model):
         return self.name
 
 
+class CopyrightRegistration(models.Model):
+    class Kind(models.TextChoices):
+        WORK = "work", "作品"
+        SOFTWARE = "software", "计算机软件"
+
+    registration_number = models.CharField("登记号", max_length=64, unique=True)
+    kind = models.CharField("类别", max_length=16, choices=Kind.choices)
+    title = models.CharField("作品或软件名称", max_length=300)
+    work_type = models.CharField("作品类别", max_length=64, blank=True)
+    owner = models.CharField("著作权人", max_length=300)
+    address = models.CharField("著作权人地址", max_length=300, blank=True)
+    owner_district = models.CharField("所在区", max_length=64, blank=True)
+    completed_on = models.DateField("创作完成日", null=True, blank=True)
+    registered_on = models.DateField("登记日")
+    is_synthetic = models.BooleanField(default=False)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, related_name="+")
+
+    def __str__(self):
+        return f"{self.registration_number} {self.title}"
+
+
+class GeographicalIndication(models.Model):
+    class Kind(models.TextChoices):
+        PRODUCT = "product", "地理标志产品"
+        COLLECTIVE_MARK = "collective_mark", "地理标志集体商标"
+        CERTIFICATION_MARK = "certification_mark", "地理标志证明商标"
+
+    name = models.CharField("地理标志名称", max_length=200, unique=True)
+    kind = models.CharField("类别", max_length=32, choices=Kind.choices)
+    product = models.CharField("产品", max_length=200, blank=True)
+    holder = models.CharField("申请人或注册人", max_length=300, blank=True)
+    registered_on = models.DateField("登记或注册日")
+    is_synthetic = models.BooleanField(default=False)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, related_name="+")
+
+    def __str__(self):
+        return self.name
+
+
 class PopulationFigure(models.Model):
     year = models.PositiveSmallIntegerField("年份", unique=True)
     residents_10k = models.DecimalField("年末常住人口（万人）", max_digits=10, decimal_places=2)

@@ -206,12 +206,67 @@ def lineage_rows(*, kind: str, keys: tuple[str, ...]):
                 yield [s.name, s.issued_on, s.amount]
 
 
-def patent_list(*, user, q: str = ""):
+@dataclass(frozen=True)
+class RegistryTable:
+    label: str
+    model: type
+    columns: tuple[tuple[str, str], ...]  # (field, heading)
+    search: tuple[str, ...]
+    order: tuple[str, ...]
+
+
+REGISTRY_TABLES = {
+    "patents": RegistryTable("专利", m.Patent, (("application_number", "申请号"), ("patent_type", "类型"), ("title", "名称"),
+                             ("patentee", "专利权人"), ("owner_district", "所在区"), ("filing_date", "申请日"),
+                             ("grant_date", "授权公告日")), ("application_number", "title", "patentee"),
+                             ("-filing_date", "application_number")),
+    "trademarks": RegistryTable("商标", m.Trademark, (("registration_number", "注册号"), ("name", "商标名称"),
+                                ("holder", "注册人"), ("owner_district", "所在区"), ("registration_date", "注册日"),
+                                ("valid_until", "专用权期限至"), ("madrid_filing_date", "马德里申请日"),
+                                ("time_honored", "老字号"), ("well_known", "驰名商标")),
+                                ("registration_number", "name", "holder"), ("-registration_date", "registration_number")),
+    "pledges": RegistryTable("质押登记", m.Pledge, (("reference", "质押登记号"), ("pledgor", "出质人"), ("pledgee", "质权人"),
+                             ("amount", "金额（元）"), ("registered_on", "登记日"), ("released_on", "注销日"),
+                             ("patents", "涉及专利")), ("reference", "pledgor", "pledgee"), ("-registered_on", "reference")),
+    "policies": RegistryTable("专利保险保单", m.InsurancePolicy, (("policy_number", "保单号"), ("kind", "险种"),
+                              ("insured", "投保人"), ("insurer", "保险公司"), ("start_date", "起保日")),
+                              ("policy_number", "insured"), ("-start_date", "policy_number")),
+    "securitizations": RegistryTable("证券化产品", m.SecuritizationProduct, (("name", "产品名称"), ("issued_on", "发行日"),
+                                     ("amount", "发行规模（元）"), ("underlying", "基础资产")), ("name",), ("-issued_on",)),
+    "copyrights": RegistryTable("著作权登记", m.CopyrightRegistration, (("registration_number", "登记号"), ("kind", "类别"),
+                                ("title", "名称"), ("owner", "著作权人"), ("owner_district", "所在区"),
+                                ("registered_on", "登记日")), ("registration_number", "title", "owner"),
+                                ("-registered_on", "registration_number")),
+    "gis": RegistryTable("地理标志", m.GeographicalIndication, (("name", "名称"), ("kind", "类别"), ("product", "产品"),
+                         ("holder", "申请人或注册人"), ("registered_on", "登记或注册日")), ("name", "product", "holder"),
+                         ("-registered_on",)),
+}
+
+
+def registry_list(*, user, kind: str, q: str = ""):
     require_perm(user, Perm.REGISTRY_READ)
-    patents = m.Patent.objects.order_by("-filing_date", "application_number")
+    table = REGISTRY_TABLES[kind]
+    records = table.model.objects.order_by(*table.order)
     if q:
-        patents = patents.filter(Q(application_number__icontains=q) | Q(title__icontains=q) | Q(patentee__icontains=q))
-    return patents
+        condition = Q()
+        for field in table.search:
+            condition |= Q(**{f"{field}__icontains": q})
+        records = records.filter(condition)
+    return records
+
+
+def registry_row(table: RegistryTable, record) -> list:
+    """A record's cells for display, with choice fields shown by their labels."""
+    cells = []
+    for field, _ in table.columns:
+        display = getattr(record, f"get_{field}_display", None)
+        value = display() if display else getattr(record, field)
+        cells.append("是" if value is True else "" if value is False else "；".join(value) if isinstance(value, list) else value)
+    return cells
+
+
+def patent_list(*, user, q: str = ""):
+    return registry_list(user=user, kind="patents", q=q)
 
 
 def import_batch_list(*, user):

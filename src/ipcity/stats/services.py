@@ -132,9 +132,21 @@ def _store_securitizations(rows, batch, report):
         "issued_on": r["issued_on"], "amount": r["amount"], "underlying": r["underlying"]})
 
 
+def _store_copyrights(rows, batch, report):
+    return _upsert(m.CopyrightRegistration, "registration_number", rows, batch, report, lambda r: {
+        "kind": r["kind"], "title": r["title"][:300], "work_type": r["work_type"][:64], "owner": r["owner"][:300],
+        "address": r["address"][:300], "owner_district": _place(r["address"])[0], "completed_on": r["completed_on"],
+        "registered_on": r["registered_on"]})
+
+
+def _store_gis(rows, batch, report):
+    return _upsert(m.GeographicalIndication, "name", rows, batch, report, lambda r: {
+        "kind": r["kind"], "product": r["product"][:200], "holder": r["holder"][:300], "registered_on": r["registered_on"]})
+
+
 STORES = {"patents": _store_patents, "events": _store_events, "trademarks": _store_trademarks, "pledges": _store_pledges,
           "population": _store_population, "sei": _store_sei, "policies": _store_policies,
-          "securitizations": _store_securitizations}
+          "securitizations": _store_securitizations, "copyrights": _store_copyrights, "gis": _store_gis}
 EXTRA_CHECKS = {"events": _check_events}
 PROGRESS_EVERY = 200
 

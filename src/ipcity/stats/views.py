@@ -4,7 +4,7 @@ import io
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from ipcity.plan.selectors import current_plan_or_404, indicator_get
@@ -14,11 +14,14 @@ from ipcity.stats.reports import DOCX_TYPE, indicator_report_docx, indicator_rep
 from ipcity.stats.selectors import (
     BREAKDOWNS,
     LINEAGE_COLUMNS,
+    REGISTRY_TABLES,
     computed_indicators,
     import_batch_list,
     lineage_kind,
     lineage_rows,
     patent_list,
+    registry_list,
+    registry_row,
     valid_patent_breakdowns,
 )
 from ipcity.stats.services import import_batch_start, import_in_background, progress_read
@@ -72,10 +75,11 @@ def registry_home(request):
             import_in_background(batch=batch, data=upload.read())
             return redirect("stats:batch", pk=batch.pk)
     return render(request, "stats/registry.html", {
-        "nav": "indicators", "form": form, "batches": batches[:30],
+        "nav": "indicators", "form": form, "batches": batches[:30], "tables": REGISTRY_TABLES,
         "counts": {"专利": m.Patent.objects.count(), "法律事件": m.LegalEvent.objects.count(),
                    "商标": m.Trademark.objects.count(), "质押登记": m.Pledge.objects.count(),
                    "保单": m.InsurancePolicy.objects.count(), "证券化产品": m.SecuritizationProduct.objects.count(),
+                   "著作权登记": m.CopyrightRegistration.objects.count(), "地理标志": m.GeographicalIndication.objects.count(),
                    "人口年份": m.PopulationFigure.objects.count(), "战新对照表条目": m.SeiIpcEntry.objects.count()}})
 
 
@@ -88,10 +92,15 @@ def batch_detail(request, pk):
 
 
 @login_required
-def patents(request):
+def registry_records(request, kind):
+    if kind not in REGISTRY_TABLES:
+        raise Http404("没有这类登记数据")
+    table = REGISTRY_TABLES[kind]
     q = request.GET.get("q", "").strip()
-    page = Paginator(patent_list(user=request.user, q=q), 50).get_page(request.GET.get("page"))
-    return render(request, "stats/patents.html", {"nav": "indicators", "page": page, "q": q})
+    page = Paginator(registry_list(user=request.user, kind=kind, q=q), 50).get_page(request.GET.get("page"))
+    return render(request, "stats/registry_list.html", {
+        "nav": "indicators", "kind": kind, "table": table, "q": q, "page": page,
+        "rows": [(record, registry_row(table, record)) for record in page]})
 
 
 @login_required

@@ -273,7 +273,47 @@ SECURITIZATIONS = Spec("securitizations", "知识产权证券化产品", (
     Column("underlying", ("基础资产", "底层知识产权"), text),
 ), key=("name",))
 
-SPECS = {s.kind: s for s in (PATENTS, EVENTS, TRADEMARKS, PLEDGES, POPULATION, SEI_IPC, POLICIES, SECURITIZATIONS)}
+def copyright_kind(value: str) -> str:
+    word = value.strip()
+    if "软件" in word:
+        return "software"
+    if word in {"作品", "作品登记", "work"} or word.endswith("作品"):
+        return "work"
+    raise CellError("应为“作品”或“计算机软件”")
+
+
+GI_KINDS = {"地理标志产品": "product", "地理标志集体商标": "collective_mark", "集体商标": "collective_mark",
+            "地理标志证明商标": "certification_mark", "证明商标": "certification_mark"}
+
+
+def gi_kind(value: str) -> str:
+    try:
+        return GI_KINDS[value.strip()]
+    except KeyError:
+        raise CellError(f"未知的地理标志类别（可用：{'、'.join(GI_KINDS)}）") from None
+
+
+COPYRIGHTS = Spec("copyrights", "著作权登记", (
+    Column("registration_number", ("登记号", "登记证书号"), text, required=True),
+    Column("kind", ("类别", "登记类别"), copyright_kind, required=True),
+    Column("title", ("作品名称", "软件名称", "名称"), text, required=True),
+    Column("work_type", ("作品类别",), text),
+    Column("owner", ("著作权人",), text, required=True),
+    Column("address", ("著作权人地址", "地址"), text),
+    Column("completed_on", ("创作完成日", "开发完成日"), date),
+    Column("registered_on", ("登记日",), date, required=True),
+), key=("registration_number",))
+
+GEOGRAPHICAL_INDICATIONS = Spec("gis", "地理标志", (
+    Column("name", ("地理标志名称", "名称"), text, required=True),
+    Column("kind", ("类别",), gi_kind, required=True),
+    Column("product", ("产品", "产品名称"), text),
+    Column("holder", ("申请人", "注册人", "申请人或注册人"), text),
+    Column("registered_on", ("登记日", "注册日", "公告日"), date, required=True),
+), key=("name",))
+
+SPECS = {s.kind: s for s in (PATENTS, EVENTS, TRADEMARKS, PLEDGES, POPULATION, SEI_IPC, POLICIES, SECURITIZATIONS,
+                              COPYRIGHTS, GEOGRAPHICAL_INDICATIONS)}
 
 
 def parse(spec: Spec, data: bytes, filename: str) -> Parsed:
