@@ -56,15 +56,19 @@ def plan(db):
     return plan_import(plan_data=parse_plan(bundled_plan_bytes()), actor=None)
 
 
-@pytest.fixture
-def people(plan):
-    """One user per persona, each in an organization of the right type."""
+def make_people() -> dict:
     users = {}
     for username, (org_name, org_type, role) in PERSONAS.items():
         org, _ = Organization.objects.get_or_create(name=org_name, defaults={"org_type": org_type})
         users[username] = user_create(actor=None, username=username, password=PASSWORD, organization=org, role=role,
                                       full_name=f"{username}姓名", phone="13912345678", id_number="120104199001011238")
     return users
+
+
+@pytest.fixture
+def people(plan):
+    """One user per persona, each in an organization of the right type."""
+    return make_people()
 
 
 @pytest.fixture

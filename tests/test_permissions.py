@@ -4,12 +4,15 @@ completeness tests, so no page can ship without its permissions being decided.""
 import json
 
 import pytest
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
+from ipcity.plan.core.schema import parse_plan
+from ipcity.plan.services import plan_import
 from ipcity.stats.services import import_batch_run, import_batch_start
-from tests.conftest import PERSONAS, bundled_plan_bytes
+from tests.conftest import PERSONAS, bundled_plan_bytes, make_people
 
 ANONYMOUS = None
 EVERYONE = [ANONYMOUS, *PERSONAS]
@@ -149,20 +152,44 @@ API = [
 ]
 
 
-@pytest.fixture
-def ids(people, tmp_path):
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The plan, the personas and a few records, made once for the ~700 cases of this module inside a transaction
+    that is rolled back at its end; each case runs in its own savepoint, so its writes vanish after it."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from ipcity.web.uploads import attachment_store
 
-    other = Organization.objects.create(name="他人企业", org_type=OrgType.ENTERPRISE)
-    user_create(actor=None, username="other_member", password="Str0ng!Passw0rd", organization=other,
-                role="enterprise_user")
-    attachment = attachment_store(uploaded_file=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 test"), actor=people["office_admin"])
-    batch = import_batch_start(kind="patents", filename="p.csv", actor=None)
-    import_batch_run(batch=batch, data="申请号,申请日,专利类型,发明名称,专利权人地址,授权公告日\n"
-                                       "202310012345.6,2023-01-05,发明,一种方法,天津市南开区,2024-06-01".encode())
-    return {"batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk, "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            plan_import(plan_data=parse_plan(bundled_plan_bytes()), actor=None)
+            people = make_people()
+            other = Organization.objects.create(name="他人企业", org_type=OrgType.ENTERPRISE)
+            user_create(actor=None, username="other_member", password="Str0ng!Passw0rd", organization=other,
+                        role="enterprise_user")
+            attachment = attachment_store(uploaded_file=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 test"),
+                                          actor=people["office_admin"])
+            batch = import_batch_start(kind="patents", filename="p.csv", actor=None)
+            import_batch_run(batch=batch, data="申请号,申请日,专利类型,发明名称,专利权人地址,授权公告日\n"
+                                               "202310012345.6,2023-01-05,发明,一种方法,天津市南开区,2024-06-01".encode())
+            ids = {"batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
+                   "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
+            yield people, ids
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def people(world, db):
+    return world[0]
+
+
+@pytest.fixture
+def ids(world, db):
+    return world[1]
 
 
 def _fill(value, ids, own_org):
