@@ -149,6 +149,7 @@ API = [
     ("get", "/api/v1/registries/imports/{batch}", None, office_api()),
     ("get", "/api/v1/registries/patents", None, {**office_api(), "unit_staff": 200}),
     ("get", "/api/v1/registries/gis", None, {**office_api(), "unit_staff": 200}),
+    ("put", "/api/v1/registries/settings/high_value_pledge_threshold", {"value": "5000000"}, office_api()),
 ]
 
 
@@ -269,7 +270,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("/3", "/{number}"), ("/1/", "/{number}/"), ("{other_org}", "{org_id}"),
                                ("{member}", "{username}"), ("{own_org}", "{org_id}"),
                                ("{batch}", "{batch_id}"), ("/registries/patents", "/registries/{kind}"),
-                               ("/registries/gis", "/registries/{kind}")):
+                               ("/registries/gis", "/registries/{kind}"),
+                               ("high_value_pledge_threshold", "{key}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

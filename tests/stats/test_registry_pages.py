@@ -83,3 +83,33 @@ def test_a_unit_browses_patents_but_cannot_import(client_for):
     unit = client_for("unit_staff")
     assert "一种图像识别方法" in unit.get("/registries/patents/", {"q": "图像"}).content.decode()
     assert _upload(unit, "patents", "p.csv", PATENTS).status_code == 403
+
+
+def test_the_office_lowers_the_pledge_threshold_and_a_pledged_invention_becomes_high_value(client_for, plan):
+    import json
+
+    office = client_for("office_admin")
+    _upload(office, "patents", "p.csv", PATENTS)
+    _upload(office, "population", "pop.csv", "年份,年末常住人口（万人）,来源\n2024,1,测试\n")
+    _upload(office, "pledges", "z.csv", "质押登记号,出质人,出质人地址,质押金额（万元）,登记日,涉及专利\n"
+                                         "Z1,天开智能,天津市南开区,600,2025-01-10,202310012345.6\n")
+
+    def high_value():
+        rows = {r["code"]: r for r in office.get("/api/v1/plan/indicators", {"as_of": "2025-06-30"}).json()}
+        return rows["high_value_invention_patents_per_10k"]["latest"]["value"]
+
+    assert high_value() == "0.00"
+    response = office.put("/api/v1/registries/settings/high_value_pledge_threshold", json.dumps({"value": "5000000"}),
+                          content_type="application/json")
+    assert response.status_code == 200
+    assert high_value() == "1.00"
+    page = office.post("/registries/", {"form": "threshold", "value": "abc"}).content.decode()
+    assert "请输入一个数字" in page or "输入一个数字" in page
+
+
+def test_an_unknown_setting_is_refused(client_for):
+    import json
+
+    response = client_for("office_admin").put("/api/v1/registries/settings/colour", json.dumps({"value": "1"}),
+                                              content_type="application/json")
+    assert response.status_code == 422 and "未知的参数" in response.json()["detail"][0]

@@ -20,7 +20,7 @@ from ipcity.stats.selectors import (
     registry_list,
     registry_row,
 )
-from ipcity.stats.services import import_batch_start, import_in_background, progress_read
+from ipcity.stats.services import engine_setting_set, import_batch_start, import_in_background, progress_read
 from ipcity.web.spreadsheets import XLSX_TYPE
 
 router = Router(tags=["登记数据与指标计算"])
@@ -134,3 +134,19 @@ def report_xlsx(request, as_of: dt.date | None = None):
 @router.get("/reports/indicators.docx", auth=None, summary="指标监测报告（Word）")
 def report_docx(request, as_of: dt.date | None = None):
     return _report("docx", as_of)
+
+
+class SettingIn(Schema):
+    value: str
+
+
+class SettingOut(Schema):
+    key: str
+    value: str
+    note: str
+
+
+@router.put("/registries/settings/{key}", response=SettingOut, summary="修改指标口径参数（如高价值专利质押金额门槛）")
+def setting_put(request, key: str, payload: SettingIn):
+    setting = engine_setting_set(actor=request.user, key=key, value=payload.value)
+    return {"key": setting.key, "value": setting.value, "note": setting.note}

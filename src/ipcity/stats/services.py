@@ -244,4 +244,30 @@ def progress_read(batch_id: int) -> tuple[int, int] | None:
 
 def high_value_pledge_threshold() -> Decimal:
     setting = m.EngineSetting.objects.filter(key="high_value_pledge_threshold").first()
-    return Decimal(setting.value) if setting else Decimal("10000000")
+    return Decimal(setting.value) if setting else ENGINE_SETTINGS["high_value_pledge_threshold"][1]
+
+
+ENGINE_SETTINGS = {
+    "high_value_pledge_threshold": ("高价值发明专利：质押融资金额门槛（元）", Decimal("10000000")),
+}
+
+
+@transaction.atomic
+def engine_setting_set(*, actor, key: str, value: str) -> m.EngineSetting:
+    """Change a parameter of an indicator definition; computed values follow at once (the cache key includes it)."""
+    require_perm(actor, Perm.REGISTRY_IMPORT)
+    if key not in ENGINE_SETTINGS:
+        raise ValidationError(f"key: 未知的参数 {key!r}（可用：{'、'.join(ENGINE_SETTINGS)}）")
+    try:
+        number = Decimal(str(value).replace(",", ""))
+    except (ArithmeticError, ValueError):
+        raise ValidationError(f"value: “{value}”不是有效数字") from None
+    if not number.is_finite() or number <= 0:
+        raise ValidationError("value: 应为大于0的数字")
+    setting = m.EngineSetting.objects.filter(key=key).first()
+    before = setting.value if setting else str(ENGINE_SETTINGS[key][1])
+    if setting is not None:
+        setting.delete()  # a new row (a new id) is what tells the caches that the definitions changed
+    setting = m.EngineSetting.objects.create(key=key, value=str(number), note=ENGINE_SETTINGS[key][0])
+    audit_record(actor=actor, action="stats.engine_setting.set", obj=setting, before={key: before}, after={key: str(number)})
+    return setting

@@ -2,6 +2,7 @@ import csv
 import io
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -9,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from ipcity.plan.selectors import current_plan_or_404, indicator_get
 from ipcity.stats import models as m
-from ipcity.stats.forms import ImportForm
+from ipcity.stats.forms import ImportForm, ThresholdForm
 from ipcity.stats.reports import DOCX_TYPE, indicator_report_docx, indicator_report_xlsx
 from ipcity.stats.selectors import (
     BREAKDOWNS,
@@ -24,7 +25,13 @@ from ipcity.stats.selectors import (
     registry_row,
     valid_patent_breakdowns,
 )
-from ipcity.stats.services import import_batch_start, import_in_background, progress_read
+from ipcity.stats.services import (
+    engine_setting_set,
+    high_value_pledge_threshold,
+    import_batch_start,
+    import_in_background,
+    progress_read,
+)
 from ipcity.web.params import as_of_param
 from ipcity.web.spreadsheets import XLSX_TYPE, xlsx_response
 
@@ -64,8 +71,16 @@ def indicator_records(request, code):
 @login_required
 def registry_home(request):
     batches = import_batch_list(user=request.user)
+    threshold_form = ThresholdForm(initial={"value": high_value_pledge_threshold()})
+    if request.method == "POST" and request.POST.get("form") == "threshold":
+        threshold_form = ThresholdForm(request.POST)
+        if threshold_form.is_valid():
+            engine_setting_set(actor=request.user, key="high_value_pledge_threshold",
+                               value=threshold_form.cleaned_data["value"])
+            messages.success(request, "门槛已修改，相关指标已按新门槛重新计算")
+            return redirect("stats:registry")
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and request.POST.get("form") != "threshold" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > settings.UPLOAD_MAX_BYTES:
             form.add_error("file", f"文件超过大小上限 {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB")
@@ -76,6 +91,7 @@ def registry_home(request):
             return redirect("stats:batch", pk=batch.pk)
     return render(request, "stats/registry.html", {
         "nav": "indicators", "form": form, "batches": batches[:30], "tables": REGISTRY_TABLES,
+        "threshold_form": threshold_form,
         "counts": {"专利": m.Patent.objects.count(), "法律事件": m.LegalEvent.objects.count(),
                    "商标": m.Trademark.objects.count(), "质押登记": m.Pledge.objects.count(),
                    "保单": m.InsurancePolicy.objects.count(), "证券化产品": m.SecuritizationProduct.objects.count(),
