@@ -1,6 +1,7 @@
 """Every role against every page and API endpoint that exists. A new URL without a row here fails the
 completeness tests, so no page can ship without its permissions being decided."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -10,7 +11,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
 from ipcity.plan.core.schema import parse_plan
+from ipcity.plan.models import KeyTask
 from ipcity.plan.services import plan_import
+from ipcity.plan.supervision import work_item_create, work_item_transition
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.conftest import PERSONAS, bundled_plan_bytes, make_people
 
@@ -112,6 +115,14 @@ PAGES = [
     ("get", "/registries/patents/", None, registry_reader_page()),
     ("get", "/registries/patents/{patent}/", None, registry_reader_page()),
     ("get", "/registries/trademarks/", None, registry_reader_page()),
+    ("get", "/supervision/", None, {**office_page(), "unit_staff": 200}),
+    ("get", "/supervision/tasks/2/new/", None, office_page()),
+    ("post", "/supervision/tasks/2/new/", {"unit": "{tech}", "year": 2026, "title": "事项", "deadline": "2026-12-01"},
+     {**office_signed_in_post(), "unit_staff": 403}),
+    ("get", "/supervision/items/{item}/", None, {**office_page(), "unit_staff": 200, **dict.fromkeys(
+        ["enterprise_user", "university_user", "agency_user", "mediator", "enforcement_officer", "expert"], 403)}),
+    ("post", "/supervision/items/{item}/", {"action": "acknowledge"},
+     {**office_signed_in_post(), "office_admin": 200, "unit_staff": 302}),  # the office is told it cannot sign for the unit
 ]
 
 API = [
@@ -150,6 +161,15 @@ API = [
     ("get", "/api/v1/registries/patents", None, {**office_api(), "unit_staff": 200}),
     ("get", "/api/v1/registries/gis", None, {**office_api(), "unit_staff": 200}),
     ("put", "/api/v1/registries/settings/high_value_pledge_threshold", {"value": "5000000"}, office_api()),
+    ("get", "/api/v1/supervision/items", None, {**office_api(), "unit_staff": 200}),
+    ("post", "/api/v1/supervision/items", {"task": 2, "unit": "science_technology", "year": 2026, "title": "x",
+                                           "deadline": "2026-12-01"}, office_api(201)),
+    ("get", "/api/v1/supervision/items/{item}", None, {**office_api(), "unit_staff": 200}),
+    ("post", "/api/v1/supervision/items/{item}/transitions", {"action": "acknowledge"},
+     {**office_api(), "office_admin": 422, "unit_staff": 200}),
+    ("post", "/api/v1/supervision/items/{item}/reports", {"period": "2026-10", "text": "进展"},
+     {**office_api(), "office_admin": 403, "unit_staff": 422}),
+    ("post", "/api/v1/supervision/reminders/run", {}, office_api()),
 ]
 
 
@@ -175,7 +195,12 @@ def world(django_db_setup, django_db_blocker):
             batch = import_batch_start(kind="patents", filename="p.csv", actor=None)
             import_batch_run(batch=batch, data="申请号,申请日,专利类型,发明名称,专利权人地址,授权公告日\n"
                                                "202310012345.6,2023-01-05,发明,一种方法,天津市南开区,2024-06-01".encode())
-            ids = {"batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
+            task = KeyTask.objects.get(number=2)
+            item = work_item_create(actor=people["office_admin"], task=task,
+                                    unit=Organization.objects.get(code="science_technology"), year=2026,
+                                    title="培育导航项目", deadline=dt.date(2026, 12, 1))
+            work_item_transition(actor=people["office_admin"], item=item, action="assign")
+            ids = {"item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
                    "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
             yield people, ids
         finally:
@@ -255,7 +280,7 @@ def test_every_page_route_has_a_row_in_the_table(db):
     covered = set()
     for _method, path, _body, _expected in PAGES:
         match = resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1, member="someone", batch=1,
-                                    patent="202310012345.6"))
+                                    patent="202310012345.6", item=1, tech=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -271,7 +296,7 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{member}", "{username}"), ("{own_org}", "{org_id}"),
                                ("{batch}", "{batch_id}"), ("/registries/patents", "/registries/{kind}"),
                                ("/registries/gis", "/registries/{kind}"),
-                               ("high_value_pledge_threshold", "{key}")):
+                               ("high_value_pledge_threshold", "{key}"), ("{item}", "{item_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

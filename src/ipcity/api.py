@@ -11,6 +11,7 @@ from ipcity.accounts.services import api_token_user
 from ipcity.audit.api import router as audit_router
 from ipcity.plan.api import router as plan_router
 from ipcity.plan.core.schema import PlanFormatError
+from ipcity.plan.supervision_api import router as supervision_router
 from ipcity.stats.api import router as stats_router
 
 
@@ -62,3 +63,4 @@ api.add_router("/", accounts_router)
 api.add_router("/plan", plan_router)
 api.add_router("/audit", audit_router)
 api.add_router("/", stats_router)
+api.add_router("/supervision", supervision_router)

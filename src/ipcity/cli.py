@@ -198,6 +198,16 @@ def cmd_report(args) -> int:
     return 0
 
 
+def cmd_remind(args) -> int:
+    _setup()
+    _migrate()
+    from ipcity.plan.supervision import reminders_send
+
+    sent = reminders_send()
+    print(f"临近提醒 {sent['reminder']} 条，到期催办 {sent['chaser']} 条")
+    return 0
+
+
 def cmd_manage(argv: list[str]) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -256,6 +266,9 @@ def build_parser() -> argparse.ArgumentParser:
     indicator_report.add_argument("--format", choices=["xlsx", "docx"], required=True)
     indicator_report.add_argument("--out", required=True)
     indicator_report.set_defaults(func=cmd_report)
+
+    remind = sub.add_parser("remind", help="发送到期提醒与催办（可由 cron 定时运行，重复运行不会重复催办）")
+    remind.set_defaults(func=cmd_remind)
 
     sub.add_parser("manage", help="Django 管理命令，例如 ipcity manage migrate", add_help=False)
     return parser

@@ -3,6 +3,7 @@ from django.urls import include, path
 from ipcity.accounts import views as accounts_views
 from ipcity.api import api
 from ipcity.audit import views as audit_views
+from ipcity.plan import supervision_views
 from ipcity.plan import views as plan_views
 from ipcity.stats import views as stats_views
 from ipcity.web import views as web_views
@@ -38,6 +39,12 @@ stats_patterns = ([
     path("<slug:kind>/", stats_views.registry_records, name="records"),
 ], "stats")
 
+supervision_patterns = ([
+    path("", supervision_views.overview, name="overview"),
+    path("tasks/<int:number>/new/", supervision_views.item_new, name="item_new"),
+    path("items/<int:pk>/", supervision_views.item_detail, name="item"),
+], "supervision")
+
 web_patterns = ([
     path("files/<int:pk>/", web_views.attachment_download, name="attachment"),
 ], "web")
@@ -55,6 +62,7 @@ urlpatterns = [
     path("workspace/", web_views.workspace, name="workspace"),
     path("", include(accounts_patterns)),
     path("audit/", include(audit_patterns)),
+    path("supervision/", include(supervision_patterns)),
     path("", include(web_patterns)),
     path("api/v1/", api.urls),
 ] + [path(f"{module}/", web_views.module_placeholder, {"module": module}, name=module) for module in web_views.MODULES]

@@ -22,6 +22,8 @@ class Perm:
     ORGS_READ_ALL = "accounts.organizations:read_all"
     ACCOUNTS_MANAGE = "accounts:write"
     REGISTRY_IMPORT = "stats.registries:write"
+    SUPERVISION_MANAGE = "plan.supervision:write"  # create, assign, review, close work items
+    SUPERVISION_WORK = "plan.supervision:work"  # acknowledge and report the own unit's work items
     REGISTRY_READ = "stats.registries:read"
     PERSONAL_DATA_READ = "accounts.personal_data:read"
     ATTACHMENT_READ_ALL = "files:read_all"
@@ -37,10 +39,10 @@ class Perm:
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset({
         Perm.PLAN_EDIT, Perm.PLAN_IMPORT, Perm.INDICATOR_REPORT, Perm.AUDIT_READ, Perm.ORGS_READ_ALL, Perm.ACCOUNTS_MANAGE,
-        Perm.REGISTRY_IMPORT, Perm.REGISTRY_READ,
+        Perm.REGISTRY_IMPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_MANAGE,
         Perm.PERSONAL_DATA_READ, Perm.ATTACHMENT_READ_ALL, Perm.WORKSPACE_OFFICE,
     }),
-    Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.REGISTRY_READ, Perm.WORKSPACE_UNIT}),
+    Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_WORK, Perm.WORKSPACE_UNIT}),
     Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE}),
     Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY}),
     Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY}),

@@ -3,6 +3,7 @@ from django.db import models
 
 from ipcity.plan.core.schema import GOAL_CODES, Comparison, DataSource, MembersClause, PeriodType
 from ipcity.plan.core.status import STATUS_LABELS, Status
+from ipcity.plan.core.supervision import STATE_LABELS, State
 
 
 class WorkPlan(models.Model):
@@ -226,3 +227,74 @@ class IndicatorValue(models.Model):
 
 def status_label(status: Status) -> str:
     return STATUS_LABELS[status]
+
+
+class WorkItem(models.Model):
+    """A milestone of a key task for one year, owned by one unit (the lead or a co-unit's own part)."""
+
+    task = models.ForeignKey(KeyTask, on_delete=models.CASCADE, related_name="work_items")
+    unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="work_items")
+    year = models.PositiveSmallIntegerField("年度")
+    title = models.CharField("工作事项", max_length=200)
+    deliverable = models.CharField("成果形式", max_length=200, blank=True)
+    deadline = models.DateField("完成时限")
+    state = models.CharField("状态", max_length=16, choices=[(s.value, STATE_LABELS[s]) for s in State], default=State.DRAFT)
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="work_items")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["deadline", "id"]
+
+    def __str__(self):
+        return f"{self.task.number}.{self.title}（{self.unit.name}）"
+
+
+class WorkItemEvent(models.Model):
+    """One transition of a work item: the item's own history, shown on its page (the audit trail has it too)."""
+
+    work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="history")
+    action = models.CharField(max_length=32)
+    from_state = models.CharField(max_length=16)
+    to_state = models.CharField(max_length=16)
+    reason = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.work_item_id} {self.action}"
+
+
+class ProgressReport(models.Model):
+    work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="reports")
+    period = models.CharField("报告期", max_length=16)  # e.g. 2026-10 or 2026Q3
+    text = models.TextField("进展情况")
+    figures = models.JSONField("数据", default=dict, blank=True)  # indicator code -> value reported with it
+    attachment = models.ForeignKey("web.Attachment", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+
+    def __str__(self):
+        return f"{self.work_item_id} {self.period}"
+
+
+class Reminder(models.Model):
+    """A reminder before a deadline or a chaser after it; one per item, kind and deadline, so never sent twice."""
+
+    work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=16, choices=[("reminder", "临近提醒"), ("chaser", "到期催办")])
+    deadline = models.DateField()
+    sent_at = models.DateTimeField()
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["work_item", "kind", "deadline"], name="reminder_once_per_lapse")]
+
+    def __str__(self):
+        return f"{self.kind} {self.work_item_id} {self.deadline}"

@@ -18,6 +18,7 @@ from ipcity.plan.selectors import (
     task_list,
     unit_tasks,
 )
+from ipcity.plan.supervision import work_item_list
 from ipcity.stats.selectors import BREAKDOWNS, indicator_table, valid_patent_breakdowns, valid_patent_trend
 from ipcity.web.forms import form_errors_from
 from ipcity.web.params import as_of_param as _as_of
@@ -112,8 +113,11 @@ def task_detail(request, number):
                 return redirect("plan:task", number=number)
             except ValidationError as exc:
                 form_errors_from(form, exc)
+    work_items = None
+    if has_perm(request.user, Perm.SUPERVISION_MANAGE) or has_perm(request.user, Perm.SUPERVISION_WORK):
+        work_items = work_item_list(user=request.user, task=task)
     return render(request, "plan/task.html", {
-        "nav": "plan", "plan": plan, "task": task, "form": form,
+        "nav": "plan", "plan": plan, "task": task, "form": form, "work_items": work_items,
         "indicators": task.indicators.select_related("goal")})
 
 

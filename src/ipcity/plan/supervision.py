@@ -1,0 +1,162 @@
+"""Supervision of the key tasks: work items assigned to units, their transitions, progress reports, reminders.
+Writes are transactional, permission-checked and audited; mail goes out after commit."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import Http404
+
+from ipcity import clock
+from ipcity.accounts.models import Organization, User
+from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.roles import Perm
+from ipcity.audit.services import audit_record
+from ipcity.plan.core import supervision as rules
+from ipcity.plan.core.schema import MembersClause
+from ipcity.plan.models import Indicator, KeyTask, ProgressReport, Reminder, WorkItem, WorkItemEvent
+from ipcity.plan.services import indicator_value_report
+
+REMINDER_DAYS_BEFORE = getattr(settings, "SUPERVISION_REMINDER_DAYS", 7)
+
+
+# ---- reads ----
+
+def work_item_list(*, user, task: KeyTask | None = None, state: str = "") -> QuerySet[WorkItem]:
+    if has_perm(user, Perm.SUPERVISION_MANAGE):
+        items = WorkItem.objects.all()
+    elif has_perm(user, Perm.SUPERVISION_WORK):
+        items = WorkItem.objects.filter(unit_id=user.organization_id).exclude(state=rules.State.DRAFT)
+    else:
+        raise PermissionDenied("缺少权限：plan.supervision")
+    if task is not None:
+        items = items.filter(task=task)
+    if state:
+        items = items.filter(state=state)
+    return items.select_related("task", "unit")
+
+
+def work_item_get(*, user, pk: int) -> WorkItem:
+    item = work_item_list(user=user).filter(pk=pk).first()
+    if item is None:
+        raise Http404("工作事项不存在或无权查看")
+    return item
+
+
+def role_of(user, item: WorkItem) -> rules.Role | None:
+    if has_perm(user, Perm.SUPERVISION_MANAGE):
+        return rules.Role.OFFICE
+    if has_perm(user, Perm.SUPERVISION_WORK) and user.organization_id == item.unit_id:
+        return rules.Role.UNIT
+    return None
+
+
+# ---- writes ----
+
+def _unit_is_responsible(task: KeyTask, unit: Organization) -> bool:
+    if task.assignments.filter(unit=unit).exists():
+        return True
+    return task.members_clause != MembersClause.NONE and task.plan.members.filter(pk=unit.pk).exists()
+
+
+@transaction.atomic
+def work_item_create(*, actor, task: KeyTask, unit: Organization, year: int, title: str, deadline: dt.date,
+                     deliverable: str = "", indicators: list[Indicator] = ()) -> WorkItem:
+    require_perm(actor, Perm.SUPERVISION_MANAGE)
+    problems = {}
+    if not _unit_is_responsible(task, unit):
+        problems["unit"] = [f"“{unit.name}”不是重点任务{task.number}的责任单位"]
+    if not (task.plan.period_start.year <= year <= task.plan.period_end.year):
+        problems["year"] = [f"年度应在试点期 {task.plan.period_start.year}～{task.plan.period_end.year} 内"]
+    if not title.strip():
+        problems["title"] = ["请填写工作事项"]
+    if not (task.plan.period_start <= deadline <= task.plan.period_end):
+        problems["deadline"] = ["完成时限应在试点期内"]
+    if problems:
+        raise ValidationError(problems)
+    now = clock.now()
+    item = WorkItem.objects.create(task=task, unit=unit, year=year, title=title.strip()[:200],
+                                   deliverable=deliverable.strip()[:200], deadline=deadline, created_at=now, updated_at=now)
+    item.indicators.set(indicators)
+    audit_record(actor=actor, action="supervision.work_item.create", obj=item,
+                 after={"task": task.number, "unit": unit.name, "year": year, "title": item.title, "deadline": deadline})
+    return item
+
+
+@transaction.atomic
+def work_item_transition(*, actor, item: WorkItem, action: str, reason: str = "") -> WorkItem:
+    role = role_of(actor, item)
+    if role is None:
+        raise PermissionDenied("只有领导小组办公室和承办单位可以办理该事项")
+    item = WorkItem.objects.select_for_update().get(pk=item.pk)
+    try:
+        target = rules.next_state(rules.State(item.state), action, role, reason)
+    except rules.TransitionError as exc:
+        raise ValidationError(str(exc)) from None
+    before = item.state
+    item.state = target
+    item.updated_at = clock.now()
+    item.save(update_fields=["state", "updated_at"])
+    WorkItemEvent.objects.create(work_item=item, action=action, from_state=before, to_state=target, reason=reason.strip(),
+                                 actor=actor, at=item.updated_at)
+    audit_record(actor=actor, action=f"supervision.work_item.{action}", obj=item, before={"state": before},
+                 after={"state": target, "reason": reason.strip()} if reason.strip() else {"state": target})
+    return item
+
+
+@transaction.atomic
+def progress_report_submit(*, actor, item: WorkItem, period: str, text: str, figures: dict | None = None,
+                           attachment=None, as_of: dt.date | None = None) -> ProgressReport:
+    """A unit's report on its item: stored, the item moves to 反馈, and figures for the item's indicators are
+    reported as those indicators' values (the unit is their source)."""
+    if role_of(actor, item) != rules.Role.UNIT:
+        raise PermissionDenied("只有承办单位可以报送进展")
+    if not text.strip():
+        raise ValidationError({"text": ["请填写进展情况"]})
+    figures = figures or {}
+    linked = {i.code: i for i in item.indicators.all()}
+    unknown = [code for code in figures if code not in linked]
+    if unknown:
+        raise ValidationError({"figures": [f"这些指标不属于该事项：{'、'.join(unknown)}"]})
+    report = ProgressReport.objects.create(work_item=item, period=period.strip()[:16], text=text.strip(),
+                                           figures={k: str(v) for k, v in figures.items()}, attachment=attachment,
+                                           submitted_by=actor, submitted_at=clock.now())
+    for code, value in figures.items():
+        indicator_value_report(indicator=linked[code], actor=actor, as_of=as_of or clock.today(), value=value,
+                               source=f"{item.unit.name}进展报告（{report.period}）", attachment=attachment)
+    audit_record(actor=actor, action="supervision.progress_report.submit", obj=item,
+                 after={"period": report.period, "figures": report.figures})
+    work_item_transition(actor=actor, item=item, action="report")
+    return report
+
+
+def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
+    """Send every reminder and chaser that is due and not yet sent. Safe to run as often as cron likes:
+    a lapse gets one chaser, ever (a unique row per item, kind and deadline)."""
+    today = today or clock.today()
+    sent = {"reminder": 0, "chaser": 0}
+    for item in WorkItem.objects.filter(state__in=[s.value for s in rules.OWING]).select_related("task", "unit"):
+        kind = rules.reminder_due(rules.State(item.state), item.deadline, today, REMINDER_DAYS_BEFORE)
+        if kind is None:
+            continue
+        recipients = list(User.objects.filter(organization=item.unit, is_active=True).exclude(email="")
+                          .values_list("email", flat=True))
+        try:
+            with transaction.atomic():
+                Reminder.objects.create(work_item=item, kind=kind, deadline=item.deadline, sent_at=clock.now(),
+                                        recipients=recipients)
+                audit_record(actor=None, action=f"supervision.{kind}", obj=item,
+                             after={"deadline": item.deadline, "recipients": recipients})
+        except IntegrityError:
+            continue  # already sent for this lapse
+        sent[kind] += 1
+        if recipients:
+            word = "催办" if kind == "chaser" else "临近提醒"
+            send_mail(f"【{word}】重点任务{item.task.number}：{item.title}",
+                      f"{item.unit.name}：工作事项“{item.title}”的完成时限为 {item.deadline:%Y年%m月%d日}，"
+                      f"当前状态为“{item.get_state_display()}”。请及时办理并在平台报送进展。",
+                      None, recipients, fail_silently=True)
+    return sent

@@ -1,0 +1,118 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from ninja import Router, Schema, Status
+
+from ipcity.accounts.models import Organization
+from ipcity.accounts.permissions import require_perm
+from ipcity.accounts.roles import Perm
+from ipcity.plan.selectors import current_plan_or_404, task_get
+from ipcity.plan.supervision import (
+    progress_report_submit,
+    reminders_send,
+    work_item_create,
+    work_item_get,
+    work_item_list,
+    work_item_transition,
+)
+
+router = Router(tags=["任务督办"])
+
+
+class WorkItemOut(Schema):
+    id: int
+    task: int
+    unit: str
+    year: int
+    title: str
+    deliverable: str
+    deadline: dt.date
+    state: str
+    state_label: str
+    indicators: list[str]
+
+
+def _out(item) -> dict:
+    return {"id": item.pk, "task": item.task.number, "unit": item.unit.name, "year": item.year, "title": item.title,
+            "deliverable": item.deliverable, "deadline": item.deadline, "state": item.state,
+            "state_label": item.get_state_display(), "indicators": [i.code for i in item.indicators.all()]}
+
+
+@router.get("/items", response=list[WorkItemOut], summary="工作事项（办公室看全部，责任单位看本单位）")
+def items(request, state: str = "", task: int | None = None):
+    key_task = task_get(plan=current_plan_or_404(), number=task) if task else None
+    return [_out(i) for i in work_item_list(user=request.user, task=key_task, state=state)]
+
+
+class WorkItemIn(Schema):
+    task: int
+    unit: str  # unit code, e.g. science_technology
+    year: int
+    title: str
+    deadline: dt.date
+    deliverable: str = ""
+
+
+@router.post("/items", response={201: WorkItemOut}, summary="立项工作事项（仅领导小组办公室）")
+def item_create(request, payload: WorkItemIn):
+    require_perm(request.user, Perm.SUPERVISION_MANAGE)
+    task = task_get(plan=current_plan_or_404(), number=payload.task)
+    unit = Organization.objects.filter(code=payload.unit).first()
+    if unit is None:
+        raise Http404(f"未知的单位代码：{payload.unit}")
+    item = work_item_create(actor=request.user, task=task, unit=unit, year=payload.year, title=payload.title,
+                            deadline=payload.deadline, deliverable=payload.deliverable,
+                            indicators=list(task.indicators.all()))
+    return Status(201, _out(item))
+
+
+@router.get("/items/{item_id}", response=WorkItemOut, summary="工作事项详情")
+def item(request, item_id: int):
+    return _out(work_item_get(user=request.user, pk=item_id))
+
+
+class TransitionIn(Schema):
+    action: str
+    reason: str = ""
+
+
+@router.post("/items/{item_id}/transitions", response=WorkItemOut, summary="办理：交办、签收、开始办理、复核、退回、办结、重新打开")
+def transition(request, item_id: int, payload: TransitionIn):
+    return _out(work_item_transition(actor=request.user, item=work_item_get(user=request.user, pk=item_id),
+                                     action=payload.action, reason=payload.reason))
+
+
+class ReportIn(Schema):
+    period: str
+    text: str
+    figures: dict[str, Decimal] = {}
+
+
+class ReportOut(Schema):
+    id: int
+    period: str
+    state: str
+
+
+@router.post("/items/{item_id}/reports", response={201: ReportOut}, summary="报送进展（承办单位）")
+def report(request, item_id: int, payload: ReportIn):
+    item = work_item_get(user=request.user, pk=item_id)
+    submitted = progress_report_submit(actor=request.user, item=item, period=payload.period, text=payload.text,
+                                       figures=payload.figures)
+    item.refresh_from_db()
+    return Status(201, {"id": submitted.pk, "period": submitted.period, "state": item.state})
+
+
+class RemindOut(Schema):
+    reminder: int
+    chaser: int
+
+
+@router.post("/reminders/run", response=RemindOut, summary="发送到期提醒与催办（同一次逾期只催办一次）")
+def remind(request):
+    if not request.user.is_authenticated:
+        raise PermissionDenied("请先登录")
+    require_perm(request.user, Perm.SUPERVISION_MANAGE)
+    return reminders_send()

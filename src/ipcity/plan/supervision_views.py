@@ -1,0 +1,110 @@
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from ipcity import clock
+from ipcity.accounts.models import Organization
+from ipcity.accounts.permissions import require_perm
+from ipcity.accounts.roles import Perm
+from ipcity.plan.core import supervision as rules
+from ipcity.plan.core.schema import ORG_TYPES
+from ipcity.plan.selectors import current_plan_or_404, task_get
+from ipcity.plan.supervision import (
+    progress_report_submit,
+    role_of,
+    work_item_create,
+    work_item_get,
+    work_item_list,
+    work_item_transition,
+)
+from ipcity.web.forms import form_errors_from
+
+
+class WorkItemForm(forms.Form):
+    unit = forms.ModelChoiceField(label="承办单位", queryset=Organization.objects.filter(org_type__in=ORG_TYPES))
+    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    title = forms.CharField(label="工作事项", max_length=200)
+    deliverable = forms.CharField(label="成果形式", max_length=200, required=False)
+    deadline = forms.DateField(label="完成时限", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class ReportForm(forms.Form):
+    period = forms.CharField(label="报告期（如 2026-10 或 2026Q3）", max_length=16)
+    text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, indicators=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for indicator in indicators:
+            self.fields[f"figure_{indicator.code}"] = forms.DecimalField(
+                label=f"{indicator.name}（{indicator.unit}，选填）", required=False, max_digits=16, decimal_places=4)
+
+    def figures(self) -> dict:
+        return {name.removeprefix("figure_"): value for name, value in self.cleaned_data.items()
+                if name.startswith("figure_") and value is not None}
+
+
+@login_required
+def overview(request):
+    items = list(work_item_list(user=request.user).order_by("deadline"))
+    today = clock.today()
+    for item in items:
+        item.overdue = rules.is_overdue(rules.State(item.state), item.deadline, today)
+    counts = {label: sum(1 for i in items if i.state == state) for state, label in rules.STATE_LABELS.items()}
+    return render(request, "supervision/overview.html", {
+        "nav": "supervision", "items": items, "counts": counts, "overdue": [i for i in items if i.overdue],
+        "reminders": request.user.organization.work_items.filter(reminders__isnull=False).distinct()
+        if request.user.organization else []})
+
+
+@login_required
+def item_new(request, number):
+    require_perm(request.user, Perm.SUPERVISION_MANAGE)
+    plan = current_plan_or_404()
+    task = task_get(plan=plan, number=number)
+    form = WorkItemForm(request.POST or None, initial={"year": clock.today().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            item = work_item_create(actor=request.user, task=task, indicators=list(task.indicators.all()),
+                                    **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, "工作事项已立项")
+            return redirect("supervision:item", pk=item.pk)
+    return render(request, "supervision/item_new.html", {"nav": "supervision", "task": task, "form": form})
+
+
+@login_required
+def item_detail(request, pk):
+    item = work_item_get(user=request.user, pk=pk)
+    role = role_of(request.user, item)
+    indicators = list(item.indicators.all())
+    report_form = ReportForm(indicators=indicators) if role == rules.Role.UNIT else None
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "report":
+                report_form = ReportForm(request.POST, indicators=indicators)
+                if report_form.is_valid():
+                    progress_report_submit(actor=request.user, item=item, period=report_form.cleaned_data["period"],
+                                           text=report_form.cleaned_data["text"], figures=report_form.figures())
+                    messages.success(request, "进展已报送")
+                    return redirect("supervision:item", pk=pk)
+            else:
+                work_item_transition(actor=request.user, item=item, action=request.POST.get("action", ""),
+                                     reason=request.POST.get("reason", ""))
+                messages.success(request, "操作已完成")
+                return redirect("supervision:item", pk=pk)
+        except ValidationError as exc:
+            if report_form is not None and request.POST.get("form") == "report":
+                form_errors_from(report_form, exc)
+            else:
+                messages.error(request, "；".join(exc.messages))
+    actions = rules.available_actions(rules.State(item.state), role) if role else []
+    return render(request, "supervision/item.html", {
+        "nav": "supervision", "item": item, "actions": [a for a in actions if a.action != "report"],
+        "report_form": report_form if any(a.action == "report" for a in actions) else None,
+        "history": item.history.select_related("actor"), "reports": item.reports.select_related("submitted_by"),
+        "overdue": rules.is_overdue(rules.State(item.state), item.deadline, clock.today()),
+        "reminders": item.reminders.all()})
