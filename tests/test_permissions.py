@@ -117,6 +117,8 @@ PAGES = [
     ("get", "/registries/trademarks/", None, registry_reader_page()),
     ("get", "/supervision/", None, {**office_page(), "unit_staff": 200}),
     ("get", "/supervision/tasks/2/new/", None, office_page()),
+    ("get", "/supervision/ledger.xlsx", None, {**office_page(), "unit_staff": 200}),
+    ("get", "/supervision/ledger/", None, office_page()),
     ("post", "/supervision/tasks/2/new/", {"unit": "{tech}", "year": 2026, "title": "事项", "deadline": "2026-12-01"},
      {**office_signed_in_post(), "unit_staff": 403}),
     ("get", "/supervision/items/{item}/", None, {**office_page(), "unit_staff": 200, **dict.fromkeys(
@@ -170,6 +172,8 @@ API = [
     ("post", "/api/v1/supervision/items/{item}/reports", {"period": "2026-10", "text": "进展"},
      {**office_api(), "office_admin": 403, "unit_staff": 422}),
     ("post", "/api/v1/supervision/reminders/run", {}, office_api()),
+    ("get", "/api/v1/supervision/ledger.xlsx", None, {**office_api(), "unit_staff": 200}),
+    ("post", "/api/v1/supervision/ledger", "LEDGER_UPLOAD", {**office_api(), "office_admin": 422}),
 ]
 
 
@@ -239,6 +243,10 @@ POPULATION_CSV = "年份,年末常住人口（万人）,来源\n2025,89.3,区统
 def _request(client, method, path, body, api):
     if method == "get":
         return client.get(path)
+    if body == "LEDGER_UPLOAD":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(path, {"file": SimpleUploadedFile("ledger.csv", "编号,重点任务编号\n1,2".encode())})
     if body == "POPULATION_UPLOAD":
         from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -43,6 +43,8 @@ supervision_patterns = ([
     path("", supervision_views.overview, name="overview"),
     path("tasks/<int:number>/new/", supervision_views.item_new, name="item_new"),
     path("items/<int:pk>/", supervision_views.item_detail, name="item"),
+    path("ledger.xlsx", supervision_views.ledger_download, name="ledger_download"),
+    path("ledger/", supervision_views.ledger_upload, name="ledger_upload"),
 ], "supervision")
 
 web_patterns = ([

@@ -56,7 +56,7 @@ def role_of(user, item: WorkItem) -> rules.Role | None:
 
 # ---- writes ----
 
-def _unit_is_responsible(task: KeyTask, unit: Organization) -> bool:
+def unit_is_responsible(task: KeyTask, unit: Organization) -> bool:
     if task.assignments.filter(unit=unit).exists():
         return True
     return task.members_clause != MembersClause.NONE and task.plan.members.filter(pk=unit.pk).exists()
@@ -67,7 +67,7 @@ def work_item_create(*, actor, task: KeyTask, unit: Organization, year: int, tit
                      deliverable: str = "", indicators: list[Indicator] = ()) -> WorkItem:
     require_perm(actor, Perm.SUPERVISION_MANAGE)
     problems = {}
-    if not _unit_is_responsible(task, unit):
+    if not unit_is_responsible(task, unit):
         problems["unit"] = [f"“{unit.name}”不是重点任务{task.number}的责任单位"]
     if not (task.plan.period_start.year <= year <= task.plan.period_end.year):
         problems["year"] = [f"年度应在试点期 {task.plan.period_start.year}～{task.plan.period_end.year} 内"]

@@ -1,13 +1,15 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from ninja import Router, Schema, Status
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
 from ipcity.plan.selectors import current_plan_or_404, task_get
 from ipcity.plan.supervision import (
     progress_report_submit,
@@ -17,6 +19,7 @@ from ipcity.plan.supervision import (
     work_item_list,
     work_item_transition,
 )
+from ipcity.web.spreadsheets import XLSX_TYPE
 
 router = Router(tags=["任务督办"])
 
@@ -116,3 +119,25 @@ def remind(request):
         raise PermissionDenied("请先登录")
     require_perm(request.user, Perm.SUPERVISION_MANAGE)
     return reminders_send()
+
+
+@router.get("/ledger.xlsx", summary="导出任务台账（Excel）")
+def ledger_download(request):
+    response = HttpResponse(ledger_export(user=request.user), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="ledger.xlsx"'
+    return response
+
+
+class LedgerOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+
+
+@router.post("/ledger", response=LedgerOut, summary="导入修改后的任务台账（整表校验，有错则不作任何修改）")
+def ledger_upload(request, file: File[UploadedFile]):
+    try:
+        return ledger_import(actor=request.user, data=file.read(), filename=file.name or "ledger.xlsx",
+                             plan=current_plan_or_404())
+    except LedgerRejected as rejected:
+        raise ValidationError([str(p) for p in rejected.problems]) from None

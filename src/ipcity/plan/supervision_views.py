@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from ipcity import clock
@@ -10,6 +11,7 @@ from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.plan.core import supervision as rules
 from ipcity.plan.core.schema import ORG_TYPES
+from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
 from ipcity.plan.selectors import current_plan_or_404, task_get
 from ipcity.plan.supervision import (
     progress_report_submit,
@@ -20,6 +22,7 @@ from ipcity.plan.supervision import (
     work_item_transition,
 )
 from ipcity.web.forms import form_errors_from
+from ipcity.web.spreadsheets import XLSX_TYPE
 
 
 class WorkItemForm(forms.Form):
@@ -108,3 +111,33 @@ def item_detail(request, pk):
         "history": item.history.select_related("actor"), "reports": item.reports.select_related("submitted_by"),
         "overdue": rules.is_overdue(rules.State(item.state), item.deadline, clock.today()),
         "reminders": item.reminders.all()})
+
+
+class LedgerForm(forms.Form):
+    file = forms.FileField(label="修改后的台账（.xlsx）")
+
+
+@login_required
+def ledger_download(request):
+    response = HttpResponse(ledger_export(user=request.user), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="ledger-{clock.today():%Y%m%d}.xlsx"'
+    return response
+
+
+@login_required
+def ledger_upload(request):
+    require_perm(request.user, Perm.SUPERVISION_MANAGE)
+    form = LedgerForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            counts = ledger_import(actor=request.user, data=upload.read(), filename=upload.name,
+                                   plan=current_plan_or_404())
+        except LedgerRejected as rejected:
+            problems = [str(p) for p in rejected.problems]
+        else:
+            messages.success(request, f"台账已导入：新立项 {counts['created']} 项，修改 {counts['updated']} 项，"
+                                      f"未变 {counts['unchanged']} 项")
+            return redirect("supervision:overview")
+    return render(request, "supervision/ledger.html", {"nav": "supervision", "form": form, "problems": problems})

@@ -368,6 +368,9 @@ def parse_table(spec: Spec, table: Table) -> Parsed:
             problems.append(Problem(number, "", "", reason))
             continue
         key = tuple(row[k] for k in spec.key)
+        if not spec.key or None in key:
+            rows.append(row)  # no key to repeat (e.g. a new ledger row without an id)
+            continue
         if key in first_seen:
             problems.append(Problem(number, header_of[spec.key[0]], str(key[0]), f"与第{first_seen[key]}行重复"))
             continue
