@@ -119,6 +119,8 @@ PAGES = [
     ("get", "/supervision/tasks/2/new/", None, office_page()),
     ("get", "/supervision/ledger.xlsx", None, {**office_page(), "unit_staff": 200}),
     ("get", "/supervision/ledger/", None, office_page()),
+    ("get", "/supervision/assessment/", None, {**office_page(), "unit_staff": 200}),
+    ("get", "/supervision/assessment/bulletin.docx", None, office_page()),
     ("post", "/supervision/tasks/2/new/", {"unit": "{tech}", "year": 2026, "title": "事项", "deadline": "2026-12-01"},
      {**office_signed_in_post(), "unit_staff": 403}),
     ("get", "/supervision/items/{item}/", None, {**office_page(), "unit_staff": 200, **dict.fromkeys(
@@ -173,6 +175,11 @@ API = [
      {**office_api(), "office_admin": 403, "unit_staff": 422}),
     ("post", "/api/v1/supervision/reminders/run", {}, office_api()),
     ("get", "/api/v1/supervision/ledger.xlsx", None, {**office_api(), "unit_staff": 200}),
+    ("get", "/api/v1/supervision/assessment?year=2026", None, {**office_api(), "unit_staff": 200}),
+    ("put", "/api/v1/supervision/assessment/ratings/science_technology", {"year": 2026, "score": 80}, office_api()),
+    ("put", "/api/v1/supervision/assessment/schemes/2026",
+     {"weights": {"timeliness": 25, "completion": 25, "indicators": 25, "office": 25}}, office_api()),
+    ("get", "/api/v1/supervision/assessment/bulletin.docx?year=2026", None, office_api()),
     ("post", "/api/v1/supervision/ledger", "LEDGER_UPLOAD", {**office_api(), "office_admin": 422}),
 ]
 
@@ -301,7 +308,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
         template = path
         for concrete, name in (("valid_patents", "{code}"), ("navigation_projects_industry_planning", "{code}"),
                                ("/3", "/{number}"), ("/1/", "/{number}/"), ("{other_org}", "{org_id}"),
-                               ("{member}", "{username}"), ("{own_org}", "{org_id}"),
+                               ("{member}", "{username}"), ("{own_org}", "{org_id}"), ("?year=2026", ""),
+                               ("ratings/science_technology", "ratings/{unit_code}"), ("schemes/2026", "schemes/{year}"),
                                ("{batch}", "{batch_id}"), ("/registries/patents", "/registries/{kind}"),
                                ("/registries/gis", "/registries/{kind}"),
                                ("high_value_pledge_threshold", "{key}"), ("{item}", "{item_id}")):

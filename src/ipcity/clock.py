@@ -16,6 +16,10 @@ def today() -> dt.date:
     return timezone.localdate(now())
 
 
+def localdate(moment: dt.datetime) -> dt.date:
+    return timezone.localdate(moment)
+
+
 @contextlib.contextmanager
 def frozen_at(moment: dt.datetime):
     global _frozen

@@ -45,6 +45,8 @@ supervision_patterns = ([
     path("items/<int:pk>/", supervision_views.item_detail, name="item"),
     path("ledger.xlsx", supervision_views.ledger_download, name="ledger_download"),
     path("ledger/", supervision_views.ledger_upload, name="ledger_upload"),
+    path("assessment/", supervision_views.assessment, name="assessment"),
+    path("assessment/bulletin.docx", supervision_views.bulletin, name="bulletin"),
 ], "supervision")
 
 web_patterns = ([

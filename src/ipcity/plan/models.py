@@ -298,3 +298,35 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.work_item_id} {self.deadline}"
+
+
+class AssessmentScheme(models.Model):
+    """The weights of the scoring scheme per year (the latest row for a year applies)."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    weights = models.JSONField("权重")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+
+    def __str__(self):
+        return f"{self.year}: {self.weights}"
+
+
+class OfficeRating(models.Model):
+    """The leading group office's own score for a unit in a year."""
+
+    unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    score = models.DecimalField("评分", max_digits=5, decimal_places=2)
+    note = models.TextField("评价说明", blank=True)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="office_rating_once_per_year")]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.year}: {self.score}"

@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.plan.assessment import assessment_scheme_set, bulletin_docx, office_rating_set, unit_scores
 from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
 from ipcity.plan.selectors import current_plan_or_404, task_get
 from ipcity.plan.supervision import (
@@ -19,6 +20,7 @@ from ipcity.plan.supervision import (
     work_item_list,
     work_item_transition,
 )
+from ipcity.stats.reports import DOCX_TYPE
 from ipcity.web.spreadsheets import XLSX_TYPE
 
 router = Router(tags=["任务督办"])
@@ -141,3 +143,54 @@ def ledger_upload(request, file: File[UploadedFile]):
                              plan=current_plan_or_404())
     except LedgerRejected as rejected:
         raise ValidationError([str(p) for p in rejected.problems]) from None
+
+
+class ScoreOut(Schema):
+    rank: int
+    unit: str
+    total: float
+    components: dict[str, float | None]
+
+
+@router.get("/assessment", response=list[ScoreOut], summary="年度考核评分与排名")
+def assessment(request, year: int, as_of: dt.date | None = None):
+    return [{"rank": s.rank, "unit": s.unit, "total": s.total, "components": s.components}
+            for s in unit_scores(user=request.user, plan=current_plan_or_404(), year=year, as_of=as_of)]
+
+
+class RatingIn(Schema):
+    year: int
+    score: Decimal
+    note: str = ""
+
+
+class RatingOut(Schema):
+    unit: str
+    year: int
+    score: Decimal
+
+
+@router.put("/assessment/ratings/{unit_code}", response=RatingOut, summary="办公室评分（仅领导小组办公室）")
+def rating(request, unit_code: str, payload: RatingIn):
+    unit = Organization.objects.filter(code=unit_code).first()
+    if unit is None:
+        raise Http404(f"未知的单位代码：{unit_code}")
+    saved = office_rating_set(actor=request.user, unit=unit, year=payload.year, score=payload.score, note=payload.note)
+    return {"unit": unit.name, "year": saved.year, "score": saved.score}
+
+
+class SchemeIn(Schema):
+    weights: dict[str, float]
+
+
+@router.put("/assessment/schemes/{year}", response=SchemeIn, summary="设置年度评分权重（仅领导小组办公室）")
+def scheme(request, year: int, payload: SchemeIn):
+    return {"weights": assessment_scheme_set(actor=request.user, year=year, weights=payload.weights).weights}
+
+
+@router.get("/assessment/bulletin.docx", summary="生成考核通报（Word）")
+def bulletin(request, year: int):
+    response = HttpResponse(bulletin_docx(user=request.user, plan=current_plan_or_404(), year=year),
+                            content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="bulletin-{year}.docx"'
+    return response

@@ -9,7 +9,9 @@ from ipcity import clock
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.plan.assessment import bulletin_docx, office_rating_set, unit_scores, weights_for
 from ipcity.plan.core import supervision as rules
+from ipcity.plan.core.assessment import COMPONENT_LABELS
 from ipcity.plan.core.schema import ORG_TYPES
 from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
 from ipcity.plan.selectors import current_plan_or_404, task_get
@@ -21,6 +23,7 @@ from ipcity.plan.supervision import (
     work_item_list,
     work_item_transition,
 )
+from ipcity.stats.reports import DOCX_TYPE
 from ipcity.web.forms import form_errors_from
 from ipcity.web.spreadsheets import XLSX_TYPE
 
@@ -141,3 +144,41 @@ def ledger_upload(request):
                                       f"未变 {counts['unchanged']} 项")
             return redirect("supervision:overview")
     return render(request, "supervision/ledger.html", {"nav": "supervision", "form": form, "problems": problems})
+
+
+class RatingForm(forms.Form):
+    unit = forms.ModelChoiceField(label="单位", queryset=Organization.objects.filter(org_type__in=ORG_TYPES))
+    score = forms.DecimalField(label="办公室评分（0–100）", min_value=0, max_value=100, max_digits=5, decimal_places=2)
+    note = forms.CharField(label="评价说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _year(request) -> int:
+    raw = request.GET.get("year", "")
+    return int(raw) if raw.isdigit() else clock.today().year
+
+
+@login_required
+def assessment(request):
+    plan = current_plan_or_404()
+    year = _year(request)
+    form = RatingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            office_rating_set(actor=request.user, year=year, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, "评分已保存")
+            return redirect(f"{request.path}?year={year}")
+    return render(request, "supervision/assessment.html", {
+        "nav": "supervision", "year": year, "scores": unit_scores(user=request.user, plan=plan, year=year),
+        "labels": COMPONENT_LABELS, "weights": weights_for(year), "form": form,
+        "years": range(plan.period_start.year, plan.period_end.year + 1)})
+
+
+@login_required
+def bulletin(request):
+    year = _year(request)
+    response = HttpResponse(bulletin_docx(user=request.user, plan=current_plan_or_404(), year=year), content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="bulletin-{year}.docx"'
+    return response
