@@ -48,7 +48,8 @@ def test_every_demo_record_is_marked_synthetic_and_the_ui_says_so():
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize(("username", "title", "must_see", "must_not_see"), [
     ("office_admin", "知识产权办公室工作台", ["指标状态", "审计日志（查询与导出）"], []),
-    ("kejiju_staff", "责任单位工作台", ["本单位重点任务", "实施天开高教科创园核心区知识产权强基行动"], ["审计日志"]),
+    ("kejiju_staff", "责任单位工作台", ["待办工作事项", "本单位重点任务", "实施天开高教科创园核心区知识产权强基行动"],
+     ["审计日志"]),
     ("enterprise_user", "企业工作台", ["技术需求发布与对接", "国家高新技术企业"], ["审计日志", "本单位重点任务"]),
     ("university_user", "高校院所工作台", ["专利技术供给（含开放许可）"], ["审计日志"]),
     ("agency_user", "服务机构工作台", ["托管合同管理"], ["审计日志"]),

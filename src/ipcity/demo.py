@@ -16,6 +16,7 @@ from ipcity.accounts.roles import Role
 from ipcity.accounts.services import user_create
 from ipcity.accounts.validators import id_check_character
 from ipcity.plan.core.schema import Comparison, PeriodType, parse_plan
+from ipcity.plan.demo import build_supervision
 from ipcity.plan.models import WorkPlan
 from ipcity.plan.services import indicator_value_report, plan_import
 from ipcity.stats.demo import build_demo_registry
@@ -80,6 +81,17 @@ def _organizations(rng: random.Random) -> None:
     _synthetic_org("南开公证处" + SUFFIX, OrgType.NOTARY, rng)
 
 
+def _unit_staff(plan: WorkPlan, rng: random.Random) -> dict[int, User]:
+    """A synthetic staff member for every responsible unit that has no demo persona, so every unit can act."""
+    staff = {u.organization_id: u for u in User.objects.filter(role=Role.UNIT_STAFF, is_synthetic=True)}
+    for unit in plan.members.all():
+        if unit.pk not in staff:
+            staff[unit.pk] = user_create(actor=None, username=f"staff_{unit.code}", password=DEMO_PASSWORD,
+                                         organization=unit, role=Role.UNIT_STAFF, full_name=f"{unit.name}联络员（演示）",
+                                         phone=_phone(rng), id_number=_id_number(rng), is_synthetic=True)
+    return staff
+
+
 def _indicator_values(plan: WorkPlan, office: User, rng: random.Random) -> None:
     today = clock.today()
     dates = [d for d in (dt.date(2024, 12, 31), dt.date(2025, 12, 31), dt.date(today.year, today.month, 1) - dt.timedelta(days=1))
@@ -122,5 +134,6 @@ def build_demo(*, reset: bool = False, scale: float = 1.0) -> str:
                 role=role, full_name=full_name, phone=_phone(rng), id_number=_id_number(rng), is_synthetic=True)
         _indicator_values(plan, users["office_admin"], rng)
         build_demo_registry(seed=SEED, scale=scale)
+        build_supervision(plan=plan, office=users["office_admin"], unit_users=_unit_staff(plan, rng), seed=SEED)
     return (f"演示数据已生成：方案《{plan.title}》，机构 {Organization.objects.count()} 个，"
-            f"演示账号 {len(PERSONAS)} 个（密码 {DEMO_PASSWORD}）")
+            f"演示账号 {len(PERSONAS)} 个，另有各责任单位联络员 staff_<单位代码>（密码均为 {DEMO_PASSWORD}）")

@@ -3,10 +3,13 @@ from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
+from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.plan.core.supervision import State, is_overdue
 from ipcity.plan.selectors import current_plan, indicator_is_reportable_by, unit_tasks
+from ipcity.plan.supervision import work_item_list
 from ipcity.stats.selectors import indicator_table
 from ipcity.web.models import Attachment
 from ipcity.web.uploads import upload_path
@@ -49,8 +52,11 @@ def workspace(request):
         tasks = unit_tasks(plan=plan, unit=user.organization) if plan else []
         reportable = [r for r in (indicator_table(plan=plan) if plan else [])
                       if indicator_is_reportable_by(indicator=r["indicator"], user=user)]
+        open_items = list(work_item_list(user=user).exclude(state=State.CLOSED).order_by("deadline"))
+        for item in open_items:
+            item.overdue = is_overdue(State(item.state), item.deadline, clock.today())
         context.update(kind="unit", tasks=tasks, led=[t for t in tasks if t.lead_unit == user.organization],
-                       reportable=reportable)
+                       reportable=reportable, open_items=open_items)
     else:
         perm = next((p for p in WORKSPACE_SERVICES if has_perm(user, p)), None)
         context.update(kind=perm.split(".")[1] if perm else "none", services=WORKSPACE_SERVICES.get(perm, []))
