@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
 from ipcity.plan.core.schema import parse_plan
-from ipcity.plan.models import KeyTask
+from ipcity.plan.models import ExtensionRequest, KeyTask
 from ipcity.plan.services import plan_import
 from ipcity.plan.supervision import work_item_create, work_item_transition
 from ipcity.stats.services import import_batch_run, import_batch_start
@@ -174,6 +174,9 @@ API = [
     ("post", "/api/v1/supervision/items/{item}/reports", {"period": "2026-10", "text": "进展"},
      {**office_api(), "office_admin": 403, "unit_staff": 422}),
     ("post", "/api/v1/supervision/reminders/run", {}, office_api()),
+    ("post", "/api/v1/supervision/items/{item}/extensions", {"requested_deadline": "2026-12-20", "reason": "等待数据"},
+     {**office_api(), "office_admin": 403, "unit_staff": 201}),
+    ("post", "/api/v1/supervision/extensions/{extension}/decision", {"approve": True}, office_api()),
     ("get", "/api/v1/supervision/ledger.xlsx", None, {**office_api(), "unit_staff": 200}),
     ("get", "/api/v1/supervision/assessment?year=2026", None, {**office_api(), "unit_staff": 200}),
     ("put", "/api/v1/supervision/assessment/ratings/science_technology", {"year": 2026, "score": 80}, office_api()),
@@ -211,7 +214,13 @@ def world(django_db_setup, django_db_blocker):
                                     unit=Organization.objects.get(code="science_technology"), year=2026,
                                     title="培育导航项目", deadline=dt.date(2026, 12, 1))
             work_item_transition(actor=people["office_admin"], item=item, action="assign")
-            ids = {"item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
+            other_item = work_item_create(actor=people["office_admin"], task=task,
+                                          unit=Organization.objects.get(code="science_technology"), year=2026,
+                                          title="另一事项", deadline=dt.date(2026, 12, 1))
+            extension = ExtensionRequest.objects.create(
+                work_item=other_item, current_deadline=other_item.deadline, requested_deadline=dt.date(2026, 12, 15), reason="测试",
+                requested_by=people["unit_staff"], requested_at=item.created_at)
+            ids = {"extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
                    "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
             yield people, ids
         finally:
@@ -312,7 +321,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("ratings/science_technology", "ratings/{unit_code}"), ("schemes/2026", "schemes/{year}"),
                                ("{batch}", "{batch_id}"), ("/registries/patents", "/registries/{kind}"),
                                ("/registries/gis", "/registries/{kind}"),
-                               ("high_value_pledge_threshold", "{key}"), ("{item}", "{item_id}")):
+                               ("high_value_pledge_threshold", "{key}"), ("{item}", "{item_id}"),
+                               ("{extension}", "{extension_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

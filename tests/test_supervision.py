@@ -99,3 +99,39 @@ def test_the_unit_walks_its_part_in_the_pages(client_for, people):
     refused = unit.post(f"/supervision/items/{item.pk}/", {"action": "close"}).content.decode()
     assert "只能由领导小组办公室操作" in refused
     assert dt.date(2026, 12, 20) == item.deadline
+
+
+def test_an_approved_extension_moves_the_deadline_and_clears_the_lapse(client_for, people, frozen_clock):
+    office, unit = client_for("office_admin"), client_for("unit_staff")
+    item = _create_item(office, deadline="2026-11-10")
+    _post(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "assign"})
+    too_early = _post(unit, f"/api/v1/supervision/items/{item}/extensions",
+                      {"requested_deadline": "2026-11-01", "reason": "等待数据"})
+    assert too_early.status_code == 422 and "应晚于现有完成时限" in json.dumps(too_early.json(), ensure_ascii=False)
+    asked = _post(unit, f"/api/v1/supervision/items/{item}/extensions",
+                  {"requested_deadline": "2026-12-10", "reason": "等待统计数据发布"})
+    assert asked.status_code == 201
+    again = _post(unit, f"/api/v1/supervision/items/{item}/extensions",
+                  {"requested_deadline": "2026-12-20", "reason": "再等等"})
+    assert again.status_code == 422 and "待审批" in again.json()["detail"][0]
+    assert _post(unit, f"/api/v1/supervision/extensions/{asked.json()['id']}/decision", {"approve": True}).status_code == 403
+    decided = _post(office, f"/api/v1/supervision/extensions/{asked.json()['id']}/decision", {"approve": True})
+    assert decided.json()["decision"] == "approved"
+    assert WorkItem.objects.get(pk=item).deadline == dt.date(2026, 12, 10)
+    frozen_clock.advance(days=10)  # 2026-11-12: past the old deadline, not the new one
+    ipcity_main(["remind"])
+    assert not Reminder.objects.filter(kind="chaser").exists()
+
+
+def test_status_lights_follow_the_deadline_and_the_rules_are_shown(client_for, people, frozen_clock):
+    office = client_for("office_admin")
+    green = _create_item(office, deadline="2026-12-20")
+    red = _create_item(office, deadline="2026-11-01")
+    for item in (green, red):
+        _post(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "assign"})
+    page = office.get("/supervision/").content.decode()
+    assert f'data-item="{green}" data-light="green"' in page and f'data-item="{red}" data-light="red"' in page
+    assert 'data-unit-light="red"' in page and "红灯：未反馈且已过完成时限" in page
+    frozen_clock.advance(days=44)  # 2026-12-16: within seven days of the green item's deadline
+    page = office.get("/supervision/").content.decode()
+    assert f'data-item="{green}" data-light="yellow"' in page

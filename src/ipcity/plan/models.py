@@ -330,3 +330,29 @@ class OfficeRating(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.year}: {self.score}"
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: a unit asks for a later deadline; the office decides."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已同意"
+        REJECTED = "rejected", "未同意"
+
+    work_item = models.ForeignKey(WorkItem, on_delete=models.CASCADE, related_name="extensions")
+    current_deadline = models.DateField("原时限")
+    requested_deadline = models.DateField("申请时限")
+    reason = models.TextField("理由")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decision = models.CharField(max_length=16, choices=Decision.choices, default=Decision.PENDING)
+    decision_note = models.TextField("审批意见", blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self):
+        return f"{self.work_item_id} → {self.requested_deadline}"

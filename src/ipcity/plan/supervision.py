@@ -17,7 +17,15 @@ from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.plan.core import supervision as rules
 from ipcity.plan.core.schema import MembersClause
-from ipcity.plan.models import Indicator, KeyTask, ProgressReport, Reminder, WorkItem, WorkItemEvent
+from ipcity.plan.models import (
+    ExtensionRequest,
+    Indicator,
+    KeyTask,
+    ProgressReport,
+    Reminder,
+    WorkItem,
+    WorkItemEvent,
+)
 from ipcity.plan.services import indicator_value_report
 
 REMINDER_DAYS_BEFORE = getattr(settings, "SUPERVISION_REMINDER_DAYS", 7)
@@ -160,3 +168,48 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
                       f"当前状态为“{item.get_state_display()}”。请及时办理并在平台报送进展。",
                       None, recipients, fail_silently=True)
     return sent
+
+
+@transaction.atomic
+def extension_request(*, actor, item: WorkItem, requested_deadline: dt.date, reason: str) -> ExtensionRequest:
+    if role_of(actor, item) != rules.Role.UNIT:
+        raise PermissionDenied("只有承办单位可以申请延期")
+    if not reason.strip():
+        raise ValidationError({"reason": ["请填写延期理由"]})
+    problem = rules.extension_problem(rules.State(item.state), item.deadline, requested_deadline,
+                                      item.task.plan.period_end)
+    if problem:
+        raise ValidationError({"requested_deadline": [problem]})
+    if item.extensions.filter(decision=ExtensionRequest.Decision.PENDING).exists():
+        raise ValidationError("已有一项延期申请待审批")
+    request = ExtensionRequest.objects.create(work_item=item, current_deadline=item.deadline,
+                                              requested_deadline=requested_deadline, reason=reason.strip(),
+                                              requested_by=actor, requested_at=clock.now())
+    audit_record(actor=actor, action="supervision.extension.request", obj=item,
+                 after={"from": item.deadline, "to": requested_deadline, "reason": request.reason})
+    return request
+
+
+@transaction.atomic
+def extension_decide(*, actor, request: ExtensionRequest, approve: bool, note: str = "") -> ExtensionRequest:
+    require_perm(actor, Perm.SUPERVISION_MANAGE)
+    if request.decision != ExtensionRequest.Decision.PENDING:
+        raise ValidationError("该申请已经审批")
+    request.decision = ExtensionRequest.Decision.APPROVED if approve else ExtensionRequest.Decision.REJECTED
+    request.decision_note, request.decided_by, request.decided_at = note.strip(), actor, clock.now()
+    request.save()
+    item = request.work_item
+    if approve:
+        before = item.deadline
+        item.deadline = request.requested_deadline
+        item.updated_at = clock.now()
+        item.save(update_fields=["deadline", "updated_at"])
+        audit_record(actor=actor, action="supervision.extension.approve", obj=item,
+                     before={"deadline": before}, after={"deadline": item.deadline})
+    else:
+        audit_record(actor=actor, action="supervision.extension.reject", obj=item, after={"note": request.decision_note})
+    return request
+
+
+def item_light(item: WorkItem, today: dt.date | None = None) -> str:
+    return rules.light(rules.State(item.state), item.deadline, today or clock.today(), REMINDER_DAYS_BEFORE)

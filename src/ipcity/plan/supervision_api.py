@@ -11,8 +11,11 @@ from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.plan.assessment import assessment_scheme_set, bulletin_docx, office_rating_set, unit_scores
 from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
+from ipcity.plan.models import ExtensionRequest
 from ipcity.plan.selectors import current_plan_or_404, task_get
 from ipcity.plan.supervision import (
+    extension_decide,
+    extension_request,
     progress_report_submit,
     reminders_send,
     work_item_create,
@@ -194,3 +197,42 @@ def bulletin(request, year: int):
                             content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bulletin-{year}.docx"'
     return response
+
+
+class ExtensionIn(Schema):
+    requested_deadline: dt.date
+    reason: str
+
+
+class ExtensionOut(Schema):
+    id: int
+    current_deadline: dt.date
+    requested_deadline: dt.date
+    decision: str
+
+
+def _extension_out(extension) -> dict:
+    return {"id": extension.pk, "current_deadline": extension.current_deadline,
+            "requested_deadline": extension.requested_deadline, "decision": extension.decision}
+
+
+@router.post("/items/{item_id}/extensions", response={201: ExtensionOut}, summary="申请延期（承办单位）")
+def extension_create(request, item_id: int, payload: ExtensionIn):
+    item = work_item_get(user=request.user, pk=item_id)
+    return Status(201, _extension_out(extension_request(actor=request.user, item=item, reason=payload.reason,
+                                                        requested_deadline=payload.requested_deadline)))
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+@router.post("/extensions/{extension_id}/decision", response=ExtensionOut, summary="审批延期申请（仅领导小组办公室）")
+def extension_decision(request, extension_id: int, payload: DecisionIn):
+    require_perm(request.user, Perm.SUPERVISION_MANAGE)
+    extension = ExtensionRequest.objects.filter(pk=extension_id).first()
+    if extension is None:
+        raise Http404("没有这项延期申请")
+    return _extension_out(extension_decide(actor=request.user, request=extension, approve=payload.approve,
+                                           note=payload.note))

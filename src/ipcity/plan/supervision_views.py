@@ -1,9 +1,11 @@
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from ipcity import clock
 from ipcity.accounts.models import Organization
@@ -16,6 +18,10 @@ from ipcity.plan.core.schema import ORG_TYPES
 from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
 from ipcity.plan.selectors import current_plan_or_404, task_get
 from ipcity.plan.supervision import (
+    REMINDER_DAYS_BEFORE,
+    extension_decide,
+    extension_request,
+    item_light,
     progress_report_submit,
     role_of,
     work_item_create,
@@ -55,11 +61,18 @@ class ReportForm(forms.Form):
 def overview(request):
     items = list(work_item_list(user=request.user).order_by("deadline"))
     today = clock.today()
+    by_task, by_unit = {}, {}
     for item in items:
         item.overdue = rules.is_overdue(rules.State(item.state), item.deadline, today)
+        item.light = item_light(item, today)
+        by_task.setdefault(item.task, []).append(item.light)
+        by_unit.setdefault(item.unit, []).append(item.light)
     counts = {label: sum(1 for i in items if i.state == state) for state, label in rules.STATE_LABELS.items()}
     return render(request, "supervision/overview.html", {
         "nav": "supervision", "items": items, "counts": counts, "overdue": [i for i in items if i.overdue],
+        "task_lights": sorted(((t, rules.worst(v)) for t, v in by_task.items()), key=lambda p: p[0].number),
+        "unit_lights": sorted(((u, rules.worst(v)) for u, v in by_unit.items()), key=lambda p: p[0].pk),
+        "light_labels": rules.LIGHT_LABELS, "light_rules": rules.LIGHT_RULES.format(days=REMINDER_DAYS_BEFORE),
         "reminders": request.user.organization.work_items.filter(reminders__isnull=False).distinct()
         if request.user.organization else []})
 
@@ -90,6 +103,17 @@ def item_detail(request, pk):
     report_form = ReportForm(indicators=indicators) if role == rules.Role.UNIT else None
     if request.method == "POST":
         try:
+            if request.POST.get("form") == "extension":
+                extension_request(actor=request.user, item=item, reason=request.POST.get("reason", ""),
+                                  requested_deadline=_date(request.POST.get("requested_deadline", "")))
+                messages.success(request, "延期申请已提交")
+                return redirect("supervision:item", pk=pk)
+            if request.POST.get("form") == "decision":
+                extension = get_object_or_404(item.extensions, pk=request.POST.get("extension"))
+                extension_decide(actor=request.user, request=extension, approve=request.POST.get("approve") == "1",
+                                 note=request.POST.get("note", ""))
+                messages.success(request, "已审批")
+                return redirect("supervision:item", pk=pk)
             if request.POST.get("form") == "report":
                 report_form = ReportForm(request.POST, indicators=indicators)
                 if report_form.is_valid():
@@ -113,7 +137,9 @@ def item_detail(request, pk):
         "report_form": report_form if any(a.action == "report" for a in actions) else None,
         "history": item.history.select_related("actor"), "reports": item.reports.select_related("submitted_by"),
         "overdue": rules.is_overdue(rules.State(item.state), item.deadline, clock.today()),
-        "reminders": item.reminders.all()})
+        "reminders": item.reminders.all(), "extensions": item.extensions.all(),
+        "can_request_extension": role == rules.Role.UNIT and rules.State(item.state) in rules.OWING,
+        "can_decide": role == rules.Role.OFFICE, "light": item_light(item), "light_labels": rules.LIGHT_LABELS})
 
 
 class LedgerForm(forms.Form):
@@ -182,3 +208,10 @@ def bulletin(request):
     response = HttpResponse(bulletin_docx(user=request.user, plan=current_plan_or_404(), year=year), content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bulletin-{year}.docx"'
     return response
+
+
+def _date(raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({"requested_deadline": ["请填写有效日期"]}) from None

@@ -88,3 +88,33 @@ def reminder_due(state: State, deadline: dt.date, today: dt.date, days_before: i
     if (deadline - today).days <= days_before:
         return "reminder"
     return None
+
+
+LIGHT_LABELS = {"green": "正常", "yellow": "临近", "red": "逾期"}
+LIGHT_RULES = ("红灯：未反馈且已过完成时限；黄灯：未反馈且距完成时限不超过{days}天；绿灯：其余（已反馈、复核中、已办结或时间充裕）。"
+               "任务和单位取其事项中最差的一盏。")
+
+
+def light(state: State, deadline: dt.date, today: dt.date, yellow_days: int) -> str:
+    if state in OWING and today > deadline:
+        return "red"
+    if state in OWING and (deadline - today).days <= yellow_days:
+        return "yellow"
+    return "green"
+
+
+def worst(lights: list[str]) -> str:
+    for colour in ("red", "yellow"):
+        if colour in lights:
+            return colour
+    return "green"
+
+
+def extension_problem(state: State, deadline: dt.date, requested: dt.date, period_end: dt.date) -> str | None:
+    if state not in OWING:
+        return f"当前状态为“{STATE_LABELS[state]}”，不能申请延期"
+    if requested <= deadline:
+        return "申请的新时限应晚于现有完成时限"
+    if requested > period_end:
+        return "申请的新时限不能晚于试点期结束"
+    return None
