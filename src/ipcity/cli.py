@@ -145,24 +145,35 @@ def cmd_import(args) -> int:
     return 0
 
 
-def cmd_indicators(args) -> int:
-    _setup()
+class _Refused(Exception):
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.code = code
+
+
+def _plan_and_as_of(args):
+    """The current plan and the --as-of date (today when absent), or a refusal saying what is wrong."""
     import datetime as dt
-    import json
 
     from ipcity import clock
     from ipcity.plan.selectors import current_plan
-    from ipcity.stats.selectors import indicator_table
 
     plan = current_plan()
     if plan is None:
-        print("尚未导入工作方案：先运行 ipcity demo 或 ipcity plan import FILE", file=sys.stderr)
-        return 1
+        raise _Refused("尚未导入工作方案：先运行 ipcity demo 或 ipcity plan import FILE", 1)
     try:
-        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else clock.today()
+        return plan, dt.date.fromisoformat(args.as_of) if args.as_of else clock.today()
     except ValueError:
-        print(f"--as-of 应为 YYYY-MM-DD，实际为 {args.as_of!r}", file=sys.stderr)
-        return 2
+        raise _Refused(f"--as-of 应为 YYYY-MM-DD，实际为 {args.as_of!r}", 2) from None
+
+
+def cmd_indicators(args) -> int:
+    _setup()
+    import json
+
+    from ipcity.stats.selectors import indicator_table
+
+    plan, as_of = _plan_and_as_of(args)
     rows = []
     for row in indicator_table(plan=plan, as_of=as_of):
         indicator, latest = row["indicator"], row["latest"]
@@ -177,21 +188,9 @@ def cmd_indicators(args) -> int:
 
 def cmd_report(args) -> int:
     _setup()
-    import datetime as dt
-
-    from ipcity import clock
-    from ipcity.plan.selectors import current_plan
     from ipcity.stats.reports import indicator_report_docx, indicator_report_xlsx
 
-    plan = current_plan()
-    if plan is None:
-        print("尚未导入工作方案：先运行 ipcity demo 或 ipcity plan import FILE", file=sys.stderr)
-        return 1
-    try:
-        as_of = dt.date.fromisoformat(args.as_of) if args.as_of else clock.today()
-    except ValueError:
-        print(f"--as-of 应为 YYYY-MM-DD，实际为 {args.as_of!r}", file=sys.stderr)
-        return 2
+    plan, as_of = _plan_and_as_of(args)
     build = indicator_report_xlsx if args.format == "xlsx" else indicator_report_docx
     Path(args.out).write_bytes(build(plan=plan, as_of=as_of))
     print(f"已生成 {args.out}（截至 {as_of}）", file=sys.stderr)
@@ -279,7 +278,11 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "manage":
         return cmd_manage(argv[1:])
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except _Refused as refused:
+        print(str(refused), file=sys.stderr)
+        return refused.code
 
 
 if __name__ == "__main__":

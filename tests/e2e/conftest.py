@@ -43,3 +43,13 @@ def open_page(browser, live_server):
         context.close()
     expected = [p for p in problems if "403" in p or "404" in p]  # pages the test opens to see a refusal
     assert [p for p in problems if p not in expected] == []
+
+
+def sign_in(page, username: str) -> None:
+    from tests.conftest import PASSWORD
+
+    page.goto("/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("[data-testid=login-form] button[type=submit]")
+    page.wait_for_url("**/workspace/")

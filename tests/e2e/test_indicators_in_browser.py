@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -16,11 +16,7 @@ def test_the_office_imports_patents_and_reaches_the_records_behind_a_number(open
     export = tmp_path / "专利导出.csv"
     export.write_bytes(EXPORT.encode("gbk"))
     page = open_page()
-    page.goto("/login/")
-    page.fill("#id_username", "office_admin")
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=login-form] button[type=submit]")
-    page.wait_for_url("**/workspace/")
+    sign_in(page, "office_admin")
 
     page.goto("/registries/")
     page.select_option("#id_kind", "patents")

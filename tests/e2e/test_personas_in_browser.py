@@ -4,27 +4,21 @@ import pytest
 
 from ipcity.audit.models import AuditEntry
 from ipcity.plan.models import Indicator
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page, username):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=login-form] button[type=submit]")
-    page.wait_for_url("**/workspace/")
 
 
 def test_the_office_and_an_enterprise_see_different_workspaces(open_page, people):
     office = open_page()
-    _sign_in(office, "office_admin")
+    sign_in(office, "office_admin")
     assert office.text_content("[data-testid=workspace-title]") == "知识产权办公室工作台"
     assert office.locator("nav.modules a", has_text="审计日志").count() == 1
 
     enterprise = open_page()
-    _sign_in(enterprise, "enterprise_user")
+    sign_in(enterprise, "enterprise_user")
     assert enterprise.text_content("[data-testid=workspace-title]") == "企业工作台"
     assert enterprise.locator("nav.modules a", has_text="审计日志").count() == 0
     assert enterprise.locator("text=技术需求发布与对接").count() == 1
@@ -45,7 +39,7 @@ def test_an_anonymous_visitor_reads_the_plan_but_is_sent_to_sign_in_for_a_worksp
 
 def test_the_office_edits_a_target_in_the_browser_and_finds_it_in_the_audit_trail(open_page, people):
     page = open_page()
-    _sign_in(page, "office_admin")
+    sign_in(page, "office_admin")
     page.goto("/plan/indicators/valid_invention_patents/")
     page.fill("#id_edit-target", "14500")
     page.click("[data-testid=indicator-edit-form] button[type=submit]")

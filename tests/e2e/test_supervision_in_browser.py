@@ -4,17 +4,11 @@ the unit reports again, the office closes it."""
 import pytest
 
 from ipcity.accounts.models import Organization
-from tests.conftest import PASSWORD
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page, username):
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=login-form] button[type=submit]")
-    page.wait_for_url("**/workspace/")
 
 
 def _act(page, action, reason=""):
@@ -33,8 +27,8 @@ def _report(page, text):
 
 def test_a_work_item_goes_round_the_whole_cycle(open_page, people):
     office, unit = open_page(), open_page()
-    _sign_in(office, "office_admin")
-    _sign_in(unit, "unit_staff")
+    sign_in(office, "office_admin")
+    sign_in(unit, "unit_staff")
 
     office.goto("/plan/tasks/2/")
     office.click("text=立项工作事项")

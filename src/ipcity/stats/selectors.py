@@ -30,6 +30,18 @@ def clear_cache() -> None:
         _cache.clear()
 
 
+def _cached(slot: str, key, build):
+    """One value per slot, rebuilt when its key changes (keys carry the registry version)."""
+    with _cache_lock:
+        cached = _cache.get(slot)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+    value = build()
+    with _cache_lock:
+        _cache[slot] = (key, value)
+    return value
+
+
 def _registry_version() -> tuple:
     """Changes whenever the registries do: every write to them goes through a finished import batch."""
     last = m.ImportBatch.objects.filter(state=m.ImportBatch.State.DONE).order_by("-id").values_list("id", "finished_at").first()
@@ -68,28 +80,15 @@ def _build_registry(district: str) -> r.Registry:
 
 def registry_snapshot(*, district: str) -> r.Registry:
     """The registries as plain records; rebuilt only when an import or setting has changed them."""
-    key = (district, _registry_version())
-    with _cache_lock:
-        cached = _cache.get("registry")
-        if cached is not None and cached[0] == key:
-            return cached[1]
-    registry = _build_registry(district)
-    with _cache_lock:
-        _cache["registry"] = (key, registry)
-    return registry
+    return _cached("registry", (district, _registry_version()), lambda: _build_registry(district))
 
 
 def computed_indicators(*, plan, as_of: dt.date) -> dict[str, engine.Result]:
-    key = ("results", plan.region, _registry_version(), as_of)
-    with _cache_lock:
-        cached = _cache.get("results")
-        if cached is not None and cached[0] == key:
-            return cached[1]
-    registry, index = _engine_index(plan)
-    results = engine.evaluate(registry, as_of, index)
-    with _cache_lock:
-        _cache["results"] = (key, results)
-    return results
+    def build():
+        registry, index = _engine_index(plan)
+        return engine.evaluate(registry, as_of, index)
+
+    return _cached("results", (plan.region, _registry_version(), as_of), build)
 
 
 def synthetic_registry() -> bool:
@@ -129,15 +128,8 @@ def indicator_table(*, plan, as_of: dt.date | None = None, with_forecast: bool =
                                          as_of=as_of)
     if with_forecast:
         reported = IndicatorValue.objects.filter(indicator__plan=plan).aggregate(last=Max("id"), n=Count("id"))
-        key = ("forecasts", plan.pk, _registry_version(), tuple(reported.values()), as_of)
-        with _cache_lock:
-            cached = _cache.get("forecasts")
-        if cached is not None and cached[0] == key:
-            forecasts = cached[1]
-        else:
-            forecasts = indicator_forecasts(plan=plan, rows=rows, as_of=as_of)
-            with _cache_lock:
-                _cache["forecasts"] = (key, forecasts)
+        forecasts = _cached("forecasts", (plan.pk, _registry_version(), tuple(reported.values()), as_of),
+                            lambda: indicator_forecasts(plan=plan, rows=rows, as_of=as_of))
         for row in rows:
             row["forecast"] = forecasts.get(row["indicator"].code)
     return rows
@@ -158,52 +150,42 @@ def lineage_kind(code: str) -> str | None:
     return definition[1] if definition else None
 
 
-def lineage_rows(*, kind: str, keys: tuple[str, ...]):
-    """The records behind a computed value, in the order the engine listed them, as table rows."""
-    def chunks():
-        for start in range(0, len(keys), 900):
-            yield keys[start:start + 900]
+def _label(model, field: str):
+    labels = dict(model._meta.get_field(field).choices)
+    return lambda value: labels.get(value, value)
 
-    if kind == "patents":
-        labels = dict(m.Patent._meta.get_field("patent_type").choices)
-        for chunk in chunks():
-            found = {p.application_number: p for p in m.Patent.objects.filter(application_number__in=chunk)}
-            for key in chunk:
-                p = found[key]
-                yield [p.application_number, labels[p.patent_type], p.title, p.patentee, p.owner_district or "未知",
-                       p.filing_date, p.grant_date]
-    elif kind == "trademarks":
-        for chunk in chunks():
-            found = {t.registration_number: t for t in m.Trademark.objects.filter(registration_number__in=chunk)}
-            for key in chunk:
-                t = found[key]
-                yield [t.registration_number, t.name, t.holder, t.owner_district or "未知", t.registration_date,
-                       t.valid_until, t.madrid_filing_date]
-    elif kind == "pledges":
-        for chunk in chunks():
-            found = {p.reference: p for p in m.Pledge.objects.filter(reference__in=chunk)}
-            for key in chunk:
-                p = found[key]
-                yield [p.reference, p.pledgor, p.pledgee, p.amount, p.registered_on, p.released_on]
-    elif kind == "events":
-        labels = dict(m.LegalEvent._meta.get_field("event_type").choices)
+
+# kind -> (model, key field, the row shown for one record)
+_LINEAGE_ROWS = {
+    "patents": (m.Patent, "application_number", lambda p: [
+        p.application_number, _label(m.Patent, "patent_type")(p.patent_type), p.title, p.patentee,
+        p.owner_district or "未知", p.filing_date, p.grant_date]),
+    "trademarks": (m.Trademark, "registration_number", lambda t: [
+        t.registration_number, t.name, t.holder, t.owner_district or "未知", t.registration_date, t.valid_until,
+        t.madrid_filing_date]),
+    "pledges": (m.Pledge, "reference", lambda p: [p.reference, p.pledgor, p.pledgee, p.amount, p.registered_on,
+                                                  p.released_on]),
+    "policies": (m.InsurancePolicy, "policy_number", lambda p: [
+        p.policy_number, _label(m.InsurancePolicy, "kind")(p.kind), p.insured, p.start_date]),
+    "securitizations": (m.SecuritizationProduct, "name", lambda s: [s.name, s.issued_on, s.amount]),
+}
+
+
+def lineage_rows(*, kind: str, keys):
+    """The records behind a computed value, in the order the engine listed them, as table rows."""
+    if kind == "events":  # a dealing's key says all there is: number@date:kind
+        event_label = _label(m.LegalEvent, "event_type")
         for key in keys:
             number, _, rest = key.partition("@")
             day, _, event_type = rest.partition(":")
-            yield [number, labels.get(event_type, event_type), day, ""]
-    elif kind == "policies":
-        labels = dict(m.InsurancePolicy._meta.get_field("kind").choices)
-        for chunk in chunks():
-            found = {p.policy_number: p for p in m.InsurancePolicy.objects.filter(policy_number__in=chunk)}
-            for key in chunk:
-                p = found[key]
-                yield [p.policy_number, labels[p.kind], p.insured, p.start_date]
-    elif kind == "securitizations":
-        for chunk in chunks():
-            found = {s.name: s for s in m.SecuritizationProduct.objects.filter(name__in=chunk)}
-            for key in chunk:
-                s = found[key]
-                yield [s.name, s.issued_on, s.amount]
+            yield [number, event_label(event_type), day, ""]
+        return
+    model, key_field, row = _LINEAGE_ROWS[kind]
+    for start in range(0, len(keys), 900):
+        chunk = keys[start:start + 900]
+        found = {getattr(r, key_field): r for r in model.objects.filter(**{f"{key_field}__in": chunk})}
+        for key in chunk:
+            yield row(found[key])
 
 
 @dataclass(frozen=True)
@@ -276,15 +258,7 @@ def import_batch_list(*, user):
 
 def _engine_index(plan):
     registry = registry_snapshot(district=plan.region)
-    key = ("index", plan.region, _registry_version())
-    with _cache_lock:
-        cached = _cache.get("index")
-        if cached is not None and cached[0] == key:
-            return registry, cached[1]
-    index = engine._Index.of(registry)
-    with _cache_lock:
-        _cache["index"] = (key, index)
-    return registry, index
+    return registry, _cached("index", (plan.region, _registry_version()), lambda: engine._Index.of(registry))
 
 
 def _reported_forecast(indicator, as_of: dt.date) -> forecast.Forecast | None:
