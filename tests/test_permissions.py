@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
 from ipcity.plan.core.schema import parse_plan
-from ipcity.plan.models import ExtensionRequest, KeyTask
+from ipcity.plan.models import BudgetLine, ExtensionRequest, KeyTask
 from ipcity.plan.services import plan_import
 from ipcity.plan.supervision import work_item_create, work_item_transition
 from ipcity.stats.services import import_batch_run, import_batch_start
@@ -121,6 +121,8 @@ PAGES = [
     ("get", "/supervision/ledger/", None, office_page()),
     ("get", "/supervision/assessment/", None, {**office_page(), "unit_staff": 200}),
     ("get", "/supervision/assessment/bulletin.docx", None, office_page()),
+    ("get", "/supervision/fund/", None, {**office_page(), "unit_staff": 200}),
+    ("get", "/supervision/fund.xlsx", None, {**office_page(), "unit_staff": 200}),
     ("post", "/supervision/tasks/2/new/", {"unit": "{tech}", "year": 2026, "title": "事项", "deadline": "2026-12-01"},
      {**office_signed_in_post(), "unit_staff": 403}),
     ("get", "/supervision/items/{item}/", None, {**office_page(), "unit_staff": 200, **dict.fromkeys(
@@ -183,6 +185,12 @@ API = [
     ("put", "/api/v1/supervision/assessment/schemes/2026",
      {"weights": {"timeliness": 25, "completion": 25, "indicators": 25, "office": 25}}, office_api()),
     ("get", "/api/v1/supervision/assessment/bulletin.docx?year=2026", None, office_api()),
+    ("get", "/api/v1/supervision/fund?year=2026", None, {**office_api(), "unit_staff": 200}),
+    ("get", "/api/v1/supervision/fund.xlsx?year=2026", None, {**office_api(), "unit_staff": 200}),
+    ("post", "/api/v1/supervision/fund/lines", {"year": 2026, "use": "platform_building", "name": "平台运维",
+                                                "amount": 1000, "managing_unit": "market_supervision"}, office_api(201)),
+    ("post", "/api/v1/supervision/fund/lines/{line}/disbursements",
+     {"amount": 10, "paid_on": "2026-03-01", "recipient": "甲", "purpose": "x"}, office_api(201)),
     ("post", "/api/v1/supervision/ledger", "LEDGER_UPLOAD", {**office_api(), "office_admin": 422}),
 ]
 
@@ -220,7 +228,10 @@ def world(django_db_setup, django_db_blocker):
             extension = ExtensionRequest.objects.create(
                 work_item=other_item, current_deadline=other_item.deadline, requested_deadline=dt.date(2026, 12, 15), reason="测试",
                 requested_by=people["unit_staff"], requested_at=item.created_at)
-            ids = {"extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
+            line = BudgetLine.objects.create(year=2026, use="platform_building", name="平台建设", amount=100000,
+                                             managing_unit=Organization.objects.get(code="market_supervision"),
+                                             created_at=item.created_at)
+            ids = {"line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
                    "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
             yield people, ids
         finally:
@@ -322,7 +333,7 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{batch}", "{batch_id}"), ("/registries/patents", "/registries/{kind}"),
                                ("/registries/gis", "/registries/{kind}"),
                                ("high_value_pledge_threshold", "{key}"), ("{item}", "{item_id}"),
-                               ("{extension}", "{extension_id}")):
+                               ("{extension}", "{extension_id}"), ("{line}", "{line_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

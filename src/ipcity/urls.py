@@ -47,6 +47,8 @@ supervision_patterns = ([
     path("ledger/", supervision_views.ledger_upload, name="ledger_upload"),
     path("assessment/", supervision_views.assessment, name="assessment"),
     path("assessment/bulletin.docx", supervision_views.bulletin, name="bulletin"),
+    path("fund/", supervision_views.fund, name="fund"),
+    path("fund.xlsx", supervision_views.fund_download, name="fund_download"),
 ], "supervision")
 
 web_patterns = ([

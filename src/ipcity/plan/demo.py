@@ -6,6 +6,7 @@ import random
 
 from ipcity import clock
 from ipcity.accounts.models import User
+from ipcity.plan.fund import budget_line_create, disbursement_record
 from ipcity.plan.models import KeyTask, WorkPlan
 from ipcity.plan.supervision import (
     progress_report_submit,
@@ -47,4 +48,23 @@ def build_supervision(*, plan: WorkPlan, office: User, unit_users: dict[int, Use
                     else:
                         work_item_transition(actor=office, item=item, action="close")
     reminders_send(today=today)
+    _fund(plan, office, rng, today)
     return created
+
+
+def _fund(plan: WorkPlan, office: User, rng: random.Random, today: dt.date) -> None:
+    host = plan.office_host
+    tasks = {t.number: t for t in KeyTask.objects.filter(plan=plan)}
+    for year in range(plan.period_start.year, today.year + 1):
+        for use, name, amount, task in [("strategy_research", "知识产权战略研究", 300000, 11),
+                                        ("publicity_training", "宣传周与专业培训", 500000, 18),
+                                        ("enforcement_protection", "执法保护与维权援助", 400000, 7),
+                                        ("special_subsidies", "专利导航与高价值专利培育资助", 1500000, 2),
+                                        ("platform_building", "全链条服务平台建设", 800000, 9)]:
+            line = budget_line_create(actor=office, year=year, use=use, name=f"{year}年{name}", amount=amount,
+                                      managing_unit=host)
+            share = 0.9 if year < today.year else min(0.85, (today.timetuple().tm_yday / 365) * rng.uniform(0.6, 1.1))
+            for part in (0.5, 0.5):
+                paid_on = min(dt.date(year, rng.randrange(3, 12), 15), today)
+                disbursement_record(actor=office, line=line, amount=round(amount * share * part, 2), paid_on=paid_on,
+                                    recipient="演示受款单位（演示）", purpose=f"{name}（演示数据）", task=tasks[task])

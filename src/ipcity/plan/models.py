@@ -356,3 +356,50 @@ class ExtensionRequest(models.Model):
 
     def __str__(self):
         return f"{self.work_item_id} → {self.requested_deadline}"
+
+
+class FundUse(models.TextChoices):
+    """The uses the plan names for the special fund (保障措施（三）)."""
+
+    STRATEGY_RESEARCH = "strategy_research", "战略研究"
+    PUBLICITY_TRAINING = "publicity_training", "宣传培训"
+    ENFORCEMENT_PROTECTION = "enforcement_protection", "执法保护"
+    SPECIAL_SUBSIDIES = "special_subsidies", "专项资助"
+    PLATFORM_BUILDING = "platform_building", "平台建设"
+
+
+class BudgetLine(models.Model):
+    """A line of the IP special fund (专项资金) for a year and a use."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    use = models.CharField("用途", max_length=32, choices=FundUse.choices)
+    name = models.CharField("预算项目", max_length=200)
+    amount = models.DecimalField("预算金额（元）", max_digits=16, decimal_places=2)
+    managing_unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["year", "use", "id"]
+        constraints = [models.UniqueConstraint(fields=["year", "name"], name="budget_line_name_per_year")]
+
+    def __str__(self):
+        return f"{self.year} {self.name}"
+
+
+class Disbursement(models.Model):
+    line = models.ForeignKey(BudgetLine, on_delete=models.PROTECT, related_name="disbursements")
+    task = models.ForeignKey(KeyTask, on_delete=models.PROTECT, null=True, blank=True, related_name="disbursements")
+    recipient = models.CharField("收款单位或个人", max_length=200)
+    recipient_org = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="+")
+    amount = models.DecimalField("金额（元）", max_digits=16, decimal_places=2)
+    paid_on = models.DateField("支付日期")
+    purpose = models.CharField("用途说明", max_length=300)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+
+    def __str__(self):
+        return f"{self.line_id} {self.amount}"

@@ -10,8 +10,9 @@ from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.plan.assessment import assessment_scheme_set, bulletin_docx, office_rating_set, unit_scores
+from ipcity.plan.fund import budget_line_create, budget_lines, disbursement_record, execution, fund_export
 from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
-from ipcity.plan.models import ExtensionRequest
+from ipcity.plan.models import BudgetLine, ExtensionRequest
 from ipcity.plan.selectors import current_plan_or_404, task_get
 from ipcity.plan.supervision import (
     extension_decide,
@@ -236,3 +237,83 @@ def extension_decision(request, extension_id: int, payload: DecisionIn):
         raise Http404("没有这项延期申请")
     return _extension_out(extension_decide(actor=request.user, request=extension, approve=payload.approve,
                                            note=payload.note))
+
+
+class BudgetLineIn(Schema):
+    year: int
+    use: str
+    name: str
+    amount: Decimal
+    managing_unit: str  # unit code
+
+
+class BudgetLineOut(Schema):
+    id: int
+    year: int
+    use: str
+    name: str
+    amount: Decimal
+    disbursed: Decimal
+
+
+class ExecutionOut(Schema):
+    year: int
+    budget: Decimal
+    disbursed: Decimal
+    rate: Decimal | None
+    by_use: dict[str, dict]
+    lines: list[BudgetLineOut]
+
+
+@router.get("/fund", response=ExecutionOut, summary="专项资金预算执行情况")
+def fund(request, year: int):
+    summary = execution(user=request.user, year=year)
+    return {"year": year, "budget": summary["total"]["budget"], "disbursed": summary["total"]["disbursed"],
+            "rate": summary["total"]["rate"],
+            "by_use": {k: {"label": v["label"], "budget": str(v["budget"]), "disbursed": str(v["disbursed"]),
+                           "rate": None if v["rate"] is None else str(v["rate"])} for k, v in summary["by_use"].items()},
+            "lines": [{"id": line.pk, "year": line.year, "use": line.use, "name": line.name, "amount": line.amount,
+                       "disbursed": line.disbursed} for line in budget_lines(user=request.user, year=year)]}
+
+
+@router.post("/fund/lines", response={201: BudgetLineOut}, summary="添加预算项目（仅领导小组办公室）")
+def fund_line_create(request, payload: BudgetLineIn):
+    unit = Organization.objects.filter(code=payload.managing_unit).first()
+    if unit is None:
+        raise Http404(f"未知的单位代码：{payload.managing_unit}")
+    line = budget_line_create(actor=request.user, year=payload.year, use=payload.use, name=payload.name,
+                              amount=payload.amount, managing_unit=unit)
+    return Status(201, {"id": line.pk, "year": line.year, "use": line.use, "name": line.name, "amount": line.amount,
+                        "disbursed": Decimal(0)})
+
+
+class DisbursementIn(Schema):
+    amount: Decimal
+    paid_on: dt.date
+    recipient: str
+    purpose: str
+    task: int | None = None
+
+
+class DisbursementOut(Schema):
+    id: int
+    amount: Decimal
+    paid_on: dt.date
+
+
+@router.post("/fund/lines/{line_id}/disbursements", response={201: DisbursementOut}, summary="登记专项资金支出（仅领导小组办公室）")
+def fund_disburse(request, line_id: int, payload: DisbursementIn):
+    line = BudgetLine.objects.filter(pk=line_id).first()
+    if line is None:
+        raise Http404("没有这个预算项目")
+    task = task_get(plan=current_plan_or_404(), number=payload.task) if payload.task else None
+    paid = disbursement_record(actor=request.user, line=line, amount=payload.amount, paid_on=payload.paid_on,
+                               recipient=payload.recipient, purpose=payload.purpose, task=task)
+    return Status(201, {"id": paid.pk, "amount": paid.amount, "paid_on": paid.paid_on})
+
+
+@router.get("/fund.xlsx", summary="导出专项资金执行情况（Excel）")
+def fund_download(request, year: int):
+    response = HttpResponse(fund_export(user=request.user, year=year), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="fund-{year}.xlsx"'
+    return response

@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -15,7 +16,9 @@ from ipcity.plan.assessment import bulletin_docx, office_rating_set, unit_scores
 from ipcity.plan.core import supervision as rules
 from ipcity.plan.core.assessment import COMPONENT_LABELS
 from ipcity.plan.core.schema import ORG_TYPES
+from ipcity.plan.fund import budget_line_create, budget_lines, disbursement_record, execution, fund_export
 from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
+from ipcity.plan.models import BudgetLine, FundUse, KeyTask
 from ipcity.plan.selectors import current_plan_or_404, task_get
 from ipcity.plan.supervision import (
     REMINDER_DAYS_BEFORE,
@@ -215,3 +218,55 @@ def _date(raw: str) -> dt.date:
         return dt.date.fromisoformat(raw)
     except ValueError:
         raise ValidationError({"requested_deadline": ["请填写有效日期"]}) from None
+
+
+class BudgetLineForm(forms.Form):
+    use = forms.ChoiceField(label="用途", choices=FundUse.choices)
+    name = forms.CharField(label="预算项目", max_length=200)
+    amount = forms.DecimalField(label="预算金额（元）", min_value=Decimal("0.01"), max_digits=16, decimal_places=2)
+    managing_unit = forms.ModelChoiceField(label="管理单位", queryset=Organization.objects.filter(org_type__in=ORG_TYPES))
+
+
+class DisbursementForm(forms.Form):
+    line = forms.ModelChoiceField(label="预算项目", queryset=BudgetLine.objects.all())
+    amount = forms.DecimalField(label="金额（元）", min_value=Decimal("0.01"), max_digits=16, decimal_places=2)
+    paid_on = forms.DateField(label="支付日期", widget=forms.DateInput(attrs={"type": "date"}))
+    recipient = forms.CharField(label="收款单位或个人", max_length=200)
+    purpose = forms.CharField(label="用途说明", max_length=300)
+    task = forms.ModelChoiceField(label="关联重点任务（选填）", queryset=KeyTask.objects.all(), required=False)
+
+
+@login_required
+def fund(request):
+    year = _year(request)
+    line_form = BudgetLineForm(prefix="line")
+    pay_form = DisbursementForm(prefix="pay")
+    pay_form.fields["line"].queryset = BudgetLine.objects.filter(year=year)
+    if request.method == "POST":
+        try:
+            if request.POST.get("form") == "line":
+                line_form = BudgetLineForm(request.POST, prefix="line")
+                if line_form.is_valid():
+                    budget_line_create(actor=request.user, year=year, **line_form.cleaned_data)
+                    messages.success(request, "预算项目已添加")
+                    return redirect(f"{request.path}?year={year}")
+            else:
+                pay_form = DisbursementForm(request.POST, prefix="pay")
+                if pay_form.is_valid():
+                    disbursement_record(actor=request.user, **pay_form.cleaned_data)
+                    messages.success(request, "支出已登记")
+                    return redirect(f"{request.path}?year={year}")
+        except ValidationError as exc:
+            form_errors_from(line_form if request.POST.get("form") == "line" else pay_form, exc)
+    return render(request, "supervision/fund.html", {
+        "nav": "supervision", "year": year, "lines": budget_lines(user=request.user, year=year),
+        "execution": execution(user=request.user, year=year), "line_form": line_form, "pay_form": pay_form,
+        "years": range(2024, 2027)})
+
+
+@login_required
+def fund_download(request):
+    year = _year(request)
+    response = HttpResponse(fund_export(user=request.user, year=year), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="fund-{year}.xlsx"'
+    return response
