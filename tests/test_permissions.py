@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
 from ipcity.plan.core.schema import parse_plan
-from ipcity.plan.models import BudgetLine, ExtensionRequest, KeyTask
+from ipcity.plan.models import BudgetLine, EvaluationReport, ExtensionRequest, KeyTask
 from ipcity.plan.services import plan_import
 from ipcity.plan.supervision import work_item_create, work_item_transition
 from ipcity.stats.services import import_batch_run, import_batch_start
@@ -122,6 +122,8 @@ PAGES = [
     ("get", "/supervision/assessment/", None, {**office_page(), "unit_staff": 200}),
     ("get", "/supervision/assessment/bulletin.docx", None, office_page()),
     ("get", "/supervision/fund/", None, {**office_page(), "unit_staff": 200}),
+    ("get", "/supervision/evaluations/", None, office_page()),
+    ("get", "/supervision/evaluations/{evaluation}/", None, office_page()),
     ("get", "/supervision/fund.xlsx", None, {**office_page(), "unit_staff": 200}),
     ("post", "/supervision/tasks/2/new/", {"unit": "{tech}", "year": 2026, "title": "事项", "deadline": "2026-12-01"},
      {**office_signed_in_post(), "unit_staff": 403}),
@@ -186,6 +188,10 @@ API = [
      {"weights": {"timeliness": 25, "completion": 25, "indicators": 25, "office": 25}}, office_api()),
     ("get", "/api/v1/supervision/assessment/bulletin.docx?year=2026", None, office_api()),
     ("get", "/api/v1/supervision/fund?year=2026", None, {**office_api(), "unit_staff": 200}),
+    ("post", "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2025}, office_api(201)),
+    ("patch", "/api/v1/supervision/evaluations/{evaluation}", {"highlights": "x"}, office_api()),
+    ("post", "/api/v1/supervision/evaluations/{evaluation}/release", {}, office_api()),
+    ("get", "/api/v1/supervision/evaluations/{evaluation}/document?format=docx", None, office_api()),
     ("get", "/api/v1/supervision/fund.xlsx?year=2026", None, {**office_api(), "unit_staff": 200}),
     ("post", "/api/v1/supervision/fund/lines", {"year": 2026, "use": "platform_building", "name": "平台运维",
                                                 "amount": 1000, "managing_unit": "market_supervision"}, office_api(201)),
@@ -231,7 +237,9 @@ def world(django_db_setup, django_db_blocker):
             line = BudgetLine.objects.create(year=2026, use="platform_building", name="平台建设", amount=100000,
                                              managing_unit=Organization.objects.get(code="market_supervision"),
                                              created_at=item.created_at)
-            ids = {"line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
+            evaluation = EvaluationReport.objects.create(plan=task.plan, kind="final", as_of=dt.date(2026, 11, 1),
+                                                         created_by=people["office_admin"], created_at=item.created_at)
+            ids = {"evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
                    "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
             yield people, ids
         finally:
@@ -315,7 +323,7 @@ def test_every_page_route_has_a_row_in_the_table(db):
     covered = set()
     for _method, path, _body, _expected in PAGES:
         match = resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1, member="someone", batch=1,
-                                    patent="202310012345.6", item=1, tech=1))
+                                    patent="202310012345.6", item=1, tech=1, evaluation=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -333,7 +341,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{batch}", "{batch_id}"), ("/registries/patents", "/registries/{kind}"),
                                ("/registries/gis", "/registries/{kind}"),
                                ("high_value_pledge_threshold", "{key}"), ("{item}", "{item_id}"),
-                               ("{extension}", "{extension_id}"), ("{line}", "{line_id}")):
+                               ("{extension}", "{extension_id}"), ("{line}", "{line_id}"),
+                               ("{evaluation}", "{report_id}"), ("?format=docx", "")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

@@ -48,6 +48,8 @@ supervision_patterns = ([
     path("assessment/", supervision_views.assessment, name="assessment"),
     path("assessment/bulletin.docx", supervision_views.bulletin, name="bulletin"),
     path("fund/", supervision_views.fund, name="fund"),
+    path("evaluations/", supervision_views.evaluations, name="evaluations"),
+    path("evaluations/<int:pk>/", supervision_views.evaluation, name="evaluation"),
     path("fund.xlsx", supervision_views.fund_download, name="fund_download"),
 ], "supervision")
 

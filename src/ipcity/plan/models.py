@@ -403,3 +403,34 @@ class Disbursement(models.Model):
 
     def __str__(self):
         return f"{self.line_id} {self.amount}"
+
+
+class EvaluationReport(models.Model):
+    """The pilot's evaluation report (final, 2024-01 to 2026-12, or annual): generated from the data, edited by
+    the office while a draft, then released and frozen."""
+
+    class Kind(models.TextChoices):
+        FINAL = "final", "试点终期评估报告"
+        ANNUAL = "annual", "年度评估报告"
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.PROTECT, related_name="evaluations")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)  # annual reports only
+    as_of = models.DateField("数据截至")
+    highlights = models.TextField("主要成效", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    next_steps = models.TextField("下一步工作", blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.year or ''}".strip()
+
+    @property
+    def title(self) -> str:
+        period = f"{self.year}年度" if self.kind == self.Kind.ANNUAL else "试点期（2024年1月至2026年12月）"
+        return f"{self.plan.region}国家知识产权强市建设试点{period}评估报告"

@@ -10,9 +10,16 @@ from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.plan.assessment import assessment_scheme_set, bulletin_docx, office_rating_set, unit_scores
+from ipcity.plan.evaluation import (
+    evaluation_docx,
+    evaluation_draft,
+    evaluation_pdf,
+    evaluation_release,
+    evaluation_update,
+)
 from ipcity.plan.fund import budget_line_create, budget_lines, disbursement_record, execution, fund_export
 from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
-from ipcity.plan.models import BudgetLine, ExtensionRequest
+from ipcity.plan.models import BudgetLine, EvaluationReport, ExtensionRequest
 from ipcity.plan.selectors import current_plan_or_404, task_get
 from ipcity.plan.supervision import (
     extension_decide,
@@ -316,4 +323,68 @@ def fund_disburse(request, line_id: int, payload: DisbursementIn):
 def fund_download(request, year: int):
     response = HttpResponse(fund_export(user=request.user, year=year), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="fund-{year}.xlsx"'
+    return response
+
+
+class EvaluationIn(Schema):
+    kind: str
+    year: int | None = None
+
+
+class EvaluationOut(Schema):
+    id: int
+    title: str
+    as_of: dt.date
+    released: bool
+    highlights: str
+    problems: str
+    next_steps: str
+
+
+def _evaluation_out(report) -> dict:
+    return {"id": report.pk, "title": report.title, "as_of": report.as_of, "released": report.released_at is not None,
+            "highlights": report.highlights, "problems": report.problems, "next_steps": report.next_steps}
+
+
+def _evaluation(request, report_id: int) -> EvaluationReport:
+    require_perm(request.user, Perm.SUPERVISION_MANAGE)
+    report = EvaluationReport.objects.filter(pk=report_id).first()
+    if report is None:
+        raise Http404("没有这份评估报告")
+    return report
+
+
+@router.post("/evaluations", response={201: EvaluationOut}, summary="按当前数据生成评估报告草稿（终期或年度）")
+def evaluation_create(request, payload: EvaluationIn):
+    report = evaluation_draft(actor=request.user, plan=current_plan_or_404(), kind=payload.kind, year=payload.year)
+    return Status(201, _evaluation_out(report))
+
+
+class EvaluationPatch(Schema):
+    highlights: str | None = None
+    problems: str | None = None
+    next_steps: str | None = None
+
+
+@router.patch("/evaluations/{report_id}", response=EvaluationOut, summary="修改评估报告草稿的文字部分")
+def evaluation_patch(request, report_id: int, payload: EvaluationPatch):
+    report = evaluation_update(actor=request.user, report=_evaluation(request, report_id),
+                               **payload.dict(exclude_unset=True))
+    return _evaluation_out(report)
+
+
+@router.post("/evaluations/{report_id}/release", response=EvaluationOut, summary="发布评估报告（发布后不能再改）")
+def evaluation_publish(request, report_id: int):
+    return _evaluation_out(evaluation_release(actor=request.user, report=_evaluation(request, report_id)))
+
+
+@router.get("/evaluations/{report_id}/document", summary="下载评估报告（format=docx 或 pdf）")
+def evaluation_document(request, report_id: int, format: str = "pdf"):
+    report = _evaluation(request, report_id)
+    if format not in ("docx", "pdf"):
+        raise ValidationError("format 应为 docx 或 pdf")
+    body, content_type = ((evaluation_docx(report), DOCX_TYPE) if format == "docx"
+                          else (evaluation_pdf(report), "application/pdf"))
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="evaluation-{report.pk}.{format}"'
     return response

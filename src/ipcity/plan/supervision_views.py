@@ -16,9 +16,17 @@ from ipcity.plan.assessment import bulletin_docx, office_rating_set, unit_scores
 from ipcity.plan.core import supervision as rules
 from ipcity.plan.core.assessment import COMPONENT_LABELS
 from ipcity.plan.core.schema import ORG_TYPES
+from ipcity.plan.evaluation import (
+    evaluation_docx,
+    evaluation_draft,
+    evaluation_pdf,
+    evaluation_release,
+    evaluation_update,
+    report_content,
+)
 from ipcity.plan.fund import budget_line_create, budget_lines, disbursement_record, execution, fund_export
 from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
-from ipcity.plan.models import BudgetLine, FundUse, KeyTask
+from ipcity.plan.models import BudgetLine, EvaluationReport, FundUse, KeyTask
 from ipcity.plan.selectors import current_plan_or_404, task_get
 from ipcity.plan.supervision import (
     REMINDER_DAYS_BEFORE,
@@ -270,3 +278,52 @@ def fund_download(request):
     response = HttpResponse(fund_export(user=request.user, year=year), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="fund-{year}.xlsx"'
     return response
+
+
+class EvaluationForm(forms.Form):
+    kind = forms.ChoiceField(label="报告类型", choices=EvaluationReport.Kind.choices)
+    year = forms.IntegerField(label="年度（年度报告必填）", required=False)
+
+
+@login_required
+def evaluations(request):
+    require_perm(request.user, Perm.SUPERVISION_MANAGE)
+    plan = current_plan_or_404()
+    form = EvaluationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = evaluation_draft(actor=request.user, plan=plan, kind=form.cleaned_data["kind"],
+                                      year=form.cleaned_data["year"])
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            return redirect("supervision:evaluation", pk=report.pk)
+    return render(request, "supervision/evaluations.html", {
+        "nav": "supervision", "form": form, "reports": EvaluationReport.objects.filter(plan=plan)})
+
+
+@login_required
+def evaluation(request, pk):
+    require_perm(request.user, Perm.SUPERVISION_MANAGE)
+    report = get_object_or_404(EvaluationReport, pk=pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "release":
+                evaluation_release(actor=request.user, report=report)
+                messages.success(request, "报告已发布")
+            else:
+                evaluation_update(actor=request.user, report=report,
+                                  **{f: request.POST.get(f, "") for f in ("highlights", "problems", "next_steps")})
+                messages.success(request, "已保存")
+            return redirect("supervision:evaluation", pk=pk)
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+    fmt = request.GET.get("format")
+    if fmt in ("docx", "pdf"):
+        body, content_type = ((evaluation_docx(report), DOCX_TYPE) if fmt == "docx"
+                              else (evaluation_pdf(report), "application/pdf"))
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="evaluation-{report.pk}.{fmt}"'
+        return response
+    return render(request, "supervision/evaluation.html", {"nav": "supervision", "report": report,
+                                                           "content": report_content(report)})
