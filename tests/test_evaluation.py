@@ -15,7 +15,7 @@ def test_the_office_drafts_edits_and_releases_the_final_report(client_for, peopl
     draft = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"})
     assert draft.status_code == 201
     report = draft.json()
-    assert report["title"].endswith("试点期（2024年1月至2026年12月）评估报告")
+    assert report["title"] == "天津市南开区国家知识产权强市建设试点终期评估报告（2024年1月至2026年12月）"
     assert report["problems"].startswith("尚未达标指标") and "暂无数据指标32项" in report["problems"]
     edited = office.patch(f"/api/v1/supervision/evaluations/{report['id']}",
                           json.dumps({"highlights": "建成知识产权全链条服务平台。"}), content_type="application/json")

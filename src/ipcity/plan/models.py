@@ -432,5 +432,8 @@ class EvaluationReport(models.Model):
 
     @property
     def title(self) -> str:
-        period = f"{self.year}年度" if self.kind == self.Kind.ANNUAL else "试点期（2024年1月至2026年12月）"
-        return f"{self.plan.region}国家知识产权强市建设试点{period}评估报告"
+        if self.kind == self.Kind.ANNUAL:
+            return f"{self.plan.region}国家知识产权强市建设试点{self.year}年度评估报告"
+        start, end = self.plan.period_start, self.plan.period_end
+        return (f"{self.plan.region}国家知识产权强市建设试点终期评估报告"
+                f"（{start.year}年{start.month}月至{end.year}年{end.month}月）")
