@@ -9,7 +9,7 @@ from pydantic import ValidationError as SchemaError
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
-from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record, changed_fields
 from ipcity.plan.core import schema
@@ -178,6 +178,3 @@ def indicator_value_report(*, indicator: Indicator, actor, as_of: dt.date, value
                         "attachment": attachment.original_name if attachment else None})
     return entry
 
-
-def can_edit_plan(user) -> bool:
-    return has_perm(user, Perm.PLAN_EDIT)

@@ -83,9 +83,7 @@ def overview(request):
         "nav": "supervision", "items": items, "counts": counts, "overdue": [i for i in items if i.overdue],
         "task_lights": sorted(((t, rules.worst(v)) for t, v in by_task.items()), key=lambda p: p[0].number),
         "unit_lights": sorted(((u, rules.worst(v)) for u, v in by_unit.items()), key=lambda p: p[0].pk),
-        "light_labels": rules.LIGHT_LABELS, "light_rules": rules.LIGHT_RULES.format(days=REMINDER_DAYS_BEFORE),
-        "reminders": request.user.organization.work_items.filter(reminders__isnull=False).distinct()
-        if request.user.organization else []})
+        "light_labels": rules.LIGHT_LABELS, "light_rules": rules.LIGHT_RULES.format(days=REMINDER_DAYS_BEFORE)})
 
 
 @login_required

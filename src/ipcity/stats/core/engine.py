@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from ipcity.stats.core.columns import TYPE_CODES, Keys, RawColumns, RegistryColumns
-from ipcity.stats.core.records import EventType, Patent, PatentType, Registry
-from ipcity.stats.core.validity import add_years
+from ipcity.stats.core.records import PatentType, Registry
 
 BASE_YEAR = 2023  # the year before the pilot: growth is measured from it
 PILOT_START = dt.date(2024, 1, 1)
@@ -48,33 +47,6 @@ def valid_patents(registry: Registry, index: _Index, as_of: dt.date, types=None,
     """Application numbers of the district's valid patents on the date."""
     kinds = tuple(TYPE_CODES[t] for t in types) if types is not None else None
     return index.columns.patent_keys(index.columns.valid_positions(as_of, kinds, high_value))
-
-
-def high_value_reasons(registry: Registry, index: _Index, patent: Patent, as_of: dt.date) -> list[str]:
-    """Which of CNIPA's five criteria a valid invention patent meets on a date (for explaining a record)."""
-    reasons = []
-    if registry.sei_table is not None and registry.sei_table.industry_of(patent.ipc_codes):
-        reasons.append("sei")
-    events = [e for e in registry.events if e.application_number == patent.application_number]
-    if any(e.event_type == EventType.FAMILY_ABROAD and e.date <= as_of for e in events):
-        reasons.append("family_abroad")
-    if as_of >= add_years(patent.filing_date, 10):
-        reasons.append("maintained_over_10_years")
-    pledged = _largest_pledge_by_patent(registry, as_of)
-    if pledged.get(patent.application_number, Decimal(0)) >= registry.high_value_pledge_threshold:
-        reasons.append("high_pledge_amount")
-    if any(e.event_type == EventType.AWARD and e.date <= as_of for e in events):
-        reasons.append("award")
-    return reasons
-
-
-def _largest_pledge_by_patent(registry: Registry, as_of: dt.date) -> dict[str, Decimal]:
-    largest: dict[str, Decimal] = {}
-    for pledge in registry.pledges:
-        if pledge.registered_on <= as_of:
-            for number in pledge.patents:
-                largest[number] = max(largest.get(number, Decimal(0)), pledge.amount)
-    return largest
 
 
 def _population(registry: Registry, as_of: dt.date):
