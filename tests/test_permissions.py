@@ -10,7 +10,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
+from ipcity.plan.assessment import interview_record, interview_rectification_report
 from ipcity.plan.core.schema import parse_plan
+from ipcity.plan.meetings import meeting_record
 from ipcity.plan.models import BudgetLine, EvaluationReport, ExtensionRequest, KeyTask
 from ipcity.plan.services import plan_import
 from ipcity.plan.supervision import work_item_create, work_item_transition
@@ -125,6 +127,27 @@ PAGES = [
     ("get", "/supervision/evaluations/", None, office_page()),
     ("get", "/supervision/evaluations/{evaluation}/", None, office_page()),
     ("get", "/supervision/fund.xlsx", None, {**office_page(), "unit_staff": 200}),
+    ("get", "/supervision/settings/", None, {**office_page(), "unit_staff": 200}),
+    ("post", "/supervision/settings/", {"report_frequency": "quarterly", "report_due_days": 10, "reminder_days": 7},
+     office_signed_in_post()),
+    ("get", "/supervision/meetings/", None, {**office_page(), "unit_staff": 200}),
+    ("get", "/supervision/meetings/new/", None, office_page()),
+    ("post", "/supervision/meetings/new/", {"title": "专题会", "kind": "special", "held_on": "2026-10-30",
+                                            "chaired_by": "区长", "summary": "研究专利导航", "decisions": "开展导航"},
+     office_signed_in_post()),
+    ("get", "/supervision/meetings/{meeting}/", None, {**office_page(), "unit_staff": 200}),
+    ("post", "/supervision/meetings/{meeting}/", {"decision": "{decision}", "d{decision}-task": "{task}",
+                                                  "d{decision}-unit": "{tech}", "d{decision}-deadline": "2026-12-10"},
+     office_signed_in_post()),
+    ("get", "/supervision/interviews/", None, {**office_page(), "unit_staff": 200}),
+    ("get", "/supervision/interviews/new/", None, office_page()),
+    ("post", "/supervision/interviews/new/", {"unit": "{tech}", "year": 2026, "held_on": "2026-10-30",
+                                              "interviewer": "办公室主任", "interviewees": "分管副局长", "reason": "得分低",
+                                              "content": "分析原因", "requirements": "按期报送",
+                                              "rectification_deadline": "2026-12-01"}, office_signed_in_post()),
+    ("get", "/supervision/interviews/{interview}/", None, {**office_page(), "unit_staff": 200}),
+    ("post", "/supervision/interviews/{interview}/", {"form": "rectification", "text": "已整改"},
+     {**office_signed_in_post(), "office_admin": 403, "unit_staff": 302}),
     ("post", "/supervision/tasks/2/new/", {"unit": "{tech}", "year": 2026, "title": "事项", "deadline": "2026-12-01"},
      {**office_signed_in_post(), "unit_staff": 403}),
     ("get", "/supervision/items/{item}/", None, {**office_page(), "unit_staff": 200, **dict.fromkeys(
@@ -198,6 +221,25 @@ API = [
     ("post", "/api/v1/supervision/fund/lines/{line}/disbursements",
      {"amount": 10, "paid_on": "2026-03-01", "recipient": "甲", "purpose": "x"}, office_api(201)),
     ("post", "/api/v1/supervision/ledger", "LEDGER_UPLOAD", {**office_api(), "office_admin": 422}),
+    ("get", "/api/v1/supervision/items/{item}/report-standings", None, {**office_api(), "unit_staff": 200}),
+    ("get", "/api/v1/supervision/dashboard", None, {**office_api(), "unit_staff": 200}),
+    ("get", "/api/v1/supervision/settings", None, {**office_api(), "unit_staff": 200}),
+    ("put", "/api/v1/supervision/settings", {"report_frequency": "quarterly", "report_due_days": 10,
+                                             "reminder_days": 7}, office_api()),
+    ("get", "/api/v1/supervision/meetings", None, {**office_api(), "unit_staff": 200}),
+    ("post", "/api/v1/supervision/meetings", {"title": "专题会", "held_on": "2026-10-30", "chaired_by": "区长",
+                                              "summary": "研究", "decisions": [{"text": "开展导航"}]}, office_api(201)),
+    ("get", "/api/v1/supervision/meetings/{meeting}", None, {**office_api(), "unit_staff": 200}),
+    ("post", "/api/v1/supervision/meetings/{meeting}/decisions/1/work-item", {}, office_api(201)),
+    ("get", "/api/v1/supervision/interviews", None, {**office_api(), "unit_staff": 200}),
+    ("post", "/api/v1/supervision/interviews", {"unit": "science_technology", "year": 2026, "held_on": "2026-10-30",
+                                                "interviewer": "主任", "interviewees": "副局长", "reason": "得分低",
+                                                "content": "分析", "requirements": "整改",
+                                                "rectification_deadline": "2026-12-01"}, office_api(201)),
+    ("get", "/api/v1/supervision/interviews/{interview}", None, {**office_api(), "unit_staff": 200}),
+    ("post", "/api/v1/supervision/interviews/{interview}/rectification", {"text": "已整改"},
+     {**office_api(), "office_admin": 403, "unit_staff": 200}),
+    ("post", "/api/v1/supervision/interviews/{reported_interview}/decision", {"accept": True}, office_api()),
 ]
 
 
@@ -239,7 +281,20 @@ def world(django_db_setup, django_db_blocker):
                                              created_at=item.created_at)
             evaluation = EvaluationReport.objects.create(plan=task.plan, kind="final", as_of=dt.date(2026, 11, 1),
                                                          created_by=people["office_admin"], created_at=item.created_at)
-            ids = {"evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
+            tech = Organization.objects.get(code="science_technology")
+            meeting = meeting_record(actor=people["office_admin"], plan=task.plan, title="2026年第二次全体会议",
+                                     held_on=dt.date(2026, 10, 20), chaired_by="区长", summary="部署导航工作",
+                                     decisions=[{"text": "区科技局牵头开展导航", "task": task, "unit": tech,
+                                                 "deadline": dt.date(2026, 12, 10)}])
+            interview_fields = {"unit": tech, "year": 2026, "held_on": dt.date(2026, 10, 25), "interviewer": "主任",
+                                "interviewees": "副局长", "reason": "得分低", "content": "分析原因",
+                                "requirements": "按期报送", "rectification_deadline": dt.date(2026, 12, 1)}
+            interview = interview_record(actor=people["office_admin"], **interview_fields)
+            reported = interview_record(actor=people["office_admin"], **interview_fields)
+            interview_rectification_report(actor=people["unit_staff"], interview=reported, text="已整改")
+            ids = {"meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
+                   "interview": interview.pk, "reported_interview": reported.pk,
+                   "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
                    "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
             yield people, ids
         finally:
@@ -263,7 +318,7 @@ def _fill(value, ids, own_org):
     if isinstance(value, list):
         return [_fill(v, ids, own_org) for v in value]
     if isinstance(value, dict):
-        return {k: _fill(v, ids, own_org) for k, v in value.items()}
+        return {_fill(k, ids, own_org): _fill(v, ids, own_org) for k, v in value.items()}
     return value
 
 
@@ -323,7 +378,8 @@ def test_every_page_route_has_a_row_in_the_table(db):
     covered = set()
     for _method, path, _body, _expected in PAGES:
         match = resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1, member="someone", batch=1,
-                                    patent="202310012345.6", item=1, tech=1, evaluation=1))
+                                    patent="202310012345.6", item=1, tech=1, evaluation=1, meeting=1,
+                                    interview=1, decision=1, task=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -342,7 +398,9 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("/registries/gis", "/registries/{kind}"),
                                ("high_value_pledge_threshold", "{key}"), ("{item}", "{item_id}"),
                                ("{extension}", "{extension_id}"), ("{line}", "{line_id}"),
-                               ("{evaluation}", "{report_id}"), ("?format=docx", "")):
+                               ("{evaluation}", "{report_id}"), ("?format=docx", ""), ("{meeting}", "{meeting_id}"),
+                               ("decisions/1/", "decisions/{number}/"), ("{interview}", "{interview_id}"),
+                               ("{reported_interview}", "{interview_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

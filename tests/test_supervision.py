@@ -91,7 +91,7 @@ def test_the_unit_walks_its_part_in_the_pages(client_for, people):
     unit.post(f"/supervision/items/{item.pk}/", {"action": "acknowledge"})
     page = unit.get(f"/supervision/items/{item.pk}/").content.decode()
     assert 'data-testid="progress-form"' in page and "产业规划类专利导航项目（个，选填）" in page
-    unit.post(f"/supervision/items/{item.pk}/", {"form": "report", "period": "2026Q4", "text": "完成"})
+    unit.post(f"/supervision/items/{item.pk}/", {"form": "report", "period": "2026-11", "text": "完成", "request_review": "on"})
     item.refresh_from_db()
     assert item.state == "reported"
     overview = office.get("/supervision/").content.decode()

@@ -3,7 +3,7 @@ from django.urls import include, path
 from ipcity.accounts import views as accounts_views
 from ipcity.api import api
 from ipcity.audit import views as audit_views
-from ipcity.plan import supervision_views
+from ipcity.plan import meeting_views, supervision_views
 from ipcity.plan import views as plan_views
 from ipcity.stats import views as stats_views
 from ipcity.web import views as web_views
@@ -51,6 +51,13 @@ supervision_patterns = ([
     path("evaluations/", supervision_views.evaluations, name="evaluations"),
     path("evaluations/<int:pk>/", supervision_views.evaluation, name="evaluation"),
     path("fund.xlsx", supervision_views.fund_download, name="fund_download"),
+    path("settings/", supervision_views.settings_page, name="settings"),
+    path("meetings/", meeting_views.meetings, name="meetings"),
+    path("meetings/new/", meeting_views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting"),
+    path("interviews/", meeting_views.interviews, name="interviews"),
+    path("interviews/new/", meeting_views.interview_new, name="interview_new"),
+    path("interviews/<int:pk>/", meeting_views.interview_detail, name="interview"),
 ], "supervision")
 
 web_patterns = ([

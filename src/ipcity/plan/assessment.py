@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Min, Q, QuerySet
+from django.http import Http404
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
@@ -16,8 +17,10 @@ from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.plan.core import assessment as rules
+from ipcity.plan.core.schedule import Standing
 from ipcity.plan.core.supervision import State
-from ipcity.plan.models import AssessmentScheme, OfficeRating, WorkItem
+from ipcity.plan.models import AssessmentScheme, Interview, OfficeRating, WorkItem
+from ipcity.plan.supervision import report_standings, require_supervision_reader, supervision_settings
 from ipcity.stats.selectors import indicator_table
 
 
@@ -61,13 +64,13 @@ def office_rating_set(*, actor, unit, year: int, score, note: str = "") -> Offic
 
 
 def unit_scores(*, user, plan, year: int, as_of: dt.date | None = None) -> list[rules.UnitScore]:
-    if not (has_perm(user, Perm.SUPERVISION_MANAGE) or has_perm(user, Perm.SUPERVISION_WORK)):
-        raise PermissionDenied("缺少权限：plan.supervision")
+    require_supervision_reader(user)
     as_of = as_of or clock.today()
     statuses = {row["indicator"].pk: row["status"].value for row in indicator_table(plan=plan, as_of=as_of)}
     items = (WorkItem.objects.filter(task__plan=plan, year=year).exclude(state=State.DRAFT)
-             .select_related("unit").prefetch_related("indicators")
+             .select_related("unit").prefetch_related("indicators", "history", "reports")
              .annotate(first_reported=Min("history__at", filter=Q(history__action="report"))))
+    config = supervision_settings()
     by_unit: dict = {}
     for item in items:
         by_unit.setdefault(item.unit, []).append(item)
@@ -76,12 +79,17 @@ def unit_scores(*, user, plan, year: int, as_of: dt.date | None = None) -> list[
     scores = []
     for unit, unit_items in by_unit.items():
         facts = [rules.ItemFacts(i.deadline, clock.localdate(i.first_reported) if i.first_reported else None,
-                                 i.state == State.CLOSED) for i in unit_items]
+                                 i.state == State.CLOSED, _periodic_on_time(i, as_of, config)) for i in unit_items]
         indicator_ids = {ind.pk for i in unit_items for ind in i.indicators.all()}
         score = rules.score_unit(unit=unit.name, items=facts, indicator_statuses=[statuses[i] for i in indicator_ids],
                                  office_rating=ratings.get(unit.pk), weights=weights, as_of=as_of)
         scores.append(score)
     return rules.rank(scores)
+
+
+def _periodic_on_time(item, as_of: dt.date, config) -> tuple[bool, ...]:
+    return tuple(s.standing == Standing.ON_TIME for s in report_standings(item, today=as_of, config=config)
+                 if s.standing != Standing.OPEN)
 
 
 def bulletin_docx(*, user, plan, year: int, as_of: dt.date | None = None) -> bytes:
@@ -104,12 +112,87 @@ def bulletin_docx(*, user, plan, year: int, as_of: dt.date | None = None) -> byt
             "—" if score.components[k] is None else f"{score.components[k] * 100:.0f}%" for k in rules.COMPONENT_LABELS]
         for cell, text in zip(cells, values, strict=True):
             cell.text = text
-    lagging = [s for s in scores if s.total < 60]
+    lagging = [s for s in scores if s.total < rules.LAGGING_BELOW]
     document.add_paragraph(
-        ("以下单位得分低于60分，请于十个工作日内向领导小组办公室书面说明原因和整改措施：" + "、".join(s.unit for s in lagging) + "。")
-        if lagging else "各单位得分均不低于60分。请各单位对照通报查漏补缺，确保试点各项任务落实到位。")
+        (f"以下单位得分低于{rules.LAGGING_BELOW}分，请于十个工作日内向领导小组办公室书面说明原因和整改措施：" + "、".join(s.unit for s in lagging) + "。")
+        if lagging else f"各单位得分均不低于{rules.LAGGING_BELOW}分。请各单位对照通报查漏补缺，确保试点各项任务落实到位。")
     document.add_paragraph("总分：" + "；".join(f"{s.unit} {s.total:g}" for s in scores) + "。" if scores else "本年度尚无交办事项。")
     document.add_paragraph("区知识产权工作领导小组办公室").alignment = WD_ALIGN_PARAGRAPH.RIGHT
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# ---- 约谈: formal talks with lagging units and their rectification ----
+
+def interview_list(*, user) -> QuerySet[Interview]:
+    if has_perm(user, Perm.SUPERVISION_MANAGE):
+        return Interview.objects.select_related("unit")
+    if has_perm(user, Perm.SUPERVISION_WORK):
+        return Interview.objects.filter(unit_id=user.organization_id).select_related("unit")
+    raise PermissionDenied("缺少权限：plan.supervision")
+
+
+def interview_get(*, user, pk: int) -> Interview:
+    interview = interview_list(user=user).filter(pk=pk).first()
+    if interview is None:
+        raise Http404("约谈记录不存在或无权查看")
+    return interview
+
+
+@transaction.atomic
+def interview_record(*, actor, unit, year: int, held_on: dt.date, interviewer: str, interviewees: str, reason: str,
+                     content: str, requirements: str, rectification_deadline: dt.date) -> Interview:
+    require_perm(actor, Perm.SUPERVISION_MANAGE)
+    required = {"interviewer": (interviewer, "约谈人"), "interviewees": (interviewees, "被约谈人"),
+                "reason": (reason, "约谈事由"), "content": (content, "约谈内容"), "requirements": (requirements, "整改要求")}
+    problems = {field: [f"请填写{label}"] for field, (value, label) in required.items() if not value.strip()}
+    if held_on > clock.today():
+        problems["held_on"] = ["约谈日期不能晚于今天"]
+    if rectification_deadline < held_on:
+        problems["rectification_deadline"] = ["整改时限不能早于约谈日期"]
+    if problems:
+        raise ValidationError(problems)
+    interview = Interview.objects.create(
+        unit=unit, year=year, held_on=held_on, interviewer=interviewer.strip()[:100],
+        interviewees=interviewees.strip()[:200], reason=reason.strip(), content=content.strip(),
+        requirements=requirements.strip(), rectification_deadline=rectification_deadline, recorded_by=actor,
+        recorded_at=clock.now())
+    audit_record(actor=actor, action="assessment.interview.record", obj=interview,
+                 after={"unit": unit.name, "year": year, "held_on": held_on, "deadline": rectification_deadline})
+    return interview
+
+
+@transaction.atomic
+def interview_rectification_report(*, actor, interview: Interview, text: str) -> Interview:
+    """The interviewed unit reports what it has rectified; the office then accepts it or sends it back."""
+    if not (has_perm(actor, Perm.SUPERVISION_WORK) and actor.organization_id == interview.unit_id):
+        raise PermissionDenied("只有被约谈单位可以报送整改情况")
+    interview = Interview.objects.select_for_update().get(pk=interview.pk)
+    if interview.state != Interview.Rectification.RECTIFYING:
+        raise ValidationError(f"当前状态为“{interview.get_state_display()}”，不能报送整改情况")
+    if not text.strip():
+        raise ValidationError({"text": ["请填写整改情况"]})
+    interview.rectification_report, interview.reported_at = text.strip(), clock.now()
+    interview.state = Interview.Rectification.REPORTED
+    interview.save(update_fields=["rectification_report", "reported_at", "state"])
+    audit_record(actor=actor, action="assessment.interview.rectification_report", obj=interview,
+                 after={"state": interview.state})
+    return interview
+
+
+@transaction.atomic
+def interview_rectification_decide(*, actor, interview: Interview, accept: bool, note: str = "") -> Interview:
+    require_perm(actor, Perm.SUPERVISION_MANAGE)
+    interview = Interview.objects.select_for_update().get(pk=interview.pk)
+    if interview.state != Interview.Rectification.REPORTED:
+        raise ValidationError(f"当前状态为“{interview.get_state_display()}”，没有待审核的整改情况")
+    if not accept and not note.strip():
+        raise ValidationError({"note": ["退回整改须说明理由"]})
+    before = interview.state
+    interview.state = Interview.Rectification.ACCEPTED if accept else Interview.Rectification.RECTIFYING
+    interview.office_note = note.strip()
+    interview.save(update_fields=["state", "office_note"])
+    audit_record(actor=actor, action="assessment.interview." + ("accept" if accept else "return"), obj=interview,
+                 before={"state": before}, after={"state": interview.state, "note": interview.office_note})
+    return interview

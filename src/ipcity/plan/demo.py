@@ -4,18 +4,38 @@ through the workflow to plausible states (closed, returned, reported, overdue), 
 import datetime as dt
 import random
 
+from django.utils import timezone
+
 from ipcity import clock
 from ipcity.accounts.models import User
+from ipcity.plan.assessment import (
+    interview_record,
+    interview_rectification_decide,
+    interview_rectification_report,
+)
+from ipcity.plan.core import schedule
 from ipcity.plan.fund import budget_line_create, disbursement_record
+from ipcity.plan.meetings import decision_to_work_item, meeting_record
 from ipcity.plan.models import KeyTask, WorkPlan
 from ipcity.plan.supervision import (
     progress_report_submit,
     reminders_send,
+    supervision_settings,
     work_item_create,
     work_item_transition,
 )
 
 MILESTONES = ["制定年度工作方案", "完成阶段性任务并形成总结", "报送年度工作成效与典型案例"]
+MEETING_DECISIONS = [
+    (2, "science_technology", "围绕重点产业链启动产业规划类专利导航项目"),
+    (7, "market_supervision", "组织开展知识产权执法“铁拳”专项行动"),
+    (16, "market_supervision", "推动知识产权服务业集聚区引进品牌服务机构"),
+]
+
+
+def _at(day: dt.date, hour: int = 10):
+    """Act as of a past working day, so the demo's history reads like a pilot that has been running."""
+    return clock.frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(hour))))
 
 
 def build_supervision(*, plan: WorkPlan, office: User, unit_users: dict[int, User], seed: int) -> int:
@@ -29,27 +49,109 @@ def build_supervision(*, plan: WorkPlan, office: User, unit_users: dict[int, Use
             if actor is None:
                 continue
             for year in range(plan.period_start.year, plan.period_end.year + 1):
+                assigned_on = dt.date(year, 1, rng.randrange(8, 20))
+                if assigned_on > today:
+                    continue
                 deadline = dt.date(year, rng.choice([6, 9, 12]), rng.choice([15, 30]) if year < 2026 else 15)
-                item = work_item_create(actor=office, task=task, unit=assignment.unit, year=year,
-                                        title=f"{year}年：{rng.choice(MILESTONES)}", deliverable="工作总结",
-                                        deadline=deadline, indicators=list(task.indicators.all())[:2])
+                with _at(assigned_on):
+                    item = work_item_create(actor=office, task=task, unit=assignment.unit, year=year,
+                                            title=f"{year}年：{rng.choice(MILESTONES)}", deliverable="工作总结",
+                                            deadline=deadline, indicators=list(task.indicators.all())[:2])
+                    work_item_transition(actor=office, item=item, action="assign")
                 created += 1
-                work_item_transition(actor=office, item=item, action="assign")
-                if deadline > today and rng.random() < 0.5:
-                    continue  # assigned, not yet acknowledged
-                work_item_transition(actor=actor, item=item, action="acknowledge")
-                if deadline < today and rng.random() < 0.12:
-                    continue  # lapsed: the chaser below will find it
-                progress_report_submit(actor=actor, item=item, period=f"{year}", text="按计划推进，已完成阶段目标（演示数据）")
-                if deadline < today:
-                    work_item_transition(actor=office, item=item, action="review")
-                    if rng.random() < 0.15:
-                        work_item_transition(actor=office, item=item, action="return", reason="请补充佐证材料（演示）")
-                    else:
-                        work_item_transition(actor=office, item=item, action="close")
+                _walk(item, actor, office, rng, assigned_on, today)
     reminders_send(today=today)
+    _meetings(plan, office, unit_users, rng, today)
     _fund(plan, office, rng, today)
     return created
+
+
+def _walk(item, actor: User, office: User, rng: random.Random, assigned_on: dt.date, today: dt.date) -> None:
+    """Acknowledge, report monthly (mostly on time, some late, a few missed), give feedback by the deadline (or
+    lapse), and let the office review, then close or return."""
+    if item.deadline > today and rng.random() < 0.1:
+        return  # assigned, not yet acknowledged
+    with _at(assigned_on + dt.timedelta(days=rng.randrange(1, 5))):
+        work_item_transition(actor=actor, item=item, action="acknowledge")
+    # Only recent deadlines lapse: an item left unreported for years would not survive a real office's chasers.
+    lapses = today - dt.timedelta(days=120) < item.deadline < today and rng.random() < 0.3
+    config = supervision_settings()
+    frequency = schedule.Frequency(config.report_frequency)
+    last_month = item.deadline if not lapses else today
+    for period in schedule.periods_between(assigned_on, min(last_month, today), frequency, config.report_due_days):
+        roll = rng.random()
+        if roll < 0.05:
+            continue  # missed
+        filed = period.due + dt.timedelta(days=rng.randrange(1, 12)) if roll < 0.15 else \
+            period.due - dt.timedelta(days=rng.randrange(0, 6))
+        if filed > today or filed > item.deadline:
+            continue
+        with _at(filed):
+            progress_report_submit(actor=actor, item=item, period=period.label, request_review=False,
+                                   text=f"{period.label}：按计划推进（演示数据）")
+    if lapses or item.deadline >= today:
+        return  # lapsed: the chaser below will find it
+    feedback_on = item.deadline - dt.timedelta(days=rng.randrange(0, 10))
+    with _at(feedback_on, hour=15):
+        progress_report_submit(actor=actor, item=item,
+                               period=schedule.period_of(feedback_on, frequency, config.report_due_days).label,
+                               text="已完成阶段目标，提请复核（演示数据）")
+    reviewed_on = min(item.deadline + dt.timedelta(days=rng.randrange(2, 12)), today)
+    with _at(reviewed_on, hour=16):
+        work_item_transition(actor=office, item=item, action="review")
+        if rng.random() >= 0.15:
+            work_item_transition(actor=office, item=item, action="close")
+            return
+        work_item_transition(actor=office, item=item, action="return", reason="请补充佐证材料（演示）")
+    again_on = reviewed_on + dt.timedelta(days=rng.randrange(5, 20))
+    if again_on + dt.timedelta(days=10) > today:
+        return  # returned recently: the unit is still at it
+    with _at(again_on, hour=15):
+        progress_report_submit(actor=actor, item=item,
+                               period=schedule.period_of(again_on, frequency, config.report_due_days).label,
+                               text="已补充佐证材料（演示数据）")
+    with _at(again_on + dt.timedelta(days=rng.randrange(2, 10)), hour=16):
+        work_item_transition(actor=office, item=item, action="review")
+        work_item_transition(actor=office, item=item, action="close")
+
+
+def _meetings(plan: WorkPlan, office: User, unit_users: dict[int, User], rng: random.Random, today: dt.date) -> None:
+    """A plenary meeting each year whose decisions become work items, and one interview with a lagging unit."""
+    units = {u.code: u for u in plan.members.all()}
+    tasks = {t.number: t for t in KeyTask.objects.filter(plan=plan)}
+    walks = []
+    for year in range(plan.period_start.year, today.year + 1):
+        held_on = dt.date(year, 2, 20 + rng.randrange(0, 6))
+        if held_on > today:
+            continue
+        with _at(held_on, hour=17):
+            meeting = meeting_record(
+                actor=office, plan=plan, title=f"{year}年区知识产权工作领导小组全体会议（演示）", held_on=held_on,
+                place="区政府第一会议室", chaired_by="区长（演示）", attendees=list(units.values()),
+                summary=f"会议听取{year - 1}年试点工作情况汇报，研究部署{year}年重点工作。（演示数据）",
+                decisions=[{"text": f"{text}（{year}年）", "task": tasks[number], "unit": units.get(code),
+                            "deadline": dt.date(year, 11, 30)} for number, code, text in MEETING_DECISIONS])
+            for decision in list(meeting.decisions.all())[:2]:
+                if decision.unit is not None and decision.unit_id in unit_users:
+                    item = decision_to_work_item(actor=office, decision=decision)
+                    work_item_transition(actor=office, item=item, action="assign")
+                    walks.append((item, unit_users[decision.unit_id], held_on))
+    for item, actor, assigned_on in walks:
+        _walk(item, actor, office, rng, assigned_on, today)
+    lagging_year = today.year - 1
+    if lagging_year >= plan.period_start.year and "culture_tourism" in units:
+        with _at(dt.date(lagging_year + 1, 1, 25)):
+            interview = interview_record(
+                actor=office, unit=units["culture_tourism"], year=lagging_year, held_on=clock.today(),
+                interviewer="区知识产权工作领导小组办公室主任（演示）", interviewees="分管负责同志（演示）",
+                reason=f"{lagging_year}年度进展报告多次迟报、漏报（演示数据）", content="通报考核情况，听取原因说明。",
+                requirements="十个工作日内补报进展，建立月度报送台账。", rectification_deadline=clock.today() + dt.timedelta(days=14))
+        staff = unit_users.get(units["culture_tourism"].pk)
+        if staff is not None:
+            with _at(dt.date(lagging_year + 1, 2, 5)):
+                interview_rectification_report(actor=staff, interview=interview, text="已补报全部进展并建立月度台账。（演示）")
+            with _at(dt.date(lagging_year + 1, 2, 8)):
+                interview_rectification_decide(actor=office, interview=interview, accept=True, note="同意销号")
 
 
 def _fund(plan: WorkPlan, office: User, rng: random.Random, today: dt.date) -> None:

@@ -4,16 +4,17 @@ execution rates, and the .xlsx export. A disbursement never takes a line past it
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, Sum, Value
 from django.db.models.functions import Coalesce
 
 from ipcity import clock
-from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.plan.models import BudgetLine, Disbursement, FundUse
+from ipcity.plan.supervision import require_supervision_reader
 from ipcity.web.spreadsheets import xlsx_bytes
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
@@ -35,8 +36,7 @@ def _cents(amount) -> Decimal:
 
 
 def budget_lines(*, user, year: int | None = None):
-    if not (has_perm(user, Perm.SUPERVISION_MANAGE) or has_perm(user, Perm.SUPERVISION_WORK)):
-        raise PermissionDenied("缺少权限：plan.supervision")
+    require_supervision_reader(user)
     lines = BudgetLine.objects.select_related("managing_unit").annotate(disbursed=Coalesce(Sum("disbursements__amount"), ZERO))
     if year is not None:
         lines = lines.filter(year=year)

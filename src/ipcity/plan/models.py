@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from ipcity.plan.core.schedule import FREQUENCY_LABELS, Frequency
 from ipcity.plan.core.schema import GOAL_CODES, Comparison, DataSource, MembersClause, PeriodType
 from ipcity.plan.core.status import STATUS_LABELS, Status
 from ipcity.plan.core.supervision import STATE_LABELS, State
@@ -437,3 +438,100 @@ class EvaluationReport(models.Model):
         start, end = self.plan.period_start, self.plan.period_end
         return (f"{self.plan.region}国家知识产权强市建设试点终期评估报告"
                 f"（{start.year}年{start.month}月至{end.year}年{end.month}月）")
+
+
+class SupervisionSettings(models.Model):
+    """The office's supervision rules: how often units report on their open items and within how many days of a
+    period's end, and how many days before a deadline the reminder goes out and the light turns yellow.
+    The latest row applies; earlier rows are the history of the rules."""
+
+    report_frequency = models.CharField("报送频次", max_length=16, default=Frequency.MONTHLY,
+                                        choices=[(f.value, FREQUENCY_LABELS[f]) for f in Frequency])
+    report_due_days = models.PositiveSmallIntegerField("报告期结束后几日内报送", default=5)
+    reminder_days = models.PositiveSmallIntegerField("完成时限前几日提醒（黄灯）", default=7)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+
+    def __str__(self):
+        return f"{self.report_frequency}/{self.report_due_days}/{self.reminder_days}"
+
+
+class LeadingGroupMeeting(models.Model):
+    """A meeting of the district IP leading group, with its minutes and decisions (议定事项)."""
+
+    class Kind(models.TextChoices):
+        PLENARY = "plenary", "全体会议"
+        SPECIAL = "special", "专题会议"
+        OFFICE = "office", "办公室会议"
+
+    plan = models.ForeignKey(WorkPlan, on_delete=models.PROTECT, related_name="meetings")
+    title = models.CharField("会议名称", max_length=200)
+    kind = models.CharField("会议类型", max_length=16, choices=Kind.choices, default=Kind.PLENARY)
+    held_on = models.DateField("召开日期")
+    place = models.CharField("地点", max_length=200, blank=True)
+    chaired_by = models.CharField("主持人", max_length=100)
+    attendees = models.ManyToManyField("accounts.Organization", blank=True, related_name="+", verbose_name="出席单位")
+    summary = models.TextField("会议纪要")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class MeetingDecision(models.Model):
+    """One decision of a meeting; when it assigns work, the office turns it into a work item."""
+
+    meeting = models.ForeignKey(LeadingGroupMeeting, on_delete=models.CASCADE, related_name="decisions")
+    number = models.PositiveSmallIntegerField("序号")
+    text = models.TextField("议定事项")
+    task = models.ForeignKey(KeyTask, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    deadline = models.DateField("完成时限", null=True, blank=True)
+    work_item = models.OneToOneField(WorkItem, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="decision")
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "number"], name="decision_number_per_meeting")]
+
+    def __str__(self):
+        return f"{self.meeting_id}-{self.number}"
+
+
+class Interview(models.Model):
+    """约谈: a formal talk with a lagging unit, the rectification it must make, the unit's report on it, and
+    the office's acceptance."""
+
+    class Rectification(models.TextChoices):
+        RECTIFYING = "rectifying", "整改中"
+        REPORTED = "reported", "已报送整改情况"
+        ACCEPTED = "accepted", "整改完成"
+
+    unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="interviews")
+    year = models.PositiveSmallIntegerField("考核年度")
+    held_on = models.DateField("约谈日期")
+    interviewer = models.CharField("约谈人", max_length=100)
+    interviewees = models.CharField("被约谈人", max_length=200)
+    reason = models.TextField("约谈事由")
+    content = models.TextField("约谈内容")
+    requirements = models.TextField("整改要求")
+    rectification_deadline = models.DateField("整改时限")
+    state = models.CharField("状态", max_length=16, choices=Rectification.choices, default=Rectification.RECTIFYING)
+    rectification_report = models.TextField("整改情况", blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    office_note = models.TextField("办公室意见", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.held_on}"

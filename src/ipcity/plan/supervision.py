@@ -3,7 +3,6 @@ Writes are transactional, permission-checked and audited; mail goes out after co
 
 import datetime as dt
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -15,6 +14,7 @@ from ipcity.accounts.models import Organization, User
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
+from ipcity.plan.core import schedule
 from ipcity.plan.core import supervision as rules
 from ipcity.plan.core.schema import MembersClause
 from ipcity.plan.models import (
@@ -23,12 +23,57 @@ from ipcity.plan.models import (
     KeyTask,
     ProgressReport,
     Reminder,
+    SupervisionSettings,
     WorkItem,
     WorkItemEvent,
 )
 from ipcity.plan.services import indicator_value_report
 
-REMINDER_DAYS_BEFORE = getattr(settings, "SUPERVISION_REMINDER_DAYS", 7)
+
+def require_supervision_reader(user) -> None:
+    """The office and the responsible units' staff read the supervision records; nobody else does."""
+    if not (has_perm(user, Perm.SUPERVISION_MANAGE) or has_perm(user, Perm.SUPERVISION_WORK)):
+        raise PermissionDenied("缺少权限：plan.supervision")
+
+
+# ---- the office's rules ----
+
+def supervision_settings() -> SupervisionSettings:
+    """The rules in force: the latest the office set, or the defaults."""
+    return SupervisionSettings.objects.first() or SupervisionSettings(set_at=clock.now())
+
+
+@transaction.atomic
+def supervision_settings_set(*, actor, report_frequency: str, report_due_days: int,
+                             reminder_days: int) -> SupervisionSettings:
+    require_perm(actor, Perm.SUPERVISION_MANAGE)
+    problems = {}
+    if report_frequency not in set(schedule.Frequency):
+        problems["report_frequency"] = ["报送频次应为每月（monthly）或每季度（quarterly）"]
+    if not 1 <= report_due_days <= 60:
+        problems["report_due_days"] = ["报送期限应在报告期结束后1～60日内"]
+    if not 0 <= reminder_days <= 60:
+        problems["reminder_days"] = ["提前提醒天数应在0～60之间"]
+    if problems:
+        raise ValidationError(problems)
+    before = supervision_settings()
+    config = SupervisionSettings.objects.create(report_frequency=report_frequency, report_due_days=report_due_days,
+                                                reminder_days=reminder_days, set_by=actor, set_at=clock.now())
+    fields = ("report_frequency", "report_due_days", "reminder_days")
+    audit_record(actor=actor, action="supervision.settings.set", obj=config,
+                 before={f: getattr(before, f) for f in fields}, after={f: getattr(config, f) for f in fields})
+    return config
+
+
+def light_rules_text(config: SupervisionSettings | None = None) -> str:
+    return rules.LIGHT_RULES.format(days=(config or supervision_settings()).reminder_days)
+
+
+def report_schedule_text(config: SupervisionSettings | None = None) -> str:
+    config = config or supervision_settings()
+    label = schedule.FREQUENCY_LABELS[schedule.Frequency(config.report_frequency)]
+    return (f"承办单位自交办起至办结，{label}报送一次进展，报告期结束后{config.report_due_days}日内报送；"
+            "超过期限报送的记为迟报，超过期限仍未报送的记为逾期未报。")
 
 
 # ---- reads ----
@@ -115,39 +160,85 @@ def work_item_transition(*, actor, item: WorkItem, action: str, reason: str = ""
     return item
 
 
+# A periodic report can be filed while the unit works on the item and while the office reviews it.
+REPORTABLE = frozenset({rules.State.ACKNOWLEDGED, rules.State.IN_PROGRESS, rules.State.REPORTED,
+                        rules.State.UNDER_REVIEW})
+
+
 @transaction.atomic
 def progress_report_submit(*, actor, item: WorkItem, period: str, text: str, figures: dict | None = None,
-                           attachment=None, as_of: dt.date | None = None) -> ProgressReport:
-    """A unit's report on its item: stored, the item moves to 反馈, and figures for the item's indicators are
-    reported as those indicators' values (the unit is their source)."""
+                           attachment=None, as_of: dt.date | None = None,
+                           request_review: bool = True) -> ProgressReport:
+    """A unit's report on its item for a period of the schedule: stored, and figures for the item's indicators are
+    reported as those indicators' values (the unit is their source). With `request_review` the report is the
+    item's feedback (反馈) and the item moves on to the office's review; without, it is a periodic report only."""
     if role_of(actor, item) != rules.Role.UNIT:
         raise PermissionDenied("只有承办单位可以报送进展")
+    item = WorkItem.objects.select_for_update().get(pk=item.pk)
+    state = rules.State(item.state)
+    if state not in REPORTABLE:
+        raise ValidationError(f"当前状态为“{rules.STATE_LABELS[state]}”，不能报送进展"
+                              + ("（请先签收）" if state == rules.State.ASSIGNED else ""))
+    if request_review:
+        try:
+            rules.next_state(state, "report", rules.Role.UNIT)
+        except rules.TransitionError as exc:
+            raise ValidationError({"request_review": [f"{exc}；可只报送阶段进展，不提请复核"]}) from None
+    problems = {}
+    config = supervision_settings()
+    try:
+        label = schedule.parse_period(period, schedule.Frequency(config.report_frequency), config.report_due_days).label
+    except ValueError as exc:
+        problems["period"] = [str(exc)]
     if not text.strip():
-        raise ValidationError({"text": ["请填写进展情况"]})
+        problems["text"] = ["请填写进展情况"]
     figures = figures or {}
     linked = {i.code: i for i in item.indicators.all()}
     unknown = [code for code in figures if code not in linked]
     if unknown:
-        raise ValidationError({"figures": [f"这些指标不属于该事项：{'、'.join(unknown)}"]})
-    report = ProgressReport.objects.create(work_item=item, period=period.strip()[:16], text=text.strip(),
+        problems["figures"] = [f"这些指标不属于该事项：{'、'.join(unknown)}"]
+    if problems:
+        raise ValidationError(problems)
+    report = ProgressReport.objects.create(work_item=item, period=label, text=text.strip(),
                                            figures={k: str(v) for k, v in figures.items()}, attachment=attachment,
                                            submitted_by=actor, submitted_at=clock.now())
     for code, value in figures.items():
         indicator_value_report(indicator=linked[code], actor=actor, as_of=as_of or clock.today(), value=value,
                                source=f"{item.unit.name}进展报告（{report.period}）", attachment=attachment)
     audit_record(actor=actor, action="supervision.progress_report.submit", obj=item,
-                 after={"period": report.period, "figures": report.figures})
-    work_item_transition(actor=actor, item=item, action="report")
+                 after={"period": report.period, "figures": report.figures, "request_review": request_review})
+    if request_review:
+        work_item_transition(actor=actor, item=item, action="report")
     return report
+
+
+def report_standings(item: WorkItem, *, today: dt.date | None = None,
+                     config: SupervisionSettings | None = None) -> list[schedule.PeriodStanding]:
+    """The item's periodic reports against the schedule. Reads `history` and `reports`, so prefetch them for
+    many items."""
+    config = config or supervision_settings()
+    events = sorted(item.history.all(), key=lambda e: (e.at, e.pk))
+    assigned = next((e.at for e in events if e.action == "assign"), None)
+    if assigned is None or item.state == rules.State.DRAFT:
+        return []
+    closed = next((e.at for e in reversed(events) if e.action == "close"), None) if item.state == rules.State.CLOSED \
+        else None
+    first_reports: dict[str, dt.date] = {}
+    for report in sorted(item.reports.all(), key=lambda r: r.submitted_at):
+        first_reports.setdefault(report.period, clock.localdate(report.submitted_at))
+    return schedule.standings(assigned_on=clock.localdate(assigned), closed_on=clock.localdate(closed) if closed else None,
+                              first_reports=first_reports, today=today or clock.today(),
+                              frequency=schedule.Frequency(config.report_frequency), due_days=config.report_due_days)
 
 
 def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
     """Send every reminder and chaser that is due and not yet sent. Safe to run as often as cron likes:
     a lapse gets one chaser, ever (a unique row per item, kind and deadline)."""
     today = today or clock.today()
+    days_before = supervision_settings().reminder_days
     sent = {"reminder": 0, "chaser": 0}
     for item in WorkItem.objects.filter(state__in=[s.value for s in rules.OWING]).select_related("task", "unit"):
-        kind = rules.reminder_due(rules.State(item.state), item.deadline, today, REMINDER_DAYS_BEFORE)
+        kind = rules.reminder_due(rules.State(item.state), item.deadline, today, days_before)
         if kind is None:
             continue
         recipients = list(User.objects.filter(organization=item.unit, is_active=True).exclude(email="")
@@ -211,5 +302,6 @@ def extension_decide(*, actor, request: ExtensionRequest, approve: bool, note: s
     return request
 
 
-def item_light(item: WorkItem, today: dt.date | None = None) -> str:
-    return rules.light(rules.State(item.state), item.deadline, today or clock.today(), REMINDER_DAYS_BEFORE)
+def item_light(item: WorkItem, today: dt.date | None = None, config: SupervisionSettings | None = None) -> str:
+    return rules.light(rules.State(item.state), item.deadline, today or clock.today(),
+                       (config or supervision_settings()).reminder_days)

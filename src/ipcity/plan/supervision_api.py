@@ -9,7 +9,19 @@ from ninja.files import UploadedFile
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
-from ipcity.plan.assessment import assessment_scheme_set, bulletin_docx, office_rating_set, unit_scores
+from ipcity.plan.assessment import (
+    assessment_scheme_set,
+    bulletin_docx,
+    interview_get,
+    interview_list,
+    interview_record,
+    interview_rectification_decide,
+    interview_rectification_report,
+    office_rating_set,
+    unit_scores,
+)
+from ipcity.plan.core.schedule import STANDING_LABELS
+from ipcity.plan.dashboard import supervision_dashboard
 from ipcity.plan.evaluation import (
     evaluation_docx,
     evaluation_draft,
@@ -19,13 +31,18 @@ from ipcity.plan.evaluation import (
 )
 from ipcity.plan.fund import budget_line_create, budget_lines, disbursement_record, execution, fund_export
 from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
-from ipcity.plan.models import BudgetLine, EvaluationReport, ExtensionRequest
+from ipcity.plan.meetings import decision_to_work_item, meeting_list, meeting_record
+from ipcity.plan.models import BudgetLine, EvaluationReport, ExtensionRequest, KeyTask
 from ipcity.plan.selectors import current_plan_or_404, task_get
 from ipcity.plan.supervision import (
     extension_decide,
     extension_request,
     progress_report_submit,
     reminders_send,
+    report_standings,
+    require_supervision_reader,
+    supervision_settings,
+    supervision_settings_set,
     work_item_create,
     work_item_get,
     work_item_list,
@@ -75,10 +92,7 @@ class WorkItemIn(Schema):
 def item_create(request, payload: WorkItemIn):
     require_perm(request.user, Perm.SUPERVISION_MANAGE)
     task = task_get(plan=current_plan_or_404(), number=payload.task)
-    unit = Organization.objects.filter(code=payload.unit).first()
-    if unit is None:
-        raise Http404(f"未知的单位代码：{payload.unit}")
-    item = work_item_create(actor=request.user, task=task, unit=unit, year=payload.year, title=payload.title,
+    item = work_item_create(actor=request.user, task=task, unit=_unit(payload.unit), year=payload.year, title=payload.title,
                             deadline=payload.deadline, deliverable=payload.deliverable,
                             indicators=list(task.indicators.all()))
     return Status(201, _out(item))
@@ -104,6 +118,7 @@ class ReportIn(Schema):
     period: str
     text: str
     figures: dict[str, Decimal] = {}
+    request_review: bool = True  # false: a periodic report only, the item stays where it is
 
 
 class ReportOut(Schema):
@@ -116,7 +131,7 @@ class ReportOut(Schema):
 def report(request, item_id: int, payload: ReportIn):
     item = work_item_get(user=request.user, pk=item_id)
     submitted = progress_report_submit(actor=request.user, item=item, period=payload.period, text=payload.text,
-                                       figures=payload.figures)
+                                       figures=payload.figures, request_review=payload.request_review)
     item.refresh_from_db()
     return Status(201, {"id": submitted.pk, "period": submitted.period, "state": item.state})
 
@@ -388,3 +403,234 @@ def evaluation_document(request, report_id: int, format: str = "pdf"):
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="evaluation-{report.pk}.{format}"'
     return response
+
+
+class StandingOut(Schema):
+    period: str
+    due: dt.date
+    standing: str
+    standing_label: str
+    reported_on: dt.date | None
+
+
+@router.get("/items/{item_id}/report-standings", response=list[StandingOut],
+            summary="事项各报告期的进展报送情况（按时、迟报、逾期未报、待报送）")
+def item_standings(request, item_id: int):
+    item = work_item_get(user=request.user, pk=item_id)
+    return [{"period": s.period.label, "due": s.period.due, "standing": s.standing.value,
+             "standing_label": STANDING_LABELS[s.standing], "reported_on": s.reported_on}
+            for s in report_standings(item)]
+
+
+@router.get("/dashboard", summary="督办看板数据：办公室看全局，责任单位看本单位（与页面图表同源）")
+def dashboard(request, as_of: dt.date | None = None):
+    return supervision_dashboard(user=request.user, plan=current_plan_or_404(), today=as_of)
+
+
+class SettingsIO(Schema):
+    report_frequency: str  # monthly | quarterly
+    report_due_days: int
+    reminder_days: int
+
+
+def _settings_out(config) -> dict:
+    return {f: getattr(config, f) for f in ("report_frequency", "report_due_days", "reminder_days")}
+
+
+@router.get("/settings", response=SettingsIO, summary="督办规则：报送频次、报送期限、提前提醒天数")
+def settings_get(request):
+    require_supervision_reader(request.user)
+    return _settings_out(supervision_settings())
+
+
+@router.put("/settings", response=SettingsIO, summary="修改督办规则（仅领导小组办公室）")
+def settings_put(request, payload: SettingsIO):
+    return _settings_out(supervision_settings_set(actor=request.user, **payload.dict()))
+
+
+class MeetingDecisionIn(Schema):
+    text: str
+    task: int | None = None
+    unit: str | None = None  # unit code
+    deadline: dt.date | None = None
+
+
+class MeetingIn(Schema):
+    title: str
+    kind: str = "plenary"
+    held_on: dt.date
+    place: str = ""
+    chaired_by: str
+    attendees: list[str] = []  # unit codes
+    summary: str
+    decisions: list[MeetingDecisionIn] = []
+
+
+class DecisionOut(Schema):
+    id: int
+    number: int
+    text: str
+    task: int | None
+    unit: str | None
+    deadline: dt.date | None
+    work_item: int | None
+
+
+class MeetingOut(Schema):
+    id: int
+    title: str
+    kind: str
+    held_on: dt.date
+    place: str
+    chaired_by: str
+    attendees: list[str]
+    summary: str
+    decisions: list[DecisionOut]
+
+
+def _meeting_out(meeting) -> dict:
+    return {"id": meeting.pk, "title": meeting.title, "kind": meeting.kind, "held_on": meeting.held_on,
+            "place": meeting.place, "chaired_by": meeting.chaired_by,
+            "attendees": [u.name for u in meeting.attendees.all()], "summary": meeting.summary,
+            "decisions": [{"id": d.pk, "number": d.number, "text": d.text, "task": d.task.number if d.task else None,
+                           "unit": d.unit.name if d.unit else None, "deadline": d.deadline,
+                           "work_item": d.work_item_id} for d in meeting.decisions.all()]}
+
+
+def _unit(code: str) -> Organization:
+    unit = Organization.objects.filter(code=code).first()
+    if unit is None:
+        raise Http404(f"未知的单位代码：{code}")
+    return unit
+
+
+def _task(number: int | None, plan) -> KeyTask | None:
+    return task_get(plan=plan, number=number) if number is not None else None
+
+
+@router.get("/meetings", response=list[MeetingOut], summary="领导小组会议及议定事项")
+def meetings(request):
+    return [_meeting_out(m) for m in meeting_list(user=request.user)]
+
+
+@router.post("/meetings", response={201: MeetingOut}, summary="记录领导小组会议（仅领导小组办公室）")
+def meeting_create(request, payload: MeetingIn):
+    require_perm(request.user, Perm.SUPERVISION_MANAGE)
+    plan = current_plan_or_404()
+    decisions = [{"text": d.text, "task": _task(d.task, plan), "unit": _unit(d.unit) if d.unit else None,
+                  "deadline": d.deadline} for d in payload.decisions]
+    meeting = meeting_record(actor=request.user, plan=plan, title=payload.title, kind=payload.kind,
+                             held_on=payload.held_on, place=payload.place, chaired_by=payload.chaired_by,
+                             summary=payload.summary, attendees=[_unit(c) for c in payload.attendees],
+                             decisions=decisions)
+    return Status(201, _meeting_out(meeting))
+
+
+def _meeting(request, meeting_id: int):
+    found = meeting_list(user=request.user).filter(pk=meeting_id).first()
+    if found is None:
+        raise Http404("会议不存在")
+    return found
+
+
+@router.get("/meetings/{meeting_id}", response=MeetingOut, summary="会议详情")
+def meeting(request, meeting_id: int):
+    return _meeting_out(_meeting(request, meeting_id))
+
+
+class DecisionItemIn(Schema):
+    task: int | None = None  # defaults to what the decision names
+    unit: str | None = None
+    deadline: dt.date | None = None
+    title: str = ""
+
+
+@router.post("/meetings/{meeting_id}/decisions/{number}/work-item", response={201: WorkItemOut},
+             summary="把议定事项转为工作事项（仅领导小组办公室）")
+def decision_item(request, meeting_id: int, number: int, payload: DecisionItemIn):
+    require_perm(request.user, Perm.SUPERVISION_MANAGE)
+    found = _meeting(request, meeting_id)
+    decision = found.decisions.filter(number=number).first()
+    if decision is None:
+        raise Http404("议定事项不存在")
+    item = decision_to_work_item(actor=request.user, decision=decision, task=_task(payload.task, found.plan),
+                                 unit=_unit(payload.unit) if payload.unit else None, deadline=payload.deadline,
+                                 title=payload.title)
+    return Status(201, _out(item))
+
+
+class InterviewIn(Schema):
+    unit: str  # unit code
+    year: int
+    held_on: dt.date
+    interviewer: str
+    interviewees: str
+    reason: str
+    content: str
+    requirements: str
+    rectification_deadline: dt.date
+
+
+class InterviewOut(Schema):
+    id: int
+    unit: str
+    year: int
+    held_on: dt.date
+    interviewer: str
+    interviewees: str
+    reason: str
+    content: str
+    requirements: str
+    rectification_deadline: dt.date
+    state: str
+    state_label: str
+    rectification_report: str
+    office_note: str
+
+
+def _interview_out(interview) -> dict:
+    fields = ("year", "held_on", "interviewer", "interviewees", "reason", "content", "requirements",
+              "rectification_deadline", "state", "rectification_report", "office_note")
+    return {"id": interview.pk, "unit": interview.unit.name, "state_label": interview.get_state_display(),
+            **{f: getattr(interview, f) for f in fields}}
+
+
+@router.get("/interviews", response=list[InterviewOut], summary="约谈记录（办公室看全部，责任单位看本单位）")
+def interviews(request):
+    return [_interview_out(i) for i in interview_list(user=request.user)]
+
+
+@router.post("/interviews", response={201: InterviewOut}, summary="记录约谈（仅领导小组办公室）")
+def interview_create(request, payload: InterviewIn):
+    require_perm(request.user, Perm.SUPERVISION_MANAGE)
+    data = payload.dict()
+    data["unit"] = _unit(data["unit"])
+    return Status(201, _interview_out(interview_record(actor=request.user, **data)))
+
+
+@router.get("/interviews/{interview_id}", response=InterviewOut, summary="约谈详情")
+def interview(request, interview_id: int):
+    return _interview_out(interview_get(user=request.user, pk=interview_id))
+
+
+class RectificationIn(Schema):
+    text: str
+
+
+@router.post("/interviews/{interview_id}/rectification", response=InterviewOut, summary="报送整改情况（被约谈单位）")
+def interview_rectification(request, interview_id: int, payload: RectificationIn):
+    found = interview_get(user=request.user, pk=interview_id)
+    return _interview_out(interview_rectification_report(actor=request.user, interview=found, text=payload.text))
+
+
+class RectificationDecisionIn(Schema):
+    accept: bool
+    note: str = ""
+
+
+@router.post("/interviews/{interview_id}/decision", response=InterviewOut,
+             summary="审核整改情况：销号或退回（仅领导小组办公室）")
+def interview_decision(request, interview_id: int, payload: RectificationDecisionIn):
+    found = interview_get(user=request.user, pk=interview_id)
+    return _interview_out(interview_rectification_decide(actor=request.user, interview=found, accept=payload.accept,
+                                                         note=payload.note))

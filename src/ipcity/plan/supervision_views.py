@@ -14,8 +14,10 @@ from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.plan.assessment import bulletin_docx, office_rating_set, unit_scores, weights_for
 from ipcity.plan.core import supervision as rules
-from ipcity.plan.core.assessment import COMPONENT_LABELS
+from ipcity.plan.core.assessment import COMPONENT_LABELS, LAGGING_BELOW
+from ipcity.plan.core.schedule import FREQUENCY_LABELS, STANDING_LABELS, Frequency, period_to_report
 from ipcity.plan.core.schema import ORG_TYPES
+from ipcity.plan.dashboard import supervision_dashboard
 from ipcity.plan.evaluation import (
     evaluation_docx,
     evaluation_draft,
@@ -29,12 +31,18 @@ from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
 from ipcity.plan.models import BudgetLine, EvaluationReport, FundUse, KeyTask
 from ipcity.plan.selectors import current_plan_or_404, task_get
 from ipcity.plan.supervision import (
-    REMINDER_DAYS_BEFORE,
+    REPORTABLE,
     extension_decide,
     extension_request,
     item_light,
+    light_rules_text,
     progress_report_submit,
+    report_schedule_text,
+    report_standings,
+    require_supervision_reader,
     role_of,
+    supervision_settings,
+    supervision_settings_set,
     work_item_create,
     work_item_get,
     work_item_list,
@@ -54,11 +62,16 @@ class WorkItemForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    period = forms.CharField(label="报告期（如 2026-10 或 2026Q3）", max_length=16)
+    period = forms.CharField(label="报告期", max_length=16)
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
+    request_review = forms.BooleanField(label="本事项已完成，提请领导小组办公室复核（反馈）", required=False)
 
-    def __init__(self, *args, indicators=(), **kwargs):
+    def __init__(self, *args, indicators=(), config=None, can_request_review=True, **kwargs):
         super().__init__(*args, **kwargs)
+        example = "2026-10" if config.report_frequency == Frequency.MONTHLY else "2026Q3"
+        self.fields["period"].label = f"报告期（{FREQUENCY_LABELS[Frequency(config.report_frequency)]}，如 {example}）"
+        if not can_request_review:
+            del self.fields["request_review"]
         for indicator in indicators:
             self.fields[f"figure_{indicator.code}"] = forms.DecimalField(
                 label=f"{indicator.name}（{indicator.unit}，选填）", required=False, max_digits=16, decimal_places=4)
@@ -70,20 +83,20 @@ class ReportForm(forms.Form):
 
 @login_required
 def overview(request):
-    items = list(work_item_list(user=request.user).order_by("deadline"))
-    today = clock.today()
-    by_task, by_unit = {}, {}
+    plan = current_plan_or_404()
+    dashboard = supervision_dashboard(user=request.user, plan=plan)
+    items = list(work_item_list(user=request.user).order_by("deadline", "id"))
+    today, config = clock.today(), supervision_settings()
+    by_task = {}
     for item in items:
         item.overdue = rules.is_overdue(rules.State(item.state), item.deadline, today)
-        item.light = item_light(item, today)
+        item.light = item_light(item, today, config)
         by_task.setdefault(item.task, []).append(item.light)
-        by_unit.setdefault(item.unit, []).append(item.light)
-    counts = {label: sum(1 for i in items if i.state == state) for state, label in rules.STATE_LABELS.items()}
     return render(request, "supervision/overview.html", {
-        "nav": "supervision", "items": items, "counts": counts, "overdue": [i for i in items if i.overdue],
+        "nav": "supervision", "items": items, "dashboard": dashboard,
         "task_lights": sorted(((t, rules.worst(v)) for t, v in by_task.items()), key=lambda p: p[0].number),
-        "unit_lights": sorted(((u, rules.worst(v)) for u, v in by_unit.items()), key=lambda p: p[0].pk),
-        "light_labels": rules.LIGHT_LABELS, "light_rules": rules.LIGHT_RULES.format(days=REMINDER_DAYS_BEFORE)})
+        "light_labels": rules.LIGHT_LABELS, "light_rules": light_rules_text(config),
+        "schedule_rules": report_schedule_text(config)})
 
 
 @login_required
@@ -109,7 +122,14 @@ def item_detail(request, pk):
     item = work_item_get(user=request.user, pk=pk)
     role = role_of(request.user, item)
     indicators = list(item.indicators.all())
-    report_form = ReportForm(indicators=indicators) if role == rules.Role.UNIT else None
+    config = supervision_settings()
+    can_report = role == rules.Role.UNIT and rules.State(item.state) in REPORTABLE
+    can_request_review = any(a.action == "report" for a in rules.available_actions(rules.State(item.state), role)) \
+        if role else False
+    form_options = {"indicators": indicators, "config": config, "can_request_review": can_request_review}
+    report_form = ReportForm(initial={"period": period_to_report(clock.today(), Frequency(config.report_frequency),
+                                                                     config.report_due_days).label, "request_review": can_request_review},
+                             **form_options) if can_report else None
     if request.method == "POST":
         try:
             if request.POST.get("form") == "extension":
@@ -124,10 +144,11 @@ def item_detail(request, pk):
                 messages.success(request, "已审批")
                 return redirect("supervision:item", pk=pk)
             if request.POST.get("form") == "report":
-                report_form = ReportForm(request.POST, indicators=indicators)
+                report_form = ReportForm(request.POST, **form_options)
                 if report_form.is_valid():
                     progress_report_submit(actor=request.user, item=item, period=report_form.cleaned_data["period"],
-                                           text=report_form.cleaned_data["text"], figures=report_form.figures())
+                                           text=report_form.cleaned_data["text"], figures=report_form.figures(),
+                                           request_review=report_form.cleaned_data.get("request_review", False))
                     messages.success(request, "进展已报送")
                     return redirect("supervision:item", pk=pk)
             else:
@@ -143,12 +164,14 @@ def item_detail(request, pk):
     actions = rules.available_actions(rules.State(item.state), role) if role else []
     return render(request, "supervision/item.html", {
         "nav": "supervision", "item": item, "actions": [a for a in actions if a.action != "report"],
-        "report_form": report_form if any(a.action == "report" for a in actions) else None,
+        "report_form": report_form, "standings": report_standings(item, config=config),
+        "standing_labels": STANDING_LABELS, "schedule_rules": report_schedule_text(config),
         "history": item.history.select_related("actor"), "reports": item.reports.select_related("submitted_by"),
         "overdue": rules.is_overdue(rules.State(item.state), item.deadline, clock.today()),
         "reminders": item.reminders.all(), "extensions": item.extensions.all(),
         "can_request_extension": role == rules.Role.UNIT and rules.State(item.state) in rules.OWING,
-        "can_decide": role == rules.Role.OFFICE, "light": item_light(item), "light_labels": rules.LIGHT_LABELS})
+        "can_decide": role == rules.Role.OFFICE, "light": item_light(item, config=config),
+        "light_labels": rules.LIGHT_LABELS})
 
 
 class LedgerForm(forms.Form):
@@ -205,8 +228,10 @@ def assessment(request):
         else:
             messages.success(request, "评分已保存")
             return redirect(f"{request.path}?year={year}")
+    scores = unit_scores(user=request.user, plan=plan, year=year)
+    unit_ids = dict(Organization.objects.filter(name__in=[s.unit for s in scores]).values_list("name", "pk"))
     return render(request, "supervision/assessment.html", {
-        "nav": "supervision", "year": year, "scores": unit_scores(user=request.user, plan=plan, year=year),
+        "nav": "supervision", "year": year, "scores": scores, "unit_ids": unit_ids, "lagging_below": LAGGING_BELOW,
         "labels": COMPONENT_LABELS, "weights": weights_for(year), "form": form,
         "years": range(plan.period_start.year, plan.period_end.year + 1)})
 
@@ -325,3 +350,30 @@ def evaluation(request, pk):
         return response
     return render(request, "supervision/evaluation.html", {"nav": "supervision", "report": report,
                                                            "content": report_content(report)})
+
+
+class SettingsForm(forms.Form):
+    report_frequency = forms.ChoiceField(label="进展报送频次", choices=[(f.value, FREQUENCY_LABELS[f]) for f in Frequency])
+    report_due_days = forms.IntegerField(label="报告期结束后几日内报送", min_value=1, max_value=60)
+    reminder_days = forms.IntegerField(label="完成时限前几日发出临近提醒（亮黄灯）", min_value=0, max_value=60)
+
+
+@login_required
+def settings_page(request):
+    require_supervision_reader(request.user)
+    config = supervision_settings()
+    fields = ("report_frequency", "report_due_days", "reminder_days")
+    form = SettingsForm(request.POST or None, initial={f: getattr(config, f) for f in fields})
+    if request.method == "POST":
+        require_perm(request.user, Perm.SUPERVISION_MANAGE)
+        if form.is_valid():
+            try:
+                supervision_settings_set(actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(form, exc)
+            else:
+                messages.success(request, "督办规则已保存")
+                return redirect("supervision:settings")
+    return render(request, "supervision/settings.html", {
+        "nav": "supervision", "form": form, "config": config, "light_rules": light_rules_text(config),
+        "schedule_rules": report_schedule_text(config)})

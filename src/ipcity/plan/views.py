@@ -8,6 +8,7 @@ from ipcity.accounts.roles import Perm
 from ipcity.plan import services
 from ipcity.plan.core.schema import ORG_TYPES
 from ipcity.plan.core.status import STATUS_LABELS
+from ipcity.plan.dashboard import indicator_attainment
 from ipcity.plan.forms import IndicatorForm, IndicatorValueForm, TaskUnitsForm
 from ipcity.plan.selectors import (
     current_plan,
@@ -144,11 +145,7 @@ def unit_list(request):
 def indicator_dashboard(request):
     plan = current_plan_or_404()
     as_of = _as_of(request)
-    rows = indicator_table(plan=plan, as_of=as_of, with_forecast=True)
-    chart = [{"name": r["indicator"].name, "code": r["indicator"].code,
-              "attainment": (round(float(r["latest"].value / r["indicator"].target * 100), 1)
-                             if r["latest"] and r["indicator"].target else None)}
-             for r in rows]
+    rows, chart = indicator_attainment(plan=plan, as_of=as_of, with_forecast=True)
     breakdowns = valid_patent_breakdowns(plan=plan, as_of=as_of)
     return render(request, "plan/dashboard.html", {
         "nav": "indicators", "plan": plan, "rows": rows, "chart": chart, "as_of": as_of,

@@ -1,8 +1,9 @@
 """Scoring responsible units (考核评价) from the supervision records. The scheme's weights are data; every
 component is a share between 0 and 1, so a unit's score is the weighted sum out of 100.
 
-- timeliness: of the unit's work items due by the as-of date, the share reported by their deadline
-  (an item past its deadline and still unreported counts as late, so it lowers the score the day it lapses);
+- timeliness: of the unit's reporting obligations due by the as-of date, the share met on time. The obligations
+  are each item's feedback by its deadline (an item past its deadline and still unreported counts as late, so it
+  lowers the score the day it lapses) and each periodic report of the schedule past its due date;
 - completion: of those items, the share closed (办结);
 - indicators: over the indicators tied to the unit's items, 1 for 已达标, 0.5 for 推进中, 0 otherwise;
 - office: the leading group office's own rating, 0–100."""
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 DEFAULT_WEIGHTS = {"timeliness": 30, "completion": 40, "indicators": 20, "office": 10}
 COMPONENT_LABELS = {"timeliness": "报送及时性", "completion": "事项完成率", "indicators": "指标贡献", "office": "办公室评价"}
 STATUS_CREDIT = {"met": 1.0, "in_progress": 0.5}
+LAGGING_BELOW = 60  # a unit scoring under this is named in the bulletin and is a candidate for 约谈
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,7 @@ class ItemFacts:
     deadline: dt.date
     first_reported: dt.date | None
     closed: bool
+    periodic_on_time: tuple[bool, ...] = ()  # one flag per periodic report due by the as-of date
 
 
 @dataclass
@@ -43,8 +46,10 @@ def check_weights(weights: dict[str, float]) -> list[str]:
 def score_unit(*, unit: str, items: list[ItemFacts], indicator_statuses: list[str], office_rating: float | None,
                weights: dict[str, float], as_of: dt.date) -> UnitScore:
     due = [i for i in items if i.deadline <= as_of]
+    obligations = [bool(i.first_reported and i.first_reported <= i.deadline) for i in due]
+    obligations += [flag for i in items for flag in i.periodic_on_time]
     components: dict[str, float | None] = {
-        "timeliness": (sum(1 for i in due if i.first_reported and i.first_reported <= i.deadline) / len(due)) if due else None,
+        "timeliness": (sum(obligations) / len(obligations)) if obligations else None,
         "completion": (sum(1 for i in due if i.closed) / len(due)) if due else None,
         "indicators": (sum(STATUS_CREDIT.get(s, 0.0) for s in indicator_statuses) / len(indicator_statuses))
         if indicator_statuses else None,

@@ -45,3 +45,31 @@ document.addEventListener("DOMContentLoaded", function () {
     el.dataset.rendered = "true";
   });
 });
+
+// Supervision dashboard: work items by state, stacked per action or per unit.
+document.addEventListener("DOMContentLoaded", function () {
+  var source = document.getElementById("supervision-data");
+  if (!source || !window.echarts) return;
+  var data = JSON.parse(source.textContent);
+  var colours = { assigned: "#8c959f", acknowledged: "#57606a", in_progress: "#0969da", reported: "#bf8700",
+                  under_review: "#8250df", closed: "#1a7f37" };
+  document.querySelectorAll("[data-chart=states]").forEach(function (el) {
+    var rows = data[el.dataset.by] || [];
+    var names = rows.map(function (r) { return el.dataset.by === "by_unit" ? r.unit : r.action; });
+    var states = Object.keys(data.state_labels);
+    var chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      legend: { data: states.map(function (s) { return data.state_labels[s]; }) },
+      grid: { left: 20, right: 30, top: 50, bottom: 30, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: { type: "category", data: names, inverse: true },
+      series: states.map(function (s) {
+        return { name: data.state_labels[s], type: "bar", stack: "states", itemStyle: { color: colours[s] },
+                 data: rows.map(function (r) { return r.counts[s]; }) };
+      })
+    });
+    el.dataset.rendered = "true";
+    window.addEventListener("resize", function () { chart.resize(); });
+  });
+});
