@@ -1,0 +1,84 @@
+"""The canonical leaf record: what the log commits to for one registration. Plain UTF-8 lines in a fixed order,
+so a third party can rebuild and hash it from docs/evidence-format.md alone."""
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+
+from ipcity.evidence.core.sm3 import sm3
+
+LEAF_VERSION = "ipcity-evidence/v1"
+KINDS = ("electronic_data", "data_ip", "research_result", "copyright_work", "trade_secret", "notarization")
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+
+
+class LeafError(ValueError):
+    pass
+
+
+def canonical_json(value) -> bytes:
+    """Sorted keys, no spaces, UTF-8 (not \\u escapes): the one byte string a metadata dict hashes to."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def submitter_commitment(identity: str, salt: bytes) -> str:
+    """Hides who registered from the public log while letting the holder of the salt prove it."""
+    return hashlib.sha256(b"ipcity-submitter/v1\n" + identity.encode() + b"\n" + salt).hexdigest()
+
+
+def content_digests(data: bytes) -> tuple[str, str]:
+    return hashlib.sha256(data).hexdigest(), sm3(data).hex()
+
+
+def format_time(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+@dataclass(frozen=True)
+class Leaf:
+    kind: str
+    time: str  # UTC, millisecond precision: 2026-11-28T10:00:00.123Z
+    submitter: str  # submitter_commitment(...)
+    sha256: str  # of the registered bytes (salt || content when salted)
+    sm3: str
+    salted: bool
+    meta: str  # SHA-256 of canonical_json(metadata)
+
+    def encode(self) -> bytes:
+        return (f"{LEAF_VERSION}\nkind {self.kind}\ntime {self.time}\nsubmitter {self.submitter}\n"
+                f"sha256 {self.sha256}\nsm3 {self.sm3}\nsalted {int(self.salted)}\nmeta {self.meta}\n").encode()
+
+    @classmethod
+    def decode(cls, data: bytes) -> "Leaf":
+        try:
+            lines = data.decode().split("\n")
+        except UnicodeDecodeError:
+            raise LeafError("存证记录不是 UTF-8 文本") from None
+        names = ["kind", "time", "submitter", "sha256", "sm3", "salted", "meta"]
+        if len(lines) != len(names) + 2 or lines[0] != LEAF_VERSION or lines[-1] != "":
+            raise LeafError(f"存证记录格式错误：应以 {LEAF_VERSION} 开头，共 {len(names) + 1} 行")
+        values = {}
+        for name, line in zip(names, lines[1:-1], strict=True):
+            prefix = f"{name} "
+            if not line.startswith(prefix):
+                raise LeafError(f"存证记录第 {len(values) + 2} 行应为“{name}”")
+            values[name] = line[len(prefix):]
+        leaf = cls(kind=values["kind"], time=values["time"], submitter=values["submitter"], sha256=values["sha256"],
+                   sm3=values["sm3"], salted=values["salted"] == "1", meta=values["meta"])
+        problem = leaf.problem()
+        if problem or values["salted"] not in ("0", "1"):
+            raise LeafError(problem or "salted 应为 0 或 1")
+        return leaf
+
+    def problem(self) -> str | None:
+        if self.kind not in KINDS:
+            return f"未知的存证类型：{self.kind}"
+        if not _TIME.match(self.time):
+            return f"时间格式错误：{self.time}"
+        for name in ("submitter", "sha256", "sm3", "meta"):
+            if not _HEX64.match(getattr(self, name)):
+                return f"{name} 应为64位小写十六进制"
+        return None
