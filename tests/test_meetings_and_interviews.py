@@ -5,7 +5,7 @@ import json
 
 from ipcity.accounts.models import Organization
 from ipcity.audit.models import AuditEntry
-from ipcity.plan.models import Interview, LeadingGroupMeeting, WorkItem
+from ipcity.plan.models import Interview, KeyTask, LeadingGroupMeeting, WorkItem
 
 
 def _send(client, method, path, body=None):
@@ -78,13 +78,14 @@ def test_the_office_records_a_meeting_in_the_page_and_turns_a_decision_into_an_i
     assert response["Location"] == f"/supervision/meetings/{meeting.pk}/"
     assert [d.text for d in meeting.decisions.all()] == ["开展产业规划类导航", "加强宣传"]
     decision = meeting.decisions.get(number=1)
+    task = KeyTask.objects.get(number=2).pk
     page = office.get(f"/supervision/meetings/{meeting.pk}/").content.decode()
     assert page.count('data-testid="decision-form"') == 2
-    bad = office.post(f"/supervision/meetings/{meeting.pk}/", {"decision": decision.pk, f"d{decision.pk}-task": 2,
+    bad = office.post(f"/supervision/meetings/{meeting.pk}/", {"decision": decision.pk, f"d{decision.pk}-task": task,
                                                               f"d{decision.pk}-unit": tech.pk,
                                                               f"d{decision.pk}-deadline": "2027-05-01"})
     assert bad.status_code == 200 and "完成时限应在试点期内" in bad.content.decode()
-    ok = office.post(f"/supervision/meetings/{meeting.pk}/", {"decision": decision.pk, f"d{decision.pk}-task": 2,
+    ok = office.post(f"/supervision/meetings/{meeting.pk}/", {"decision": decision.pk, f"d{decision.pk}-task": task,
                                                              f"d{decision.pk}-unit": tech.pk,
                                                              f"d{decision.pk}-deadline": "2026-12-15"})
     item = WorkItem.objects.get()
