@@ -10,6 +10,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
+from ipcity.evidence.ledger import sequence_pending
+from ipcity.evidence.services import registration_create
 from ipcity.plan.assessment import interview_record, interview_rectification_report
 from ipcity.plan.core.schema import parse_plan
 from ipcity.plan.meetings import meeting_record
@@ -49,6 +51,17 @@ def office_signed_in_post():
     return {**office_form_post(), ANONYMOUS: 302}
 
 
+def evidence_registrant(ok=200, anonymous=302):
+    """Enterprises, universities and agencies register evidence; nobody else does."""
+    return {ANONYMOUS: anonymous, **dict.fromkeys(SIGNED_IN, 403),
+            **dict.fromkeys(("enterprise_user", "university_user", "agency_user"), ok)}
+
+
+def evidence_owner(ok=200, anonymous=302):
+    """A registration of the enterprise persona's organization: other registrants do not know it exists."""
+    return {**evidence_registrant(404, anonymous), "enterprise_user": ok}
+
+
 def registry_reader_page():
     return {**office_page(), "unit_staff": 200}
 
@@ -80,6 +93,17 @@ PAGES = [
     ("get", "/plan/units/", None, public()),
     ("get", "/plan/units/{unit}/", None, public()),
     ("get", "/evidence/", None, public()),
+    ("get", "/evidence/new/copyright_work/", None, evidence_registrant()),
+    ("post", "/evidence/new/copyright_work/", "EVIDENCE_PAGE_UPLOAD", evidence_registrant(302)),
+    ("get", "/evidence/registrations/{registration}/", None, evidence_owner()),
+    ("get", "/evidence/registrations/{registration}/bundle", None, evidence_owner()),
+    ("get", "/evidence/registrations/{registration}/certificate.pdf", None, evidence_owner()),
+    ("get", "/evidence/verify/", None, public()),
+    ("post", "/evidence/verify/", "EVIDENCE_VERIFY", public()),
+    ("get", "/evidence/stats/", None, office_page()),
+    ("get", "/evidence/log/checkpoint", None, public()),
+    ("get", "/evidence/log/keys", None, public()),
+    ("get", "/evidence/log/tile/0/000.p/1", None, public()),
     ("get", "/operations/", None, public()),
     ("get", "/protection/", None, public()),
     ("get", "/services/", None, public()),
@@ -221,6 +245,15 @@ API = [
     ("post", "/api/v1/supervision/fund/lines/{line}/disbursements",
      {"amount": 10, "paid_on": "2026-03-01", "recipient": "甲", "purpose": "x"}, office_api(201)),
     ("post", "/api/v1/supervision/ledger", "LEDGER_UPLOAD", {**office_api(), "office_admin": 422}),
+    ("post", "/api/v1/evidence/registrations", {"kind": "trade_secret", "metadata": {"title": "配方", "secret_type": "技术信息"},
+                                               "sha256": "a" * 64, "sm3": "b" * 64}, evidence_registrant(201, 401)),
+    ("post", "/api/v1/evidence/registrations/file", "EVIDENCE_API_UPLOAD", evidence_registrant(201, 401)),
+    ("get", "/api/v1/evidence/registrations", None, evidence_registrant(200, 401)),
+    ("get", "/api/v1/evidence/registrations/{registration}", None, evidence_owner(200, 401)),
+    ("get", "/api/v1/evidence/registrations/{registration}/bundle", None, evidence_owner(200, 401)),
+    ("get", "/api/v1/evidence/registrations/{registration}/certificate.pdf", None, evidence_owner(200, 401)),
+    ("post", "/api/v1/evidence/verify", "EVIDENCE_VERIFY", public()),
+    ("get", "/api/v1/evidence/statistics", None, office_api()),
     ("get", "/api/v1/supervision/items/{item}/report-standings", None, {**office_api(), "unit_staff": 200}),
     ("get", "/api/v1/supervision/dashboard", None, {**office_api(), "unit_staff": 200}),
     ("get", "/api/v1/supervision/settings", None, {**office_api(), "unit_staff": 200}),
@@ -292,7 +325,11 @@ def world(django_db_setup, django_db_blocker):
             interview = interview_record(actor=people["office_admin"], **interview_fields)
             reported = interview_record(actor=people["office_admin"], **interview_fields)
             interview_rectification_report(actor=people["unit_staff"], interview=reported, text="已整改")
-            ids = {"meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
+            registration, _ = registration_create(
+                actor=people["enterprise_user"], kind="copyright_work", chunks=[b"world file"], filename="w.pdf",
+                metadata={"title": "作品", "work_type": "美术", "author": "张三", "completed_on": "2026-10-01"})
+            sequence_pending()
+            ids = {"registration": registration.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
                    "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
                    "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
@@ -337,6 +374,18 @@ def _request(client, method, path, body, api):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         return client.post(path, {"file": SimpleUploadedFile("ledger.csv", "编号,重点任务编号\n1,2".encode())})
+    if body in ("EVIDENCE_PAGE_UPLOAD", "EVIDENCE_API_UPLOAD"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        fields = {"title": "地图", "work_type": "美术", "author": "张三", "completed_on": "2026-10-01"}
+        upload = SimpleUploadedFile("map.pdf", b"%PDF-1.4 permission table")
+        if body == "EVIDENCE_API_UPLOAD":
+            fields = {"kind": "copyright_work", "metadata": json.dumps(fields, ensure_ascii=False)}
+        return client.post(path, {**fields, "file": upload})
+    if body == "EVIDENCE_VERIFY":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(path, {"bundle": SimpleUploadedFile("b.ipcity-evidence", b"not a bundle")})
     if body == "POPULATION_UPLOAD":
         from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -379,7 +428,7 @@ def test_every_page_route_has_a_row_in_the_table(db):
     for _method, path, _body, _expected in PAGES:
         match = resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1, member="someone", batch=1,
                                     patent="202310012345.6", item=1, tech=1, evaluation=1, meeting=1,
-                                    interview=1, decision=1, task=1))
+                                    interview=1, decision=1, task=1, registration=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -400,7 +449,7 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{extension}", "{extension_id}"), ("{line}", "{line_id}"),
                                ("{evaluation}", "{report_id}"), ("?format=docx", ""), ("{meeting}", "{meeting_id}"),
                                ("decisions/1/", "decisions/{number}/"), ("{interview}", "{interview_id}"),
-                               ("{reported_interview}", "{interview_id}")):
+                               ("{reported_interview}", "{interview_id}"), ("{registration}", "{registration_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

@@ -9,6 +9,7 @@ from ninja.security import HttpBearer, SessionAuth
 from ipcity.accounts.api import router as accounts_router
 from ipcity.accounts.services import api_token_user
 from ipcity.audit.api import router as audit_router
+from ipcity.evidence.api import router as evidence_router
 from ipcity.plan.api import router as plan_router
 from ipcity.plan.core.schema import PlanFormatError
 from ipcity.plan.supervision_api import router as supervision_router
@@ -64,3 +65,4 @@ api.add_router("/plan", plan_router)
 api.add_router("/audit", audit_router)
 api.add_router("/", stats_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/evidence", evidence_router)

@@ -35,12 +35,122 @@ def cmd_serve(args) -> int:
             self.cfg.set("threads", args.threads)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
+            self.cfg.set("post_worker_init", _start_sequencer)
 
         def load(self):
             return application
 
     print(f"ipcity 已启动：http://{args.host}:{args.port}/  （Ctrl+C 停止）", flush=True)
     Server().run()
+    return 0
+
+
+def _start_sequencer(worker) -> None:
+    from ipcity.evidence.worker import start_background_sequencer
+
+    start_background_sequencer()
+
+
+def cmd_evidence_register(args) -> int:
+    _setup()
+    _migrate()
+    from django.core.exceptions import ValidationError
+
+    from ipcity.accounts.models import User
+    from ipcity.accounts.permissions import has_perm
+    from ipcity.accounts.roles import Perm
+    from ipcity.evidence.ledger import bundle_text, sequence_pending
+    from ipcity.evidence.services import RateLimited, registration_create
+
+    members = User.objects.filter(organization__name=args.org, is_active=True)
+    if args.user:
+        members = members.filter(username=args.user)
+    actor = next((u for u in members if has_perm(u, Perm.EVIDENCE_REGISTER)), None)
+    if actor is None:
+        raise _Refused(f"机构“{args.org}”没有可以登记存证的账号（企业、高校院所或服务机构用户）", 2)
+    metadata = {}
+    for pair in args.meta:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise _Refused(f"--meta 应写作 字段=值：{pair}", 2)
+        metadata[key] = value
+    path = Path(args.file)
+    if not path.is_file():
+        raise _Refused(f"文件不存在：{path}", 2)
+
+    def chunks():
+        with open(path, "rb") as handle:
+            while block := handle.read(1 << 20):
+                yield block
+
+    try:
+        registration, created = registration_create(actor=actor, kind=args.kind, metadata=metadata, chunks=chunks(),
+                                                    filename=path.name, salted=args.salted)
+    except ValidationError as exc:
+        raise _Refused("登记未成功：" + "；".join(exc.messages), 1) from None
+    except RateLimited as exc:
+        raise _Refused(str(exc), 1) from None
+    sequence_pending()
+    registration.refresh_from_db()
+    Path(args.out).write_text(bundle_text(registration), encoding="utf-8")
+    state = "新登记" if created else "此前已登记"
+    print(f"{state}：日志序号 {registration.index}，SHA-256 {registration.sha256}，证书包已写入 {args.out}")
+    return 0
+
+
+def cmd_evidence_verify(args) -> int:
+    """Offline: reads only the files given, never the database or the network."""
+    from ipcity.evidence.core.bundle import BundleError, TrustedKeys, verify_bundle
+    from ipcity.evidence.core.note import NoteError
+
+    text = Path(args.bundle).read_text(encoding="utf-8")
+    trusted = None
+    if args.keys:
+        try:
+            trusted = TrustedKeys.from_lines(Path(args.keys).read_text(encoding="utf-8").splitlines())
+        except (BundleError, NoteError, ValueError) as exc:
+            raise _Refused(f"公钥文件无效：{exc}", 2) from None
+    content = None
+    if args.file:
+        content = bytes.fromhex(args.salt or "") + Path(args.file).read_bytes()
+    report = verify_bundle(text, trusted=trusted, content=content)
+    for check in report.checks:
+        print(f"{'✓' if check.ok else '✗'} {check.name}：{check.detail or '通过'}")
+    if not args.file:
+        print("· 文件内容：未提供原文件，未核对")
+    print("核验通过" if report.ok else f"核验未通过：{'、'.join(c.name for c in report.failures())}")
+    return 0 if report.ok else 1
+
+
+def cmd_evidence_keys(args) -> int:
+    _setup()
+    from ipcity.evidence.keys import log_keys
+
+    text = log_keys().public_text()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
+    return 0
+
+
+def cmd_evidence_sequencer(args) -> int:
+    _setup()
+    _migrate()
+    import threading
+
+    from ipcity.evidence.ledger import sequence_pending
+    from ipcity.evidence.worker import run
+
+    if args.once:
+        checkpoint = sequence_pending()
+        print(f"已封存至检查点 {checkpoint.size}" if checkpoint else "没有待封存的登记")
+        return 0
+    print("存证定序器已启动（Ctrl+C 停止）", flush=True)
+    try:
+        run(threading.Event())
+    except KeyboardInterrupt:
+        pass
     return 0
 
 
@@ -268,6 +378,31 @@ def build_parser() -> argparse.ArgumentParser:
 
     remind = sub.add_parser("remind", help="发送到期提醒与催办（可由 cron 定时运行，重复运行不会重复催办）")
     remind.set_defaults(func=cmd_remind)
+
+    evidence = sub.add_parser("evidence", help="存证：登记、离线核验、公钥、定序器").add_subparsers(
+        dest="evidence_command", required=True)
+    register = evidence.add_parser("register", help="登记文件并等待证书，写出证书包")
+    register.add_argument("file")
+    register.add_argument("--kind", required=True, choices=["electronic_data", "data_ip", "research_result",
+                                                            "copyright_work", "notarization"])
+    register.add_argument("--org", required=True, help="登记机构名称")
+    register.add_argument("--user", help="以该机构的哪个账号登记（默认第一个可登记的账号）")
+    register.add_argument("--meta", action="append", default=[], help="登记信息，字段=值，可重复，例如 --meta title=作品")
+    register.add_argument("--salted", action="store_true", help="加盐登记")
+    register.add_argument("--out", required=True, help="证书包写入的文件")
+    register.set_defaults(func=cmd_evidence_register)
+    verify = evidence.add_parser("verify", help="离线核验证书包（和原文件），不访问平台")
+    verify.add_argument("bundle")
+    verify.add_argument("file", nargs="?")
+    verify.add_argument("--keys", help="平台公钥文件（ipcity evidence keys 的输出）；不给则使用证书包自带的公钥")
+    verify.add_argument("--salt", help="只登记摘要的加盐登记：盐值（十六进制）")
+    verify.set_defaults(func=cmd_evidence_verify)
+    keys = evidence.add_parser("keys", help="输出平台公钥（供核验方固定使用）")
+    keys.add_argument("--out")
+    keys.set_defaults(func=cmd_evidence_keys)
+    sequencer = evidence.add_parser("sequencer", help="运行定序器（每秒封存待上链的登记）")
+    sequencer.add_argument("--once", action="store_true", help="只封存一次后退出")
+    sequencer.set_defaults(func=cmd_evidence_sequencer)
 
     sub.add_parser("manage", help="Django 管理命令，例如 ipcity manage migrate", add_help=False)
     return parser

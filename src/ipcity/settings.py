@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ipcity.plan",
     "ipcity.stats",
     "ipcity.web",
+    "ipcity.evidence",
 ]
 
 MIDDLEWARE = [
@@ -161,6 +162,11 @@ CONTENT_SECURITY_POLICY = (
 UPLOAD_MAX_BYTES = _env_int("IPCITY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "ipcity.web.uploads.SizeLimitedUploadHandler",  # refuses an oversized file while it streams in
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
@@ -189,3 +195,13 @@ LOGGING = {
 
 if ENVIRONMENT == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Evidence registration (存证). The origin names the log in its checkpoints; keys live in DATA_DIR/evidence/.
+EVIDENCE_ORIGIN = os.environ.get("IPCITY_EVIDENCE_ORIGIN", "evidence.ipcity.local/nankai")
+EVIDENCE_WITNESS_NAME = os.environ.get("IPCITY_EVIDENCE_WITNESS", "witness.ipcity.local/court")
+EVIDENCE_TSA_ORGANIZATION = os.environ.get("IPCITY_EVIDENCE_TSA_ORG", "南开区知识产权全链条服务平台")
+EVIDENCE_TSA_URL = os.environ.get("IPCITY_EVIDENCE_TSA_URL", "")  # an external RFC 3161 TSA, used instead when set
+EVIDENCE_MAX_BYTES = _env_int("IPCITY_EVIDENCE_MAX_MB", 200) * 1024 * 1024
+EVIDENCE_RATE_PER_MINUTE = _env_int("IPCITY_EVIDENCE_RATE_PER_MINUTE", 30)
+# A thread in each web process seals pending registrations every second (the row lock keeps it to one at a time).
+EVIDENCE_BACKGROUND_SEQUENCER = _env_bool("IPCITY_EVIDENCE_BACKGROUND_SEQUENCER", True)

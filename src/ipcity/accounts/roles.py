@@ -25,6 +25,8 @@ class Perm:
     SUPERVISION_MANAGE = "plan.supervision:write"  # create, assign, review, close work items
     SUPERVISION_WORK = "plan.supervision:work"  # acknowledge and report the own unit's work items
     REGISTRY_READ = "stats.registries:read"
+    EVIDENCE_REGISTER = "evidence:register"  # register evidence for the own organization
+    EVIDENCE_STATS = "evidence:stats"  # the office's statistics of registrations
     PERSONAL_DATA_READ = "accounts.personal_data:read"
     ATTACHMENT_READ_ALL = "files:read_all"
     WORKSPACE_OFFICE = "workspace.office"
@@ -40,12 +42,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset({
         Perm.PLAN_EDIT, Perm.PLAN_IMPORT, Perm.INDICATOR_REPORT, Perm.AUDIT_READ, Perm.ORGS_READ_ALL, Perm.ACCOUNTS_MANAGE,
         Perm.REGISTRY_IMPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_MANAGE,
-        Perm.PERSONAL_DATA_READ, Perm.ATTACHMENT_READ_ALL, Perm.WORKSPACE_OFFICE,
+        Perm.PERSONAL_DATA_READ, Perm.ATTACHMENT_READ_ALL, Perm.WORKSPACE_OFFICE, Perm.EVIDENCE_STATS,
     }),
     Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_WORK, Perm.WORKSPACE_UNIT}),
-    Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE}),
-    Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY}),
-    Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY}),
+    Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE, Perm.EVIDENCE_REGISTER}),
+    Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY, Perm.EVIDENCE_REGISTER}),
+    Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY, Perm.EVIDENCE_REGISTER}),
     Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION}),
     Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION}),
     Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT}),

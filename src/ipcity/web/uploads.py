@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
 
 from ipcity import clock
@@ -67,3 +68,32 @@ def attachment_store(*, uploaded_file, actor) -> Attachment:
         audit_record(actor=actor, action="attachment.upload", obj=attachment,
                      after={"name": name, "size": size, "sha256": attachment.sha256})
     return attachment
+
+
+class SizeLimitedUploadHandler(FileUploadHandler):
+    """Counts each file's bytes as they arrive and stops the upload the moment one passes its limit, so an
+    oversized file is never written anywhere. The view finds `request.upload_refused` and says why."""
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.received = 0
+        self.limit = upload_limit(self.request.path)
+
+    def receive_data_chunk(self, raw_data, start):
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.request.upload_refused = f"文件“{self.file_name}”超过 {human_size(self.limit)} 的上限，未上传"
+            raise StopUpload(connection_reset=False)
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None  # the next handler builds the file
+
+
+def human_size(size: int) -> str:
+    return f"{size / (1024 * 1024):g} MB" if size >= 1024 * 1024 else f"{size / 1024:g} KB"
+
+
+def upload_limit(path: str) -> int:
+    evidence = path.startswith(("/evidence/", "/api/v1/evidence/"))
+    return settings.EVIDENCE_MAX_BYTES if evidence else settings.UPLOAD_MAX_BYTES

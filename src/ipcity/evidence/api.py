@@ -1,0 +1,143 @@
+import datetime as dt
+import json
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from ipcity.evidence.certificate import certificate_number, certificate_pdf
+from ipcity.evidence.core.bundle import verify_bundle
+from ipcity.evidence.keys import log_keys
+from ipcity.evidence.ledger import bundle_text, sequence_pending
+from ipcity.evidence.selectors import registration_get, registration_statistics, registrations_for
+from ipcity.evidence.services import RateLimited, registration_create
+
+router = Router(tags=["存证"])
+
+
+class RegistrationOut(Schema):
+    id: int
+    kind: str
+    title: str
+    metadata: dict
+    filename: str
+    sha256: str
+    sm3: str
+    salted: bool
+    status: str  # pending | sequenced
+    index: int | None
+    certificate_number: str | None
+    checkpoint_size: int | None
+    created_at: dt.datetime
+
+
+def _out(item) -> dict:
+    return {"id": item.pk, "kind": item.kind, "title": item.title, "metadata": item.metadata, "filename": item.filename,
+            "sha256": item.sha256, "sm3": item.sm3, "salted": item.salted,
+            "status": "pending" if item.index is None else "sequenced", "index": item.index,
+            "certificate_number": certificate_number(item) if item.index is not None else None,
+            "checkpoint_size": item.checkpoint.size if item.checkpoint_id else None, "created_at": item.created_at}
+
+
+class HashRegistrationIn(Schema):
+    kind: str
+    metadata: dict[str, str]
+    sha256: str
+    sm3: str
+    salted: bool = True
+
+
+def _register(request, wait: bool, **kwargs):
+    try:
+        item, created = registration_create(actor=request.user, **kwargs)
+    except RateLimited as exc:
+        return Status(429, {"detail": [str(exc)]})
+    if wait:
+        sequence_pending()  # no merge delay: the caller gets its certificate in this response
+        item.refresh_from_db()
+    return Status(201 if created else 200, _out(item))
+
+
+@router.post("/registrations", response={200: RegistrationOut, 201: RegistrationOut, 429: dict},
+             summary="只登记摘要（商业秘密等）：201 新登记，200 已登记过的同一内容")
+def register_hash(request, payload: HashRegistrationIn, wait: bool = True):
+    return _register(request, wait, kind=payload.kind, metadata=payload.metadata, sha256=payload.sha256,
+                     sm3=payload.sm3, salted=payload.salted)
+
+
+@router.post("/registrations/file", response={200: RegistrationOut, 201: RegistrationOut, 429: dict},
+             summary="上传文件登记（文件只计算摘要，不保存）；metadata 为 JSON 文本")
+def register_file(request, kind: Form[str], metadata: Form[str], file: File[UploadedFile] = None,
+                  salted: Form[bool] = False, wait: bool = True):
+    refused = getattr(request, "upload_refused", "")
+    if refused or file is None:
+        raise ValidationError({"file": [refused or "请上传文件"]})
+    try:
+        fields = json.loads(metadata)
+    except ValueError:
+        raise ValidationError({"metadata": ["metadata 应为 JSON 对象"]}) from None
+    if not isinstance(fields, dict):
+        raise ValidationError({"metadata": ["metadata 应为 JSON 对象"]})
+    return _register(request, wait, kind=kind, metadata=fields, chunks=file.chunks(), filename=file.name or "",
+                     salted=salted)
+
+
+@router.get("/registrations", response=list[RegistrationOut], summary="本机构的存证")
+def registrations(request):
+    return [_out(i) for i in registrations_for(user=request.user)]
+
+
+@router.get("/registrations/{registration_id}", response=RegistrationOut, summary="存证详情（可轮询 status）")
+def registration(request, registration_id: int):
+    return _out(registration_get(user=request.user, pk=registration_id))
+
+
+def _sealed(request, registration_id: int):
+    item = registration_get(user=request.user, pk=registration_id)
+    if item.index is None:
+        raise ValidationError("证书尚未生成，请稍候重试（status 为 sequenced 后可下载）")
+    return item
+
+
+@router.get("/registrations/{registration_id}/bundle", summary="下载证书包（离线核验用）")
+def bundle(request, registration_id: int):
+    item = _sealed(request, registration_id)
+    response = HttpResponse(bundle_text(item), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{certificate_number(item)}.ipcity-evidence"'
+    return response
+
+
+@router.get("/registrations/{registration_id}/certificate.pdf", summary="下载 PDF 证书")
+def certificate(request, registration_id: int):
+    item = _sealed(request, registration_id)
+    return HttpResponse(certificate_pdf(item, base_url=request.build_absolute_uri("/")), content_type="application/pdf")
+
+
+class CheckOut(Schema):
+    name: str
+    ok: bool
+    detail: str
+
+
+class ReportOut(Schema):
+    ok: bool
+    index: int | None
+    size: int | None
+    checks: list[CheckOut]
+
+
+@router.post("/verify", auth=None, response=ReportOut, summary="核验证书包（公开；使用平台公布的公钥）")
+def verify(request, bundle: File[UploadedFile], file: File[UploadedFile] = None):
+    try:
+        text = bundle.read(256 * 1024).decode()
+    except UnicodeDecodeError:
+        raise ValidationError({"bundle": ["证书包不是 UTF-8 文本"]}) from None
+    report = verify_bundle(text, trusted=log_keys().trusted, content=file.read() if file else None)
+    return {"ok": report.ok, "index": report.index, "size": report.size,
+            "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in report.checks]}
+
+
+@router.get("/statistics", summary="存证统计（领导小组办公室）")
+def statistics(request):
+    return registration_statistics(user=request.user)

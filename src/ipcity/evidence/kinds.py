@@ -1,0 +1,63 @@
+"""The kinds of registration the evidence platforms of task 9 offer, and the fields each asks for."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    required: bool = True
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    platform: str  # which of the plan's evidence platforms it belongs to
+    fields: tuple[Field, ...]
+    hash_only: bool = False  # the content never leaves the user's machine
+
+
+KINDS = {k.code: k for k in (
+    Kind("electronic_data", "电子数据存证", "电子数据存证中心（津证云）", (
+        Field("title", "存证名称"), Field("source_type", "数据类型", choices=("网页", "聊天记录", "电子邮件", "其他")),
+        Field("source", "来源（网址、账号或邮箱）"), Field("captured_on", "取证日期"))),
+    Kind("data_ip", "数据知识产权存证", "数据知识产权存证平台", (
+        Field("dataset_name", "数据集名称"), Field("source", "数据来源"), Field("collection_rules", "采集规则"),
+        Field("scale", "数据规模"), Field("update_frequency", "更新频率"))),
+    Kind("research_result", "科研成果存证", "高校科研创新成果存证平台", (
+        Field("title", "成果名称"), Field("institution", "高校或科研院所"), Field("project", "所属项目"),
+        Field("researchers", "研究人员"))),
+    Kind("copyright_work", "版权作品存证", "版权保护中心", (
+        Field("title", "作品名称"), Field("work_type", "作品类型",
+                                       choices=("文字", "美术", "摄影", "音乐", "视听", "计算机软件", "图形", "其他")),
+        Field("author", "作者"), Field("completed_on", "创作完成日期"))),
+    Kind("trade_secret", "商业秘密存证", "商业秘密保护基地", (
+        Field("title", "秘密名称（不要写入秘密内容）"), Field("secret_type", "秘密类型", choices=("技术信息", "经营信息")),
+    ), hash_only=True),
+    Kind("notarization", "互联网公证申请", "电子数据存证中心（津证云）", (
+        Field("title", "申请事项"), Field("notary", "公证机构"), Field("purpose", "公证用途"))),
+)}
+
+
+def metadata_problems(kind: str, metadata: dict) -> dict[str, list[str]]:
+    """Field name → problems, for the kind's fields; unknown fields are refused so nothing unseen is committed."""
+    spec = KINDS.get(kind)
+    if spec is None:
+        return {"kind": [f"未知的存证类型：{kind}"]}
+    problems: dict[str, list[str]] = {}
+    known = {f.name for f in spec.fields}
+    for name in metadata:
+        if name not in known:
+            problems.setdefault(name, []).append(f"“{spec.label}”没有这一项")
+    for field in spec.fields:
+        value = str(metadata.get(field.name, "")).strip()
+        if field.required and not value:
+            problems.setdefault(field.name, []).append(f"请填写{field.label}")
+        elif field.choices and value and value not in field.choices:
+            problems.setdefault(field.name, []).append(f"{field.label}应为：{'、'.join(field.choices)}")
+        elif len(value) > 500:
+            problems.setdefault(field.name, []).append(f"{field.label}不超过500字")
+    return problems

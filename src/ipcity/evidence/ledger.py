@@ -1,0 +1,149 @@
+"""The sequencer and the log's published state. One sequencer at a time (a row lock on SequencerState, which
+serializes app servers on PostgreSQL; SQLite's IMMEDIATE transactions do the same) takes every pending
+registration, appends it to both trees, signs, cosigns and stamps a checkpoint, and commits it all at once: a crash
+at any moment leaves either the whole batch published or none of it, and pending rows are already durable."""
+
+import base64
+import os
+import threading
+import time
+
+from django.conf import settings
+from django.db import transaction
+
+from ipcity import clock
+from ipcity.audit.services import audit_record
+from ipcity.evidence.core import tsa
+from ipcity.evidence.core.log import EvidenceLog, Witness, WitnessRefused, bundle_for
+from ipcity.evidence.core.note import split_note
+from ipcity.evidence.keys import log_keys
+from ipcity.evidence.models import LogCheckpoint, Registration, SequencerState, WitnessState
+
+_tree_lock = threading.RLock()
+_tree: EvidenceLog | None = None
+
+
+def log_tree(size: int) -> EvidenceLog:
+    """This process's copy of the trees, holding exactly the first `size` leaves (extended from the database, or
+    rebuilt if it ran ahead of what was committed)."""
+    global _tree
+    with _tree_lock:
+        if _tree is None or _tree.size > size or _tree.origin != log_keys().origin:
+            _tree = EvidenceLog(log_keys().origin)
+        if _tree.size < size:
+            leaves = (Registration.objects.filter(index__gte=_tree.size, index__lt=size).order_by("index")
+                      .values_list("index", "leaf"))
+            for index, leaf in leaves.iterator(chunk_size=5000):
+                if index != _tree.size:
+                    raise RuntimeError(f"log is missing leaf {_tree.size}")
+                _tree.append(bytes(leaf))
+        return _tree
+
+
+def forget_tree() -> None:
+    global _tree
+    with _tree_lock:
+        _tree = None
+
+
+def _crash_point() -> None:
+    """A pause for the crash test to kill the process mid-batch (set only by that test)."""
+    pause = float(os.environ.get("IPCITY_EVIDENCE_TEST_PAUSE", "0") or 0)
+    if pause:
+        time.sleep(pause)
+
+
+def sequence_pending(*, limit: int = 50_000) -> LogCheckpoint | None:
+    """Seal every pending registration (up to `limit`) into a new checkpoint; None when nothing is pending."""
+    with _tree_lock:
+        try:
+            return _sequence(limit)
+        except BaseException:
+            forget_tree()
+            raise
+
+
+@transaction.atomic
+def _sequence(limit: int) -> LogCheckpoint | None:
+    # The row is made by the migration; a flushed database (ipcity demo --reset) gets it back here.
+    state = SequencerState.objects.select_for_update().filter(pk=1).first() or SequencerState.objects.create(pk=1)
+    pending = list(Registration.objects.filter(index__isnull=True).order_by("id")[:limit])
+    if not pending:
+        return None
+    keys = log_keys()
+    tree = log_tree(state.size)
+    now = clock.now()
+    for registration in pending:
+        registration.index = tree.append(bytes(registration.leaf))
+        registration.sequenced_at = now
+    _crash_point()
+    note = tree.signed_checkpoint([keys.log, keys.log_sm2])
+    note += _cosign(keys, tree, note, state.size, int(now.timestamp()))
+    text, _ = split_note(note)
+    token = _stamp(keys, text.encode(), now)
+    checkpoint = LogCheckpoint.objects.create(
+        size=tree.size, root_sha256=tree.sha256_tree.root().hex(), root_sm3=tree.sm3_tree.root().hex(), note=note,
+        timestamp=token, created_at=now)
+    for registration in pending:
+        registration.checkpoint = checkpoint
+    Registration.objects.bulk_update(pending, ["index", "sequenced_at", "checkpoint"], batch_size=2000)
+    state.size = tree.size
+    state.save(update_fields=["size"])
+    audit_record(actor=None, action="evidence.checkpoint.publish", obj=checkpoint,
+                 after={"size": checkpoint.size, "root": checkpoint.root_sha256, "entries": len(pending)})
+    return checkpoint
+
+
+def _cosign(keys, tree: EvidenceLog, note: str, previous_size: int, timestamp: int) -> str:
+    """The built-in witness (in a deployment, run by a court or a notary office with its own key) remembers what
+    it cosigned and checks the consistency proof from there before it cosigns again."""
+    witness = Witness(keys.witness, keys.log.verifier)
+    row = WitnessState.objects.select_for_update().filter(origin=keys.origin).first()
+    if row is not None:
+        witness.latest[keys.origin] = (row.size, bytes(row.root))
+    seen = row.size if row is not None else 0
+    proof = tree.sha256_tree.consistency_proof(seen, tree.size) if 0 < seen < tree.size else []
+    try:
+        line = witness.cosign(note, proof, timestamp)
+    except WitnessRefused:
+        raise RuntimeError("见证人拒绝联署：日志与已联署的检查点不一致") from None
+    size, root = witness.latest[keys.origin]
+    WitnessState.objects.update_or_create(origin=keys.origin, defaults={"size": size, "root": root})
+    return line
+
+
+def _stamp(keys, data: bytes, now) -> bytes:
+    if settings.EVIDENCE_TSA_URL:
+        return tsa.request_external(settings.EVIDENCE_TSA_URL, data)
+    return tsa.issue_token(keys.tsa, data, now)
+
+
+def published_size() -> int:
+    return SequencerState.objects.filter(pk=1).values_list("size", flat=True).first() or 0
+
+
+def latest_checkpoint() -> LogCheckpoint | None:
+    return LogCheckpoint.objects.order_by("-size").first()
+
+
+def bundle_text(registration: Registration) -> str:
+    """The registration's certificate bundle against the checkpoint that sealed it."""
+    if registration.index is None or registration.checkpoint_id is None:
+        raise ValueError("尚未上链：证书将在一秒内生成")
+    checkpoint = registration.checkpoint
+    keys = log_keys()
+    tree = log_tree(published_size())
+    organization = registration.organization
+    bundle = bundle_for(tree, index=registration.index, leaf=bytes(registration.leaf), checkpoint_note=checkpoint.note,
+                        timestamp=bytes(checkpoint.timestamp), keys=keys.trusted, metadata=registration.metadata,
+                        submitter=submitter_identity(organization), submitter_salt=bytes(registration.submitter_salt),
+                        content_salt=bytes(registration.content_salt))
+    return bundle.encode(keys.log)
+
+
+def submitter_identity(organization) -> str:
+    return f"{organization.name}（{organization.credit_code or f'机构{organization.pk}'}）"
+
+
+def root_b64(hex_root: str) -> str:
+    return base64.b64encode(bytes.fromhex(hex_root)).decode()

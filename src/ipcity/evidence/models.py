@@ -1,0 +1,72 @@
+from django.conf import settings
+from django.db import models
+
+from ipcity.evidence.kinds import KINDS
+
+
+class Registration(models.Model):
+    """One registration: durable (and acknowledged) when created, sequenced into the log within about a second.
+    `index` is null until then; once set, the leaf and index never change (the trigger and save() refuse)."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="registrations")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    kind = models.CharField("存证类型", max_length=32, choices=[(k.code, k.label) for k in KINDS.values()])
+    title = models.CharField("名称", max_length=200)
+    metadata = models.JSONField("登记信息")
+    filename = models.CharField("文件名", max_length=255, blank=True)
+    size = models.BigIntegerField("文件大小", null=True, blank=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    sm3 = models.CharField(max_length=64)
+    salted = models.BooleanField(default=False)
+    content_salt = models.BinaryField(blank=True, default=b"")
+    submitter_salt = models.BinaryField()
+    leaf = models.BinaryField()
+    index = models.BigIntegerField(null=True, blank=True, unique=True)
+    checkpoint = models.ForeignKey("LogCheckpoint", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField()
+    sequenced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["organization", "sha256", "kind"], name="registration_once")]
+
+    def __str__(self):
+        return f"{self.kind} {self.sha256[:12]}"
+
+
+class LogCheckpoint(models.Model):
+    """A published checkpoint: the signed and cosigned note, its RFC 3161 token, and both roots."""
+
+    size = models.BigIntegerField(unique=True)
+    root_sha256 = models.CharField(max_length=64)
+    root_sm3 = models.CharField(max_length=64)
+    note = models.TextField()
+    timestamp = models.BinaryField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-size"]
+
+    def __str__(self):
+        return f"checkpoint {self.size}"
+
+
+class SequencerState(models.Model):
+    """One row, locked by the sequencer for the length of a batch: the lock that keeps several app servers from
+    sequencing at once, and the size of the last published checkpoint."""
+
+    size = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"size {self.size}"
+
+
+class WitnessState(models.Model):
+    """What the witness last cosigned, per log origin: it cosigns nothing inconsistent with it."""
+
+    origin = models.CharField(max_length=200, unique=True)
+    size = models.BigIntegerField()
+    root = models.BinaryField()
+
+    def __str__(self):
+        return f"{self.origin} {self.size}"

@@ -1,0 +1,114 @@
+"""Registering evidence: permission-checked, rate-limited, audited; the content is hashed as it streams in and
+never stored. A duplicate returns the existing registration."""
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from ipcity import clock
+from ipcity.accounts.permissions import require_perm
+from ipcity.accounts.roles import Perm
+from ipcity.audit.services import audit_record
+from ipcity.evidence.core.leaf import Leaf, canonical_json, format_time, submitter_commitment
+from ipcity.evidence.core.sm3 import sm3_pure
+from ipcity.evidence.kinds import KINDS, metadata_problems
+from ipcity.evidence.ledger import submitter_identity
+from ipcity.evidence.models import Registration
+from ipcity.web.uploads import human_size
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+
+
+class RateLimited(Exception):
+    """Too many registrations from one account in a minute."""
+
+
+class _Sm3Stream:
+    """Incremental SM3: OpenSSL's when present, else the portable one over the collected bytes."""
+
+    def __init__(self):
+        try:
+            self._hash = hashlib.new("sm3")
+            self._parts = None
+        except ValueError:
+            self._hash, self._parts = None, []
+
+    def update(self, chunk: bytes) -> None:
+        if self._hash is not None:
+            self._hash.update(chunk)
+        else:
+            self._parts.append(chunk)
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest() if self._hash is not None else sm3_pure(b"".join(self._parts)).hex()
+
+
+def digest_stream(chunks: Iterable[bytes], *, salt: bytes = b"", limit: int | None = None) -> tuple[str, str, int]:
+    """SHA-256 and SM3 of salt || content, read chunk by chunk; refused as soon as the content passes `limit`."""
+    limit = settings.EVIDENCE_MAX_BYTES if limit is None else limit
+    sha, sm = hashlib.sha256(salt), _Sm3Stream()
+    sm.update(salt)
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            raise ValidationError({"file": [f"文件超过 {human_size(limit)} 的上限"]})
+        sha.update(chunk)
+        sm.update(chunk)
+    return sha.hexdigest(), sm.hexdigest(), size
+
+
+def _check_rate(actor, now: dt.datetime) -> None:
+    recent = Registration.objects.filter(submitted_by=actor, created_at__gte=now - dt.timedelta(minutes=1)).count()
+    if recent >= settings.EVIDENCE_RATE_PER_MINUTE:
+        raise RateLimited(f"登记过于频繁：每个账号每分钟最多 {settings.EVIDENCE_RATE_PER_MINUTE} 件，请稍后再试")
+
+
+def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[bytes] | None = None,
+                        filename: str = "", sha256: str = "", sm3: str = "", salted: bool = False
+                        ) -> tuple[Registration, bool]:
+    """Register a file (its chunks) or only its hashes. Returns the registration and whether it is new."""
+    require_perm(actor, Perm.EVIDENCE_REGISTER)
+    if actor.organization_id is None:
+        raise PermissionDenied("账号未归属任何机构，不能登记")
+    spec = KINDS.get(kind)
+    metadata = {k: str(v).strip() for k, v in (metadata or {}).items()}
+    problems = metadata_problems(kind, metadata)
+    if spec is not None and spec.hash_only and chunks is not None:
+        problems.setdefault("file", []).append("商业秘密只登记哈希：内容在本机计算摘要，不上传平台")
+    if chunks is None and not (_HEX64.match(sha256 or "") and _HEX64.match(sm3 or "")):
+        problems.setdefault("sha256", []).append("只登记哈希时，须提供64位小写十六进制的 SHA-256 和 SM3 摘要")
+    if problems:
+        raise ValidationError(problems)
+    now = clock.now()
+    _check_rate(actor, now)
+    content_salt = b""
+    size = None
+    if chunks is not None:
+        content_salt = secrets.token_bytes(32) if salted else b""
+        sha256, sm3, size = digest_stream(chunks, salt=content_salt)
+    existing = Registration.objects.filter(organization_id=actor.organization_id, sha256=sha256, kind=kind).first()
+    if existing is not None:
+        return existing, False
+    submitter_salt = secrets.token_bytes(16)
+    leaf = Leaf(kind=kind, time=format_time(now),
+                submitter=submitter_commitment(submitter_identity(actor.organization), submitter_salt),
+                sha256=sha256, sm3=sm3, salted=salted, meta=hashlib.sha256(canonical_json(metadata)).hexdigest())
+    title = next((metadata[f] for f in ("title", "dataset_name") if metadata.get(f)), spec.label)
+    try:
+        with transaction.atomic():
+            registration = Registration.objects.create(
+                organization_id=actor.organization_id, submitted_by=actor, kind=kind, title=title[:200],
+                metadata=metadata, filename=filename[:255], size=size, sha256=sha256, sm3=sm3, salted=salted,
+                content_salt=content_salt, submitter_salt=submitter_salt, leaf=leaf.encode(), created_at=now)
+            audit_record(actor=actor, action="evidence.register", obj=registration,
+                         after={"kind": kind, "sha256": sha256, "title": registration.title})
+    except IntegrityError:  # the same content registered at the same moment by a colleague
+        return Registration.objects.get(organization_id=actor.organization_id, sha256=sha256, kind=kind), False
+    return registration, True
