@@ -4,7 +4,7 @@
     python3 dev.py start    # platform with demo data at http://127.0.0.1:8000
     python3 dev.py test     # the whole test suite (add pytest options after it)
     python3 dev.py lint     # ruff
-    python3 dev.py bench    # benchmarks against their peers (installs the bench extras)
+    python3 dev.py bench    # benchmarks against their peers (installs the bench extras); `bench ledger` runs one
 """
 
 import os
@@ -44,7 +44,10 @@ def main(argv: list[str]) -> int:
         return subprocess.call([BIN / "python", "-m", "pytest", *rest], cwd=ROOT)
     if command == "bench":
         subprocess.run([BIN / "python", "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test,bench]"], check=True)
-        return subprocess.call([BIN / "python", ROOT / "bench" / "indicators.py", *rest], cwd=ROOT)
+        # `python3 dev.py bench ledger --leaves 100000` runs one benchmark with its own options
+        names = [rest.pop(0)] if rest and not rest[0].startswith("-") else ["indicators", "ledger"]
+        codes = [subprocess.call([BIN / "python", ROOT / "bench" / f"{name}.py", *rest], cwd=ROOT) for name in names]
+        return max(codes)
     if command == "lint":
         return subprocess.call([BIN / "ruff", "check", "src", "tests", "bench", "dev.py"], cwd=ROOT)
     sys.exit(f"unknown command {command!r}: use start, test, lint or bench")

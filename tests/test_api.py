@@ -63,3 +63,23 @@ def test_a_future_as_of_date_is_refused(client_for):
                                                json.dumps({"as_of": "2099-01-01", "value": 1, "source": "s"}),
                                                content_type="application/json")
     assert response.status_code == 422 and "截至日期不能晚于今天" in response.json()["detail"][0]
+
+
+def test_a_token_script_writes_without_a_csrf_token_but_a_signed_in_browser_needs_one(people):
+    """The real CSRF check (the default test client skips it): a bearer token carries no cookie to forge with."""
+    from django.test import Client
+
+    from ipcity.accounts.services import api_token_create
+
+    _, raw = api_token_create(user=people["office_admin"], name="脚本")
+    script = Client(enforce_csrf_checks=True)
+    written = script.patch("/api/v1/plan/indicators/cluster_agencies", json.dumps({"target": 31}),
+                           content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert written.status_code == 200
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(people["office_admin"])
+    forged = browser.patch("/api/v1/plan/indicators/cluster_agencies", json.dumps({"target": 1}),
+                           content_type="application/json")
+    assert forged.status_code == 403
+    assert Client(enforce_csrf_checks=True).patch("/api/v1/plan/indicators/cluster_agencies", "{}",
+                                                  content_type="application/json").status_code == 401

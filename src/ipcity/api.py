@@ -16,6 +16,16 @@ from ipcity.plan.supervision_api import router as supervision_router
 from ipcity.stats.api import router as stats_router
 
 
+class CookieSessionAuth(SessionAuth):
+    """Session auth whose CSRF check applies only when a session cookie came with the request: a token client
+    sends no cookie, so there is nothing for a forged cross-site request to ride on."""
+
+    def _get_key(self, request):
+        if self.param_name not in request.COOKIES:
+            return None
+        return super()._get_key(request)
+
+
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
         user = api_token_user(token)
@@ -28,7 +38,7 @@ api = NinjaAPI(
     title="ipcity 知识产权强市建设试点平台 API",
     version="1",
     urls_namespace="api",
-    auth=[SessionAuth(), TokenAuth()],
+    auth=[TokenAuth(), CookieSessionAuth()],
     docs_url="/docs",
     openapi_url="/openapi.json",
 )

@@ -5,6 +5,7 @@ at any moment leaves either the whole batch published or none of it, and pending
 
 import base64
 import os
+import sys
 import threading
 import time
 
@@ -50,6 +51,7 @@ def _crash_point() -> None:
     """A pause for the crash test to kill the process mid-batch (set only by that test)."""
     pause = float(os.environ.get("IPCITY_EVIDENCE_TEST_PAUSE", "0") or 0)
     if pause:
+        print("sequencer: batch assigned, not yet committed", file=sys.stderr, flush=True)
         time.sleep(pause)
 
 

@@ -83,7 +83,8 @@ class Signer:
         if kind in ("ed25519", "cosignature"):
             public = private.public_key().public_bytes_raw()
         elif kind == "sm2":
-            public = sm2.public_key_bytes(sm2.public_key(private))
+            self._point = sm2.public_key(private)
+            public = sm2.public_key_bytes(self._point)
         else:
             raise ValueError(kind)
         self.verifier = Verifier(name, kind, public)
@@ -104,7 +105,7 @@ class Signer:
 
     def sign_raw(self, message: bytes) -> bytes:
         if self.kind == "sm2":
-            return sm2.sign(self._private, message)
+            return sm2.sign(self._private, message, public=self._point)
         return self._private.sign(message)
 
     def signature_line(self, text: str, timestamp: int | None = None) -> str:
@@ -113,7 +114,7 @@ class Signer:
                 raise ValueError("a cosignature needs its timestamp")
             raw = struct.pack(">Q", timestamp) + self._private.sign(cosigned_message(text, timestamp))
         elif self.kind == "sm2":
-            raw = sm2.sign(self._private, text.encode())
+            raw = sm2.sign(self._private, text.encode(), public=self._point)
         else:
             raw = self._private.sign(text.encode())
         return f"{EM_DASH} {self.name} {base64.b64encode(self.verifier.id + raw).decode()}\n"

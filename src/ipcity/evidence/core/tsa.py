@@ -139,6 +139,11 @@ def verify_token(token: bytes, data: bytes, trusted_root_der: bytes) -> dt.datet
         tst = tsp.TSTInfo.load(tst_bytes)
         imprint = tst["message_imprint"]
         signer = signed["signer_infos"][0]
+        # Raw bytes first: once asn1crypto has parsed the children, dump() re-encodes them (slowly).
+        # The signature covers the attributes as a SET OF (tag 0x31), not with the [0] tag they carry here.
+        signed_bytes = b"\x31" + signer["signed_attrs"].dump()[1:]
+        sid = signer["sid"].chosen
+        issuer_bytes, serial = sid["issuer"].dump(), sid["serial_number"].native
         certs = [c.chosen.dump() for c in signed["certificates"]]
     except (ValueError, KeyError, TypeError, IndexError) as exc:
         raise TimestampError(f"时间戳令牌无法解析：{exc}") from None
@@ -148,13 +153,11 @@ def verify_token(token: bytes, data: bytes, trusted_root_der: bytes) -> dt.datet
     attrs = {a["type"].native: a["values"][0] for a in signer["signed_attrs"]}
     if attrs.get("message_digest") is None or attrs["message_digest"].native != hashlib.sha256(tst_bytes).digest():
         raise TimestampError("时间戳令牌的摘要与内容不符")
-    tsa_cert = _signer_certificate(certs, signer)
+    tsa_cert = _signer_certificate(certs, serial, issuer_bytes)
     cert_ids = attrs.get("signing_certificate_v2")
     if cert_ids is None or cert_ids["certs"][0]["cert_hash"].native != hashlib.sha256(_der(tsa_cert)).digest():
         raise TimestampError("时间戳令牌缺少或不匹配 ESSCertIDv2")
     try:
-        # The signature covers the attributes as a SET OF (tag 0x31), not with the [0] tag they carry here.
-        signed_bytes = b"\x31" + signer["signed_attrs"].dump()[1:]
         tsa_cert.public_key().verify(signer["signature"].native, signed_bytes, ec.ECDSA(hashes.SHA256()))
     except (InvalidSignature, TypeError):
         raise TimestampError("时间戳令牌的签名验证失败") from None
@@ -172,11 +175,9 @@ def verify_token(token: bytes, data: bytes, trusted_root_der: bytes) -> dt.datet
     return stamped
 
 
-def _signer_certificate(certs: list[bytes], signer) -> x509.Certificate:
-    sid = signer["sid"].chosen
+def _signer_certificate(certs: list[bytes], serial: int, issuer: bytes) -> x509.Certificate:
     for der in certs:
         cert = x509.load_der_x509_certificate(der)
-        parsed = asn1_x509.Certificate.load(der)
-        if parsed.serial_number == sid["serial_number"].native and parsed.issuer == sid["issuer"]:
+        if cert.serial_number == serial and cert.issuer.public_bytes() == issuer:
             return cert
     raise TimestampError("时间戳令牌中没有签名者的证书")

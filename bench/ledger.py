@@ -1,0 +1,224 @@
+"""Evidence ledger benchmark, ours against pymerkle in the same run.
+
+1. Durable appends per second of the ledger core on one core: leaves appended to both trees (SHA-256 and SM3)
+   and written to an append-only file with one fsync per batch; pymerkle's in-memory tree (SHA-256 only, no
+   file) appends the same leaves. Both trees' roots are checked equal.
+2. Time to certificate through the HTTP API at a fixed offered load (a real server, registrations that wait for
+   their certificate): p50 and p99.
+3. Bundle size at 10^6 entries, measured, and at 10^9, computed (two more proof hashes per doubling).
+4. Offline verification time of one bundle.
+
+Goals from the issue: >= 20,000 durable appends/s, p99 time to certificate <= 1 s, a bundle <= 3 KB, verification
+<= 5 ms. The script prints what it measured, goals met or not.
+
+    python3 dev.py bench            (runs every benchmark)
+    .venv/bin/python bench/ledger.py --leaves 200000 --bundle-entries 1000000 --rate 20 --seconds 10
+"""
+
+import argparse
+import base64
+import datetime as dt
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+
+from ipcity.evidence.core.bundle import TrustedKeys, verify_bundle
+from ipcity.evidence.core.leaf import Leaf, canonical_json, content_digests, format_time, submitter_commitment
+from ipcity.evidence.core.log import EvidenceLog, Witness, bundle_for
+from ipcity.evidence.core.note import Signer
+from ipcity.evidence.core.tsa import TsaIdentity, issue_token
+
+NOW = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def _leaves(n: int) -> list[bytes]:
+    template = Leaf(kind="copyright_work", time=format_time(NOW), submitter="0" * 64, sha256="0" * 64, sm3="0" * 64,
+                    salted=False, meta="0" * 64).encode()
+    return [template[:-65] + f"{i:064x}".encode() + b"\n" for i in range(n)]
+
+
+def durable_appends(n: int, batch: int) -> dict:
+    import hashlib
+
+    from pymerkle import InmemoryTree
+
+    leaves = _leaves(n)
+    log = EvidenceLog("bench.example/log")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "leaves.log"
+        started = time.process_time(), time.perf_counter()
+        with open(path, "ab", buffering=0) as out:
+            for offset in range(0, n, batch):
+                chunk = leaves[offset:offset + batch]
+                for leaf in chunk:
+                    log.append(leaf)
+                out.write(b"".join(len(leaf).to_bytes(2, "big") + leaf for leaf in chunk))
+                os.fsync(out.fileno())
+        ours_wall = time.perf_counter() - started[1]
+    started = time.perf_counter()
+    peer = InmemoryTree(algorithm="sha256")
+    for leaf in leaves:
+        peer.append_entry(leaf)
+    peer_wall = time.perf_counter() - started
+    assert peer.get_root() == log.sha256_tree.root(), "pymerkle and ours disagree on the root"
+    assert hashlib.sha256(b"").digest() == EvidenceLog("x").sha256_tree.root()
+    return {"leaves": n, "batch": batch, "ours_per_s": n / ours_wall, "pymerkle_per_s": n / peer_wall,
+            "ratio_ours_to_pymerkle": (n / ours_wall) / (n / peer_wall)}
+
+
+def bundle_and_verification(entries: int) -> dict:
+    log_signer, sm2_signer = Signer.generate("bench.example/log"), Signer.generate("bench.example/log", "sm2")
+    witness = Witness(Signer.generate("bench.example/witness", "cosignature"), log_signer.verifier)
+    tsa = TsaIdentity.generate("bench", NOW)
+    from cryptography.hazmat.primitives import serialization
+
+    keys = TrustedKeys(log_signer.verifier, sm2_signer.verifier, (witness.signer.verifier,),
+                       tsa.root_cert.public_bytes(serialization.Encoding.DER))
+    log = EvidenceLog("bench.example/log")
+    leaves = _leaves(entries - 1)
+    for leaf in leaves:
+        log.append(leaf)
+    content = b"the registered file"
+    digest256, digest_sm3 = content_digests(content)
+    metadata = {"title": "作品", "work_type": "美术", "author": "张三", "completed_on": "2026-10-01"}
+    import hashlib
+
+    target = Leaf(kind="copyright_work", time=format_time(NOW), submitter=submitter_commitment("机构", b"s" * 16),
+                  sha256=digest256, sm3=digest_sm3, salted=False,
+                  meta=hashlib.sha256(canonical_json(metadata)).hexdigest()).encode()
+    index = log.append(target)
+    note = log.signed_checkpoint([log_signer, sm2_signer])
+    note += witness.cosign(note, [], int(NOW.timestamp()))
+    token = issue_token(tsa, note[:note.index("\n\n") + 1].encode(), NOW)
+    text = bundle_for(log, index=index, leaf=target, checkpoint_note=note, timestamp=token, keys=keys,
+                      metadata=metadata, submitter="机构", submitter_salt=b"s" * 16).encode(log_signer)
+    size = len(text.encode())
+    per_hash_line = len(base64.b64encode(b"\0" * 32)) + 1
+    extra_levels = math.ceil(math.log2(10**9)) - math.ceil(math.log2(entries))
+    timings = []
+    for _ in range(30):
+        started = time.perf_counter()
+        report = verify_bundle(text, trusted=keys, content=content)
+        timings.append(time.perf_counter() - started)
+        assert report.ok
+    return {"entries": entries, "bundle_bytes": size, "bundle_bytes_at_1e9": size + 2 * extra_levels * per_hash_line,
+            "verify_ms_p50": statistics.median(timings) * 1000, "verify_ms_min": min(timings) * 1000}
+
+
+SERVER_SETUP = """
+import django, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipcity.settings")
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from ipcity.accounts.models import Organization
+from ipcity.accounts.services import api_token_create, user_create
+org = Organization.objects.create(name="压测企业", org_type="enterprise")
+user = user_create(actor=None, username="bench", password="Bench@Test2024", organization=org, role="enterprise_user")
+print(api_token_create(user=user, name="bench")[1])
+"""
+
+
+def certificate_latency(rate: float, seconds: float, port: int) -> dict:
+    with tempfile.TemporaryDirectory() as folder:
+        env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, "IPCITY_DATA_DIR": folder,
+               "IPCITY_EVIDENCE_RATE_PER_MINUTE": "1000000"}
+        token = subprocess.run([sys.executable, "-c", SERVER_SETUP], env=env, capture_output=True, text=True,
+                               check=True).stdout.strip().splitlines()[-1]
+        server = subprocess.Popen([sys.executable, "-m", "ipcity.cli", "serve", "--port", str(port), "--workers", "2"],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            _wait_for(port)
+            latencies, errors = [], []
+            metadata = json.dumps({"title": "压测", "secret_type": "技术信息"}, ensure_ascii=False)
+
+            def one(i: int) -> None:
+                body = json.dumps({"kind": "trade_secret", "metadata": json.loads(metadata),
+                                   "sha256": uuid.uuid4().hex * 2, "sm3": uuid.uuid4().hex * 2}).encode()
+                request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/evidence/registrations", data=body,
+                                                 headers={"Content-Type": "application/json",
+                                                          "Authorization": f"Bearer {token}"})
+                started = time.perf_counter()
+                try:
+                    with urllib.request.urlopen(request, timeout=30) as reply:
+                        assert json.loads(reply.read())["status"] == "sequenced"
+                    latencies.append(time.perf_counter() - started)
+                except urllib.error.HTTPError as exc:
+                    errors.append(f"{exc.code} {exc.read()[:200].decode(errors='replace')}")
+                except OSError as exc:
+                    errors.append(repr(exc))
+
+            threads = []
+            begin = time.perf_counter()
+            for i in range(int(rate * seconds)):
+                delay = begin + i / rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                thread = threading.Thread(target=one, args=(i,))
+                thread.start()
+                threads.append(thread)
+            for thread in threads:
+                thread.join()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    latencies.sort()
+    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
+    return {"offered_per_s": rate, "requests": len(latencies) + len(errors), "errors": len(errors),
+            "first_error": errors[0] if errors else "",
+            "p50_ms": pick(0.50) if latencies else None, "p99_ms": pick(0.99) if latencies else None}
+
+
+def _wait_for(port: int) -> None:
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/evidence/", timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--leaves", type=int, default=200_000)
+    parser.add_argument("--batch", type=int, default=5_000, help="leaves per fsync")
+    parser.add_argument("--bundle-entries", type=int, default=1_000_000)
+    parser.add_argument("--rate", type=float, default=20.0, help="registrations per second offered to the server")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args(argv)
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core for the core benchmarks
+    appends = durable_appends(args.leaves, args.batch)
+    print(f"durable appends: ours {appends['ours_per_s']:,.0f}/s (SHA-256 + SM3 trees, fsync every {args.batch}), "
+          f"pymerkle {appends['pymerkle_per_s']:,.0f}/s (SHA-256, in memory); "
+          f"ratio ours/pymerkle = {appends['ratio_ours_to_pymerkle']:.2f}  [goal >= 20,000/s: "
+          f"{'met' if appends['ours_per_s'] >= 20_000 else 'NOT met'}]")
+    sizes = bundle_and_verification(args.bundle_entries)
+    print(f"bundle at {sizes['entries']:,} entries: {sizes['bundle_bytes']:,} bytes; computed at 10^9: "
+          f"{sizes['bundle_bytes_at_1e9']:,} bytes  [goal <= 3 KB: "
+          f"{'met' if sizes['bundle_bytes'] <= 3072 else 'NOT met'}]")
+    print(f"offline verification: p50 {sizes['verify_ms_p50']:.2f} ms, min {sizes['verify_ms_min']:.2f} ms  "
+          f"[goal <= 5 ms: {'met' if sizes['verify_ms_p50'] <= 5 else 'NOT met'}]")
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
+    latency = certificate_latency(args.rate, args.seconds, args.port)
+    print(f"time to certificate over HTTP at {latency['offered_per_s']:g}/s for {args.seconds:g} s: "
+          f"p50 {latency['p50_ms']:.0f} ms, p99 {latency['p99_ms']:.0f} ms, {latency['errors']} errors of "
+          f"{latency['requests']}  [goal p99 <= 1000 ms: {'met' if (latency['p99_ms'] or 1e9) <= 1000 else 'NOT met'}]")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
