@@ -26,6 +26,7 @@ PERSONAS = {
     "mediator": ("测试调解委员会", OrgType.MEDIATION_BODY, Role.MEDIATOR),
     "enforcement_officer": ("区市场监管局", OrgType.GOVERNMENT_UNIT, Role.ENFORCEMENT_OFFICER),
     "expert": ("测试大学", OrgType.UNIVERSITY, Role.EXPERT),
+    "notary_user": ("测试公证处", OrgType.NOTARY, Role.NOTARY),
 }
 
 

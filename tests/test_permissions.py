@@ -101,9 +101,12 @@ PAGES = [
     ("get", "/evidence/verify/", None, public()),
     ("post", "/evidence/verify/", "EVIDENCE_VERIFY", public()),
     ("get", "/evidence/stats/", None, office_page()),
+    ("get", "/evidence/notarizations/", None, {**evidence_registrant(), "notary_user": 200}),
+    ("post", "/evidence/notarizations/", {"pk": "{notarization}", "action": "accept"},
+     {**evidence_registrant(404), "enterprise_user": 403, "notary_user": 302}),
     ("get", "/evidence/log/checkpoint", None, public()),
     ("get", "/evidence/log/keys", None, public()),
-    ("get", "/evidence/log/tile/0/000.p/1", None, public()),
+    ("get", "/evidence/log/tile/0/000.p/2", None, public()),
     ("get", "/operations/", None, public()),
     ("get", "/protection/", None, public()),
     ("get", "/services/", None, public()),
@@ -254,6 +257,9 @@ API = [
     ("get", "/api/v1/evidence/registrations/{registration}/certificate.pdf", None, evidence_owner(200, 401)),
     ("post", "/api/v1/evidence/verify", "EVIDENCE_VERIFY", public()),
     ("get", "/api/v1/evidence/statistics", None, office_api()),
+    ("get", "/api/v1/evidence/notarizations", None, {**evidence_registrant(200, 401), "notary_user": 200}),
+    ("post", "/api/v1/evidence/notarizations/{notarization}/transitions", {"action": "accept"},
+     {**evidence_registrant(404, 401), "enterprise_user": 403, "notary_user": 200}),
     ("get", "/api/v1/supervision/items/{item}/report-standings", None, {**office_api(), "unit_staff": 200}),
     ("get", "/api/v1/supervision/dashboard", None, {**office_api(), "unit_staff": 200}),
     ("get", "/api/v1/supervision/settings", None, {**office_api(), "unit_staff": 200}),
@@ -328,8 +334,11 @@ def world(django_db_setup, django_db_blocker):
             registration, _ = registration_create(
                 actor=people["enterprise_user"], kind="copyright_work", chunks=[b"world file"], filename="w.pdf",
                 metadata={"title": "作品", "work_type": "美术", "author": "张三", "completed_on": "2026-10-01"})
+            notarized, _ = registration_create(
+                actor=people["enterprise_user"], kind="notarization", chunks=[b"page"], filename="p.html",
+                metadata={"title": "网页公证", "notary": "测试公证处", "purpose": "诉讼"})
             sequence_pending()
-            ids = {"registration": registration.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
+            ids = {"registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
                    "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
                    "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
@@ -428,7 +437,8 @@ def test_every_page_route_has_a_row_in_the_table(db):
     for _method, path, _body, _expected in PAGES:
         match = resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1, member="someone", batch=1,
                                     patent="202310012345.6", item=1, tech=1, evaluation=1, meeting=1,
-                                    interview=1, decision=1, task=1, registration=1))
+                                    interview=1, decision=1, task=1, registration=1,
+                                    notarization=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -449,7 +459,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{extension}", "{extension_id}"), ("{line}", "{line_id}"),
                                ("{evaluation}", "{report_id}"), ("?format=docx", ""), ("{meeting}", "{meeting_id}"),
                                ("decisions/1/", "decisions/{number}/"), ("{interview}", "{interview_id}"),
-                               ("{reported_interview}", "{interview_id}"), ("{registration}", "{registration_id}")):
+                               ("{reported_interview}", "{interview_id}"), ("{registration}", "{registration_id}"),
+                               ("{notarization}", "{notarization_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

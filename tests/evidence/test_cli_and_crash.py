@@ -111,6 +111,7 @@ def test_killing_the_sequencer_mid_batch_loses_no_acknowledged_registration(tmp_
     finally:
         sequencer.kill()
         sequencer.wait(timeout=30)
+        sequencer.stderr.close()
     after_crash = json.loads(python(CHECK).stdout)
     assert after_crash["total"] == 45 and after_crash["pending"] == 40
     assert [size for size, _ in after_crash["checkpoints"]] == [5]

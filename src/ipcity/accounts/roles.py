@@ -12,6 +12,7 @@ class Role(models.TextChoices):
     MEDIATOR = "mediator", "调解员"
     ENFORCEMENT_OFFICER = "enforcement_officer", "执法人员"
     EXPERT = "expert", "专家"
+    NOTARY = "notary", "公证员"
 
 
 class Perm:
@@ -27,6 +28,7 @@ class Perm:
     REGISTRY_READ = "stats.registries:read"
     EVIDENCE_REGISTER = "evidence:register"  # register evidence for the own organization
     EVIDENCE_STATS = "evidence:stats"  # the office's statistics of registrations
+    NOTARIZATION_HANDLE = "evidence.notarization:handle"  # a notary office accepts and answers requests sent to it
     PERSONAL_DATA_READ = "accounts.personal_data:read"
     ATTACHMENT_READ_ALL = "files:read_all"
     WORKSPACE_OFFICE = "workspace.office"
@@ -36,6 +38,7 @@ class Perm:
     WORKSPACE_AGENCY = "workspace.agency"
     WORKSPACE_PROTECTION = "workspace.protection"
     WORKSPACE_EXPERT = "workspace.expert"
+    WORKSPACE_NOTARY = "workspace.notary"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -51,6 +54,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION}),
     Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION}),
     Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT}),
+    Role.NOTARY: frozenset({Perm.WORKSPACE_NOTARY, Perm.NOTARIZATION_HANDLE}),
 }
 
 # Which organization types a role may be held in: a unit staff member must sit in a government body, etc.
@@ -63,4 +67,5 @@ ROLE_ORG_TYPES: dict[str, frozenset[str]] = {
     Role.MEDIATOR: frozenset({"mediation_body", "government_unit", "service_agency"}),
     Role.ENFORCEMENT_OFFICER: frozenset({"government_unit"}),
     Role.EXPERT: frozenset({"university", "enterprise", "service_agency", "government_unit"}),
+    Role.NOTARY: frozenset({"notary"}),
 }

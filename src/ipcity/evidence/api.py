@@ -10,6 +10,7 @@ from ipcity.evidence.certificate import certificate_number, certificate_pdf
 from ipcity.evidence.core.bundle import verify_bundle
 from ipcity.evidence.keys import log_keys
 from ipcity.evidence.ledger import bundle_text, sequence_pending
+from ipcity.evidence.notarization import notarization_get, notarization_list, notarization_transition
 from ipcity.evidence.selectors import registration_get, registration_statistics, registrations_for
 from ipcity.evidence.services import RateLimited, registration_create
 
@@ -141,3 +142,42 @@ def verify(request, bundle: File[UploadedFile], file: File[UploadedFile] = None)
 @router.get("/statistics", summary="存证统计（领导小组办公室）")
 def statistics(request):
     return registration_statistics(user=request.user)
+
+
+class NotarizationOut(Schema):
+    id: int
+    registration: int
+    applicant: str
+    title: str
+    sha256: str
+    notary: str
+    state: str
+    state_label: str
+    certificate_number: str
+    note: str
+
+
+def _notarization_out(item) -> dict:
+    return {"id": item.pk, "registration": item.registration_id, "applicant": item.registration.organization.name,
+            "title": item.registration.title, "sha256": item.registration.sha256, "notary": item.notary.name,
+            "state": item.state, "state_label": item.get_state_display(), "certificate_number": item.certificate_number,
+            "note": item.note}
+
+
+@router.get("/notarizations", response=list[NotarizationOut], summary="互联网公证申请（公证机构看收到的，申请机构看自己的）")
+def notarizations(request):
+    return [_notarization_out(n) for n in notarization_list(user=request.user)]
+
+
+class NotarizationActionIn(Schema):
+    action: str  # accept | notarize | refuse
+    note: str = ""
+    certificate_number: str = ""
+
+
+@router.post("/notarizations/{notarization_id}/transitions", response=NotarizationOut,
+             summary="公证机构办理：受理、出具公证书、不予办理")
+def notarization_action(request, notarization_id: int, payload: NotarizationActionIn):
+    item = notarization_get(user=request.user, pk=notarization_id)
+    return _notarization_out(notarization_transition(actor=request.user, request=item, action=payload.action,
+                                                     note=payload.note, certificate_number=payload.certificate_number))

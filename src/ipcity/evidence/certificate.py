@@ -4,6 +4,7 @@ and a compact proof (log index, content hash, checkpoint size and root), for a q
 import io
 from urllib.parse import urlencode
 
+from django.utils import timezone
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -13,7 +14,6 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
-from ipcity import clock
 from ipcity.evidence.core.leaf import Leaf
 from ipcity.evidence.kinds import KINDS
 from ipcity.evidence.ledger import submitter_identity
@@ -44,12 +44,11 @@ def certificate_pdf(registration, *, base_url: str) -> bytes:
     page.setFont(FONT, 22)
     page.drawCentredString(width / 2, height - 40 * mm, f"{kind.label}证书")
     page.setFont(FONT, 10)
-    page.drawCentredString(width / 2, height - 48 * mm, f"{kind.platform} · 证书编号 {certificate_number(registration)}")
+    page.drawCentredString(width / 2, height - 48 * mm, f"{kind.platform}　证书编号 {certificate_number(registration)}")
     rows = [
         ("存证名称", registration.title), ("登记机构", submitter_identity(registration.organization)),
-        ("登记时间", clock.localdate(registration.created_at).strftime("%Y年%m月%d日") + " "
-         + registration.created_at.astimezone(clock.now().tzinfo).strftime("%H:%M:%S")
-         + f"（UTC {leaf.time}）"),
+        ("登记时间", timezone.localtime(registration.created_at).strftime("%Y年%m月%d日 %H:%M:%S")
+         + f"（北京时间；UTC {leaf.time}）"),
         ("文件", registration.filename or ("仅登记摘要" if not registration.size else "")),
         ("SHA-256", registration.sha256), ("SM3", registration.sm3),
         ("日志序号", str(registration.index)), ("检查点", f"大小 {checkpoint.size}，根哈希 {checkpoint.root_sha256}"),
@@ -59,7 +58,7 @@ def certificate_pdf(registration, *, base_url: str) -> bytes:
     for label, value in rows:
         page.setFont(FONT, 10)
         page.drawString(25 * mm, y, label)
-        lines = _wrap(str(value), 62)
+        lines = _wrap(str(value), 135 * mm)
         for line in lines:
             page.drawString(55 * mm, y, line)
             y -= 6 * mm
@@ -72,17 +71,24 @@ def certificate_pdf(registration, *, base_url: str) -> bytes:
     drawing.add(qr)
     renderPDF.draw(drawing, page, width - 25 * mm - size, 25 * mm)
     page.setFont(FONT, 9)
-    notes = ["核验方法：扫描二维码在线核对；或下载证书包，在任何电脑上运行",
-             "ipcity evidence verify 证书包 [原文件] --keys 平台公钥，离线核验默克尔证明、签名、时间戳和文件摘要。",
-             "本证书的效力来自证书包中的密码学证明，而非本页面的外观。"]
-    for offset, note in enumerate(notes):
-        page.drawString(25 * mm, 55 * mm - offset * 5 * mm, note)
+    notes = ("核验方法：扫描右侧二维码在线核对；或下载证书包，在任何电脑上运行 ipcity evidence verify 证书包 原文件 "
+             "--keys 平台公钥，离线核验默克尔证明、日志与见证人签名、时间戳和文件摘要。本证书的效力来自证书包中的密码学证明，"
+             "而非本页面的外观。")
+    for offset, note in enumerate(_wrap(notes, 110 * mm, size=9)):
+        page.drawString(25 * mm, 60 * mm - offset * 5 * mm, note)
     page.showPage()
     page.save()
     return buffer.getvalue()
 
 
-def _wrap(text: str, width: int) -> list[str]:
+def _wrap(text: str, width: float, size: float = 10) -> list[str]:
+    """Break at the measured width: a Chinese character is twice as wide as a digit."""
     if not text:
         return ["—"]
-    return [text[i:i + width] for i in range(0, len(text), width)]
+    lines, line = [], ""
+    for char in text:
+        if pdfmetrics.stringWidth(line + char, FONT, size) > width:
+            lines.append(line)
+            line = ""
+        line += char
+    return [*lines, line]

@@ -23,6 +23,8 @@ SAMPLES = [
                                             "project": "区级科技计划（演示）", "researchers": "演示研究员甲、乙"}),
     ("university_user", "copyright_work", {"title": "实验数据处理软件 V1.0（演示）", "work_type": "计算机软件",
                                            "author": "演示课题组", "completed_on": "2026-03-18"}),
+    ("enterprise_user", "notarization", {"title": "网店侵权页面保全公证（演示）", "notary": "南开公证处（演示）",
+                                         "purpose": "诉讼证据（演示）"}),
 ]
 
 

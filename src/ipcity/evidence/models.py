@@ -70,3 +70,29 @@ class WitnessState(models.Model):
 
     def __str__(self):
         return f"{self.origin} {self.size}"
+
+
+class NotarizationRequest(models.Model):
+    """An internet notarization request (互联网公证申请): a registration of that kind, forwarded to the notary
+    office the applicant chose, which accepts it and issues a notarial certificate, or refuses with a reason."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "已提交，待公证机构受理"
+        ACCEPTED = "accepted", "公证机构已受理"
+        NOTARIZED = "notarized", "已出具公证书"
+        REFUSED = "refused", "不予办理"
+
+    registration = models.OneToOneField(Registration, on_delete=models.PROTECT, related_name="notarization")
+    notary = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="notarizations")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.SUBMITTED)
+    certificate_number = models.CharField("公证书编号", max_length=64, blank=True)
+    note = models.TextField("公证机构意见", blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+
+    def __str__(self):
+        return f"{self.registration_id} → {self.notary_id}: {self.state}"

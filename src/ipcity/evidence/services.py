@@ -19,7 +19,8 @@ from ipcity.evidence.core.leaf import Leaf, canonical_json, format_time, submitt
 from ipcity.evidence.core.sm3 import sm3_pure
 from ipcity.evidence.kinds import KINDS, metadata_problems
 from ipcity.evidence.ledger import submitter_identity
-from ipcity.evidence.models import Registration
+from ipcity.evidence.models import NotarizationRequest, Registration
+from ipcity.evidence.notarization import notary_named
 from ipcity.web.uploads import human_size
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -82,6 +83,11 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
     problems = metadata_problems(kind, metadata)
     if spec is not None and spec.hash_only and chunks is not None:
         problems.setdefault("file", []).append("商业秘密只登记哈希：内容在本机计算摘要，不上传平台")
+    notary = None
+    if kind == "notarization" and metadata.get("notary"):
+        notary = notary_named(metadata["notary"])
+        if notary is None:
+            problems.setdefault("notary", []).append(f"平台上没有名为“{metadata['notary']}”的公证机构")
     if chunks is None and not (_HEX64.match(sha256 or "") and _HEX64.match(sm3 or "")):
         problems.setdefault("sha256", []).append("只登记哈希时，须提供64位小写十六进制的 SHA-256 和 SM3 摘要")
     if problems:
@@ -109,6 +115,8 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
                 content_salt=content_salt, submitter_salt=submitter_salt, leaf=leaf.encode(), created_at=now)
             audit_record(actor=actor, action="evidence.register", obj=registration,
                          after={"kind": kind, "sha256": sha256, "title": registration.title})
+            if notary is not None:
+                NotarizationRequest.objects.create(registration=registration, notary=notary, updated_at=now)
     except IntegrityError:  # the same content registered at the same moment by a colleague
         return Registration.objects.get(organization_id=actor.organization_id, sha256=sha256, kind=kind), False
     return registration, True

@@ -11,6 +11,7 @@ urlpatterns = [
     path("registrations/<int:pk>/certificate.pdf", views.certificate_download, name="certificate"),
     path("verify/", views.verify, name="verify"),
     path("stats/", views.stats, name="stats"),
+    path("notarizations/", views.notarizations, name="notarizations"),
     path("log/checkpoint", views.checkpoint_text, name="checkpoint"),
     path("log/keys", views.public_keys, name="keys"),
     path("log/tile/<path:path>", views.tile, name="tile"),

@@ -14,7 +14,15 @@ from ipcity.evidence.core.tiles import entry_bundle, parse_path, tile_bytes
 from ipcity.evidence.keys import log_keys
 from ipcity.evidence.kinds import KINDS
 from ipcity.evidence.ledger import bundle_text, latest_checkpoint, log_tree, published_size, sequence_pending
-from ipcity.evidence.models import Registration
+from ipcity.evidence.models import NotarizationRequest, Registration
+from ipcity.evidence.notarization import (
+    ACTION_LABELS,
+    TRANSITIONS,
+    notarization_get,
+    notarization_list,
+    notarization_transition,
+    notary_choices,
+)
 from ipcity.evidence.selectors import registration_get, registration_statistics, registrations_for
 from ipcity.evidence.services import RateLimited, registration_create
 from ipcity.web.forms import form_errors_from
@@ -34,7 +42,9 @@ def home(request):
 def _kind_form(kind):
     fields = {}
     for field in kind.fields:
-        if field.choices:
+        if field.name == "notary":
+            fields[field.name] = forms.ChoiceField(label=field.label, choices=[(n, n) for n in notary_choices()])
+        elif field.choices:
             fields[field.name] = forms.ChoiceField(label=field.label, choices=[(c, c) for c in field.choices])
         elif field.name.endswith("_on"):
             fields[field.name] = forms.DateField(label=field.label, widget=forms.DateInput(attrs={"type": "date"}))
@@ -85,6 +95,7 @@ def new(request, kind):
 def registration(request, pk):
     item = registration_get(user=request.user, pk=pk)
     return render(request, "evidence/registration.html", {
+        "notarization": NotarizationRequest.objects.filter(registration=item).select_related("notary").first(),
         "nav": "evidence", "item": item, "kind": KINDS[item.kind], "number": certificate_number(item)
         if item.index is not None else "", "fields": [(f.label, item.metadata.get(f.name, "")) for f in KINDS[item.kind].fields]})
 
@@ -150,6 +161,28 @@ def _lookup(params) -> dict:
                       time=item.created_at, checkpoint_matches=str(item.checkpoint.size) == params.get("n")
                       and item.checkpoint.root_sha256 == params.get("r"), index=item.index)
     return checks
+
+
+@login_required
+def notarizations(request):
+    requests = notarization_list(user=request.user)
+    if request.method == "POST":
+        try:
+            notarization_transition(actor=request.user, request=notarization_get(user=request.user,
+                                                                                 pk=int(request.POST.get("pk", 0))),
+                                    action=request.POST.get("action", ""), note=request.POST.get("note", ""),
+                                    certificate_number=request.POST.get("certificate_number", ""))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "已办理")
+        return redirect("evidence:notarizations")
+    handles = has_perm(request.user, Perm.NOTARIZATION_HANDLE)
+    for item in requests:
+        item.actions = [(a, ACTION_LABELS[a]) for a, (sources, _, _) in TRANSITIONS.items() if item.state in sources] \
+            if handles else []
+    return render(request, "evidence/notarizations.html", {"nav": "evidence", "requests": requests,
+                                                           "handles": handles})
 
 
 @login_required

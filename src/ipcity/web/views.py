@@ -28,6 +28,7 @@ WORKSPACE_SERVICES = {
     Perm.WORKSPACE_AGENCY: ["机构名录与资质", "托管合同管理", "贯标辅导", "服务评价", "品牌机构申报"],
     Perm.WORKSPACE_PROTECTION: ["案件办理", "调解案件", "双随机抽查任务"],
     Perm.WORKSPACE_EXPERT: ["专家资料与公开授权", "评审与调解任务"],
+    Perm.WORKSPACE_NOTARY: ["互联网公证申请受理（存证 › 公证申请）", "存证证书核验"],
 }
 
 
