@@ -168,3 +168,21 @@ def test_openssl_verifies_the_timestamp_token(world, tmp_path):
                                "-CAfile", tmp_path / "root.pem", "-untrusted", tmp_path / "tsa.pem"],
                               capture_output=True, text=True)
     assert tampered.returncode != 0
+
+
+def test_tiles_of_a_grown_log_hold_the_perfect_subtrees_a_mirror_needs():
+    from ipcity.evidence.core.merkle import MerkleTree, leaf_hash, sha256
+    from ipcity.evidence.core.tiles import encode_index, parse_path, published_sizes_for, tile_bytes
+
+    tree = MerkleTree()
+    for i in range(70_000):
+        tree.append(i.to_bytes(4, "big"))
+    full = tile_bytes(tree, 0, 3, None)
+    assert full == b"".join(leaf_hash(sha256, i.to_bytes(4, "big")) for i in range(768, 1024))
+    assert tile_bytes(tree, 1, 0, None)[:32] == tree.root(256)  # level 1 holds roots of whole level-0 tiles
+    assert len(tile_bytes(tree, 0, 273, 112)) == 112 * 32 and len(tile_bytes(tree, 1, 1, 17)) == 17 * 32
+    assert tile_bytes(tree, 2, 0, 1) == tree.subtree_hash(0, 65536)
+    assert published_sizes_for(1, 1, 17) == range(273 * 256, 274 * 256) and 70_000 in published_sizes_for(1, 1, 17)
+    assert encode_index(1234067) == "x001/x234/067" and parse_path("entries/x001/234.p/5") == ("entries", 1234, 5)
+    with pytest.raises(ValueError):
+        parse_path("0/1234")

@@ -166,7 +166,9 @@ def test_anyone_can_mirror_the_log_from_its_checkpoint_tiles_and_entries(client,
     entries = read_entry_bundle(client.get("/evidence/log/tile/entries/000.p/3").content)
     tile = client.get("/evidence/log/tile/0/000.p/3").content
     assert tile == b"".join(leaf_hash(sha256, e) for e in entries)
-    assert client.get("/evidence/log/tile/0/000.p/2").status_code == 404  # no checkpoint of size 2 is current
+    earlier = client.get("/evidence/log/tile/0/000.p/2").content  # the size-2 checkpoint was published too
+    assert earlier == tile[:64]
+    assert client.get("/evidence/log/tile/0/000.p/4").status_code == 404  # no checkpoint of size 4
     assert client.get("/evidence/log/tile/0/000").status_code == 404  # not a full tile yet
     keys = client.get("/evidence/log/keys").content.decode()
     assert log_keys().log.verifier.vkey() in keys

@@ -10,11 +10,11 @@ from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.evidence.certificate import certificate_number, certificate_pdf
 from ipcity.evidence.core.bundle import verify_bundle
-from ipcity.evidence.core.tiles import entry_bundle, parse_path, tile_bytes
+from ipcity.evidence.core.tiles import entry_bundle, parse_path, published_sizes_for, tile_bytes
 from ipcity.evidence.keys import log_keys
 from ipcity.evidence.kinds import KINDS
 from ipcity.evidence.ledger import bundle_text, latest_checkpoint, log_tree, published_size, sequence_pending
-from ipcity.evidence.models import NotarizationRequest, Registration
+from ipcity.evidence.models import LogCheckpoint, NotarizationRequest, Registration
 from ipcity.evidence.notarization import (
     ACTION_LABELS,
     TRANSITIONS,
@@ -200,20 +200,26 @@ def checkpoint_text(request):
 
 @cache_control(public=True, max_age=31536000, immutable=True)
 def tile(request, path):
+    """c2sp.org/tlog-tiles: full tiles once complete, partial tiles for every published checkpoint's size."""
     try:
         level, index, width = parse_path(path)
     except ValueError:
         raise Http404("无此瓦片") from None
     size = published_size()
+    height = 0 if level == "entries" else int(level)
+    if width is not None:
+        sizes = published_sizes_for(height, index, width)
+        if not LogCheckpoint.objects.filter(size__gte=sizes.start, size__lt=sizes.stop).exists():
+            raise Http404("没有对应这一宽度的检查点")
     if level == "entries":
         start = index * 256
         end = start + (width or 256)
-        if (width is None and end > size) or (width is not None and end != size):
+        if end > size:
             raise Http404("无此条目包")
         leaves = Registration.objects.filter(index__gte=start, index__lt=end).order_by("index").values_list("leaf", flat=True)
         return HttpResponse(entry_bundle([bytes(v) for v in leaves]), content_type="application/octet-stream")
     try:
-        data = tile_bytes(log_tree(size).sha256_tree, int(level), index, width, size)
+        data = tile_bytes(log_tree(size).sha256_tree, height, index, width)
     except LookupError:
         raise Http404("无此瓦片") from None
     return HttpResponse(data, content_type="application/octet-stream")

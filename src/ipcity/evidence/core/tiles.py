@@ -35,15 +35,20 @@ def tile_path(level: int | str, index: int, width: int | None = None) -> str:
     return f"tile/{level}/{encode_index(index)}{suffix}"
 
 
-def tile_bytes(tree: MerkleTree, level: int, index: int, width: int | None, tree_size: int) -> bytes:
-    """The tile as tree_size allows it: a full tile, or a partial one of exactly the width that size gives."""
+def published_sizes_for(level: int, index: int, width: int) -> range:
+    """The tree sizes whose checkpoint makes this partial tile exist: floor(size / 256**level) == index*256 + width."""
+    span = TILE_WIDTH ** level
+    first = (index * TILE_WIDTH + width) * span
+    return range(first, first + span)
+
+
+def tile_bytes(tree: MerkleTree, level: int, index: int, width: int | None) -> bytes:
+    """A full tile, or a partial one of the given width, from a tree at least as large as the checkpoint that
+    asked for it (the caller checks that such a checkpoint was published)."""
     span = TILE_WIDTH ** level  # leaves under one hash of this level
-    available = tree_size // span  # hashes of this level the tree of tree_size has
     first = index * TILE_WIDTH
     wanted = TILE_WIDTH if width is None else width
-    if width is not None and first + width != available:
-        raise LookupError("no such partial tile for the published tree size")
-    if first + wanted > available:
+    if first + wanted > tree.size // span:
         raise LookupError("tile not yet complete")
     stored = tree.perfect_subtrees(level * TILE_HEIGHT)
     return stored[first * HASH_SIZE:(first + wanted) * HASH_SIZE]
