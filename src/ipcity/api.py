@@ -10,6 +10,7 @@ from ipcity.accounts.api import router as accounts_router
 from ipcity.accounts.services import api_token_user
 from ipcity.audit.api import router as audit_router
 from ipcity.evidence.api import router as evidence_router
+from ipcity.operations.api import router as operations_router
 from ipcity.plan.api import router as plan_router
 from ipcity.plan.core.schema import PlanFormatError
 from ipcity.plan.supervision_api import router as supervision_router
@@ -76,3 +77,4 @@ api.add_router("/audit", audit_router)
 api.add_router("/", stats_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/evidence", evidence_router)
+api.add_router("/operations", operations_router)

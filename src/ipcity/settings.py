@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ipcity.stats",
     "ipcity.web",
     "ipcity.evidence",
+    "ipcity.operations",
 ]
 
 MIDDLEWARE = [

@@ -80,6 +80,7 @@ urlpatterns = [
     path("supervision/", include(supervision_patterns)),
     path("", include(web_patterns)),
     path("evidence/", include("ipcity.evidence.urls")),
+    path("operations/", include("ipcity.operations.urls")),
     path("api/v1/", api.urls),
 ] + [path(f"{module}/", web_views.module_placeholder, {"module": module}, name=module) for module in web_views.MODULES]
 

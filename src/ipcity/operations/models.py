@@ -1,0 +1,144 @@
+from django.conf import settings
+from django.db import models
+
+FIELDS = ("新一代信息技术", "人工智能", "生物医药", "新能源", "新能源汽车", "新材料", "高端装备", "智能制造", "节能环保",
+          "数字创意", "现代服务", "其他")
+MATURITY = ("实验室阶段", "小试", "中试", "产业化")
+
+
+class TechOffer(models.Model):
+    """A patent offered for transfer or licence (技术供给), by a university, an institute or an enterprise."""
+
+    class Mode(models.TextChoices):
+        TRANSFER = "transfer", "转让"
+        EXCLUSIVE = "exclusive", "独占许可"
+        SOLE = "sole", "排他许可"
+        ORDINARY = "ordinary", "普通许可"
+        OPEN = "open", "开放许可"
+
+    class State(models.TextChoices):
+        PUBLISHED = "published", "已发布"
+        REFUSED = "refused", "开放许可声明未通过"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="tech_offers")
+    patent = models.ForeignKey("stats.Patent", on_delete=models.PROTECT, related_name="offers")
+    mode = models.CharField("方式", max_length=16, choices=Mode.choices)
+    price_terms = models.CharField("价格条件", max_length=300)
+    field = models.CharField("技术领域", max_length=32, choices=[(f, f) for f in FIELDS])
+    maturity = models.CharField("成熟度", max_length=16, choices=[(m, m) for m in MATURITY])
+    scenarios = models.TextField("应用场景", blank=True)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PUBLISHED)
+    refusal_reasons = models.JSONField("未通过原因", default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.patent_id} {self.mode}"
+
+
+class OpenLicenceDeclaration(models.Model):
+    """The statutory items of an open licence declaration (专利法第五十条); withdrawal keeps earlier licences valid."""
+
+    offer = models.OneToOneField(TechOffer, on_delete=models.PROTECT, related_name="declaration")
+    patent_number = models.CharField("专利号", max_length=32)
+    patentee = models.CharField("专利权人", max_length=300)
+    fee_method = models.CharField("许可使用费支付方式", max_length=100)
+    fee_standard = models.CharField("许可使用费支付标准", max_length=200)
+    term_until = models.DateField("许可期限至", null=True, blank=True)
+    pledgee_consents = models.BooleanField("质权人同意", default=False)
+    evaluation_report = models.CharField("专利权评价报告编号", max_length=64, blank=True)
+    declared_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return self.patent_number
+
+
+class TechNeed(models.Model):
+    """An enterprise's technology need (技术需求): reviewed by the office, published, then expires or is renewed."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待审核"
+        PUBLISHED = "published", "已发布"
+        REJECTED = "rejected", "未通过审核"
+        EXPIRED = "expired", "已过期"
+        CLOSED = "closed", "已关闭"
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="tech_needs")
+    title = models.CharField("需求名称", max_length=200)
+    problem = models.TextField("需要解决的技术问题")
+    field = models.CharField("技术领域", max_length=32, choices=[(f, f) for f in FIELDS])
+    ipc = models.CharField("相关IPC（选填）", max_length=100, blank=True)
+    budget = models.DecimalField("预算（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    deadline = models.DateField("有效期至")
+    confidential = models.BooleanField("对外隐藏企业名称", default=False)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING)
+    review_note = models.CharField("审核意见", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class Interest(models.Model):
+    """Matchmaking: an enterprise's interest in an offer for its need, through meeting and negotiation to a deal."""
+
+    class State(models.TextChoices):
+        EXPRESSED = "expressed", "已表达意向"
+        MEETING = "meeting", "已约见洽谈"
+        NEGOTIATING = "negotiating", "谈判中"
+        DEAL = "deal", "已成交"
+        CLOSED = "closed", "未成交"
+
+    class Channel(models.TextChoices):
+        MATCHING = "matching", "平台智能匹配"
+        EVENT = "event", "产学研对接活动"
+        ALLIANCE = "alliance", "产学研联盟"
+
+    offer = models.ForeignKey(TechOffer, on_delete=models.PROTECT, related_name="interests")
+    need = models.ForeignKey(TechNeed, on_delete=models.PROTECT, null=True, blank=True, related_name="interests")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="interests")
+    channel = models.CharField("渠道", max_length=16, choices=Channel.choices, default=Channel.MATCHING)
+    message = models.TextField("意向说明", blank=True)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.EXPRESSED)
+    meeting_on = models.DateField("洽谈日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.organization_id} → {self.offer_id}"
+
+
+class Deal(models.Model):
+    """A transfer or licence concluded: recorded as the patent's legal event so the indicators count it."""
+
+    interest = models.OneToOneField(Interest, on_delete=models.PROTECT, null=True, blank=True, related_name="deal")
+    offer = models.ForeignKey(TechOffer, on_delete=models.PROTECT, related_name="deals")
+    counterparty = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="deals")
+    kind = models.CharField("交易类型", max_length=16, choices=TechOffer.Mode.choices)
+    amount = models.DecimalField("金额（元）", max_digits=16, decimal_places=2)
+    contract_date = models.DateField("合同签订日")
+    recordal_date = models.DateField("登记或备案日")
+    term_until = models.DateField("许可期限至", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recordal_date", "-id"]
+
+    def __str__(self):
+        return f"{self.offer_id} {self.kind} {self.amount}"

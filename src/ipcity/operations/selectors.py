@@ -1,0 +1,126 @@
+"""Reads: the public lists, each organization's own records, and the matches for a need or an offer."""
+
+import threading
+
+from django.db.models import Max, QuerySet
+from django.http import Http404
+
+from ipcity import clock
+from ipcity.accounts.models import OrgType
+from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.roles import Perm
+from ipcity.operations.core.matching import Document, Match, MatchIndex
+from ipcity.operations.models import Interest, TechNeed, TechOffer
+from ipcity.stats.models import ImportBatch, Patent
+
+_lock = threading.Lock()
+_indexes: dict[str, tuple[tuple, MatchIndex]] = {}
+
+
+def offers_public() -> QuerySet[TechOffer]:
+    return TechOffer.objects.filter(state=TechOffer.State.PUBLISHED).select_related("patent", "organization")
+
+
+def offer_get(*, user, pk: int) -> TechOffer:
+    """Published offers are public; refused and withdrawn ones only to their organization and the office."""
+    offer = TechOffer.objects.select_related("patent", "organization").filter(pk=pk).first()
+    visible = offer is not None and (offer.state == TechOffer.State.PUBLISHED or user.is_authenticated and (
+        offer.organization_id == user.organization_id or has_perm(user, Perm.OPERATIONS_MANAGE)))
+    if not visible:
+        raise Http404("供给信息不存在")
+    return offer
+
+
+def needs_public() -> QuerySet[TechNeed]:
+    return TechNeed.objects.filter(state=TechNeed.State.PUBLISHED, deadline__gte=clock.today()).select_related(
+        "organization")
+
+
+def needs_visible(*, user) -> QuerySet[TechNeed]:
+    """The office sees every need (it reviews them); an enterprise its own and the published ones."""
+    if user.is_authenticated and has_perm(user, Perm.OPERATIONS_MANAGE):
+        return TechNeed.objects.select_related("organization")
+    if user.is_authenticated:
+        return (needs_public() | TechNeed.objects.filter(organization_id=user.organization_id)).select_related(
+            "organization")
+    return needs_public()
+
+
+def need_get(*, user, pk: int) -> TechNeed:
+    need = needs_visible(user=user).filter(pk=pk).first()
+    if need is None:
+        raise Http404("需求不存在或尚未发布")
+    return need
+
+
+def interests_for(*, user) -> QuerySet[Interest]:
+    interests = Interest.objects.select_related("offer__patent", "offer__organization", "organization", "need")
+    if has_perm(user, Perm.OPERATIONS_MANAGE):
+        return interests
+    return interests.filter(organization_id=user.organization_id) | interests.filter(
+        offer__organization_id=user.organization_id)
+
+
+def _cached(name: str, key: tuple, build) -> MatchIndex:
+    with _lock:
+        hit = _indexes.get(name)
+        if hit is None or hit[0] != key:
+            _indexes[name] = (key, build())
+        return _indexes[name][1]
+
+
+def _patent_document(key: str, patent: Patent, fields=(), region: str = "") -> Document:
+    return Document(key, patent.title, patent.abstract, tuple(patent.ipc_codes), tuple(fields),
+                    region or patent.owner_street)
+
+
+def supply_index() -> MatchIndex:
+    """Published offers, and the in-registry patents of the universities and institutes on the platform (their
+    "sleeping" patents), each keyed `offer:<id>` or `patent:<number>`."""
+    offers = offers_public()
+    universities = Patent.objects.filter(patentee__in=_university_names())
+    key = (offers.count(), offers.aggregate(m=Max("updated_at"))["m"],
+           ImportBatch.objects.filter(state=ImportBatch.State.DONE).count(), universities.count())
+
+    def build():
+        documents = [_patent_document(f"offer:{o.pk}", o.patent, (o.field,), o.organization.street or "")
+                     for o in offers]
+        offered = {o.patent_id for o in offers}
+        documents += [_patent_document(f"patent:{p.application_number}", p)
+                      for p in universities.exclude(pk__in=offered)[:20000]]
+        return MatchIndex.build(documents)
+
+    return _cached("supply", key, build)
+
+
+def _university_names() -> list[str]:
+    from ipcity.accounts.models import Organization
+
+    return list(Organization.objects.filter(org_type=OrgType.UNIVERSITY).values_list("name", flat=True))
+
+
+def demand_index() -> MatchIndex:
+    needs = needs_public()
+    key = (needs.count(), needs.aggregate(m=Max("updated_at"))["m"], clock.today())
+    return _cached("demand", key, lambda: MatchIndex.build(_need_document(n) for n in needs))
+
+
+def _need_document(need: TechNeed) -> Document:
+    return Document(f"need:{need.pk}", need.title, need.problem, tuple(c for c in need.ipc.replace("，", ",").split(",")
+                                                                       if c.strip()), (need.field,),
+                    need.organization.street or "")
+
+
+def need_matches(need: TechNeed, limit: int = 10) -> list[tuple[Match, object]]:
+    matches = supply_index().search(_need_document(need), limit=limit)
+    offers = {f"offer:{o.pk}": o for o in offers_public().filter(pk__in=[int(m.key[6:]) for m in matches
+                                                                           if m.key.startswith("offer:")])}
+    patents = {f"patent:{p.application_number}": p for p in Patent.objects.filter(
+        application_number__in=[m.key[7:] for m in matches if m.key.startswith("patent:")])}
+    return [(m, offers.get(m.key) or patents.get(m.key)) for m in matches if m.key in offers or m.key in patents]
+
+
+def offer_matches(offer: TechOffer, limit: int = 10) -> list[tuple[Match, TechNeed]]:
+    matches = demand_index().search(_patent_document("query", offer.patent, (offer.field,)), limit=limit)
+    needs = {f"need:{n.pk}": n for n in needs_public().filter(pk__in=[int(m.key[5:]) for m in matches])}
+    return [(m, needs[m.key]) for m in matches if m.key in needs]

@@ -1,0 +1,325 @@
+"""Technology supply and demand: offers (with open licence declarations checked against the law), needs reviewed
+by the office, matchmaking from interest to deal. A deal is written to the patent registry as a legal event
+(through an import batch, like every registry write), so the indicators count it."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from ipcity import clock
+from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.roles import Perm
+from ipcity.audit.services import audit_record
+from ipcity.operations.core.open_licence import Declaration, PatentFacts, refusal_reasons
+from ipcity.operations.models import (
+    FIELDS,
+    MATURITY,
+    Deal,
+    Interest,
+    OpenLicenceDeclaration,
+    TechNeed,
+    TechOffer,
+)
+from ipcity.stats.core import records, validity
+from ipcity.stats.core.records import EventType
+from ipcity.stats.models import Patent
+from ipcity.stats.services import import_batch_run, import_batch_start
+
+Mode = TechOffer.Mode
+LICENCE_MODES = {Mode.EXCLUSIVE, Mode.SOLE, Mode.ORDINARY, Mode.OPEN}
+# The event names the registry's importer reads (docs/data-formats.md), for the events the center writes.
+IMPORT_NAMES = {EventType.TRANSFER: "转让", EventType.LICENCE: "许可", EventType.OPEN_LICENCE: "开放许可声明",
+                EventType.OPEN_LICENCE_WITHDRAWN: "开放许可声明撤回"}
+
+
+def _record(patent: Patent) -> records.Patent:
+    return records.Patent(patent.application_number, records.PatentType(patent.patent_type), patent.filing_date,
+                          patent.grant_date, tuple(patent.ipc_codes), patent.owner_district or None)
+
+
+def _event_records(patent: Patent) -> list[records.LegalEvent]:
+    return [records.LegalEvent(patent.application_number, EventType(e.event_type), e.date)
+            for e in patent.events.all()]
+
+
+def patent_facts(patent: Patent, *, today: dt.date, pledgee_consents: bool = False,
+                 has_evaluation_report: bool = False) -> PatentFacts:
+    """The facts the open licence rules need, from the registry's legal events and the platform's own deals."""
+    events = sorted(_event_records(patent), key=lambda e: e.date)
+    last_termination = max((e.date for e in events if e.event_type == EventType.FEE_TERMINATION), default=None)
+    last_restoration = max((e.date for e in events if e.event_type == EventType.RESTORATION), default=None)
+    pledges = [e.date for e in events if e.event_type == EventType.PLEDGE and e.date <= today]
+    releases = [e.date for e in events if e.event_type == EventType.PLEDGE_RELEASE and e.date <= today]
+    exclusive = Deal.objects.filter(offer__patent=patent, kind__in=[Mode.EXCLUSIVE, Mode.SOLE],
+                                    contract_date__lte=today).order_by("-term_until").first()
+    return PatentFacts(
+        patent_type=patent.patent_type, granted=patent.grant_date is not None and patent.grant_date <= today,
+        in_force=validity.in_force(_record(patent), events, today),
+        fees_unpaid=last_termination is not None and (last_restoration is None or last_restoration < last_termination),
+        exclusive_or_sole_licence_until=(exclusive.term_until or dt.date.max) if exclusive else None,
+        pledged=len(pledges) > len(releases), pledgee_consents=pledgee_consents, suspended=False,
+        has_evaluation_report=has_evaluation_report)
+
+
+def _owns(organization, patent: Patent) -> bool:
+    return patent.patentee == organization.name or organization.name in (patent.applicants or [])
+
+
+def _registry_event(*, actor, patent: Patent, event_type: str, day: dt.date, counterparty: str = "",
+                    amount: Decimal | None = None, new_owner_address: str = "") -> None:
+    """Write one legal event through an import batch (the registry's only door, which keeps its caches honest)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["申请号", "法律事件", "生效日", "金额", "相对方", "受让人地址"])
+    writer.writerow([patent.application_number, IMPORT_NAMES[event_type], day.isoformat(),
+                     "" if amount is None else str(amount), counterparty, new_owner_address])
+    batch = import_batch_start(kind="events", filename="运营中心交易登记.csv", actor=None,
+                               note=f"运营中心：{actor.organization.name if actor.organization else ''}")
+    import_batch_run(batch=batch, data=buffer.getvalue().encode())
+
+
+# ---- offers ----
+
+@transaction.atomic
+def offer_create(*, actor, patent_number: str, mode: str, price_terms: str, field: str, maturity: str,
+                 scenarios: str = "", declaration: dict | None = None) -> TechOffer:
+    """List a patent. An open licence is checked against the law: when the patent may not be declared, the offer
+    is kept as refused with every reason, so the patentee sees why."""
+    require_perm(actor, Perm.TECH_OFFER)
+    problems: dict[str, list[str]] = {}
+    patent = Patent.objects.filter(application_number=patent_number.strip().upper().removeprefix("ZL")
+                                   .removeprefix("CN")).first()
+    if patent is None:
+        problems["patent_number"] = [f"专利库中没有申请号为“{patent_number}”的专利"]
+    elif not _owns(actor.organization, patent):
+        problems["patent_number"] = [f"该专利的专利权人是“{patent.patentee}”，不是本机构"]
+    elif TechOffer.objects.filter(patent=patent, state=TechOffer.State.PUBLISHED).exists():
+        problems["patent_number"] = ["该专利已有发布中的供给信息"]
+    if mode not in Mode.values:
+        problems["mode"] = [f"未知的方式：{mode}"]
+    if field not in FIELDS:
+        problems["field"] = [f"技术领域应为：{'、'.join(FIELDS)}"]
+    if maturity not in MATURITY:
+        problems["maturity"] = [f"成熟度应为：{'、'.join(MATURITY)}"]
+    if not price_terms.strip():
+        problems["price_terms"] = ["请填写价格条件"]
+    if mode == Mode.OPEN and not declaration:
+        problems["declaration"] = ["开放许可须填写声明事项"]
+    if problems:
+        raise ValidationError(problems)
+    now = clock.now()
+    offer = TechOffer.objects.create(organization=actor.organization, patent=patent, mode=mode,
+                                     price_terms=price_terms.strip()[:300], field=field, maturity=maturity,
+                                     scenarios=scenarios.strip(), created_by=actor, created_at=now, updated_at=now)
+    if mode == Mode.OPEN:
+        items = Declaration(patent_number=declaration.get("patent_number") or f"ZL{patent.application_number}",
+                            patentee=declaration.get("patentee") or patent.patentee,
+                            fee_method=declaration.get("fee_method", ""), fee_standard=declaration.get("fee_standard", ""),
+                            term_until=declaration.get("term_until"))
+        facts = patent_facts(patent, today=clock.today(), pledgee_consents=bool(declaration.get("pledgee_consents")),
+                             has_evaluation_report=bool(declaration.get("evaluation_report", "").strip()))
+        reasons = refusal_reasons(facts, items, clock.today(), term_end=validity.term_end(_record(patent)))
+        OpenLicenceDeclaration.objects.create(
+            offer=offer, patent_number=items.patent_number[:32], patentee=items.patentee[:300],
+            fee_method=items.fee_method[:100], fee_standard=items.fee_standard[:200], term_until=items.term_until,
+            pledgee_consents=bool(declaration.get("pledgee_consents")),
+            evaluation_report=declaration.get("evaluation_report", "").strip()[:64], declared_at=now)
+        if reasons:
+            offer.state, offer.refusal_reasons = TechOffer.State.REFUSED, reasons
+            offer.save(update_fields=["state", "refusal_reasons"])
+        else:
+            _registry_event(actor=actor, patent=patent, event_type=EventType.OPEN_LICENCE, day=clock.today())
+    audit_record(actor=actor, action="operations.offer.create", obj=offer,
+                 after={"patent": patent.application_number, "mode": mode, "state": offer.state,
+                        "reasons": offer.refusal_reasons})
+    return offer
+
+
+@transaction.atomic
+def offer_withdraw(*, actor, offer: TechOffer) -> TechOffer:
+    """Withdraw an offer; licences already granted under it stay valid (only new ones stop)."""
+    if offer.organization_id != actor.organization_id or not has_perm(actor, Perm.TECH_OFFER):
+        raise PermissionDenied("只有发布机构可以撤回")
+    if offer.state != TechOffer.State.PUBLISHED:
+        raise ValidationError(f"当前状态为“{offer.get_state_display()}”，不能撤回")
+    offer.state, offer.updated_at = TechOffer.State.WITHDRAWN, clock.now()
+    offer.save(update_fields=["state", "updated_at"])
+    if offer.mode == Mode.OPEN:
+        OpenLicenceDeclaration.objects.filter(offer=offer).update(withdrawn_at=offer.updated_at)
+        _registry_event(actor=actor, patent=offer.patent, event_type=EventType.OPEN_LICENCE_WITHDRAWN,
+                        day=clock.today())
+    audit_record(actor=actor, action="operations.offer.withdraw", obj=offer, after={"state": offer.state})
+    return offer
+
+
+# ---- needs ----
+
+@transaction.atomic
+def need_create(*, actor, title: str, problem: str, field: str, deadline: dt.date, ipc: str = "",
+                budget: Decimal | None = None, confidential: bool = False) -> TechNeed:
+    require_perm(actor, Perm.TECH_NEED)
+    problems: dict[str, list[str]] = {}
+    if not title.strip():
+        problems["title"] = ["请填写需求名称"]
+    if len(problem.strip()) < 10:
+        problems["problem"] = ["请具体描述需要解决的技术问题（至少10个字）"]
+    if field not in FIELDS:
+        problems["field"] = [f"技术领域应为：{'、'.join(FIELDS)}"]
+    if deadline <= clock.today():
+        problems["deadline"] = ["有效期应晚于今天"]
+    if budget is not None and budget < 0:
+        problems["budget"] = ["预算不能为负数"]
+    if problems:
+        raise ValidationError(problems)
+    now = clock.now()
+    need = TechNeed.objects.create(organization=actor.organization, title=title.strip()[:200], problem=problem.strip(),
+                                   field=field, ipc=ipc.strip()[:100], budget=budget, deadline=deadline,
+                                   confidential=confidential, created_by=actor, created_at=now, updated_at=now)
+    audit_record(actor=actor, action="operations.need.create", obj=need, after={"title": need.title})
+    return need
+
+
+@transaction.atomic
+def need_review(*, actor, need: TechNeed, approve: bool, note: str = "") -> TechNeed:
+    require_perm(actor, Perm.OPERATIONS_MANAGE)
+    if need.state != TechNeed.State.PENDING:
+        raise ValidationError(f"当前状态为“{need.get_state_display()}”，不能审核")
+    if not approve and not note.strip():
+        raise ValidationError({"note": ["不通过须说明理由"]})
+    need.state = TechNeed.State.PUBLISHED if approve else TechNeed.State.REJECTED
+    need.review_note, need.updated_at = note.strip()[:300], clock.now()
+    need.save(update_fields=["state", "review_note", "updated_at"])
+    audit_record(actor=actor, action="operations.need.review", obj=need, after={"state": need.state, "note": note})
+    return need
+
+
+def need_state(need: TechNeed, today: dt.date | None = None) -> str:
+    """A published need past its deadline reads as expired until it is renewed."""
+    if need.state == TechNeed.State.PUBLISHED and need.deadline < (today or clock.today()):
+        return TechNeed.State.EXPIRED
+    return need.state
+
+
+@transaction.atomic
+def need_renew(*, actor, need: TechNeed, deadline: dt.date) -> TechNeed:
+    if need.organization_id != actor.organization_id or not has_perm(actor, Perm.TECH_NEED):
+        raise PermissionDenied("只有发布企业可以续期")
+    if need_state(need) not in (TechNeed.State.PUBLISHED, TechNeed.State.EXPIRED):
+        raise ValidationError(f"当前状态为“{need.get_state_display()}”，不能续期")
+    if deadline <= clock.today():
+        raise ValidationError({"deadline": ["新的有效期应晚于今天"]})
+    before = need.deadline
+    need.deadline, need.state, need.updated_at = deadline, TechNeed.State.PUBLISHED, clock.now()
+    need.save(update_fields=["deadline", "state", "updated_at"])
+    audit_record(actor=actor, action="operations.need.renew", obj=need, before={"deadline": before},
+                 after={"deadline": deadline})
+    return need
+
+
+# ---- matchmaking ----
+
+@transaction.atomic
+def interest_express(*, actor, offer: TechOffer, need: TechNeed | None = None, message: str = "",
+                     channel: str = Interest.Channel.MATCHING) -> Interest:
+    require_perm(actor, Perm.TECH_NEED)
+    if offer.state != TechOffer.State.PUBLISHED:
+        raise ValidationError("该供给信息未在发布中")
+    if offer.organization_id == actor.organization_id:
+        raise ValidationError("不能对本机构的供给表达意向")
+    if need is not None and need.organization_id != actor.organization_id:
+        raise PermissionDenied("只能关联本企业的需求")
+    if channel not in Interest.Channel.values:
+        raise ValidationError({"channel": [f"未知的渠道：{channel}"]})
+    now = clock.now()
+    interest = Interest.objects.create(offer=offer, need=need, organization=actor.organization, channel=channel,
+                                       message=message.strip(), created_by=actor, created_at=now, updated_at=now)
+    audit_record(actor=actor, action="operations.interest.express", obj=interest,
+                 after={"offer": offer.pk, "need": need.pk if need else None})
+    return interest
+
+
+STEPS = {  # action -> (from states, to state)
+    "meet": ({Interest.State.EXPRESSED}, Interest.State.MEETING),
+    "negotiate": ({Interest.State.MEETING}, Interest.State.NEGOTIATING),
+    "close": ({Interest.State.EXPRESSED, Interest.State.MEETING, Interest.State.NEGOTIATING}, Interest.State.CLOSED),
+}
+
+
+def _party(actor, interest: Interest) -> bool:
+    return actor.organization_id in (interest.organization_id, interest.offer.organization_id)
+
+
+@transaction.atomic
+def interest_advance(*, actor, interest: Interest, action: str, meeting_on: dt.date | None = None) -> Interest:
+    if not _party(actor, interest):
+        raise PermissionDenied("只有对接双方可以推进")
+    if action not in STEPS:
+        raise ValidationError(f"未知的操作：{action}")
+    sources, target = STEPS[action]
+    if interest.state not in sources:
+        raise ValidationError(f"当前状态为“{interest.get_state_display()}”，不能进行这一步")
+    if action == "meet" and meeting_on is None:
+        raise ValidationError({"meeting_on": ["请填写洽谈日期"]})
+    before = interest.state
+    interest.state, interest.updated_at = target, clock.now()
+    interest.meeting_on = meeting_on or interest.meeting_on
+    interest.save(update_fields=["state", "updated_at", "meeting_on"])
+    audit_record(actor=actor, action=f"operations.interest.{action}", obj=interest, before={"state": before},
+                 after={"state": target})
+    return interest
+
+
+@transaction.atomic
+def deal_record(*, actor, interest: Interest, kind: str, amount: Decimal, contract_date: dt.date,
+                recordal_date: dt.date, term_until: dt.date | None = None) -> Deal:
+    """The licensor or assignor records the concluded deal; the registry gets the transfer or licence event."""
+    offer = interest.offer
+    if actor.organization_id != offer.organization_id:
+        raise PermissionDenied("由专利权人登记成交")
+    problems: dict[str, list[str]] = {}
+    if interest.state not in (Interest.State.MEETING, Interest.State.NEGOTIATING):
+        problems["state"] = [f"当前状态为“{interest.get_state_display()}”，洽谈后才能登记成交"]
+    if kind not in Mode.values:
+        problems["kind"] = [f"未知的交易类型：{kind}"]
+    elif kind == Mode.TRANSFER and offer.mode != Mode.TRANSFER or kind != Mode.TRANSFER and offer.mode == Mode.TRANSFER:
+        problems["kind"] = [f"供给方式为“{offer.get_mode_display()}”，交易类型应与之相符"]
+    if amount < 0:
+        problems["amount"] = ["金额不能为负数"]
+    if recordal_date < contract_date:
+        problems["recordal_date"] = ["登记或备案日不能早于合同签订日"]
+    if recordal_date > clock.today():
+        problems["recordal_date"] = ["登记或备案日不能晚于今天"]
+    if kind in LICENCE_MODES and term_until is not None and term_until <= contract_date:
+        problems["term_until"] = ["许可期限应晚于合同签订日"]
+    if problems:
+        raise ValidationError(problems)
+    deal = Deal.objects.create(interest=interest, offer=offer, counterparty=interest.organization, kind=kind,
+                               amount=amount, contract_date=contract_date, recordal_date=recordal_date,
+                               term_until=term_until, recorded_by=actor, recorded_at=clock.now())
+    interest.state, interest.updated_at = Interest.State.DEAL, clock.now()
+    interest.save(update_fields=["state", "updated_at"])
+    buyer = interest.organization
+    _registry_event(actor=actor, patent=offer.patent, day=recordal_date, amount=amount, counterparty=buyer.name,
+                    event_type=EventType.TRANSFER if kind == Mode.TRANSFER else EventType.LICENCE,
+                    new_owner_address=(buyer.address if kind == Mode.TRANSFER else ""))
+    if kind == Mode.TRANSFER:
+        offer.state, offer.updated_at = TechOffer.State.WITHDRAWN, clock.now()
+        offer.save(update_fields=["state", "updated_at"])
+    audit_record(actor=actor, action="operations.deal.record", obj=deal,
+                 after={"patent": offer.patent.application_number, "kind": kind, "amount": amount,
+                        "counterparty": buyer.name})
+    return deal
+
+
+def success_rates() -> list[tuple[str, int, int]]:
+    """Per channel: interests expressed and deals concluded."""
+    rows = []
+    for channel, label in Interest.Channel.choices:
+        interests = Interest.objects.filter(channel=channel)
+        rows.append((label, interests.count(), interests.filter(state=Interest.State.DEAL).count()))
+    return rows
+
