@@ -12,6 +12,7 @@ from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
 from ipcity.evidence.ledger import sequence_pending
 from ipcity.evidence.services import registration_create
+from ipcity.operations.services import interest_express, need_create, need_review, offer_create
 from ipcity.plan.assessment import interview_record, interview_rectification_report
 from ipcity.plan.core.schema import parse_plan
 from ipcity.plan.meetings import meeting_record
@@ -62,6 +63,10 @@ def evidence_owner(ok=200, anonymous=302):
     return {**evidence_registrant(404, anonymous), "enterprise_user": ok}
 
 
+def operations_role(ok=200, anonymous=302, roles=("enterprise_user", "university_user")):
+    return {ANONYMOUS: anonymous, **dict.fromkeys(SIGNED_IN, 403), **dict.fromkeys(roles, ok)}
+
+
 def registry_reader_page():
     return {**office_page(), "unit_staff": 200}
 
@@ -108,6 +113,19 @@ PAGES = [
     ("get", "/evidence/log/keys", None, public()),
     ("get", "/evidence/log/tile/0/000.p/2", None, public()),
     ("get", "/operations/", None, public()),
+    ("get", "/operations/offers/new/", None, operations_role()),
+    ("post", "/operations/offers/new/", {"patent_number": "{offered_patent}", "mode": "ordinary", "price_terms": "面议",
+                                         "field": "新能源", "maturity": "中试"}, operations_role()),
+    ("get", "/operations/offers/{offer}/", None, public()),
+    ("post", "/operations/offers/{offer}/", {"form": "withdraw"},
+     {**dict.fromkeys(EVERYONE, 403), "university_user": 302}),
+    ("get", "/operations/needs/new/", None, operations_role(roles=("enterprise_user",))),
+    ("post", "/operations/needs/new/", {"title": "需求", "problem": "需要解决电池寿命预测的问题", "field": "新能源",
+                                        "deadline": "2027-06-30"}, operations_role(302, roles=("enterprise_user",))),
+    ("get", "/operations/needs/{need}/", None, public()),
+    ("post", "/operations/needs/{need}/", {"form": "review", "approve": "1"},  # already published: the page says so
+     {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),
+    ("get", "/operations/interests/", None, operations_role(roles=("enterprise_user", "university_user", "office_admin"))),
     ("get", "/protection/", None, public()),
     ("get", "/services/", None, public()),
     ("get", "/login/", None, public()),
@@ -257,6 +275,27 @@ API = [
     ("get", "/api/v1/evidence/registrations/{registration}/certificate.pdf", None, evidence_owner(200, 401)),
     ("post", "/api/v1/evidence/verify", "EVIDENCE_VERIFY", public()),
     ("get", "/api/v1/evidence/statistics", None, office_api()),
+    ("get", "/api/v1/operations/offers", None, public()),
+    ("post", "/api/v1/operations/offers", {"patent_number": "{offered_patent}", "mode": "ordinary", "price_terms": "面议",
+                                           "field": "新能源", "maturity": "中试"}, operations_role(422, 401)),
+    ("post", "/api/v1/operations/offers/{offer}/withdraw", {}, {**operations_role(403, 401), "university_user": 200}),
+    ("get", "/api/v1/operations/offers/{offer}/matches", None, {**operations_role(403, 401), "university_user": 200}),
+    ("get", "/api/v1/operations/needs", None, public()),
+    ("post", "/api/v1/operations/needs", {"title": "需求", "problem": "需要解决电池寿命预测的问题", "field": "新能源",
+                                          "deadline": "2027-06-30"}, operations_role(201, 401, ("enterprise_user",))),
+    ("post", "/api/v1/operations/needs/{need}/review", {"approve": True}, {**office_api(), "office_admin": 422}),
+    ("post", "/api/v1/operations/needs/{need}/renew", {"deadline": "2027-09-30"},
+     operations_role(200, 401, ("enterprise_user",))),
+    ("get", "/api/v1/operations/needs/{need}/matches", None,
+     operations_role(200, 401, ("enterprise_user", "office_admin"))),
+    ("get", "/api/v1/operations/interests", None,
+     operations_role(200, 401, ("enterprise_user", "university_user", "office_admin"))),
+    ("post", "/api/v1/operations/interests", {"offer": "{offer}"}, operations_role(201, 401, ("enterprise_user",))),
+    ("post", "/api/v1/operations/interests/{interest}/steps", {"action": "meet", "meeting_on": "2026-10-30"},
+     operations_role(200, 401)),
+    ("post", "/api/v1/operations/interests/{interest}/deal", {"kind": "ordinary", "amount": 1, "contract_date": "2026-10-01",
+                                                              "recordal_date": "2026-10-02"},
+     {**operations_role(403, 401), "university_user": 422}),
     ("get", "/api/v1/evidence/notarizations", None, {**evidence_registrant(200, 401), "notary_user": 200}),
     ("post", "/api/v1/evidence/notarizations/{notarization}/transitions", {"action": "accept"},
      {**evidence_registrant(404, 401), "enterprise_user": 403, "notary_user": 200}),
@@ -338,7 +377,18 @@ def world(django_db_setup, django_db_blocker):
                 actor=people["enterprise_user"], kind="notarization", chunks=[b"page"], filename="p.html",
                 metadata={"title": "网页公证", "notary": "测试公证处", "purpose": "诉讼"})
             sequence_pending()
-            ids = {"registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
+            patents = import_batch_start(kind="patents", filename="u.csv", actor=None)
+            import_batch_run(batch=patents, data=("申请号,申请日,专利类型,发明名称,专利权人,专利权人地址,授权公告日\n"
+                                                  "202110011111.1,2021-03-01,发明,电池健康估计,测试大学,天津市南开区,2023-05-09")
+                             .encode())
+            offer = offer_create(actor=people["university_user"], patent_number="202110011111.1", mode="ordinary",
+                                 price_terms="面议", field="新能源", maturity="中试")
+            need = need_create(actor=people["enterprise_user"], title="电池寿命预测", problem="需要预测动力电池的剩余寿命",
+                               field="新能源", deadline=dt.date(2027, 6, 30))
+            need_review(actor=people["office_admin"], need=need, approve=True)
+            interest = interest_express(actor=people["enterprise_user"], offer=offer, need=need)
+            ids = {"offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
+                   "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
                    "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
                    "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
@@ -438,7 +488,7 @@ def test_every_page_route_has_a_row_in_the_table(db):
         match = resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1, member="someone", batch=1,
                                     patent="202310012345.6", item=1, tech=1, evaluation=1, meeting=1,
                                     interview=1, decision=1, task=1, registration=1,
-                                    notarization=1))
+                                    notarization=1, offer=1, need=1, offered_patent="x"))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -460,7 +510,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{evaluation}", "{report_id}"), ("?format=docx", ""), ("{meeting}", "{meeting_id}"),
                                ("decisions/1/", "decisions/{number}/"), ("{interview}", "{interview_id}"),
                                ("{reported_interview}", "{interview_id}"), ("{registration}", "{registration_id}"),
-                               ("{notarization}", "{notarization_id}")):
+                               ("{notarization}", "{notarization_id}"), ("{offer}", "{offer_id}"),
+                               ("{need}", "{need_id}"), ("{interest}", "{interest_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

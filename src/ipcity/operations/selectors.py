@@ -2,6 +2,7 @@
 
 import threading
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Max, QuerySet
 from django.http import Http404
 
@@ -54,6 +55,8 @@ def need_get(*, user, pk: int) -> TechNeed:
 
 
 def interests_for(*, user) -> QuerySet[Interest]:
+    if not any(has_perm(user, p) for p in (Perm.TECH_OFFER, Perm.TECH_NEED, Perm.OPERATIONS_MANAGE)):
+        raise PermissionDenied("缺少权限：operations")
     interests = Interest.objects.select_related("offer__patent", "offer__organization", "organization", "need")
     if has_perm(user, Perm.OPERATIONS_MANAGE):
         return interests

@@ -142,7 +142,7 @@ def offer_create(*, actor, patent_number: str, mode: str, price_terms: str, fiel
 @transaction.atomic
 def offer_withdraw(*, actor, offer: TechOffer) -> TechOffer:
     """Withdraw an offer; licences already granted under it stay valid (only new ones stop)."""
-    if offer.organization_id != actor.organization_id or not has_perm(actor, Perm.TECH_OFFER):
+    if not has_perm(actor, Perm.TECH_OFFER) or offer.organization_id != actor.organization_id:
         raise PermissionDenied("只有发布机构可以撤回")
     if offer.state != TechOffer.State.PUBLISHED:
         raise ValidationError(f"当前状态为“{offer.get_state_display()}”，不能撤回")
@@ -206,7 +206,7 @@ def need_state(need: TechNeed, today: dt.date | None = None) -> str:
 
 @transaction.atomic
 def need_renew(*, actor, need: TechNeed, deadline: dt.date) -> TechNeed:
-    if need.organization_id != actor.organization_id or not has_perm(actor, Perm.TECH_NEED):
+    if not has_perm(actor, Perm.TECH_NEED) or need.organization_id != actor.organization_id:
         raise PermissionDenied("只有发布企业可以续期")
     if need_state(need) not in (TechNeed.State.PUBLISHED, TechNeed.State.EXPIRED):
         raise ValidationError(f"当前状态为“{need.get_state_display()}”，不能续期")
@@ -250,7 +250,7 @@ STEPS = {  # action -> (from states, to state)
 
 
 def _party(actor, interest: Interest) -> bool:
-    return actor.organization_id in (interest.organization_id, interest.offer.organization_id)
+    return actor.is_authenticated and actor.organization_id in (interest.organization_id, interest.offer.organization_id)
 
 
 @transaction.atomic

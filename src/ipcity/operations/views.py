@@ -93,7 +93,7 @@ class InterestForm(forms.Form):
 def offer_detail(request, pk):
     offer = offer_get(user=request.user, pk=pk)
     user = request.user
-    owner = user.is_authenticated and offer.organization_id == user.organization_id
+    owner = user.is_authenticated and has_perm(user, Perm.TECH_OFFER) and offer.organization_id == user.organization_id
     can_express = user.is_authenticated and has_perm(user, Perm.TECH_NEED) and not owner \
         and offer.state == TechOffer.State.PUBLISHED
     form = None
@@ -146,7 +146,7 @@ def need_new(request):
 def need_detail(request, pk):
     need = need_get(user=request.user, pk=pk)
     user = request.user
-    owner = user.is_authenticated and need.organization_id == user.organization_id
+    owner = user.is_authenticated and has_perm(user, Perm.TECH_NEED) and need.organization_id == user.organization_id
     manages = user.is_authenticated and has_perm(user, Perm.OPERATIONS_MANAGE)
     if request.method == "POST":
         try:
