@@ -41,7 +41,10 @@ def test_every_demo_record_is_marked_synthetic_and_the_ui_says_so():
     assert all(name.endswith("（演示）") for name in
                Organization.objects.filter(is_synthetic=True).values_list("name", flat=True))
     assert not IndicatorValue.objects.filter(is_synthetic=False).exists()
-    assert not Patent.objects.filter(is_synthetic=False).exists() and Patent.objects.count() == 800
+    from ipcity.operations.demo import UNIVERSITY_PATENTS
+
+    assert not Patent.objects.filter(is_synthetic=False).exists()
+    assert Patent.objects.count() == 800 + len(UNIVERSITY_PATENTS)  # the registry, and the demo university's own
     assert "合成数据（非真实数据）" in Client().get("/").content.decode()
 
 

@@ -16,6 +16,7 @@ from ipcity.accounts.roles import Role
 from ipcity.accounts.services import user_create
 from ipcity.accounts.validators import id_check_character
 from ipcity.evidence.demo import build_evidence
+from ipcity.operations.demo import build_operations
 from ipcity.plan.core.schema import Comparison, PeriodType, parse_plan
 from ipcity.plan.demo import build_supervision
 from ipcity.plan.models import WorkPlan
@@ -138,5 +139,6 @@ def build_demo(*, reset: bool = False, scale: float = 1.0) -> str:
         build_demo_registry(seed=SEED, scale=scale)
         build_supervision(plan=plan, office=users["office_admin"], unit_users=_unit_staff(plan, rng), seed=SEED)
         build_evidence(users=users, seed=SEED)
+        build_operations(users=users, university_name=users["university_user"].organization.name)
     return (f"演示数据已生成：方案《{plan.title}》，机构 {Organization.objects.count()} 个，"
             f"演示账号 {len(PERSONAS)} 个，另有各责任单位联络员 staff_<单位代码>（密码均为 {DEMO_PASSWORD}）")

@@ -1,0 +1,74 @@
+"""Synthetic operations-center records for the demo: the demo university's patents (marked 演示), its offers
+(open licences among them), the demo enterprise's needs reviewed by the office, and one matchmaking that ended in
+a licence, so the pages, the matches and the indicator show a center at work."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from ipcity import clock
+from ipcity.operations.services import (
+    deal_record,
+    interest_advance,
+    interest_express,
+    need_create,
+    need_review,
+    offer_create,
+)
+from ipcity.stats.models import Patent
+from ipcity.stats.services import import_batch_run, import_batch_start
+
+UNIVERSITY_PATENTS = [  # number, type, title, abstract, ipc, field
+    ("202210900001.1", "发明", "一种锂离子电池健康状态在线估计方法", "基于充放电曲线特征和深度学习估计电池容量衰减与剩余寿命",
+     "H01M10/48;G01R31/367", "新能源"),
+    ("202210900002.2", "发明", "基于视觉的焊缝缺陷自动检测方法", "采集焊缝图像，卷积神经网络识别气孔、裂纹和未熔合", "G06V10/82;B23K31/12",
+     "智能制造"),
+    ("202210900003.3", "发明", "一种高导热石墨烯复合散热材料及其制备方法", "石墨烯与氮化硼复合，用于电子器件散热",
+     "C09K5/14;H01L23/373", "新材料"),
+    ("202210900004.4", "发明", "一种黄芪多糖降血糖组合物", "黄芪多糖与桑叶提取物组合，改善胰岛素抵抗", "A61K36/481;A61P3/10",
+     "生物医药"),
+    ("202220900005.5", "实用新型", "一种充电桩风冷散热装置", "充电模块风道和防尘滤网结构", "B60L53/30", "新能源汽车"),
+    ("202210900006.6", "发明", "一种面向中文合同文本的关键条款抽取方法", "预训练语言模型识别合同主体、金额和期限条款",
+     "G06F40/30", "人工智能"),
+]
+NEEDS = [
+    ("动力电池剩余寿命预测", "需要根据电池管理系统的充放电数据预测电池健康状态和剩余寿命，用于梯次利用分选", "新能源", "H01M"),
+    ("焊接质量在线检测", "产线需要对焊缝图像进行实时缺陷识别，替代人工目检", "智能制造", "B23K"),
+    ("服务器机柜高效散热", "数据中心机柜功率密度提高，需要新型导热材料降低芯片温度", "新材料", ""),
+]
+
+
+def _at(day: dt.date):
+    return clock.frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(10))))
+
+
+def build_operations(*, users: dict, university_name: str) -> int:
+    header = "申请号,申请日,专利类型,发明名称,摘要,专利权人,专利权人地址,IPC分类号,授权公告日\n"
+    rows = "".join(f"{n},2022-03-01,{t},{title}（演示）,{abstract},{university_name},天津市南开区卫津路某号（虚构）,{ipc},"
+                   f"2024-06-18\n" for n, t, title, abstract, ipc, _ in UNIVERSITY_PATENTS)
+    batch = import_batch_start(kind="patents", filename="演示高校专利.csv", actor=None, note="演示数据")
+    import_batch_run(batch=batch, data=(header + rows).encode())
+    Patent.objects.filter(batch=batch).update(is_synthetic=True)
+    university, enterprise, office = users["university_user"], users["enterprise_user"], users["office_admin"]
+    offers = []
+    with _at(dt.date(2025, 3, 10)):
+        for (number, _, title, _, _, field), mode in zip(UNIVERSITY_PATENTS, ["open", "ordinary", "open", "transfer",
+                                                                             "open", "ordinary"], strict=True):
+            declaration = {"fee_method": "按年支付", "fee_standard": "每年2万元（演示）"} if mode == "open" else None
+            offers.append(offer_create(actor=university, patent_number=number, mode=mode, price_terms="面议（演示）",
+                                       field=field, maturity="中试", scenarios=f"{title}的产业化应用（演示）",
+                                       declaration=declaration))
+    needs = []
+    with _at(dt.date(2025, 4, 2)):
+        for title, problem, field, ipc in NEEDS:
+            need = need_create(actor=enterprise, title=f"{title}（演示）", problem=problem, field=field, ipc=ipc,
+                               deadline=dt.date(2027, 12, 31))
+            need_review(actor=office, need=need, approve=True)
+            needs.append(need)
+    with _at(dt.date(2025, 4, 20)):
+        interest = interest_express(actor=enterprise, offer=offers[0], need=needs[0], message="希望洽谈许可（演示）")
+        interest_advance(actor=university, interest=interest, action="meet", meeting_on=dt.date(2025, 5, 8))
+    with _at(dt.date(2025, 6, 30)):
+        deal_record(actor=university, interest=interest, kind="open", amount=20000, contract_date=dt.date(2025, 6, 1),
+                    recordal_date=dt.date(2025, 6, 20), term_until=dt.date(2028, 5, 31))
+    return len(offers)
