@@ -100,3 +100,27 @@ def test_top_text_agrees_with_full_scoring():
     full = sorted(index.text_scores(query).items(), key=lambda kv: (-kv[1], kv[0]))[:2]
     assert [k for k, _ in index.top_text(query, 2)] == [k for k, _ in full]
     assert [s for _, s in index.top_text(query, 2)] == pytest.approx([s for _, s in full])
+
+
+ipcs = st.sampled_from(["H01M10/48", "H01M4/00", "G06V10/82", "B23K31/12", "A61K36/481"])
+fields_ = st.sampled_from(["新能源", "智能制造", "生物医药"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.lists(words, min_size=1, max_size=5), st.lists(ipcs, max_size=2),
+                          st.lists(fields_, max_size=1), st.sampled_from(["", "学府街道", "华苑街道"])),
+                min_size=1, max_size=15),
+       st.lists(words, min_size=1, max_size=3), st.lists(ipcs, max_size=2), st.lists(fields_, max_size=1))
+def test_the_bulk_and_the_incremental_segments_rank_alike(docs_, query_words, query_ipc, query_fields):
+    made = [Document(f"D{i:02d}", "".join(title), "", tuple(ipc), tuple(f), region)
+            for i, (title, ipc, f, region) in enumerate(docs_)]
+    bulk = MatchIndex.build(made)
+    incremental = MatchIndex()
+    for document in made:
+        incremental.add(document)
+    query = Document("q", "".join(query_words), "", tuple(query_ipc), tuple(query_fields), "学府街道")
+    ours = [(m.key, m.shared_ipc, m.shared_fields) for m in bulk.search(query, limit=20)]
+    theirs = [(m.key, m.shared_ipc, m.shared_fields) for m in incremental.search(query, limit=20)]
+    assert sorted(ours) == sorted(theirs)
+    assert [m.score for m in bulk.search(query, limit=20)] == pytest.approx(
+        [m.score for m in incremental.search(query, limit=20)], rel=1e-5)

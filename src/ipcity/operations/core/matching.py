@@ -78,6 +78,11 @@ class MatchIndex:
         self._postings_tf = np.zeros(0, dtype=np.float32)
         self._lengths = np.zeros(0, dtype=np.float32)
         self._live = np.zeros(0, dtype=bool)
+        self._ipc_rows: dict[str, np.ndarray] = {}
+        self._field_rows: dict[str, np.ndarray] = {}
+        self._ipc_count = np.zeros(0, dtype=np.int16)
+        self._regions: dict[str, int] = {}
+        self._region_id = np.zeros(0, dtype=np.int32)
         self._recent: dict[str, tuple[Counter, Document]] = {}  # incremental segment
         self._meta: dict[str, Document] = {}
         self._terms_of: dict[str, Counter] = {}
@@ -98,6 +103,11 @@ class MatchIndex:
         per_term_rows: list[list[int]] = []
         per_term_tf: list[list[float]] = []
         lengths = np.zeros(len(pairs), dtype=np.float32)
+        ipc_rows: dict[str, list[int]] = {}
+        field_rows: dict[str, list[int]] = {}
+        ipc_count = np.zeros(len(pairs), dtype=np.int16)
+        regions: dict[str, int] = {}
+        region_id = np.full(len(pairs), -1, dtype=np.int32)
         self._keys, self._row = [], {}
         for row, (document, counts) in enumerate(pairs):
             self._keys.append(document.key)
@@ -113,6 +123,14 @@ class MatchIndex:
                     per_term_tf.append([])
                 per_term_rows[term_id].append(row)
                 per_term_tf[term_id].append(tf)
+            subclasses = {ipc_subclass(c) for c in document.ipc if c}
+            ipc_count[row] = len(subclasses)
+            for subclass in subclasses:
+                ipc_rows.setdefault(subclass, []).append(row)
+            for name in set(document.fields):
+                field_rows.setdefault(name, []).append(row)
+            if document.region:
+                region_id[row] = regions.setdefault(document.region, len(regions))
         sizes = np.fromiter((len(r) for r in per_term_rows), dtype=np.int64, count=len(per_term_rows))
         self._indptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
         self._postings_rows = np.fromiter((r for rows in per_term_rows for r in rows), dtype=np.int32,
@@ -122,6 +140,10 @@ class MatchIndex:
         self._vocabulary = vocabulary
         self._lengths = lengths
         self._live = np.ones(len(pairs), dtype=bool)
+        self._ipc_rows = {k: np.array(v, dtype=np.int32) for k, v in ipc_rows.items()}
+        self._field_rows = {k: np.array(v, dtype=np.int32) for k, v in field_rows.items()}
+        self._ipc_count = ipc_count
+        self._regions, self._region_id = regions, region_id
         self._recent = {}
 
     def add(self, document: Document, counts: Counter | None = None) -> None:
@@ -169,58 +191,53 @@ class MatchIndex:
             df = int(self._live[rows].sum())
         return df + sum(1 for counts, _ in self._recent.values() if term in counts)
 
+    def _bulk_text(self, query_terms: list[str], n: int, average: float) -> np.ndarray:
+        """BM25 of every bulk row (zero for rows sharing no term, and for removed rows)."""
+        scores = np.zeros(len(self._keys), dtype=np.float32)
+        for term in dict.fromkeys(query_terms):
+            df = self._document_frequency(term)
+            term_id = self._vocabulary.get(term)
+            if df == 0 or term_id is None:
+                continue
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            start, end = self._indptr[term_id], self._indptr[term_id + 1]
+            rows, tf = self._postings_rows[start:end], self._postings_tf[start:end]
+            scores[rows] += idf * tf / (tf + K1 * (1 - B + B * self._lengths[rows] / average))
+        scores[~self._live] = 0
+        return scores
+
+    def _recent_text(self, query_terms: list[str], n: int, average: float) -> dict[str, float]:
+        scores: dict[str, float] = {}
+        for term in dict.fromkeys(query_terms):
+            hits = [(key, counts[term]) for key, (counts, _) in self._recent.items() if term in counts]
+            if not hits:
+                continue
+            df = self._document_frequency(term)
+            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+            for key, tf in hits:
+                norm = K1 * (1 - B + B * sum(self._recent[key][0].values()) / average)
+                scores[key] = scores.get(key, 0.0) + idf * tf / (tf + norm)
+        return scores
+
     def text_scores(self, query_terms: list[str]) -> dict[str, float]:
         """BM25 of every document that shares a term with the query (query terms counted once each)."""
         n, average = self._stats()
         if n == 0:
             return {}
-        unique = list(dict.fromkeys(query_terms))
-        bulk = np.zeros(len(self._keys), dtype=np.float32)
-        touched = False
-        recent: dict[str, float] = {}
-        for term in unique:
-            df = self._document_frequency(term)
-            if df == 0:
-                continue
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            term_id = self._vocabulary.get(term)
-            if term_id is not None:
-                start, end = self._indptr[term_id], self._indptr[term_id + 1]
-                rows, tf = self._postings_rows[start:end], self._postings_tf[start:end]
-                norm = K1 * (1 - B + B * self._lengths[rows] / average)
-                bulk[rows] += idf * tf / (tf + norm)
-                touched = True
-            for key, (counts, _) in self._recent.items():
-                tf = counts.get(term, 0)
-                if tf:
-                    norm = K1 * (1 - B + B * sum(counts.values()) / average)
-                    recent[key] = recent.get(key, 0.0) + idf * tf / (tf + norm)
-        scores = recent
-        if touched:
-            bulk[~self._live] = 0
-            for row in np.flatnonzero(bulk):
-                scores[self._keys[row]] = float(bulk[row])
+        bulk = self._bulk_text(query_terms, n, average)
+        scores = {self._keys[row]: float(bulk[row]) for row in np.flatnonzero(bulk)}
+        scores.update(self._recent_text(query_terms, n, average))
         return scores
 
     def top_text(self, query_terms: list[str], limit: int) -> list[tuple[str, float]]:
-        """The best `limit` documents by text alone, without building a dict of every hit (for large indexes)."""
-        n, average = self._stats()
-        if n == 0 or not self._recent and len(self._keys) == 0:
-            return []
+        """The best `limit` documents by text alone."""
         scores = self.text_scores(query_terms) if self._recent else None
         if scores is not None:
             return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
-        bulk = np.zeros(len(self._keys), dtype=np.float32)
-        for term in dict.fromkeys(query_terms):
-            term_id = self._vocabulary.get(term)
-            if term_id is None:
-                continue
-            start, end = self._indptr[term_id], self._indptr[term_id + 1]
-            rows, tf = self._postings_rows[start:end], self._postings_tf[start:end]
-            df = int(self._live[rows].sum())
-            idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
-            bulk[rows] += idf * tf / (tf + K1 * (1 - B + B * self._lengths[rows] / average))
-        bulk[~self._live] = 0
+        n, average = self._stats()
+        if n == 0:
+            return []
+        bulk = self._bulk_text(query_terms, n, average)
         k = min(limit, int(np.count_nonzero(bulk)))
         if k == 0:
             return []
@@ -228,28 +245,60 @@ class MatchIndex:
         return sorted(((self._keys[r], float(bulk[r])) for r in best), key=lambda kv: (-kv[1], kv[0]))
 
     def search(self, query: Document, limit: int = 10, exclude: set[str] = frozenset()) -> list[Match]:
-        """Rank by BM25 plus bonuses for shared IPC subclasses, fields and region; explain each result."""
-        query_counts = query.weighted_terms()
-        query_terms = list(query_counts)
-        text = self.text_scores(query_terms)
+        """Rank by BM25 plus bonuses for shared IPC subclasses, fields and region, in numpy over the bulk segment;
+        explain only the results."""
+        n, average = self._stats()
+        if n == 0:
+            return []
+        query_terms = list(query.weighted_terms())
         query_ipc = {ipc_subclass(c) for c in query.ipc if c}
-        candidates = set(text)
-        if query_ipc or query.fields:
-            candidates |= {key for key, d in self._meta.items()
-                           if query_ipc & {ipc_subclass(c) for c in d.ipc} or set(query.fields) & set(d.fields)}
-        matches = []
-        for key in candidates - set(exclude):
-            document = self._meta[key]
+        query_fields = set(query.fields)
+        totals: dict[str, tuple[float, float]] = {}  # key -> (score, text score)
+        if self._keys:
+            text = self._bulk_text(query_terms, n, average)
+            shared = np.zeros(len(self._keys), dtype=np.float32)
+            for subclass in query_ipc:
+                shared[self._ipc_rows.get(subclass, _EMPTY)] += 1
+            union = len(query_ipc) + self._ipc_count - shared
+            jaccard = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+            field_hit = np.zeros(len(self._keys), dtype=bool)
+            for name in query_fields:
+                field_hit[self._field_rows.get(name, _EMPTY)] = True
+            region = self._regions.get(query.region, -2) if query.region else -2
+            total = text + IPC_WEIGHT * jaccard + FIELD_WEIGHT * field_hit + REGION_WEIGHT * (self._region_id == region)
+            candidate = ((text > 0) | (shared > 0) | field_hit) & self._live
+            for key in exclude:
+                if key in self._row:
+                    candidate[self._row[key]] = False
+            rows = np.flatnonzero(candidate)
+            if len(rows) > limit:
+                rows = rows[np.argpartition(-total[rows], limit - 1)[:limit]]
+            totals.update({self._keys[r]: (float(total[r]), float(text[r])) for r in rows})
+        recent_text = self._recent_text(query_terms, n, average)
+        for key, (_, document) in self._recent.items():
+            if key in exclude:
+                continue
             doc_ipc = {ipc_subclass(c) for c in document.ipc if c}
-            shared_ipc = sorted(query_ipc & doc_ipc)
+            shared_ipc = query_ipc & doc_ipc
+            fields_hit = bool(query_fields & set(document.fields))
+            if not (recent_text.get(key) or shared_ipc or fields_hit):
+                continue
             jaccard = len(shared_ipc) / len(query_ipc | doc_ipc) if query_ipc | doc_ipc else 0.0
-            shared_fields = sorted(set(query.fields) & set(document.fields))
-            same_region = bool(query.region) and query.region == document.region
-            score = (text.get(key, 0.0) + IPC_WEIGHT * jaccard + FIELD_WEIGHT * bool(shared_fields)
-                     + REGION_WEIGHT * same_region)
-            doc_terms = self._terms_of[key]
-            shared_terms = sorted((t for t in query_terms if t in doc_terms), key=lambda t: (-doc_terms[t], t))[:6]
-            matches.append(Match(key, round(score, 6), round(text.get(key, 0.0), 6), shared_terms, shared_ipc,
-                                 shared_fields, same_region))
-        matches.sort(key=lambda m: (-m.score, m.key))
-        return matches[:limit]
+            score = (recent_text.get(key, 0.0) + IPC_WEIGHT * jaccard + FIELD_WEIGHT * fields_hit
+                     + REGION_WEIGHT * (bool(query.region) and query.region == document.region))
+            totals[key] = (score, recent_text.get(key, 0.0))
+        best = sorted(totals.items(), key=lambda kv: (-kv[1][0], kv[0]))[:limit]
+        return [self._explain(key, score, text, query, query_terms, query_ipc) for key, (score, text) in best]
+
+    def _explain(self, key: str, score: float, text: float, query: Document, query_terms: list[str],
+                 query_ipc: set[str]) -> Match:
+        document = self._meta[key]
+        doc_terms = self._terms_of[key]
+        shared_terms = sorted((t for t in query_terms if t in doc_terms), key=lambda t: (-doc_terms[t], t))[:6]
+        return Match(key, round(score, 6), round(text, 6), shared_terms,
+                     sorted(query_ipc & {ipc_subclass(c) for c in document.ipc if c}),
+                     sorted(set(query.fields) & set(document.fields)),
+                     bool(query.region) and query.region == document.region)
+
+
+_EMPTY = np.zeros(0, dtype=np.int32)
