@@ -45,7 +45,7 @@ def main(argv: list[str]) -> int:
     if command == "bench":
         subprocess.run([BIN / "python", "-m", "pip", "install", "--quiet", "-e", f"{ROOT}[test,bench]"], check=True)
         # `python3 dev.py bench ledger --leaves 100000` runs one benchmark with its own options
-        names = [rest.pop(0)] if rest and not rest[0].startswith("-") else ["indicators", "ledger"]
+        names = [rest.pop(0)] if rest and not rest[0].startswith("-") else ["indicators", "ledger", "matching"]
         codes = [subprocess.call([BIN / "python", ROOT / "bench" / f"{name}.py", *rest], cwd=ROOT) for name in names]
         return max(codes)
     if command == "lint":
