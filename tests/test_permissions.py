@@ -117,6 +117,7 @@ PAGES = [
     ("post", "/operations/offers/new/", {"patent_number": "{offered_patent}", "mode": "ordinary", "price_terms": "面议",
                                          "field": "新能源", "maturity": "中试"}, operations_role()),
     ("get", "/operations/offers/{offer}/", None, public()),
+    ("get", "/operations/offers/import/", None, operations_role()),
     ("post", "/operations/offers/{offer}/", {"form": "withdraw"},
      {**dict.fromkeys(EVERYONE, 403), "university_user": 302}),
     ("get", "/operations/needs/new/", None, operations_role(roles=("enterprise_user",))),
@@ -278,6 +279,7 @@ API = [
     ("get", "/api/v1/operations/offers", None, public()),
     ("post", "/api/v1/operations/offers", {"patent_number": "{offered_patent}", "mode": "ordinary", "price_terms": "面议",
                                            "field": "新能源", "maturity": "中试"}, operations_role(422, 401)),
+    ("post", "/api/v1/operations/offers/import", "OFFERS_UPLOAD", operations_role(422, 401)),
     ("post", "/api/v1/operations/offers/{offer}/withdraw", {}, {**operations_role(403, 401), "university_user": 200}),
     ("get", "/api/v1/operations/offers/{offer}/matches", None, {**operations_role(403, 401), "university_user": 200}),
     ("get", "/api/v1/operations/needs", None, public()),
@@ -441,6 +443,10 @@ def _request(client, method, path, body, api):
         if body == "EVIDENCE_API_UPLOAD":
             fields = {"kind": "copyright_work", "metadata": json.dumps(fields, ensure_ascii=False)}
         return client.post(path, {**fields, "file": upload})
+    if body == "OFFERS_UPLOAD":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(path, {"file": SimpleUploadedFile("offers.csv", "申请号,方式\n1,租赁".encode())})
     if body == "EVIDENCE_VERIFY":
         from django.core.files.uploadedfile import SimpleUploadedFile
 

@@ -122,3 +122,35 @@ def test_an_expired_need_reads_as_expired_until_renewed(client_for, registry, fr
     bad = _post(enterprise, "/api/v1/operations/needs", {"title": "x", "problem": "短", "field": "未知",
                                                          "deadline": "2020-01-01"})
     assert bad.status_code == 422 and all(w in _text(bad) for w in ("至少10个字", "技术领域应为", "有效期应晚于今天"))
+
+
+def test_a_university_lists_its_patents_from_a_spreadsheet(client_for, registry, frozen_clock):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ipcity.web.spreadsheets import xlsx_bytes
+
+    university = client_for("university_user")
+    header = ["申请号", "方式", "价格条件", "技术领域", "成熟度", "开放许可支付方式", "开放许可支付标准"]
+    good = xlsx_bytes([("清单", header, [
+        ["ZL202110011111.1", "开放许可", "按年支付", "新能源", "中试", "按年支付", "每年2万元"],
+        ["202120022222.2", "开放许可", "按年支付", "新能源汽车", "产业化", "按年支付", "每年1万元"],
+        ["CN202110033333.3", "普通许可", "面议", "智能制造", "小试", "", ""]])])
+    response = university.post("/api/v1/operations/offers/import", {"file": SimpleUploadedFile("list.xlsx", good)})
+    assert response.json() == {"published": 2, "refused": 1}  # the utility model lacks its evaluation report
+    assert TechOffer.objects.filter(state="refused").get().patent.application_number == "202120022222.2"
+
+
+def test_a_spreadsheet_with_bad_rows_lists_nothing_and_names_each_row_and_column(client_for, registry):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    university = client_for("university_user")
+    bad = ("申请号,方式,价格条件,技术领域,成熟度,开放许可支付方式,开放许可支付标准\n"
+           "202110011111.1,开放许可,按年,新能源,中试,,\n"
+           "202110044444.4,普通许可,面议,生物医药,小试,,\n"
+           "202110033333.3,租赁,面议,航天,小试,,\n").encode()
+    page = university.post("/operations/offers/import/", {"file": SimpleUploadedFile("list.csv", bad)})
+    text = page.content.decode()
+    assert 'data-testid="problems"' in text
+    for expected in ("第2行", "支付方式和标准", "第3行", "不是本机构", "第4行", "“方式”列", "“技术领域”列"):
+        assert expected in text, expected
+    assert not TechOffer.objects.exists()

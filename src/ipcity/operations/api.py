@@ -1,12 +1,14 @@
 import datetime as dt
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.operations.bulk import OffersRejected, offers_import
 from ipcity.operations.models import Interest, TechNeed
 from ipcity.operations.selectors import (
     interests_for,
@@ -82,6 +84,19 @@ def offer_create_api(request, payload: OfferIn):
     data = payload.dict()
     offer = offer_create(actor=request.user, **data)
     return Status(201, _offer_out(offer))
+
+
+class ImportOut(Schema):
+    published: int
+    refused: int
+
+
+@router.post("/offers/import", response=ImportOut, summary="批量发布专利供给（.xlsx/.csv；有错则整表不导入，逐行说明）")
+def offers_import_api(request, file: File[UploadedFile]):
+    try:
+        return offers_import(actor=request.user, data=file.read(), filename=file.name or "offers.csv")
+    except OffersRejected as rejected:
+        raise ValidationError([str(p) for p in rejected.problems]) from None
 
 
 @router.post("/offers/{offer_id}/withdraw", response=OfferOut, summary="撤回供给（此前的许可继续有效）")

@@ -65,7 +65,7 @@ def patent_facts(patent: Patent, *, today: dt.date, pledgee_consents: bool = Fal
         has_evaluation_report=has_evaluation_report)
 
 
-def _owns(organization, patent: Patent) -> bool:
+def owned_by(organization, patent: Patent) -> bool:
     return patent.patentee == organization.name or organization.name in (patent.applicants or [])
 
 
@@ -95,7 +95,7 @@ def offer_create(*, actor, patent_number: str, mode: str, price_terms: str, fiel
                                    .removeprefix("CN")).first()
     if patent is None:
         problems["patent_number"] = [f"专利库中没有申请号为“{patent_number}”的专利"]
-    elif not _owns(actor.organization, patent):
+    elif not owned_by(actor.organization, patent):
         problems["patent_number"] = [f"该专利的专利权人是“{patent.patentee}”，不是本机构"]
     elif TechOffer.objects.filter(patent=patent, state=TechOffer.State.PUBLISHED).exists():
         problems["patent_number"] = ["该专利已有发布中的供给信息"]

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.operations.bulk import OFFERS, OffersRejected, offers_import
 from ipcity.operations.models import FIELDS, MATURITY, Interest, TechNeed, TechOffer
 from ipcity.operations.selectors import (
     interests_for,
@@ -83,6 +84,29 @@ def offer_new(request):
                 messages.success(request, "供给信息已发布")
             return redirect("operations:offer", pk=offer.pk)
     return render(request, "operations/offer_new.html", {"nav": "operations", "form": form})
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="专利清单（.xlsx 或 .csv）")
+
+
+@login_required
+def offer_import(request):
+    require_perm(request.user, Perm.TECH_OFFER)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            counts = offers_import(actor=request.user, data=upload.read(), filename=upload.name)
+        except OffersRejected as rejected:
+            problems = [str(p) for p in rejected.problems]
+        else:
+            messages.success(request, f"已发布 {counts['published']} 件；开放许可声明未通过 {counts['refused']} 件"
+                                      "（见本机构的供给列表）")
+            return redirect("operations:home")
+    return render(request, "operations/offer_import.html", {"nav": "operations", "form": form, "problems": problems,
+                                                            "columns": OFFERS.columns})
 
 
 class InterestForm(forms.Form):
