@@ -12,6 +12,7 @@ from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
 from ipcity.evidence.ledger import sequence_pending
 from ipcity.evidence.services import registration_create
+from ipcity.operations.navigation import navigation_create, portfolio_create
 from ipcity.operations.services import interest_express, need_create, need_review, offer_create
 from ipcity.plan.assessment import interview_record, interview_rectification_report
 from ipcity.plan.core.schema import parse_plan
@@ -126,6 +127,12 @@ PAGES = [
     ("get", "/operations/needs/{need}/", None, public()),
     ("post", "/operations/needs/{need}/", {"form": "review", "approve": "1"},  # already published: the page says so
      {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),
+    ("get", "/operations/navigation/", None, public()),
+    ("post", "/operations/navigation/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200, "agency_user": 200}),
+    ("get", "/operations/navigation/{navigation}/", None, public()),
+    ("get", "/operations/portfolios/", None, operations_role(roles=("enterprise_user", "university_user", "office_admin"))),
+    ("get", "/operations/portfolios/{portfolio}/", None,
+     {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 404), "university_user": 200, "office_admin": 200}),
     ("get", "/operations/interests/", None, operations_role(roles=("enterprise_user", "university_user", "office_admin"))),
     ("get", "/protection/", None, public()),
     ("get", "/services/", None, public()),
@@ -298,6 +305,23 @@ API = [
     ("post", "/api/v1/operations/interests/{interest}/deal", {"kind": "ordinary", "amount": 1, "contract_date": "2026-10-01",
                                                               "recordal_date": "2026-10-02"},
      {**operations_role(403, 401), "university_user": 422}),
+    ("get", "/api/v1/operations/navigation", None, public()),
+    ("post", "/api/v1/operations/navigation", {"kind": "industry_planning", "title": "导航", "undertaker": "{tech}",
+                                               "industry": "新能源", "started_on": "2026-01-05", "scope_ipc": "H01M"},
+     operations_role(201, 401, ("office_admin", "agency_user"))),
+    ("post", "/api/v1/operations/navigation/{navigation}/complete", {"completed_on": "2026-10-30"},
+     operations_role(200, 401, ("office_admin", "agency_user"))),
+    ("get", "/api/v1/operations/navigation/{navigation}/landscape", None, public()),
+    ("get", "/api/v1/operations/navigation/{navigation}/report.docx", None, public()),
+    ("get", "/api/v1/operations/portfolios", None,
+     operations_role(200, 401, ("enterprise_user", "university_user", "office_admin"))),
+    ("post", "/api/v1/operations/portfolios", {"name": "组合", "industry": "新能源", "patent_numbers": ["{offered_patent}"],
+                                               "milestones": []},
+     {**operations_role(422, 401), "university_user": 201}),
+    ("post", "/api/v1/operations/portfolios/{portfolio}/milestones/0", {"done_on": "2026-10-01"},
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404), "university_user": 200, "office_admin": 403}),
+    ("post", "/api/v1/operations/portfolios/{portfolio}/establish", {"established_on": "2026-10-30"},
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404), "university_user": 403, "office_admin": 422}),
     ("get", "/api/v1/evidence/notarizations", None, {**evidence_registrant(200, 401), "notary_user": 200}),
     ("post", "/api/v1/evidence/notarizations/{notarization}/transitions", {"action": "accept"},
      {**evidence_registrant(404, 401), "enterprise_user": 403, "notary_user": 200}),
@@ -389,7 +413,13 @@ def world(django_db_setup, django_db_blocker):
                                field="新能源", deadline=dt.date(2027, 6, 30))
             need_review(actor=people["office_admin"], need=need, approve=True)
             interest = interest_express(actor=people["enterprise_user"], offer=offer, need=need)
-            ids = {"offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
+            navigation = navigation_create(actor=people["office_admin"], kind="industry_planning", title="电池导航",
+                                           undertaker=tech, industry="新能源", started_on=dt.date(2026, 1, 5),
+                                           scope_ipc="H01M")
+            portfolio = portfolio_create(actor=people["university_user"], name="电池组合", industry="新能源",
+                                         patent_numbers=["202110011111.1"],
+                                         milestones=[{"name": "布局规划", "due": "2026-06-30"}])
+            ids = {"navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
                    "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
@@ -494,7 +524,8 @@ def test_every_page_route_has_a_row_in_the_table(db):
         match = resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1, member="someone", batch=1,
                                     patent="202310012345.6", item=1, tech=1, evaluation=1, meeting=1,
                                     interview=1, decision=1, task=1, registration=1,
-                                    notarization=1, offer=1, need=1, offered_patent="x"))
+                                    notarization=1, offer=1, need=1, offered_patent="x",
+                                    navigation=1, portfolio=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -517,7 +548,9 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("decisions/1/", "decisions/{number}/"), ("{interview}", "{interview_id}"),
                                ("{reported_interview}", "{interview_id}"), ("{registration}", "{registration_id}"),
                                ("{notarization}", "{notarization_id}"), ("{offer}", "{offer_id}"),
-                               ("{need}", "{need_id}"), ("{interest}", "{interest_id}")):
+                               ("{need}", "{need_id}"), ("{interest}", "{interest_id}"),
+                               ("{navigation}", "{project_id}"), ("{portfolio}", "{portfolio_id}"),
+                               ("milestones/0", "milestones/{index}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

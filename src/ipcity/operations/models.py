@@ -142,3 +142,62 @@ class Deal(models.Model):
 
     def __str__(self):
         return f"{self.offer_id} {self.kind} {self.amount}"
+
+
+class NavigationProject(models.Model):
+    """A patent navigation project (专利导航, GB/T 39551): industry planning, or an enterprise's micro-navigation."""
+
+    class Kind(models.TextChoices):
+        INDUSTRY_PLANNING = "industry_planning", "产业规划类专利导航"
+        ENTERPRISE_OPERATION = "enterprise_operation", "企业运营类专利微导航"
+
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", "实施中"
+        COMPLETED = "completed", "已验收"
+
+    kind = models.CharField("类型", max_length=32, choices=Kind.choices)
+    title = models.CharField("项目名称", max_length=200)
+    undertaker = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="+")
+    industry = models.CharField("产业领域", max_length=32, choices=[(f, f) for f in FIELDS])
+    scope_ipc = models.CharField("分析范围：IPC（逗号分隔的前缀）", max_length=200, blank=True)
+    scope_keywords = models.CharField("分析范围：关键词（逗号分隔）", max_length=200, blank=True)
+    deliverables = models.TextField("成果形式", blank=True)
+    started_on = models.DateField("立项日期")
+    completed_on = models.DateField("验收日期", null=True, blank=True)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.IN_PROGRESS)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class HighValuePortfolio(models.Model):
+    """A high-value patent portfolio an enterprise cultivates in a strategic emerging industry, with milestones;
+    the office confirms it as formed (counted against the plan's target of 3)."""
+
+    class State(models.TextChoices):
+        CULTIVATING = "cultivating", "培育中"
+        ESTABLISHED = "established", "已形成"
+
+    name = models.CharField("组合名称", max_length=200)
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="portfolios")
+    industry = models.CharField("战略性新兴产业领域", max_length=32, choices=[(f, f) for f in FIELDS])
+    patents = models.ManyToManyField("stats.Patent", blank=True, related_name="portfolios")
+    milestones = models.JSONField("培育节点", default=list)  # [{"name", "due", "done_on"}]
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.CULTIVATING)
+    established_on = models.DateField("认定日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.name

@@ -11,10 +11,10 @@ from ipcity import clock
 from ipcity.plan.selectors import current_plan_or_404, indicator_get
 from ipcity.stats.reports import DOCX_TYPE, indicator_report_docx, indicator_report_xlsx
 from ipcity.stats.selectors import (
-    LINEAGE_COLUMNS,
     REGISTRY_TABLES,
     computed_indicators,
     import_batch_list,
+    lineage_columns,
     lineage_kind,
     lineage_rows,
     registry_list,
@@ -50,7 +50,7 @@ def indicator_records(request, code: str, as_of: dt.date | None = None, offset: 
     rows = [[v.isoformat() if isinstance(v, dt.date) else (None if v is None else str(v)) for v in row]
             for row in lineage_rows(kind=kind, keys=keys)]
     return {"indicator": code, "as_of": as_of, "value": None if result.value is None else str(result.value),
-            "note": result.note, "count": len(result.records), "columns": LINEAGE_COLUMNS[kind], "rows": rows}
+            "note": result.note, "count": len(result.records), "columns": lineage_columns(kind), "rows": rows}
 
 
 class BatchOut(Schema):

@@ -16,6 +16,7 @@ from ipcity.plan.core.schema import Comparison, DataSource, PeriodType
 from ipcity.plan.core.status import indicator_status
 from ipcity.plan.models import IndicatorValue
 from ipcity.plan.selectors import reported_indicator_rows
+from ipcity.stats import activities
 from ipcity.stats import models as m
 from ipcity.stats.core import engine, forecast
 from ipcity.stats.core import records as r
@@ -49,7 +50,7 @@ def _registry_version() -> tuple:
             m.Patent.objects.count(), m.LegalEvent.objects.count(), m.Trademark.objects.count(),
             m.Pledge.objects.count(), m.PopulationFigure.objects.count(), m.SeiIpcEntry.objects.count(),
             m.InsurancePolicy.objects.count(), m.SecuritizationProduct.objects.count(),
-            m.EngineSetting.objects.aggregate(last=Max("id"))["last"])
+            m.EngineSetting.objects.aggregate(last=Max("id"))["last"], tuple(src.version() for src in activities.SOURCES))
 
 
 def _build_registry(district: str) -> r.Registry:
@@ -75,6 +76,7 @@ def _build_registry(district: str) -> r.Registry:
     sei = r.SeiIpcTable(sei_rows[0][0], tuple((ipc, industry) for _, ipc, industry in sei_rows)) if sei_rows else None
     return r.Registry(district=district, patents=patents, events=events, trademarks=trademarks, pledges=pledges,
                       policies=policies, securitizations=securitizations, population=population, sei_table=sei,
+                      activities=[a for source in activities.SOURCES for a in source.records()],
                       high_value_pledge_threshold=high_value_pledge_threshold())
 
 
@@ -145,6 +147,12 @@ LINEAGE_COLUMNS = {
 }
 
 
+def lineage_columns(kind: str) -> list[str]:
+    if kind.startswith("activity:"):
+        return list(activities.source_for(kind.removeprefix("activity:")).columns)
+    return LINEAGE_COLUMNS[kind]
+
+
 def lineage_kind(code: str) -> str | None:
     definition = engine.DEFINITIONS.get(code)
     return definition[1] if definition else None
@@ -173,6 +181,9 @@ _LINEAGE_ROWS = {
 
 def lineage_rows(*, kind: str, keys):
     """The records behind a computed value, in the order the engine listed them, as table rows."""
+    if kind.startswith("activity:"):
+        yield from activities.source_for(kind.removeprefix("activity:")).rows(list(keys))
+        return
     if kind == "events":  # a dealing's key says all there is: number@date:kind
         event_label = _label(m.LegalEvent, "event_type")
         for key in keys:

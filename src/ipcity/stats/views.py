@@ -14,10 +14,10 @@ from ipcity.stats.forms import ImportForm, ThresholdForm
 from ipcity.stats.reports import DOCX_TYPE, indicator_report_docx, indicator_report_xlsx
 from ipcity.stats.selectors import (
     BREAKDOWNS,
-    LINEAGE_COLUMNS,
     REGISTRY_TABLES,
     computed_indicators,
     import_batch_list,
+    lineage_columns,
     lineage_kind,
     lineage_rows,
     patent_list,
@@ -47,7 +47,7 @@ def indicator_records(request, code):
     by, group = request.GET.get("by", ""), request.GET.get("group", "")
     if result is not None and by in BREAKDOWNS and code == "valid_patents":
         keys = tuple(valid_patent_breakdowns(plan=plan, as_of=as_of)[by].get(group, ()))
-    columns = LINEAGE_COLUMNS.get(kind, [])
+    columns = lineage_columns(kind) if kind else []
     download = request.GET.get("format")
     filename = f"{code}-{as_of.isoformat()}"
     if download == "xlsx":

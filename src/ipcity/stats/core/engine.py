@@ -110,7 +110,7 @@ def evaluate(registry: Registry, as_of: dt.date, index: "_Index | None" = None) 
     of an earlier call to evaluate the same registry on another date without rebuilding it."""
     index = index or _Index.of(registry)
     return {code: definition(registry, index, as_of)
-            for code, (definition, needs) in DEFINITIONS.items() if getattr(registry, needs)}
+            for code, (definition, needs) in DEFINITIONS.items() if has_records(registry, needs)}
 
 
 def _count(items: list, key: Callable, note: str = "") -> Result:
@@ -184,7 +184,15 @@ def d_securitization_pilots(registry, index, as_of):
     return _count(products, lambda s: s.name, "试点期内累计")
 
 
-# indicator code -> (definition, the registry list that must hold records for the value to mean anything)
+def _activities(kind: str, note: str):
+    def definition(registry, index, as_of):
+        done = [a for a in registry.activities if a.kind == kind and PILOT_START <= a.day <= as_of]
+        return _count(done, lambda a: a.key, note)
+    return definition
+
+
+# indicator code -> (definition, the records that must exist for the value to mean anything: a registry list, or
+# "activity:<kind>" for activities of one kind)
 DEFINITIONS: dict[str, tuple[Callable[[Registry, _Index, dt.date], Result], str]] = {
     "valid_patents": (d_valid_patents, "patents"),
     "valid_invention_patents": (d_valid_inventions, "patents"),
@@ -198,7 +206,19 @@ DEFINITIONS: dict[str, tuple[Callable[[Registry, _Index, dt.date], Result], str]
     "patent_insurance_policies": (d_patent_insurance_policies, "policies"),
     "protection_insurance_annual": (d_protection_insurance_annual, "policies"),
     "securitization_pilots": (d_securitization_pilots, "securitizations"),
+    "navigation_projects_industry_planning": (_activities("navigation_industry_planning", "试点期内累计完成验收"),
+                                              "activity:navigation_industry_planning"),
+    "navigation_projects_enterprise_operation": (_activities("navigation_enterprise_operation", "试点期内累计完成验收"),
+                                                 "activity:navigation_enterprise_operation"),
+    "high_value_portfolios": (_activities("high_value_portfolio", "试点期内累计培育形成"), "activity:high_value_portfolio"),
 }
+
+
+def has_records(registry: Registry, needs: str) -> bool:
+    if needs.startswith("activity:"):
+        kind = needs.removeprefix("activity:")
+        return any(a.kind == kind for a in registry.activities)
+    return bool(getattr(registry, needs))
 
 
 _PATENT_STOCKS = {

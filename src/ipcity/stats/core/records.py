@@ -126,6 +126,16 @@ class SeiIpcTable:
         return None
 
 
+@dataclass(frozen=True)
+class Activity:
+    """Work recorded elsewhere on the platform that an indicator counts (a navigation project completed, a
+    high-value portfolio established; later cases, mediations, trainings), as a kind, a key and its day."""
+
+    kind: str
+    key: str
+    day: dt.date
+
+
 @dataclass
 class Registry:
     district: str
@@ -137,4 +147,5 @@ class Registry:
     securitizations: list[Securitization] = field(default_factory=list)
     population: list[PopulationFigure] = field(default_factory=list)
     sei_table: SeiIpcTable | None = None
+    activities: list[Activity] = field(default_factory=list)
     high_value_pledge_threshold: Decimal = Decimal("10000000")

@@ -73,3 +73,23 @@ document.addEventListener("DOMContentLoaded", function () {
     window.addEventListener("resize", function () { chart.resize(); });
   });
 });
+
+// Patent landscape of a navigation project: filings by year (bars), status and local/outside (pies).
+document.addEventListener("DOMContentLoaded", function () {
+  var source = document.getElementById("landscape-data");
+  if (!source || !window.echarts) return;
+  var data = JSON.parse(source.textContent);
+  document.querySelectorAll("[data-chart=landscape]").forEach(function (el) {
+    var rows = data[el.dataset.part] || [];
+    var chart = echarts.init(el);
+    if (el.dataset.part === "by_year") {
+      chart.setOption({ tooltip: { trigger: "axis" }, grid: { left: 40, right: 10, top: 10, bottom: 30 },
+        xAxis: { type: "category", data: rows.map(function (r) { return r[0]; }) }, yAxis: { type: "value", minInterval: 1 },
+        series: [{ type: "bar", data: rows.map(function (r) { return r[1]; }) }] });
+    } else {
+      chart.setOption({ tooltip: { trigger: "item" },
+        series: [{ type: "pie", radius: ["35%", "70%"], data: rows.map(function (r) { return { name: r[0], value: r[1] }; }) }] });
+    }
+    el.dataset.rendered = "true";
+  });
+});

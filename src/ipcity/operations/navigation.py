@@ -1,0 +1,230 @@
+"""Patent navigation projects and high-value portfolios: recorded here, analysed against the registry, and
+counted by the indicator engine as activities once completed (导航项目验收) or confirmed (组合认定)."""
+
+import datetime as dt
+import io
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from docx import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from ipcity import clock
+from ipcity.accounts.models import Organization
+from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.roles import Perm
+from ipcity.audit.services import audit_record
+from ipcity.operations.core.landscape import Landscape, analyse
+from ipcity.operations.models import FIELDS, HighValuePortfolio, NavigationProject
+from ipcity.operations.services import owned_by
+from ipcity.stats.core.records import Activity
+from ipcity.stats.models import Patent
+
+MIN_PORTFOLIO_PATENTS = 5  # a portfolio "of some scale": at least five granted inventions
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.replace("，", ",").replace("；", ",").split(",") if part.strip())
+
+
+# ---- navigation projects ----
+
+@transaction.atomic
+def navigation_create(*, actor, kind: str, title: str, undertaker: Organization, industry: str, started_on: dt.date,
+                      client: Organization | None = None, scope_ipc: str = "", scope_keywords: str = "",
+                      deliverables: str = "") -> NavigationProject:
+    require_perm(actor, Perm.NAVIGATION_MANAGE)
+    problems: dict[str, list[str]] = {}
+    if kind not in NavigationProject.Kind.values:
+        problems["kind"] = [f"未知的类型：{kind}"]
+    if not title.strip():
+        problems["title"] = ["请填写项目名称"]
+    if industry not in FIELDS:
+        problems["industry"] = [f"产业领域应为：{'、'.join(FIELDS)}"]
+    if kind == NavigationProject.Kind.ENTERPRISE_OPERATION and client is None:
+        problems["client"] = ["企业运营类微导航须写明服务的企业"]
+    if not (_split(scope_ipc) or _split(scope_keywords)):
+        problems["scope_ipc"] = ["请至少给出一个IPC前缀或关键词，用于专利分析"]
+    if started_on > clock.today():
+        problems["started_on"] = ["立项日期不能晚于今天"]
+    if problems:
+        raise ValidationError(problems)
+    project = NavigationProject.objects.create(
+        kind=kind, title=title.strip()[:200], undertaker=undertaker, client=client, industry=industry,
+        scope_ipc=",".join(_split(scope_ipc))[:200], scope_keywords=",".join(_split(scope_keywords))[:200],
+        deliverables=deliverables.strip(), started_on=started_on, created_by=actor, created_at=clock.now())
+    audit_record(actor=actor, action="operations.navigation.create", obj=project, after={"title": project.title})
+    return project
+
+
+@transaction.atomic
+def navigation_complete(*, actor, project: NavigationProject, completed_on: dt.date) -> NavigationProject:
+    require_perm(actor, Perm.NAVIGATION_MANAGE)
+    if project.state == NavigationProject.State.COMPLETED:
+        raise ValidationError("该项目已验收")
+    if not (project.started_on <= completed_on <= clock.today()):
+        raise ValidationError({"completed_on": ["验收日期应在立项日期之后、今天之前"]})
+    project.state, project.completed_on = NavigationProject.State.COMPLETED, completed_on
+    project.save(update_fields=["state", "completed_on"])
+    audit_record(actor=actor, action="operations.navigation.complete", obj=project,
+                 after={"completed_on": completed_on})
+    return project
+
+
+def landscape_of(project: NavigationProject, *, as_of: dt.date | None = None) -> Landscape:
+    from ipcity.plan.selectors import current_plan
+    from ipcity.stats.selectors import registry_snapshot
+
+    plan = current_plan()
+    registry = registry_snapshot(district=plan.region if plan else "")
+    return analyse(registry.patents, registry.events, as_of=as_of or clock.today(), district=registry.district,
+                   ipc_prefixes=_split(project.scope_ipc), keywords=_split(project.scope_keywords))
+
+
+def navigation_report_docx(project: NavigationProject) -> bytes:
+    """The navigation report: scope, then each breakdown of the landscape as a table."""
+    result = landscape_of(project)
+    document = DocxDocument()
+    document.add_heading(f"{project.title}专利导航分析报告", level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(f"项目类型：{project.get_kind_display()}；承担单位：{project.undertaker.name}"
+                           + (f"；服务企业：{project.client.name}" if project.client else "")
+                           + f"；产业领域：{project.industry}。")
+    document.add_paragraph(f"分析范围：IPC {project.scope_ipc or '—'}；关键词 {project.scope_keywords or '—'}。"
+                           f"数据截至{clock.today():%Y年%m月%d日}，共检索到专利 {result.total} 件。")
+    sections = [("一、申请趋势", ["申请年", "件数"], list(result.by_year.items())),
+                ("二、主要申请人", ["申请人", "件数"], result.top_applicants),
+                ("三、技术构成（IPC小类）", ["IPC小类", "件数"], result.ipc),
+                ("四、法律状态", ["状态", "件数"], list(result.status.items())),
+                ("五、本区与区外", ["归属", "件数"], list(result.local.items())),
+                ("六、本区主要创新主体", ["专利权人", "件数"], result.local_applicants)]
+    for heading, columns, rows in sections:
+        document.add_heading(heading, level=1)
+        if not rows:
+            document.add_paragraph("无")
+            continue
+        table = document.add_table(rows=1, cols=len(columns))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, columns, strict=True):
+            cell.text = text
+        for row in rows:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                cell.text = str(value)
+    document.add_heading("七、成果形式", level=1)
+    document.add_paragraph(project.deliverables or "—")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# ---- high-value portfolios ----
+
+@transaction.atomic
+def portfolio_create(*, actor, name: str, industry: str, patent_numbers: list[str],
+                     milestones: list[dict]) -> HighValuePortfolio:
+    require_perm(actor, Perm.TECH_OFFER)
+    problems: dict[str, list[str]] = {}
+    if not name.strip():
+        problems["name"] = ["请填写组合名称"]
+    if industry not in FIELDS:
+        problems["industry"] = [f"领域应为：{'、'.join(FIELDS)}"]
+    patents = list(Patent.objects.filter(application_number__in=patent_numbers))
+    missing = sorted(set(patent_numbers) - {p.application_number for p in patents})
+    if missing:
+        problems["patent_numbers"] = [f"专利库中没有：{'、'.join(missing)}"]
+    foreign = [p.application_number for p in patents if not owned_by(actor.organization, p)]
+    if foreign:
+        problems.setdefault("patent_numbers", []).append(f"不是本机构的专利：{'、'.join(foreign)}")
+    for number, step in enumerate(milestones, start=1):
+        if not str(step.get("name", "")).strip() or not step.get("due"):
+            problems.setdefault("milestones", []).append(f"第{number}个节点须有名称和计划日期")
+    if problems:
+        raise ValidationError(problems)
+    now = clock.now()
+    portfolio = HighValuePortfolio.objects.create(
+        name=name.strip()[:200], organization=actor.organization, industry=industry, created_by=actor,
+        milestones=[{"name": str(s["name"]).strip(), "due": str(s["due"]), "done_on": None} for s in milestones],
+        created_at=now, updated_at=now)
+    portfolio.patents.set(patents)
+    audit_record(actor=actor, action="operations.portfolio.create", obj=portfolio,
+                 after={"name": portfolio.name, "patents": len(patents)})
+    return portfolio
+
+
+@transaction.atomic
+def portfolio_milestone_done(*, actor, portfolio: HighValuePortfolio, index: int, done_on: dt.date) -> None:
+    if not has_perm(actor, Perm.TECH_OFFER) or portfolio.organization_id != actor.organization_id:
+        raise PermissionDenied("只有培育企业可以填报节点")
+    if not 0 <= index < len(portfolio.milestones):
+        raise ValidationError("没有这个节点")
+    if done_on > clock.today():
+        raise ValidationError({"done_on": ["完成日期不能晚于今天"]})
+    portfolio.milestones[index]["done_on"] = done_on.isoformat()
+    portfolio.updated_at = clock.now()
+    portfolio.save(update_fields=["milestones", "updated_at"])
+    audit_record(actor=actor, action="operations.portfolio.milestone", obj=portfolio,
+                 after={"milestone": portfolio.milestones[index]["name"], "done_on": done_on})
+
+
+def establishment_problems(portfolio: HighValuePortfolio, today: dt.date) -> list[str]:
+    from ipcity.operations.services import patent_facts
+
+    problems = [f"培育节点“{s['name']}”尚未完成" for s in portfolio.milestones if not s.get("done_on")]
+    granted_inventions = [p for p in portfolio.patents.all() if p.patent_type == "invention"
+                          and patent_facts(p, today=today).in_force]
+    if len(granted_inventions) < MIN_PORTFOLIO_PATENTS:
+        problems.append(f"有效发明专利 {len(granted_inventions)} 件，形成高价值组合至少需要 {MIN_PORTFOLIO_PATENTS} 件")
+    return problems
+
+
+@transaction.atomic
+def portfolio_establish(*, actor, portfolio: HighValuePortfolio, established_on: dt.date) -> HighValuePortfolio:
+    """The office confirms the portfolio as formed when every milestone is done and it holds enough granted
+    inventions in force."""
+    require_perm(actor, Perm.OPERATIONS_MANAGE)
+    if portfolio.state == HighValuePortfolio.State.ESTABLISHED:
+        raise ValidationError("该组合已认定")
+    problems = establishment_problems(portfolio, established_on)
+    if established_on > clock.today():
+        problems.append("认定日期不能晚于今天")
+    if problems:
+        raise ValidationError(problems)
+    portfolio.state, portfolio.established_on = HighValuePortfolio.State.ESTABLISHED, established_on
+    portfolio.updated_at = clock.now()
+    portfolio.save(update_fields=["state", "established_on", "updated_at"])
+    audit_record(actor=actor, action="operations.portfolio.establish", obj=portfolio,
+                 after={"established_on": established_on})
+    return portfolio
+
+
+# ---- what the indicator engine counts ----
+
+def activity_version() -> tuple:
+    from django.db.models import Count, Max
+
+    return (NavigationProject.objects.aggregate(n=Count("id"), m=Max("completed_on")),
+            HighValuePortfolio.objects.aggregate(n=Count("id"), m=Max("updated_at")),
+            NavigationProject.objects.filter(state=NavigationProject.State.COMPLETED).count(),
+            HighValuePortfolio.objects.filter(state=HighValuePortfolio.State.ESTABLISHED).count())
+
+
+def activity_records() -> list[Activity]:
+    done = [Activity(f"navigation_{p.kind}", f"NAV-{p.pk}", p.completed_on)
+            for p in NavigationProject.objects.filter(state=NavigationProject.State.COMPLETED)]
+    return done + [Activity("high_value_portfolio", f"HVP-{p.pk}", p.established_on)
+                   for p in HighValuePortfolio.objects.filter(state=HighValuePortfolio.State.ESTABLISHED)]
+
+
+def activity_rows(keys: list[str]) -> list[list]:
+    projects = {f"NAV-{p.pk}": p for p in NavigationProject.objects.select_related("undertaker").filter(
+        pk__in=[int(k[4:]) for k in keys if k.startswith("NAV-")])}
+    portfolios = {f"HVP-{p.pk}": p for p in HighValuePortfolio.objects.select_related("organization").filter(
+        pk__in=[int(k[4:]) for k in keys if k.startswith("HVP-")])}
+    rows = []
+    for key in keys:
+        if key in projects:
+            p = projects[key]
+            rows.append([key, p.title, p.undertaker.name, p.get_kind_display(), p.completed_on])
+        else:
+            p = portfolios[key]
+            rows.append([key, p.name, p.organization.name, f"高价值专利组合（{p.industry}）", p.established_on])
+    return rows

@@ -1,0 +1,29 @@
+"""Activities other apps record and the indicator engine counts (navigation projects completed, high-value
+portfolios established, …). An app registers a source in its AppConfig.ready(); the registry snapshot takes the
+sources' records, and its cache key their versions, so a new activity shows in the indicators at once."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ipcity.stats.core.records import Activity
+
+
+@dataclass(frozen=True)
+class ActivitySource:
+    kinds: tuple[str, ...]
+    columns: tuple[str, ...]  # the headings of the lineage rows
+    version: Callable[[], object]  # changes whenever the records do
+    records: Callable[[], list[Activity]]
+    rows: Callable[[list[str]], list[list]]  # lineage rows for keys, in their order
+
+
+SOURCES: list[ActivitySource] = []
+
+
+def register(source: ActivitySource) -> None:
+    if not any(s.kinds == source.kinds for s in SOURCES):
+        SOURCES.append(source)
+
+
+def source_for(kind: str) -> ActivitySource:
+    return next(s for s in SOURCES if kind in s.kinds)
