@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 
 from ipcity import clock
+from ipcity.operations.navigation import navigation_complete, navigation_create, portfolio_create
 from ipcity.operations.services import (
     deal_record,
     interest_advance,
@@ -71,4 +72,20 @@ def build_operations(*, users: dict, university_name: str) -> int:
     with _at(dt.date(2025, 6, 30)):
         deal_record(actor=university, interest=interest, kind="open", amount=20000, contract_date=dt.date(2025, 6, 1),
                     recordal_date=dt.date(2025, 6, 20), term_until=dt.date(2028, 5, 31))
+    agency = users["agency_user"]
+    with _at(dt.date(2025, 3, 1)):
+        project = navigation_create(actor=office, kind="industry_planning", title="南开区新能源电池产业专利导航（演示）",
+                                    undertaker=agency.organization, industry="新能源", started_on=dt.date(2025, 3, 1),
+                                    scope_ipc="H01M,B60L", scope_keywords="电池,充电",
+                                    deliverables="产业专利导航报告、重点企业专利布局建议（演示）")
+    with _at(dt.date(2025, 12, 18)):
+        navigation_complete(actor=office, project=project, completed_on=dt.date(2025, 12, 18))
+    with _at(dt.date(2026, 4, 8)):
+        navigation_create(actor=agency, kind="enterprise_operation", title="焊接检测企业专利微导航（演示）",
+                          undertaker=agency.organization, client=enterprise.organization, industry="智能制造",
+                          started_on=dt.date(2026, 4, 8), scope_ipc="B23K,G06V", scope_keywords="焊缝")
+        portfolio_create(actor=university, name="动力电池健康管理专利组合（演示）", industry="新能源",
+                         patent_numbers=[n for n, t, *_ in UNIVERSITY_PATENTS if t == "发明"],
+                         milestones=[{"name": "完成专利布局规划（演示）", "due": "2026-06-30"},
+                                     {"name": "完成PCT申请（演示）", "due": "2026-12-31"}])
     return len(offers)
