@@ -71,3 +71,25 @@ def test_a_patent_goes_from_listing_to_a_recorded_licence(open_page, people, cli
     university.click("[data-testid=deal-form] button[type=submit]")
     university.wait_for_selector("text=成交已登记，并已记入专利法律事件")
     assert client.get(records).json()["count"] == before + 1
+
+
+def test_a_navigation_project_shows_its_landscape_charts_and_counts_when_completed(open_page, people, client):
+    import datetime as dt
+
+    from ipcity.operations.navigation import navigation_create
+
+    batch = import_batch_start(kind="patents", filename="patents.csv", actor=None)
+    import_batch_run(batch=batch, data=PATENTS)
+    project = navigation_create(actor=people["office_admin"], kind="industry_planning", title="新能源电池产业专利导航",
+                                undertaker=people["agency_user"].organization, industry="新能源",
+                                started_on=dt.date(2026, 3, 1), scope_ipc="H01M,B60L")
+    page = open_page()
+    sign_in(page, "office_admin")
+    page.goto(f"/operations/navigation/{project.pk}/")
+    assert page.inner_text("[data-testid=landscape-total]") == "2"
+    page.wait_for_selector("[data-chart=landscape][data-part=by_year][data-rendered=true]")
+    assert "测试大学" in page.inner_text("[data-testid=applicants]")
+    page.fill("[data-testid=complete-form] input[name=completed_on]", "2026-11-20")
+    page.click("[data-testid=complete-form] button[type=submit]")
+    page.wait_for_selector("text=项目已验收，计入导航项目指标")
+    assert client.get("/api/v1/indicators/navigation_projects_industry_planning/records").json()["count"] == 1
