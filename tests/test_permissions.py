@@ -12,6 +12,7 @@ from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
 from ipcity.evidence.ledger import sequence_pending
 from ipcity.evidence.services import registration_create
+from ipcity.operations.community import alliance_join
 from ipcity.operations.navigation import navigation_create, portfolio_create
 from ipcity.operations.services import interest_express, need_create, need_review, offer_create
 from ipcity.plan.assessment import interview_record, interview_rectification_report
@@ -128,6 +129,13 @@ PAGES = [
     ("post", "/operations/needs/{need}/", {"form": "review", "approve": "1"},  # already published: the page says so
      {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),
     ("get", "/operations/navigation/", None, public()),
+    ("get", "/operations/events/", None, public()),
+    ("post", "/operations/events/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200, "agency_user": 200}),
+    ("get", "/operations/alliance/", None, public()),
+    ("post", "/operations/alliance/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),
+    ("get", "/operations/products/", None, public()),
+    ("post", "/operations/products/", {}, {**dict.fromkeys(EVERYONE, 403), "enterprise_user": 200,
+                                           "university_user": 200}),
     ("post", "/operations/navigation/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200, "agency_user": 200}),
     ("get", "/operations/navigation/{navigation}/", None, public()),
     ("get", "/operations/portfolios/", None, operations_role(roles=("enterprise_user", "university_user", "office_admin"))),
@@ -306,6 +314,19 @@ API = [
                                                               "recordal_date": "2026-10-02"},
      {**operations_role(403, 401), "university_user": 422}),
     ("get", "/api/v1/operations/navigation", None, public()),
+    ("get", "/api/v1/operations/events", None, public()),
+    ("post", "/api/v1/operations/events", {"title": "对接会", "held_on": "2026-10-20", "organizer": "{tech}",
+                                           "attendees": ["{other_org}"]},
+     operations_role(201, 401, ("office_admin", "agency_user"))),
+    ("get", "/api/v1/operations/alliance", None, public()),
+    ("post", "/api/v1/operations/alliance", {"organization": "{other_org}", "joined_on": "2026-01-10"},
+     operations_role(201, 401, ("office_admin",))),
+    ("post", "/api/v1/operations/alliance/{alliance_member}/leave", {"left_on": "2026-10-10"},
+     operations_role(200, 401, ("office_admin",))),
+    ("get", "/api/v1/operations/products", None, public()),
+    ("post", "/api/v1/operations/products", {"name": "模组", "patent_numbers": ["{offered_patent}"],
+                                             "recorded_on": "2026-10-01"},
+     {**operations_role(422, 401), "university_user": 201}),
     ("post", "/api/v1/operations/navigation", {"kind": "industry_planning", "title": "导航", "undertaker": "{tech}",
                                                "industry": "新能源", "started_on": "2026-01-05", "scope_ipc": "H01M"},
      operations_role(201, 401, ("office_admin", "agency_user"))),
@@ -419,7 +440,9 @@ def world(django_db_setup, django_db_blocker):
             portfolio = portfolio_create(actor=people["university_user"], name="电池组合", industry="新能源",
                                          patent_numbers=["202110011111.1"],
                                          milestones=[{"name": "布局规划", "due": "2026-06-30"}])
-            ids = {"navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
+            member = alliance_join(actor=people["office_admin"], organization=people["university_user"].organization,
+                                   joined_on=dt.date(2025, 1, 10))
+            ids = {"alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
                    "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
@@ -525,7 +548,7 @@ def test_every_page_route_has_a_row_in_the_table(db):
                                     patent="202310012345.6", item=1, tech=1, evaluation=1, meeting=1,
                                     interview=1, decision=1, task=1, registration=1,
                                     notarization=1, offer=1, need=1, offered_patent="x",
-                                    navigation=1, portfolio=1))
+                                    navigation=1, portfolio=1, alliance_member=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -550,7 +573,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{notarization}", "{notarization_id}"), ("{offer}", "{offer_id}"),
                                ("{need}", "{need_id}"), ("{interest}", "{interest_id}"),
                                ("{navigation}", "{project_id}"), ("{portfolio}", "{portfolio_id}"),
-                               ("milestones/0", "milestones/{index}")):
+                               ("milestones/0", "milestones/{index}"),
+                               ("{alliance_member}", "{member_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

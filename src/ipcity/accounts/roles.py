@@ -33,6 +33,7 @@ class Perm:
     TECH_NEED = "operations.needs:write"  # post technology needs, express interest in offers
     OPERATIONS_MANAGE = "operations:manage"  # the office reviews needs and sees all matchmaking
     NAVIGATION_MANAGE = "operations.navigation:write"  # record and complete patent navigation projects
+    EVENTS_MANAGE = "operations.events:write"  # record matchmaking events and their attendees
     PERSONAL_DATA_READ = "accounts.personal_data:read"
     ATTACHMENT_READ_ALL = "files:read_all"
     WORKSPACE_OFFICE = "workspace.office"
@@ -50,13 +51,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         Perm.PLAN_EDIT, Perm.PLAN_IMPORT, Perm.INDICATOR_REPORT, Perm.AUDIT_READ, Perm.ORGS_READ_ALL, Perm.ACCOUNTS_MANAGE,
         Perm.REGISTRY_IMPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_MANAGE,
         Perm.PERSONAL_DATA_READ, Perm.ATTACHMENT_READ_ALL, Perm.WORKSPACE_OFFICE, Perm.EVIDENCE_STATS,
-        Perm.OPERATIONS_MANAGE, Perm.NAVIGATION_MANAGE,
+        Perm.OPERATIONS_MANAGE, Perm.NAVIGATION_MANAGE, Perm.EVENTS_MANAGE,
     }),
     Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_WORK, Perm.WORKSPACE_UNIT}),
     Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
                                      Perm.TECH_NEED}),
     Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER}),
-    Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY, Perm.EVIDENCE_REGISTER, Perm.NAVIGATION_MANAGE}),
+    Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY, Perm.EVIDENCE_REGISTER, Perm.NAVIGATION_MANAGE,
+                                 Perm.EVENTS_MANAGE}),
     Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION}),
     Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION}),
     Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT}),

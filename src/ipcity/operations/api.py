@@ -12,7 +12,22 @@ from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.operations.bulk import OffersRejected, offers_import
-from ipcity.operations.models import HighValuePortfolio, Interest, NavigationProject, TechNeed
+from ipcity.operations.community import (
+    alliance_activity,
+    alliance_join,
+    alliance_leave,
+    event_record,
+    product_record,
+)
+from ipcity.operations.models import (
+    AllianceMember,
+    HighValuePortfolio,
+    Interest,
+    MatchmakingEvent,
+    NavigationProject,
+    PatentProduct,
+    TechNeed,
+)
 from ipcity.operations.navigation import (
     establishment_problems,
     landscape_of,
@@ -211,6 +226,7 @@ def need_matches_api(request, need_id: int):
 class InterestIn(Schema):
     offer: int
     need: int | None = None
+    event: int | None = None  # the matchmaking event where the interest arose
     message: str = ""
 
 
@@ -237,7 +253,8 @@ def interests(request):
 def interest_create(request, payload: InterestIn):
     offer = get_object_or_404(offers_public(), pk=payload.offer)
     need = need_get(user=request.user, pk=payload.need) if payload.need else None
-    return Status(201, _interest_out(interest_express(actor=request.user, offer=offer, need=need,
+    event = get_object_or_404(MatchmakingEvent, pk=payload.event) if payload.event else None
+    return Status(201, _interest_out(interest_express(actor=request.user, offer=offer, need=need, event=event,
                                                       message=payload.message)))
 
 
@@ -428,3 +445,117 @@ def portfolio_confirm(request, portfolio_id: int, payload: EstablishIn):
     portfolio = _portfolio(request, portfolio_id)
     return _portfolio_out(portfolio_establish(actor=request.user, portfolio=portfolio,
                                               established_on=payload.established_on))
+
+
+# ---- matchmaking events, the alliance, patent products ----
+
+class EventIn(Schema):
+    title: str
+    held_on: dt.date
+    organizer: int
+    attendees: list[int]
+    place: str = ""
+    summary: str = ""
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    held_on: dt.date
+    organizer: str
+    attendees: list[str]
+    interests: int
+
+
+def _event_out(e) -> dict:
+    return {"id": e.pk, "title": e.title, "held_on": e.held_on, "organizer": e.organizer.name,
+            "attendees": [a.name for a in e.attendees.all()], "interests": e.interests.count()}
+
+
+@router.get("/events", auth=None, response=list[EventOut], summary="产学研对接活动（公开）")
+def events_list(request):
+    return [_event_out(e) for e in MatchmakingEvent.objects.select_related("organizer")]
+
+
+@router.post("/events", response={201: EventOut}, summary="记录对接活动及参加机构（办公室或服务机构）")
+def event_new(request, payload: EventIn):
+    data = payload.dict()
+    data["organizer"] = get_object_or_404(Organization, pk=data["organizer"])
+    data["attendees"] = list(Organization.objects.filter(pk__in=data["attendees"]))
+    return Status(201, _event_out(event_record(actor=request.user, **data)))
+
+
+class MemberIn(Schema):
+    organization: int
+    joined_on: dt.date
+    role: str = "member"
+
+
+class MemberOut(Schema):
+    id: int
+    organization: str
+    role: str
+    joined_on: dt.date
+    left_on: dt.date | None
+    activity: dict
+
+
+def _member_out(m) -> dict:
+    return {"id": m.pk, "organization": m.organization.name, "role": m.role, "joined_on": m.joined_on,
+            "left_on": m.left_on, "activity": alliance_activity(m)}
+
+
+@router.get("/alliance", auth=None, response=list[MemberOut], summary="产学研联盟成员及其活动（公开）")
+def alliance_members(request):
+    return [_member_out(m) for m in AllianceMember.objects.select_related("organization")]
+
+
+@router.post("/alliance", response={201: MemberOut}, summary="登记加入联盟（办公室）")
+def alliance_add(request, payload: MemberIn):
+    organization = get_object_or_404(Organization, pk=payload.organization)
+    return Status(201, _member_out(alliance_join(actor=request.user, organization=organization,
+                                                 joined_on=payload.joined_on, role=payload.role)))
+
+
+class LeaveIn(Schema):
+    left_on: dt.date
+
+
+@router.post("/alliance/{member_id}/leave", response=MemberOut, summary="登记退出联盟（办公室）")
+def alliance_remove(request, member_id: int, payload: LeaveIn):
+    member = get_object_or_404(AllianceMember, pk=member_id)
+    return _member_out(alliance_leave(actor=request.user, member=member, left_on=payload.left_on))
+
+
+class ProductIn(Schema):
+    name: str
+    patent_numbers: list[str]
+    recorded_on: dt.date
+    model_number: str = ""
+    record_number: str = ""
+    annual_sales: Decimal | None = None
+
+
+class ProductOut(Schema):
+    id: int
+    name: str
+    organization: str
+    patents: list[str]
+    recorded_on: dt.date
+    annual_sales: Decimal | None
+
+
+def _product_out(p) -> dict:
+    return {"id": p.pk, "name": p.name, "organization": p.organization.name,
+            "patents": [x.application_number for x in p.patents.all()], "recorded_on": p.recorded_on,
+            "annual_sales": p.annual_sales}
+
+
+@router.get("/products", auth=None, response=list[ProductOut], summary="专利产品备案（公开）")
+def products_list(request):
+    return [_product_out(p) for p in PatentProduct.objects.select_related("organization")]
+
+
+@router.post("/products", response={201: ProductOut}, summary="专利产品备案（专利权人）")
+def product_new(request, payload: ProductIn):
+    return Status(201, _product_out(product_record(actor=request.user, **payload.dict())))

@@ -109,6 +109,8 @@ class Interest(models.Model):
     need = models.ForeignKey(TechNeed, on_delete=models.PROTECT, null=True, blank=True, related_name="interests")
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="interests")
     channel = models.CharField("渠道", max_length=16, choices=Channel.choices, default=Channel.MATCHING)
+    event = models.ForeignKey("MatchmakingEvent", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="interests")
     message = models.TextField("意向说明", blank=True)
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.EXPRESSED)
     meeting_on = models.DateField("洽谈日期", null=True, blank=True)
@@ -198,6 +200,64 @@ class HighValuePortfolio(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.name
+
+
+class MatchmakingEvent(models.Model):
+    """An industry-university-research matchmaking event (产学研对接活动) with its attending organizations."""
+
+    title = models.CharField("活动名称", max_length=200)
+    held_on = models.DateField("举办日期")
+    place = models.CharField("地点", max_length=200, blank=True)
+    organizer = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    attendees = models.ManyToManyField("accounts.Organization", blank=True, related_name="matchmaking_events")
+    summary = models.TextField("活动概况", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self):
+        return self.title
+
+
+class AllianceMember(models.Model):
+    """A member of the district's industry-university-research alliance (产学研联盟)."""
+
+    class Role(models.TextChoices):
+        COUNCIL = "council", "理事单位"
+        MEMBER = "member", "成员单位"
+
+    organization = models.OneToOneField("accounts.Organization", on_delete=models.PROTECT, related_name="alliance")
+    role = models.CharField("身份", max_length=16, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField("加入日期")
+    left_on = models.DateField("退出日期", null=True, blank=True)
+
+    class Meta:
+        ordering = ["joined_on", "id"]
+
+    def __str__(self):
+        return str(self.organization_id)
+
+
+class PatentProduct(models.Model):
+    """A patent product record (专利产品备案): a product and the patents it implements."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="patent_products")
+    name = models.CharField("产品名称", max_length=200)
+    model_number = models.CharField("型号", max_length=100, blank=True)
+    patents = models.ManyToManyField("stats.Patent", related_name="products")
+    record_number = models.CharField("备案号", max_length=64, blank=True)
+    recorded_on = models.DateField("备案日期")
+    annual_sales = models.DecimalField("年销售额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_on", "-id"]
 
     def __str__(self):
         return self.name

@@ -224,7 +224,8 @@ def need_renew(*, actor, need: TechNeed, deadline: dt.date) -> TechNeed:
 
 @transaction.atomic
 def interest_express(*, actor, offer: TechOffer, need: TechNeed | None = None, message: str = "",
-                     channel: str = Interest.Channel.MATCHING) -> Interest:
+                     channel: str = Interest.Channel.MATCHING, event=None) -> Interest:
+    """An enterprise's interest in an offer, from the matcher, a matchmaking event (name it) or the alliance."""
     require_perm(actor, Perm.TECH_NEED)
     if offer.state != TechOffer.State.PUBLISHED:
         raise ValidationError("该供给信息未在发布中")
@@ -234,9 +235,14 @@ def interest_express(*, actor, offer: TechOffer, need: TechNeed | None = None, m
         raise PermissionDenied("只能关联本企业的需求")
     if channel not in Interest.Channel.values:
         raise ValidationError({"channel": [f"未知的渠道：{channel}"]})
+    if event is not None:
+        channel = Interest.Channel.EVENT
+        if not event.attendees.filter(pk=actor.organization_id).exists():
+            raise ValidationError({"event": ["本企业没有参加该对接活动"]})
     now = clock.now()
     interest = Interest.objects.create(offer=offer, need=need, organization=actor.organization, channel=channel,
-                                       message=message.strip(), created_by=actor, created_at=now, updated_at=now)
+                                       event=event, message=message.strip(), created_by=actor, created_at=now,
+                                       updated_at=now)
     audit_record(actor=actor, action="operations.interest.express", obj=interest,
                  after={"offer": offer.pk, "need": need.pk if need else None})
     return interest

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ipcity.operations import navigation_views, views
+from ipcity.operations import community_views, navigation_views, views
 
 app_name = "operations"
 urlpatterns = [
@@ -11,6 +11,9 @@ urlpatterns = [
     path("needs/new/", views.need_new, name="need_new"),
     path("needs/<int:pk>/", views.need_detail, name="need"),
     path("interests/", views.interests, name="interests"),
+    path("events/", community_views.events, name="events"),
+    path("alliance/", community_views.alliance, name="alliance"),
+    path("products/", community_views.products, name="products"),
     path("navigation/", navigation_views.navigation_list, name="navigation_list"),
     path("navigation/<int:pk>/", navigation_views.navigation_detail, name="navigation"),
     path("portfolios/", navigation_views.portfolio_list, name="portfolios"),

@@ -1,0 +1,112 @@
+"""Matchmaking events and their attendees, the industry-university-research alliance, and patent product records."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ipcity import clock
+from ipcity.accounts.models import Organization
+from ipcity.accounts.permissions import require_perm
+from ipcity.accounts.roles import Perm
+from ipcity.audit.services import audit_record
+from ipcity.operations.models import AllianceMember, MatchmakingEvent, PatentProduct
+from ipcity.operations.services import owned_by
+from ipcity.stats.models import Patent
+
+
+@transaction.atomic
+def event_record(*, actor, title: str, held_on: dt.date, organizer: Organization, attendees: list[Organization],
+                 place: str = "", summary: str = "") -> MatchmakingEvent:
+    require_perm(actor, Perm.EVENTS_MANAGE)
+    problems = {}
+    if not title.strip():
+        problems["title"] = ["请填写活动名称"]
+    if held_on > clock.today():
+        problems["held_on"] = ["活动举办后再记录（日期不能晚于今天）"]
+    if not attendees:
+        problems["attendees"] = ["请选择参加的机构"]
+    if problems:
+        raise ValidationError(problems)
+    event = MatchmakingEvent.objects.create(title=title.strip()[:200], held_on=held_on, place=place.strip()[:200],
+                                            organizer=organizer, summary=summary.strip(), created_by=actor,
+                                            created_at=clock.now())
+    event.attendees.set(attendees)
+    audit_record(actor=actor, action="operations.event.record", obj=event,
+                 after={"title": event.title, "attendees": len(attendees)})
+    return event
+
+
+@transaction.atomic
+def alliance_join(*, actor, organization: Organization, joined_on: dt.date,
+                  role: str = AllianceMember.Role.MEMBER) -> AllianceMember:
+    require_perm(actor, Perm.OPERATIONS_MANAGE)
+    if role not in AllianceMember.Role.values:
+        raise ValidationError({"role": [f"未知的身份：{role}"]})
+    if organization.org_type not in ("enterprise", "university", "service_agency", "financial_institution"):
+        raise ValidationError({"organization": ["联盟成员应为企业、高校院所、服务机构或金融机构"]})
+    existing = AllianceMember.objects.filter(organization=organization).first()
+    if existing is not None and existing.left_on is None:
+        raise ValidationError({"organization": ["该机构已是联盟成员"]})
+    member, _ = AllianceMember.objects.update_or_create(organization=organization, defaults={
+        "role": role, "joined_on": joined_on, "left_on": None})
+    audit_record(actor=actor, action="operations.alliance.join", obj=member,
+                 after={"organization": organization.name, "role": role})
+    return member
+
+
+@transaction.atomic
+def alliance_leave(*, actor, member: AllianceMember, left_on: dt.date) -> AllianceMember:
+    require_perm(actor, Perm.OPERATIONS_MANAGE)
+    if member.left_on is not None:
+        raise ValidationError("该机构已退出联盟")
+    if left_on < member.joined_on:
+        raise ValidationError({"left_on": ["退出日期不能早于加入日期"]})
+    member.left_on = left_on
+    member.save(update_fields=["left_on"])
+    audit_record(actor=actor, action="operations.alliance.leave", obj=member, after={"left_on": left_on})
+    return member
+
+
+def alliance_activity(member: AllianceMember) -> dict:
+    """What a member did through the center: events attended, offers, needs, interests and deals."""
+    organization = member.organization
+    return {"events": organization.matchmaking_events.count(), "offers": organization.tech_offers.count(),
+            "needs": organization.tech_needs.count(), "interests": organization.interests.count(),
+            "deals": organization.deals.count() + sum(o.deals.count() for o in organization.tech_offers.all())}
+
+
+@transaction.atomic
+def product_record(*, actor, name: str, patent_numbers: list[str], recorded_on: dt.date, model_number: str = "",
+                   record_number: str = "", annual_sales: Decimal | None = None) -> PatentProduct:
+    require_perm(actor, Perm.TECH_OFFER)
+    problems: dict[str, list[str]] = {}
+    if not name.strip():
+        problems["name"] = ["请填写产品名称"]
+    patents = list(Patent.objects.filter(application_number__in=patent_numbers))
+    missing = sorted(set(patent_numbers) - {p.application_number for p in patents})
+    if not patent_numbers:
+        problems["patent_numbers"] = ["请填写产品实施的专利"]
+    if missing:
+        problems.setdefault("patent_numbers", []).append(f"专利库中没有：{'、'.join(missing)}")
+    foreign = [p.application_number for p in patents if not owned_by(actor.organization, p)]
+    if foreign:
+        problems.setdefault("patent_numbers", []).append(f"不是本机构的专利：{'、'.join(foreign)}")
+    ungranted = [p.application_number for p in patents if p.grant_date is None]
+    if ungranted:
+        problems.setdefault("patent_numbers", []).append(f"尚未授权，不能作为专利产品备案：{'、'.join(ungranted)}")
+    if recorded_on > clock.today():
+        problems["recorded_on"] = ["备案日期不能晚于今天"]
+    if annual_sales is not None and annual_sales < 0:
+        problems["annual_sales"] = ["销售额不能为负数"]
+    if problems:
+        raise ValidationError(problems)
+    product = PatentProduct.objects.create(
+        organization=actor.organization, name=name.strip()[:200], model_number=model_number.strip()[:100],
+        record_number=record_number.strip()[:64], recorded_on=recorded_on, annual_sales=annual_sales,
+        created_by=actor, created_at=clock.now())
+    product.patents.set(patents)
+    audit_record(actor=actor, action="operations.product.record", obj=product,
+                 after={"name": product.name, "patents": [p.application_number for p in patents]})
+    return product
