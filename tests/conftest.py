@@ -27,6 +27,7 @@ PERSONAS = {
     "enforcement_officer": ("区市场监管局", OrgType.GOVERNMENT_UNIT, Role.ENFORCEMENT_OFFICER),
     "expert": ("测试大学", OrgType.UNIVERSITY, Role.EXPERT),
     "notary_user": ("测试公证处", OrgType.NOTARY, Role.NOTARY),
+    "finance_user": ("测试银行", OrgType.FINANCIAL_INSTITUTION, Role.FINANCE_USER),
 }
 
 

@@ -13,6 +13,7 @@ from ipcity.accounts.services import user_create
 from ipcity.evidence.ledger import sequence_pending
 from ipcity.evidence.services import registration_create
 from ipcity.operations.community import alliance_join
+from ipcity.operations.finance import claim_file, financing_apply
 from ipcity.operations.navigation import navigation_create, portfolio_create
 from ipcity.operations.services import interest_express, need_create, need_review, offer_create
 from ipcity.plan.assessment import interview_record, interview_rectification_report
@@ -134,6 +135,8 @@ PAGES = [
     ("get", "/operations/alliance/", None, public()),
     ("post", "/operations/alliance/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),
     ("get", "/operations/products/", None, public()),
+    ("get", "/operations/finance/", None,
+     operations_role(roles=("enterprise_user", "university_user", "finance_user", "office_admin"))),
     ("post", "/operations/products/", {}, {**dict.fromkeys(EVERYONE, 403), "enterprise_user": 200,
                                            "university_user": 200}),
     ("post", "/operations/navigation/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200, "agency_user": 200}),
@@ -324,6 +327,18 @@ API = [
     ("post", "/api/v1/operations/alliance/{alliance_member}/leave", {"left_on": "2026-10-10"},
      operations_role(200, 401, ("office_admin",))),
     ("get", "/api/v1/operations/products", None, public()),
+    ("get", "/api/v1/operations/financing", None,
+     operations_role(200, 401, ("enterprise_user", "university_user", "finance_user", "office_admin"))),
+    ("post", "/api/v1/operations/financing", {"bank": "{tech}", "amount_requested": 100, "purpose": "研发"},
+     operations_role(422, 401, ("enterprise_user", "university_user"))),
+    ("post", "/api/v1/operations/financing/{financing}/steps", {"action": "accept"},  # other applicants: not theirs
+     {**operations_role(403, 401), "finance_user": 200, "university_user": 404}),
+    ("get", "/api/v1/operations/claims", None,
+     operations_role(200, 401, ("enterprise_user", "university_user", "finance_user", "office_admin"))),
+    ("post", "/api/v1/operations/claims", {"policy_number": "NOPE", "amount_claimed": 1, "reason": "x"},
+     operations_role(422, 401, ("enterprise_user", "university_user"))),
+    ("post", "/api/v1/operations/claims/{claim}/decision", {"pay": True, "amount_paid": 100},
+     {**operations_role(403, 401), "finance_user": 200, "university_user": 404}),
     ("post", "/api/v1/operations/products", {"name": "模组", "patent_numbers": ["{offered_patent}"],
                                              "recorded_on": "2026-10-01"},
      {**operations_role(422, 401), "university_user": 201}),
@@ -426,8 +441,16 @@ def world(django_db_setup, django_db_blocker):
             sequence_pending()
             patents = import_batch_start(kind="patents", filename="u.csv", actor=None)
             import_batch_run(batch=patents, data=("申请号,申请日,专利类型,发明名称,专利权人,专利权人地址,授权公告日\n"
-                                                  "202110011111.1,2021-03-01,发明,电池健康估计,测试大学,天津市南开区,2023-05-09")
-                             .encode())
+                                                  "202110011111.1,2021-03-01,发明,电池健康估计,测试大学,天津市南开区,2023-05-09\n"
+                                                  "202110022222.2,2021-03-01,发明,焊缝检测,测试企业有限公司,天津市南开区,"
+                                                  "2023-05-09").encode())
+            policies = import_batch_start(kind="policies", filename="p.csv", actor=None)
+            import_batch_run(batch=policies, data=("保单号,险种,投保人,保险公司,起保日\n"
+                                                   "BD1,专利保险,测试企业有限公司,测试银行,2026-01-01").encode())
+            bank = people["finance_user"].organization
+            financing = financing_apply(actor=people["enterprise_user"], bank=bank, amount_requested=100,
+                                        purpose="研发", patents=["202110022222.2"])
+            claim = claim_file(actor=people["enterprise_user"], policy_number="BD1", amount_claimed=1000, reason="维权")
             offer = offer_create(actor=people["university_user"], patent_number="202110011111.1", mode="ordinary",
                                  price_terms="面议", field="新能源", maturity="中试")
             need = need_create(actor=people["enterprise_user"], title="电池寿命预测", problem="需要预测动力电池的剩余寿命",
@@ -442,7 +465,7 @@ def world(django_db_setup, django_db_blocker):
                                          milestones=[{"name": "布局规划", "due": "2026-06-30"}])
             member = alliance_join(actor=people["office_admin"], organization=people["university_user"].organization,
                                    joined_on=dt.date(2025, 1, 10))
-            ids = {"alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
+            ids = {"financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
                    "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
@@ -548,7 +571,7 @@ def test_every_page_route_has_a_row_in_the_table(db):
                                     patent="202310012345.6", item=1, tech=1, evaluation=1, meeting=1,
                                     interview=1, decision=1, task=1, registration=1,
                                     notarization=1, offer=1, need=1, offered_patent="x",
-                                    navigation=1, portfolio=1, alliance_member=1))
+                                    navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -574,7 +597,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{need}", "{need_id}"), ("{interest}", "{interest_id}"),
                                ("{navigation}", "{project_id}"), ("{portfolio}", "{portfolio_id}"),
                                ("milestones/0", "milestones/{index}"),
-                               ("{alliance_member}", "{member_id}")):
+                               ("{alliance_member}", "{member_id}"), ("{financing}", "{application_id}"),
+                               ("{claim}", "{claim_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

@@ -13,6 +13,7 @@ class Role(models.TextChoices):
     ENFORCEMENT_OFFICER = "enforcement_officer", "执法人员"
     EXPERT = "expert", "专家"
     NOTARY = "notary", "公证员"
+    FINANCE_USER = "finance_user", "金融机构用户"
 
 
 class Perm:
@@ -34,6 +35,8 @@ class Perm:
     OPERATIONS_MANAGE = "operations:manage"  # the office reviews needs and sees all matchmaking
     NAVIGATION_MANAGE = "operations.navigation:write"  # record and complete patent navigation projects
     EVENTS_MANAGE = "operations.events:write"  # record matchmaking events and their attendees
+    FINANCING_APPLY = "operations.financing:apply"  # an enterprise applies for IP pledge financing, files claims
+    FINANCING_HANDLE = "operations.financing:handle"  # a bank or insurer handles what was routed to it
     PERSONAL_DATA_READ = "accounts.personal_data:read"
     ATTACHMENT_READ_ALL = "files:read_all"
     WORKSPACE_OFFICE = "workspace.office"
@@ -44,6 +47,7 @@ class Perm:
     WORKSPACE_PROTECTION = "workspace.protection"
     WORKSPACE_EXPERT = "workspace.expert"
     WORKSPACE_NOTARY = "workspace.notary"
+    WORKSPACE_FINANCE = "workspace.finance"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
@@ -55,14 +59,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     }),
     Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_WORK, Perm.WORKSPACE_UNIT}),
     Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
-                                     Perm.TECH_NEED}),
-    Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER}),
+                                     Perm.TECH_NEED, Perm.FINANCING_APPLY}),
+    Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
+                                     Perm.FINANCING_APPLY}),
     Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY, Perm.EVIDENCE_REGISTER, Perm.NAVIGATION_MANAGE,
                                  Perm.EVENTS_MANAGE}),
     Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION}),
     Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION}),
     Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT}),
     Role.NOTARY: frozenset({Perm.WORKSPACE_NOTARY, Perm.NOTARIZATION_HANDLE}),
+    Role.FINANCE_USER: frozenset({Perm.WORKSPACE_FINANCE, Perm.FINANCING_HANDLE}),
 }
 
 # Which organization types a role may be held in: a unit staff member must sit in a government body, etc.
@@ -76,4 +82,5 @@ ROLE_ORG_TYPES: dict[str, frozenset[str]] = {
     Role.ENFORCEMENT_OFFICER: frozenset({"government_unit"}),
     Role.EXPERT: frozenset({"university", "enterprise", "service_agency", "government_unit"}),
     Role.NOTARY: frozenset({"notary"}),
+    Role.FINANCE_USER: frozenset({"financial_institution"}),
 }

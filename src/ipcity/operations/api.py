@@ -19,6 +19,15 @@ from ipcity.operations.community import (
     event_record,
     product_record,
 )
+from ipcity.operations.finance import (
+    claim_decide,
+    claim_file,
+    claims_list,
+    financing_apply,
+    financing_get,
+    financing_list,
+    financing_step,
+)
 from ipcity.operations.models import (
     AllianceMember,
     HighValuePortfolio,
@@ -450,6 +459,7 @@ def portfolio_confirm(request, portfolio_id: int, payload: EstablishIn):
 # ---- matchmaking events, the alliance, patent products ----
 
 class EventIn(Schema):
+    kind: str = "industry_university"  # or bank_enterprise (银企对接)
     title: str
     held_on: dt.date
     organizer: int
@@ -460,6 +470,7 @@ class EventIn(Schema):
 
 class EventOut(Schema):
     id: int
+    kind: str
     title: str
     held_on: dt.date
     organizer: str
@@ -468,7 +479,7 @@ class EventOut(Schema):
 
 
 def _event_out(e) -> dict:
-    return {"id": e.pk, "title": e.title, "held_on": e.held_on, "organizer": e.organizer.name,
+    return {"id": e.pk, "kind": e.kind, "title": e.title, "held_on": e.held_on, "organizer": e.organizer.name,
             "attendees": [a.name for a in e.attendees.all()], "interests": e.interests.count()}
 
 
@@ -559,3 +570,99 @@ def products_list(request):
 @router.post("/products", response={201: ProductOut}, summary="专利产品备案（专利权人）")
 def product_new(request, payload: ProductIn):
     return Status(201, _product_out(product_record(actor=request.user, **payload.dict())))
+
+
+# ---- IP finance ----
+
+class FinancingIn(Schema):
+    bank: int
+    amount_requested: Decimal
+    purpose: str
+    patents: list[str] = []
+    trademarks: list[str] = []
+
+
+class FinancingOut(Schema):
+    id: int
+    organization: str
+    bank: str
+    amount_requested: Decimal
+    state: str
+    approved_amount: Decimal | None
+    pledge_reference: str
+    bank_note: str
+
+
+def _financing_out(a) -> dict:
+    return {"id": a.pk, "organization": a.organization.name, "bank": a.bank.name,
+            "amount_requested": a.amount_requested, "state": a.state, "approved_amount": a.approved_amount,
+            "pledge_reference": a.pledge_reference, "bank_note": a.bank_note}
+
+
+@router.get("/financing", response=list[FinancingOut], summary="质押融资申请（企业看本企业，银行看收到的，办公室看全部）")
+def financing(request):
+    return [_financing_out(a) for a in financing_list(user=request.user)]
+
+
+@router.post("/financing", response={201: FinancingOut}, summary="申请知识产权质押融资（企业）")
+def financing_new(request, payload: FinancingIn):
+    data = payload.dict()
+    data["bank"] = get_object_or_404(Organization, pk=data["bank"])
+    return Status(201, _financing_out(financing_apply(actor=request.user, **data)))
+
+
+class FinancingStepIn(Schema):
+    action: str  # accept | approve | decline | register
+    note: str = ""
+    approved_amount: Decimal | None = None
+    pledge_reference: str = ""
+    registered_on: dt.date | None = None
+
+
+@router.post("/financing/{application_id}/steps", response=FinancingOut, summary="银行办理：受理、审批、不予批准、质押登记")
+def financing_act(request, application_id: int, payload: FinancingStepIn):
+    application = financing_get(user=request.user, pk=application_id)
+    return _financing_out(financing_step(actor=request.user, application=application, **payload.dict()))
+
+
+class ClaimIn(Schema):
+    policy_number: str
+    amount_claimed: Decimal
+    reason: str
+
+
+class ClaimOut(Schema):
+    id: int
+    policy_number: str
+    organization: str
+    insurer: str
+    amount_claimed: Decimal
+    state: str
+    amount_paid: Decimal | None
+
+
+def _claim_out(c) -> dict:
+    return {"id": c.pk, "policy_number": c.policy_number, "organization": c.organization.name,
+            "insurer": c.insurer.name, "amount_claimed": c.amount_claimed, "state": c.state, "amount_paid": c.amount_paid}
+
+
+@router.get("/claims", response=list[ClaimOut], summary="专利保险理赔")
+def claims(request):
+    return [_claim_out(c) for c in claims_list(user=request.user)]
+
+
+@router.post("/claims", response={201: ClaimOut}, summary="报案（投保企业）")
+def claim_new(request, payload: ClaimIn):
+    return Status(201, _claim_out(claim_file(actor=request.user, **payload.dict())))
+
+
+class ClaimDecisionIn(Schema):
+    pay: bool
+    amount_paid: Decimal | None = None
+    note: str = ""
+
+
+@router.post("/claims/{claim_id}/decision", response=ClaimOut, summary="理赔决定（保险公司）")
+def claim_decision(request, claim_id: int, payload: ClaimDecisionIn):
+    claim = get_object_or_404(claims_list(user=request.user), pk=claim_id)
+    return _claim_out(claim_decide(actor=request.user, claim=claim, **payload.dict()))

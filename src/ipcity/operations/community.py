@@ -18,7 +18,8 @@ from ipcity.stats.models import Patent
 
 @transaction.atomic
 def event_record(*, actor, title: str, held_on: dt.date, organizer: Organization, attendees: list[Organization],
-                 place: str = "", summary: str = "") -> MatchmakingEvent:
+                 place: str = "", summary: str = "", kind: str = MatchmakingEvent.Kind.INDUSTRY_UNIVERSITY
+                 ) -> MatchmakingEvent:
     require_perm(actor, Perm.EVENTS_MANAGE)
     problems = {}
     if not title.strip():
@@ -27,9 +28,11 @@ def event_record(*, actor, title: str, held_on: dt.date, organizer: Organization
         problems["held_on"] = ["活动举办后再记录（日期不能晚于今天）"]
     if not attendees:
         problems["attendees"] = ["请选择参加的机构"]
+    if kind not in MatchmakingEvent.Kind.values:
+        problems["kind"] = [f"未知的活动类型：{kind}"]
     if problems:
         raise ValidationError(problems)
-    event = MatchmakingEvent.objects.create(title=title.strip()[:200], held_on=held_on, place=place.strip()[:200],
+    event = MatchmakingEvent.objects.create(kind=kind, title=title.strip()[:200], held_on=held_on, place=place.strip()[:200],
                                             organizer=organizer, summary=summary.strip(), created_by=actor,
                                             created_at=clock.now())
     event.attendees.set(attendees)

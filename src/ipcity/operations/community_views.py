@@ -24,6 +24,7 @@ def _allowed(request, perm) -> bool:
 
 
 class EventForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=MatchmakingEvent.Kind.choices)
     title = forms.CharField(label="活动名称", max_length=200)
     held_on = forms.DateField(label="举办日期", widget=DATE)
     place = forms.CharField(label="地点", max_length=200, required=False)

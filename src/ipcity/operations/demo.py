@@ -43,6 +43,23 @@ def _at(day: dt.date):
     return clock.frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(10))))
 
 
+def _financing(users: dict) -> None:
+    """A pledge loan the demo bank approved and registered, on the demo university's patents: universities pledge
+    too, and the enterprise persona has no granted patents of its own in the demo."""
+    from ipcity.operations.finance import financing_apply, financing_step
+
+    with _at(dt.date(2025, 9, 1)):
+        application = financing_apply(actor=users["university_user"], bank=users["finance_user"].organization,
+                                      amount_requested=500, purpose="成果转化中试（演示）",
+                                      patents=[UNIVERSITY_PATENTS[0][0], UNIVERSITY_PATENTS[2][0]])
+    bank = users["finance_user"]
+    with _at(dt.date(2025, 9, 20)):
+        for action, extra in [("accept", {}), ("approve", {"approved_amount": 400})]:
+            financing_step(actor=bank, application=application, action=action, **extra)
+        financing_step(actor=bank, application=application, action="register", pledge_reference="Y2025-演示-0001",
+                       registered_on=dt.date(2025, 9, 20))
+
+
 def build_operations(*, users: dict, university_name: str) -> int:
     header = "申请号,申请日,专利类型,发明名称,摘要,专利权人,专利权人地址,IPC分类号,授权公告日\n"
     rows = "".join(f"{n},2022-03-01,{t},{title}（演示）,{abstract},{university_name},天津市南开区卫津路某号（虚构）,{ipc},"
@@ -72,6 +89,7 @@ def build_operations(*, users: dict, university_name: str) -> int:
     with _at(dt.date(2025, 6, 30)):
         deal_record(actor=university, interest=interest, kind="open", amount=20000, contract_date=dt.date(2025, 6, 1),
                     recordal_date=dt.date(2025, 6, 20), term_until=dt.date(2028, 5, 31))
+    _financing(users)
     agency = users["agency_user"]
     with _at(dt.date(2025, 3, 1)):
         project = navigation_create(actor=office, kind="industry_planning", title="南开区新能源电池产业专利导航（演示）",

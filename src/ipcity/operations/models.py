@@ -206,8 +206,14 @@ class HighValuePortfolio(models.Model):
 
 
 class MatchmakingEvent(models.Model):
-    """An industry-university-research matchmaking event (产学研对接活动) with its attending organizations."""
+    """A matchmaking event with its attending organizations: industry-university-research (产学研对接) or
+    bank-enterprise (银企对接)."""
 
+    class Kind(models.TextChoices):
+        INDUSTRY_UNIVERSITY = "industry_university", "产学研对接"
+        BANK_ENTERPRISE = "bank_enterprise", "银企对接"
+
+    kind = models.CharField("类型", max_length=32, choices=Kind.choices, default=Kind.INDUSTRY_UNIVERSITY)
     title = models.CharField("活动名称", max_length=200)
     held_on = models.DateField("举办日期")
     place = models.CharField("地点", max_length=200, blank=True)
@@ -261,3 +267,63 @@ class PatentProduct(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class FinancingApplication(models.Model):
+    """An enterprise's IP pledge financing application, routed to a partner bank; once the pledge is registered
+    it is written to the pledge registry, so the financing indicators count it."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "已提交，待银行受理"
+        ACCEPTED = "accepted", "银行已受理"
+        APPROVED = "approved", "已审批同意"
+        DECLINED = "declined", "未获批准"
+        REGISTERED = "registered", "已办理质押登记"
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="financing")
+    bank = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="financing_received")
+    amount_requested = models.DecimalField("申请金额（万元）", max_digits=12, decimal_places=2)
+    patents = models.JSONField("出质专利", default=list)
+    trademarks = models.JSONField("出质商标", default=list)
+    purpose = models.CharField("资金用途", max_length=300)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.SUBMITTED)
+    approved_amount = models.DecimalField("批准金额（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    bank_note = models.CharField("银行意见", max_length=300, blank=True)
+    pledge_reference = models.CharField("质押登记号", max_length=64, blank=True)
+    registered_on = models.DateField("质押登记日", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.organization_id} → {self.bank_id}"
+
+
+class InsuranceClaim(models.Model):
+    """A claim under a patent insurance policy of the registry, decided by the insurer."""
+
+    class State(models.TextChoices):
+        FILED = "filed", "已报案"
+        PAID = "paid", "已赔付"
+        REJECTED = "rejected", "拒赔"
+
+    policy_number = models.CharField("保单号", max_length=64)
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="claims")
+    insurer = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="claims_received")
+    amount_claimed = models.DecimalField("索赔金额（元）", max_digits=14, decimal_places=2)
+    reason = models.TextField("出险经过")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.FILED)
+    amount_paid = models.DecimalField("赔付金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    insurer_note = models.CharField("保险公司意见", max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.policy_number

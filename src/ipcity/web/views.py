@@ -28,6 +28,7 @@ WORKSPACE_SERVICES = {
     Perm.WORKSPACE_PROTECTION: ["案件办理", "调解案件", "双随机抽查任务"],
     Perm.WORKSPACE_EXPERT: ["专家资料与公开授权", "评审与调解任务"],
     Perm.WORKSPACE_NOTARY: ["互联网公证申请受理（存证 › 公证申请）", "存证证书核验"],
+    Perm.WORKSPACE_FINANCE: ["质押融资申请受理（运营 › 知识产权金融）", "专利保险理赔", "银企对接活动"],
 }
 
 

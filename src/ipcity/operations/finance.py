@@ -1,0 +1,192 @@
+"""IP finance: pledge financing applications routed to a partner bank (accepted, approved or declined, then the
+pledge registered and written to the pledge registry, which the financing indicators count), and claims under the
+registry's patent insurance policies, decided by the insurer."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+
+from ipcity import clock
+from ipcity.accounts.models import Organization, OrgType
+from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.roles import Perm
+from ipcity.audit.services import audit_record
+from ipcity.operations.models import FinancingApplication, InsuranceClaim
+from ipcity.operations.services import owned_by
+from ipcity.stats.models import InsurancePolicy, Patent, Trademark
+from ipcity.stats.services import import_batch_run, import_batch_start
+
+State = FinancingApplication.State
+STEPS = {  # action -> (from, to)
+    "accept": ({State.SUBMITTED}, State.ACCEPTED),
+    "approve": ({State.ACCEPTED}, State.APPROVED),
+    "decline": ({State.SUBMITTED, State.ACCEPTED}, State.DECLINED),
+    "register": ({State.APPROVED}, State.REGISTERED),
+}
+STEP_LABELS = {"accept": "受理", "approve": "审批同意", "decline": "不予批准", "register": "办理质押登记"}
+
+
+def financing_list(*, user) -> QuerySet[FinancingApplication]:
+    applications = FinancingApplication.objects.select_related("organization", "bank")
+    if has_perm(user, Perm.OPERATIONS_MANAGE):
+        return applications
+    if has_perm(user, Perm.FINANCING_HANDLE):
+        return applications.filter(bank_id=user.organization_id)
+    if has_perm(user, Perm.FINANCING_APPLY):
+        return applications.filter(organization_id=user.organization_id)
+    raise PermissionDenied("缺少权限：operations.financing")
+
+
+def financing_get(*, user, pk: int) -> FinancingApplication:
+    found = financing_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("融资申请不存在或无权查看")
+    return found
+
+
+@transaction.atomic
+def financing_apply(*, actor, bank: Organization, amount_requested: Decimal, purpose: str,
+                    patents: list[str] = (), trademarks: list[str] = ()) -> FinancingApplication:
+    require_perm(actor, Perm.FINANCING_APPLY)
+    problems: dict[str, list[str]] = {}
+    if bank.org_type != OrgType.FINANCIAL_INSTITUTION:
+        problems["bank"] = ["请选择合作银行"]
+    if amount_requested <= 0:
+        problems["amount_requested"] = ["申请金额应大于0"]
+    if not purpose.strip():
+        problems["purpose"] = ["请填写资金用途"]
+    if not patents and not trademarks:
+        problems["patents"] = ["请填写出质的专利或商标"]
+    found = {p.application_number: p for p in Patent.objects.filter(application_number__in=patents)}
+    bad = [n for n in patents if n not in found or not owned_by(actor.organization, found[n])
+           or found[n].grant_date is None]
+    if bad:
+        problems.setdefault("patents", []).append(f"不是本企业已授权的专利：{'、'.join(bad)}")
+    marks = {t.registration_number: t for t in Trademark.objects.filter(registration_number__in=trademarks)}
+    bad_marks = [n for n in trademarks if n not in marks or marks[n].holder != actor.organization.name]
+    if bad_marks:
+        problems["trademarks"] = [f"不是本企业的注册商标：{'、'.join(bad_marks)}"]
+    if problems:
+        raise ValidationError(problems)
+    now = clock.now()
+    application = FinancingApplication.objects.create(
+        organization=actor.organization, bank=bank, amount_requested=amount_requested, purpose=purpose.strip()[:300],
+        patents=list(patents), trademarks=list(trademarks), created_by=actor, created_at=now, updated_at=now)
+    audit_record(actor=actor, action="operations.financing.apply", obj=application,
+                 after={"bank": bank.name, "amount": amount_requested})
+    return application
+
+
+@transaction.atomic
+def financing_step(*, actor, application: FinancingApplication, action: str, note: str = "",
+                   approved_amount: Decimal | None = None, pledge_reference: str = "",
+                   registered_on: dt.date | None = None) -> FinancingApplication:
+    if not (has_perm(actor, Perm.FINANCING_HANDLE) and actor.organization_id == application.bank_id):
+        raise PermissionDenied("只有受理的银行可以办理")
+    if action not in STEPS:
+        raise ValidationError(f"未知的操作：{action}")
+    sources, target = STEPS[action]
+    if application.state not in sources:
+        raise ValidationError(f"当前状态为“{application.get_state_display()}”，不能{STEP_LABELS[action]}")
+    problems: dict[str, list[str]] = {}
+    if action == "approve" and (approved_amount is None or approved_amount <= 0):
+        problems["approved_amount"] = ["请填写批准金额"]
+    if action == "decline" and not note.strip():
+        problems["note"] = ["请说明不予批准的理由"]
+    if action == "register":
+        if not pledge_reference.strip():
+            problems["pledge_reference"] = ["请填写质押登记号"]
+        if registered_on is None or registered_on > clock.today():
+            problems["registered_on"] = ["请填写不晚于今天的质押登记日"]
+    if problems:
+        raise ValidationError(problems)
+    before = application.state
+    application.state, application.updated_at = target, clock.now()
+    application.bank_note = note.strip()[:300] or application.bank_note
+    if approved_amount is not None:
+        application.approved_amount = approved_amount
+    if action == "register":
+        application.pledge_reference, application.registered_on = pledge_reference.strip()[:64], registered_on
+        _register_pledge(application)
+    application.save()
+    audit_record(actor=actor, action=f"operations.financing.{action}", obj=application, before={"state": before},
+                 after={"state": target, "note": application.bank_note})
+    return application
+
+
+def _register_pledge(application: FinancingApplication) -> None:
+    """Write the pledge through an import batch, like every registry write."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["质押登记号", "出质人", "出质人地址", "质权人", "质押金额（万元）", "登记日", "涉及专利", "涉及商标"])
+    writer.writerow([application.pledge_reference, application.organization.name, application.organization.address,
+                     application.bank.name, str(application.approved_amount), application.registered_on.isoformat(),
+                     ";".join(application.patents), ";".join(application.trademarks)])
+    batch = import_batch_start(kind="pledges", filename="运营中心质押融资登记.csv", actor=None, note="运营中心")
+    import_batch_run(batch=batch, data=buffer.getvalue().encode())
+
+
+# ---- insurance claims ----
+
+def claims_list(*, user) -> QuerySet[InsuranceClaim]:
+    claims = InsuranceClaim.objects.select_related("organization", "insurer")
+    if has_perm(user, Perm.OPERATIONS_MANAGE):
+        return claims
+    if has_perm(user, Perm.FINANCING_HANDLE):
+        return claims.filter(insurer_id=user.organization_id)
+    if has_perm(user, Perm.FINANCING_APPLY):
+        return claims.filter(organization_id=user.organization_id)
+    raise PermissionDenied("缺少权限：operations.financing")
+
+
+@transaction.atomic
+def claim_file(*, actor, policy_number: str, amount_claimed: Decimal, reason: str) -> InsuranceClaim:
+    require_perm(actor, Perm.FINANCING_APPLY)
+    policy = InsurancePolicy.objects.filter(policy_number=policy_number.strip()).first()
+    problems: dict[str, list[str]] = {}
+    if policy is None:
+        problems["policy_number"] = [f"保单库中没有保单号“{policy_number}”"]
+    elif policy.insured != actor.organization.name:
+        problems["policy_number"] = ["投保人不是本企业"]
+    insurer = Organization.objects.filter(name=policy.insurer, org_type=OrgType.FINANCIAL_INSTITUTION).first() \
+        if policy else None
+    if policy is not None and insurer is None:
+        problems.setdefault("policy_number", []).append(f"保险公司“{policy.insurer}”尚未入驻平台，请线下报案")
+    if amount_claimed <= 0:
+        problems["amount_claimed"] = ["索赔金额应大于0"]
+    if not reason.strip():
+        problems["reason"] = ["请填写出险经过"]
+    if problems:
+        raise ValidationError(problems)
+    now = clock.now()
+    claim = InsuranceClaim.objects.create(policy_number=policy.policy_number, organization=actor.organization,
+                                          insurer=insurer, amount_claimed=amount_claimed, reason=reason.strip(),
+                                          created_by=actor, created_at=now, updated_at=now)
+    audit_record(actor=actor, action="operations.claim.file", obj=claim,
+                 after={"policy": claim.policy_number, "amount": amount_claimed})
+    return claim
+
+
+@transaction.atomic
+def claim_decide(*, actor, claim: InsuranceClaim, pay: bool, amount_paid: Decimal | None = None,
+                 note: str = "") -> InsuranceClaim:
+    if not (has_perm(actor, Perm.FINANCING_HANDLE) and actor.organization_id == claim.insurer_id):
+        raise PermissionDenied("只有承保的保险公司可以处理理赔")
+    if claim.state != InsuranceClaim.State.FILED:
+        raise ValidationError(f"当前状态为“{claim.get_state_display()}”，不能再处理")
+    if pay and (amount_paid is None or not 0 < amount_paid <= claim.amount_claimed):
+        raise ValidationError({"amount_paid": ["赔付金额应大于0且不超过索赔金额"]})
+    if not pay and not note.strip():
+        raise ValidationError({"note": ["拒赔须说明理由"]})
+    claim.state = InsuranceClaim.State.PAID if pay else InsuranceClaim.State.REJECTED
+    claim.amount_paid, claim.insurer_note, claim.updated_at = amount_paid if pay else None, note.strip()[:300], clock.now()
+    claim.save()
+    audit_record(actor=actor, action="operations.claim." + ("pay" if pay else "reject"), obj=claim,
+                 after={"state": claim.state, "amount_paid": claim.amount_paid})
+    return claim

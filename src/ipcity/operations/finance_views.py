@@ -1,0 +1,102 @@
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from ipcity.accounts.models import Organization, OrgType
+from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.roles import Perm
+from ipcity.operations.finance import (
+    STEP_LABELS,
+    STEPS,
+    claim_decide,
+    claim_file,
+    claims_list,
+    financing_apply,
+    financing_get,
+    financing_list,
+    financing_step,
+)
+from ipcity.stats.models import SecuritizationProduct
+from ipcity.web.forms import form_errors_from
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class ApplyForm(forms.Form):
+    bank = forms.ModelChoiceField(label="合作银行", queryset=Organization.objects.filter(
+        org_type=OrgType.FINANCIAL_INSTITUTION).order_by("name"))
+    amount_requested = forms.DecimalField(label="申请金额（万元）", max_digits=12, decimal_places=2)
+    patents = forms.CharField(label="出质专利（申请号，每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    trademarks = forms.CharField(label="出质商标（注册号，每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    purpose = forms.CharField(label="资金用途", max_length=300)
+
+
+class ClaimForm(forms.Form):
+    policy_number = forms.CharField(label="保单号", max_length=64)
+    amount_claimed = forms.DecimalField(label="索赔金额（元）", max_digits=14, decimal_places=2)
+    reason = forms.CharField(label="出险经过", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _decimal(raw: str) -> Decimal | None:
+    try:
+        return Decimal(raw) if raw.strip() else None
+    except InvalidOperation:
+        raise ValidationError("金额应为数字") from None
+
+
+@login_required
+def finance(request):
+    user = request.user
+    applications = list(financing_list(user=user))
+    applies = has_perm(user, Perm.FINANCING_APPLY)
+    handles = has_perm(user, Perm.FINANCING_HANDLE)
+    apply_form = ApplyForm(request.POST if request.POST.get("form") == "apply" else None, prefix="apply") \
+        if applies else None
+    claim_form = ClaimForm(request.POST if request.POST.get("form") == "claim" else None, prefix="claim") \
+        if applies else None
+    if request.method == "POST":
+        kind = request.POST.get("form")
+        try:
+            if kind == "apply" and apply_form is not None and apply_form.is_valid():
+                data = dict(apply_form.cleaned_data)
+                data["patents"] = [n.strip().upper().removeprefix("ZL") for n in data["patents"].split()]
+                data["trademarks"] = data["trademarks"].split()
+                financing_apply(actor=user, **data)
+                messages.success(request, "融资申请已提交给银行")
+                return redirect("operations:finance")
+            if kind == "claim" and claim_form is not None and claim_form.is_valid():
+                claim_file(actor=user, **claim_form.cleaned_data)
+                messages.success(request, "已向保险公司报案")
+                return redirect("operations:finance")
+            if kind == "step":
+                application = financing_get(user=user, pk=int(request.POST.get("pk", 0)))
+                registered = request.POST.get("registered_on") or None
+                financing_step(actor=user, application=application, action=request.POST.get("action", ""),
+                               note=request.POST.get("note", ""),
+                               approved_amount=_decimal(request.POST.get("approved_amount", "")),
+                               pledge_reference=request.POST.get("pledge_reference", ""),
+                               registered_on=forms.DateField().clean(registered) if registered else None)
+                messages.success(request, "已办理")
+                return redirect("operations:finance")
+            if kind == "decide":
+                claim = claims_list(user=user).get(pk=int(request.POST.get("pk", 0)))
+                claim_decide(actor=user, claim=claim, pay=request.POST.get("pay") == "1",
+                             amount_paid=_decimal(request.POST.get("amount_paid", "")), note=request.POST.get("note", ""))
+                messages.success(request, "理赔已处理")
+                return redirect("operations:finance")
+        except ValidationError as exc:
+            form = apply_form if kind == "apply" else claim_form if kind == "claim" else None
+            if form is not None:
+                form_errors_from(form, exc)
+            else:
+                messages.error(request, "；".join(exc.messages))
+    for application in applications:
+        application.steps = [(a, STEP_LABELS[a]) for a, (sources, _) in STEPS.items()
+                             if application.state in sources] if handles else []
+    return render(request, "operations/finance.html", {
+        "nav": "operations", "applications": applications, "claims": claims_list(user=user), "handles": handles,
+        "apply_form": apply_form, "claim_form": claim_form, "securitizations": SecuritizationProduct.objects.all()})
