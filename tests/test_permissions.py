@@ -12,6 +12,7 @@ from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
 from ipcity.evidence.ledger import sequence_pending
 from ipcity.evidence.services import registration_create
+from ipcity.operations.brands import watch_add
 from ipcity.operations.community import alliance_join
 from ipcity.operations.finance import claim_file, financing_apply
 from ipcity.operations.navigation import navigation_create, portfolio_create
@@ -135,6 +136,8 @@ PAGES = [
     ("get", "/operations/alliance/", None, public()),
     ("post", "/operations/alliance/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),
     ("get", "/operations/products/", None, public()),
+    ("get", "/operations/brands/", None, public()),
+    ("post", "/operations/brands/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),
     ("get", "/operations/finance/", None,
      operations_role(roles=("enterprise_user", "university_user", "finance_user", "office_admin"))),
     ("post", "/operations/products/", {}, {**dict.fromkeys(EVERYONE, 403), "enterprise_user": 200,
@@ -327,6 +330,11 @@ API = [
     ("post", "/api/v1/operations/alliance/{alliance_member}/leave", {"left_on": "2026-10-10"},
      operations_role(200, 401, ("office_admin",))),
     ("get", "/api/v1/operations/products", None, public()),
+    ("get", "/api/v1/operations/brands", None, public()),
+    ("get", "/api/v1/operations/watch-list", None, office_api()),
+    ("post", "/api/v1/operations/watch-list", {"organization": "{other_org}", "reason": "重点", "added_on": "2026-01-10"},
+     office_api(201)),
+    ("post", "/api/v1/operations/watch-list/{watch}/remove", {"removed_on": "2026-10-10"}, office_api()),
     ("get", "/api/v1/operations/financing", None,
      operations_role(200, 401, ("enterprise_user", "university_user", "finance_user", "office_admin"))),
     ("post", "/api/v1/operations/financing", {"bank": "{tech}", "amount_requested": 100, "purpose": "研发"},
@@ -465,7 +473,9 @@ def world(django_db_setup, django_db_blocker):
                                          milestones=[{"name": "布局规划", "due": "2026-06-30"}])
             member = alliance_join(actor=people["office_admin"], organization=people["university_user"].organization,
                                    joined_on=dt.date(2025, 1, 10))
-            ids = {"financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
+            watch = watch_add(actor=people["office_admin"], organization=people["enterprise_user"].organization,
+                              reason="重点", added_on=dt.date(2026, 1, 10))
+            ids = {"watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
                    "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
@@ -571,7 +581,8 @@ def test_every_page_route_has_a_row_in_the_table(db):
                                     patent="202310012345.6", item=1, tech=1, evaluation=1, meeting=1,
                                     interview=1, decision=1, task=1, registration=1,
                                     notarization=1, offer=1, need=1, offered_patent="x",
-                                    navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1))
+                                    navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
+                                    watch=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -598,7 +609,7 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{navigation}", "{project_id}"), ("{portfolio}", "{portfolio_id}"),
                                ("milestones/0", "milestones/{index}"),
                                ("{alliance_member}", "{member_id}"), ("{financing}", "{application_id}"),
-                               ("{claim}", "{claim_id}")):
+                               ("{claim}", "{claim_id}"), ("{watch}", "{entry_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

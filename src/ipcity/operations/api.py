@@ -11,6 +11,14 @@ from ipcity import clock
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.operations.brands import (
+    brand_holders,
+    geographical_indications,
+    ip_profile,
+    watch_add,
+    watch_list,
+    watch_remove,
+)
 from ipcity.operations.bulk import OffersRejected, offers_import
 from ipcity.operations.community import (
     alliance_activity,
@@ -36,6 +44,7 @@ from ipcity.operations.models import (
     NavigationProject,
     PatentProduct,
     TechNeed,
+    WatchListEntry,
 )
 from ipcity.operations.navigation import (
     establishment_problems,
@@ -666,3 +675,56 @@ class ClaimDecisionIn(Schema):
 def claim_decision(request, claim_id: int, payload: ClaimDecisionIn):
     claim = get_object_or_404(claims_list(user=request.user), pk=claim_id)
     return _claim_out(claim_decide(actor=request.user, claim=claim, **payload.dict()))
+
+
+# ---- brands ----
+
+@router.get("/brands", auth=None, summary="驰名商标与老字号注册人及其商标组合、地理标志（公开）")
+def brands(request):
+    return {"holders": brand_holders(),
+            "geographical_indications": [{"name": g.name, "kind": g.kind, "product": g.product, "holder": g.holder,
+                                          "registered_on": g.registered_on} for g in geographical_indications()]}
+
+
+class WatchIn(Schema):
+    organization: int
+    reason: str
+    added_on: dt.date
+
+
+class WatchOut(Schema):
+    id: int
+    organization: str
+    reason: str
+    added_on: dt.date
+    removed_on: dt.date | None
+    profile: dict
+
+
+def _watch_out(e) -> dict:
+    return {"id": e.pk, "organization": e.organization.name, "reason": e.reason, "added_on": e.added_on,
+            "removed_on": e.removed_on, "profile": ip_profile(e.organization)}
+
+
+@router.get("/watch-list", response=list[WatchOut], summary="重点企业关注名录及各企业知识产权概况（办公室）")
+def watch(request):
+    if not has_perm(request.user, Perm.OPERATIONS_MANAGE):
+        raise PermissionDenied("缺少权限：operations")
+    return [_watch_out(e) for e in watch_list()]
+
+
+@router.post("/watch-list", response={201: WatchOut}, summary="列入关注名录（办公室）")
+def watch_new(request, payload: WatchIn):
+    organization = get_object_or_404(Organization, pk=payload.organization)
+    return Status(201, _watch_out(watch_add(actor=request.user, organization=organization, reason=payload.reason,
+                                            added_on=payload.added_on)))
+
+
+class UnwatchIn(Schema):
+    removed_on: dt.date
+
+
+@router.post("/watch-list/{entry_id}/remove", response=WatchOut, summary="移出关注名录（办公室）")
+def watch_drop(request, entry_id: int, payload: UnwatchIn):
+    entry = get_object_or_404(WatchListEntry, pk=entry_id)
+    return _watch_out(watch_remove(actor=request.user, entry=entry, removed_on=payload.removed_on))

@@ -327,3 +327,19 @@ class InsuranceClaim(models.Model):
 
     def __str__(self):
         return self.policy_number
+
+
+class WatchListEntry(models.Model):
+    """An enterprise on the key-enterprise watch list (重点企业关注名录): the office follows its brands and patents."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="watch_entries")
+    reason = models.CharField("列入理由", max_length=300)
+    added_on = models.DateField("列入日期")
+    removed_on = models.DateField("移出日期", null=True, blank=True)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-added_on", "-id"]
+
+    def __str__(self):
+        return str(self.organization_id)

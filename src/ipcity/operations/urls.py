@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ipcity.operations import community_views, finance_views, navigation_views, views
+from ipcity.operations import brand_views, community_views, finance_views, navigation_views, views
 
 app_name = "operations"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("interests/", views.interests, name="interests"),
     path("events/", community_views.events, name="events"),
     path("finance/", finance_views.finance, name="finance"),
+    path("brands/", brand_views.brands, name="brands"),
     path("alliance/", community_views.alliance, name="alliance"),
     path("products/", community_views.products, name="products"),
     path("navigation/", navigation_views.navigation_list, name="navigation_list"),

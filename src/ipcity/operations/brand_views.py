@@ -1,0 +1,52 @@
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from ipcity.accounts.models import Organization, OrgType
+from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.roles import Perm
+from ipcity.operations.brands import (
+    brand_holders,
+    geographical_indications,
+    watch_add,
+    watch_list,
+    watch_remove,
+)
+from ipcity.operations.models import WatchListEntry
+from ipcity.web.forms import form_errors_from
+
+
+class WatchForm(forms.Form):
+    organization = forms.ModelChoiceField(label="企业", queryset=Organization.objects.filter(
+        org_type=OrgType.ENTERPRISE).order_by("name"))
+    reason = forms.CharField(label="列入理由", max_length=300)
+    added_on = forms.DateField(label="列入日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def brands(request):
+    """Public: brand holders and GIs. The watch list is the office's working list and shows only to it."""
+    manages = request.user.is_authenticated and has_perm(request.user, Perm.OPERATIONS_MANAGE)
+    form = WatchForm(request.POST or None) if manages else None
+    if request.method == "POST":
+        if not manages:
+            raise PermissionDenied("缺少权限：operations")
+        try:
+            if request.POST.get("form") == "remove":
+                entry = get_object_or_404(WatchListEntry, pk=request.POST.get("entry"))
+                watch_remove(actor=request.user, entry=entry,
+                             removed_on=forms.DateField().clean(request.POST.get("removed_on")))
+                messages.success(request, "已移出关注名录")
+                return redirect("operations:brands")
+            if form.is_valid():
+                watch_add(actor=request.user, **form.cleaned_data)
+                messages.success(request, "已列入关注名录")
+                return redirect("operations:brands")
+        except ValidationError as exc:
+            if request.POST.get("form") == "remove":
+                messages.error(request, "；".join(exc.messages))
+            else:
+                form_errors_from(form, exc)
+    return render(request, "operations/brands.html", {
+        "nav": "operations", "holders": brand_holders(), "gis": geographical_indications(), "manages": manages,
+        "watch": watch_list() if manages else [], "form": form})

@@ -1,0 +1,89 @@
+"""Brands: the holders of well-known marks and time-honored brands with their trademark portfolios and Madrid
+filings, geographical indications, and the key-enterprise watch list with each enterprise's IP profile."""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+
+from ipcity import clock
+from ipcity.accounts.models import Organization, OrgType
+from ipcity.accounts.permissions import require_perm
+from ipcity.accounts.roles import Perm
+from ipcity.audit.services import audit_record
+from ipcity.operations.models import WatchListEntry
+from ipcity.stats.models import GeographicalIndication, Patent, Trademark
+
+
+def _valid_marks(today: dt.date) -> Q:
+    return (Q(registration_date__lte=today) & (Q(valid_until__gte=today) | Q(valid_until__isnull=True))
+            & Q(cancelled_on__isnull=True))
+
+
+def brand_holders(today: dt.date | None = None) -> list[dict]:
+    """Every holder of a well-known mark or a time-honored brand, with its whole trademark portfolio."""
+    today = today or clock.today()
+    holders = (Trademark.objects.filter(Q(well_known=True) | Q(time_honored=True)).values_list("holder", flat=True)
+               .distinct())
+    rows = (Trademark.objects.filter(holder__in=list(holders)).values("holder").annotate(
+        marks=Count("id"), valid=Count("id", filter=_valid_marks(today)),
+        well_known=Count("id", filter=Q(well_known=True)), time_honored=Count("id", filter=Q(time_honored=True)),
+        madrid=Count("id", filter=Q(madrid_filing_date__isnull=False))).order_by("-well_known", "-time_honored",
+                                                                                 "holder"))
+    return list(rows)
+
+
+def geographical_indications():
+    return GeographicalIndication.objects.order_by("registered_on")
+
+
+def ip_profile(organization: Organization, today: dt.date | None = None) -> dict:
+    today = today or clock.today()
+    patents = Patent.objects.filter(patentee=organization.name)
+    marks = Trademark.objects.filter(holder=organization.name)
+    return {"patents": patents.count(), "granted_inventions": patents.filter(patent_type="invention",
+                                                                            grant_date__isnull=False).count(),
+            "valid_marks": marks.filter(_valid_marks(today)).count(), "well_known": marks.filter(well_known=True).count(),
+            "time_honored": marks.filter(time_honored=True).count(),
+            "madrid": marks.filter(madrid_filing_date__isnull=False).count()}
+
+
+def watch_list() -> list[WatchListEntry]:
+    entries = list(WatchListEntry.objects.filter(removed_on__isnull=True).select_related("organization"))
+    for entry in entries:
+        entry.profile = ip_profile(entry.organization)
+    return entries
+
+
+@transaction.atomic
+def watch_add(*, actor, organization: Organization, reason: str, added_on: dt.date) -> WatchListEntry:
+    require_perm(actor, Perm.OPERATIONS_MANAGE)
+    problems = {}
+    if organization.org_type != OrgType.ENTERPRISE:
+        problems["organization"] = ["关注名录只列企业"]
+    elif WatchListEntry.objects.filter(organization=organization, removed_on__isnull=True).exists():
+        problems["organization"] = ["该企业已在关注名录中"]
+    if not reason.strip():
+        problems["reason"] = ["请填写列入理由"]
+    if added_on > clock.today():
+        problems["added_on"] = ["列入日期不能晚于今天"]
+    if problems:
+        raise ValidationError(problems)
+    entry = WatchListEntry.objects.create(organization=organization, reason=reason.strip()[:300], added_on=added_on,
+                                          added_by=actor)
+    audit_record(actor=actor, action="operations.watch.add", obj=entry, after={"organization": organization.name})
+    return entry
+
+
+@transaction.atomic
+def watch_remove(*, actor, entry: WatchListEntry, removed_on: dt.date) -> WatchListEntry:
+    require_perm(actor, Perm.OPERATIONS_MANAGE)
+    if entry.removed_on is not None:
+        raise ValidationError("该企业已移出关注名录")
+    if removed_on < entry.added_on:
+        raise ValidationError({"removed_on": ["移出日期不能早于列入日期"]})
+    entry.removed_on = removed_on
+    entry.save(update_fields=["removed_on"])
+    audit_record(actor=actor, action="operations.watch.remove", obj=entry, after={"removed_on": removed_on})
+    return entry
