@@ -84,3 +84,26 @@ def test_the_insurer_pays_or_rejects_a_claim_with_a_reason(client_for, people, r
                                                               "reason": "x"})
     assert unknown.status_code == 422 and "保单库中没有" in _text(unknown)
     assert Organization.objects.filter(name="测试银行").exists()
+
+
+def test_a_bundle_with_a_copyright_is_pledged_and_its_release_reaches_the_registry(client_for, people, registry,
+                                                                                  frozen_clock):
+    works = import_batch_start(kind="copyrights", filename="c.csv", actor=None)
+    import_batch_run(batch=works, data=("登记号,类别,作品名称,著作权人,登记日\n"
+                                        "2024-R-001,计算机软件,电池管理软件V1.0,测试企业有限公司,2024-03-01").encode())
+    enterprise, bank = client_for("enterprise_user"), client_for("finance_user")
+    pk = _post(enterprise, "/api/v1/operations/financing", {
+        "bank": people["finance_user"].organization_id, "amount_requested": "100", "purpose": "流动资金",
+        "patents": ["202110011111.1"], "copyrights": ["2024-R-001"]}).json()["id"]
+    for body in ({"action": "accept"}, {"action": "approve", "approved_amount": "80"},
+                 {"action": "register", "pledge_reference": "Y2026-9", "registered_on": "2026-09-01"}):
+        assert _post(bank, f"/api/v1/operations/financing/{pk}/steps", body).status_code == 200
+    early = _post(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "release", "released_on": "2026-08-01"})
+    assert early.status_code == 422 and "解除日" in _text(early)
+    released = _post(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "release", "released_on": "2026-10-15"})
+    assert released.json()["state"] == "released"
+    assert str(Pledge.objects.get(reference="Y2026-9").released_on) == "2026-10-15"
+    foreign = _post(enterprise, "/api/v1/operations/financing", {
+        "bank": people["finance_user"].organization_id, "amount_requested": "1", "purpose": "x",
+        "copyrights": ["2099-X"]})
+    assert foreign.status_code == 422 and "不是本企业登记的著作权" in _text(foreign)

@@ -589,6 +589,7 @@ class FinancingIn(Schema):
     purpose: str
     patents: list[str] = []
     trademarks: list[str] = []
+    copyrights: list[str] = []
 
 
 class FinancingOut(Schema):
@@ -621,14 +622,15 @@ def financing_new(request, payload: FinancingIn):
 
 
 class FinancingStepIn(Schema):
-    action: str  # accept | approve | decline | register
+    action: str  # accept | approve | decline | register | release
     note: str = ""
     approved_amount: Decimal | None = None
     pledge_reference: str = ""
     registered_on: dt.date | None = None
+    released_on: dt.date | None = None
 
 
-@router.post("/financing/{application_id}/steps", response=FinancingOut, summary="银行办理：受理、审批、不予批准、质押登记")
+@router.post("/financing/{application_id}/steps", response=FinancingOut, summary="银行办理：受理、审批、不予批准、质押登记、解除质押")
 def financing_act(request, application_id: int, payload: FinancingStepIn):
     application = financing_get(user=request.user, pk=application_id)
     return _financing_out(financing_step(actor=request.user, application=application, **payload.dict()))

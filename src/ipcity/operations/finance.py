@@ -19,7 +19,7 @@ from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.operations.models import FinancingApplication, InsuranceClaim
 from ipcity.operations.services import owned_by
-from ipcity.stats.models import InsurancePolicy, Patent, Trademark
+from ipcity.stats.models import CopyrightRegistration, InsurancePolicy, Patent, Trademark
 from ipcity.stats.services import import_batch_run, import_batch_start
 
 State = FinancingApplication.State
@@ -28,8 +28,10 @@ STEPS = {  # action -> (from, to)
     "approve": ({State.ACCEPTED}, State.APPROVED),
     "decline": ({State.SUBMITTED, State.ACCEPTED}, State.DECLINED),
     "register": ({State.APPROVED}, State.REGISTERED),
+    "release": ({State.REGISTERED}, State.RELEASED),
 }
-STEP_LABELS = {"accept": "受理", "approve": "审批同意", "decline": "不予批准", "register": "办理质押登记"}
+STEP_LABELS = {"accept": "受理", "approve": "审批同意", "decline": "不予批准", "register": "办理质押登记",
+               "release": "解除质押"}
 
 
 def financing_list(*, user) -> QuerySet[FinancingApplication]:
@@ -52,7 +54,9 @@ def financing_get(*, user, pk: int) -> FinancingApplication:
 
 @transaction.atomic
 def financing_apply(*, actor, bank: Organization, amount_requested: Decimal, purpose: str,
-                    patents: list[str] = (), trademarks: list[str] = ()) -> FinancingApplication:
+                    patents: list[str] = (), trademarks: list[str] = (),
+                    copyrights: list[str] = ()) -> FinancingApplication:
+    """A pledge of a bundle: the applicant's granted patents, registered trademarks and registered copyrights."""
     require_perm(actor, Perm.FINANCING_APPLY)
     problems: dict[str, list[str]] = {}
     if bank.org_type != OrgType.FINANCIAL_INSTITUTION:
@@ -61,8 +65,8 @@ def financing_apply(*, actor, bank: Organization, amount_requested: Decimal, pur
         problems["amount_requested"] = ["申请金额应大于0"]
     if not purpose.strip():
         problems["purpose"] = ["请填写资金用途"]
-    if not patents and not trademarks:
-        problems["patents"] = ["请填写出质的专利或商标"]
+    if not patents and not trademarks and not copyrights:
+        problems["patents"] = ["请填写出质的专利、商标或著作权"]
     found = {p.application_number: p for p in Patent.objects.filter(application_number__in=patents)}
     bad = [n for n in patents if n not in found or not owned_by(actor.organization, found[n])
            or found[n].grant_date is None]
@@ -72,12 +76,17 @@ def financing_apply(*, actor, bank: Organization, amount_requested: Decimal, pur
     bad_marks = [n for n in trademarks if n not in marks or marks[n].holder != actor.organization.name]
     if bad_marks:
         problems["trademarks"] = [f"不是本企业的注册商标：{'、'.join(bad_marks)}"]
+    works = {c.registration_number: c for c in CopyrightRegistration.objects.filter(registration_number__in=copyrights)}
+    bad_works = [n for n in copyrights if n not in works or works[n].owner != actor.organization.name]
+    if bad_works:
+        problems["copyrights"] = [f"不是本企业登记的著作权：{'、'.join(bad_works)}"]
     if problems:
         raise ValidationError(problems)
     now = clock.now()
     application = FinancingApplication.objects.create(
         organization=actor.organization, bank=bank, amount_requested=amount_requested, purpose=purpose.strip()[:300],
-        patents=list(patents), trademarks=list(trademarks), created_by=actor, created_at=now, updated_at=now)
+        patents=list(patents), trademarks=list(trademarks), copyrights=list(copyrights), created_by=actor,
+        created_at=now, updated_at=now)
     audit_record(actor=actor, action="operations.financing.apply", obj=application,
                  after={"bank": bank.name, "amount": amount_requested})
     return application
@@ -86,7 +95,7 @@ def financing_apply(*, actor, bank: Organization, amount_requested: Decimal, pur
 @transaction.atomic
 def financing_step(*, actor, application: FinancingApplication, action: str, note: str = "",
                    approved_amount: Decimal | None = None, pledge_reference: str = "",
-                   registered_on: dt.date | None = None) -> FinancingApplication:
+                   registered_on: dt.date | None = None, released_on: dt.date | None = None) -> FinancingApplication:
     if not (has_perm(actor, Perm.FINANCING_HANDLE) and actor.organization_id == application.bank_id):
         raise PermissionDenied("只有受理的银行可以办理")
     if action not in STEPS:
@@ -104,6 +113,8 @@ def financing_step(*, actor, application: FinancingApplication, action: str, not
             problems["pledge_reference"] = ["请填写质押登记号"]
         if registered_on is None or registered_on > clock.today():
             problems["registered_on"] = ["请填写不晚于今天的质押登记日"]
+    if action == "release" and (released_on is None or not application.registered_on <= released_on <= clock.today()):
+        problems["released_on"] = ["解除日应在质押登记日之后、不晚于今天"]
     if problems:
         raise ValidationError(problems)
     before = application.state
@@ -113,20 +124,26 @@ def financing_step(*, actor, application: FinancingApplication, action: str, not
         application.approved_amount = approved_amount
     if action == "register":
         application.pledge_reference, application.registered_on = pledge_reference.strip()[:64], registered_on
-        _register_pledge(application)
+    if action == "release":
+        application.released_on = released_on
+    if action in ("register", "release"):
+        _write_pledge(application)
     application.save()
     audit_record(actor=actor, action=f"operations.financing.{action}", obj=application, before={"state": before},
                  after={"state": target, "note": application.bank_note})
     return application
 
 
-def _register_pledge(application: FinancingApplication) -> None:
-    """Write the pledge through an import batch, like every registry write."""
+def _write_pledge(application: FinancingApplication) -> None:
+    """Write (or, on release, update) the pledge through an import batch, like every registry write; the
+    registry upserts by the pledge reference."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["质押登记号", "出质人", "出质人地址", "质权人", "质押金额（万元）", "登记日", "涉及专利", "涉及商标"])
+    writer.writerow(["质押登记号", "出质人", "出质人地址", "质权人", "质押金额（万元）", "登记日", "注销日", "涉及专利",
+                     "涉及商标"])
     writer.writerow([application.pledge_reference, application.organization.name, application.organization.address,
                      application.bank.name, str(application.approved_amount), application.registered_on.isoformat(),
+                     application.released_on.isoformat() if application.released_on else "",
                      ";".join(application.patents), ";".join(application.trademarks)])
     batch = import_batch_start(kind="pledges", filename="运营中心质押融资登记.csv", actor=None, note="运营中心")
     import_batch_run(batch=batch, data=buffer.getvalue().encode())

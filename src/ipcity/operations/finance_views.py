@@ -32,6 +32,8 @@ class ApplyForm(forms.Form):
     amount_requested = forms.DecimalField(label="申请金额（万元）", max_digits=12, decimal_places=2)
     patents = forms.CharField(label="出质专利（申请号，每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     trademarks = forms.CharField(label="出质商标（注册号，每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    copyrights = forms.CharField(label="出质著作权（登记号，每行一个）", required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
     purpose = forms.CharField(label="资金用途", max_length=300)
 
 
@@ -65,6 +67,7 @@ def finance(request):
                 data = dict(apply_form.cleaned_data)
                 data["patents"] = [n.strip().upper().removeprefix("ZL") for n in data["patents"].split()]
                 data["trademarks"] = data["trademarks"].split()
+                data["copyrights"] = data["copyrights"].split()
                 financing_apply(actor=user, **data)
                 messages.success(request, "融资申请已提交给银行")
                 return redirect("operations:finance")
@@ -74,12 +77,12 @@ def finance(request):
                 return redirect("operations:finance")
             if kind == "step":
                 application = financing_get(user=user, pk=int(request.POST.get("pk", 0)))
-                registered = request.POST.get("registered_on") or None
+                dates = {name: forms.DateField(required=False).clean(request.POST.get(name) or None)
+                         for name in ("registered_on", "released_on")}
                 financing_step(actor=user, application=application, action=request.POST.get("action", ""),
                                note=request.POST.get("note", ""),
                                approved_amount=_decimal(request.POST.get("approved_amount", "")),
-                               pledge_reference=request.POST.get("pledge_reference", ""),
-                               registered_on=forms.DateField().clean(registered) if registered else None)
+                               pledge_reference=request.POST.get("pledge_reference", ""), **dates)
                 messages.success(request, "已办理")
                 return redirect("operations:finance")
             if kind == "decide":

@@ -279,18 +279,21 @@ class FinancingApplication(models.Model):
         APPROVED = "approved", "已审批同意"
         DECLINED = "declined", "未获批准"
         REGISTERED = "registered", "已办理质押登记"
+        RELEASED = "released", "已解除质押"
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="financing")
     bank = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="financing_received")
     amount_requested = models.DecimalField("申请金额（万元）", max_digits=12, decimal_places=2)
     patents = models.JSONField("出质专利", default=list)
     trademarks = models.JSONField("出质商标", default=list)
+    copyrights = models.JSONField("出质著作权", default=list)
     purpose = models.CharField("资金用途", max_length=300)
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.SUBMITTED)
     approved_amount = models.DecimalField("批准金额（万元）", max_digits=12, decimal_places=2, null=True, blank=True)
     bank_note = models.CharField("银行意见", max_length=300, blank=True)
     pledge_reference = models.CharField("质押登记号", max_length=64, blank=True)
     registered_on = models.DateField("质押登记日", null=True, blank=True)
+    released_on = models.DateField("解除日", null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
