@@ -124,3 +124,15 @@ def test_the_bulk_and_the_incremental_segments_rank_alike(docs_, query_words, qu
     assert sorted(ours) == sorted(theirs)
     assert [m.score for m in bulk.search(query, limit=20)] == pytest.approx(
         [m.score for m in incremental.search(query, limit=20)], rel=1e-5)
+
+
+def test_an_index_that_grows_one_by_one_folds_itself_and_still_scores_like_a_fresh_build(monkeypatch):
+    from ipcity.operations.core import matching
+
+    monkeypatch.setattr(matching, "COMPACT_AFTER", 3)
+    index = MatchIndex()
+    for document in PATENTS:
+        index.add(document)
+    assert len(index._recent) <= 3 and len(index) == len(PATENTS)
+    query = terms("锂电池健康状态和固态电解质")
+    assert index.text_scores(query) == pytest.approx(MatchIndex.build(PATENTS).text_scores(query))

@@ -3,7 +3,7 @@
 import threading
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from ipcity import clock
@@ -64,12 +64,23 @@ def interests_for(*, user) -> QuerySet[Interest]:
         offer__organization_id=user.organization_id)
 
 
-def _cached(name: str, key: tuple, build) -> MatchIndex:
+def _synced(name: str, base_key: tuple, documents) -> MatchIndex:
+    """The named index, in step with `documents` (key → Document). A change of `base_key` (the registry behind it)
+    rebuilds it; otherwise only the documents that appeared, changed or went away are added or removed, so a new
+    offer or need is matchable at once without re-segmenting everything else."""
     with _lock:
         hit = _indexes.get(name)
-        if hit is None or hit[0] != key:
-            _indexes[name] = (key, build())
-        return _indexes[name][1]
+        if hit is None or hit[0] != base_key:
+            index = MatchIndex.build(documents.values())
+            _indexes[name] = (base_key, index)
+            return index
+        index = hit[1]
+        for key in [k for k in index.keys() if k not in documents]:
+            index.remove(key)
+        for key, document in documents.items():
+            if index.document(key) != document:
+                index.add(document)
+        return index
 
 
 def _patent_document(key: str, patent: Patent, fields=(), region: str = "") -> Document:
@@ -80,20 +91,15 @@ def _patent_document(key: str, patent: Patent, fields=(), region: str = "") -> D
 def supply_index() -> MatchIndex:
     """Published offers, and the in-registry patents of the universities and institutes on the platform (their
     "sleeping" patents), each keyed `offer:<id>` or `patent:<number>`."""
-    offers = offers_public()
+    offers = list(offers_public())
     universities = Patent.objects.filter(patentee__in=_university_names())
-    key = (offers.count(), offers.aggregate(m=Max("updated_at"))["m"],
-           ImportBatch.objects.filter(state=ImportBatch.State.DONE).count(), universities.count())
-
-    def build():
-        documents = [_patent_document(f"offer:{o.pk}", o.patent, (o.field,), o.organization.street or "")
-                     for o in offers]
-        offered = {o.patent_id for o in offers}
-        documents += [_patent_document(f"patent:{p.application_number}", p)
-                      for p in universities.exclude(pk__in=offered)[:20000]]
-        return MatchIndex.build(documents)
-
-    return _cached("supply", key, build)
+    base_key = (ImportBatch.objects.filter(state=ImportBatch.State.DONE).count(), universities.count())
+    documents = {f"offer:{o.pk}": _patent_document(f"offer:{o.pk}", o.patent, (o.field,), o.organization.street or "")
+                 for o in offers}
+    offered = {o.patent_id for o in offers}
+    documents.update({f"patent:{p.application_number}": _patent_document(f"patent:{p.application_number}", p)
+                      for p in universities.exclude(pk__in=offered)[:20000]})
+    return _synced("supply", base_key, documents)
 
 
 def _university_names() -> list[str]:
@@ -103,9 +109,7 @@ def _university_names() -> list[str]:
 
 
 def demand_index() -> MatchIndex:
-    needs = needs_public()
-    key = (needs.count(), needs.aggregate(m=Max("updated_at"))["m"], clock.today())
-    return _cached("demand", key, lambda: MatchIndex.build(_need_document(n) for n in needs))
+    return _synced("demand", (), {f"need:{n.pk}": _need_document(n) for n in needs_public()})
 
 
 def _need_document(need: TechNeed) -> Document:

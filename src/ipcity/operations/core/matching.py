@@ -21,6 +21,7 @@ TITLE_WEIGHT = 2
 IPC_WEIGHT = 3.0  # added for a full overlap of IPC subclasses (Jaccard 1.0)
 FIELD_WEIGHT = 2.0
 REGION_WEIGHT = 0.5
+COMPACT_AFTER = 2000  # documents in the incremental segment before it is folded into the bulk one
 
 
 def ipc_subclass(code: str) -> str:
@@ -153,6 +154,8 @@ class MatchIndex:
         self._recent[document.key] = (counts, document)
         self._meta[document.key] = document
         self._terms_of[document.key] = counts
+        if len(self._recent) > COMPACT_AFTER:
+            self.compact()
 
     def remove(self, key: str) -> None:
         if key in self._recent:
@@ -172,6 +175,12 @@ class MatchIndex:
 
     def __len__(self) -> int:
         return len(self._meta)
+
+    def keys(self) -> list[str]:
+        return list(self._meta)
+
+    def document(self, key: str) -> Document | None:
+        return self._meta.get(key)
 
     def __contains__(self, key: str) -> bool:
         return key in self._meta
