@@ -23,6 +23,7 @@ from ipcity.plan.meetings import meeting_record
 from ipcity.plan.models import BudgetLine, EvaluationReport, ExtensionRequest, KeyTask
 from ipcity.plan.services import plan_import
 from ipcity.plan.supervision import work_item_create, work_item_transition
+from ipcity.protection.inspections import plan_create, plan_publish
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.conftest import PERSONAS, bundled_plan_bytes, make_people
 
@@ -149,6 +150,8 @@ PAGES = [
      {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 404), "university_user": 200, "office_admin": 200}),
     ("get", "/operations/interests/", None, operations_role(roles=("enterprise_user", "university_user", "office_admin"))),
     ("get", "/protection/", None, public()),
+    ("post", "/protection/", {"form": "conflict"}, {**dict.fromkeys(EVERYONE, 403), "enforcement_officer": 200}),
+    ("get", "/protection/inspections/{inspection}/", None, public()),
     ("get", "/services/", None, public()),
     ("get", "/login/", None, public()),
     ("post", "/logout/", {}, public(302)),
@@ -319,6 +322,15 @@ API = [
     ("post", "/api/v1/operations/interests/{interest}/deal", {"kind": "ordinary", "amount": 1, "contract_date": "2026-10-01",
                                                               "recordal_date": "2026-10-02"},
      {**operations_role(403, 401), "university_user": 422}),
+    ("get", "/api/v1/protection/inspections", None, public()),
+    ("post", "/api/v1/protection/inspections", {"code": "perm-check", "title": "抽查", "quotas": {"low": 1}},
+     office_api(201)),
+    ("get", "/api/v1/protection/inspections/{inspection}", None, public()),
+    ("post", "/api/v1/protection/inspections/{inspection}/publish", {}, {**office_api(), "office_admin": 422}),
+    ("post", "/api/v1/protection/inspections/{inspection}/draw", {}, office_api()),
+    ("put", "/api/v1/protection/risk/{other_org}", {"level": "high", "reason": "处罚记录"}, office_api()),
+    ("post", "/api/v1/protection/conflicts", {"organization": "{other_org}", "reason": "亲属"},
+     operations_role(201, 401, ("enforcement_officer",))),
     ("get", "/api/v1/operations/navigation", None, public()),
     ("get", "/api/v1/operations/events", None, public()),
     ("post", "/api/v1/operations/events", {"title": "对接会", "held_on": "2026-10-20", "organizer": "{tech}",
@@ -475,7 +487,9 @@ def world(django_db_setup, django_db_blocker):
                                    joined_on=dt.date(2025, 1, 10))
             watch = watch_add(actor=people["office_admin"], organization=people["enterprise_user"].organization,
                               reason="重点", added_on=dt.date(2026, 1, 10))
-            ids = {"watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
+            inspection = plan_create(actor=people["office_admin"], code="world-plan", title="抽查", quotas={"low": 1})
+            plan_publish(actor=people["office_admin"], plan=inspection)
+            ids = {"inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
                    "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
@@ -582,7 +596,7 @@ def test_every_page_route_has_a_row_in_the_table(db):
                                     interview=1, decision=1, task=1, registration=1,
                                     notarization=1, offer=1, need=1, offered_patent="x",
                                     navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
-                                    watch=1))
+                                    watch=1, inspection=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -609,7 +623,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{navigation}", "{project_id}"), ("{portfolio}", "{portfolio_id}"),
                                ("milestones/0", "milestones/{index}"),
                                ("{alliance_member}", "{member_id}"), ("{financing}", "{application_id}"),
-                               ("{claim}", "{claim_id}"), ("{watch}", "{entry_id}")):
+                               ("{claim}", "{claim_id}"), ("{watch}", "{entry_id}"),
+                               ("{inspection}", "{plan_id}"), ("risk/{org_id}", "risk/{organization_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

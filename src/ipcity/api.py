@@ -14,6 +14,7 @@ from ipcity.operations.api import router as operations_router
 from ipcity.plan.api import router as plan_router
 from ipcity.plan.core.schema import PlanFormatError
 from ipcity.plan.supervision_api import router as supervision_router
+from ipcity.protection.api import router as protection_router
 from ipcity.stats.api import router as stats_router
 
 
@@ -78,3 +79,4 @@ api.add_router("/", stats_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/operations", operations_router)
+api.add_router("/protection", protection_router)

@@ -122,6 +122,28 @@ def cmd_evidence_verify(args) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_inspection_redo(args) -> int:
+    """Offline: redo a published random inspection draw from its JSON and compare."""
+    import json
+
+    from ipcity.protection.core import draw as rules
+
+    record = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    seed = rules.seed_of(record["code"], record["seed_source"])
+    print(f"{'✓' if seed.hex() == record['seed'] else '✗'} 随机种子 {seed.hex()}")
+    result = rules.draw(seed, [rules.Subject(c["key"], c["risk"]) for c in record["candidates"]],
+                        [rules.Inspector(i["key"], frozenset(i["conflicts"])) for i in record["inspectors"]],
+                        record["quotas"], record["inspectors_per_subject"])
+    published = record.get("results") or {}
+    same = (seed.hex() == record["seed"] and result.subjects == published.get("subjects")
+            and result.inspectors == published.get("inspectors"))
+    names = {c["key"]: c["name"] for c in record["candidates"]} | {i["key"]: i["name"] for i in record["inspectors"]}
+    for subject in result.subjects:
+        print(f"  {names[subject]}：{'、'.join(names[i] for i in result.inspectors[subject])}")
+    print("复算结果与公示一致" if same else "复算结果与公示不一致")
+    return 0 if same else 1
+
+
 def cmd_evidence_keys(args) -> int:
     _setup()
     from ipcity.evidence.keys import log_keys
@@ -403,6 +425,11 @@ def build_parser() -> argparse.ArgumentParser:
     sequencer = evidence.add_parser("sequencer", help="运行定序器（每秒封存待上链的登记）")
     sequencer.add_argument("--once", action="store_true", help="只封存一次后退出")
     sequencer.set_defaults(func=cmd_evidence_sequencer)
+
+    inspection = sub.add_parser("inspection", help="双随机抽查").add_subparsers(dest="inspection_command", required=True)
+    redo_cmd = inspection.add_parser("redo", help="用公示数据（JSON）离线复算抽取结果")
+    redo_cmd.add_argument("file")
+    redo_cmd.set_defaults(func=cmd_inspection_redo)
 
     sub.add_parser("manage", help="Django 管理命令，例如 ipcity manage migrate", add_help=False)
     return parser

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ipcity.web",
     "ipcity.evidence",
     "ipcity.operations",
+    "ipcity.protection",
 ]
 
 MIDDLEWARE = [

@@ -81,6 +81,7 @@ urlpatterns = [
     path("", include(web_patterns)),
     path("evidence/", include("ipcity.evidence.urls")),
     path("operations/", include("ipcity.operations.urls")),
+    path("protection/", include("ipcity.protection.urls")),
     path("api/v1/", api.urls),
 ] + [path(f"{module}/", web_views.module_placeholder, {"module": module}, name=module) for module in web_views.MODULES]
 

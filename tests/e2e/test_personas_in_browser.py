@@ -33,7 +33,7 @@ def test_an_anonymous_visitor_reads_the_plan_but_is_sent_to_sign_in_for_a_worksp
     assert page.locator("tr[data-indicator]").count() == 32
     page.goto("/workspace/")
     assert "/login/" in page.url
-    page.goto("/protection/")
+    page.goto("/services/")
     assert "本模块尚未建成" in page.text_content("[data-testid=module-not-built]")
 
 

@@ -37,6 +37,8 @@ class Perm:
     EVENTS_MANAGE = "operations.events:write"  # record matchmaking events and their attendees
     FINANCING_APPLY = "operations.financing:apply"  # an enterprise applies for IP pledge financing, files claims
     FINANCING_HANDLE = "operations.financing:handle"  # a bank or insurer handles what was routed to it
+    INSPECTION_MANAGE = "protection.inspections:write"  # plan, publish and draw random inspections; rate risk
+    CONFLICT_DECLARE = "protection.conflicts:write"  # an enforcement officer declares conflicts of interest
     PERSONAL_DATA_READ = "accounts.personal_data:read"
     ATTACHMENT_READ_ALL = "files:read_all"
     WORKSPACE_OFFICE = "workspace.office"
@@ -55,7 +57,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         Perm.PLAN_EDIT, Perm.PLAN_IMPORT, Perm.INDICATOR_REPORT, Perm.AUDIT_READ, Perm.ORGS_READ_ALL, Perm.ACCOUNTS_MANAGE,
         Perm.REGISTRY_IMPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_MANAGE,
         Perm.PERSONAL_DATA_READ, Perm.ATTACHMENT_READ_ALL, Perm.WORKSPACE_OFFICE, Perm.EVIDENCE_STATS,
-        Perm.OPERATIONS_MANAGE, Perm.NAVIGATION_MANAGE, Perm.EVENTS_MANAGE,
+        Perm.OPERATIONS_MANAGE, Perm.NAVIGATION_MANAGE, Perm.EVENTS_MANAGE, Perm.INSPECTION_MANAGE,
     }),
     Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_WORK, Perm.WORKSPACE_UNIT}),
     Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
@@ -65,7 +67,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY, Perm.EVIDENCE_REGISTER, Perm.NAVIGATION_MANAGE,
                                  Perm.EVENTS_MANAGE}),
     Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION}),
-    Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION}),
+    Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION, Perm.CONFLICT_DECLARE}),
     Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT}),
     Role.NOTARY: frozenset({Perm.WORKSPACE_NOTARY, Perm.NOTARIZATION_HANDLE}),
     Role.FINANCE_USER: frozenset({Perm.WORKSPACE_FINANCE, Perm.FINANCING_HANDLE}),

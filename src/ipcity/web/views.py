@@ -16,7 +16,6 @@ from ipcity.web.uploads import upload_path
 
 # Modules whose issues are still open: each page says so plainly instead of pretending.
 MODULES = {
-    "protection": ("保护", "行政执法案件、纠纷调解、维权援助、规范化市场、双随机抽查、信用监管、商业秘密保护"),
     "services": ("服务", "公共服务事项清单与办事指南、一站式办理、服务机构与聚集区、托管、贯标、专家库、培训与宣传"),
 }
 

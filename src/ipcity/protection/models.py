@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.db import models
+
+
+class RiskRating(models.Model):
+    """An organization's credit-risk level for inspections (信用风险分类); unrated organizations count as low."""
+
+    class Level(models.TextChoices):
+        HIGH = "high", "高风险"
+        MEDIUM = "medium", "中风险"
+        LOW = "low", "低风险"
+
+    organization = models.OneToOneField("accounts.Organization", on_delete=models.PROTECT, related_name="risk")
+    level = models.CharField("风险等级", max_length=8, choices=Level.choices)
+    reason = models.CharField("依据", max_length=300)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.organization_id}: {self.level}"
+
+
+class ConflictOfInterest(models.Model):
+    """An officer's declared conflict with an organization: they are never drawn to inspect it."""
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="conflicts")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("回避理由", max_length=300)
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["officer", "organization"], name="conflict_once")]
+
+    def __str__(self):
+        return f"{self.officer_id} × {self.organization_id}"
+
+
+class InspectionPlan(models.Model):
+    """A random inspection plan (双随机抽查计划). Publishing freezes the candidates, the inspectors and the seed
+    source (the evidence log's latest checkpoint) before anyone can know the draw; drawing then follows from them
+    alone, so anyone can redo it."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "草拟"
+        PUBLISHED = "published", "已公布（待抽取）"
+        DRAWN = "drawn", "已抽取并公示"
+
+    code = models.SlugField("计划编号", max_length=40, unique=True)
+    title = models.CharField("计划名称", max_length=200)
+    subject_types = models.JSONField("抽查对象类型")  # organization types
+    quotas = models.JSONField("各风险等级抽取数量")  # {"high": 3, "medium": 2, "low": 1}
+    inspectors_per_subject = models.PositiveSmallIntegerField("每个对象的执法人员数", default=2)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT)
+    seed_source = models.TextField("随机种子来源", blank=True)
+    seed = models.CharField("随机种子（SHA-256）", max_length=64, blank=True)
+    candidates = models.JSONField("候选对象（公布时冻结）", default=list)  # [{"key", "name", "risk"}]
+    inspectors = models.JSONField("执法人员名录（公布时冻结）", default=list)  # [{"key", "name", "conflicts"}]
+    results = models.JSONField("抽取结果", default=dict)  # {"subjects": [...], "inspectors": {...}, "shortfalls"}
+    published_at = models.DateTimeField(null=True, blank=True)
+    drawn_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.title

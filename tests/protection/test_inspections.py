@@ -1,0 +1,79 @@
+"""Random inspections through the API: the office drafts, publishes (freezing the candidates, inspectors and the
+evidence log's checkpoint as seed source) and draws; the public sees the result and a second run reproduces it."""
+
+import json
+import subprocess
+import sys
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from ipcity.accounts.models import Organization, OrgType
+from ipcity.accounts.services import user_create
+from ipcity.protection.models import InspectionPlan
+
+
+def _post(client, path, body):
+    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+def _seal_a_checkpoint(client_for):
+    client_for("enterprise_user").post("/api/v1/evidence/registrations/file", {
+        "kind": "copyright_work", "metadata": json.dumps({"title": "t", "work_type": "美术", "author": "a",
+                                                          "completed_on": "2026-01-01"}, ensure_ascii=False),
+        "file": SimpleUploadedFile("w.txt", b"seed material")})
+
+
+def _world(people):
+    for i in range(6):
+        Organization.objects.create(name=f"抽查企业{i}", org_type=OrgType.ENTERPRISE)
+    for i in range(3):
+        user_create(actor=None, username=f"officer{i}", password="Inspect#Duty2026", role="enforcement_officer",
+                    organization=people["enforcement_officer"].organization)
+
+
+def test_a_published_draw_is_public_and_reproducible(client_for, people, client, tmp_path):
+    _world(people)
+    office, officer = client_for("office_admin"), client_for("enforcement_officer")
+    target = Organization.objects.get(name="抽查企业0")
+    assert _post(officer, "/api/v1/protection/conflicts", {"organization": target.pk, "reason": "亲属任职"}
+                 ).status_code == 201
+    office.put(f"/api/v1/protection/risk/{target.pk}", json.dumps({"level": "high", "reason": "曾被处罚"}),
+               content_type="application/json")
+    plan = _post(office, "/api/v1/protection/inspections", {"code": "2026-q4-patent", "title": "2026年第四季度专利抽查",
+                                                            "quotas": {"high": 1, "low": 2}, "inspectors_per_subject": 2})
+    assert plan.status_code == 201
+    pk = InspectionPlan.objects.get().pk
+    assert client.get(f"/api/v1/protection/inspections/{pk}").status_code == 404  # a draft is not public
+    no_seed = _post(office, f"/api/v1/protection/inspections/{pk}/publish", {})
+    assert no_seed.status_code == 422 and "存证日志尚无检查点" in json.dumps(no_seed.json(), ensure_ascii=False)
+    _seal_a_checkpoint(client_for)
+    assert _post(office, f"/api/v1/protection/inspections/{pk}/draw", {}).status_code == 422  # not published yet
+    published = _post(office, f"/api/v1/protection/inspections/{pk}/publish", {}).json()
+    assert published["state"] == "published" and "evidence.ipcity.local" in published["seed_source"]
+    drawn = _post(office, f"/api/v1/protection/inspections/{pk}/draw", {}).json()
+    assert f"ORG-{target.pk:06d}" in drawn["results"]["subjects"]  # the only high-risk candidate
+    officer_key = f"OFFICER-{people['enforcement_officer'].pk:06d}"
+    assert officer_key not in drawn["results"]["inspectors"][f"ORG-{target.pk:06d}"]
+    page = client.get(f"/protection/inspections/{pk}/").content.decode()
+    assert "平台按公布数据复算，结果一致" in page and "抽查企业0" in page
+    record = tmp_path / "draw.json"
+    record.write_text(json.dumps(client.get(f"/api/v1/protection/inspections/{pk}").json(), ensure_ascii=False),
+                      encoding="utf-8")
+    redo = subprocess.run([sys.executable, "-m", "ipcity.cli", "inspection", "redo", str(record)],
+                          capture_output=True, text=True, timeout=60)
+    assert redo.returncode == 0 and "复算结果与公示一致" in redo.stdout, redo.stdout + redo.stderr
+    forged = json.loads(record.read_text(encoding="utf-8"))
+    forged["results"]["subjects"] = list(reversed(forged["results"]["subjects"]))
+    record.write_text(json.dumps(forged, ensure_ascii=False), encoding="utf-8")
+    assert subprocess.run([sys.executable, "-m", "ipcity.cli", "inspection", "redo", str(record)],
+                          capture_output=True, text=True, timeout=60).returncode == 1
+
+
+def test_bad_plans_are_refused_by_field(client_for, people):
+    office = client_for("office_admin")
+    bad = _post(office, "/api/v1/protection/inspections", {"code": "X", "title": "", "quotas": {"extreme": 1},
+                                                           "inspectors_per_subject": 9})
+    text = json.dumps(bad.json(), ensure_ascii=False)
+    assert bad.status_code == 422 and all(w in text for w in ("计划编号", "计划名称", "抽取数量", "执法人员数"))
+    assert _post(client_for("enforcement_officer"), "/api/v1/protection/inspections", {
+        "code": "abc", "title": "t", "quotas": {"low": 1}}).status_code == 403
