@@ -23,6 +23,8 @@ from ipcity.plan.meetings import meeting_record
 from ipcity.plan.models import BudgetLine, EvaluationReport, ExtensionRequest, KeyTask
 from ipcity.plan.services import plan_import
 from ipcity.plan.supervision import work_item_create, work_item_transition
+from ipcity.protection.core.credit import Penalty
+from ipcity.protection.credit import listing_create
 from ipcity.protection.inspections import plan_create, plan_publish
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.conftest import PERSONAS, bundled_plan_bytes, make_people
@@ -152,6 +154,8 @@ PAGES = [
     ("get", "/protection/", None, public()),
     ("post", "/protection/", {"form": "conflict"}, {**dict.fromkeys(EVERYONE, 403), "enforcement_officer": 200}),
     ("get", "/protection/inspections/{inspection}/", None, public()),
+    ("get", "/protection/credit/", None, public()),
+    ("get", "/protection/credit/export.csv", None, public()),
     ("get", "/services/", None, public()),
     ("get", "/login/", None, public()),
     ("post", "/logout/", {}, public(302)),
@@ -323,6 +327,17 @@ API = [
                                                               "recordal_date": "2026-10-02"},
      {**operations_role(403, 401), "university_user": 422}),
     ("get", "/api/v1/protection/inspections", None, public()),
+    ("get", "/api/v1/protection/credit", None, public()),
+    ("get", "/api/v1/protection/credit/export?format=csv", None, public()),
+    ("post", "/api/v1/protection/credit/listings", {"organization": "{other_org}", "listed_on": "2026-01-10", "penalties": [
+        {"reference": "a", "decided_on": "2025-01-01", "infringement": True, "intentional": True}]}, office_api(201)),
+    ("get", "/api/v1/protection/credit/listings", None, {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 200)}),
+    ("post", "/api/v1/protection/credit/listings/{listing}/repair", {"statement": "已整改"},
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404), "enterprise_user": 200, "office_admin": 403}),
+    ("post", "/api/v1/protection/credit/listings/{listing}/decision", {"grant": False, "note": "x"},
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404), "enterprise_user": 403, "office_admin": 422}),
+    ("post", "/api/v1/protection/credit/commitments", {"text": "守法经营", "signed_on": "2026-10-01"},
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 201)}),
     ("post", "/api/v1/protection/inspections", {"code": "perm-check", "title": "抽查", "quotas": {"low": 1}},
      office_api(201)),
     ("get", "/api/v1/protection/inspections/{inspection}", None, public()),
@@ -489,7 +504,10 @@ def world(django_db_setup, django_db_blocker):
                               reason="重点", added_on=dt.date(2026, 1, 10))
             inspection = plan_create(actor=people["office_admin"], code="world-plan", title="抽查", quotas={"low": 1})
             plan_publish(actor=people["office_admin"], plan=inspection)
-            ids = {"inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
+            listing = listing_create(actor=people["office_admin"], organization=people["enterprise_user"].organization,
+                                     listed_on=dt.date(2026, 1, 10),
+                                     penalties=[Penalty("p", dt.date(2025, 1, 1), True, True, False)])
+            ids = {"listing": listing.pk, "inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
                    "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
@@ -596,7 +614,7 @@ def test_every_page_route_has_a_row_in_the_table(db):
                                     interview=1, decision=1, task=1, registration=1,
                                     notarization=1, offer=1, need=1, offered_patent="x",
                                     navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
-                                    watch=1, inspection=1))
+                                    watch=1, inspection=1, listing=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -624,7 +642,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("milestones/0", "milestones/{index}"),
                                ("{alliance_member}", "{member_id}"), ("{financing}", "{application_id}"),
                                ("{claim}", "{claim_id}"), ("{watch}", "{entry_id}"),
-                               ("{inspection}", "{plan_id}"), ("risk/{org_id}", "risk/{organization_id}")):
+                               ("{inspection}", "{plan_id}"), ("risk/{org_id}", "risk/{organization_id}"),
+                               ("{listing}", "{listing_id}"), ("?format=csv", "")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

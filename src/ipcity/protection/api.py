@@ -1,7 +1,22 @@
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from ipcity.accounts.models import Organization
+from ipcity.protection.core.credit import Penalty
+from ipcity.protection.credit import (
+    commitment_sign,
+    export,
+    listing_create,
+    listings_for,
+    public_entry,
+    public_query,
+    repair_apply,
+    repair_decide,
+)
 from ipcity.protection.inspections import (
     conflict_declare,
     plan_create,
@@ -77,3 +92,84 @@ def conflict(request, payload: ConflictIn):
     made = conflict_declare(actor=request.user, organization=get_object_or_404(Organization, pk=payload.organization),
                             reason=payload.reason)
     return Status(201, {"organization": made.organization.name, "reason": made.reason})
+
+
+# ---- credit supervision ----
+
+@router.get("/credit", auth=None, summary="失信名单公开查询（仅可公开的字段）")
+def credit_query(request, q: str = ""):
+    return public_query(q)
+
+
+@router.get("/credit/export", auth=None, summary="失信名单导出（csv 或 json，供市信用平台归集）")
+def credit_export(request, format: str = "json"):  # noqa: A002 (the query parameter's public name)
+    if format not in ("csv", "json"):
+        raise ValidationError({"format": ["导出格式为 csv 或 json"]})
+    body, content_type = export(format)
+    return HttpResponse(body, content_type=content_type)
+
+
+class PenaltyIn(Schema):
+    reference: str
+    decided_on: dt.date
+    infringement: bool
+    intentional: bool = False
+    serious: bool = False
+
+
+class ListingIn(Schema):
+    organization: int
+    listed_on: dt.date
+    penalties: list[PenaltyIn]
+
+
+def _listing_out(listing) -> dict:
+    return {"id": listing.pk, **public_entry(listing), "penalties": [p for g in listing.grounds for p in g["penalties"]],
+            "repair_statement": listing.repair_statement, "repair_decision_note": listing.repair_decision_note}
+
+
+@router.post("/credit/listings", response={201: dict}, summary="按规则判定并列入失信名单（办公室）")
+def listing_new(request, payload: ListingIn):
+    organization = get_object_or_404(Organization, pk=payload.organization)
+    penalties = [Penalty(**p.dict()) for p in payload.penalties]
+    return Status(201, _listing_out(listing_create(actor=request.user, organization=organization, penalties=penalties,
+                                                   listed_on=payload.listed_on)))
+
+
+@router.get("/credit/listings", summary="列入记录（办公室看全部，机构看本机构，含不公开的处罚文号）")
+def listings(request):
+    return [_listing_out(listing) for listing in listings_for(user=request.user)]
+
+
+class RepairIn(Schema):
+    statement: str
+
+
+@router.post("/credit/listings/{listing_id}/repair", summary="申请信用修复（被列入的主体）")
+def repair(request, listing_id: int, payload: RepairIn):
+    listing = get_object_or_404(listings_for(user=request.user), pk=listing_id)
+    return _listing_out(repair_apply(actor=request.user, listing=listing, statement=payload.statement))
+
+
+class RepairDecisionIn(Schema):
+    grant: bool
+    penalties_fulfilled: bool = False
+    new_violations: bool = False
+    note: str = ""
+
+
+@router.post("/credit/listings/{listing_id}/decision", summary="审核信用修复（办公室）")
+def repair_decision(request, listing_id: int, payload: RepairDecisionIn):
+    listing = get_object_or_404(listings_for(user=request.user), pk=listing_id)
+    return _listing_out(repair_decide(actor=request.user, listing=listing, **payload.dict()))
+
+
+class CommitmentIn(Schema):
+    text: str
+    signed_on: dt.date
+
+
+@router.post("/credit/commitments", response={201: dict}, summary="作出信用承诺（机构）")
+def commitment(request, payload: CommitmentIn):
+    made = commitment_sign(actor=request.user, **payload.dict())
+    return Status(201, {"organization": made.organization.name, "signed_on": made.signed_on})

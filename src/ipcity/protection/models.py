@@ -66,3 +66,46 @@ class InspectionPlan(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class CreditCommitment(models.Model):
+    """A credit commitment (信用承诺) an organization makes."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="commitments")
+    text = models.TextField("承诺内容")
+    signed_on = models.DateField("承诺日期")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.signed_on}"
+
+
+class DishonestyListing(models.Model):
+    """An organization on the dishonesty list: grounds with legal basis, period and measures are public; the
+    penalty references and notes are not. Repair runs applied → granted (removed) or refused."""
+
+    class State(models.TextChoices):
+        LISTED = "listed", "列入名单"
+        REPAIR_APPLIED = "repair_applied", "已申请信用修复"
+        REPAIRED = "repaired", "已修复移出"
+        EXPIRED = "expired", "期满移出"
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="listings")
+    grounds = models.JSONField("列入事由")  # [{"code", "label", "basis", "penalties"}]
+    measures = models.JSONField("联合惩戒措施")
+    listed_on = models.DateField("列入日期")
+    ends_on = models.DateField("期满日期")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.LISTED)
+    repair_statement = models.TextField("修复申请说明", blank=True)
+    repair_decision_note = models.CharField("修复审核意见", max_length=300, blank=True)
+    removed_on = models.DateField("移出日期", null=True, blank=True)
+    listed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-listed_on", "-id"]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.listed_on}"

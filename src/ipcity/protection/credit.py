@@ -1,0 +1,151 @@
+"""Credit supervision: commitments, listings decided by the rules in core/credit.py, repair, the public query (only
+what may be published) and the export for the city credit platform (docs/credit-export.md)."""
+
+import csv
+import datetime as dt
+import io
+import json
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from ipcity import clock
+from ipcity.accounts.models import Organization
+from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.roles import Perm
+from ipcity.audit.services import audit_record
+from ipcity.protection.core import credit as rules
+from ipcity.protection.models import CreditCommitment, DishonestyListing
+
+EXPORT_FORMAT = "ipcity-credit-export/v1"
+EXPORT_COLUMNS = ("统一社会信用代码", "主体名称", "列入事由", "法律依据", "列入日期", "期满日期", "状态", "惩戒措施")
+
+
+@transaction.atomic
+def commitment_sign(*, actor, text: str, signed_on: dt.date) -> CreditCommitment:
+    """An organization commits to lawful conduct in its own name."""
+    if not actor.is_authenticated or actor.organization_id is None:
+        raise PermissionDenied("请以机构账号作出信用承诺")
+    if not text.strip():
+        raise ValidationError({"text": ["请填写承诺内容"]})
+    if signed_on > clock.today():
+        raise ValidationError({"signed_on": ["承诺日期不能晚于今天"]})
+    commitment = CreditCommitment.objects.create(organization=actor.organization, text=text.strip(),
+                                                 signed_on=signed_on, signed_by=actor)
+    audit_record(actor=actor, action="protection.credit.commit", obj=commitment, after={"signed_on": signed_on})
+    return commitment
+
+
+@transaction.atomic
+def listing_create(*, actor, organization: Organization, penalties: list[rules.Penalty],
+                   listed_on: dt.date) -> DishonestyListing:
+    """List an organization when the rules say so; the grounds, basis, period and measures come from the rules."""
+    require_perm(actor, Perm.INSPECTION_MANAGE)
+    if DishonestyListing.objects.filter(organization=organization, state__in=[
+            DishonestyListing.State.LISTED, DishonestyListing.State.REPAIR_APPLIED]).exists():
+        raise ValidationError("该主体已在失信名单中")
+    if listed_on > clock.today():
+        raise ValidationError({"listed_on": ["列入日期不能晚于今天"]})
+    grounds = rules.listing_grounds(penalties, listed_on)
+    if not grounds:
+        raise ValidationError("所录处罚记录不满足列入失信名单的条件（五年内两次以上侵权处罚、故意侵权或严重违法失信）")
+    start, end = rules.listing_period(listed_on)
+    listing = DishonestyListing.objects.create(
+        organization=organization, grounds=[g.__dict__ | {"penalties": list(g.penalties)} for g in grounds],
+        measures=list(rules.MEASURES), listed_on=start, ends_on=end, listed_by=actor)
+    audit_record(actor=actor, action="protection.credit.list", obj=listing,
+                 after={"organization": organization.name, "grounds": [g.code for g in grounds]})
+    return listing
+
+
+def current_state(listing: DishonestyListing, today: dt.date | None = None) -> str:
+    if listing.state in (DishonestyListing.State.LISTED, DishonestyListing.State.REPAIR_APPLIED) \
+            and (today or clock.today()) >= listing.ends_on:
+        return DishonestyListing.State.EXPIRED
+    return listing.state
+
+
+@transaction.atomic
+def repair_apply(*, actor, listing: DishonestyListing, statement: str) -> DishonestyListing:
+    if not actor.is_authenticated or actor.organization_id != listing.organization_id:
+        raise PermissionDenied("只有被列入的主体可以申请信用修复")
+    if current_state(listing) != DishonestyListing.State.LISTED:
+        raise ValidationError(f"当前状态为“{listing.get_state_display()}”，不能申请修复")
+    if not statement.strip():
+        raise ValidationError({"statement": ["请说明整改和履行情况"]})
+    listing.state, listing.repair_statement = DishonestyListing.State.REPAIR_APPLIED, statement.strip()
+    listing.save(update_fields=["state", "repair_statement"])
+    audit_record(actor=actor, action="protection.credit.repair_apply", obj=listing, after={"state": listing.state})
+    return listing
+
+
+@transaction.atomic
+def repair_decide(*, actor, listing: DishonestyListing, grant: bool, penalties_fulfilled: bool,
+                  new_violations: bool, note: str = "") -> DishonestyListing:
+    """Grant only when the rules allow it (listed a year, penalties fulfilled, no new violation, a commitment)."""
+    require_perm(actor, Perm.INSPECTION_MANAGE)
+    if listing.state != DishonestyListing.State.REPAIR_APPLIED:
+        raise ValidationError("没有待审核的修复申请")
+    today = clock.today()
+    if grant:
+        committed = CreditCommitment.objects.filter(organization=listing.organization,
+                                                    signed_on__gte=listing.listed_on).exists()
+        problems = rules.repair_problems(listed_on=listing.listed_on, today=today,
+                                         penalties_fulfilled=penalties_fulfilled, new_violations=new_violations,
+                                         commitment_signed=committed)
+        if problems:
+            raise ValidationError(problems)
+        listing.state, listing.removed_on = DishonestyListing.State.REPAIRED, today
+    else:
+        if not note.strip():
+            raise ValidationError({"note": ["不予修复须说明理由"]})
+        listing.state = DishonestyListing.State.LISTED
+    listing.repair_decision_note = note.strip()[:300]
+    listing.save(update_fields=["state", "removed_on", "repair_decision_note"])
+    audit_record(actor=actor, action="protection.credit.repair_" + ("grant" if grant else "refuse"), obj=listing,
+                 after={"state": listing.state, "note": listing.repair_decision_note})
+    return listing
+
+
+def listings_for(*, user) -> QuerySet[DishonestyListing]:
+    listings = DishonestyListing.objects.select_related("organization")
+    if user.is_authenticated and has_perm(user, Perm.INSPECTION_MANAGE):
+        return listings
+    if user.is_authenticated and user.organization_id:
+        return listings.filter(organization_id=user.organization_id)
+    raise PermissionDenied("请登录")
+
+
+def public_entry(listing: DishonestyListing) -> dict:
+    """What may be published: the subject, the grounds and their basis, the period and the measures; never the
+    penalty references, statements or notes."""
+    return {"credit_code": listing.organization.credit_code, "name": listing.organization.name,
+            "grounds": [g["label"] for g in listing.grounds], "basis": sorted({g["basis"] for g in listing.grounds}),
+            "listed_on": listing.listed_on.isoformat(), "ends_on": listing.ends_on.isoformat(),
+            "state": current_state(listing), "measures": listing.measures}
+
+
+def public_query(query: str = "") -> list[dict]:
+    """Listings in force (listed, or repair pending), searchable by name or credit code."""
+    today = clock.today()
+    listings = DishonestyListing.objects.select_related("organization").filter(
+        state__in=[DishonestyListing.State.LISTED, DishonestyListing.State.REPAIR_APPLIED], ends_on__gt=today)
+    if query.strip():
+        listings = listings.filter(Q(organization__name__contains=query.strip())
+                                   | Q(organization__credit_code=query.strip().upper()))
+    return [public_entry(listing) for listing in listings]
+
+
+def export(fmt: str) -> tuple[bytes, str]:
+    entries = public_query()
+    if fmt == "json":
+        return (json.dumps({"format": EXPORT_FORMAT, "generated_on": clock.today().isoformat(), "entries": entries},
+                           ensure_ascii=False, indent=1).encode(), "application/json; charset=utf-8")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    for e in entries:
+        writer.writerow([e["credit_code"], e["name"], "；".join(e["grounds"]), "；".join(e["basis"]), e["listed_on"],
+                         e["ends_on"], e["state"], "；".join(e["measures"])])
+    return ("\ufeff" + buffer.getvalue()).encode(), "text/csv; charset=utf-8"
