@@ -155,6 +155,7 @@ PAGES = [
     ("post", "/protection/", {"form": "conflict"}, {**dict.fromkeys(EVERYONE, 403), "enforcement_officer": 200}),
     ("get", "/protection/inspections/{inspection}/", None, public()),
     ("get", "/protection/credit/", None, public()),
+    ("get", "/protection/trade-secrets/", None, operations_role(roles=("enterprise_user",))),
     ("get", "/protection/credit/export.csv", None, public()),
     ("get", "/services/", None, public()),
     ("get", "/login/", None, public()),
@@ -328,6 +329,10 @@ API = [
      {**operations_role(403, 401), "university_user": 422}),
     ("get", "/api/v1/protection/inspections", None, public()),
     ("get", "/api/v1/protection/credit", None, public()),
+    ("get", "/api/v1/protection/trade-secrets/questions", None, public()),
+    ("post", "/api/v1/protection/trade-secrets/assessments", {"answers": {"inventory": True}},
+     operations_role(422, 401, ("enterprise_user",))),
+    ("get", "/api/v1/protection/trade-secrets/assessments", None, operations_role(200, 401, ("enterprise_user",))),
     ("get", "/api/v1/protection/credit/export?format=csv", None, public()),
     ("post", "/api/v1/protection/credit/listings", {"organization": "{other_org}", "listed_on": "2026-01-10", "penalties": [
         {"reference": "a", "decided_on": "2025-01-01", "infringement": True, "intentional": True}]}, office_api(201)),

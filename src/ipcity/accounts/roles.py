@@ -39,6 +39,7 @@ class Perm:
     FINANCING_HANDLE = "operations.financing:handle"  # a bank or insurer handles what was routed to it
     INSPECTION_MANAGE = "protection.inspections:write"  # plan, publish and draw random inspections; rate risk
     CONFLICT_DECLARE = "protection.conflicts:write"  # an enforcement officer declares conflicts of interest
+    TRADE_SECRET_ASSESS = "protection.trade_secrets:assess"  # an enterprise assesses its trade secret protection
     PERSONAL_DATA_READ = "accounts.personal_data:read"
     ATTACHMENT_READ_ALL = "files:read_all"
     WORKSPACE_OFFICE = "workspace.office"
@@ -61,7 +62,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     }),
     Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_WORK, Perm.WORKSPACE_UNIT}),
     Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
-                                     Perm.TECH_NEED, Perm.FINANCING_APPLY}),
+                                     Perm.TECH_NEED, Perm.FINANCING_APPLY, Perm.TRADE_SECRET_ASSESS}),
     Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
                                      Perm.FINANCING_APPLY}),
     Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY, Perm.EVIDENCE_REGISTER, Perm.NAVIGATION_MANAGE,

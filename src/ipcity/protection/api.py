@@ -7,6 +7,7 @@ from ninja import Router, Schema, Status
 
 from ipcity.accounts.models import Organization
 from ipcity.protection.core.credit import Penalty
+from ipcity.protection.core.trade_secret import QUESTIONS
 from ipcity.protection.credit import (
     commitment_sign,
     export,
@@ -28,6 +29,7 @@ from ipcity.protection.inspections import (
     risk_set,
 )
 from ipcity.protection.models import InspectionPlan
+from ipcity.protection.trade_secrets import assessment_submit, assessments_for
 
 router = Router(tags=["保护"])
 
@@ -173,3 +175,28 @@ class CommitmentIn(Schema):
 def commitment(request, payload: CommitmentIn):
     made = commitment_sign(actor=request.user, **payload.dict())
     return Status(201, {"organization": made.organization.name, "signed_on": made.signed_on})
+
+
+# ---- trade secret self-assessment ----
+
+@router.get("/trade-secrets/questions", auth=None, summary="商业秘密保护自评问卷（公开）")
+def secret_questions(request):
+    return [{"code": q.code, "area": q.area, "text": q.text, "weight": q.weight} for q in QUESTIONS]
+
+
+class AssessmentIn(Schema):
+    answers: dict[str, bool]
+
+
+@router.post("/trade-secrets/assessments", response={201: dict}, summary="提交自评，得到得分和改进建议（企业）")
+def secret_assess(request, payload: AssessmentIn):
+    record, result = assessment_submit(actor=request.user, answers=payload.answers)
+    return Status(201, {"id": record.pk, "score": result.score, "grade": result.grade, "by_area": result.by_area,
+                        "guidance": [{"area": a, "advice": g} for a, g in result.guidance],
+                        "evidence_link": "/evidence/new/trade_secret/"})
+
+
+@router.get("/trade-secrets/assessments", summary="本企业的历次自评")
+def secret_history(request):
+    return [{"id": a.pk, "score": a.score, "grade": a.grade, "assessed_at": a.assessed_at}
+            for a in assessments_for(user=request.user)]

@@ -109,3 +109,20 @@ class DishonestyListing(models.Model):
 
     def __str__(self):
         return f"{self.organization_id} {self.listed_on}"
+
+
+class SecretAssessment(models.Model):
+    """An enterprise's trade secret protection self-assessment, kept so progress shows over time."""
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField("答卷")
+    score = models.PositiveSmallIntegerField("得分")
+    grade = models.CharField("等级", max_length=8)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-assessed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.organization_id} {self.score}"

@@ -2,13 +2,15 @@ import json
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from ipcity.accounts.models import Organization
-from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.protection.core.trade_secret import QUESTIONS
 from ipcity.protection.inspections import (
     INSPECTABLE_TYPES,
     conflict_declare,
@@ -22,6 +24,7 @@ from ipcity.protection.inspections import (
     risk_set,
 )
 from ipcity.protection.models import InspectionPlan, RiskRating
+from ipcity.protection.trade_secrets import assessment_submit, assessments_for
 from ipcity.web.forms import form_errors_from
 
 
@@ -107,3 +110,18 @@ def inspection(request, pk):
     return render(request, "protection/inspection.html", {
         "nav": "protection", "plan": plan, "record": record, "reproduced": reproduced,
         "manages": request.user.is_authenticated and has_perm(request.user, Perm.INSPECTION_MANAGE)})
+
+
+@login_required
+def trade_secrets(request):
+    require_perm(request.user, Perm.TRADE_SECRET_ASSESS)
+    result, problems = None, []
+    if request.method == "POST":
+        answers = {q.code: request.POST.get(q.code) == "yes" for q in QUESTIONS if request.POST.get(q.code)}
+        try:
+            _, result = assessment_submit(actor=request.user, answers=answers)
+        except ValidationError as exc:
+            problems = exc.messages
+    return render(request, "protection/trade_secrets.html", {
+        "nav": "protection", "questions": QUESTIONS, "result": result, "problems": problems,
+        "history": assessments_for(user=request.user)[:10]})
