@@ -26,6 +26,7 @@ from ipcity.plan.supervision import work_item_create, work_item_transition
 from ipcity.protection.core.credit import Penalty
 from ipcity.protection.credit import listing_create
 from ipcity.protection.inspections import plan_create, plan_publish
+from ipcity.protection.mediation import mediation_apply
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.conftest import PERSONAS, bundled_plan_bytes, make_people
 
@@ -155,6 +156,9 @@ PAGES = [
     ("post", "/protection/", {"form": "conflict"}, {**dict.fromkeys(EVERYONE, 403), "enforcement_officer": 200}),
     ("get", "/protection/inspections/{inspection}/", None, public()),
     ("get", "/protection/credit/", None, public()),
+    ("get", "/protection/mediations/", None, operations_role(roles=("enterprise_user", "mediator", "office_admin"))),
+    ("get", "/protection/mediations/{mediation}/", None,
+     operations_role(roles=("enterprise_user", "mediator", "office_admin"))),
     ("get", "/protection/trade-secrets/", None, operations_role(roles=("enterprise_user",))),
     ("get", "/protection/credit/export.csv", None, public()),
     ("get", "/services/", None, public()),
@@ -329,6 +333,13 @@ API = [
      {**operations_role(403, 401), "university_user": 422}),
     ("get", "/api/v1/protection/inspections", None, public()),
     ("get", "/api/v1/protection/credit", None, public()),
+    ("get", "/api/v1/protection/mediations", None,
+     operations_role(200, 401, ("enterprise_user", "mediator", "office_admin"))),
+    ("post", "/api/v1/protection/mediations", {"channel": "people", "body": "{mediation_body}", "respondent": "某店",
+                                               "right_type": "trademark", "claim": "假冒"},
+     operations_role(201, 401, ("enterprise_user",))),
+    ("post", "/api/v1/protection/mediations/{mediation}/steps", {"action": "accept"},
+     {**operations_role(403, 401), "mediator": 200}),
     ("get", "/api/v1/protection/trade-secrets/questions", None, public()),
     ("post", "/api/v1/protection/trade-secrets/assessments", {"answers": {"inventory": True}},
      operations_role(422, 401, ("enterprise_user",))),
@@ -512,7 +523,11 @@ def world(django_db_setup, django_db_blocker):
             listing = listing_create(actor=people["office_admin"], organization=people["enterprise_user"].organization,
                                      listed_on=dt.date(2026, 1, 10),
                                      penalties=[Penalty("p", dt.date(2025, 1, 1), True, True, False)])
-            ids = {"listing": listing.pk, "inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
+            mediation = mediation_apply(actor=people["enterprise_user"], channel="people",
+                                        body=people["mediator"].organization, respondent="某店", right_type="trademark",
+                                        claim="假冒")
+            ids = {"mediation": mediation.pk, "mediation_body": people["mediator"].organization_id,
+                   "listing": listing.pk, "inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
                    "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
@@ -619,7 +634,7 @@ def test_every_page_route_has_a_row_in_the_table(db):
                                     interview=1, decision=1, task=1, registration=1,
                                     notarization=1, offer=1, need=1, offered_patent="x",
                                     navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
-                                    watch=1, inspection=1, listing=1))
+                                    watch=1, inspection=1, listing=1, mediation=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -648,7 +663,7 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{alliance_member}", "{member_id}"), ("{financing}", "{application_id}"),
                                ("{claim}", "{claim_id}"), ("{watch}", "{entry_id}"),
                                ("{inspection}", "{plan_id}"), ("risk/{org_id}", "risk/{organization_id}"),
-                               ("{listing}", "{listing_id}"), ("?format=csv", "")):
+                               ("{listing}", "{listing_id}"), ("?format=csv", ""), ("{mediation}", "{case_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

@@ -40,6 +40,8 @@ class Perm:
     INSPECTION_MANAGE = "protection.inspections:write"  # plan, publish and draw random inspections; rate risk
     CONFLICT_DECLARE = "protection.conflicts:write"  # an enforcement officer declares conflicts of interest
     TRADE_SECRET_ASSESS = "protection.trade_secrets:assess"  # an enterprise assesses its trade secret protection
+    MEDIATION_APPLY = "protection.mediation:apply"  # a party applies for mediation
+    MEDIATION_HANDLE = "protection.mediation:handle"  # a mediator of the channel's body conducts it
     PERSONAL_DATA_READ = "accounts.personal_data:read"
     ATTACHMENT_READ_ALL = "files:read_all"
     WORKSPACE_OFFICE = "workspace.office"
@@ -62,12 +64,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     }),
     Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_WORK, Perm.WORKSPACE_UNIT}),
     Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
-                                     Perm.TECH_NEED, Perm.FINANCING_APPLY, Perm.TRADE_SECRET_ASSESS}),
+                                     Perm.TECH_NEED, Perm.FINANCING_APPLY, Perm.TRADE_SECRET_ASSESS,
+                                     Perm.MEDIATION_APPLY}),
     Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
                                      Perm.FINANCING_APPLY}),
     Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY, Perm.EVIDENCE_REGISTER, Perm.NAVIGATION_MANAGE,
                                  Perm.EVENTS_MANAGE}),
-    Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION}),
+    Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION, Perm.MEDIATION_HANDLE}),
     Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION, Perm.CONFLICT_DECLARE}),
     Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT}),
     Role.NOTARY: frozenset({Perm.WORKSPACE_NOTARY, Perm.NOTARIZATION_HANDLE}),

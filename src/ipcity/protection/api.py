@@ -28,6 +28,13 @@ from ipcity.protection.inspections import (
     require_visible,
     risk_set,
 )
+from ipcity.protection.mediation import (
+    mediation_apply,
+    mediation_get,
+    mediation_list,
+    mediation_step,
+    mediators_of,
+)
 from ipcity.protection.models import InspectionPlan
 from ipcity.protection.trade_secrets import assessment_submit, assessments_for
 
@@ -200,3 +207,48 @@ def secret_assess(request, payload: AssessmentIn):
 def secret_history(request):
     return [{"id": a.pk, "score": a.score, "grade": a.grade, "assessed_at": a.assessed_at}
             for a in assessments_for(user=request.user)]
+
+
+# ---- mediation ----
+
+class MediationIn(Schema):
+    channel: str
+    body: int
+    respondent: str
+    right_type: str
+    claim: str
+
+
+def _mediation_out(c) -> dict:
+    return {"id": c.pk, "channel": c.channel, "body": c.body.name, "applicant": c.applicant.name,
+            "respondent": c.respondent, "state": c.state, "state_label": c.get_state_display(),
+            "mediator": c.mediator.display_name if c.mediator else None, "deadline": c.deadline,
+            "sessions": c.sessions, "agreement": c.agreement, "court": c.court, "confirmed_on": c.confirmed_on}
+
+
+@router.get("/mediations", summary="调解案件（申请人看本机构，调解机构看受理的，办公室看全部）")
+def mediations(request):
+    return [_mediation_out(c) for c in mediation_list(user=request.user)]
+
+
+@router.post("/mediations", response={201: dict}, summary="申请调解（当事企业）")
+def mediation_new(request, payload: MediationIn):
+    data = payload.dict()
+    data["body"] = get_object_or_404(Organization, pk=data["body"])
+    return Status(201, _mediation_out(mediation_apply(actor=request.user, **data)))
+
+
+class MediationStepIn(Schema):
+    action: str  # accept | session | agree | fail | request_confirmation | confirmed | not_confirmed
+    day: dt.date | None = None
+    text: str = ""
+    mediator: int | None = None
+    court: str = ""
+
+
+@router.post("/mediations/{case_id}/steps", summary="调解机构办理")
+def mediation_act(request, case_id: int, payload: MediationStepIn):
+    case = mediation_get(user=request.user, pk=case_id)
+    mediator = get_object_or_404(mediators_of(case.body), pk=payload.mediator) if payload.mediator else None
+    return _mediation_out(mediation_step(actor=request.user, case=case, action=payload.action, day=payload.day,
+                                         text=payload.text, mediator=mediator, court=payload.court))

@@ -5,3 +5,12 @@ class ProtectionConfig(AppConfig):
     name = "ipcity.protection"
     label = "protection"
     verbose_name = "保护"
+
+    def ready(self):
+        from ipcity.protection import mediation
+        from ipcity.stats.activities import ActivitySource, register
+
+        register(ActivitySource(
+            kinds=("mediation_administrative", "mediation_people", "mediation_association", "mediation_workstation"),
+            columns=("编号", "渠道", "申请人", "被申请人", "调解机构", "结案或司法确认日期"),
+            version=mediation.activity_version, records=mediation.activity_records, rows=mediation.activity_rows))

@@ -126,3 +126,50 @@ class SecretAssessment(models.Model):
 
     def __str__(self):
         return f"{self.organization_id} {self.score}"
+
+
+class MediationCase(models.Model):
+    """A dispute mediated through one of the plan's four channels. Administrative mediation ends with the
+    request for judicial confirmation (司法确认) and its result."""
+
+    class Channel(models.TextChoices):
+        ADMINISTRATIVE = "administrative", "行政调解（司法确认）"
+        PEOPLE = "people", "人民调解委员会"
+        ASSOCIATION = "association", "知识产权保护协会"
+        WORKSTATION = "workstation", "维权工作站"
+
+    class State(models.TextChoices):
+        APPLIED = "applied", "已申请"
+        ACCEPTED = "accepted", "已受理"
+        IN_SESSION = "in_session", "调解中"
+        AGREED = "agreed", "达成调解协议"
+        FAILED = "failed", "调解不成"
+        CONFIRMATION_REQUESTED = "confirmation_requested", "已申请司法确认"
+        CONFIRMED = "confirmed", "司法确认有效"
+        NOT_CONFIRMED = "not_confirmed", "司法确认未通过"
+
+    channel = models.CharField("渠道", max_length=16, choices=Channel.choices)
+    body = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="mediations")
+    applicant = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    respondent = models.CharField("被申请人", max_length=200)
+    right_type = models.CharField("权利类型", max_length=16, choices=[("patent", "专利"), ("trademark", "商标"),
+                                                                  ("copyright", "著作权"), ("other", "其他")])
+    claim = models.TextField("纠纷与请求")
+    state = models.CharField("状态", max_length=24, choices=State.choices, default=State.APPLIED)
+    mediator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="+")
+    accepted_on = models.DateField("受理日期", null=True, blank=True)
+    deadline = models.DateField("调解期限", null=True, blank=True)
+    sessions = models.JSONField("调解记录", default=list)  # [{"held_on", "summary"}]
+    agreement = models.TextField("调解协议", blank=True)
+    concluded_on = models.DateField("结案日期", null=True, blank=True)
+    court = models.CharField("司法确认法院", max_length=100, blank=True)
+    confirmed_on = models.DateField("司法确认日期", null=True, blank=True)
+    applied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    applied_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-applied_at", "-id"]
+
+    def __str__(self):
+        return f"{self.channel} {self.pk}"

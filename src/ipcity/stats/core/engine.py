@@ -184,10 +184,12 @@ def d_securitization_pilots(registry, index, as_of):
     return _count(products, lambda s: s.name, "试点期内累计")
 
 
-def _activities(kind: str, note: str):
+def _activities(kind: str, note: str, per_year: bool = False):
+    """Count one kind of activity: over the pilot so far, or (per_year) in the as-of date's year."""
     def definition(registry, index, as_of):
-        done = [a for a in registry.activities if a.kind == kind and PILOT_START <= a.day <= as_of]
-        return _count(done, lambda a: a.key, note)
+        start = dt.date(as_of.year, 1, 1) if per_year else PILOT_START
+        done = [a for a in registry.activities if a.kind == kind and start <= a.day <= as_of]
+        return _count(done, lambda a: a.key, f"{as_of.year}年{note}" if per_year else note)
     return definition
 
 
@@ -211,6 +213,13 @@ DEFINITIONS: dict[str, tuple[Callable[[Registry, _Index, dt.date], Result], str]
     "navigation_projects_enterprise_operation": (_activities("navigation_enterprise_operation", "试点期内累计完成验收"),
                                                  "activity:navigation_enterprise_operation"),
     "high_value_portfolios": (_activities("high_value_portfolio", "试点期内累计培育形成"), "activity:high_value_portfolio"),
+    "mediation_administrative_with_judicial_confirmation": (
+        _activities("mediation_administrative", "经司法确认的行政调解", per_year=True), "activity:mediation_administrative"),
+    "mediation_people": (_activities("mediation_people", "人民调解委员会调解成功", per_year=True), "activity:mediation_people"),
+    "mediation_association": (_activities("mediation_association", "保护协会调解成功", per_year=True),
+                              "activity:mediation_association"),
+    "mediation_workstation": (_activities("mediation_workstation", "维权工作站调解成功", per_year=True),
+                              "activity:mediation_workstation"),
 }
 
 

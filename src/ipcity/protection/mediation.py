@@ -1,0 +1,164 @@
+"""Mediation through the plan's four channels: a party applies, a mediator of the channel's body accepts (the
+mediation must end within 30 days of acceptance unless both parties agree otherwise), records sessions, and closes
+with an agreement or without; administrative mediation then asks the court for judicial confirmation. Successful
+mediations count, per channel and per year, toward the plan's 10, 40, 20 and 20."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, QuerySet
+from django.http import Http404
+
+from ipcity import clock
+from ipcity.accounts.models import Organization, OrgType, User
+from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.roles import Perm, Role
+from ipcity.audit.services import audit_record
+from ipcity.protection.models import MediationCase
+from ipcity.stats.core.records import Activity
+
+State = MediationCase.State
+Channel = MediationCase.Channel
+MEDIATION_DAYS = 30
+# action -> (from states, to state)
+STEPS = {
+    "accept": ({State.APPLIED}, State.ACCEPTED),
+    "session": ({State.ACCEPTED, State.IN_SESSION}, State.IN_SESSION),
+    "agree": ({State.IN_SESSION}, State.AGREED),
+    "fail": ({State.ACCEPTED, State.IN_SESSION}, State.FAILED),
+    "request_confirmation": ({State.AGREED}, State.CONFIRMATION_REQUESTED),
+    "confirmed": ({State.CONFIRMATION_REQUESTED}, State.CONFIRMED),
+    "not_confirmed": ({State.CONFIRMATION_REQUESTED}, State.NOT_CONFIRMED),
+}
+STEP_LABELS = {"accept": "受理", "session": "记录调解", "agree": "达成协议", "fail": "调解不成",
+               "request_confirmation": "申请司法确认", "confirmed": "司法确认有效", "not_confirmed": "司法确认未通过"}
+BODY_TYPES = {Channel.ADMINISTRATIVE: (OrgType.GOVERNMENT_UNIT,)}  # the others: mediation bodies
+
+
+def mediation_list(*, user) -> QuerySet[MediationCase]:
+    cases = MediationCase.objects.select_related("body", "applicant", "mediator")
+    if has_perm(user, Perm.INSPECTION_MANAGE):
+        return cases
+    if has_perm(user, Perm.MEDIATION_HANDLE):
+        return cases.filter(body_id=user.organization_id)
+    if has_perm(user, Perm.MEDIATION_APPLY):
+        return cases.filter(applicant_id=user.organization_id)
+    raise PermissionDenied("缺少权限：protection.mediation")
+
+
+def mediation_get(*, user, pk: int) -> MediationCase:
+    case = mediation_list(user=user).filter(pk=pk).first()
+    if case is None:
+        raise Http404("调解案件不存在或无权查看")
+    return case
+
+
+def mediators_of(body: Organization) -> QuerySet[User]:
+    return User.objects.filter(organization=body, role=Role.MEDIATOR, is_active=True)
+
+
+@transaction.atomic
+def mediation_apply(*, actor, channel: str, body: Organization, respondent: str, right_type: str,
+                    claim: str) -> MediationCase:
+    require_perm(actor, Perm.MEDIATION_APPLY)
+    problems: dict[str, list[str]] = {}
+    if channel not in Channel.values:
+        problems["channel"] = [f"未知的调解渠道：{channel}"]
+    elif body.org_type not in BODY_TYPES.get(channel, (OrgType.MEDIATION_BODY,)):
+        problems["body"] = ["所选机构不受理这一渠道的调解"]
+    if not respondent.strip():
+        problems["respondent"] = ["请填写被申请人"]
+    if right_type not in ("patent", "trademark", "copyright", "other"):
+        problems["right_type"] = ["请选择权利类型"]
+    if not claim.strip():
+        problems["claim"] = ["请写明纠纷与请求"]
+    if problems:
+        raise ValidationError(problems)
+    case = MediationCase.objects.create(channel=channel, body=body, applicant=actor.organization,
+                                        respondent=respondent.strip()[:200], right_type=right_type,
+                                        claim=claim.strip(), applied_by=actor, applied_at=clock.now())
+    audit_record(actor=actor, action="protection.mediation.apply", obj=case, after={"channel": channel})
+    return case
+
+
+@transaction.atomic
+def mediation_step(*, actor, case: MediationCase, action: str, day: dt.date | None = None, text: str = "",
+                   mediator: User | None = None, court: str = "") -> MediationCase:
+    if not (has_perm(actor, Perm.MEDIATION_HANDLE) and actor.organization_id == case.body_id):
+        raise PermissionDenied("只有受理机构的调解员可以办理")
+    case = MediationCase.objects.select_for_update().get(pk=case.pk)
+    if action not in STEPS:
+        raise ValidationError(f"未知的操作：{action}")
+    sources, target = STEPS[action]
+    if case.state not in sources:
+        raise ValidationError(f"当前状态为“{case.get_state_display()}”，不能{STEP_LABELS[action]}")
+    day = day or clock.today()
+    problems: dict[str, list[str]] = {}
+    if day > clock.today():
+        problems["day"] = ["日期不能晚于今天"]
+    if action == "accept":
+        mediator = mediator or actor
+        if mediator.organization_id != case.body_id or mediator.role != Role.MEDIATOR:
+            problems["mediator"] = ["请指派本机构的调解员"]
+    if action in ("session", "agree") and not text.strip():
+        problems["text"] = ["请填写调解记录" if action == "session" else "请填写调解协议内容"]
+    if action == "request_confirmation":
+        if case.channel != Channel.ADMINISTRATIVE:
+            problems["action"] = ["只有行政调解协议需要申请司法确认"]
+        if not court.strip():
+            problems["court"] = ["请填写受理司法确认的法院"]
+    if problems:
+        raise ValidationError(problems)
+    before = case.state
+    if action == "accept":
+        case.mediator, case.accepted_on, case.deadline = mediator, day, day + dt.timedelta(days=MEDIATION_DAYS)
+    elif action == "session":
+        case.sessions = [*case.sessions, {"held_on": day.isoformat(), "summary": text.strip()}]
+    elif action in ("agree", "fail"):
+        case.agreement, case.concluded_on = text.strip(), day
+    elif action == "request_confirmation":
+        case.court = court.strip()[:100]
+    elif action in ("confirmed", "not_confirmed"):
+        case.confirmed_on = day
+    case.state = target
+    case.save()
+    audit_record(actor=actor, action=f"protection.mediation.{action}", obj=case, before={"state": before},
+                 after={"state": target})
+    return case
+
+
+def overdue(case: MediationCase, today: dt.date | None = None) -> bool:
+    return case.state in (State.ACCEPTED, State.IN_SESSION) and case.deadline is not None \
+        and (today or clock.today()) > case.deadline
+
+
+def outcomes() -> list[tuple[str, int, int]]:
+    """Per channel: cases and successful ones."""
+    rows = []
+    for channel, label in Channel.choices:
+        cases = MediationCase.objects.filter(channel=channel)
+        success = State.CONFIRMED if channel == Channel.ADMINISTRATIVE else State.AGREED
+        rows.append((label, cases.count(), cases.filter(state=success).count()))
+    return rows
+
+
+# ---- what the indicator engine counts: successful mediations per channel and year ----
+
+def activity_version() -> tuple:
+    return tuple(MediationCase.objects.aggregate(n=Count("id"), c=Max("concluded_on"), f=Max("confirmed_on")).values()) \
+        + (MediationCase.objects.filter(state__in=[State.AGREED, State.CONFIRMED]).count(),)
+
+
+def activity_records() -> list[Activity]:
+    done = [Activity(f"mediation_{c.channel}", f"MED-{c.pk}", c.concluded_on)
+            for c in MediationCase.objects.filter(state=State.AGREED).exclude(channel=Channel.ADMINISTRATIVE)]
+    return done + [Activity("mediation_administrative", f"MED-{c.pk}", c.confirmed_on)
+                   for c in MediationCase.objects.filter(state=State.CONFIRMED)]
+
+
+def activity_rows(keys: list[str]) -> list[list]:
+    cases = {f"MED-{c.pk}": c for c in MediationCase.objects.select_related("applicant", "body").filter(
+        pk__in=[int(k[4:]) for k in keys])}
+    return [[k, cases[k].get_channel_display(), cases[k].applicant.name, cases[k].respondent, cases[k].body.name,
+             cases[k].confirmed_on or cases[k].concluded_on] for k in keys]

@@ -1,0 +1,78 @@
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from ipcity.accounts.models import Organization, OrgType
+from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.roles import Perm
+from ipcity.protection.mediation import (
+    STEP_LABELS,
+    STEPS,
+    mediation_apply,
+    mediation_get,
+    mediation_list,
+    mediation_step,
+    mediators_of,
+    outcomes,
+    overdue,
+)
+from ipcity.protection.models import MediationCase
+from ipcity.web.forms import form_errors_from
+
+
+class ApplyForm(forms.Form):
+    channel = forms.ChoiceField(label="调解渠道", choices=MediationCase.Channel.choices)
+    body = forms.ModelChoiceField(label="调解机构", queryset=Organization.objects.filter(
+        org_type__in=[OrgType.MEDIATION_BODY, OrgType.GOVERNMENT_UNIT]).order_by("org_type", "name"))
+    respondent = forms.CharField(label="被申请人", max_length=200)
+    right_type = forms.ChoiceField(label="权利类型", choices=[("patent", "专利"), ("trademark", "商标"),
+                                                           ("copyright", "著作权"), ("other", "其他")])
+    claim = forms.CharField(label="纠纷与请求", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+@login_required
+def mediations(request):
+    cases = list(mediation_list(user=request.user))
+    form = ApplyForm(request.POST or None) if has_perm(request.user, Perm.MEDIATION_APPLY) else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            case = mediation_apply(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, "调解申请已提交")
+            return redirect("protection:mediation", pk=case.pk)
+    for case in cases:
+        case.overdue = overdue(case)
+    return render(request, "protection/mediations.html", {"nav": "protection", "cases": cases, "form": form,
+                                                          "outcomes": outcomes()})
+
+
+@login_required
+def mediation(request, pk):
+    case = mediation_get(user=request.user, pk=pk)
+    handles = has_perm(request.user, Perm.MEDIATION_HANDLE) and request.user.organization_id == case.body_id
+    if request.method == "POST":
+        try:
+            raw = request.POST.get("day") or None
+            mediator = get_object_or_404(mediators_of(case.body), pk=request.POST["mediator"]) \
+                if request.POST.get("mediator") else None
+            mediation_step(actor=request.user, case=case, action=request.POST.get("action", ""),
+                           day=dt.date.fromisoformat(raw) if raw else None, text=request.POST.get("text", ""),
+                           mediator=mediator, court=request.POST.get("court", ""))
+            messages.success(request, "已办理")
+        except ValueError:
+            messages.error(request, "日期无效")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("protection:mediation", pk=pk)
+    actions = [(a, STEP_LABELS[a]) for a, (sources, _) in STEPS.items() if case.state in sources
+               and (a != "request_confirmation" or case.channel == MediationCase.Channel.ADMINISTRATIVE)] \
+        if handles else []
+    return render(request, "protection/mediation.html", {
+        "nav": "protection", "case": case, "actions": actions, "mediators": mediators_of(case.body) if handles else [],
+        "overdue": overdue(case)})
