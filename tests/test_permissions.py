@@ -25,6 +25,7 @@ from ipcity.plan.services import plan_import
 from ipcity.plan.supervision import work_item_create, work_item_transition
 from ipcity.protection.core.credit import Penalty
 from ipcity.protection.credit import listing_create
+from ipcity.protection.enforcement import case_register
 from ipcity.protection.inspections import plan_create, plan_publish
 from ipcity.protection.mediation import mediation_apply
 from ipcity.stats.services import import_batch_run, import_batch_start
@@ -156,6 +157,8 @@ PAGES = [
     ("post", "/protection/", {"form": "conflict"}, {**dict.fromkeys(EVERYONE, 403), "enforcement_officer": 200}),
     ("get", "/protection/inspections/{inspection}/", None, public()),
     ("get", "/protection/credit/", None, public()),
+    ("get", "/protection/cases/", None, operations_role(roles=("enforcement_officer", "office_admin"))),
+    ("get", "/protection/cases/{case}/", None, operations_role(roles=("enforcement_officer", "office_admin"))),
     ("get", "/protection/mediations/", None, operations_role(roles=("enterprise_user", "mediator", "office_admin"))),
     ("get", "/protection/mediations/{mediation}/", None,
      operations_role(roles=("enterprise_user", "mediator", "office_admin"))),
@@ -333,6 +336,21 @@ API = [
      {**operations_role(403, 401), "university_user": 422}),
     ("get", "/api/v1/protection/inspections", None, public()),
     ("get", "/api/v1/protection/credit", None, public()),
+    ("get", "/api/v1/protection/cases", None, operations_role(200, 401, ("enforcement_officer", "office_admin"))),
+    ("post", "/api/v1/protection/cases", {"kind": "patent", "source": "inspection", "party": "某公司", "facts": "假冒专利",
+                                          "received_on": "2026-10-01"},
+     operations_role(201, 401, ("enforcement_officer",))),
+    ("get", "/api/v1/protection/cases/{case}", None, operations_role(200, 401, ("enforcement_officer", "office_admin"))),
+    ("post", "/api/v1/protection/cases/{case}/steps", {"action": "investigate"},
+     {**operations_role(403, 401), "enforcement_officer": 422}),
+    ("post", "/api/v1/protection/cases/{case}/officers", {"officers": []},
+     operations_role(200, 401, ("enforcement_officer", "office_admin"))),
+    ("post", "/api/v1/protection/cases/{case}/referral", {"police": "公安", "referred_on": "2026-10-02", "reason": "涉罪"},
+     {**operations_role(403, 401), "enforcement_officer": 422}),
+    ("post", "/api/v1/protection/cases/{case}/receipt", {"receipt_number": "1", "receipt_on": "2026-10-03"},
+     {**operations_role(403, 401), "enforcement_officer": 422}),
+    ("post", "/api/v1/protection/certificates", {"officer": "{officer}", "number": "津执-9", "issued_on": "2025-01-01",
+                                                 "valid_until": "2030-01-01"}, office_api(201)),
     ("get", "/api/v1/protection/mediations", None,
      operations_role(200, 401, ("enterprise_user", "mediator", "office_admin"))),
     ("post", "/api/v1/protection/mediations", {"channel": "people", "body": "{mediation_body}", "respondent": "某店",
@@ -526,7 +544,9 @@ def world(django_db_setup, django_db_blocker):
             mediation = mediation_apply(actor=people["enterprise_user"], channel="people",
                                         body=people["mediator"].organization, respondent="某店", right_type="trademark",
                                         claim="假冒")
-            ids = {"mediation": mediation.pk, "mediation_body": people["mediator"].organization_id,
+            case = case_register(actor=people["enforcement_officer"], kind="patent", source="inspection", party="某公司",
+                                 facts="假冒专利", received_on=dt.date(2026, 10, 1))
+            ids = {"case": case.pk, "officer": people["enforcement_officer"].pk, "mediation": mediation.pk, "mediation_body": people["mediator"].organization_id,
                    "listing": listing.pk, "inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
@@ -634,7 +654,7 @@ def test_every_page_route_has_a_row_in_the_table(db):
                                     interview=1, decision=1, task=1, registration=1,
                                     notarization=1, offer=1, need=1, offered_patent="x",
                                     navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
-                                    watch=1, inspection=1, listing=1, mediation=1))
+                                    watch=1, inspection=1, listing=1, mediation=1, case=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -663,7 +683,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{alliance_member}", "{member_id}"), ("{financing}", "{application_id}"),
                                ("{claim}", "{claim_id}"), ("{watch}", "{entry_id}"),
                                ("{inspection}", "{plan_id}"), ("risk/{org_id}", "risk/{organization_id}"),
-                               ("{listing}", "{listing_id}"), ("?format=csv", ""), ("{mediation}", "{case_id}")):
+                               ("{listing}", "{listing_id}"), ("?format=csv", ""), ("{mediation}", "{case_id}"),
+                               ("{case}", "{case_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

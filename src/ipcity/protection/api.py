@@ -1,11 +1,12 @@
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
-from ipcity.accounts.models import Organization
+from ipcity.accounts.models import Organization, User
 from ipcity.protection.core.credit import Penalty
 from ipcity.protection.core.trade_secret import QUESTIONS
 from ipcity.protection.credit import (
@@ -17,6 +18,18 @@ from ipcity.protection.credit import (
     public_query,
     repair_apply,
     repair_decide,
+)
+from ipcity.protection.enforcement import (
+    case_assign,
+    case_get,
+    case_list,
+    case_refer,
+    case_register,
+    case_step,
+    certificate_record,
+    overdue,
+    personal_data,
+    referral_receipt,
 )
 from ipcity.protection.inspections import (
     conflict_declare,
@@ -35,7 +48,7 @@ from ipcity.protection.mediation import (
     mediation_step,
     mediators_of,
 )
-from ipcity.protection.models import InspectionPlan
+from ipcity.protection.models import CriminalReferral, InspectionPlan
 from ipcity.protection.trade_secrets import assessment_submit, assessments_for
 
 router = Router(tags=["保护"])
@@ -252,3 +265,110 @@ def mediation_act(request, case_id: int, payload: MediationStepIn):
     mediator = get_object_or_404(mediators_of(case.body), pk=payload.mediator) if payload.mediator else None
     return _mediation_out(mediation_step(actor=request.user, case=case, action=payload.action, day=payload.day,
                                          text=payload.text, mediator=mediator, court=payload.court))
+
+
+# ---- enforcement cases ----
+
+class CaseIn(Schema):
+    kind: str
+    source: str
+    party: str
+    facts: str
+    received_on: dt.date
+    party_credit_code: str = ""
+    party_id_number: str = ""
+    party_phone: str = ""
+    complainant: str = ""
+    complainant_phone: str = ""
+
+
+def _case_out(case, user) -> dict:
+    referral = CriminalReferral.objects.filter(case=case).first()
+    return {"id": case.pk, "kind": case.kind, "source": case.source, "party": case.party, "state": case.state,
+            "state_label": case.get_state_display(), "received_on": case.received_on, "filed_on": case.filed_on,
+            "decision_number": case.decision_number, "fine": case.fine, "closed_on": case.closed_on,
+            "officers": [o.display_name for o in case.officers.all()], "overdue": overdue(case),
+            "personal": personal_data(user=user, case=case),
+            "referral": {"police": referral.police, "referred_on": referral.referred_on,
+                         "receipt_number": referral.receipt_number} if referral else None}
+
+
+@router.get("/cases", summary="执法案件（执法人员看本单位，办公室看全部）")
+def cases(request):
+    return [{"id": c.pk, "kind": c.kind, "party": c.party, "state": c.state, "received_on": c.received_on}
+            for c in case_list(user=request.user)]
+
+
+@router.post("/cases", response={201: dict}, summary="登记案件（执法人员）")
+def case_new(request, payload: CaseIn):
+    return Status(201, _case_out(case_register(actor=request.user, **payload.dict()), request.user))
+
+
+@router.get("/cases/{case_id}", summary="案件详情（当事人身份证号、电话仅对承办人员完整显示，查看留痕）")
+def case_detail(request, case_id: int):
+    return _case_out(case_get(user=request.user, pk=case_id), request.user)
+
+
+class CaseStepIn(Schema):
+    action: str  # file | reject | investigate | notify | decide | execute | close
+    day: dt.date | None = None
+    note: str = ""
+    decision_number: str = ""
+    fine: Decimal | None = None
+
+
+@router.post("/cases/{case_id}/steps", summary="办理：立案、调查、告知、处罚决定、执行、结案")
+def case_act(request, case_id: int, payload: CaseStepIn):
+    case = case_step(actor=request.user, case=case_get(user=request.user, pk=case_id), **payload.dict())
+    return _case_out(case, request.user)
+
+
+class OfficersIn(Schema):
+    officers: list[int]
+
+
+@router.post("/cases/{case_id}/officers", summary="指派承办人员")
+def case_officers(request, case_id: int, payload: OfficersIn):
+    case = case_get(user=request.user, pk=case_id)
+    officers = list(User.objects.filter(pk__in=payload.officers))
+    return _case_out(case_assign(actor=request.user, case=case, officers=officers), request.user)
+
+
+class ReferIn(Schema):
+    police: str
+    referred_on: dt.date
+    reason: str
+
+
+@router.post("/cases/{case_id}/referral", summary="移送公安机关（行刑衔接）")
+def case_referral(request, case_id: int, payload: ReferIn):
+    case = case_get(user=request.user, pk=case_id)
+    case_refer(actor=request.user, case=case, **payload.dict())
+    return _case_out(case, request.user)
+
+
+class ReceiptIn(Schema):
+    receipt_number: str
+    receipt_on: dt.date
+
+
+@router.post("/cases/{case_id}/receipt", summary="登记公安机关回执")
+def case_receipt(request, case_id: int, payload: ReceiptIn):
+    case = case_get(user=request.user, pk=case_id)
+    referral_receipt(actor=request.user, case=case, **payload.dict())
+    return _case_out(case, request.user)
+
+
+class CertificateIn(Schema):
+    officer: int
+    number: str
+    issued_on: dt.date
+    valid_until: dt.date
+
+
+@router.post("/certificates", response={201: dict}, summary="登记执法证件（办公室；计入持证人员指标）")
+def certificate(request, payload: CertificateIn):
+    data = payload.dict()
+    data["officer"] = get_object_or_404(User, pk=data["officer"])
+    made = certificate_record(actor=request.user, **data)
+    return Status(201, {"id": made.pk, "number": made.number, "valid_until": made.valid_until})

@@ -173,3 +173,100 @@ class MediationCase(models.Model):
 
     def __str__(self):
         return f"{self.channel} {self.pk}"
+
+
+class EnforcementCertificate(models.Model):
+    """An enforcement officer's certificate (执法证) for patent administrative enforcement."""
+
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
+    number = models.CharField("证号", max_length=64, unique=True)
+    issued_on = models.DateField("发证日期")
+    valid_until = models.DateField("有效期至")
+
+    def __str__(self):
+        return self.number
+
+
+class EnforcementCase(models.Model):
+    """An administrative enforcement case, from intake to closure, with statutory deadlines."""
+
+    class Kind(models.TextChoices):
+        PATENT = "patent", "专利"
+        TRADEMARK = "trademark", "商标"
+        COPYRIGHT = "copyright", "版权"
+        UNFAIR_COMPETITION = "unfair_competition", "不正当竞争（含商业秘密、混淆）"
+        ECOMMERCE = "ecommerce", "电子商务"
+
+    class Source(models.TextChoices):
+        COMPLAINT = "complaint", "投诉举报"
+        INSPECTION = "inspection", "监督检查"
+        REFERRAL = "referral", "移送"
+        ECOMMERCE_REPORT = "ecommerce_report", "电商平台报告"
+
+    class State(models.TextChoices):
+        INTAKE = "intake", "登记待核查"
+        NOT_FILED = "not_filed", "不予立案"
+        FILED = "filed", "已立案"
+        INVESTIGATING = "investigating", "调查取证"
+        NOTIFIED = "notified", "已告知（听证）"
+        DECIDED = "decided", "已作出处罚决定"
+        EXECUTING = "executing", "执行中"
+        CLOSED = "closed", "已结案"
+
+    kind = models.CharField("案件类型", max_length=24, choices=Kind.choices)
+    source = models.CharField("案件来源", max_length=24, choices=Source.choices)
+    unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")  # handling unit
+    party = models.CharField("当事人", max_length=200)
+    party_credit_code = models.CharField("当事人统一社会信用代码", max_length=18, blank=True)
+    party_id_number = models.CharField("当事人身份证号", max_length=18, blank=True)
+    party_phone = models.CharField("当事人电话", max_length=20, blank=True)
+    complainant = models.CharField("投诉人", max_length=200, blank=True)
+    complainant_phone = models.CharField("投诉人电话", max_length=20, blank=True)
+    facts = models.TextField("案情")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.INTAKE)
+    officers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="cases")
+    received_on = models.DateField("登记日期")
+    filed_on = models.DateField("立案日期", null=True, blank=True)
+    decision_number = models.CharField("处罚决定书文号", max_length=64, blank=True)
+    fine = models.DecimalField("罚没款（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    decided_on = models.DateField("决定日期", null=True, blank=True)
+    closed_on = models.DateField("结案日期", null=True, blank=True)
+    history = models.JSONField("办理记录", default=list)  # [{"action", "day", "note", "by"}]
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} {self.party}"
+
+
+class CriminalReferral(models.Model):
+    """行刑衔接: a case referred to the police, with the receipt the police return."""
+
+    case = models.OneToOneField(EnforcementCase, on_delete=models.PROTECT, related_name="referral")
+    police = models.CharField("移送公安机关", max_length=100)
+    referred_on = models.DateField("移送日期")
+    reason = models.TextField("涉嫌犯罪的理由")
+    receipt_number = models.CharField("回执编号", max_length=64, blank=True)
+    receipt_on = models.DateField("回执日期", null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.case_id} → {self.police}"
+
+
+class StandardizedMarket(models.Model):
+    """A market working toward the city- or national-level IP protection standardization (规范化市场)."""
+
+    class Level(models.TextChoices):
+        CITY = "city", "市级"
+        NATIONAL = "national", "国家级"
+
+    name = models.CharField("市场名称", max_length=200)
+    level = models.CharField("级别", max_length=16, choices=Level.choices)
+    checklist = models.JSONField("评价指标完成情况", default=dict)  # item code -> bool
+    approved_on = models.DateField("认定日期", null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.name

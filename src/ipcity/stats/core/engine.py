@@ -184,9 +184,14 @@ def d_securitization_pilots(registry, index, as_of):
     return _count(products, lambda s: s.name, "试点期内累计")
 
 
-def _activities(kind: str, note: str, per_year: bool = False):
-    """Count one kind of activity: over the pilot so far, or (per_year) in the as-of date's year."""
+def _activities(kind: str, note: str, per_year: bool = False, standing: bool = False):
+    """Count one kind of activity: over the pilot so far, in the as-of date's year (per_year), or those holding on
+    the as-of date (standing: begun and not yet past their `until`)."""
     def definition(registry, index, as_of):
+        if standing:
+            done = [a for a in registry.activities if a.kind == kind and a.day <= as_of
+                    and (a.until is None or a.until >= as_of)]
+            return _count(done, lambda a: a.key, note)
         start = dt.date(as_of.year, 1, 1) if per_year else PILOT_START
         done = [a for a in registry.activities if a.kind == kind and start <= a.day <= as_of]
         return _count(done, lambda a: a.key, f"{as_of.year}年{note}" if per_year else note)
@@ -215,6 +220,15 @@ DEFINITIONS: dict[str, tuple[Callable[[Registry, _Index, dt.date], Result], str]
     "high_value_portfolios": (_activities("high_value_portfolio", "试点期内累计培育形成"), "activity:high_value_portfolio"),
     "mediation_administrative_with_judicial_confirmation": (
         _activities("mediation_administrative", "经司法确认的行政调解", per_year=True), "activity:mediation_administrative"),
+    "patent_enforcement_cases": (_activities("case_patent", "立案查处的专利案件", per_year=True), "activity:case_patent"),
+    "trademark_enforcement_cases": (_activities("case_trademark", "立案查处的商标案件", per_year=True),
+                                    "activity:case_trademark"),
+    "copyright_enforcement_cases": (_activities("case_copyright", "立案查处的版权案件", per_year=True),
+                                    "activity:case_copyright"),
+    "certified_patent_enforcement_officers": (_activities("officer_certificate", "执法证件在有效期内的人员", standing=True),
+                                              "activity:officer_certificate"),
+    "city_standardized_markets": (_activities("market_city", "试点期内累计认定"), "activity:market_city"),
+    "national_standardized_markets": (_activities("market_national", "试点期内累计认定"), "activity:market_national"),
     "mediation_people": (_activities("mediation_people", "人民调解委员会调解成功", per_year=True), "activity:mediation_people"),
     "mediation_association": (_activities("mediation_association", "保护协会调解成功", per_year=True),
                               "activity:mediation_association"),

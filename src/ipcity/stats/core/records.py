@@ -134,6 +134,7 @@ class Activity:
     kind: str
     key: str
     day: dt.date
+    until: dt.date | None = None  # for a standing state (a valid certificate): the last day it holds
 
 
 @dataclass

@@ -1,0 +1,106 @@
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+
+from ipcity import clock
+from ipcity.accounts.models import User
+from ipcity.accounts.roles import Role
+from ipcity.protection.enforcement import (
+    STEP_LABELS,
+    STEPS,
+    case_assign,
+    case_get,
+    case_list,
+    case_refer,
+    case_register,
+    case_step,
+    deadlines,
+    handles,
+    overdue,
+    personal_data,
+    referral_receipt,
+)
+from ipcity.protection.models import CriminalReferral, EnforcementCase
+from ipcity.web.forms import form_errors_from
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class CaseForm(forms.Form):
+    kind = forms.ChoiceField(label="案件类型", choices=EnforcementCase.Kind.choices)
+    source = forms.ChoiceField(label="案件来源", choices=EnforcementCase.Source.choices)
+    party = forms.CharField(label="当事人", max_length=200)
+    party_credit_code = forms.CharField(label="当事人统一社会信用代码", max_length=18, required=False)
+    party_id_number = forms.CharField(label="当事人身份证号（个人）", max_length=18, required=False)
+    party_phone = forms.CharField(label="当事人电话", max_length=20, required=False)
+    complainant = forms.CharField(label="投诉人", max_length=200, required=False)
+    complainant_phone = forms.CharField(label="投诉人电话", max_length=20, required=False)
+    facts = forms.CharField(label="案情", widget=forms.Textarea(attrs={"rows": 3}))
+    received_on = forms.DateField(label="登记日期", widget=DATE)
+
+
+@login_required
+def cases(request):
+    items = list(case_list(user=request.user))
+    form = CaseForm(request.POST or None) if request.user.role == Role.ENFORCEMENT_OFFICER else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            case = case_register(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, "案件已登记")
+            return redirect("protection:case", pk=case.pk)
+    for case in items:
+        case.late = overdue(case)
+    return render(request, "protection/cases.html", {"nav": "protection", "cases": items, "form": form})
+
+
+def _date(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        raise ValidationError("日期无效") from None
+
+
+@login_required
+def case(request, pk):
+    item = case_get(user=request.user, pk=pk)
+    mine = handles(request.user, item)
+    if request.method == "POST":
+        kind = request.POST.get("form")
+        try:
+            if kind == "refer":
+                case_refer(actor=request.user, case=item, police=request.POST.get("police", ""),
+                           referred_on=_date(request.POST.get("referred_on")) or clock.today(),
+                           reason=request.POST.get("reason", ""))
+            elif kind == "receipt":
+                referral_receipt(actor=request.user, case=item, receipt_number=request.POST.get("receipt_number", ""),
+                                 receipt_on=_date(request.POST.get("receipt_on")) or clock.today())
+            elif kind == "assign":
+                officers = list(User.objects.filter(pk__in=request.POST.getlist("officers"),
+                                                    role=Role.ENFORCEMENT_OFFICER))
+                case_assign(actor=request.user, case=item, officers=officers)
+            else:
+                try:
+                    fine = Decimal(request.POST["fine"]) if request.POST.get("fine") else None
+                except InvalidOperation:
+                    raise ValidationError("罚没款应为数字") from None
+                case_step(actor=request.user, case=item, action=request.POST.get("action", ""),
+                          day=_date(request.POST.get("day")), note=request.POST.get("note", ""),
+                          decision_number=request.POST.get("decision_number", ""), fine=fine)
+            messages.success(request, "已办理")
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        return redirect("protection:case", pk=pk)
+    referral = CriminalReferral.objects.filter(case=item).first()
+    return render(request, "protection/case.html", {
+        "nav": "protection", "case": item, "mine": mine, "personal": personal_data(user=request.user, case=item),
+        "actions": [(a, STEP_LABELS[a]) for a, (sources, _) in STEPS.items() if item.state in sources] if mine else [],
+        "referral": referral, "deadlines": deadlines(item), "late": overdue(item),
+        "colleagues": User.objects.filter(role=Role.ENFORCEMENT_OFFICER, organization_id=item.unit_id)})

@@ -1,0 +1,279 @@
+"""Administrative enforcement cases: intake → 立案 → 调查 → 告知/听证 → 处罚决定 → 执行 → 结案, with the statutory
+deadlines (whether to file within 15 working days of intake; a decision within 90 days of filing), at least two
+certified officers on a case (《行政处罚法》第四十二条), criminal referral to the police (行刑衔接) with its receipt,
+and parties' personal data shown only to the officers handling the case, every unmasked view audited."""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, QuerySet
+from django.http import Http404
+
+from ipcity import clock
+from ipcity.accounts.masking import mask_id_number, mask_phone
+from ipcity.accounts.models import User
+from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.roles import Perm, Role
+from ipcity.audit.services import audit_record
+from ipcity.protection.models import (
+    CriminalReferral,
+    EnforcementCase,
+    EnforcementCertificate,
+    StandardizedMarket,
+)
+from ipcity.stats.core.records import Activity
+
+State = EnforcementCase.State
+FILING_WORKING_DAYS = 15
+DECISION_DAYS = 90
+STEPS = {  # action -> (from states, to state)
+    "file": ({State.INTAKE}, State.FILED),
+    "reject": ({State.INTAKE}, State.NOT_FILED),
+    "investigate": ({State.FILED}, State.INVESTIGATING),
+    "notify": ({State.INVESTIGATING}, State.NOTIFIED),
+    "decide": ({State.NOTIFIED}, State.DECIDED),
+    "execute": ({State.DECIDED}, State.EXECUTING),
+    "close": ({State.DECIDED, State.EXECUTING, State.INVESTIGATING, State.NOTIFIED}, State.CLOSED),
+}
+STEP_LABELS = {"file": "立案", "reject": "不予立案", "investigate": "开始调查", "notify": "告知（听证）",
+               "decide": "作出处罚决定", "execute": "执行", "close": "结案"}
+
+
+def add_working_days(day: dt.date, days: int) -> dt.date:
+    while days:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day
+
+
+def deadlines(case: EnforcementCase) -> dict[str, dt.date]:
+    due = {"filing": add_working_days(case.received_on, FILING_WORKING_DAYS)}
+    if case.filed_on:
+        due["decision"] = case.filed_on + dt.timedelta(days=DECISION_DAYS)
+    return due
+
+
+def overdue(case: EnforcementCase, today: dt.date | None = None) -> list[str]:
+    today, due = today or clock.today(), deadlines(case)
+    late = []
+    if case.state == State.INTAKE and today > due["filing"]:
+        late.append(f"超过立案核查期限（{due['filing']:%Y-%m-%d}）")
+    if case.state in (State.FILED, State.INVESTIGATING, State.NOTIFIED) and "decision" in due and today > due["decision"]:
+        late.append(f"超过处理期限（{due['decision']:%Y-%m-%d}）")
+    return late
+
+
+def certified(officer: User, day: dt.date) -> bool:
+    return EnforcementCertificate.objects.filter(officer=officer, issued_on__lte=day, valid_until__gte=day).exists()
+
+
+def case_list(*, user) -> QuerySet[EnforcementCase]:
+    cases = EnforcementCase.objects.select_related("unit")
+    if has_perm(user, Perm.INSPECTION_MANAGE):
+        return cases
+    if user.is_authenticated and user.role == Role.ENFORCEMENT_OFFICER:
+        return cases.filter(unit_id=user.organization_id)
+    raise PermissionDenied("缺少权限：protection.cases")
+
+
+def case_get(*, user, pk: int) -> EnforcementCase:
+    case = case_list(user=user).filter(pk=pk).first()
+    if case is None:
+        raise Http404("案件不存在或无权查看")
+    return case
+
+
+def handles(user, case: EnforcementCase) -> bool:
+    return case.officers.filter(pk=user.pk).exists()
+
+
+def personal_data(*, user, case: EnforcementCase) -> dict:
+    """The parties' ID numbers and phones: whole for the officers handling the case (the view is audited),
+    masked for everyone else."""
+    raw = {"party_id_number": case.party_id_number, "party_phone": case.party_phone,
+           "complainant_phone": case.complainant_phone}
+    if handles(user, case):
+        if any(raw.values()):
+            audit_record(actor=user, action="protection.case.personal_data_view", obj=case,
+                         after={"fields": [k for k, v in raw.items() if v]})
+        return raw
+    return {"party_id_number": mask_id_number(raw["party_id_number"]) if raw["party_id_number"] else "",
+            "party_phone": mask_phone(raw["party_phone"]) if raw["party_phone"] else "",
+            "complainant_phone": mask_phone(raw["complainant_phone"]) if raw["complainant_phone"] else ""}
+
+
+def _log(case: EnforcementCase, actor, action: str, day: dt.date, note: str = "") -> None:
+    case.history = [*case.history, {"action": action, "day": day.isoformat(), "note": note, "by": actor.display_name}]
+
+
+@transaction.atomic
+def case_register(*, actor, kind: str, source: str, party: str, facts: str, received_on: dt.date,
+                  party_credit_code: str = "", party_id_number: str = "", party_phone: str = "",
+                  complainant: str = "", complainant_phone: str = "") -> EnforcementCase:
+    if actor.role != Role.ENFORCEMENT_OFFICER:
+        raise PermissionDenied("由执法人员登记案件")
+    problems: dict[str, list[str]] = {}
+    if kind not in EnforcementCase.Kind.values:
+        problems["kind"] = ["请选择案件类型"]
+    if source not in EnforcementCase.Source.values:
+        problems["source"] = ["请选择案件来源"]
+    if not party.strip():
+        problems["party"] = ["请填写当事人"]
+    if not facts.strip():
+        problems["facts"] = ["请填写案情"]
+    if received_on > clock.today():
+        problems["received_on"] = ["登记日期不能晚于今天"]
+    if problems:
+        raise ValidationError(problems)
+    case = EnforcementCase.objects.create(
+        kind=kind, source=source, unit=actor.organization, party=party.strip()[:200],
+        party_credit_code=party_credit_code.strip()[:18], party_id_number=party_id_number.strip()[:18],
+        party_phone=party_phone.strip()[:20], complainant=complainant.strip()[:200],
+        complainant_phone=complainant_phone.strip()[:20], facts=facts.strip(), received_on=received_on,
+        created_by=actor)
+    case.officers.add(actor)
+    _log(case, actor, "register", received_on)
+    case.save(update_fields=["history"])
+    audit_record(actor=actor, action="protection.case.register", obj=case, after={"kind": kind, "party": case.party})
+    return case
+
+
+@transaction.atomic
+def case_assign(*, actor, case: EnforcementCase, officers: list[User]) -> EnforcementCase:
+    if not handles(actor, case) and not has_perm(actor, Perm.INSPECTION_MANAGE):
+        raise PermissionDenied("只有承办人员或办公室可以指派")
+    wrong = [o.display_name for o in officers if o.role != Role.ENFORCEMENT_OFFICER]
+    if wrong:
+        raise ValidationError({"officers": [f"不是执法人员：{'、'.join(wrong)}"]})
+    case.officers.set(officers)
+    audit_record(actor=actor, action="protection.case.assign", obj=case, after={"officers": [o.pk for o in officers]})
+    return case
+
+
+@transaction.atomic
+def case_step(*, actor, case: EnforcementCase, action: str, day: dt.date | None = None, note: str = "",
+              decision_number: str = "", fine: Decimal | None = None) -> EnforcementCase:
+    if not handles(actor, case):
+        raise PermissionDenied("只有承办该案的执法人员可以办理")
+    case = EnforcementCase.objects.select_for_update().get(pk=case.pk)
+    if action not in STEPS:
+        raise ValidationError(f"未知的操作：{action}")
+    sources, target = STEPS[action]
+    if case.state not in sources:
+        raise ValidationError(f"当前状态为“{case.get_state_display()}”，不能{STEP_LABELS[action]}")
+    day = day or clock.today()
+    problems: list[str] = []
+    if day > clock.today():
+        problems.append("日期不能晚于今天")
+    if action == "file":
+        holders = [o for o in case.officers.all() if certified(o, day)]
+        if len(holders) < 2:
+            problems.append(f"立案须有两名以上持有有效执法证件的执法人员承办（《行政处罚法》第四十二条），现有 {len(holders)} 名")
+    if action == "reject" and not note.strip():
+        problems.append("不予立案须说明理由")
+    if action == "decide" and (not decision_number.strip() or fine is None or fine < 0):
+        problems.append("请填写处罚决定书文号和罚没款金额")
+    referral = CriminalReferral.objects.filter(case=case).first()
+    if action == "close" and case.state in (State.INVESTIGATING, State.NOTIFIED) \
+            and not (referral and referral.receipt_number):
+        problems.append("未作出处罚决定的案件，只有移送公安机关并收到回执后才能结案")
+    if problems:
+        raise ValidationError(problems)
+    before = case.state
+    case.state = target
+    if action == "file":
+        case.filed_on = day
+    elif action == "decide":
+        case.decision_number, case.fine, case.decided_on = decision_number.strip()[:64], fine, day
+    elif action in ("close", "reject"):
+        case.closed_on = day
+    _log(case, actor, action, day, note.strip())
+    case.save()
+    audit_record(actor=actor, action=f"protection.case.{action}", obj=case, before={"state": before},
+                 after={"state": target, "note": note.strip()})
+    return case
+
+
+@transaction.atomic
+def case_refer(*, actor, case: EnforcementCase, police: str, referred_on: dt.date, reason: str) -> CriminalReferral:
+    """行刑衔接: refer a case suspected of crime to the police."""
+    if not handles(actor, case):
+        raise PermissionDenied("只有承办该案的执法人员可以移送")
+    if case.state not in (State.FILED, State.INVESTIGATING, State.NOTIFIED):
+        raise ValidationError(f"当前状态为“{case.get_state_display()}”，不能移送")
+    if CriminalReferral.objects.filter(case=case).exists():
+        raise ValidationError("该案已移送")
+    if not police.strip() or not reason.strip():
+        raise ValidationError("请填写移送的公安机关和涉嫌犯罪的理由")
+    referral = CriminalReferral.objects.create(case=case, police=police.strip()[:100], referred_on=referred_on,
+                                               reason=reason.strip())
+    _log(case, actor, "refer", referred_on, f"移送{referral.police}")
+    case.save(update_fields=["history"])
+    audit_record(actor=actor, action="protection.case.refer", obj=case, after={"police": referral.police})
+    return referral
+
+
+@transaction.atomic
+def referral_receipt(*, actor, case: EnforcementCase, receipt_number: str, receipt_on: dt.date) -> CriminalReferral:
+    if not handles(actor, case):
+        raise PermissionDenied("只有承办该案的执法人员可以登记回执")
+    referral = CriminalReferral.objects.filter(case=case).first()
+    if referral is None:
+        raise ValidationError("该案尚未移送")
+    if not receipt_number.strip() or receipt_on < referral.referred_on:
+        raise ValidationError("请填写回执编号；回执日期不能早于移送日期")
+    referral.receipt_number, referral.receipt_on = receipt_number.strip()[:64], receipt_on
+    referral.save(update_fields=["receipt_number", "receipt_on"])
+    _log(case, actor, "receipt", receipt_on, f"回执{referral.receipt_number}")
+    case.save(update_fields=["history"])
+    audit_record(actor=actor, action="protection.case.receipt", obj=case, after={"receipt": referral.receipt_number})
+    return referral
+
+
+@transaction.atomic
+def certificate_record(*, actor, officer: User, number: str, issued_on: dt.date,
+                       valid_until: dt.date) -> EnforcementCertificate:
+    require_perm(actor, Perm.INSPECTION_MANAGE)
+    if officer.role != Role.ENFORCEMENT_OFFICER:
+        raise ValidationError({"officer": ["只为执法人员登记执法证件"]})
+    if valid_until <= issued_on or not number.strip():
+        raise ValidationError({"number": ["请填写证号；有效期应晚于发证日期"]})
+    certificate = EnforcementCertificate.objects.create(officer=officer, number=number.strip()[:64],
+                                                        issued_on=issued_on, valid_until=valid_until)
+    audit_record(actor=actor, action="protection.certificate.record", obj=certificate, after={"number": number})
+    return certificate
+
+
+# ---- what the indicator engine counts ----
+
+def activity_version() -> tuple:
+    return (tuple(EnforcementCase.objects.aggregate(n=Count("id"), f=Max("filed_on")).values()),
+            tuple(EnforcementCertificate.objects.aggregate(n=Count("id"), v=Max("valid_until")).values()),
+            tuple(StandardizedMarket.objects.aggregate(n=Count("id"), a=Max("approved_on")).values()),
+            EnforcementCase.objects.filter(filed_on__isnull=False).count())
+
+
+def activity_records() -> list[Activity]:
+    counted = {EnforcementCase.Kind.PATENT, EnforcementCase.Kind.TRADEMARK, EnforcementCase.Kind.COPYRIGHT}
+    records = [Activity(f"case_{c.kind}", f"CASE-{c.pk}", c.filed_on)
+               for c in EnforcementCase.objects.filter(filed_on__isnull=False, kind__in=counted)]
+    records += [Activity("officer_certificate", f"CERT-{c.pk}", c.issued_on, c.valid_until)
+                for c in EnforcementCertificate.objects.all()]
+    return records + [Activity(f"market_{m.level}", f"MKT-{m.pk}", m.approved_on)
+                      for m in StandardizedMarket.objects.filter(approved_on__isnull=False)]
+
+
+def activity_rows(keys: list[str]) -> list[list]:
+    prefix = keys[0].split("-")[0] if keys else ""
+    ids = [int(k.split("-")[1]) for k in keys]
+    if prefix == "CASE":
+        found = {f"CASE-{c.pk}": c for c in EnforcementCase.objects.select_related("unit").filter(pk__in=ids)}
+        return [[k, found[k].get_kind_display(), found[k].party, found[k].unit.name, found[k].filed_on] for k in keys]
+    if prefix == "CERT":
+        found = {f"CERT-{c.pk}": c for c in EnforcementCertificate.objects.select_related("officer").filter(pk__in=ids)}
+        return [[k, "执法证件", found[k].officer.display_name, found[k].number, found[k].valid_until] for k in keys]
+    found = {f"MKT-{m.pk}": m for m in StandardizedMarket.objects.filter(pk__in=ids)}
+    return [[k, f"{found[k].get_level_display()}规范化市场", found[k].name, "", found[k].approved_on] for k in keys]
