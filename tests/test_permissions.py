@@ -23,6 +23,7 @@ from ipcity.plan.meetings import meeting_record
 from ipcity.plan.models import BudgetLine, EvaluationReport, ExtensionRequest, KeyTask
 from ipcity.plan.services import plan_import
 from ipcity.plan.supervision import work_item_create, work_item_transition
+from ipcity.protection.assistance import assistance_request, market_create
 from ipcity.protection.core.credit import Penalty
 from ipcity.protection.credit import listing_create
 from ipcity.protection.enforcement import case_register
@@ -164,6 +165,8 @@ PAGES = [
      operations_role(roles=("enterprise_user", "mediator", "office_admin"))),
     ("get", "/protection/trade-secrets/", None, operations_role(roles=("enterprise_user",))),
     ("get", "/protection/credit/export.csv", None, public()),
+    ("get", "/protection/assistance/", None, operations_role(roles=("enterprise_user", "office_admin"))),
+    ("get", "/protection/markets/", None, public()),
     ("get", "/services/", None, public()),
     ("get", "/login/", None, public()),
     ("post", "/logout/", {}, public(302)),
@@ -378,6 +381,18 @@ API = [
     ("post", "/api/v1/protection/inspections/{inspection}/publish", {}, {**office_api(), "office_admin": 422}),
     ("post", "/api/v1/protection/inspections/{inspection}/draw", {}, office_api()),
     ("put", "/api/v1/protection/risk/{other_org}", {"level": "high", "reason": "处罚记录"}, office_api()),
+    ("get", "/api/v1/protection/assistance", None, operations_role(200, 401, ("enterprise_user", "office_admin"))),
+    ("post", "/api/v1/protection/assistance", {"topic": "展会被诉", "description": "临时禁令"},
+     operations_role(201, 401, ("enterprise_user",))),
+    ("post", "/api/v1/protection/assistance/{assistance}/steps", {"action": "triage", "category": "专利"}, office_api()),
+    ("get", "/api/v1/protection/cooperation", None, public()),
+    ("post", "/api/v1/protection/cooperation", {"kind": "regional", "title": "京津冀协作", "partners": "北京市朝阳区",
+                                                "started_on": "2026-03-01"}, office_api(201)),
+    ("get", "/api/v1/protection/markets", None, public()),
+    ("post", "/api/v1/protection/markets", {"name": "某市场", "level": "city"}, office_api(201)),
+    ("put", "/api/v1/protection/markets/{market}/checklist", {"items": {"rules": True}}, office_api()),
+    ("post", "/api/v1/protection/markets/{market}/approve", {"approved_on": "2026-10-30"},
+     {**office_api(), "office_admin": 422}),
     ("post", "/api/v1/protection/conflicts", {"organization": "{other_org}", "reason": "亲属"},
      operations_role(201, 401, ("enforcement_officer",))),
     ("get", "/api/v1/operations/navigation", None, public()),
@@ -546,7 +561,9 @@ def world(django_db_setup, django_db_blocker):
                                         claim="假冒")
             case = case_register(actor=people["enforcement_officer"], kind="patent", source="inspection", party="某公司",
                                  facts="假冒专利", received_on=dt.date(2026, 10, 1))
-            ids = {"case": case.pk, "officer": people["enforcement_officer"].pk, "mediation": mediation.pk, "mediation_body": people["mediator"].organization_id,
+            assistance = assistance_request(actor=people["enterprise_user"], topic="展会被诉", description="临时禁令")
+            market = market_create(actor=people["office_admin"], name="南开大悦城", level="city")
+            ids = {"assistance": assistance.pk, "market": market.pk, "case": case.pk, "officer": people["enforcement_officer"].pk, "mediation": mediation.pk, "mediation_body": people["mediator"].organization_id,
                    "listing": listing.pk, "inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
@@ -654,7 +671,7 @@ def test_every_page_route_has_a_row_in_the_table(db):
                                     interview=1, decision=1, task=1, registration=1,
                                     notarization=1, offer=1, need=1, offered_patent="x",
                                     navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
-                                    watch=1, inspection=1, listing=1, mediation=1, case=1))
+                                    watch=1, inspection=1, listing=1, mediation=1, case=1, assistance=1, market=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -684,7 +701,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{claim}", "{claim_id}"), ("{watch}", "{entry_id}"),
                                ("{inspection}", "{plan_id}"), ("risk/{org_id}", "risk/{organization_id}"),
                                ("{listing}", "{listing_id}"), ("?format=csv", ""), ("{mediation}", "{case_id}"),
-                               ("{case}", "{case_id}")):
+                               ("{case}", "{case_id}"), ("{assistance}", "{request_id}"),
+                               ("{market}", "{market_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

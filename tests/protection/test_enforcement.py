@@ -97,3 +97,16 @@ def test_personal_data_shows_only_to_the_cases_officers_and_each_view_is_audited
     page = client_for("office_admin").get(f"/protection/cases/{pk}/").content.decode()
     assert "120104199001011238" not in page and "13912345678" not in page
     assert client_for("enterprise_user").get(f"/api/v1/protection/cases/{pk}").status_code == 403
+
+
+def test_an_officer_with_a_renewed_certificate_is_counted_once(client_for, people, frozen_clock):
+    office, officer = client_for("office_admin"), people["enforcement_officer"]
+    assert _certify(office, officer, "津执-100").status_code == 201
+    overlapping = _post(office, "/api/v1/protection/certificates", {"officer": officer.pk, "number": "津执-101",
+                                                                    "issued_on": "2030-01-01", "valid_until": "2035-12-31"})
+    assert overlapping.status_code == 422 and "津执-100" in _text(overlapping)
+    renewed = _post(office, "/api/v1/protection/certificates", {"officer": officer.pk, "number": "津执-101",
+                                                                "issued_on": "2031-01-01", "valid_until": "2035-12-31"})
+    assert renewed.status_code == 201
+    certified = client_for(None).get("/api/v1/indicators/certified_patent_enforcement_officers/records").json()
+    assert certified["count"] == 1

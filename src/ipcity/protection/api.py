@@ -7,6 +7,16 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from ipcity.accounts.models import Organization, User
+from ipcity.protection.assistance import (
+    assistance_get,
+    assistance_list,
+    assistance_request,
+    assistance_step,
+    cooperation_record,
+    market_approve,
+    market_check,
+    market_create,
+)
 from ipcity.protection.core.credit import Penalty
 from ipcity.protection.core.trade_secret import QUESTIONS
 from ipcity.protection.credit import (
@@ -48,7 +58,13 @@ from ipcity.protection.mediation import (
     mediation_step,
     mediators_of,
 )
-from ipcity.protection.models import CriminalReferral, InspectionPlan
+from ipcity.protection.models import (
+    CooperationRecord,
+    CriminalReferral,
+    EnforcementCase,
+    InspectionPlan,
+    StandardizedMarket,
+)
 from ipcity.protection.trade_secrets import assessment_submit, assessments_for
 
 router = Router(tags=["保护"])
@@ -372,3 +388,104 @@ def certificate(request, payload: CertificateIn):
     data["officer"] = get_object_or_404(User, pk=data["officer"])
     made = certificate_record(actor=request.user, **data)
     return Status(201, {"id": made.pk, "number": made.number, "valid_until": made.valid_until})
+
+
+# ---- rights assistance, cooperation, standardized markets ----
+
+class AssistanceIn(Schema):
+    topic: str
+    description: str
+    overseas: bool = False
+    country: str = ""
+
+
+def _assistance_out(a) -> dict:
+    return {"id": a.pk, "organization": a.organization.name, "topic": a.topic, "overseas": a.overseas,
+            "country": a.country, "category": a.category, "state": a.state, "records": a.records}
+
+
+@router.get("/assistance", summary="维权援助申请（企业看本企业，办公室看全部）")
+def assistance(request):
+    return [_assistance_out(a) for a in assistance_list(user=request.user)]
+
+
+@router.post("/assistance", response={201: dict}, summary="申请维权援助（企业）")
+def assistance_new(request, payload: AssistanceIn):
+    return Status(201, _assistance_out(assistance_request(actor=request.user, **payload.dict())))
+
+
+class AssistanceStepIn(Schema):
+    action: str  # triage | guide | refer | close
+    text: str = ""
+    category: str = ""
+
+
+@router.post("/assistance/{request_id}/steps", summary="办理援助：分类、指导、转市保护中心、办结（办公室）")
+def assistance_act(request, request_id: int, payload: AssistanceStepIn):
+    item = assistance_get(user=request.user, pk=request_id)
+    return _assistance_out(assistance_step(actor=request.user, request=item, **payload.dict()))
+
+
+class CooperationIn(Schema):
+    kind: str
+    title: str
+    partners: str
+    started_on: dt.date
+    ended_on: dt.date | None = None
+    units: list[int] = []
+    cases: list[int] = []
+    summary: str = ""
+
+
+@router.get("/cooperation", auth=None, summary="京津冀协作与联合执法（公开）")
+def cooperation(request):
+    return [{"id": r.pk, "kind": r.kind, "title": r.title, "partners": r.partners, "started_on": r.started_on,
+             "ended_on": r.ended_on, "units": [u.name for u in r.units.all()]} for r in CooperationRecord.objects.all()]
+
+
+@router.post("/cooperation", response={201: dict}, summary="记录协作或联合执法（办公室）")
+def cooperation_new(request, payload: CooperationIn):
+    data = payload.dict()
+    data["units"] = list(Organization.objects.filter(pk__in=data["units"]))
+    data["cases"] = list(EnforcementCase.objects.filter(pk__in=data["cases"]))
+    made = cooperation_record(actor=request.user, **data)
+    return Status(201, {"id": made.pk, "title": made.title})
+
+
+class MarketIn(Schema):
+    name: str
+    level: str
+
+
+def _market_out(m) -> dict:
+    return {"id": m.pk, "name": m.name, "level": m.level, "checklist": m.checklist, "approved_on": m.approved_on}
+
+
+@router.get("/markets", auth=None, summary="规范化市场及评价指标（公开）")
+def markets(request):
+    return [_market_out(m) for m in StandardizedMarket.objects.all()]
+
+
+@router.post("/markets", response={201: dict}, summary="登记创建中的规范化市场（办公室）")
+def market_new(request, payload: MarketIn):
+    return Status(201, _market_out(market_create(actor=request.user, **payload.dict())))
+
+
+class ChecklistIn(Schema):
+    items: dict[str, bool]
+
+
+@router.put("/markets/{market_id}/checklist", summary="更新评价指标（办公室）")
+def market_checklist(request, market_id: int, payload: ChecklistIn):
+    market = get_object_or_404(StandardizedMarket, pk=market_id)
+    return _market_out(market_check(actor=request.user, market=market, items=payload.items))
+
+
+class ApproveIn(Schema):
+    approved_on: dt.date
+
+
+@router.post("/markets/{market_id}/approve", summary="认定规范化市场（办公室；计入指标）")
+def market_ok(request, market_id: int, payload: ApproveIn):
+    market = get_object_or_404(StandardizedMarket, pk=market_id)
+    return _market_out(market_approve(actor=request.user, market=market, approved_on=payload.approved_on))

@@ -241,6 +241,12 @@ def certificate_record(*, actor, officer: User, number: str, issued_on: dt.date,
         raise ValidationError({"officer": ["只为执法人员登记执法证件"]})
     if valid_until <= issued_on or not number.strip():
         raise ValidationError({"number": ["请填写证号；有效期应晚于发证日期"]})
+    # An officer is counted once: a renewal starts when the previous certificate ends.
+    overlapping = EnforcementCertificate.objects.filter(officer=officer, issued_on__lte=valid_until,
+                                                        valid_until__gte=issued_on).first()
+    if overlapping is not None:
+        raise ValidationError({"issued_on": [f"该执法人员已有证件 {overlapping.number}，有效期至 "
+                                             f"{overlapping.valid_until}；换发证件应从其失效后开始"]})
     certificate = EnforcementCertificate.objects.create(officer=officer, number=number.strip()[:64],
                                                         issued_on=issued_on, valid_until=valid_until)
     audit_record(actor=actor, action="protection.certificate.record", obj=certificate, after={"number": number})

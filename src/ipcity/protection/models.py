@@ -270,3 +270,55 @@ class StandardizedMarket(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class AssistanceRequest(models.Model):
+    """A request for rights assistance (维权援助), domestic or about an overseas dispute."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "已提交"
+        TRIAGED = "triaged", "已分类受理"
+        GUIDED = "guided", "已提供指导"
+        REFERRED = "referred", "已转市知识产权保护中心"
+        CLOSED = "closed", "已办结"
+
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    overseas = models.BooleanField("海外纠纷", default=False)
+    country = models.CharField("国家或地区", max_length=50, blank=True)
+    topic = models.CharField("事项", max_length=200)
+    description = models.TextField("情况说明")
+    category = models.CharField("分类", max_length=50, blank=True)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.SUBMITTED)
+    records = models.JSONField("指导记录", default=list)  # [{"day", "text", "by"}]
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self):
+        return self.topic
+
+
+class CooperationRecord(models.Model):
+    """A Beijing–Tianjin–Hebei (京津冀) protection cooperation record, or a joint operation across units."""
+
+    class Kind(models.TextChoices):
+        REGIONAL = "regional", "京津冀协作"
+        JOINT_OPERATION = "joint_operation", "联合执法行动"
+
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    title = models.CharField("名称", max_length=200)
+    partners = models.CharField("协作方（地区或单位）", max_length=300)
+    units = models.ManyToManyField("accounts.Organization", blank=True, related_name="+")
+    started_on = models.DateField("开始日期")
+    ended_on = models.DateField("结束日期", null=True, blank=True)
+    cases = models.ManyToManyField(EnforcementCase, blank=True, related_name="operations")
+    summary = models.TextField("情况", blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-started_on", "-id"]
+
+    def __str__(self):
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ipcity.protection import case_views, credit_views, mediation_views, views
+from ipcity.protection import assistance_views, case_views, credit_views, mediation_views, views
 
 app_name = "protection"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("trade-secrets/", views.trade_secrets, name="trade_secrets"),
     path("mediations/", mediation_views.mediations, name="mediations"),
     path("cases/", case_views.cases, name="cases"),
+    path("assistance/", assistance_views.assistance, name="assistance"),
+    path("markets/", assistance_views.markets, name="markets"),
     path("cases/<int:pk>/", case_views.case, name="case"),
     path("mediations/<int:pk>/", mediation_views.mediation, name="mediation"),
     path("credit/export.<str:fmt>", credit_views.credit_export, name="credit_export"),

@@ -1,0 +1,160 @@
+"""Rights assistance and overseas disputes (维权援助), Beijing–Tianjin–Hebei cooperation and joint operations, and the
+standardized markets' assessment checklist."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+
+from ipcity import clock
+from ipcity.accounts.models import Organization
+from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.roles import Perm
+from ipcity.audit.services import audit_record
+from ipcity.protection.models import AssistanceRequest, CooperationRecord, EnforcementCase, StandardizedMarket
+
+State = AssistanceRequest.State
+STEPS = {"triage": ({State.SUBMITTED}, State.TRIAGED), "guide": ({State.TRIAGED, State.GUIDED}, State.GUIDED),
+         "refer": ({State.TRIAGED, State.GUIDED}, State.REFERRED),
+         "close": ({State.TRIAGED, State.GUIDED, State.REFERRED}, State.CLOSED)}
+CATEGORIES = ("专利", "商标", "著作权", "商业秘密", "海外展会", "海外诉讼", "其他")
+# The assessment checklist for IP protection standardized markets (知识产权保护规范化市场).
+CHECKLIST = {
+    "rules": "建立市场知识产权保护管理制度并公示",
+    "commitment": "场内经营者签署知识产权保护承诺书",
+    "patrol": "建立日常巡查和商品来源查验机制",
+    "complaint": "设立投诉受理点，及时处理侵权投诉",
+    "training": "定期开展知识产权宣传培训",
+    "credit": "建立经营者信用档案，落实失信惩戒",
+    "cooperation": "与执法部门建立协作和线索移送机制",
+    "evaluation": "开展年度自评并持续改进",
+}
+
+
+def assistance_list(*, user) -> QuerySet[AssistanceRequest]:
+    if has_perm(user, Perm.INSPECTION_MANAGE):
+        return AssistanceRequest.objects.select_related("organization")
+    if has_perm(user, Perm.MEDIATION_APPLY):
+        return AssistanceRequest.objects.filter(organization_id=user.organization_id)
+    raise PermissionDenied("缺少权限：protection.assistance")
+
+
+def assistance_get(*, user, pk: int) -> AssistanceRequest:
+    found = assistance_list(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("援助申请不存在或无权查看")
+    return found
+
+
+@transaction.atomic
+def assistance_request(*, actor, topic: str, description: str, overseas: bool = False,
+                       country: str = "") -> AssistanceRequest:
+    require_perm(actor, Perm.MEDIATION_APPLY)
+    problems = {}
+    if not topic.strip():
+        problems["topic"] = ["请填写事项"]
+    if not description.strip():
+        problems["description"] = ["请说明情况"]
+    if overseas and not country.strip():
+        problems["country"] = ["海外纠纷请填写国家或地区"]
+    if problems:
+        raise ValidationError(problems)
+    request = AssistanceRequest.objects.create(organization=actor.organization, overseas=overseas,
+                                               country=country.strip()[:50], topic=topic.strip()[:200],
+                                               description=description.strip(), submitted_by=actor,
+                                               submitted_at=clock.now())
+    audit_record(actor=actor, action="protection.assistance.request", obj=request, after={"topic": request.topic})
+    return request
+
+
+@transaction.atomic
+def assistance_step(*, actor, request: AssistanceRequest, action: str, text: str = "",
+                    category: str = "") -> AssistanceRequest:
+    require_perm(actor, Perm.INSPECTION_MANAGE)
+    if action not in STEPS:
+        raise ValidationError(f"未知的操作：{action}")
+    sources, target = STEPS[action]
+    if request.state not in sources:
+        raise ValidationError(f"当前状态为“{request.get_state_display()}”，不能进行这一步")
+    if action == "triage" and category not in CATEGORIES:
+        raise ValidationError({"category": [f"分类应为：{'、'.join(CATEGORIES)}"]})
+    if action in ("guide", "refer") and not text.strip():
+        raise ValidationError({"text": ["请填写指导意见或转办说明"]})
+    before = request.state
+    request.state = target
+    if category:
+        request.category = category
+    if text.strip():
+        request.records = [*request.records, {"day": clock.today().isoformat(), "text": text.strip(),
+                                              "by": actor.display_name}]
+    request.save()
+    audit_record(actor=actor, action=f"protection.assistance.{action}", obj=request, before={"state": before},
+                 after={"state": target})
+    return request
+
+
+@transaction.atomic
+def cooperation_record(*, actor, kind: str, title: str, partners: str, started_on: dt.date,
+                       ended_on: dt.date | None = None, units: list[Organization] = (),
+                       cases: list[EnforcementCase] = (), summary: str = "") -> CooperationRecord:
+    require_perm(actor, Perm.INSPECTION_MANAGE)
+    problems = {}
+    if kind not in CooperationRecord.Kind.values:
+        problems["kind"] = ["请选择类型"]
+    if not title.strip() or not partners.strip():
+        problems["title"] = ["请填写名称和协作方"]
+    if ended_on is not None and ended_on < started_on:
+        problems["ended_on"] = ["结束日期不能早于开始日期"]
+    if kind == CooperationRecord.Kind.JOINT_OPERATION and len(units) < 2:
+        problems["units"] = ["联合执法行动须有两个以上参加单位"]
+    if problems:
+        raise ValidationError(problems)
+    record = CooperationRecord.objects.create(kind=kind, title=title.strip()[:200], partners=partners.strip()[:300],
+                                              started_on=started_on, ended_on=ended_on, summary=summary.strip(),
+                                              recorded_by=actor)
+    record.units.set(units)
+    record.cases.set(cases)
+    audit_record(actor=actor, action="protection.cooperation.record", obj=record, after={"title": record.title})
+    return record
+
+
+@transaction.atomic
+def market_create(*, actor, name: str, level: str) -> StandardizedMarket:
+    require_perm(actor, Perm.INSPECTION_MANAGE)
+    if not name.strip() or level not in StandardizedMarket.Level.values:
+        raise ValidationError({"name": ["请填写市场名称并选择级别"]})
+    market = StandardizedMarket.objects.create(name=name.strip()[:200], level=level,
+                                               checklist=dict.fromkeys(CHECKLIST, False), created_at=clock.now())
+    audit_record(actor=actor, action="protection.market.create", obj=market, after={"name": market.name})
+    return market
+
+
+@transaction.atomic
+def market_check(*, actor, market: StandardizedMarket, items: dict[str, bool]) -> StandardizedMarket:
+    require_perm(actor, Perm.INSPECTION_MANAGE)
+    unknown = set(items) - set(CHECKLIST)
+    if unknown:
+        raise ValidationError({"items": [f"未知的评价指标：{'、'.join(sorted(unknown))}"]})
+    market.checklist = {**market.checklist, **{k: bool(v) for k, v in items.items()}}
+    market.save(update_fields=["checklist"])
+    audit_record(actor=actor, action="protection.market.check", obj=market, after=market.checklist)
+    return market
+
+
+@transaction.atomic
+def market_approve(*, actor, market: StandardizedMarket, approved_on: dt.date) -> StandardizedMarket:
+    """Recognized (认定) once every checklist item is met; counted against the plan's 5 city and 1 national."""
+    require_perm(actor, Perm.INSPECTION_MANAGE)
+    missing = [CHECKLIST[k] for k in CHECKLIST if not market.checklist.get(k)]
+    if missing:
+        raise ValidationError([f"未达到：{m}" for m in missing])
+    if market.approved_on is not None:
+        raise ValidationError("该市场已认定")
+    if approved_on > clock.today():
+        raise ValidationError({"approved_on": ["认定日期不能晚于今天"]})
+    market.approved_on = approved_on
+    market.save(update_fields=["approved_on"])
+    audit_record(actor=actor, action="protection.market.approve", obj=market, after={"approved_on": approved_on})
+    return market
