@@ -6,6 +6,7 @@ from django.test import Client
 from ipcity.accounts.models import Organization, User
 from ipcity.demo import DEMO_PASSWORD, PERSONAS, build_demo
 from ipcity.plan.models import IndicatorValue
+from ipcity.protection.models import DishonestyListing, EnforcementCase, InspectionPlan, MediationCase
 from ipcity.stats.models import LegalEvent, Patent, Trademark
 
 SMALL = 0.02  # a registry of 800 patents keeps these tests quick; the demo itself uses 1.0
@@ -21,6 +22,11 @@ def _snapshot():
         list(LegalEvent.objects.order_by("patent__application_number", "date", "event_type").values_list(
             "patent__application_number", "event_type", "date")),
         Trademark.objects.count(),
+        list(EnforcementCase.objects.order_by("kind", "received_on", "party").values_list(
+            "kind", "received_on", "state", "filed_on", "closed_on", "fine")),
+        list(MediationCase.objects.order_by("channel", "applied_at", "respondent").values_list(
+            "channel", "applied_at", "state", "concluded_on")),
+        list(DishonestyListing.objects.order_by("listed_on").values_list("organization__name", "state")),
     )
 
 
@@ -79,3 +85,21 @@ def test_every_persona_in_the_readme_exists_with_the_documented_password():
         assert f"`{username}`" in readme, username
         assert User.objects.get(username=username).check_password(DEMO_PASSWORD)
     assert DEMO_PASSWORD in readme
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demo_shows_protection_at_work_and_its_indicators_count_records():
+    build_demo(scale=SMALL)
+    client = Client()
+    client.post("/login/", {"username": "office_admin", "password": DEMO_PASSWORD})
+    referred = EnforcementCase.objects.filter(referral__receipt_number__gt="").get()
+    assert referred.state == "closed" and referred.kind == "trademark"
+    assert MediationCase.objects.filter(channel="administrative", state="confirmed").exists()
+    assert list(DishonestyListing.objects.order_by("listed_on").values_list("state", flat=True)) == ["repaired", "listed"]
+    inspection = InspectionPlan.objects.get()
+    assert inspection.state == "drawn"
+    assert "平台按公布数据复算，结果一致" in client.get(f"/protection/inspections/{inspection.pk}/").content.decode()
+    for code in ("city_standardized_markets", "trademark_enforcement_cases", "mediation_people",
+                 "certified_patent_enforcement_officers"):
+        records = client.get(f"/api/v1/indicators/{code}/records").json()
+        assert records["count"] > 0, code

@@ -28,3 +28,8 @@ def frozen_at(moment: dt.datetime):
         yield
     finally:
         _frozen = previous
+
+
+def on_day(day: dt.date, hour: int = 10):
+    """Freeze the clock at a local hour of `day`: how demo data and tests act on a date in the past."""
+    return frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(hour))))

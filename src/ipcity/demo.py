@@ -21,6 +21,7 @@ from ipcity.plan.core.schema import Comparison, PeriodType, parse_plan
 from ipcity.plan.demo import build_supervision
 from ipcity.plan.models import WorkPlan
 from ipcity.plan.services import indicator_value_report, plan_import
+from ipcity.protection.demo import build_protection
 from ipcity.stats.demo import build_demo_registry
 
 SEED = 20240228
@@ -83,6 +84,7 @@ def _organizations(rng: random.Random) -> None:
     for name in ["津沽银行南开支行", "海河财产保险南开营业部"]:
         _synthetic_org(name + SUFFIX, OrgType.FINANCIAL_INSTITUTION, rng)
     _synthetic_org("南开公证处" + SUFFIX, OrgType.NOTARY, rng)
+    _synthetic_org("南开区知识产权维权工作站" + SUFFIX, OrgType.MEDIATION_BODY, rng)
 
 
 def _unit_staff(plan: WorkPlan, rng: random.Random) -> dict[int, User]:
@@ -141,5 +143,6 @@ def build_demo(*, reset: bool = False, scale: float = 1.0) -> str:
         build_supervision(plan=plan, office=users["office_admin"], unit_users=_unit_staff(plan, rng), seed=SEED)
         build_evidence(users=users, seed=SEED)
         build_operations(users=users, university_name=users["university_user"].organization.name)
+        build_protection(users=users, seed=SEED, scale=scale)
     return (f"演示数据已生成：方案《{plan.title}》，机构 {Organization.objects.count()} 个，"
             f"演示账号 {len(PERSONAS)} 个，另有各责任单位联络员 staff_<单位代码>（密码均为 {DEMO_PASSWORD}）")

@@ -5,7 +5,6 @@ import datetime as dt
 import hashlib
 
 from django.test import override_settings
-from django.utils import timezone
 
 from ipcity import clock
 from ipcity.evidence.ledger import sequence_pending
@@ -34,7 +33,7 @@ def build_evidence(*, users: dict, seed: int) -> int:
         for number, (username, kind, metadata) in enumerate(SAMPLES):
             day = start + dt.timedelta(days=47 * number)
             content = hashlib.sha256(f"{seed}-{number}-{metadata}".encode()).digest() * 64  # a stand-in file
-            with clock.frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(10, 30)))):
+            with clock.on_day(day):
                 registration_create(actor=users[username], kind=kind, metadata=metadata, chunks=[content],
                                     filename=f"演示文件{number + 1}.bin")
                 sequence_pending()

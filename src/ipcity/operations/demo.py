@@ -4,8 +4,6 @@ a licence, so the pages, the matches and the indicator show a center at work."""
 
 import datetime as dt
 
-from django.utils import timezone
-
 from ipcity import clock
 from ipcity.operations.navigation import navigation_complete, navigation_create, portfolio_create
 from ipcity.operations.services import (
@@ -39,21 +37,18 @@ NEEDS = [
 ]
 
 
-def _at(day: dt.date):
-    return clock.frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(10))))
-
 
 def _financing(users: dict) -> None:
     """A pledge loan the demo bank approved and registered, on the demo university's patents: universities pledge
     too, and the enterprise persona has no granted patents of its own in the demo."""
     from ipcity.operations.finance import financing_apply, financing_step
 
-    with _at(dt.date(2025, 9, 1)):
+    with clock.on_day(dt.date(2025, 9, 1)):
         application = financing_apply(actor=users["university_user"], bank=users["finance_user"].organization,
                                       amount_requested=500, purpose="成果转化中试（演示）",
                                       patents=[UNIVERSITY_PATENTS[0][0], UNIVERSITY_PATENTS[2][0]])
     bank = users["finance_user"]
-    with _at(dt.date(2025, 9, 20)):
+    with clock.on_day(dt.date(2025, 9, 20)):
         for action, extra in [("accept", {}), ("approve", {"approved_amount": 400})]:
             financing_step(actor=bank, application=application, action=action, **extra)
         financing_step(actor=bank, application=application, action="register", pledge_reference="Y2025-演示-0001",
@@ -69,7 +64,7 @@ def build_operations(*, users: dict, university_name: str) -> int:
     Patent.objects.filter(batch=batch).update(is_synthetic=True)
     university, enterprise, office = users["university_user"], users["enterprise_user"], users["office_admin"]
     offers = []
-    with _at(dt.date(2025, 3, 10)):
+    with clock.on_day(dt.date(2025, 3, 10)):
         for (number, _, title, _, _, field), mode in zip(UNIVERSITY_PATENTS, ["open", "ordinary", "open", "transfer",
                                                                              "open", "ordinary"], strict=True):
             declaration = {"fee_method": "按年支付", "fee_standard": "每年2万元（演示）"} if mode == "open" else None
@@ -77,28 +72,28 @@ def build_operations(*, users: dict, university_name: str) -> int:
                                        field=field, maturity="中试", scenarios=f"{title}的产业化应用（演示）",
                                        declaration=declaration))
     needs = []
-    with _at(dt.date(2025, 4, 2)):
+    with clock.on_day(dt.date(2025, 4, 2)):
         for title, problem, field, ipc in NEEDS:
             need = need_create(actor=enterprise, title=f"{title}（演示）", problem=problem, field=field, ipc=ipc,
                                deadline=dt.date(2027, 12, 31))
             need_review(actor=office, need=need, approve=True)
             needs.append(need)
-    with _at(dt.date(2025, 4, 20)):
+    with clock.on_day(dt.date(2025, 4, 20)):
         interest = interest_express(actor=enterprise, offer=offers[0], need=needs[0], message="希望洽谈许可（演示）")
         interest_advance(actor=university, interest=interest, action="meet", meeting_on=dt.date(2025, 5, 8))
-    with _at(dt.date(2025, 6, 30)):
+    with clock.on_day(dt.date(2025, 6, 30)):
         deal_record(actor=university, interest=interest, kind="open", amount=20000, contract_date=dt.date(2025, 6, 1),
                     recordal_date=dt.date(2025, 6, 20), term_until=dt.date(2028, 5, 31))
     _financing(users)
     agency = users["agency_user"]
-    with _at(dt.date(2025, 3, 1)):
+    with clock.on_day(dt.date(2025, 3, 1)):
         project = navigation_create(actor=office, kind="industry_planning", title="南开区新能源电池产业专利导航（演示）",
                                     undertaker=agency.organization, industry="新能源", started_on=dt.date(2025, 3, 1),
                                     scope_ipc="H01M,B60L", scope_keywords="电池,充电",
                                     deliverables="产业专利导航报告、重点企业专利布局建议（演示）")
-    with _at(dt.date(2025, 12, 18)):
+    with clock.on_day(dt.date(2025, 12, 18)):
         navigation_complete(actor=office, project=project, completed_on=dt.date(2025, 12, 18))
-    with _at(dt.date(2026, 4, 8)):
+    with clock.on_day(dt.date(2026, 4, 8)):
         navigation_create(actor=agency, kind="enterprise_operation", title="焊接检测企业专利微导航（演示）",
                           undertaker=agency.organization, client=enterprise.organization, industry="智能制造",
                           started_on=dt.date(2026, 4, 8), scope_ipc="B23K,G06V", scope_keywords="焊缝")

@@ -4,8 +4,6 @@ through the workflow to plausible states (closed, returned, reported, overdue), 
 import datetime as dt
 import random
 
-from django.utils import timezone
-
 from ipcity import clock
 from ipcity.accounts.models import User
 from ipcity.plan.assessment import (
@@ -33,10 +31,6 @@ MEETING_DECISIONS = [
 ]
 
 
-def _at(day: dt.date, hour: int = 10):
-    """Act as of a past working day, so the demo's history reads like a pilot that has been running."""
-    return clock.frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(hour))))
-
 
 def build_supervision(*, plan: WorkPlan, office: User, unit_users: dict[int, User], seed: int) -> int:
     """`unit_users` maps a unit's organization id to a (synthetic) staff member who acts for it."""
@@ -53,7 +47,7 @@ def build_supervision(*, plan: WorkPlan, office: User, unit_users: dict[int, Use
                 if assigned_on > today:
                     continue
                 deadline = dt.date(year, rng.choice([6, 9, 12]), rng.choice([15, 30]) if year < 2026 else 15)
-                with _at(assigned_on):
+                with clock.on_day(assigned_on):
                     item = work_item_create(actor=office, task=task, unit=assignment.unit, year=year,
                                             title=f"{year}年：{rng.choice(MILESTONES)}", deliverable="工作总结",
                                             deadline=deadline, indicators=list(task.indicators.all())[:2])
@@ -71,7 +65,7 @@ def _walk(item, actor: User, office: User, rng: random.Random, assigned_on: dt.d
     lapse), and let the office review, then close or return."""
     if item.deadline > today and rng.random() < 0.1:
         return  # assigned, not yet acknowledged
-    with _at(assigned_on + dt.timedelta(days=rng.randrange(1, 5))):
+    with clock.on_day(assigned_on + dt.timedelta(days=rng.randrange(1, 5))):
         work_item_transition(actor=actor, item=item, action="acknowledge")
     # Only recent deadlines lapse: an item left unreported for years would not survive a real office's chasers.
     lapses = today - dt.timedelta(days=120) < item.deadline < today and rng.random() < 0.3
@@ -86,18 +80,18 @@ def _walk(item, actor: User, office: User, rng: random.Random, assigned_on: dt.d
             period.due - dt.timedelta(days=rng.randrange(0, 6))
         if filed > today or filed > item.deadline:
             continue
-        with _at(filed):
+        with clock.on_day(filed):
             progress_report_submit(actor=actor, item=item, period=period.label, request_review=False,
                                    text=f"{period.label}：按计划推进（演示数据）")
     if lapses or item.deadline >= today:
         return  # lapsed: the chaser below will find it
     feedback_on = item.deadline - dt.timedelta(days=rng.randrange(0, 10))
-    with _at(feedback_on, hour=15):
+    with clock.on_day(feedback_on, hour=15):
         progress_report_submit(actor=actor, item=item,
                                period=schedule.period_of(feedback_on, frequency, config.report_due_days).label,
                                text="已完成阶段目标，提请复核（演示数据）")
     reviewed_on = min(item.deadline + dt.timedelta(days=rng.randrange(2, 12)), today)
-    with _at(reviewed_on, hour=16):
+    with clock.on_day(reviewed_on, hour=16):
         work_item_transition(actor=office, item=item, action="review")
         if rng.random() >= 0.15:
             work_item_transition(actor=office, item=item, action="close")
@@ -106,11 +100,11 @@ def _walk(item, actor: User, office: User, rng: random.Random, assigned_on: dt.d
     again_on = reviewed_on + dt.timedelta(days=rng.randrange(5, 20))
     if again_on + dt.timedelta(days=10) > today:
         return  # returned recently: the unit is still at it
-    with _at(again_on, hour=15):
+    with clock.on_day(again_on, hour=15):
         progress_report_submit(actor=actor, item=item,
                                period=schedule.period_of(again_on, frequency, config.report_due_days).label,
                                text="已补充佐证材料（演示数据）")
-    with _at(again_on + dt.timedelta(days=rng.randrange(2, 10)), hour=16):
+    with clock.on_day(again_on + dt.timedelta(days=rng.randrange(2, 10)), hour=16):
         work_item_transition(actor=office, item=item, action="review")
         work_item_transition(actor=office, item=item, action="close")
 
@@ -124,7 +118,7 @@ def _meetings(plan: WorkPlan, office: User, unit_users: dict[int, User], rng: ra
         held_on = dt.date(year, 2, 20 + rng.randrange(0, 6))
         if held_on > today:
             continue
-        with _at(held_on, hour=17):
+        with clock.on_day(held_on, hour=17):
             meeting = meeting_record(
                 actor=office, plan=plan, title=f"{year}年区知识产权工作领导小组全体会议（演示）", held_on=held_on,
                 place="区政府第一会议室", chaired_by="区长（演示）", attendees=list(units.values()),
@@ -140,7 +134,7 @@ def _meetings(plan: WorkPlan, office: User, unit_users: dict[int, User], rng: ra
         _walk(item, actor, office, rng, assigned_on, today)
     lagging_year = today.year - 1
     if lagging_year >= plan.period_start.year and "culture_tourism" in units:
-        with _at(dt.date(lagging_year + 1, 1, 25)):
+        with clock.on_day(dt.date(lagging_year + 1, 1, 25)):
             interview = interview_record(
                 actor=office, unit=units["culture_tourism"], year=lagging_year, held_on=clock.today(),
                 interviewer="区知识产权工作领导小组办公室主任（演示）", interviewees="分管负责同志（演示）",
@@ -148,9 +142,9 @@ def _meetings(plan: WorkPlan, office: User, unit_users: dict[int, User], rng: ra
                 requirements="十个工作日内补报进展，建立月度报送台账。", rectification_deadline=clock.today() + dt.timedelta(days=14))
         staff = unit_users.get(units["culture_tourism"].pk)
         if staff is not None:
-            with _at(dt.date(lagging_year + 1, 2, 5)):
+            with clock.on_day(dt.date(lagging_year + 1, 2, 5)):
                 interview_rectification_report(actor=staff, interview=interview, text="已补报全部进展并建立月度台账。（演示）")
-            with _at(dt.date(lagging_year + 1, 2, 8)):
+            with clock.on_day(dt.date(lagging_year + 1, 2, 8)):
                 interview_rectification_decide(actor=office, interview=interview, accept=True, note="同意销号")
 
 
