@@ -3,11 +3,13 @@ completeness tests, so no page can ship without its permissions being decided.""
 
 import datetime as dt
 import json
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
+from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
 from ipcity.evidence.ledger import sequence_pending
@@ -29,8 +31,12 @@ from ipcity.protection.credit import listing_create
 from ipcity.protection.enforcement import case_register
 from ipcity.protection.inspections import plan_create, plan_publish
 from ipcity.protection.mediation import mediation_apply
+from ipcity.services.applications import application_submit
+from ipcity.services.catalogue import item_create
+from ipcity.services.training import training_create
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.conftest import PERSONAS, bundled_plan_bytes, make_people
+from tests.services.helpers import guide as service_guide
 
 ANONYMOUS = None
 EVERYONE = [ANONYMOUS, *PERSONAS]
@@ -84,6 +90,27 @@ def registry_reader_page():
 def hidden_from_all_but_office(ok):
     """Another organization's page: it does not exist for anyone but the office."""
     return {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 404), "office_admin": ok}
+
+
+def service_applicant(ok=200, anonymous=302):
+    return operations_role(ok, anonymous, ("enterprise_user", "university_user", "agency_user"))
+
+
+def service_applications_reader():
+    """Who has a list of applications at all: applicants, the implementing units and the office."""
+    return {**dict.fromkeys(SIGNED_IN, 403), **dict.fromkeys(
+        ("enterprise_user", "university_user", "agency_user", "unit_staff", "office_admin"), 200)}
+
+
+def service_application_reader(ok=200, anonymous=401):
+    """The enterprise persona's application for an item of the unit persona's unit."""
+    return {**service_applications_reader(), ANONYMOUS: anonymous, "university_user": 404, "agency_user": 404,
+            "enterprise_user": ok, "unit_staff": ok, "office_admin": ok}
+
+
+def training_manager(ok=200, anonymous=302):
+    """A training the unit persona's unit organizes: its staff and the office manage it."""
+    return {ANONYMOUS: anonymous, **dict.fromkeys(SIGNED_IN, 403), "unit_staff": ok, "office_admin": ok}
 
 
 NEW_ORGANIZATION = {"name": "新设企业", "org_type": "enterprise", "street": "xuefu", "tags": ["high_tech"],
@@ -168,6 +195,18 @@ PAGES = [
     ("get", "/protection/assistance/", None, operations_role(roles=("enterprise_user", "office_admin"))),
     ("get", "/protection/markets/", None, public()),
     ("get", "/services/", None, public()),
+    ("get", "/services/items/new/", None, office_page()),
+    ("get", "/services/items/{service_item}/", None, public()),
+    ("post", "/services/items/{service_item}/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),
+    ("get", "/services/items/{service_item}/apply/", None, service_applicant()),
+    ("get", "/services/applications/", None, {**service_applications_reader(), ANONYMOUS: 302}),
+    ("get", "/services/applications/{service_application}/", None, service_application_reader(anonymous=302)),
+    ("get", "/services/applications/{service_application}/files/{material}/", None,
+     service_application_reader(anonymous=302)),
+    ("get", "/services/trainings/", None, public()),
+    ("get", "/services/trainings/{training}/", None, public()),
+    ("get", "/services/trainings/{training}/qr.svg", None, training_manager(anonymous=403)),
+    ("get", "/services/trainings/{training}/sign-in/", None, public()),
     ("get", "/login/", None, public()),
     ("post", "/logout/", {}, public(302)),
     ("get", "/workspace/", None, signed_in_page()),
@@ -393,6 +432,31 @@ API = [
     ("put", "/api/v1/protection/markets/{market}/checklist", {"items": {"rules": True}}, office_api()),
     ("post", "/api/v1/protection/markets/{market}/approve", {"approved_on": "2026-10-30"},
      {**office_api(), "office_admin": 422}),
+    ("get", "/api/v1/services/items", None, public()),
+    ("get", "/api/v1/services/items/{service_item}", None, public()),
+    ("post", "/api/v1/services/items", {"code": "NK-PERM-002", "name": "事项", "item_type": "public_service",
+                                        "unit": "{unit}", "guide": service_guide()}, office_api(201)),
+    ("post", "/api/v1/services/items/{service_item}/guides", {"guide": service_guide(decide_days=12), "change_note": "压缩时限"},
+     office_api(201)),
+    ("get", "/api/v1/services/applications", None, {**service_applications_reader(), ANONYMOUS: 401}),
+    ("post", "/api/v1/services/applications", "SERVICE_APPLICATION", service_applicant(201, 401)),
+    ("get", "/api/v1/services/applications/{service_application}", None, service_application_reader()),
+    ("post", "/api/v1/services/applications/{service_application}/steps", "SERVICE_ACCEPT",
+     {**service_application_reader(403), "university_user": 404, "agency_user": 404, "unit_staff": 200}),
+    ("post", "/api/v1/services/applications/{service_application}/rating", {"rating": 5},
+     {**service_application_reader(403), "university_user": 404, "agency_user": 404, "enterprise_user": 422}),
+    ("get", "/api/v1/services/satisfaction", None, public()),
+    ("get", "/api/v1/services/trainings", None, public()),
+    ("post", "/api/v1/services/trainings", {"title": "培训", "audience": "public", "held_on": "2026-12-01", "hours": "2",
+                                            "place": "会议室"}, training_manager(201, 401)),
+    ("get", "/api/v1/services/trainings/{training}", None, public()),
+    ("get", "/api/v1/services/trainings/{training}/attendees", None, training_manager(anonymous=401)),
+    ("post", "/api/v1/services/trainings/{training}/sign-in", {"token": "{training_token}", "name": "张三",
+                                                              "organization_name": "某公司", "phone": "13800000009"},
+     public(201)),
+    ("post", "/api/v1/services/trainings/{training}/attendees/import", "ROSTER_UPLOAD",
+     training_manager(anonymous=401)),
+    ("post", "/api/v1/services/trainings/{training}/close", {}, training_manager(anonymous=401)),
     ("post", "/api/v1/protection/conflicts", {"organization": "{other_org}", "reason": "亲属"},
      operations_role(201, 401, ("enforcement_officer",))),
     ("get", "/api/v1/operations/navigation", None, public()),
@@ -563,7 +627,15 @@ def world(django_db_setup, django_db_blocker):
                                  facts="假冒专利", received_on=dt.date(2026, 10, 1))
             assistance = assistance_request(actor=people["enterprise_user"], topic="展会被诉", description="临时禁令")
             market = market_create(actor=people["office_admin"], name="南开大悦城", level="city")
-            ids = {"assistance": assistance.pk, "market": market.pk, "case": case.pk, "officer": people["enforcement_officer"].pk, "mediation": mediation.pk, "mediation_body": people["mediator"].organization_id,
+            item = item_create(actor=people["office_admin"], code="NK-PERM-001", name="专利资助", item_type="public_service",
+                               unit=people["unit_staff"].organization, guide=service_guide())
+            application = application_submit(actor=people["enterprise_user"], item=item, description="申请", files=[
+                SimpleUploadedFile("表.pdf", b"%PDF-1.4 world")])
+            training = training_create(actor=people["unit_staff"], title="培训", audience="public",
+                                       held_on=clock.today(), hours=Decimal(2), place="会议室")
+            ids = {"service_item": item.code, "service_application": application.pk,
+                   "material": application.materials.get().pk, "training": training.pk,
+                   "training_token": training.sign_in_token, "assistance": assistance.pk, "market": market.pk, "case": case.pk, "officer": people["enforcement_officer"].pk, "mediation": mediation.pk, "mediation_body": people["mediator"].organization_id,
                    "listing": listing.pk, "inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
@@ -618,6 +690,17 @@ def _request(client, method, path, body, api):
         if body == "EVIDENCE_API_UPLOAD":
             fields = {"kind": "copyright_work", "metadata": json.dumps(fields, ensure_ascii=False)}
         return client.post(path, {**fields, "file": upload})
+    if body == "SERVICE_APPLICATION":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(path, {"item": "NK-PERM-001", "description": "申请",
+                                  "files": [SimpleUploadedFile("表.pdf", b"%PDF-1.4 x")]})
+    if body == "SERVICE_ACCEPT":
+        return client.post(path, {"action": "accept"})
+    if body == "ROSTER_UPLOAD":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(path, {"file": SimpleUploadedFile("r.csv", "姓名,单位,手机号\n李四,某公司,13900000001".encode())})
     if body == "OFFERS_UPLOAD":
         from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -671,7 +754,8 @@ def test_every_page_route_has_a_row_in_the_table(db):
                                     interview=1, decision=1, task=1, registration=1,
                                     notarization=1, offer=1, need=1, offered_patent="x",
                                     navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
-                                    watch=1, inspection=1, listing=1, mediation=1, case=1, assistance=1, market=1))
+                                    watch=1, inspection=1, listing=1, mediation=1, case=1, assistance=1, market=1,
+                                    service_item="X", service_application=1, material=1, training=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -702,7 +786,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{inspection}", "{plan_id}"), ("risk/{org_id}", "risk/{organization_id}"),
                                ("{listing}", "{listing_id}"), ("?format=csv", ""), ("{mediation}", "{case_id}"),
                                ("{case}", "{case_id}"), ("{assistance}", "{request_id}"),
-                               ("{market}", "{market_id}")):
+                               ("{market}", "{market_id}"), ("{service_item}", "{code}"),
+                               ("{service_application}", "{application_id}"), ("{training}", "{training_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

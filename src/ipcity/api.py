@@ -15,6 +15,7 @@ from ipcity.plan.api import router as plan_router
 from ipcity.plan.core.schema import PlanFormatError
 from ipcity.plan.supervision_api import router as supervision_router
 from ipcity.protection.api import router as protection_router
+from ipcity.services.api import router as services_router
 from ipcity.stats.api import router as stats_router
 
 
@@ -80,3 +81,4 @@ api.add_router("/supervision", supervision_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/operations", operations_router)
 api.add_router("/protection", protection_router)
+api.add_router("/services", services_router)

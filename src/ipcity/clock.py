@@ -33,3 +33,12 @@ def frozen_at(moment: dt.datetime):
 def on_day(day: dt.date, hour: int = 10):
     """Freeze the clock at a local hour of `day`: how demo data and tests act on a date in the past."""
     return frozen_at(timezone.make_aware(dt.datetime.combine(day, dt.time(hour))))
+
+
+def add_working_days(day: dt.date, days: int) -> dt.date:
+    """Statutory time limits count working days; weekends are skipped (public holidays are not known here)."""
+    while days:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            days -= 1
+    return day

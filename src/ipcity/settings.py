@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ipcity.evidence",
     "ipcity.operations",
     "ipcity.protection",
+    "ipcity.services",
 ]
 
 MIDDLEWARE = [

@@ -82,8 +82,9 @@ urlpatterns = [
     path("evidence/", include("ipcity.evidence.urls")),
     path("operations/", include("ipcity.operations.urls")),
     path("protection/", include("ipcity.protection.urls")),
+    path("services/", include("ipcity.services.urls")),
     path("api/v1/", api.urls),
-] + [path(f"{module}/", web_views.module_placeholder, {"module": module}, name=module) for module in web_views.MODULES]
+]
 
 handler403 = "ipcity.web.views.forbidden"
 handler404 = "ipcity.web.views.not_found"

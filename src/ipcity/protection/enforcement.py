@@ -41,16 +41,8 @@ STEP_LABELS = {"file": "立案", "reject": "不予立案", "investigate": "开�
                "decide": "作出处罚决定", "execute": "执行", "close": "结案"}
 
 
-def add_working_days(day: dt.date, days: int) -> dt.date:
-    while days:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            days -= 1
-    return day
-
-
 def deadlines(case: EnforcementCase) -> dict[str, dt.date]:
-    due = {"filing": add_working_days(case.received_on, FILING_WORKING_DAYS)}
+    due = {"filing": clock.add_working_days(case.received_on, FILING_WORKING_DAYS)}
     if case.filed_on:
         due["decision"] = case.filed_on + dt.timedelta(days=DECISION_DAYS)
     return due

@@ -14,26 +14,26 @@ from ipcity.stats.selectors import indicator_table
 from ipcity.web.models import Attachment
 from ipcity.web.uploads import upload_path
 
-# Modules whose issues are still open: each page says so plainly instead of pretending.
-MODULES = {
-    "services": ("服务", "公共服务事项清单与办事指南、一站式办理、服务机构与聚集区、托管、贯标、专家库、培训与宣传"),
-}
-
+# What each kind of account can do, with where (None: still being built, and the workspace says so).
 WORKSPACE_SERVICES = {
-    Perm.WORKSPACE_ENTERPRISE: ["存证与证书", "技术需求发布与对接", "许可与开放许可", "质押融资申请", "纠纷调解与维权援助",
-                                "公共服务事项办理", "托管服务", "培训报名"],
-    Perm.WORKSPACE_UNIVERSITY: ["科研成果存证", "专利技术供给（含开放许可）", "产学研对接活动", "专利转化台账", "培训报名"],
-    Perm.WORKSPACE_AGENCY: ["机构名录与资质", "托管合同管理", "贯标辅导", "服务评价", "品牌机构申报"],
-    Perm.WORKSPACE_PROTECTION: ["案件办理", "调解案件", "双随机抽查任务"],
-    Perm.WORKSPACE_EXPERT: ["专家资料与公开授权", "评审与调解任务"],
-    Perm.WORKSPACE_NOTARY: ["互联网公证申请受理（存证 › 公证申请）", "存证证书核验"],
-    Perm.WORKSPACE_FINANCE: ["质押融资申请受理（运营 › 知识产权金融）", "专利保险理赔", "银企对接活动"],
+    Perm.WORKSPACE_ENTERPRISE: [("存证与证书", "/evidence/"), ("技术需求发布与对接", "/operations/"),
+                                ("许可与开放许可", "/operations/interests/"), ("质押融资申请", "/operations/finance/"),
+                                ("纠纷调解", "/protection/mediations/"), ("维权援助", "/protection/assistance/"),
+                                ("商业秘密自评", "/protection/trade-secrets/"), ("公共服务事项办理", "/services/"),
+                                ("培训", "/services/trainings/"), ("托管服务", None)],
+    Perm.WORKSPACE_UNIVERSITY: [("科研成果存证", "/evidence/"), ("专利技术供给（含开放许可）", "/operations/offers/new/"),
+                                ("产学研对接活动", "/operations/events/"), ("高价值专利组合", "/operations/portfolios/"),
+                                ("公共服务事项办理", "/services/"), ("培训", "/services/trainings/")],
+    Perm.WORKSPACE_AGENCY: [("存证", "/evidence/"), ("专利导航项目", "/operations/navigation/"),
+                            ("公共服务事项办理", "/services/"), ("机构名录与资质", None), ("托管合同管理", None),
+                            ("贯标辅导", None), ("服务评价", None), ("品牌机构申报", None)],
+    Perm.WORKSPACE_PROTECTION: [("案件办理", "/protection/cases/"), ("调解案件", "/protection/mediations/"),
+                                ("双随机抽查", "/protection/")],
+    Perm.WORKSPACE_EXPERT: [("专家资料与公开授权", None), ("评审与调解任务", None)],
+    Perm.WORKSPACE_NOTARY: [("互联网公证申请受理", "/evidence/notarizations/"), ("存证证书核验", "/evidence/verify/")],
+    Perm.WORKSPACE_FINANCE: [("质押融资申请受理", "/operations/finance/"), ("专利保险理赔", "/operations/finance/"),
+                             ("银企对接活动", "/operations/events/")],
 }
-
-
-def module_placeholder(request, module):
-    title, scope = MODULES[module]
-    return render(request, "web/module_placeholder.html", {"nav": module, "title": title, "scope": scope})
 
 
 @login_required

@@ -234,6 +234,9 @@ DEFINITIONS: dict[str, tuple[Callable[[Registry, _Index, dt.date], Result], str]
                               "activity:mediation_association"),
     "mediation_workstation": (_activities("mediation_workstation", "维权工作站调解成功", per_year=True),
                               "activity:mediation_workstation"),
+    "trainings": (_activities("training", "举办的知识产权培训", per_year=True), "activity:training"),
+    "training_person_times": (_activities("training_attendance", "培训签到人次", per_year=True),
+                              "activity:training_attendance"),
 }
 
 

@@ -1,0 +1,202 @@
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from ipcity.accounts.models import Organization
+from ipcity.services.applications import (
+    application_get,
+    application_list,
+    application_rate,
+    application_step,
+    application_submit,
+    overdue,
+    satisfaction,
+)
+from ipcity.services.catalogue import guide_get, guide_publish, item_create, item_get, item_list
+from ipcity.services.training import (
+    AttendeesRejected,
+    attendees_import,
+    attendees_of,
+    manages,
+    sign_in,
+    sign_in_close,
+    training_create,
+    training_get,
+    training_list,
+)
+
+router = Router(tags=["服务"])
+
+
+def _item_out(item, guide=None) -> dict:
+    guide = guide or item.guide
+    return {"code": item.code, "name": item.name, "item_type": item.item_type, "unit": item.unit.name,
+            "online": item.online, "version": guide.version, "published_at": guide.published_at,
+            "change_note": guide.change_note, "guide": guide.content}
+
+
+@router.get("/items", auth=None, summary="公共服务事项清单（公开）")
+def items(request, q: str = ""):
+    return [_item_out(i) for i in item_list(query=q)]
+
+
+@router.get("/items/{code}", auth=None, summary="办事指南；version 取历史版本（公开）")
+def item(request, code: str, version: int | None = None):
+    found = item_get(code=code)
+    return _item_out(found, guide_get(item=found, version=version))
+
+
+class ItemIn(Schema):
+    code: str
+    name: str
+    item_type: str
+    unit: int
+    online: bool = True
+    guide: dict
+
+
+@router.post("/items", response={201: dict}, summary="新增服务事项及第1版办事指南（办公室）")
+def item_new(request, payload: ItemIn):
+    data = payload.dict()
+    data["unit"] = get_object_or_404(Organization, pk=data["unit"])
+    return Status(201, _item_out(item_create(actor=request.user, **data)))
+
+
+class GuideIn(Schema):
+    guide: dict
+    change_note: str
+
+
+@router.post("/items/{code}/guides", response={201: dict}, summary="发布办事指南新版本（办公室）")
+def guide_new(request, code: str, payload: GuideIn):
+    found = item_get(code=code)
+    published = guide_publish(actor=request.user, item=found, guide=payload.guide, change_note=payload.change_note)
+    return Status(201, _item_out(found, published))
+
+
+def _application_out(a) -> dict:
+    return {"id": a.pk, "item": a.item.code, "item_name": a.item.name, "guide_version": a.guide.version,
+            "applicant": a.applicant.name, "unit": a.item.unit.name, "state": a.state, "description": a.description,
+            "submitted_on": a.submitted_on, "accept_due": a.accept_due, "accepted_on": a.accepted_on,
+            "decide_due": a.decide_due, "decided_on": a.decided_on, "overdue": overdue(a), "history": a.history,
+            "materials": [m.original_name for m in a.materials.order_by("uploaded_at", "pk")],
+            "rating": a.rating, "rating_comment": a.rating_comment}
+
+
+@router.get("/applications", summary="办件（申请人看本机构的，实施单位看本单位事项的，办公室看全部）")
+def applications(request):
+    return [_application_out(a) for a in application_list(user=request.user).select_related("guide")]
+
+
+@router.post("/applications", response={201: dict}, summary="在线申请（multipart：事项编码、申请事由、材料文件）")
+def application_new(request, item: Form[str], description: Form[str], files: File[list[UploadedFile]] = None):
+    made = application_submit(actor=request.user, item=item_get(code=item), description=description,
+                              files=files or [])
+    return Status(201, _application_out(made))
+
+
+@router.get("/applications/{application_id}", summary="办件详情")
+def application(request, application_id: int):
+    return _application_out(application_get(user=request.user, pk=application_id))
+
+
+@router.post("/applications/{application_id}/steps",
+             summary="办理：accept、supplement、not_accept、approve、refuse（实施单位）；resubmit、withdraw（申请人）")
+def application_act(request, application_id: int, action: Form[str], note: Form[str] = "",
+                    files: File[list[UploadedFile]] = None):
+    found = application_get(user=request.user, pk=application_id)
+    return _application_out(application_step(actor=request.user, application=found, action=action, note=note,
+                                              files=files or []))
+
+
+class RatingIn(Schema):
+    rating: int
+    comment: str = ""
+
+
+@router.post("/applications/{application_id}/rating", summary="办结后评价（申请人，1～5星）")
+def application_rating(request, application_id: int, payload: RatingIn):
+    found = application_get(user=request.user, pk=application_id)
+    return _application_out(application_rate(actor=request.user, application=found, **payload.dict()))
+
+
+@router.get("/satisfaction", auth=None, summary="办件满意度（公开）")
+def satisfaction_api(request):
+    return satisfaction()
+
+
+def _training_out(t) -> dict:
+    return {"id": t.pk, "title": t.title, "audience": t.audience, "held_on": t.held_on, "hours": t.hours,
+            "place": t.place, "organizer": t.organizer.name, "capacity": t.capacity, "attendees": t.attendees,
+            "sign_in_open": t.sign_in_open}
+
+
+@router.get("/trainings", auth=None, summary="培训日历与人次（公开，不含签到名单）")
+def trainings(request, year: int | None = None):
+    found = training_list()
+    if year:
+        found = found.filter(held_on__year=year)
+    return [_training_out(t) for t in found]
+
+
+class TrainingIn(Schema):
+    title: str
+    audience: str
+    held_on: dt.date
+    hours: Decimal
+    place: str
+    capacity: int | None = None
+
+
+@router.post("/trainings", response={201: dict}, summary="登记培训（办公室、责任单位）")
+def training_new(request, payload: TrainingIn):
+    made = training_create(actor=request.user, **payload.dict())
+    return Status(201, _training_out(training_get(pk=made.pk)))
+
+
+@router.get("/trainings/{training_id}", auth=None, summary="培训详情（公开）")
+def training(request, training_id: int):
+    return _training_out(training_get(pk=training_id))
+
+
+@router.get("/trainings/{training_id}/attendees", summary="签到名单（手机号脱敏）和现场签到码（主办单位）")
+def training_attendees(request, training_id: int):
+    found = training_get(pk=training_id)
+    return {"sign_in_token": found.sign_in_token if manages(request.user, found) else None,
+            "attendees": attendees_of(user=request.user, training=found)}
+
+
+class SignInIn(Schema):
+    token: str
+    name: str
+    organization_name: str
+    phone: str
+
+
+@router.post("/trainings/{training_id}/sign-in", auth=None, response={201: dict},
+             summary="扫码签到（无需登录，凭现场二维码中的签到码）")
+def training_sign_in(request, training_id: int, payload: SignInIn):
+    found = training_get(pk=training_id)
+    sign_in(training=found, **payload.dict())
+    return Status(201, {"training": found.pk, "attendees": training_get(pk=training_id).attendees})
+
+
+@router.post("/trainings/{training_id}/attendees/import", summary="导入签到名单（.xlsx/.csv：姓名、单位、手机号）")
+def training_import(request, training_id: int, file: File[UploadedFile]):
+    found = training_get(pk=training_id)
+    if not manages(request.user, found):
+        raise PermissionDenied("只有主办单位可以导入签到名单")
+    try:
+        return attendees_import(actor=request.user, training=found, data=file.read(), filename=file.name or "")
+    except AttendeesRejected as rejected:
+        raise ValidationError([str(p) for p in rejected.problems]) from None
+
+
+@router.post("/trainings/{training_id}/close", summary="结束扫码签到（主办单位）")
+def training_close(request, training_id: int):
+    closed = sign_in_close(actor=request.user, training=training_get(pk=training_id))
+    return _training_out(training_get(pk=closed.pk))

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ServicesConfig(AppConfig):
+    name = "ipcity.services"
+    label = "services"
+    verbose_name = "服务"
+
+    def ready(self):
+        from ipcity.services import training
+        from ipcity.stats.activities import ActivitySource, register
+
+        register(ActivitySource(
+            kinds=("training", "training_attendance"), columns=("编号", "培训", "对象或签到方式", "主办单位", "日期"),
+            version=training.activity_version, records=training.activity_records, rows=training.activity_rows))

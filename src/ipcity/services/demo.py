@@ -1,0 +1,149 @@
+"""Synthetic services records for the demo: a catalogue of IP service items with complete guides (all marked 演示),
+applications in every state with ratings, and a year and a half of trainings with their sign-in lists."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from ipcity import clock
+from ipcity.services.applications import application_rate, application_step, application_submit
+from ipcity.services.catalogue import item_create
+from ipcity.services.models import ServiceApplication
+from ipcity.services.training import attendees_import, sign_in_close, training_create
+
+CONTACT = {"place": "南开区政务服务中心知识产权窗口（演示）", "hours": "工作日 9:00—12:00，13:30—17:00",
+           "phone": "022-0000-0000（演示）", "complaint": "12345 政务服务便民热线；区市场监管局监督电话（演示）"}
+# code, name, type, legal basis, materials, steps, accept days, decide days
+ITEMS = [
+    ("NK-ZSCQ-001", "专利侵权纠纷行政裁决", "administrative_ruling",
+     ["《中华人民共和国专利法》第六十五条", "《专利纠纷行政裁决办案指南》"],
+     ["行政裁决请求书", "专利权有效证明", "被请求人主体资格证明", "侵权证据材料"],
+     [("立案审查", 5), ("答辩与口头审理", 40), ("作出裁决", 15)], 5, 60),
+    ("NK-ZSCQ-002", "知识产权维权援助申请", "public_service",
+     ["《中华人民共和国专利法》", "《中华人民共和国商标法》"],
+     ["维权援助申请表", "权利证明", "纠纷情况说明"], [("受理", 3), ("提供援助意见", 10)], 3, 10),
+    ("NK-ZSCQ-003", "专利权质押融资推荐", "public_service",
+     ["《中华人民共和国民法典》第四百四十条", "《专利权质押登记办法》"],
+     ["融资需求申请表", "专利证书复印件", "企业近一年财务报表"], [("受理", 3), ("对接银行", 10), ("反馈结果", 2)], 3, 12),
+    ("NK-ZSCQ-004", "知识产权资助资金申报（演示）", "public_service",
+     ["南开区知识产权资助办法（演示，以正式文件为准）"],
+     ["资助申请表", "专利证书或商标注册证复印件", "营业执照复印件"], [("受理", 5), ("审核", 15), ("公示拨付", 5)], 5, 20),
+    ("NK-ZSCQ-005", "地理标志和商标品牌培育指导", "public_service",
+     ["《中华人民共和国商标法》", "《地理标志产品保护办法》"],
+     ["指导需求表"], [("受理", 3), ("上门指导", 15)], 3, 15),
+    ("NK-ZSCQ-006", "知识产权保护规范化市场创建指导", "public_service",
+     ["《知识产权强国建设纲要（2021—2035年）》"],
+     ["创建申请表", "市场管理制度", "经营者名录"], [("受理", 5), ("评估指导", 20)], 5, 20),
+]
+TRAININGS = [  # title, audience
+    ("专利侵权判定与执法实务", "officers"), ("高价值专利培育与布局", "enterprises"), ("商标品牌建设与保护", "enterprises"),
+    ("专利导航方法与应用", "agencies"), ("科技成果转化与开放许可", "universities"), ("海外知识产权纠纷应对", "enterprises"),
+    ("知识产权质押融资政策解读", "enterprises"), ("商业秘密保护实务", "enterprises"), ("知识产权领导干部专题讲座", "civil_servants"),
+    ("数据知识产权与存证", "enterprises"), ("地理标志保护与运用", "public"), ("专利代理执业规范", "agencies"),
+]
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超霞平刚"
+
+
+def _roster(rng: random.Random, count: int, prefix: int) -> bytes:
+    lines = ["姓名,单位,手机号"]
+    for n in range(count):
+        phone = f"13{prefix % 10}{prefix % 10000:04d}{n:04d}"  # fictional, unique within the session
+        lines.append(f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}{rng.choice(GIVEN)},南开区某单位（演示）,{phone}")
+    return "\n".join(lines).encode()
+
+
+def build_services(*, users: dict, seed: int, scale: float = 1.0) -> int:
+    rng = random.Random(seed)
+    today = clock.today()
+    office = users["office_admin"]
+    bureau = users["officer_user"].organization
+    items = []
+    with clock.on_day(dt.date(2024, 3, 1)):
+        for code, name, item_type, basis, materials, steps, accept_days, decide_days in ITEMS:
+            guide = {"legal_basis": basis, "conditions": "在南开区注册的企业、高校院所及其他组织（演示）",
+                     "materials": [{"name": m, "copies": 1, "required": True, "note": ""} for m in materials],
+                     "steps": [{"name": s, "days": d} for s, d in steps], "accept_days": accept_days,
+                     "decide_days": decide_days, "fees": "不收费",
+                     "faqs": [{"q": "可以只在网上提交吗？", "a": "可以。材料齐全的，无需到窗口提交纸质材料（演示）。"}], **CONTACT}
+            items.append(item_create(actor=office, code=code, name=name, item_type=item_type, unit=bureau,
+                                     guide=guide))
+    made = len(items) + _applications(users, items, rng, today, scale)
+    return made + _trainings(users, rng, today, scale)
+
+
+class _Material:
+    """A small PDF standing in for an applicant's scanned material."""
+
+    def __init__(self, name: str, seed: int):
+        self.name = name
+        self._data = b"%PDF-1.4\n% synthetic demo material " + str(seed).encode() + b"\n%%EOF\n"
+
+    def chunks(self):
+        yield self._data
+
+
+def _applications(users: dict, items: list, rng: random.Random, today: dt.date, scale: float) -> int:
+    applicants = [users["enterprise_user"], users["university_user"], users["agency_user"]]
+    handler = users["scjgj_staff"]  # the market supervision bureau implements the items
+    count = max(4, round(30 * scale))
+    for n in range(count):
+        submitted = dt.date(2025, 2, 3) + dt.timedelta(days=rng.randrange(0, max(1, (today - dt.date(2025, 2, 3)).days)))
+        applicant = applicants[n % len(applicants)]
+        item = rng.choice(items)
+        with clock.on_day(submitted):
+            application = application_submit(actor=applicant, item=item, description=f"{item.name}申请（演示）",
+                                             files=[_Material("申请材料（演示）.pdf", n)])
+        _walk(application, applicant, handler, submitted, today, rng)
+    return count
+
+
+def _walk(application, applicant, handler, submitted: dt.date, today: dt.date, rng: random.Random) -> None:
+    """Most are accepted and approved on time; some need a supplement, a few are refused, recent ones are open."""
+    plan = []
+    if rng.random() < 0.25:
+        plan += [(handler, "supplement", 1, "请补充加盖公章的申请表（演示）"), (applicant, "resubmit", 4, "已补充（演示）")]
+    roll = rng.random()
+    if roll < 0.08:
+        plan.append((handler, "not_accept", 6, "不属于本事项受理范围（演示）"))
+    else:
+        plan += [(handler, "accept", 6, ""), (handler, "refuse" if roll < 0.15 else "approve", 6 + rng.randrange(3, 20),
+                                                "经审查作出决定（演示）")]
+    for actor, action, offset, note in plan:
+        day = submitted + dt.timedelta(days=offset)
+        if day > today:
+            return
+        files = [_Material("补正材料（演示）.pdf", offset)] if action == "resubmit" else []
+        with clock.on_day(day):
+            application = application_step(actor=actor, application=application, action=action, note=note,
+                                           files=files)
+    if application.state in (ServiceApplication.State.APPROVED, ServiceApplication.State.REFUSED,
+                             ServiceApplication.State.NOT_ACCEPTED) and rng.random() < 0.8:
+        good = application.state == ServiceApplication.State.APPROVED
+        rating = rng.choice([5, 5, 4]) if good else rng.choice([3, 2])
+        with clock.on_day(min(today, application.decided_on + dt.timedelta(days=2))):
+            application_rate(actor=applicant, application=application, rating=rating,
+                             comment="" if rating > 2 else "希望提前告知受理范围（演示）")
+
+
+def _trainings(users: dict, rng: random.Random, today: dt.date, scale: float) -> int:
+    """About one session a month since 2025, each with its imported sign-in list."""
+    organizers = [users["office_admin"], users["scjgj_staff"]]
+    made = 0
+    for year, months in ((2025, range(1, 13)), (2026, range(1, 13))):
+        for month in months:
+            held = dt.date(year, month, rng.randrange(8, 26))
+            if held > today or (scale < 1 and made >= 3):
+                continue
+            title, audience = TRAININGS[(month - 1) % len(TRAININGS)]
+            organizer = organizers[month % len(organizers)]
+            with clock.on_day(held - dt.timedelta(days=14)):
+                training = training_create(actor=organizer, title=f"{title}（演示）", audience=audience, held_on=held,
+                                           hours=Decimal(rng.choice([2, 3, 4])), place="南开区知识产权服务中心报告厅（演示）")
+            with clock.on_day(held):
+                attendees_import(actor=organizer, training=training, filename="签到表.csv",
+                                 data=_roster(rng, max(5, round(rng.randrange(55, 95) * scale)), training.pk))
+                sign_in_close(actor=organizer, training=training)
+            made += 1
+    return made
+

@@ -1,0 +1,120 @@
+"""Forms of the services module. A guide is edited as lines a clerk can type (one material, step or question per
+line); the lines become the guide's JSON, which the core checks."""
+
+from django import forms
+
+from ipcity.accounts.models import Organization
+from ipcity.services.catalogue import IMPLEMENTING_TYPES
+from ipcity.services.core.guide import ITEM_TYPES
+from ipcity.services.models import Training
+
+DATE = forms.DateInput(attrs={"type": "date"})
+LINES = {"rows": 4}
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _parts(line: str) -> list[str]:
+    return [p.strip() for p in line.replace("｜", "|").split("|")]
+
+
+def _int(text: str):
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return text  # left as typed: the core names it as a problem
+
+
+class GuideForm(forms.Form):
+    legal_basis = forms.CharField(label="设定依据（每行一条）", widget=forms.Textarea(attrs=LINES))
+    conditions = forms.CharField(label="受理条件", widget=forms.Textarea(attrs={"rows": 3}))
+    materials = forms.CharField(label="申请材料（每行：名称|份数|必需或可选|说明）", widget=forms.Textarea(attrs=LINES))
+    steps = forms.CharField(label="办理流程（每行：环节|时限工作日）", widget=forms.Textarea(attrs=LINES))
+    accept_days = forms.IntegerField(label="受理时限（工作日）", min_value=1)
+    decide_days = forms.IntegerField(label="承诺办结时限（受理后工作日）", min_value=1)
+    fees = forms.CharField(label="收费标准", initial="不收费")
+    place = forms.CharField(label="办理地点")
+    hours = forms.CharField(label="办理时间", initial="工作日 9:00—12:00，13:30—17:00")
+    phone = forms.CharField(label="咨询电话")
+    complaint = forms.CharField(label="监督投诉渠道")
+    faqs = forms.CharField(label="常见问题（每行：问题|解答）", required=False, widget=forms.Textarea(attrs=LINES))
+
+    def guide(self) -> dict:
+        data = self.cleaned_data
+        materials = []
+        for line in _lines(data["materials"]):
+            parts = _parts(line) + ["", "", ""]
+            materials.append({"name": parts[0], "copies": _int(parts[1] or 1), "required": parts[2] != "可选",
+                              "note": parts[3]})
+        steps = [{"name": (_parts(line) + [""])[0], "days": _int((_parts(line) + [""])[1])}
+                 for line in _lines(data["steps"])]
+        faqs = [{"q": (_parts(line) + [""])[0], "a": "|".join(_parts(line)[1:])} for line in _lines(data["faqs"])]
+        return {"legal_basis": _lines(data["legal_basis"]), "conditions": data["conditions"], "materials": materials,
+                "steps": steps, "accept_days": data["accept_days"], "decide_days": data["decide_days"],
+                "fees": data["fees"], "place": data["place"], "hours": data["hours"], "phone": data["phone"],
+                "complaint": data["complaint"], "faqs": faqs}
+
+    @classmethod
+    def initial_from(cls, content: dict) -> dict:
+        """The form's lines for a published guide, to edit into the next version."""
+        return {**{k: content[k] for k in ("conditions", "accept_days", "decide_days", "fees", "place", "hours",
+                                            "phone", "complaint")},
+                "legal_basis": "\n".join(content["legal_basis"]),
+                "materials": "\n".join(f"{m['name']}|{m['copies']}|{'必需' if m['required'] else '可选'}|{m['note']}"
+                                       for m in content["materials"]),
+                "steps": "\n".join(f"{s['name']}|{s['days']}" for s in content["steps"]),
+                "faqs": "\n".join(f"{f['q']}|{f['a']}" for f in content["faqs"])}
+
+
+class ItemForm(GuideForm):
+    code = forms.CharField(label="事项编码", max_length=32)
+    name = forms.CharField(label="事项名称", max_length=200)
+    item_type = forms.ChoiceField(label="事项类型", choices=list(ITEM_TYPES.items()))
+    unit = forms.ModelChoiceField(label="实施主体", queryset=Organization.objects.filter(
+        org_type__in=IMPLEMENTING_TYPES).order_by("org_type", "name"))
+    online = forms.BooleanField(label="可网上办理", required=False, initial=True)
+
+    field_order = ["code", "name", "item_type", "unit", "online"]
+
+
+class NewVersionForm(GuideForm):
+    change_note = forms.CharField(label="修订说明", max_length=300)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's FileField takes one)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(one, initial) for one in data]
+        return super().clean(data, initial)
+
+
+class ApplicationForm(forms.Form):
+    description = forms.CharField(label="申请事由", widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label="申请材料（PDF、图片、Word、Excel，可多选）", required=False)
+
+
+class TrainingForm(forms.Form):
+    title = forms.CharField(label="培训主题", max_length=200)
+    audience = forms.ChoiceField(label="培训对象", choices=Training.Audience.choices)
+    held_on = forms.DateField(label="日期", widget=DATE)
+    hours = forms.DecimalField(label="学时", max_digits=4, decimal_places=1, initial=2)
+    place = forms.CharField(label="地点", max_length=200)
+    capacity = forms.IntegerField(label="人数上限（可不填）", required=False, min_value=1)
+
+
+class SignInForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    organization_name = forms.CharField(label="单位", max_length=200)
+    phone = forms.CharField(label="手机号", max_length=11)

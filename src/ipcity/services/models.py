@@ -1,0 +1,135 @@
+from django.conf import settings
+from django.db import models
+
+from ipcity.services.core.guide import ITEM_TYPES
+
+
+class ServiceItem(models.Model):
+    """An item of the public service catalogue (事项清单); its guide is versioned in ServiceGuide."""
+
+    code = models.CharField("事项编码", max_length=32, unique=True)
+    name = models.CharField("事项名称", max_length=200)
+    item_type = models.CharField("事项类型", max_length=32, choices=list(ITEM_TYPES.items()))
+    unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="service_items",
+                             verbose_name="实施主体")
+    online = models.BooleanField("可网上办理", default=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def guide(self) -> "ServiceGuide | None":
+        return self.guides.order_by("-version").first()
+
+
+class ServiceGuide(models.Model):
+    """One published version of an item's guide; applications keep the version they were filed under."""
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="guides")
+    version = models.PositiveIntegerField()
+    content = models.JSONField()  # core.guide.Guide.as_dict()
+    change_note = models.CharField("修订说明", max_length=300, blank=True)
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "version"], name="one_guide_per_item_version")]
+
+    def __str__(self):
+        return f"{self.item.code} 第{self.version}版"
+
+
+class ServiceApplication(models.Model):
+    """办件: an application filed online for an item, from submission to decision and the applicant's rating."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "已提交待受理"
+        SUPPLEMENT = "supplement", "待补正"
+        NOT_ACCEPTED = "not_accepted", "不予受理"
+        ACCEPTED = "accepted", "已受理"
+        APPROVED = "approved", "办结（准予）"
+        REFUSED = "refused", "办结（不予）"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    item = models.ForeignKey(ServiceItem, on_delete=models.PROTECT, related_name="applications")
+    guide = models.ForeignKey(ServiceGuide, on_delete=models.PROTECT, related_name="+")
+    applicant = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    description = models.TextField("申请事由")
+    materials = models.ManyToManyField("web.Attachment", blank=True, related_name="+")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.SUBMITTED)
+    submitted_on = models.DateField()  # the day the (last) complete submission arrived: the acceptance clock starts
+    accept_due = models.DateField()
+    accepted_on = models.DateField(null=True, blank=True)
+    decide_due = models.DateField(null=True, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    history = models.JSONField(default=list)  # [{day, action, by, note}]
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_comment = models.CharField(max_length=300, blank=True)
+    rated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"办件 {self.pk}（{self.item.name}）"
+
+
+class Training(models.Model):
+    """A training session (培训) with its sign-in: each attendee is one person-time."""
+
+    class Audience(models.TextChoices):
+        ENTERPRISES = "enterprises", "企业"
+        OFFICERS = "officers", "执法人员"
+        AGENCIES = "agencies", "服务机构从业人员"
+        UNIVERSITIES = "universities", "高校院所科研人员"
+        CIVIL_SERVANTS = "civil_servants", "党政干部"
+        PUBLIC = "public", "社会公众"
+
+    title = models.CharField("培训主题", max_length=200)
+    audience = models.CharField("培训对象", max_length=16, choices=Audience.choices)
+    held_on = models.DateField("日期")
+    hours = models.DecimalField("学时", max_digits=4, decimal_places=1)
+    place = models.CharField("地点", max_length=200)
+    organizer = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+",
+                                  verbose_name="主办单位")
+    capacity = models.PositiveIntegerField("人数上限", null=True, blank=True)
+    sign_in_token = models.CharField(max_length=43, unique=True)
+    sign_in_open = models.BooleanField("开放扫码签到", default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.held_on} {self.title}"
+
+
+class Attendance(models.Model):
+    """One person at one training; the phone number keeps a person from being counted twice."""
+
+    class Source(models.TextChoices):
+        QR = "qr", "扫码签到"
+        IMPORT = "import", "名单导入"
+        MANUAL = "manual", "现场登记"
+
+    training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="attendances")
+    name = models.CharField("姓名", max_length=50)
+    organization_name = models.CharField("单位", max_length=200)
+    phone = models.CharField("手机号", max_length=11)
+    source = models.CharField(max_length=8, choices=Source.choices)
+    signed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["training", "phone"], name="one_attendance_per_phone")]
+
+    def __str__(self):
+        return f"{self.name}（{self.training.title}）"

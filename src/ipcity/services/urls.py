@@ -1,0 +1,19 @@
+from django.urls import path
+
+from ipcity.services import training_views, views
+
+app_name = "services"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("items/new/", views.item_new, name="item_new"),
+    path("items/<str:code>/", views.item, name="item"),
+    path("items/<str:code>/apply/", views.apply, name="apply"),
+    path("applications/", views.applications, name="applications"),
+    path("applications/<int:pk>/", views.application, name="application"),
+    path("applications/<int:pk>/files/<int:attachment_pk>/", views.material, name="material"),
+    path("trainings/", training_views.trainings, name="trainings"),
+    path("trainings/<int:pk>/", training_views.training, name="training"),
+    path("trainings/<int:pk>/qr.svg", training_views.training_qr, name="training_qr"),
+    path("trainings/<int:pk>/sign-in/", training_views.sign_in_page, name="sign_in"),
+]
