@@ -31,6 +31,7 @@ from ipcity.protection.credit import listing_create
 from ipcity.protection.enforcement import case_register
 from ipcity.protection.inspections import plan_create, plan_publish
 from ipcity.protection.mediation import mediation_apply
+from ipcity.services.agencies import custody_record, profile_save
 from ipcity.services.applications import application_submit
 from ipcity.services.catalogue import item_create
 from ipcity.services.training import training_create
@@ -111,6 +112,12 @@ def service_application_reader(ok=200, anonymous=401):
 def training_manager(ok=200, anonymous=302):
     """A training the unit persona's unit organizes: its staff and the office manage it."""
     return {ANONYMOUS: anonymous, **dict.fromkeys(SIGNED_IN, 403), "unit_staff": ok, "office_admin": ok}
+
+
+def custody_party(anonymous=401, agency=403, enterprise=403, office=403):
+    """A custody contract the agency persona proposed to the enterprise persona's organization."""
+    return {ANONYMOUS: anonymous, **dict.fromkeys(SIGNED_IN, 403), "agency_user": agency, "enterprise_user": enterprise,
+            "office_admin": office}
 
 
 NEW_ORGANIZATION = {"name": "新设企业", "org_type": "enterprise", "street": "xuefu", "tags": ["high_tech"],
@@ -204,6 +211,11 @@ PAGES = [
     ("get", "/services/applications/{service_application}/files/{material}/", None,
      service_application_reader(anonymous=302)),
     ("get", "/services/trainings/", None, public()),
+    ("get", "/services/agencies/", None, public()),
+    ("get", "/services/agencies/{agency}/", None, public()),
+    ("post", "/services/agencies/{agency}/", {"form": "brand", "day": "2026-01-05", "reason": "成效突出"},
+     {**dict.fromkeys(EVERYONE, 403), "office_admin": 302}),
+    ("get", "/services/custody/", None, custody_party(anonymous=302, agency=200, enterprise=200, office=200)),
     ("get", "/services/trainings/{training}/", None, public()),
     ("get", "/services/trainings/{training}/qr.svg", None, training_manager(anonymous=403)),
     ("get", "/services/trainings/{training}/sign-in/", None, public()),
@@ -446,6 +458,22 @@ API = [
     ("post", "/api/v1/services/applications/{service_application}/rating", {"rating": 5},
      {**service_application_reader(403), "university_user": 404, "agency_user": 404, "enterprise_user": 422}),
     ("get", "/api/v1/services/satisfaction", None, public()),
+    ("get", "/api/v1/services/agencies", None, public()),
+    ("get", "/api/v1/services/agencies/{agency}", None, public()),
+    ("put", "/api/v1/services/agency-profile", {"services": ["custody"], "staff": 3, "attorneys": 0},
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 403), "agency_user": 200}),
+    ("post", "/api/v1/services/agencies/{agency}/cluster", {"action": "join", "day": "2026-01-05", "place": "A座"},
+     office_api()),
+    ("post", "/api/v1/services/agencies/{agency}/brand", {"designated_on": "2026-01-05", "reason": "成效突出"},
+     office_api(201)),
+    ("post", "/api/v1/services/agencies/{agency}/rating", {"rating": 5}, {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 403)}),
+    ("get", "/api/v1/services/custody", None, custody_party(agency=200, enterprise=200, office=200)),
+    ("post", "/api/v1/services/custody", {"enterprise": "{custody_client}", "enterprise_size": "small", "scope": ["fees"],
+                                          "starts_on": "2027-01-01", "ends_on": "2027-12-31"},
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 403), "agency_user": 201}),
+    ("post", "/api/v1/services/custody/{custody}/answer", {"confirm": True}, custody_party(enterprise=200)),
+    ("post", "/api/v1/services/custody/{custody}/terminate", {"terminated_on": "2026-01-05", "note": "x"},
+     custody_party(agency=422, enterprise=422)),
     ("get", "/api/v1/services/trainings", None, public()),
     ("post", "/api/v1/services/trainings", {"title": "培训", "audience": "public", "held_on": "2026-12-01", "hours": "2",
                                             "place": "会议室"}, training_manager(201, 401)),
@@ -633,7 +661,13 @@ def world(django_db_setup, django_db_blocker):
                 SimpleUploadedFile("表.pdf", b"%PDF-1.4 world")])
             training = training_create(actor=people["unit_staff"], title="培训", audience="public",
                                        held_on=clock.today(), hours=Decimal(2), place="会议室")
-            ids = {"service_item": item.code, "service_application": application.pk,
+            profile_save(actor=people["agency_user"], services=["custody"], qualifications=[], staff=3, attorneys=0,
+                         description="托管服务")
+            custody = custody_record(actor=people["agency_user"], enterprise=people["enterprise_user"].organization,
+                                     enterprise_size="small", scope=["fees"], starts_on=dt.date(2025, 1, 1),
+                                     ends_on=dt.date(2025, 12, 31))
+            ids = {"agency": people["agency_user"].organization_id, "custody": custody.pk,
+                   "custody_client": people["enterprise_user"].organization_id, "service_item": item.code, "service_application": application.pk,
                    "material": application.materials.get().pk, "training": training.pk,
                    "training_token": training.sign_in_token, "assistance": assistance.pk, "market": market.pk, "case": case.pk, "officer": people["enforcement_officer"].pk, "mediation": mediation.pk, "mediation_body": people["mediator"].organization_id,
                    "listing": listing.pk, "inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
@@ -755,7 +789,7 @@ def test_every_page_route_has_a_row_in_the_table(db):
                                     notarization=1, offer=1, need=1, offered_patent="x",
                                     navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
                                     watch=1, inspection=1, listing=1, mediation=1, case=1, assistance=1, market=1,
-                                    service_item="X", service_application=1, material=1, training=1))
+                                    service_item="X", service_application=1, material=1, training=1, agency=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -787,7 +821,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{listing}", "{listing_id}"), ("?format=csv", ""), ("{mediation}", "{case_id}"),
                                ("{case}", "{case_id}"), ("{assistance}", "{request_id}"),
                                ("{market}", "{market_id}"), ("{service_item}", "{code}"),
-                               ("{service_application}", "{application_id}"), ("{training}", "{training_id}")):
+                               ("{service_application}", "{application_id}"), ("{training}", "{training_id}"),
+                               ("{agency}", "{agency_id}"), ("{custody}", "{contract_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

@@ -151,3 +151,46 @@ def test_the_public_portal_renders_without_login_and_shows_nothing_private(open_
     page.goto(f"/services/trainings/{training['id']}/")
     assert page.locator("[data-testid=sign-in-qr]").count() == 0
     assert page.goto("/services/applications/").url.endswith("/login/?next=/services/applications/")
+
+
+def test_an_agency_enters_the_directory_joins_the_cluster_and_an_enterprise_confirms_its_custody(open_page, people):
+    agency, office, enterprise = open_page(), open_page(), open_page()
+    sign_in(agency, "agency_user")
+    agency_id = people["agency_user"].organization_id
+    agency.goto(f"/services/agencies/{agency_id}/")
+    agency.check("[data-testid=profile-form] input[value=patent_agency]")
+    agency.check("[data-testid=profile-form] input[value=custody]")
+    agency.fill("#id_qualifications", "专利代理机构执业许可证|12345|2028-12-31")
+    agency.fill("#id_staff", "10")
+    agency.fill("#id_attorneys", "0")
+    agency.click("[data-testid=profile-form] button[type=submit]")
+    assert "应至少有1名专利代理师" in agency.text_content("[data-testid=profile-form]")
+    agency.fill("#id_attorneys", "3")
+    agency.click("[data-testid=profile-form] button[type=submit]")
+    agency.wait_for_selector("text=机构信息已更新")
+
+    sign_in(office, "office_admin")
+    office.goto(f"/services/agencies/{agency_id}/")
+    office.fill("[data-testid=cluster-join] input[name=place]", "天开园A座3层")
+    office.click("[data-testid=cluster-join] button[type=submit]")
+    office.wait_for_selector("text=已保存")
+    office.goto("/services/agencies/?cluster=1")
+    assert "测试知识产权代理所" in office.inner_text("[data-testid=agencies]")
+    assert "现有服务机构 1 家" in office.inner_text("[data-testid=cluster-count]")
+
+    agency.goto("/services/custody/")
+    agency.select_option("#id_enterprise", str(people["enterprise_user"].organization_id))
+    agency.select_option("#id_enterprise_size", "small")
+    agency.check("[data-testid=custody-form] input[value=fees]")
+    agency.fill("#id_starts_on", "2025-01-01")
+    agency.fill("#id_ends_on", "2025-12-31")
+    agency.click("[data-testid=custody-form] button[type=submit]")
+    agency.wait_for_selector("text=待企业确认后计入覆盖数")
+
+    sign_in(enterprise, "enterprise_user")
+    enterprise.goto("/services/custody/")
+    enterprise.click("[data-testid=contracts] button[data-action=confirm]")
+    enterprise.wait_for_selector("text=已办理")
+    assert "已确认的托管覆盖企业 1 家" in enterprise.inner_text("[data-testid=custody-covered]")
+    enterprise.goto("/plan/indicators/custody_smes/")
+    assert "1 家" in enterprise.text_content("main")

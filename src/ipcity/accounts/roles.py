@@ -47,6 +47,9 @@ class Perm:
     SERVICE_HANDLE = "services.applications:handle"  # the item's implementing unit accepts and decides
     SERVICE_SUPERVISE = "services.applications:read_all"  # the office follows every application and time limit
     TRAINING_MANAGE = "services.trainings:write"  # hold trainings and record who attended
+    AGENCY_PROFILE = "services.agencies:profile"  # an agency keeps its own directory entry, records custody
+    AGENCY_MANAGE = "services.agencies:manage"  # the office records the cluster and designates brand agencies
+    CUSTODY_CONFIRM = "services.custody:confirm"  # an enterprise confirms custody of its IP and rates the agency
     PERSONAL_DATA_READ = "accounts.personal_data:read"
     ATTACHMENT_READ_ALL = "files:read_all"
     WORKSPACE_OFFICE = "workspace.office"
@@ -66,17 +69,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         Perm.REGISTRY_IMPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_MANAGE,
         Perm.PERSONAL_DATA_READ, Perm.ATTACHMENT_READ_ALL, Perm.WORKSPACE_OFFICE, Perm.EVIDENCE_STATS,
         Perm.OPERATIONS_MANAGE, Perm.NAVIGATION_MANAGE, Perm.EVENTS_MANAGE, Perm.INSPECTION_MANAGE,
-        Perm.SERVICE_CATALOGUE, Perm.SERVICE_HANDLE, Perm.SERVICE_SUPERVISE, Perm.TRAINING_MANAGE,
+        Perm.SERVICE_CATALOGUE, Perm.SERVICE_HANDLE, Perm.SERVICE_SUPERVISE, Perm.TRAINING_MANAGE, Perm.AGENCY_MANAGE,
     }),
     Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_WORK, Perm.WORKSPACE_UNIT,
                                 Perm.SERVICE_HANDLE, Perm.TRAINING_MANAGE}),
     Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
                                      Perm.TECH_NEED, Perm.FINANCING_APPLY, Perm.TRADE_SECRET_ASSESS,
-                                     Perm.MEDIATION_APPLY, Perm.SERVICE_APPLY}),
+                                     Perm.MEDIATION_APPLY, Perm.SERVICE_APPLY, Perm.CUSTODY_CONFIRM}),
     Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
                                      Perm.FINANCING_APPLY, Perm.SERVICE_APPLY}),
     Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY, Perm.EVIDENCE_REGISTER, Perm.NAVIGATION_MANAGE,
-                                 Perm.EVENTS_MANAGE, Perm.SERVICE_APPLY}),
+                                 Perm.EVENTS_MANAGE, Perm.SERVICE_APPLY, Perm.AGENCY_PROFILE}),
     Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION, Perm.MEDIATION_HANDLE}),
     Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION, Perm.CONFLICT_DECLARE}),
     Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT}),

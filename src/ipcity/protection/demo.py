@@ -35,7 +35,6 @@ from ipcity.protection.mediation import mediation_apply, mediation_step
 from ipcity.protection.models import EnforcementCase, MediationCase
 from ipcity.protection.trade_secrets import assessment_submit
 
-PASSWORD = "Nankai@2024"
 SUFFIX = "（演示）"
 YEARS = (2025, 2026)
 # Per year, roughly what a district of Nankai's size handles (the plan's targets are 5, 40 and 5 cases and
@@ -57,7 +56,9 @@ RIGHT_TYPES = ("patent", "trademark", "copyright")
 
 
 def _user(username: str, organization: Organization, role: str, full_name: str) -> User:
-    return user_create(actor=None, username=username, password=PASSWORD, organization=organization, role=role,
+    from ipcity.demo import DEMO_PASSWORD
+
+    return user_create(actor=None, username=username, password=DEMO_PASSWORD, organization=organization, role=role,
                        full_name=full_name, is_synthetic=True)
 
 

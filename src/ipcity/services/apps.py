@@ -7,9 +7,12 @@ class ServicesConfig(AppConfig):
     verbose_name = "服务"
 
     def ready(self):
-        from ipcity.services import training
+        from ipcity.services import agencies, training
         from ipcity.stats.activities import ActivitySource, register
 
         register(ActivitySource(
             kinds=("training", "training_attendance"), columns=("编号", "培训", "对象或签到方式", "主办单位", "日期"),
             version=training.activity_version, records=training.activity_records, rows=training.activity_rows))
+        register(ActivitySource(
+            kinds=("cluster_agency", "custody_sme"), columns=("编号", "机构或企业规模", "入驻位置或所在街道", "日期"),
+            version=agencies.activity_version, records=agencies.activity_records, rows=agencies.activity_rows))

@@ -6,6 +6,18 @@ import random
 from decimal import Decimal
 
 from ipcity import clock
+from ipcity.accounts.models import Organization, OrgType, User
+from ipcity.accounts.roles import Role
+from ipcity.accounts.services import user_create
+from ipcity.services.agencies import (
+    agency_rate,
+    brand_designate,
+    cluster_join,
+    cluster_leave,
+    custody_answer,
+    custody_record,
+    profile_save,
+)
 from ipcity.services.applications import application_rate, application_step, application_submit
 from ipcity.services.catalogue import item_create
 from ipcity.services.models import ServiceApplication
@@ -69,6 +81,7 @@ def build_services(*, users: dict, seed: int, scale: float = 1.0) -> int:
             items.append(item_create(actor=office, code=code, name=name, item_type=item_type, unit=bureau,
                                      guide=guide))
     made = len(items) + _applications(users, items, rng, today, scale)
+    made += _agencies_and_custody(users, rng, today, scale)
     return made + _trainings(users, rng, today, scale)
 
 
@@ -147,3 +160,63 @@ def _trainings(users: dict, rng: random.Random, today: dt.date, scale: float) ->
             made += 1
     return made
 
+
+
+def _agencies_and_custody(users: dict, rng: random.Random, today: dt.date, scale: float) -> int:
+    """Every demo agency keeps an entry and most sit in the cluster; custody contracts cover some SMEs, confirmed
+    by the enterprises (each enterprise signs in through a demo contact)."""
+    from ipcity.demo import DEMO_PASSWORD
+
+    office = users["office_admin"]
+    agencies = list(Organization.objects.filter(org_type=OrgType.SERVICE_AGENCY, is_synthetic=True).order_by("pk"))
+    staff = {users["agency_user"].organization_id: users["agency_user"]}
+    for n, agency in enumerate(agencies):
+        if agency.pk not in staff:
+            staff[agency.pk] = user_create(actor=None, username=f"agency_{n:02d}", password=DEMO_PASSWORD,
+                                           organization=agency, role=Role.AGENCY_USER,
+                                           full_name=f"机构联系人{n:02d}（演示）", is_synthetic=True)
+        services = sorted(rng.sample(["patent_agency", "trademark_agency", "legal", "operation", "valuation",
+                                      "consulting", "navigation", "certification_guidance"], 3) + ["custody"])
+        attorneys = rng.randrange(1, 8) if "patent_agency" in services else 0
+        with clock.on_day(dt.date(2024, 5, 6)):
+            profile_save(actor=staff[agency.pk], services=services, staff=attorneys + rng.randrange(3, 20),
+                         attorneys=attorneys, description=f"{agency.name}提供{len(services)}类知识产权服务（演示）",
+                         qualifications=[{"name": "营业执照", "number": agency.credit_code, "valid_until": None}])
+        joined = dt.date(2024, 6, 3) + dt.timedelta(days=rng.randrange(0, 600))
+        if n < len(agencies) - 2 and joined <= today:
+            with clock.on_day(joined):
+                cluster_join(actor=office, agency=agency, place=f"南开区知识产权服务业聚集区{rng.choice('ABC')}座（演示）",
+                             joined_on=joined)
+            if n == 3 and joined + dt.timedelta(days=200) <= today:
+                with clock.on_day(joined + dt.timedelta(days=200)):
+                    cluster_leave(actor=office, agency=agency, left_on=joined + dt.timedelta(days=200))
+    for year, picks in ((2024, agencies[:2]), (2025, agencies[1:4])):
+        for agency in picks:
+            with clock.on_day(dt.date(year, 12, 20)):
+                brand_designate(actor=office, agency=agency, year=year, designated_on=dt.date(year, 12, 20),
+                                reason="服务质量优、辐射带动作用强（演示）")
+    enterprises = list(Organization.objects.filter(org_type=OrgType.ENTERPRISE, is_synthetic=True).order_by("pk"))
+    contacts = {users["enterprise_user"].organization_id: users["enterprise_user"]}
+    contacts.update({u.organization_id: u for u in User.objects.filter(role=Role.ENTERPRISE_USER, is_synthetic=True)})
+    made = 0
+    for n, enterprise in enumerate(enterprises[:round(len(enterprises) * 0.85) if scale >= 1 else 4]):
+        contact = contacts.get(enterprise.pk) or user_create(
+            actor=None, username=f"custody_client_{n:02d}", password=DEMO_PASSWORD, organization=enterprise,
+            role=Role.ENTERPRISE_USER, full_name=f"企业联系人（演示）{n:02d}", is_synthetic=True)
+        contacts[enterprise.pk] = contact
+        agency = agencies[n % len(agencies)]
+        starts = dt.date(2024, 3, 1) + dt.timedelta(days=rng.randrange(0, 900))
+        if starts > today:
+            continue
+        with clock.on_day(starts):
+            contract = custody_record(actor=staff[agency.pk], enterprise=enterprise, starts_on=starts,
+                                      ends_on=starts + dt.timedelta(days=364),
+                                      enterprise_size=rng.choice(["small", "small", "micro", "medium"]),
+                                      scope=sorted(rng.sample(["filing", "fees", "monitoring", "portfolio", "finance"], 2)))
+        made += 1
+        if rng.random() < 0.9 and starts + dt.timedelta(days=5) <= today:
+            with clock.on_day(starts + dt.timedelta(days=5)):
+                custody_answer(actor=contact, contract=contract, confirm=True)
+                if rng.random() < 0.5:
+                    agency_rate(actor=contact, agency=agency, rating=rng.choice([5, 4, 4, 3]))
+    return len(agencies) + made

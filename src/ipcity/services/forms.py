@@ -3,10 +3,11 @@ line); the lines become the guide's JSON, which the core checks."""
 
 from django import forms
 
-from ipcity.accounts.models import Organization
+from ipcity.accounts.models import Organization, OrgType
+from ipcity.services.agencies import CUSTODY_SCOPE
 from ipcity.services.catalogue import IMPLEMENTING_TYPES
 from ipcity.services.core.guide import ITEM_TYPES
-from ipcity.services.models import Training
+from ipcity.services.models import AGENCY_SERVICES, CustodyContract, Training
 
 DATE = forms.DateInput(attrs={"type": "date"})
 LINES = {"rows": 4}
@@ -118,3 +119,40 @@ class SignInForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=50)
     organization_name = forms.CharField(label="单位", max_length=200)
     phone = forms.CharField(label="手机号", max_length=11)
+
+
+class AgencyProfileForm(forms.Form):
+    services = forms.MultipleChoiceField(label="服务类型", choices=list(AGENCY_SERVICES.items()),
+                                         widget=forms.CheckboxSelectMultiple)
+    qualifications = forms.CharField(label="资质（每行：名称|证号|有效期至 YYYY-MM-DD，可不填有效期）", required=False,
+                                     widget=forms.Textarea(attrs=LINES))
+    staff = forms.IntegerField(label="从业人员数", min_value=0)
+    attorneys = forms.IntegerField(label="专利代理师人数", min_value=0)
+    description = forms.CharField(label="机构简介", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    contact_phone = forms.CharField(label="对外联系电话", max_length=20, required=False)
+    listed = forms.BooleanField(label="在公开名录中展示", required=False, initial=True)
+
+    def profile(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["qualifications"] = [dict(zip(("name", "number", "valid_until"), (_parts(line) + ["", ""])[:3],
+                                           strict=True)) for line in _lines(data["qualifications"])]
+        return data
+
+    @classmethod
+    def initial_from(cls, profile) -> dict:
+        return {"services": profile.services, "staff": profile.staff, "attorneys": profile.attorneys,
+                "description": profile.description, "contact_phone": profile.contact_phone, "listed": profile.listed,
+                "qualifications": "\n".join(f"{q['name']}|{q['number']}|{q['valid_until'] or ''}"
+                                            for q in profile.qualifications)}
+
+
+class CustodyForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label="被托管企业", queryset=Organization.objects.filter(
+        org_type=OrgType.ENTERPRISE).order_by("name"))
+    enterprise_size = forms.ChoiceField(label="企业规模", choices=CustodyContract.Size.choices)
+    scope = forms.MultipleChoiceField(label="托管范围", choices=list(CUSTODY_SCOPE.items()),
+                                      widget=forms.CheckboxSelectMultiple)
+    starts_on = forms.DateField(label="开始日期", widget=DATE)
+    ends_on = forms.DateField(label="结束日期", widget=DATE)
+    fee = forms.DecimalField(label="服务费（万元，可不填）", required=False, max_digits=10, decimal_places=2)
+    note = forms.CharField(label="说明", required=False, max_length=300)

@@ -133,3 +133,108 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.training.title}）"
+
+
+AGENCY_SERVICES = {"patent_agency": "专利代理", "trademark_agency": "商标代理", "copyright": "版权服务",
+                   "legal": "知识产权法律服务", "operation": "运营与交易", "valuation": "评估", "consulting": "信息咨询与分析",
+                   "custody": "托管服务", "certification_guidance": "贯标辅导", "navigation": "专利导航",
+                   "finance": "金融服务"}
+
+
+class AgencyProfile(models.Model):
+    """A service agency's directory entry (服务机构名录): what it offers, its qualifications and people."""
+
+    organization = models.OneToOneField("accounts.Organization", on_delete=models.PROTECT,
+                                        related_name="agency_profile")
+    services = models.JSONField("服务类型", default=list)
+    qualifications = models.JSONField("资质", default=list)  # [{"name", "number", "valid_until"}]
+    staff = models.PositiveIntegerField("从业人员数", default=0)
+    attorneys = models.PositiveIntegerField("专利代理师人数", default=0)
+    description = models.TextField("机构简介", blank=True)
+    contact_phone = models.CharField("对外联系电话", max_length=20, blank=True)
+    listed = models.BooleanField("在公开名录中展示", default=True)
+    updated_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.organization.name
+
+
+class ClusterMembership(models.Model):
+    """An agency's time in the service cluster (服务业聚集区); counted while it is there."""
+
+    agency = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="cluster_memberships")
+    place = models.CharField("入驻位置", max_length=200)
+    joined_on = models.DateField("入驻日期")
+    left_on = models.DateField("迁出日期", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"{self.agency.name} {self.joined_on}"
+
+
+class BrandDesignation(models.Model):
+    """知识产权服务品牌机构: the office's designation of an agency, by year (task 14)."""
+
+    agency = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="brand_designations")
+    year = models.PositiveIntegerField("年度")
+    designated_on = models.DateField("认定日期")
+    reason = models.CharField("认定理由", max_length=300)
+    designated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="one_brand_designation_per_year")]
+
+    def __str__(self):
+        return f"{self.agency.name} {self.year}"
+
+
+class CustodyContract(models.Model):
+    """托管: an agency manages an SME's IP under contract. It counts once the enterprise confirms it."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", "待企业确认"
+        CONFIRMED = "confirmed", "已确认"
+        DECLINED = "declined", "企业不认可"
+        TERMINATED = "terminated", "已提前终止"
+
+    class Size(models.TextChoices):
+        MEDIUM = "medium", "中型企业"
+        SMALL = "small", "小型企业"
+        MICRO = "micro", "微型企业"
+
+    agency = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="custody_given")
+    enterprise = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="custody_taken")
+    enterprise_size = models.CharField("企业规模（按《中小企业划型标准规定》）", max_length=8, choices=Size.choices)
+    scope = models.JSONField("托管范围", default=list)
+    starts_on = models.DateField("开始日期")
+    ends_on = models.DateField("结束日期")
+    fee = models.DecimalField("服务费（万元）", max_digits=10, decimal_places=2, null=True, blank=True)
+    renewal_of = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewals")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PROPOSED)
+    confirmed_on = models.DateField(null=True, blank=True)
+    terminated_on = models.DateField(null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.agency.name} → {self.enterprise.name}"
+
+
+class AgencyRating(models.Model):
+    """An enterprise's rating of an agency that served it (under a confirmed custody contract)."""
+
+    agency = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="agency_ratings")
+    enterprise = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField()
+    comment = models.CharField(max_length=300, blank=True)
+    rated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["agency", "enterprise"], name="one_rating_per_agency_client")]
+
+    def __str__(self):
+        return f"{self.enterprise.name} → {self.agency.name}: {self.rating}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ipcity.services import training_views, views
+from ipcity.services import agency_views, training_views, views
 
 app_name = "services"
 
@@ -12,6 +12,9 @@ urlpatterns = [
     path("applications/", views.applications, name="applications"),
     path("applications/<int:pk>/", views.application, name="application"),
     path("applications/<int:pk>/files/<int:attachment_pk>/", views.material, name="material"),
+    path("agencies/", agency_views.agencies, name="agencies"),
+    path("agencies/<int:pk>/", agency_views.agency, name="agency"),
+    path("custody/", agency_views.custody, name="custody"),
     path("trainings/", training_views.trainings, name="trainings"),
     path("trainings/<int:pk>/", training_views.training, name="training"),
     path("trainings/<int:pk>/qr.svg", training_views.training_qr, name="training_qr"),

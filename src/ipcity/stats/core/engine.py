@@ -237,6 +237,8 @@ DEFINITIONS: dict[str, tuple[Callable[[Registry, _Index, dt.date], Result], str]
     "trainings": (_activities("training", "举办的知识产权培训", per_year=True), "activity:training"),
     "training_person_times": (_activities("training_attendance", "培训签到人次", per_year=True),
                               "activity:training_attendance"),
+    "cluster_agencies": (_activities("cluster_agency", "在聚集区内的服务机构", standing=True), "activity:cluster_agency"),
+    "custody_smes": (_activities("custody_sme", "托管服务累计覆盖的中小微企业"), "activity:custody_sme"),
 }
 
 
