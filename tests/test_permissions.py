@@ -34,6 +34,7 @@ from ipcity.protection.mediation import mediation_apply
 from ipcity.services.agencies import custody_record, profile_save
 from ipcity.services.applications import application_submit
 from ipcity.services.catalogue import item_create
+from ipcity.services.experts import consent_set, expert_add, expert_assign
 from ipcity.services.training import training_create
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.conftest import PERSONAS, bundled_plan_bytes, make_people
@@ -212,6 +213,10 @@ PAGES = [
      service_application_reader(anonymous=302)),
     ("get", "/services/trainings/", None, public()),
     ("get", "/services/agencies/", None, public()),
+    ("get", "/services/experts/", None, public()),
+    ("get", "/services/experts/{expert_record}/", None, public()),
+    ("post", "/services/experts/{expert_record}/", {"form": "consent", "consent": "1"},
+     {**dict.fromkeys(EVERYONE, 403), "expert": 302}),
     ("get", "/services/agencies/{agency}/", None, public()),
     ("post", "/services/agencies/{agency}/", {"form": "brand", "day": "2026-01-05", "reason": "成效突出"},
      {**dict.fromkeys(EVERYONE, 403), "office_admin": 302}),
@@ -458,6 +463,22 @@ API = [
     ("post", "/api/v1/services/applications/{service_application}/rating", {"rating": 5},
      {**service_application_reader(403), "university_user": 404, "agency_user": 404, "enterprise_user": 422}),
     ("get", "/api/v1/services/satisfaction", None, public()),
+    ("get", "/api/v1/services/experts", None, public()),
+    ("get", "/api/v1/services/experts/pool", None, office_api()),
+    ("post", "/api/v1/services/experts", {"name": "李研究员", "title": "研究员", "organization_name": "某院",
+                                          "specialties": ["law"]}, office_api(201)),
+    ("get", "/api/v1/services/experts/{expert_record}", None, public()),
+    ("put", "/api/v1/services/experts/{expert_record}", {"title": "教授", "organization_name": "测试大学",
+                                                         "specialties": ["patent"]}, {**office_api(), "expert": 200}),
+    ("post", "/api/v1/services/experts/{expert_record}/consent", {"consent": True},
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 403), "expert": 200}),
+    ("post", "/api/v1/services/experts/{expert_record}/conflicts", {"organization": "{other_org}", "reason": "亲属"},
+     {**office_api(201), "expert": 201}),
+    ("post", "/api/v1/services/experts/{expert_record}/assignments", {"kind": "assessment", "subject": "评审"},
+     office_api(201)),
+    ("get", "/api/v1/services/expert-assignments", None, {**office_api(), "expert": 200}),
+    ("post", "/api/v1/services/expert-assignments/{expert_assignment}/close", {"opinion": "同意"},
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 403), "expert": 200}),
     ("get", "/api/v1/services/agencies", None, public()),
     ("get", "/api/v1/services/agencies/{agency}", None, public()),
     ("put", "/api/v1/services/agency-profile", {"services": ["custody"], "staff": 3, "attorneys": 0},
@@ -655,9 +676,9 @@ def world(django_db_setup, django_db_blocker):
                                  facts="假冒专利", received_on=dt.date(2026, 10, 1))
             assistance = assistance_request(actor=people["enterprise_user"], topic="展会被诉", description="临时禁令")
             market = market_create(actor=people["office_admin"], name="南开大悦城", level="city")
-            item = item_create(actor=people["office_admin"], code="NK-PERM-001", name="专利资助", item_type="public_service",
+            service_item = item_create(actor=people["office_admin"], code="NK-PERM-001", name="专利资助", item_type="public_service",
                                unit=people["unit_staff"].organization, guide=service_guide())
-            application = application_submit(actor=people["enterprise_user"], item=item, description="申请", files=[
+            application = application_submit(actor=people["enterprise_user"], item=service_item, description="申请", files=[
                 SimpleUploadedFile("表.pdf", b"%PDF-1.4 world")])
             training = training_create(actor=people["unit_staff"], title="培训", audience="public",
                                        held_on=clock.today(), hours=Decimal(2), place="会议室")
@@ -666,8 +687,14 @@ def world(django_db_setup, django_db_blocker):
             custody = custody_record(actor=people["agency_user"], enterprise=people["enterprise_user"].organization,
                                      enterprise_size="small", scope=["fees"], starts_on=dt.date(2025, 1, 1),
                                      ends_on=dt.date(2025, 12, 31))
-            ids = {"agency": people["agency_user"].organization_id, "custody": custody.pk,
-                   "custody_client": people["enterprise_user"].organization_id, "service_item": item.code, "service_application": application.pk,
+            expert_record = expert_add(actor=people["office_admin"], name="张教授", title="教授", organization_name="测试大学",
+                                       specialties=["patent"], user=people["expert"])
+            consent_set(actor=people["expert"], expert=expert_record, consent=True)
+            expert_assignment = expert_assign(actor=people["office_admin"], expert=expert_record, kind="assessment",
+                                              subject="品牌机构评审")
+            ids = {"expert_record": expert_record.pk, "expert_assignment": expert_assignment.pk,
+                   "agency": people["agency_user"].organization_id, "custody": custody.pk,
+                   "custody_client": people["enterprise_user"].organization_id, "service_item": service_item.code, "service_application": application.pk,
                    "material": application.materials.get().pk, "training": training.pk,
                    "training_token": training.sign_in_token, "assistance": assistance.pk, "market": market.pk, "case": case.pk, "officer": people["enforcement_officer"].pk, "mediation": mediation.pk, "mediation_body": people["mediator"].organization_id,
                    "listing": listing.pk, "inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
@@ -789,7 +816,8 @@ def test_every_page_route_has_a_row_in_the_table(db):
                                     notarization=1, offer=1, need=1, offered_patent="x",
                                     navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
                                     watch=1, inspection=1, listing=1, mediation=1, case=1, assistance=1, market=1,
-                                    service_item="X", service_application=1, material=1, training=1, agency=1))
+                                    service_item="X", service_application=1, material=1, training=1, agency=1,
+                                    expert_record=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -822,7 +850,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{case}", "{case_id}"), ("{assistance}", "{request_id}"),
                                ("{market}", "{market_id}"), ("{service_item}", "{code}"),
                                ("{service_application}", "{application_id}"), ("{training}", "{training_id}"),
-                               ("{agency}", "{agency_id}"), ("{custody}", "{contract_id}")):
+                               ("{agency}", "{agency_id}"), ("{custody}", "{contract_id}"),
+                               ("{expert_record}", "{expert_id}"), ("{expert_assignment}", "{assignment_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

@@ -41,6 +41,7 @@ PERSONAS = [
     ("officer_user", "区市场监管局", Role.ENFORCEMENT_OFFICER, "郑演示"),
     ("notary_user", "南开公证处" + SUFFIX, Role.NOTARY, "孙演示"),
     ("finance_user", "津沽银行南开支行" + SUFFIX, Role.FINANCE_USER, "钱演示"),
+    ("expert_user", "津沽理工大学" + SUFFIX, Role.EXPERT, "冯演示"),
 ]
 
 _PREFIXES = ["海河", "津沽", "卫津", "鼓楼", "长虹", "华苑", "水上", "学府", "王顶堤", "天开", "南开湖", "北洋", "启航", "聚英", "星河"]

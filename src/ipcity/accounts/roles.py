@@ -50,6 +50,8 @@ class Perm:
     AGENCY_PROFILE = "services.agencies:profile"  # an agency keeps its own directory entry, records custody
     AGENCY_MANAGE = "services.agencies:manage"  # the office records the cluster and designates brand agencies
     CUSTODY_CONFIRM = "services.custody:confirm"  # an enterprise confirms custody of its IP and rates the agency
+    EXPERT_MANAGE = "services.experts:manage"  # the office keeps the pool and assigns experts
+    EXPERT_PROFILE = "services.experts:profile"  # an expert keeps their profile, consent, conflicts and opinions
     PERSONAL_DATA_READ = "accounts.personal_data:read"
     ATTACHMENT_READ_ALL = "files:read_all"
     WORKSPACE_OFFICE = "workspace.office"
@@ -70,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         Perm.PERSONAL_DATA_READ, Perm.ATTACHMENT_READ_ALL, Perm.WORKSPACE_OFFICE, Perm.EVIDENCE_STATS,
         Perm.OPERATIONS_MANAGE, Perm.NAVIGATION_MANAGE, Perm.EVENTS_MANAGE, Perm.INSPECTION_MANAGE,
         Perm.SERVICE_CATALOGUE, Perm.SERVICE_HANDLE, Perm.SERVICE_SUPERVISE, Perm.TRAINING_MANAGE, Perm.AGENCY_MANAGE,
+        Perm.EXPERT_MANAGE,
     }),
     Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_WORK, Perm.WORKSPACE_UNIT,
                                 Perm.SERVICE_HANDLE, Perm.TRAINING_MANAGE}),
@@ -82,7 +85,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                  Perm.EVENTS_MANAGE, Perm.SERVICE_APPLY, Perm.AGENCY_PROFILE}),
     Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION, Perm.MEDIATION_HANDLE}),
     Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION, Perm.CONFLICT_DECLARE}),
-    Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT}),
+    Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT, Perm.EXPERT_PROFILE}),
     Role.NOTARY: frozenset({Perm.WORKSPACE_NOTARY, Perm.NOTARIZATION_HANDLE}),
     Role.FINANCE_USER: frozenset({Perm.WORKSPACE_FINANCE, Perm.FINANCING_HANDLE}),
 }

@@ -20,6 +20,7 @@ from ipcity.services.agencies import (
 )
 from ipcity.services.applications import application_rate, application_step, application_submit
 from ipcity.services.catalogue import item_create
+from ipcity.services.experts import assignment_close, conflict_add, consent_set, expert_add, expert_assign
 from ipcity.services.models import ServiceApplication
 from ipcity.services.training import attendees_import, sign_in_close, training_create
 
@@ -82,6 +83,7 @@ def build_services(*, users: dict, seed: int, scale: float = 1.0) -> int:
                                      guide=guide))
     made = len(items) + _applications(users, items, rng, today, scale)
     made += _agencies_and_custody(users, rng, today, scale)
+    made += _experts(users, rng)
     return made + _trainings(users, rng, today, scale)
 
 
@@ -220,3 +222,45 @@ def _agencies_and_custody(users: dict, rng: random.Random, today: dt.date, scale
                 if rng.random() < 0.5:
                     agency_rate(actor=contact, agency=agency, rating=rng.choice([5, 4, 4, 3]))
     return len(agencies) + made
+
+
+EXPERTS = [  # name, title, organization, specialties, fields
+    ("冯演示", "教授", "津沽理工大学（演示）", ["patent", "navigation"], ["新能源", "智能制造"]),
+    ("蒋演示", "研究员", "天开先进材料研究院（演示）", ["patent", "valuation"], ["新材料"]),
+    ("沈演示", "律师", "卫津知识产权代理事务所（演示）", ["law", "trademark"], []),
+    ("韩演示", "副教授", "南开湖医科大学（演示）", ["patent", "trade_secret"], ["生物医药"]),
+    ("杨演示", "高级工程师", "北洋数字经济研究所（演示）", ["navigation", "copyright"], ["人工智能", "软件"]),
+    ("朱演示", "资产评估师", "海河知识产权服务有限公司（演示）", ["valuation"], []),
+    ("秦演示", "教授", "海河师范学院（演示）", ["copyright", "management"], ["文创"]),
+    ("许演示", "正高级经济师", "津沽银行南开支行（演示）", ["valuation", "management"], []),
+]
+
+
+def _experts(users: dict, rng: random.Random) -> int:
+    """The pool: the expert persona among them; most consent to a public profile; some assignments with opinions."""
+    from ipcity.demo import DEMO_PASSWORD
+
+    office = users["office_admin"]
+    added = []
+    for n, (name, title, organization_name, specialties, fields) in enumerate(EXPERTS):
+        organization = Organization.objects.filter(name=organization_name).first()
+        account = users["expert_user"] if n == 0 else user_create(
+            actor=None, username=f"expert_{n:02d}", password=DEMO_PASSWORD, organization=organization,
+            role=Role.EXPERT, full_name=name, is_synthetic=True) if n < 6 else None
+        with clock.on_day(dt.date(2024, 4, 8)):
+            added.append(expert_add(actor=office, name=name, title=title, organization_name=organization_name,
+                                    specialties=specialties, fields=fields, bio=f"{organization_name}{title}（演示专家）",
+                                    user=account, organization=organization))
+        if account is not None:
+            with clock.on_day(dt.date(2024, 4, 9)):
+                consent_set(actor=account, expert=added[-1], consent=True)
+    with clock.on_day(dt.date(2024, 4, 9)):
+        conflict_add(actor=users["expert_user"], expert=added[0], organization=users["enterprise_user"].organization,
+                     reason="曾担任该企业技术顾问（演示）")
+    with clock.on_day(dt.date(2025, 11, 20)):
+        review = expert_assign(actor=office, expert=added[0], kind="assessment", subject="2025年度知识产权服务品牌机构评审（演示）")
+    with clock.on_day(dt.date(2025, 12, 5)):
+        assignment_close(actor=users["expert_user"], assignment=review, opinion="建议认定两家机构（演示）")
+    with clock.on_day(dt.date(2026, 3, 2)):
+        expert_assign(actor=office, expert=added[1], kind="assessment", subject="高价值专利组合评审（演示）")
+    return len(added)

@@ -3,11 +3,19 @@ line); the lines become the guide's JSON, which the core checks."""
 
 from django import forms
 
-from ipcity.accounts.models import Organization, OrgType
+from ipcity.accounts.models import Organization, OrgType, User
+from ipcity.operations.models import NavigationProject
+from ipcity.protection.models import MediationCase
 from ipcity.services.agencies import CUSTODY_SCOPE
 from ipcity.services.catalogue import IMPLEMENTING_TYPES
 from ipcity.services.core.guide import ITEM_TYPES
-from ipcity.services.models import AGENCY_SERVICES, CustodyContract, Training
+from ipcity.services.models import (
+    AGENCY_SERVICES,
+    EXPERT_SPECIALTIES,
+    CustodyContract,
+    ExpertAssignment,
+    Training,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 LINES = {"rows": 4}
@@ -156,3 +164,42 @@ class CustodyForm(forms.Form):
     ends_on = forms.DateField(label="结束日期", widget=DATE)
     fee = forms.DecimalField(label="服务费（万元，可不填）", required=False, max_digits=10, decimal_places=2)
     note = forms.CharField(label="说明", required=False, max_length=300)
+
+
+def _comma_list(text: str) -> list[str]:
+    return [p.strip() for p in (text or "").replace("，", ",").replace("、", ",").split(",") if p.strip()]
+
+
+class ExpertProfileForm(forms.Form):
+    title = forms.CharField(label="职称", max_length=100)
+    organization_name = forms.CharField(label="工作单位", max_length=200)
+    specialties = forms.MultipleChoiceField(label="专业方向", choices=list(EXPERT_SPECIALTIES.items()),
+                                            widget=forms.CheckboxSelectMultiple)
+    fields = forms.CharField(label="技术领域（以逗号或顿号分隔）", required=False, max_length=300)
+    bio = forms.CharField(label="简介", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def profile(self) -> dict:
+        return {**self.cleaned_data, "fields": _comma_list(self.cleaned_data["fields"])}
+
+
+class ExpertAddForm(ExpertProfileForm):
+    name = forms.CharField(label="姓名", max_length=50)
+    user = forms.ModelChoiceField(label="关联专家账号（可不选）", required=False, queryset=User.objects.filter(
+        role="expert", expert__isnull=True).order_by("username"))
+
+    field_order = ["name", "user"]
+
+
+class ExpertEditForm(ExpertProfileForm):
+    available = forms.BooleanField(label="可接受指派", required=False)
+    availability_note = forms.CharField(label="不可指派说明", required=False, max_length=200)
+
+
+class AssignForm(forms.Form):
+    kind = forms.ChoiceField(label="指派类型", choices=ExpertAssignment.Kind.choices)
+    navigation = forms.ModelChoiceField(label="专利导航项目", required=False,
+                                        queryset=NavigationProject.objects.order_by("-pk"))
+    mediation = forms.ModelChoiceField(label="调解案件", required=False, queryset=MediationCase.objects.order_by("-pk"))
+    subject = forms.CharField(label="评审评估事项（其他类型可不填）", required=False, max_length=200)
+    parties = forms.ModelMultipleChoiceField(label="涉及单位（用于回避审查）", required=False,
+                                             queryset=Organization.objects.order_by("name"))

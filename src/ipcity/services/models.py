@@ -238,3 +238,82 @@ class AgencyRating(models.Model):
 
     def __str__(self):
         return f"{self.enterprise.name} → {self.agency.name}: {self.rating}"
+
+
+EXPERT_SPECIALTIES = {"patent": "专利", "trademark": "商标", "copyright": "版权", "trade_secret": "商业秘密",
+                      "law": "知识产权法律", "valuation": "评估与金融", "navigation": "专利导航与分析", "management": "知识产权管理"}
+
+
+class Expert(models.Model):
+    """A member of the expert pool (专家库). Shown publicly only while the expert consents."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="expert")
+    name = models.CharField("姓名", max_length=50)
+    title = models.CharField("职称", max_length=100)
+    organization_name = models.CharField("工作单位", max_length=200)
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    specialties = models.JSONField("专业方向", default=list)
+    fields = models.JSONField("技术领域", default=list)
+    bio = models.TextField("简介", blank=True)
+    available = models.BooleanField("可接受指派", default=True)
+    availability_note = models.CharField("不可指派说明", max_length=200, blank=True)
+    public_consent = models.BooleanField("同意公开个人简介", default=False)
+    consent_changed_at = models.DateTimeField(null=True, blank=True)
+    active = models.BooleanField("在库", default=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self):
+        return f"{self.name}（{self.title}）"
+
+
+class ExpertConflict(models.Model):
+    """An organization the expert may not be assigned to judge or advise on (回避)."""
+
+    expert = models.ForeignKey(Expert, on_delete=models.CASCADE, related_name="conflicts")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField("回避理由", max_length=200)
+    declared_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["expert", "organization"], name="one_conflict_per_org")]
+
+    def __str__(self):
+        return f"{self.expert.name} 回避 {self.organization.name}"
+
+
+class ExpertAssignment(models.Model):
+    """The office assigns an expert to a navigation project, a mediation or an assessment."""
+
+    class Kind(models.TextChoices):
+        NAVIGATION = "navigation", "专利导航项目"
+        MEDIATION = "mediation", "纠纷调解"
+        ASSESSMENT = "assessment", "评审评估"
+
+    class State(models.TextChoices):
+        ASSIGNED = "assigned", "已指派"
+        DONE = "done", "已完成"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="assignments")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    navigation = models.ForeignKey("operations.NavigationProject", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    mediation = models.ForeignKey("protection.MediationCase", on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
+    subject = models.CharField("事项", max_length=200)
+    parties = models.ManyToManyField("accounts.Organization", blank=True, related_name="+")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.ASSIGNED)
+    opinion = models.TextField("专家意见", blank=True)
+    assigned_on = models.DateField()
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-assigned_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.expert.name}：{self.subject}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ipcity.services import agency_views, training_views, views
+from ipcity.services import agency_views, expert_views, training_views, views
 
 app_name = "services"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("agencies/", agency_views.agencies, name="agencies"),
     path("agencies/<int:pk>/", agency_views.agency, name="agency"),
     path("custody/", agency_views.custody, name="custody"),
+    path("experts/", expert_views.experts, name="experts"),
+    path("experts/<int:pk>/", expert_views.expert, name="expert"),
     path("trainings/", training_views.trainings, name="trainings"),
     path("trainings/<int:pk>/", training_views.training, name="training"),
     path("trainings/<int:pk>/qr.svg", training_views.training_qr, name="training_qr"),

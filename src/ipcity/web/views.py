@@ -29,7 +29,7 @@ WORKSPACE_SERVICES = {
                             ("贯标辅导", None), ("服务评价", None), ("品牌机构申报", None)],
     Perm.WORKSPACE_PROTECTION: [("案件办理", "/protection/cases/"), ("调解案件", "/protection/mediations/"),
                                 ("双随机抽查", "/protection/")],
-    Perm.WORKSPACE_EXPERT: [("专家资料与公开授权", None), ("评审与调解任务", None)],
+    Perm.WORKSPACE_EXPERT: [("专家资料、公开授权与回避声明", "/services/experts/"), ("指派任务与专家意见", "/services/experts/")],
     Perm.WORKSPACE_NOTARY: [("互联网公证申请受理", "/evidence/notarizations/"), ("存证证书核验", "/evidence/verify/")],
     Perm.WORKSPACE_FINANCE: [("质押融资申请受理", "/operations/finance/"), ("专利保险理赔", "/operations/finance/"),
                              ("银企对接活动", "/operations/events/")],
