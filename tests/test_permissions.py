@@ -214,6 +214,8 @@ PAGES = [
     ("get", "/services/trainings/", None, public()),
     ("get", "/services/agencies/", None, public()),
     ("get", "/services/experts/", None, public()),
+    ("get", "/services/open-data/", None, public()),
+    ("get", "/services/open-data/indicators.csv", None, public()),
     ("get", "/services/experts/{expert_record}/", None, public()),
     ("post", "/services/experts/{expert_record}/", {"form": "consent", "consent": "1"},
      {**dict.fromkeys(EVERYONE, 403), "expert": 302}),
@@ -463,6 +465,8 @@ API = [
     ("post", "/api/v1/services/applications/{service_application}/rating", {"rating": 5},
      {**service_application_reader(403), "university_user": 404, "agency_user": 404, "enterprise_user": 422}),
     ("get", "/api/v1/services/satisfaction", None, public()),
+    ("get", "/api/v1/services/open-data", None, public()),
+    ("get", "/api/v1/services/open-data/agencies", None, public()),
     ("get", "/api/v1/services/experts", None, public()),
     ("get", "/api/v1/services/experts/pool", None, office_api()),
     ("post", "/api/v1/services/experts", {"name": "李研究员", "title": "研究员", "organization_name": "某院",
@@ -851,7 +855,7 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{market}", "{market_id}"), ("{service_item}", "{code}"),
                                ("{service_application}", "{application_id}"), ("{training}", "{training_id}"),
                                ("{agency}", "{agency_id}"), ("{custody}", "{contract_id}"),
-                               ("{expert_record}", "{expert_id}"), ("{expert_assignment}", "{assignment_id}")):
+                               ("{expert_record}", "{expert_id}"), ("open-data/agencies", "open-data/{code}"), ("{expert_assignment}", "{assignment_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

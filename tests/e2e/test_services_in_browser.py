@@ -142,7 +142,8 @@ def test_the_public_portal_renders_without_login_and_shows_nothing_private(open_
                           content_type="application/json")
     page = open_page()
     for path in ("/services/", "/services/items/NK-TEST-001/", "/services/trainings/",
-                 f"/services/trainings/{training['id']}/", "/evidence/verify/", "/operations/", "/protection/markets/"):
+                 f"/services/trainings/{training['id']}/", "/services/agencies/", "/services/experts/",
+                 "/services/open-data/", "/evidence/verify/", "/operations/", "/protection/markets/"):
         response = page.goto(path)
         assert response.status == 200 and "/login/" not in page.url, path
         shown = page.text_content("main")

@@ -47,6 +47,7 @@ from ipcity.services.experts import (
     expert_update,
     public_experts,
 )
+from ipcity.services.open_data import DATASETS, as_records, csv_response, dataset_get
 from ipcity.services.training import (
     AttendeesRejected,
     attendees_import,
@@ -496,3 +497,19 @@ class CloseIn(Schema):
 def expert_assignment_close(request, assignment_id: int, payload: CloseIn):
     found = get_object_or_404(assignments_for(user=request.user), pk=assignment_id)
     return _assignment_out(assignment_close(actor=request.user, assignment=found, **payload.dict()))
+
+
+# ---- open data ----
+
+@router.get("/open-data", auth=None, summary="开放数据集目录（公开）")
+def open_data_index(request):
+    return [{"code": d.code, "title": d.title, "description": d.description, "headers": list(d.headers)}
+            for d in DATASETS.values()]
+
+
+@router.get("/open-data/{code}", auth=None, summary="开放数据集；format=csv 下载 CSV（公开）")
+def open_data_get(request, code: str, format: str = "json"):
+    dataset = dataset_get(code)
+    if format == "csv":
+        return csv_response(dataset)
+    return {"dataset": code, "title": dataset.title, "records": as_records(dataset)}

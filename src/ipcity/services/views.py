@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 
 from ipcity.accounts.permissions import has_perm
@@ -23,6 +23,7 @@ from ipcity.services.applications import (
 from ipcity.services.catalogue import guide_get, guide_publish, item_create, item_get, item_list
 from ipcity.services.forms import ApplicationForm, GuideForm, ItemForm, NewVersionForm
 from ipcity.services.models import ServiceApplication
+from ipcity.services.open_data import DATASETS, as_records, csv_response, dataset_get
 from ipcity.services.training import training_list
 from ipcity.web.forms import form_errors_from
 from ipcity.web.uploads import upload_path
@@ -149,3 +150,18 @@ def material(request, pk, attachment_pk):
         raise Http404("材料不存在")
     return FileResponse(open(upload_path(attachment.stored_name), "rb"), as_attachment=True,
                         filename=attachment.original_name, content_type=attachment.content_type)
+
+
+def open_data(request):
+    return render(request, "services/open_data.html", {
+        "nav": "services", "datasets": [(d, len(d.rows())) for d in DATASETS.values()]})
+
+
+def open_data_download(request, code, fmt):
+    dataset = dataset_get(code)
+    if fmt == "csv":
+        return csv_response(dataset)
+    if fmt == "json":
+        return JsonResponse({"dataset": code, "title": dataset.title, "records": as_records(dataset)},
+                            json_dumps_params={"ensure_ascii": False})
+    raise Http404("格式应为 csv 或 json")
