@@ -34,6 +34,7 @@ from ipcity.protection.mediation import mediation_apply
 from ipcity.services.agencies import custody_record, profile_save
 from ipcity.services.applications import application_submit
 from ipcity.services.catalogue import item_create
+from ipcity.services.certification import certification_record, guidance_start
 from ipcity.services.experts import consent_set, expert_add, expert_assign
 from ipcity.services.training import training_create
 from ipcity.stats.services import import_batch_run, import_batch_start
@@ -113,6 +114,12 @@ def service_application_reader(ok=200, anonymous=401):
 def training_manager(ok=200, anonymous=302):
     """A training the unit persona's unit organizes: its staff and the office manage it."""
     return {ANONYMOUS: anonymous, **dict.fromkeys(SIGNED_IN, 403), "unit_staff": ok, "office_admin": ok}
+
+
+def certification_party(ok=200, anonymous=401):
+    """The enterprise persona's certificate, guided by the agency persona; the office sees all."""
+    return {ANONYMOUS: anonymous, **dict.fromkeys(SIGNED_IN, 403), "enterprise_user": ok, "agency_user": ok,
+            "office_admin": ok if ok != 201 else 403}
 
 
 def custody_party(anonymous=401, agency=403, enterprise=403, office=403):
@@ -214,6 +221,7 @@ PAGES = [
     ("get", "/services/trainings/", None, public()),
     ("get", "/services/agencies/", None, public()),
     ("get", "/services/experts/", None, public()),
+    ("get", "/services/certifications/", None, certification_party(anonymous=302)),
     ("get", "/services/open-data/", None, public()),
     ("get", "/services/open-data/indicators.csv", None, public()),
     ("get", "/services/experts/{expert_record}/", None, public()),
@@ -465,6 +473,19 @@ API = [
     ("post", "/api/v1/services/applications/{service_application}/rating", {"rating": 5},
      {**service_application_reader(403), "university_user": 404, "agency_user": 404, "enterprise_user": 422}),
     ("get", "/api/v1/services/satisfaction", None, public()),
+    ("get", "/api/v1/services/certifications", None, certification_party()),
+    ("post", "/api/v1/services/certifications", {"enterprise": "{custody_client}", "certifier": "某认证公司",
+                                                 "certificate_number": "PERM-2", "scope": "研发", "issued_on": "2026-01-05",
+                                                 "valid_until": "2029-01-04", "guiding_agency": "{agency}"},
+     certification_party(201)),
+    ("post", "/api/v1/services/certifications/{certification}/state", {"state": "valid"},
+     {**certification_party(), "agency_user": 403}),
+    ("get", "/api/v1/services/certification-guidance", None, certification_party()),
+    ("post", "/api/v1/services/certification-guidance", {"enterprise": "{other_org}", "started_on": "2026-01-05"},
+     {**certification_party(403), "agency_user": 201}),
+    ("post", "/api/v1/services/certification-guidance/{guidance}/advance", {"note": "诊断完成"},
+     {**certification_party(403), "agency_user": 200}),
+    ("post", "/api/v1/services/certifications/reminders/run", {}, {**certification_party(403), "office_admin": 200}),
     ("get", "/api/v1/services/open-data", None, public()),
     ("get", "/api/v1/services/open-data/agencies", None, public()),
     ("get", "/api/v1/services/experts", None, public()),
@@ -696,7 +717,13 @@ def world(django_db_setup, django_db_blocker):
             consent_set(actor=people["expert"], expert=expert_record, consent=True)
             expert_assignment = expert_assign(actor=people["office_admin"], expert=expert_record, kind="assessment",
                                               subject="品牌机构评审")
-            ids = {"expert_record": expert_record.pk, "expert_assignment": expert_assignment.pk,
+            guidance = guidance_start(actor=people["agency_user"], enterprise=people["enterprise_user"].organization,
+                                      started_on=dt.date(2025, 6, 1))
+            certification = certification_record(
+                actor=people["enterprise_user"], enterprise=people["enterprise_user"].organization, certifier="某认证公司",
+                certificate_number="PERM-1", scope="研发", issued_on=dt.date(2025, 1, 5), valid_until=dt.date(2028, 1, 4),
+                guiding_agency=people["agency_user"].organization)
+            ids = {"guidance": guidance.pk, "certification": certification.pk, "expert_record": expert_record.pk, "expert_assignment": expert_assignment.pk,
                    "agency": people["agency_user"].organization_id, "custody": custody.pk,
                    "custody_client": people["enterprise_user"].organization_id, "service_item": service_item.code, "service_application": application.pk,
                    "material": application.materials.get().pk, "training": training.pk,
@@ -821,7 +848,7 @@ def test_every_page_route_has_a_row_in_the_table(db):
                                     navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
                                     watch=1, inspection=1, listing=1, mediation=1, case=1, assistance=1, market=1,
                                     service_item="X", service_application=1, material=1, training=1, agency=1,
-                                    expert_record=1))
+                                    expert_record=1, certification=1))
         covered.add(match.route)
     assert set(_all_routes()) - covered == set()
 
@@ -855,7 +882,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{market}", "{market_id}"), ("{service_item}", "{code}"),
                                ("{service_application}", "{application_id}"), ("{training}", "{training_id}"),
                                ("{agency}", "{agency_id}"), ("{custody}", "{contract_id}"),
-                               ("{expert_record}", "{expert_id}"), ("open-data/agencies", "open-data/{code}"), ("{expert_assignment}", "{assignment_id}")):
+                               ("{expert_record}", "{expert_id}"), ("open-data/agencies", "open-data/{code}"),
+                               ("{certification}", "{certification_id}"), ("{guidance}", "{guidance_id}"), ("{expert_assignment}", "{assignment_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

@@ -333,9 +333,10 @@ def cmd_remind(args) -> int:
     _setup()
     _migrate()
     from ipcity.plan.supervision import reminders_send
+    from ipcity.services.certification import expiry_reminders_send
 
     sent = reminders_send()
-    print(f"临近提醒 {sent['reminder']} 条，到期催办 {sent['chaser']} 条")
+    print(f"临近提醒 {sent['reminder']} 条，到期催办 {sent['chaser']} 条，贯标证书到期提醒 {expiry_reminders_send()} 条")
     return 0
 
 

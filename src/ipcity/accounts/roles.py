@@ -50,6 +50,7 @@ class Perm:
     AGENCY_PROFILE = "services.agencies:profile"  # an agency keeps its own directory entry, records custody
     AGENCY_MANAGE = "services.agencies:manage"  # the office records the cluster and designates brand agencies
     CUSTODY_CONFIRM = "services.custody:confirm"  # an enterprise confirms custody of its IP and rates the agency
+    CERTIFICATION_RECORD = "services.certifications:write"  # an enterprise or its guiding agency records 贯标
     EXPERT_MANAGE = "services.experts:manage"  # the office keeps the pool and assigns experts
     EXPERT_PROFILE = "services.experts:profile"  # an expert keeps their profile, consent, conflicts and opinions
     PERSONAL_DATA_READ = "accounts.personal_data:read"
@@ -78,11 +79,13 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                 Perm.SERVICE_HANDLE, Perm.TRAINING_MANAGE}),
     Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
                                      Perm.TECH_NEED, Perm.FINANCING_APPLY, Perm.TRADE_SECRET_ASSESS,
-                                     Perm.MEDIATION_APPLY, Perm.SERVICE_APPLY, Perm.CUSTODY_CONFIRM}),
+                                     Perm.MEDIATION_APPLY, Perm.SERVICE_APPLY, Perm.CUSTODY_CONFIRM,
+                                     Perm.CERTIFICATION_RECORD}),
     Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
                                      Perm.FINANCING_APPLY, Perm.SERVICE_APPLY}),
     Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY, Perm.EVIDENCE_REGISTER, Perm.NAVIGATION_MANAGE,
-                                 Perm.EVENTS_MANAGE, Perm.SERVICE_APPLY, Perm.AGENCY_PROFILE}),
+                                 Perm.EVENTS_MANAGE, Perm.SERVICE_APPLY, Perm.AGENCY_PROFILE,
+                                 Perm.CERTIFICATION_RECORD}),
     Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION, Perm.MEDIATION_HANDLE}),
     Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION, Perm.CONFLICT_DECLARE}),
     Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT, Perm.EXPERT_PROFILE}),

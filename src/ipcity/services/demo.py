@@ -20,6 +20,7 @@ from ipcity.services.agencies import (
 )
 from ipcity.services.applications import application_rate, application_step, application_submit
 from ipcity.services.catalogue import item_create
+from ipcity.services.certification import certification_record, guidance_advance, guidance_start, years_later
 from ipcity.services.experts import assignment_close, conflict_add, consent_set, expert_add, expert_assign
 from ipcity.services.models import ServiceApplication
 from ipcity.services.training import attendees_import, sign_in_close, training_create
@@ -84,6 +85,7 @@ def build_services(*, users: dict, seed: int, scale: float = 1.0) -> int:
     made = len(items) + _applications(users, items, rng, today, scale)
     made += _agencies_and_custody(users, rng, today, scale)
     made += _experts(users, rng)
+    made += _certifications(users, rng, today)
     return made + _trainings(users, rng, today, scale)
 
 
@@ -264,3 +266,30 @@ def _experts(users: dict, rng: random.Random) -> int:
     with clock.on_day(dt.date(2026, 3, 2)):
         expert_assign(actor=office, expert=added[1], kind="assessment", subject="高价值专利组合评审（演示）")
     return len(added)
+
+
+def _certifications(users: dict, rng: random.Random, today: dt.date) -> int:
+    """The demo agency guides the demo enterprise to certification; a few other enterprises hold certificates,
+    one of them close to expiry so the reminder shows."""
+    agency, enterprise = users["agency_user"], users["enterprise_user"]
+    with clock.on_day(dt.date(2025, 3, 3)):
+        guidance = guidance_start(actor=agency, enterprise=enterprise.organization, started_on=dt.date(2025, 3, 3))
+    for n, note in enumerate(["完成现状诊断（演示）", "体系文件发布（演示）", "体系运行三个月（演示）", "内审完成（演示）",
+                              "管理评审完成（演示）", "取得认证证书（演示）"]):
+        with clock.on_day(dt.date(2025, 4, 1) + dt.timedelta(days=40 * n)):
+            guidance = guidance_advance(actor=agency, guidance=guidance, note=note)
+    issued = dt.date(2025, 10, 20)
+    with clock.on_day(issued):
+        certification_record(actor=agency, enterprise=enterprise.organization, certifier="某知识产权认证中心（演示）",
+                             certificate_number="DEMO-IPMS-2025-001", scope="集成电路设计与销售（演示）", issued_on=issued,
+                             valid_until=years_later(issued, 3) - dt.timedelta(days=1),
+                             guiding_agency=agency.organization)
+    holders = User.objects.filter(role=Role.ENTERPRISE_USER, is_synthetic=True).exclude(pk=enterprise.pk).order_by("pk")
+    for n, holder in enumerate(holders[:6]):
+        issued = min(today, today.replace(day=1) - dt.timedelta(days=365 * 3 - 60)) if n == 0 else \
+            dt.date(2024, 1, 15) + dt.timedelta(days=rng.randrange(0, 700))
+        with clock.on_day(max(issued, dt.date(2023, 1, 1))):
+            certification_record(actor=holder, enterprise=holder.organization, certifier="某知识产权认证中心（演示）",
+                                 certificate_number=f"DEMO-IPMS-{issued.year}-{n + 2:03d}", scope="研发、生产和销售（演示）",
+                                 issued_on=issued, valid_until=years_later(issued, 3) - dt.timedelta(days=1))
+    return 1 + min(6, holders.count())

@@ -203,3 +203,15 @@ class AssignForm(forms.Form):
     subject = forms.CharField(label="评审评估事项（其他类型可不填）", required=False, max_length=200)
     parties = forms.ModelMultipleChoiceField(label="涉及单位（用于回避审查）", required=False,
                                              queryset=Organization.objects.order_by("name"))
+
+
+class CertificationForm(forms.Form):
+    enterprise = forms.ModelChoiceField(label="企业", queryset=Organization.objects.filter(
+        org_type=OrgType.ENTERPRISE).order_by("name"))
+    certifier = forms.CharField(label="认证机构", max_length=200)
+    certificate_number = forms.CharField(label="证书编号", max_length=64)
+    scope = forms.CharField(label="认证范围", max_length=300)
+    issued_on = forms.DateField(label="发证日期", widget=DATE)
+    valid_until = forms.DateField(label="有效期至", widget=DATE)
+    guiding_agency = forms.ModelChoiceField(label="辅导机构（可不选）", required=False, queryset=Organization.objects.filter(
+        org_type=OrgType.SERVICE_AGENCY).order_by("name"))

@@ -317,3 +317,72 @@ class ExpertAssignment(models.Model):
 
     def __str__(self):
         return f"{self.expert.name}：{self.subject}"
+
+
+class ComplianceCertification(models.Model):
+    """贯标认证: an enterprise's certificate under GB/T 29490-2023 (企业知识产权合规管理体系)."""
+
+    class State(models.TextChoices):
+        VALID = "valid", "有效"
+        SUSPENDED = "suspended", "暂停"
+        WITHDRAWN = "withdrawn", "撤销"
+
+    enterprise = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="certifications")
+    standard = models.CharField("标准", max_length=40, default="GB/T 29490-2023")
+    certifier = models.CharField("认证机构", max_length=200)
+    certificate_number = models.CharField("证书编号", max_length=64, unique=True)
+    scope = models.CharField("认证范围", max_length=300)
+    issued_on = models.DateField("发证日期")
+    valid_until = models.DateField("有效期至")
+    guiding_agency = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="certifications_guided", verbose_name="辅导机构")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.VALID)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["valid_until", "pk"]
+
+    def __str__(self):
+        return f"{self.enterprise.name} {self.certificate_number}"
+
+
+class CertificationGuidance(models.Model):
+    """An agency guiding an enterprise toward certification (贯标辅导), stage by stage."""
+
+    class Stage(models.TextChoices):
+        DIAGNOSIS = "diagnosis", "现状诊断"
+        SYSTEM = "system", "体系文件编制"
+        OPERATION = "operation", "体系运行"
+        INTERNAL_AUDIT = "internal_audit", "内部审核"
+        REVIEW = "review", "管理评审"
+        AUDIT = "audit", "认证审核"
+        DONE = "done", "辅导完成"
+
+    agency = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="guidance_given")
+    enterprise = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="guidance_taken")
+    started_on = models.DateField("开始日期")
+    stage = models.CharField("当前阶段", max_length=16, choices=Stage.choices, default=Stage.DIAGNOSIS)
+    history = models.JSONField(default=list)  # [{day, stage, note}]
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.agency.name} → {self.enterprise.name}"
+
+
+class CertificationReminder(models.Model):
+    """An expiry reminder, sent once per certificate and lead time."""
+
+    certification = models.ForeignKey(ComplianceCertification, on_delete=models.CASCADE, related_name="reminders")
+    lead_days = models.PositiveIntegerField()
+    sent_at = models.DateTimeField()
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["certification", "lead_days"], name="certificate_reminder_once")]
+
+    def __str__(self):
+        return f"{self.certification} {self.lead_days}"

@@ -1,0 +1,80 @@
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from ipcity import clock
+from ipcity.accounts.models import Organization, OrgType
+from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.roles import Perm
+from ipcity.services.certification import (
+    certification_get,
+    certification_list,
+    certification_record,
+    certification_state,
+    expiry_reminders_send,
+    guidance_advance,
+    guidance_list,
+    guidance_start,
+    status,
+)
+from ipcity.services.forms import CertificationForm
+from ipcity.services.models import ComplianceCertification
+from ipcity.web.forms import form_errors_from
+
+
+@login_required
+def certifications(request):
+    user = request.user
+    certificates = list(certification_list(user=user))
+    records = has_perm(user, Perm.CERTIFICATION_RECORD)
+    form = CertificationForm(request.POST if request.POST.get("form") == "certificate" else None,
+                             initial={"enterprise": user.organization_id}) if records else None
+    is_agency = user.organization is not None and user.organization.org_type == OrgType.SERVICE_AGENCY
+    if request.method == "POST":
+        kind = request.POST.get("form")
+        try:
+            if kind == "certificate" and form is not None:
+                if form.is_valid():
+                    certification_record(actor=user, **form.cleaned_data)
+                    messages.success(request, "证书已登记")
+                    return redirect("services:certifications")
+            elif kind == "state":
+                found = certification_get(user=user, pk=int(request.POST.get("pk") or 0))
+                certification_state(actor=user, certification=found, state=request.POST.get("state", ""))
+                messages.success(request, "证书状态已更新")
+                return redirect("services:certifications")
+            elif kind == "guidance" and is_agency:
+                enterprise = get_object_or_404(Organization, pk=request.POST.get("enterprise") or 0)
+                guidance_start(actor=user, enterprise=enterprise,
+                               started_on=dt.date.fromisoformat(request.POST.get("started_on") or ""))
+                messages.success(request, "贯标辅导已登记")
+                return redirect("services:certifications")
+            elif kind == "advance":
+                guidance = get_object_or_404(guidance_list(user=user), pk=request.POST.get("pk") or 0)
+                guidance_advance(actor=user, guidance=guidance, note=request.POST.get("note", ""))
+                messages.success(request, "已进入下一阶段")
+                return redirect("services:certifications")
+            elif kind == "reminders" and has_perm(user, Perm.SERVICE_SUPERVISE):
+                messages.success(request, f"已发送到期提醒 {expiry_reminders_send()} 条")
+                return redirect("services:certifications")
+            else:
+                raise PermissionDenied("无权执行此操作")
+        except ValueError:
+            messages.error(request, "日期无效")
+        except ValidationError as exc:
+            if kind == "certificate" and form is not None:
+                form_errors_from(form, exc)
+            else:
+                messages.error(request, "；".join(exc.messages))
+    today = clock.today()
+    for certificate in certificates:
+        certificate.status = status(certificate, today)
+    return render(request, "services/certifications.html", {
+        "nav": "services", "certificates": certificates, "guidance": guidance_list(user=user), "form": form,
+        "is_agency": is_agency, "office": has_perm(user, Perm.SERVICE_SUPERVISE), "today": today,
+        "states": ComplianceCertification.State.choices,
+        "enterprises": Organization.objects.filter(org_type=OrgType.ENTERPRISE).order_by("name") if is_agency else [],
+        "certified": len({c.enterprise_id for c in certificates if c.status in ("有效", "即将到期")})})
