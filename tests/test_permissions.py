@@ -35,6 +35,7 @@ from ipcity.services.agencies import custody_record, profile_save
 from ipcity.services.applications import application_submit
 from ipcity.services.catalogue import item_create
 from ipcity.services.certification import certification_record, guidance_start
+from ipcity.services.culture import demonstration_nominate, event_record
 from ipcity.services.experts import consent_set, expert_add, expert_assign
 from ipcity.services.training import training_create
 from ipcity.stats.services import import_batch_run, import_batch_start
@@ -114,6 +115,11 @@ def service_application_reader(ok=200, anonymous=401):
 def training_manager(ok=200, anonymous=302):
     """A training the unit persona's unit organizes: its staff and the office manage it."""
     return {ANONYMOUS: anonymous, **dict.fromkeys(SIGNED_IN, 403), "unit_staff": ok, "office_admin": ok}
+
+
+def culture_manager(ok=200):
+    """The office and the responsible units record IP culture work."""
+    return {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 403), "office_admin": ok, "unit_staff": ok}
 
 
 def certification_party(ok=200, anonymous=401):
@@ -221,6 +227,10 @@ PAGES = [
     ("get", "/services/trainings/", None, public()),
     ("get", "/services/agencies/", None, public()),
     ("get", "/services/experts/", None, public()),
+    ("get", "/services/culture/", None, public()),
+    ("post", "/services/culture/", {"form": "school", "name": "新学校", "level": "primary", "joined_on": "2025-09-01"},
+     {**dict.fromkeys(EVERYONE, 403), "office_admin": 302, "unit_staff": 302}),
+    ("get", "/services/talent/", None, {**office_page(), "unit_staff": 200}),
     ("get", "/services/certifications/", None, certification_party(anonymous=302)),
     ("get", "/services/open-data/", None, public()),
     ("get", "/services/open-data/indicators.csv", None, public()),
@@ -486,6 +496,23 @@ API = [
     ("post", "/api/v1/services/certification-guidance/{guidance}/advance", {"note": "诊断完成"},
      {**certification_party(403), "agency_user": 200}),
     ("post", "/api/v1/services/certifications/reminders/run", {}, {**certification_party(403), "office_admin": 200}),
+    ("get", "/api/v1/services/culture/events", None, public()),
+    ("post", "/api/v1/services/culture/events", {"kind": "salon", "title": "沙龙", "held_on": "2026-12-01", "place": "会议室"},
+     culture_manager(201)),
+    ("post", "/api/v1/services/culture/events/{event}/report", {"participants": 30, "summary": "30人参加"},
+     culture_manager()),
+    ("get", "/api/v1/services/culture/schools", None, public()),
+    ("post", "/api/v1/services/culture/schools", {"name": "新学校", "level": "junior", "joined_on": "2025-09-01"},
+     culture_manager(201)),
+    ("get", "/api/v1/services/culture/demonstration-units", None, public()),
+    ("post", "/api/v1/services/culture/demonstration-units", {"name": "新单位", "kind": "community", "year": 2026,
+                                                              "reason": "宣传活跃"}, culture_manager(201)),
+    ("post", "/api/v1/services/culture/demonstration-units/{nomination}/decision", {"selected": True, "note": "同意"},
+     office_api()),
+    ("get", "/api/v1/services/culture/talent", None, public()),
+    ("get", "/api/v1/services/culture/talent/records", None, culture_manager()),
+    ("post", "/api/v1/services/culture/talent", {"name": "王代理", "organization_name": "某所", "category": "patent_attorney"},
+     culture_manager(201)),
     ("get", "/api/v1/services/open-data", None, public()),
     ("get", "/api/v1/services/open-data/agencies", None, public()),
     ("get", "/api/v1/services/experts", None, public()),
@@ -723,7 +750,11 @@ def world(django_db_setup, django_db_blocker):
                 actor=people["enterprise_user"], enterprise=people["enterprise_user"].organization, certifier="某认证公司",
                 certificate_number="PERM-1", scope="研发", issued_on=dt.date(2025, 1, 5), valid_until=dt.date(2028, 1, 4),
                 guiding_agency=people["agency_user"].organization)
-            ids = {"guidance": guidance.pk, "certification": certification.pk, "expert_record": expert_record.pk, "expert_assignment": expert_assignment.pk,
+            event = event_record(actor=people["unit_staff"], kind="salon", title="沙龙", held_on=dt.date(2026, 1, 5),
+                                 place="会议室")
+            nomination = demonstration_nominate(actor=people["unit_staff"], name="南开实验小学", kind="school", year=2026,
+                                                reason="课程体系完整")
+            ids = {"event": event.pk, "nomination": nomination.pk, "guidance": guidance.pk, "certification": certification.pk, "expert_record": expert_record.pk, "expert_assignment": expert_assignment.pk,
                    "agency": people["agency_user"].organization_id, "custody": custody.pk,
                    "custody_client": people["enterprise_user"].organization_id, "service_item": service_item.code, "service_application": application.pk,
                    "material": application.materials.get().pk, "training": training.pk,
@@ -883,7 +914,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{service_application}", "{application_id}"), ("{training}", "{training_id}"),
                                ("{agency}", "{agency_id}"), ("{custody}", "{contract_id}"),
                                ("{expert_record}", "{expert_id}"), ("open-data/agencies", "open-data/{code}"),
-                               ("{certification}", "{certification_id}"), ("{guidance}", "{guidance_id}"), ("{expert_assignment}", "{assignment_id}")):
+                               ("{certification}", "{certification_id}"), ("{guidance}", "{guidance_id}"),
+                               ("{event}", "{event_id}"), ("{nomination}", "{unit_id}"), ("{expert_assignment}", "{assignment_id}")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

@@ -51,6 +51,8 @@ class Perm:
     AGENCY_MANAGE = "services.agencies:manage"  # the office records the cluster and designates brand agencies
     CUSTODY_CONFIRM = "services.custody:confirm"  # an enterprise confirms custody of its IP and rates the agency
     CERTIFICATION_RECORD = "services.certifications:write"  # an enterprise or its guiding agency records 贯标
+    CULTURE_MANAGE = "services.culture:write"  # events, pilot schools, demonstration nominations, talent records
+    CULTURE_SELECT = "services.culture:select"  # the office decides the demonstration units
     EXPERT_MANAGE = "services.experts:manage"  # the office keeps the pool and assigns experts
     EXPERT_PROFILE = "services.experts:profile"  # an expert keeps their profile, consent, conflicts and opinions
     PERSONAL_DATA_READ = "accounts.personal_data:read"
@@ -73,10 +75,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         Perm.PERSONAL_DATA_READ, Perm.ATTACHMENT_READ_ALL, Perm.WORKSPACE_OFFICE, Perm.EVIDENCE_STATS,
         Perm.OPERATIONS_MANAGE, Perm.NAVIGATION_MANAGE, Perm.EVENTS_MANAGE, Perm.INSPECTION_MANAGE,
         Perm.SERVICE_CATALOGUE, Perm.SERVICE_HANDLE, Perm.SERVICE_SUPERVISE, Perm.TRAINING_MANAGE, Perm.AGENCY_MANAGE,
-        Perm.EXPERT_MANAGE,
+        Perm.EXPERT_MANAGE, Perm.CULTURE_MANAGE, Perm.CULTURE_SELECT,
     }),
     Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_WORK, Perm.WORKSPACE_UNIT,
-                                Perm.SERVICE_HANDLE, Perm.TRAINING_MANAGE}),
+                                Perm.SERVICE_HANDLE, Perm.TRAINING_MANAGE, Perm.CULTURE_MANAGE}),
     Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
                                      Perm.TECH_NEED, Perm.FINANCING_APPLY, Perm.TRADE_SECRET_ASSESS,
                                      Perm.MEDIATION_APPLY, Perm.SERVICE_APPLY, Perm.CUSTODY_CONFIRM,

@@ -21,6 +21,13 @@ from ipcity.services.agencies import (
 from ipcity.services.applications import application_rate, application_step, application_submit
 from ipcity.services.catalogue import item_create
 from ipcity.services.certification import certification_record, guidance_advance, guidance_start, years_later
+from ipcity.services.culture import (
+    demonstration_decide,
+    demonstration_nominate,
+    event_record,
+    school_add,
+    talent_record,
+)
 from ipcity.services.experts import assignment_close, conflict_add, consent_set, expert_add, expert_assign
 from ipcity.services.models import ServiceApplication
 from ipcity.services.training import attendees_import, sign_in_close, training_create
@@ -86,6 +93,7 @@ def build_services(*, users: dict, seed: int, scale: float = 1.0) -> int:
     made += _agencies_and_custody(users, rng, today, scale)
     made += _experts(users, rng)
     made += _certifications(users, rng, today)
+    made += _culture(users, rng, today)
     return made + _trainings(users, rng, today, scale)
 
 
@@ -293,3 +301,59 @@ def _certifications(users: dict, rng: random.Random, today: dt.date) -> int:
                                  certificate_number=f"DEMO-IPMS-{issued.year}-{n + 2:03d}", scope="研发、生产和销售（演示）",
                                  issued_on=issued, valid_until=years_later(issued, 3) - dt.timedelta(days=1))
     return 1 + min(6, holders.count())
+
+
+SCHOOLS = [("南开湖实验小学（演示）", "primary", "xuefu"), ("卫津路小学（演示）", "primary", "changhong"),
+           ("鼓楼中学（演示）", "junior", "gulou"), ("华苑高级中学（演示）", "senior", "xiangyanglu"),
+           ("天开职业中专（演示）", "vocational", "wanxing")]
+EVENTS = [  # kind, title, month offset from 2025-01, school index or None, with an expert
+    ("publicity", "4·26知识产权宣传周启动仪式（演示）", 3, None, False),
+    ("school_activity", "知识产权进校园：小发明大梦想（演示）", 4, 0, False),
+    ("competition", "南开区青少年创意发明大赛（演示）", 5, 2, False),
+    ("salon", "专利开放许可政策沙龙（演示）", 6, None, True),
+    ("live_stream", "商业秘密保护直播公开课（演示）", 8, None, True),
+    ("salon", "知识产权质押融资银企沙龙（演示）", 10, None, False),
+    ("school_activity", "版权保护主题班会（演示）", 14, 1, False),
+    ("publicity", "2026年知识产权宣传周（演示）", 15, None, False),
+    ("live_stream", "海外知识产权纠纷应对直播（演示）", 17, None, True),
+    ("competition", "中小学知识产权知识竞赛（演示）", 19, 3, False),
+    ("salon", "数据知识产权沙龙（演示）", 22, None, True),
+    ("live_stream", "专利导航成果发布直播（演示）", 24, None, True),
+]
+
+
+def _culture(users: dict, rng: random.Random, today: dt.date) -> int:
+    """The education department's pilot schools, a year and a half of events, demonstration units, talent."""
+    from ipcity.services.models import Expert
+
+    office, unit = users["office_admin"], users["scjgj_staff"]
+    schools = []
+    for name, level, street in SCHOOLS:
+        with clock.on_day(dt.date(2024, 9, 2)):
+            schools.append(school_add(actor=office, name=name, level=level, street=street,
+                                      joined_on=dt.date(2024, 9, 2)))
+    experts = list(Expert.objects.filter(public_consent=True).order_by("pk"))
+    for kind, title, offset, school, with_expert in EVENTS:
+        held = dt.date(2025 + offset // 12, offset % 12 + 1, rng.randrange(10, 27))
+        done = held + dt.timedelta(days=3) <= today  # held events are recorded after the fact, with their numbers
+        recorded = held + dt.timedelta(days=3) if done else min(today, held - dt.timedelta(days=10))
+        with clock.on_day(recorded):
+            event_record(actor=unit if rng.random() < 0.5 else office, kind=kind, title=title, held_on=held,
+                         place="南开区文化中心（演示）" if kind != "live_stream" else "南开区政务视频号（演示）",
+                         school=schools[school] if school is not None else None,
+                         experts=[rng.choice(experts)] if with_expert and experts else [],
+                         participants=rng.randrange(80, 600) if done else None,
+                         summary="活动顺利举办（演示）" if done else "")
+    with clock.on_day(dt.date(2025, 10, 10)):
+        for school, reason in ((schools[0], "知识产权课程进课堂（演示）"), (schools[2], "组织发明社团（演示）")):
+            nominated = demonstration_nominate(actor=unit, name=school.name, kind="school", year=2025, reason=reason)
+            demonstration_decide(actor=office, unit=nominated, selected=school is schools[0], note="评审意见（演示）")
+        demonstration_nominate(actor=unit, name="海河智芯科技有限公司（演示）", kind="enterprise", year=2026,
+                               reason="企业知识产权文化建设突出（演示）")
+    categories = ["patent_attorney", "patent_attorney", "ip_engineer", "management", "enforcement", "leading"]
+    with clock.on_day(dt.date(2025, 12, 1)):
+        for n in range(18):
+            talent_record(actor=office, name=f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}（演示）",
+                          organization_name="南开区某单位（演示）", category=categories[n % len(categories)],
+                          credential="资格证书（演示）")
+    return len(SCHOOLS) + len(EVENTS) + 21

@@ -3,7 +3,7 @@ line); the lines become the guide's JSON, which the core checks."""
 
 from django import forms
 
-from ipcity.accounts.models import Organization, OrgType, User
+from ipcity.accounts.models import Organization, OrgType, Street, User
 from ipcity.operations.models import NavigationProject
 from ipcity.protection.models import MediationCase
 from ipcity.services.agencies import CUSTODY_SCOPE
@@ -13,7 +13,12 @@ from ipcity.services.models import (
     AGENCY_SERVICES,
     EXPERT_SPECIALTIES,
     CustodyContract,
+    DemonstrationUnit,
+    Expert,
     ExpertAssignment,
+    PilotSchool,
+    PublicityEvent,
+    TalentRecord,
     Training,
 )
 
@@ -215,3 +220,38 @@ class CertificationForm(forms.Form):
     valid_until = forms.DateField(label="有效期至", widget=DATE)
     guiding_agency = forms.ModelChoiceField(label="辅导机构（可不选）", required=False, queryset=Organization.objects.filter(
         org_type=OrgType.SERVICE_AGENCY).order_by("name"))
+
+
+class EventForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=PublicityEvent.Kind.choices)
+    title = forms.CharField(label="名称", max_length=200)
+    held_on = forms.DateField(label="日期", widget=DATE)
+    place = forms.CharField(label="地点或直播平台", max_length=200)
+    school = forms.ModelChoiceField(label="试点学校（中小学活动、竞赛）", required=False,
+                                    queryset=PilotSchool.objects.order_by("name"))
+    experts = forms.ModelMultipleChoiceField(label="邀请专家（直播必填）", required=False,
+                                             queryset=Expert.objects.filter(active=True).order_by("name"))
+    stream_url = forms.URLField(label="直播或回放链接", required=False, assume_scheme="https")
+    participants = forms.IntegerField(label="参与人数（举办后填写）", required=False, min_value=0)
+    summary = forms.CharField(label="活动情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SchoolForm(forms.Form):
+    name = forms.CharField(label="学校", max_length=200)
+    level = forms.ChoiceField(label="学段", choices=PilotSchool.Level.choices)
+    street = forms.ChoiceField(label="所在街道", choices=[("", "—"), *Street.choices], required=False)
+    joined_on = forms.DateField(label="纳入试点日期", widget=DATE)
+
+
+class NominationForm(forms.Form):
+    name = forms.CharField(label="单位名称", max_length=200)
+    kind = forms.ChoiceField(label="类型", choices=DemonstrationUnit.Kind.choices)
+    year = forms.IntegerField(label="年度", min_value=2024, max_value=2030)
+    reason = forms.CharField(label="推荐理由", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TalentForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    organization_name = forms.CharField(label="工作单位", max_length=200)
+    category = forms.ChoiceField(label="类别", choices=TalentRecord.Category.choices)
+    credential = forms.CharField(label="资格或证书", max_length=200, required=False)

@@ -386,3 +386,111 @@ class CertificationReminder(models.Model):
 
     def __str__(self):
         return f"{self.certification} {self.lead_days}"
+
+
+class PilotSchool(models.Model):
+    """A school in the primary and secondary school IP education program (中小学知识产权教育试点)."""
+
+    class Level(models.TextChoices):
+        PRIMARY = "primary", "小学"
+        JUNIOR = "junior", "初中"
+        SENIOR = "senior", "高中"
+        VOCATIONAL = "vocational", "中职"
+
+    name = models.CharField("学校", max_length=200, unique=True)
+    level = models.CharField("学段", max_length=12, choices=Level.choices)
+    street = models.CharField("所在街道", max_length=32, blank=True)
+    joined_on = models.DateField("纳入试点日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PublicityEvent(models.Model):
+    """An education or publicity event on the public calendar: school activities and competitions, salons,
+    publicity days, live-stream sessions with experts."""
+
+    class Kind(models.TextChoices):
+        SCHOOL_ACTIVITY = "school_activity", "中小学教育活动"
+        COMPETITION = "competition", "竞赛"
+        SALON = "salon", "沙龙"
+        PUBLICITY = "publicity", "宣传活动"
+        LIVE_STREAM = "live_stream", "直播"
+
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    title = models.CharField("名称", max_length=200)
+    held_on = models.DateField("日期")
+    place = models.CharField("地点或直播平台", max_length=200)
+    organizer = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(PilotSchool, on_delete=models.PROTECT, null=True, blank=True, related_name="events")
+    experts = models.ManyToManyField("services.Expert", blank=True, related_name="events")
+    stream_url = models.URLField("直播或回放链接", blank=True)
+    participants = models.PositiveIntegerField("参与人数（直播为观看人次）", null=True, blank=True)
+    summary = models.TextField("活动情况", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.held_on} {self.title}"
+
+
+class DemonstrationUnit(models.Model):
+    """The selection of IP education demonstration units (知识产权教育示范单位): nominated, then decided."""
+
+    class Kind(models.TextChoices):
+        SCHOOL = "school", "学校"
+        UNIVERSITY = "university", "高校"
+        ENTERPRISE = "enterprise", "企业"
+        COMMUNITY = "community", "社区"
+
+    class State(models.TextChoices):
+        NOMINATED = "nominated", "已推荐"
+        SELECTED = "selected", "入选"
+        NOT_SELECTED = "not_selected", "未入选"
+
+    name = models.CharField("单位名称", max_length=200)
+    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
+    year = models.PositiveIntegerField("年度")
+    reason = models.TextField("推荐理由")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.NOMINATED)
+    decision_note = models.CharField("评审意见", max_length=300, blank=True)
+    decided_on = models.DateField(null=True, blank=True)
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["name", "year"], name="one_nomination_per_unit_year")]
+
+    def __str__(self):
+        return f"{self.year} {self.name}"
+
+
+class TalentRecord(models.Model):
+    """人才: IP professionals the district counts (patent attorneys, IP engineers, leading talents...). Personal:
+    the office and units see names; the public sees counts by category."""
+
+    class Category(models.TextChoices):
+        PATENT_ATTORNEY = "patent_attorney", "专利代理师"
+        IP_ENGINEER = "ip_engineer", "知识产权师"
+        LEADING = "leading", "知识产权领军人才"
+        ENFORCEMENT = "enforcement", "执法办案骨干"
+        MANAGEMENT = "management", "企业知识产权管理人员"
+
+    name = models.CharField("姓名", max_length=50)
+    organization_name = models.CharField("工作单位", max_length=200)
+    category = models.CharField("类别", max_length=20, choices=Category.choices)
+    credential = models.CharField("资格或证书", max_length=200, blank=True)
+    recorded_on = models.DateField("登记日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["category", "name"]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_category_display()}）"

@@ -1,6 +1,13 @@
 from django.urls import path
 
-from ipcity.services import agency_views, certification_views, expert_views, training_views, views
+from ipcity.services import (
+    agency_views,
+    certification_views,
+    culture_views,
+    expert_views,
+    training_views,
+    views,
+)
 
 app_name = "services"
 
@@ -16,6 +23,8 @@ urlpatterns = [
     path("agencies/<int:pk>/", agency_views.agency, name="agency"),
     path("custody/", agency_views.custody, name="custody"),
     path("certifications/", certification_views.certifications, name="certifications"),
+    path("culture/", culture_views.culture, name="culture"),
+    path("talent/", culture_views.talent, name="talent"),
     path("experts/", expert_views.experts, name="experts"),
     path("experts/<int:pk>/", expert_views.expert, name="expert"),
     path("open-data/", views.open_data, name="open_data"),

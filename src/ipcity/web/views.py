@@ -14,7 +14,7 @@ from ipcity.stats.selectors import indicator_table
 from ipcity.web.models import Attachment
 from ipcity.web.uploads import upload_path
 
-# What each kind of account can do, with where (None: still being built, and the workspace says so).
+# What each kind of account can do, and where.
 WORKSPACE_SERVICES = {
     Perm.WORKSPACE_ENTERPRISE: [("存证与证书", "/evidence/"), ("技术需求发布与对接", "/operations/"),
                                 ("许可与开放许可", "/operations/interests/"), ("质押融资申请", "/operations/finance/"),

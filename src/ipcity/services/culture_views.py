@@ -1,0 +1,80 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from ipcity import clock
+from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.roles import Perm
+from ipcity.services.culture import (
+    calendar,
+    demonstration_decide,
+    demonstration_nominate,
+    event_experts,
+    event_record,
+    school_add,
+    talent_counts,
+    talent_list,
+    talent_record,
+)
+from ipcity.services.forms import EventForm, NominationForm, SchoolForm, TalentForm
+from ipcity.services.models import DemonstrationUnit, PilotSchool, PublicityEvent
+from ipcity.web.forms import form_errors_from
+
+FORMS = {"event": (EventForm, event_record, "活动已登记"), "school": (SchoolForm, school_add, "试点学校已登记"),
+         "nomination": (NominationForm, demonstration_nominate, "已推荐")}
+
+
+def culture(request):
+    """The public calendar, pilot schools, demonstration units and talent counts; managers add to them."""
+    manages = has_perm(request.user, Perm.CULTURE_MANAGE)
+    kind = request.POST.get("form")
+    forms = {name: cls(request.POST if kind == name else None) for name, (cls, _, _) in FORMS.items()} \
+        if manages else {}
+    if request.method == "POST":
+        try:
+            if kind == "decide" and has_perm(request.user, Perm.CULTURE_SELECT):
+                unit = get_object_or_404(DemonstrationUnit, pk=request.POST.get("pk") or 0)
+                demonstration_decide(actor=request.user, unit=unit, selected=request.POST.get("selected") == "1",
+                                     note=request.POST.get("note", ""))
+                messages.success(request, "评审结果已登记")
+                return redirect("services:culture")
+            if kind not in forms:
+                raise PermissionDenied("无权执行此操作")
+            if forms[kind].is_valid():
+                _, service, done = FORMS[kind]
+                service(actor=request.user, **forms[kind].cleaned_data)
+                messages.success(request, done)
+                return redirect("services:culture")
+        except ValidationError as exc:
+            if kind in forms:
+                form_errors_from(forms[kind], exc)
+            else:
+                messages.error(request, "；".join(exc.messages))
+    today = clock.today()
+    events = list(calendar())
+    for event in events:
+        event.expert_names = event_experts(event)
+    return render(request, "services/culture.html", {
+        "nav": "services", "upcoming": [e for e in events if e.held_on >= today][::-1],
+        "past": [e for e in events if e.held_on < today], "schools": PilotSchool.objects.all(),
+        "selected": DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.SELECTED).order_by("-year", "name"),
+        "nominations": DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.NOMINATED)
+        if has_perm(request.user, Perm.CULTURE_SELECT) else [],
+        "talent": talent_counts(), "forms": forms, "kinds": PublicityEvent.Kind.choices})
+
+
+@login_required
+def talent(request):
+    form = TalentForm(request.POST or None)
+    records = talent_list(user=request.user)  # refuses anyone who may not manage
+    if request.method == "POST" and form.is_valid():
+        try:
+            talent_record(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form_errors_from(form, exc)
+        else:
+            messages.success(request, "人才信息已登记")
+            return redirect("services:talent")
+    return render(request, "services/talent.html", {"nav": "services", "records": records, "form": form,
+                                                    "counts": talent_counts()})
