@@ -195,3 +195,27 @@ def test_an_agency_enters_the_directory_joins_the_cluster_and_an_enterprise_conf
     assert "已确认的托管覆盖企业 1 家" in enterprise.inner_text("[data-testid=custody-covered]")
     enterprise.goto("/plan/indicators/custody_smes/")
     assert "1 家" in enterprise.text_content("main")
+
+
+def test_a_unit_puts_a_live_stream_on_the_public_calendar(open_page, people):
+    from ipcity.services.experts import consent_set, expert_add
+
+    expert = expert_add(actor=people["office_admin"], name="张教授", title="教授", organization_name="测试大学",
+                        specialties=["patent"], user=people["expert"])
+    consent_set(actor=people["expert"], expert=expert, consent=True)
+    unit, visitor = open_page(), open_page()
+    sign_in(unit, "unit_staff")
+    unit.goto("/services/culture/")
+    unit.select_option("#id_kind", "live_stream")
+    unit.fill("#id_title", "商业秘密保护直播公开课")
+    unit.fill("#id_held_on", "2099-04-26")
+    unit.fill("#id_place", "政务视频号")
+    unit.click("[data-testid=event-form] button[type=submit]")
+    assert "直播请至少邀请一位专家" in unit.text_content("[data-testid=event-form]")
+    unit.select_option("#id_experts", [str(expert.pk)])
+    unit.click("[data-testid=event-form] button[type=submit]")
+    unit.wait_for_selector("text=活动已登记")
+
+    visitor.goto("/services/culture/")
+    row = visitor.inner_text("[data-testid=upcoming-events]")
+    assert "商业秘密保护直播公开课" in row and "张教授" in row
