@@ -68,3 +68,15 @@ def test_talent_names_stay_with_the_office_and_units(client_for, people):
     assert client_for("enterprise_user").get("/api/v1/services/culture/talent/records").status_code == 403
     assert unit.get("/api/v1/services/culture/talent/records").json()[0]["name"] == "王代理"
     assert client_for("enterprise_user").get("/services/talent/").status_code == 403
+
+
+def test_the_organizer_reports_a_held_event_from_the_calendar_page(client_for, people, frozen_clock):
+    unit = client_for("unit_staff")
+    event = post_json(unit, "/api/v1/services/culture/events", {"kind": "salon", "title": "开放许可沙龙",
+                                                                "held_on": "2026-10-20", "place": "会议室"}).json()
+    assert 'data-testid="event-report"' in unit.get("/services/culture/").content.decode()
+    unit.post("/services/culture/", {"form": "report", "pk": event["id"], "participants": "45", "summary": "45家企业参加"})
+    assert client_for(None).get("/api/v1/services/culture/events").json()[0]["participants"] == 45
+    refused = unit.post("/services/culture/", {"form": "report", "pk": event["id"], "participants": "", "summary": ""})
+    assert "请填写参与人数和活动情况" in refused.content.decode()
+    assert client_for(None).get("/api/v1/services/culture/events").json()[0]["participants"] == 45

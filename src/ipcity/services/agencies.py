@@ -304,14 +304,14 @@ def agency_rate(*, actor, agency: Organization, rating: int, comment: str = "") 
 
 # ---- what the indicator engine counts ----
 
+_COUNTED = [CustodyContract.State.CONFIRMED, CustodyContract.State.TERMINATED]  # confirmed at some point
+
+
 def activity_version() -> tuple:
     return (tuple(ClusterMembership.objects.aggregate(n=Count("id"), j=Min("joined_on")).values()),
             ClusterMembership.objects.filter(left_on__isnull=False).count(),
             tuple(CustodyContract.objects.filter(state__in=_COUNTED).aggregate(n=Count("id"), c=Min("confirmed_on"))
                   .values()))
-
-
-_COUNTED = [CustodyContract.State.CONFIRMED, CustodyContract.State.TERMINATED]
 
 
 def activity_records() -> list[Activity]:

@@ -12,6 +12,7 @@ from ipcity.services.culture import (
     demonstration_nominate,
     event_experts,
     event_record,
+    event_report,
     school_add,
     talent_counts,
     talent_list,
@@ -33,6 +34,12 @@ def culture(request):
         if manages else {}
     if request.method == "POST":
         try:
+            if kind == "report" and manages:
+                event = get_object_or_404(PublicityEvent, pk=request.POST.get("pk") or 0)
+                event_report(actor=request.user, event=event, summary=request.POST.get("summary", ""),
+                             participants=int(request.POST.get("participants") or -1))
+                messages.success(request, "活动情况已填报")
+                return redirect("services:culture")
             if kind == "decide" and has_perm(request.user, Perm.CULTURE_SELECT):
                 unit = get_object_or_404(DemonstrationUnit, pk=request.POST.get("pk") or 0)
                 demonstration_decide(actor=request.user, unit=unit, selected=request.POST.get("selected") == "1",
@@ -61,7 +68,7 @@ def culture(request):
         "selected": DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.SELECTED).order_by("-year", "name"),
         "nominations": DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.NOMINATED)
         if has_perm(request.user, Perm.CULTURE_SELECT) else [],
-        "talent": talent_counts(), "forms": forms, "kinds": PublicityEvent.Kind.choices})
+        "talent": talent_counts(), "forms": forms, "manages": manages})
 
 
 @login_required
