@@ -50,6 +50,10 @@ def test_the_cluster_counts_agencies_while_they_are_there(client_for, people, fr
     assert again.status_code == 422 and "已在聚集区内" in text(again)
     records = public.get("/api/v1/indicators/cluster_agencies/records").json()
     assert records["count"] == 1 and "天开园A座3层" in json.dumps(records, ensure_ascii=False)
+    assert "测试知识产权代理所" not in json.dumps(records, ensure_ascii=False)  # no public directory entry yet
+    _put(client_for("agency_user"), "/api/v1/services/agency-profile", PROFILE)
+    assert "测试知识产权代理所" in json.dumps(public.get("/api/v1/indicators/cluster_agencies/records").json(),
+                                      ensure_ascii=False)
     post_json(office, path, {"action": "leave", "day": "2026-06-30"})
     assert public.get("/api/v1/indicators/cluster_agencies/records").json()["count"] == 0
     assert public.get("/api/v1/indicators/cluster_agencies/records?as_of=2026-06-29").json()["count"] == 1
@@ -81,7 +85,8 @@ def test_custody_counts_each_confirmed_sme_once(client_for, people, frozen_clock
     declined = _contract(agency, other.pk).json()
     records = public.get("/api/v1/indicators/custody_smes/records").json()
     assert records["count"] == 1  # the renewal does not count the same SME twice; the other has not confirmed
-    assert "测试企业有限公司" not in json.dumps(records, ensure_ascii=False)  # the public sees no client names
+    shown = json.dumps(records, ensure_ascii=False)
+    assert "测试企业有限公司" not in shown and f"SME-{first['id']}" in shown  # keyed by contract, never the client
     assert declined["state"] == "proposed"
     assert len(client_for("office_admin").get("/api/v1/services/custody").json()) == 3
     assert len(enterprise.get("/api/v1/services/custody").json()) == 2

@@ -64,6 +64,8 @@ def test_an_application_runs_through_a_supplement_to_approval_and_is_rated(clien
     again = _step(enterprise, pk, "resubmit", "已补充财务报表", files=[_pdf("财务报表.pdf")]).json()
     assert again["state"] == "submitted" and again["accept_due"] == "2026-11-17" and len(again["materials"]) == 3
     assert _post_rating(enterprise, pk, 5).status_code == 422  # not yet ended
+    once = _step(unit, pk, "supplement", "再补充一份材料")
+    assert once.status_code == 422 and "一次性告知" in text(once)
     accepted = _step(unit, pk, "accept").json()
     assert accepted["decide_due"] == "2026-12-01"
     frozen_clock.advance(days=30)
@@ -109,3 +111,16 @@ def test_a_withdrawn_or_refused_application_ends_and_can_be_rated(client_for, pe
     refused = _step(unit, second, "not_accept", "不属于本单位职权范围，请向市知识产权局申请").json()
     assert refused["state"] == "not_accepted"
     assert _post_rating(enterprise, second, 1, "没有提前告知").status_code == 200
+
+
+def test_a_malformed_form_value_gets_a_clear_refusal_not_a_server_error(client_for, people):
+    make_item(client_for("office_admin"), _unit(people))
+    enterprise = client_for("enterprise_user")
+    pk = _apply(enterprise).json()["id"]
+    _step(enterprise, pk, "withdraw")
+    page = enterprise.post(f"/services/applications/{pk}/", {"form": "rating", "rating": "五星"}, follow=True)
+    assert page.status_code == 200 and "应为整数" in page.content.decode()
+    bad_guide = post_json(client_for("office_admin"), "/api/v1/services/items",
+                          {"code": "NK-TEST-009", "name": "事项", "item_type": "public_service", "unit": _unit(people),
+                           "guide": guide(materials=3)})
+    assert bad_guide.status_code == 422 and "应为列表" in text(bad_guide)

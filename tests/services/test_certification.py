@@ -3,6 +3,7 @@ expiry reminders go out 90 and 30 days before, once each, from the API or `ipcit
 
 from django.core import mail
 
+from ipcity.accounts.models import Organization, OrgType
 from ipcity.services.models import CertificationReminder
 from tests.services.helpers import post_json, text
 
@@ -37,9 +38,19 @@ def test_an_agency_guides_an_enterprise_and_records_its_certificate(client_for, 
     assert duplicate.status_code == 422 and "已登记" in text(duplicate)
     assert len(enterprise.get("/api/v1/services/certifications").json()) == 1
     assert client_for("university_user").get("/api/v1/services/certifications").status_code == 403
-    suspended = post_json(enterprise, f"/api/v1/services/certifications/{made.json()['id']}/state",
-                          {"state": "suspended"}).json()
+    pk = made.json()["id"]
+    suspended = post_json(enterprise, f"/api/v1/services/certifications/{pk}/state", {"state": "suspended"}).json()
     assert suspended["status"] == "暂停"
+    assert post_json(enterprise, f"/api/v1/services/certifications/{pk}/state", {"state": "valid"}).status_code == 403
+    office = client_for("office_admin")
+    assert post_json(office, f"/api/v1/services/certifications/{pk}/state", {"state": "valid"}).json()["status"] == "有效"
+    post_json(enterprise, f"/api/v1/services/certifications/{pk}/state", {"state": "withdrawn"})
+    final = post_json(office, f"/api/v1/services/certifications/{pk}/state", {"state": "valid"})
+    assert final.status_code == 422 and "不能恢复" in text(final)
+    stranger_agency = Organization.objects.create(name="未辅导的代理所", org_type=OrgType.SERVICE_AGENCY)
+    unguided = post_json(enterprise, "/api/v1/services/certifications", {
+        **CERTIFICATE, "certificate_number": "OTHER-1", "enterprise": enterprise_id, "guiding_agency": stranger_agency.pk})
+    assert unguided.status_code == 422 and "没有登记对本企业的贯标辅导" in text(unguided)
 
 
 def test_expiry_reminders_go_out_ninety_and_thirty_days_before_once_each(client_for, people, frozen_clock):

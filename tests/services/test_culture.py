@@ -25,22 +25,29 @@ def test_events_go_on_the_public_calendar_and_a_live_stream_needs_an_expert(clie
     consent_set(actor=people["expert"], expert=named, consent=True)
     private = expert_add(actor=people["office_admin"], name="李不公开", title="研究员", organization_name="某院",
                          specialties=["law"])
-    future = post_json(unit, "/api/v1/services/culture/events", {"kind": "live_stream", "title": "知识产权公开课",
-                                                                 "held_on": "2026-11-20", "place": "政务视频号",
-                                                                 "experts": [named.pk, private.pk]})
+    live = {"kind": "live_stream", "title": "知识产权公开课", "held_on": "2026-11-20", "place": "政务视频号"}
+    unconsented = post_json(unit, "/api/v1/services/culture/events", {**live, "experts": [named.pk, private.pk]})
+    assert unconsented.status_code == 422 and "已同意公开简介" in text(unconsented)
+    script = post_json(unit, "/api/v1/services/culture/events", {**live, "experts": [named.pk],
+                                                                 "stream_url": "javascript:alert(1)"})
+    assert script.status_code == 422 and "http 或 https" in text(script)
+    future = post_json(unit, "/api/v1/services/culture/events", {**live, "experts": [named.pk],
+                                                                 "stream_url": "https://live.example.cn/ip"})
     assert future.status_code == 201
     early = post_json(unit, f"/api/v1/services/culture/events/{future.json()['id']}/report",
                       {"participants": 1000, "summary": "观看"})
     assert early.status_code == 422 and "举办后" in text(early)
     events = public.get("/api/v1/services/culture/events").json()
     assert [e["title"] for e in events] == ["知识产权公开课", "青少年发明创意大赛"]
-    assert events[0]["experts"] == "张教授、另有1位专家"
+    assert events[0]["experts"] == "张教授"
     page = public.get("/services/culture/").content.decode()
     assert "南开实验小学" in page and "李不公开" not in page and "320" in page
     frozen_clock.advance(days=20)
     reported = post_json(unit, f"/api/v1/services/culture/events/{future.json()['id']}/report",
                          {"participants": 1860, "summary": "在线观看1860人次"})
     assert reported.json()["participants"] == 1860
+    consent_set(actor=people["expert"], expert=named, consent=False)  # a later withdrawal hides the name again
+    assert public.get("/api/v1/services/culture/events").json()[0]["experts"] == "另有1位专家"
 
 
 def test_demonstration_units_are_nominated_by_units_and_decided_by_the_office(client_for, people):

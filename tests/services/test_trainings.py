@@ -78,3 +78,11 @@ def test_forty_attendees_raise_the_training_indicators_and_the_public_sees_no_na
     page = public.get(f"/services/trainings/{pk}/").content.decode()
     assert "学员01" not in page and "40" in page and "签到二维码" not in page
     assert "学员01" in unit.get(f"/services/trainings/{pk}/").content.decode()
+
+
+def test_a_sign_in_list_cannot_be_imported_before_the_session(client_for, people, frozen_clock):
+    unit = client_for("unit_staff")
+    pk = _training(unit, held_on="2026-12-15").json()["id"]
+    early = unit.post(f"/api/v1/services/trainings/{pk}/attendees/import",
+                      {"file": _roster([("李四", "某公司", "13900000001")])})
+    assert early.status_code == 422 and "尚未举办" in text(early)

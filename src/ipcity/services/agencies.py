@@ -108,7 +108,7 @@ def profile_save(*, actor, services: list[str], qualifications: list[dict], staf
     unknown = set(services) - set(AGENCY_SERVICES)
     if not services or unknown:
         problems["services"] = [f"请选择服务类型：{'、'.join(AGENCY_SERVICES.values())}"]
-    if staff < 0 or attorneys < 0 or attorneys > staff:
+    if not 0 <= staff <= 100_000 or attorneys < 0 or attorneys > staff:
         problems["attorneys"] = ["人数不能为负，专利代理师人数不能超过从业人员数"]
     if "patent_agency" in services and not attorneys:
         problems["attorneys"] = ["提供专利代理服务的机构应至少有1名专利代理师"]
@@ -154,7 +154,7 @@ def cluster_leave(*, actor, agency: Organization, left_on: dt.date) -> ClusterMe
     membership = ClusterMembership.objects.select_for_update().filter(agency=agency, left_on__isnull=True).first()
     if membership is None:
         raise ValidationError("该机构不在聚集区内")
-    if left_on < membership.joined_on or left_on > clock.today():
+    if left_on <= membership.joined_on or left_on > clock.today():
         raise ValidationError({"left_on": ["迁出日期应在入驻日期之后、今天之前"]})
     membership.left_on = left_on
     membership.save(update_fields=["left_on"])
@@ -215,8 +215,8 @@ def custody_record(*, actor, enterprise: Organization, enterprise_size: str, sco
         problems["scope"] = [f"请选择托管范围：{'、'.join(CUSTODY_SCOPE.values())}"]
     if ends_on <= starts_on:
         problems["ends_on"] = ["结束日期应晚于开始日期"]
-    if fee is not None and fee < 0:
-        problems["fee"] = ["服务费不能为负"]
+    if fee is not None and not 0 <= fee < Decimal("100000000"):
+        problems["fee"] = ["服务费（万元）应在 0～99999999.99 之间"]
     if renewal_of is not None:
         if renewal_of.agency_id != actor.organization_id or renewal_of.enterprise_id != enterprise.pk:
             problems["renewal_of"] = ["只能续签本机构与同一企业的合同"]
@@ -314,26 +314,37 @@ def activity_version() -> tuple:
                   .values()))
 
 
+def _first_contracts() -> list[CustodyContract]:
+    """Per SME, its first contract confirmed since the pilot began: the SME counts once, from that day."""
+    first: dict[int, CustodyContract] = {}
+    for contract in CustodyContract.objects.filter(state__in=_COUNTED, starts_on__gte=PILOT_START).order_by(
+            "starts_on", "pk"):
+        first.setdefault(contract.enterprise_id, contract)
+    return list(first.values())
+
+
 def activity_records() -> list[Activity]:
-    """Cluster stays (standing between joining and leaving) and, per SME, its first confirmed custody contract."""
+    """Cluster stays (standing between joining and leaving) and each SME's first confirmed custody contract, keyed
+    by the contract so the public lineage carries no enterprise identifier."""
     records = [Activity("cluster_agency", f"CLU-{m.pk}", m.joined_on,
                         m.left_on - dt.timedelta(days=1) if m.left_on else None)
                for m in ClusterMembership.objects.all()]
-    first = CustodyContract.objects.filter(state__in=_COUNTED, starts_on__gte=PILOT_START).values(
-        "enterprise_id").annotate(day=Min("starts_on"))
-    return records + [Activity("custody_sme", f"SME-{row['enterprise_id']}", row["day"]) for row in first]
+    return records + [Activity("custody_sme", f"SME-{c.pk}", c.starts_on) for c in _first_contracts()]
 
 
 def activity_rows(keys: list[str]) -> list[list]:
     prefix = keys[0].split("-")[0] if keys else ""
     ids = [int(k.split("-")[1]) for k in keys]
     if prefix == "CLU":
-        found = {f"CLU-{m.pk}": m for m in ClusterMembership.objects.select_related("agency").filter(pk__in=ids)}
-        return [[k, found[k].agency.name, found[k].place, found[k].joined_on] for k in keys]
+        found = {f"CLU-{m.pk}": m for m in ClusterMembership.objects.select_related(
+            "agency__agency_profile").filter(pk__in=ids)}
+        return [[k, _public_name(found[k].agency), found[k].place, found[k].joined_on] for k in keys]
     # Lineage is public and a custody relationship is not: an SME shows as its size and street, never its name.
-    sizes = {}
-    for contract in CustodyContract.objects.filter(enterprise_id__in=ids, state__in=_COUNTED).select_related(
-            "enterprise").order_by("starts_on"):
-        sizes.setdefault(contract.enterprise_id, (contract.get_enterprise_size_display(),
-                                                  contract.enterprise.get_street_display() or "—", contract.starts_on))
-    return [[k, *sizes[int(k.split("-")[1])]] for k in keys]
+    found = {f"SME-{c.pk}": c for c in CustodyContract.objects.select_related("enterprise").filter(pk__in=ids)}
+    return [[k, found[k].get_enterprise_size_display(), found[k].enterprise.get_street_display() or "—",
+             found[k].starts_on] for k in keys]
+
+
+def _public_name(agency: Organization) -> str:
+    profile = getattr(agency, "agency_profile", None)
+    return agency.name if profile is not None and profile.listed else "（未在公开名录中展示的机构）"

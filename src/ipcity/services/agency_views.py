@@ -26,7 +26,7 @@ from ipcity.services.agencies import (
 )
 from ipcity.services.forms import AgencyProfileForm, CustodyForm
 from ipcity.services.models import AGENCY_SERVICES, AgencyRating, CustodyContract
-from ipcity.web.forms import form_errors_from
+from ipcity.web.forms import form_errors_from, posted_int
 
 
 def agencies(request):
@@ -80,7 +80,7 @@ def agency(request, pk):
                     brand_designate(actor=request.user, agency=found, year=day.year, designated_on=day,
                                     reason=request.POST.get("reason", ""))
                 else:
-                    agency_rate(actor=request.user, agency=found, rating=int(request.POST.get("rating") or 0),
+                    agency_rate(actor=request.user, agency=found, rating=posted_int(request.POST, "rating", default=0),
                                 comment=request.POST.get("comment", ""))
                 messages.success(request, "已保存")
                 return redirect("services:agency", pk=pk)
@@ -103,7 +103,7 @@ def custody(request):
     if request.method == "POST":
         try:
             if request.POST.get("form") in ("confirm", "decline", "terminate"):
-                contract = custody_get(user=request.user, pk=int(request.POST.get("pk") or 0))
+                contract = custody_get(user=request.user, pk=posted_int(request.POST, "pk", default=0))
                 kind = request.POST["form"]
                 if kind == "terminate":
                     custody_terminate(actor=request.user, contract=contract, note=request.POST.get("note", ""),
@@ -116,7 +116,7 @@ def custody(request):
             if form is None:
                 raise PermissionDenied("只有服务机构可以登记托管合同")
             if form.is_valid():
-                renewal_of = custody_get(user=request.user, pk=int(request.POST["renewal_of"])) \
+                renewal_of = custody_get(user=request.user, pk=posted_int(request.POST, "renewal_of")) \
                     if request.POST.get("renewal_of") else None
                 custody_record(actor=request.user, renewal_of=renewal_of, **form.cleaned_data)
                 messages.success(request, "托管合同已登记，待企业确认后计入覆盖数")

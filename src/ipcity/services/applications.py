@@ -125,6 +125,8 @@ def application_step(*, actor, application: ServiceApplication, action: str, not
         raise PermissionDenied("只有事项的实施单位可以办理" if who == "unit" else "只有申请人可以" + STEP_LABELS[action])
     if application.state not in sources:
         raise ValidationError(f"当前状态为“{application.get_state_display()}”，不能{STEP_LABELS[action]}")
+    if action == "supplement" and any(h["action"] == "supplement" for h in application.history):
+        raise ValidationError("已一次性告知补正，不能再次要求补正；请受理或不予受理")
     if action in NEEDS_NOTE and not note.strip():
         raise ValidationError({"note": [NEEDS_NOTE[action]]})
     if action == "resubmit" and not files:

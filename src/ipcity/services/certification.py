@@ -77,16 +77,16 @@ def certification_record(*, actor, enterprise: Organization, certifier: str, cer
         problems["enterprise"] = ["贯标认证的对象应为企业"]
     if not certifier.strip() or not scope.strip():
         problems["certifier"] = ["请填写认证机构和认证范围"]
-    if not certificate_number.strip():
-        problems["certificate_number"] = ["请填写证书编号"]
+    if not certificate_number.strip() or len(certificate_number.strip()) > 64:
+        problems["certificate_number"] = ["请填写证书编号（不超过64个字符）"]
     elif ComplianceCertification.objects.filter(certificate_number=certificate_number.strip()).exists():
         problems["certificate_number"] = ["该证书编号已登记"]
     if valid_until <= issued_on or issued_on > clock.today():
         problems["valid_until"] = ["发证日期不能晚于今天，有效期应晚于发证日期"]
     elif valid_until > years_later(issued_on, 3):
         problems["valid_until"] = ["认证证书有效期不超过3年"]
-    if guiding_agency is not None and guiding_agency.org_type != OrgType.SERVICE_AGENCY:
-        problems["guiding_agency"] = ["辅导机构应为知识产权服务机构"]
+    if guiding_agency is not None and not _guides(guiding_agency.pk, enterprise):
+        problems["guiding_agency"] = ["该机构没有登记对本企业的贯标辅导"]
     if problems:
         raise ValidationError(problems)
     certification = ComplianceCertification.objects.create(
@@ -100,12 +100,19 @@ def certification_record(*, actor, enterprise: Organization, certifier: str, cer
 
 @transaction.atomic
 def certification_state(*, actor, certification: ComplianceCertification, state: str) -> ComplianceCertification:
-    """The certifier suspended or withdrew it, or reinstated it: recorded by the enterprise or the office."""
-    if not (has_perm(actor, Perm.SERVICE_SUPERVISE) or (has_perm(actor, Perm.CERTIFICATION_RECORD)
-                                                         and actor.organization_id == certification.enterprise_id)):
+    """The certifier suspended or withdrew it: the enterprise or the office records that. Only the office reinstates
+    a suspended certificate (on the certifier's notice); a withdrawal is final."""
+    office = has_perm(actor, Perm.SERVICE_SUPERVISE)
+    if not (office or (has_perm(actor, Perm.CERTIFICATION_RECORD)
+                       and actor.organization_id == certification.enterprise_id)):
         raise PermissionDenied("只有企业本身或办公室可以变更证书状态")
-    if state not in ComplianceCertification.State.values:
+    State = ComplianceCertification.State
+    if state not in State.values:
         raise ValidationError({"state": ["状态应为有效、暂停或撤销"]})
+    if certification.state == State.WITHDRAWN and state != State.WITHDRAWN:
+        raise ValidationError("证书已撤销，不能恢复；重新认证后请登记新证书")
+    if state == State.VALID and certification.state != State.VALID and not office:
+        raise PermissionDenied("恢复证书有效须由办公室根据认证机构的通知登记")
     before = certification.state
     certification.state = state
     certification.save(update_fields=["state"])

@@ -22,7 +22,7 @@ from ipcity.services.certification import (
 )
 from ipcity.services.forms import CertificationForm
 from ipcity.services.models import ComplianceCertification
-from ipcity.web.forms import form_errors_from
+from ipcity.web.forms import form_errors_from, posted_int
 
 
 @login_required
@@ -42,18 +42,18 @@ def certifications(request):
                     messages.success(request, "证书已登记")
                     return redirect("services:certifications")
             elif kind == "state":
-                found = certification_get(user=user, pk=int(request.POST.get("pk") or 0))
+                found = certification_get(user=user, pk=posted_int(request.POST, "pk", default=0))
                 certification_state(actor=user, certification=found, state=request.POST.get("state", ""))
                 messages.success(request, "证书状态已更新")
                 return redirect("services:certifications")
             elif kind == "guidance" and is_agency:
-                enterprise = get_object_or_404(Organization, pk=request.POST.get("enterprise") or 0)
+                enterprise = get_object_or_404(Organization, pk=posted_int(request.POST, "enterprise", default=0))
                 guidance_start(actor=user, enterprise=enterprise,
                                started_on=dt.date.fromisoformat(request.POST.get("started_on") or ""))
                 messages.success(request, "贯标辅导已登记")
                 return redirect("services:certifications")
             elif kind == "advance":
-                guidance = get_object_or_404(guidance_list(user=user), pk=request.POST.get("pk") or 0)
+                guidance = get_object_or_404(guidance_list(user=user), pk=posted_int(request.POST, "pk", default=0))
                 guidance_advance(actor=user, guidance=guidance, note=request.POST.get("note", ""))
                 messages.success(request, "已进入下一阶段")
                 return redirect("services:certifications")

@@ -4,6 +4,7 @@ streams with experts among them), the selection of education demonstration units
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
 
@@ -13,6 +14,8 @@ from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.services.models import DemonstrationUnit, Expert, PilotSchool, PublicityEvent, TalentRecord
+
+MAX_PARTICIPANTS = 10_000_000  # a live stream's views can be large, but not unbounded
 
 
 def calendar(*, year: int | None = None, kind: str = "") -> QuerySet[PublicityEvent]:
@@ -26,7 +29,7 @@ def calendar(*, year: int | None = None, kind: str = "") -> QuerySet[PublicityEv
 
 
 def event_experts(event: PublicityEvent) -> str:
-    """The experts as the public may see them: names of those who consented, a count of the others."""
+    """The experts as the public may see them: names of those who (still) consent, a count of the others."""
     experts = list(event.experts.all())
     named = [e.name for e in experts if e.public_consent]
     others = len(experts) - len(named)
@@ -70,7 +73,16 @@ def event_record(*, actor, kind: str, title: str, held_on: dt.date, place: str, 
         problems["school"] = ["中小学教育活动和竞赛请选择试点学校"]
     if kind == PublicityEvent.Kind.LIVE_STREAM and not experts:
         problems["experts"] = ["直播请至少邀请一位专家"]
-    if participants is not None and (participants < 0 or held_on > clock.today()):
+    if any(not (e.public_consent and e.active) for e in experts):
+        problems["experts"] = ["公开活动只能邀请已同意公开简介的在库专家"]
+    if stream_url.strip():
+        try:
+            URLValidator(schemes=["http", "https"])(stream_url.strip())
+        except ValidationError:
+            problems["stream_url"] = ["链接应为 http 或 https 网址"]
+        if len(stream_url.strip()) > 200:
+            problems["stream_url"] = ["链接不能超过200个字符"]
+    if participants is not None and (not 0 <= participants <= MAX_PARTICIPANTS or held_on > clock.today()):
         problems["participants"] = ["参与人数在活动举办后填写，且不能为负"]
     if problems:
         raise ValidationError(problems)
@@ -91,7 +103,7 @@ def event_report(*, actor, event: PublicityEvent, participants: int, summary: st
         raise ValidationError("只有主办单位可以填报活动情况")
     if event.held_on > clock.today():
         raise ValidationError("活动举办后才能填报")
-    if participants < 0 or not summary.strip():
+    if not 0 <= participants <= MAX_PARTICIPANTS or not summary.strip():
         raise ValidationError({"summary": ["请填写参与人数和活动情况"]})
     event.participants, event.summary = participants, summary.strip()
     event.save(update_fields=["participants", "summary"])
@@ -104,6 +116,8 @@ def demonstration_nominate(*, actor, name: str, kind: str, year: int, reason: st
     require_perm(actor, Perm.CULTURE_MANAGE)
     if not name.strip() or not reason.strip() or kind not in DemonstrationUnit.Kind.values:
         raise ValidationError({"name": ["请填写单位名称、类型和推荐理由"]})
+    if not 2024 <= year <= 2100:
+        raise ValidationError({"year": ["年度应为2024年以后"]})
     try:
         with transaction.atomic():
             unit = DemonstrationUnit.objects.create(name=name.strip()[:200], kind=kind, year=year,

@@ -20,7 +20,7 @@ from ipcity.services.culture import (
 )
 from ipcity.services.forms import EventForm, NominationForm, SchoolForm, TalentForm
 from ipcity.services.models import DemonstrationUnit, PilotSchool, PublicityEvent
-from ipcity.web.forms import form_errors_from
+from ipcity.web.forms import form_errors_from, posted_int
 
 FORMS = {"event": (EventForm, event_record, "活动已登记"), "school": (SchoolForm, school_add, "试点学校已登记"),
          "nomination": (NominationForm, demonstration_nominate, "已推荐")}
@@ -35,13 +35,13 @@ def culture(request):
     if request.method == "POST":
         try:
             if kind == "report" and manages:
-                event = get_object_or_404(PublicityEvent, pk=request.POST.get("pk") or 0)
+                event = get_object_or_404(PublicityEvent, pk=posted_int(request.POST, "pk", default=0))
                 event_report(actor=request.user, event=event, summary=request.POST.get("summary", ""),
-                             participants=int(request.POST.get("participants") or -1))
+                             participants=posted_int(request.POST, "participants", default=-1))
                 messages.success(request, "活动情况已填报")
                 return redirect("services:culture")
             if kind == "decide" and has_perm(request.user, Perm.CULTURE_SELECT):
-                unit = get_object_or_404(DemonstrationUnit, pk=request.POST.get("pk") or 0)
+                unit = get_object_or_404(DemonstrationUnit, pk=posted_int(request.POST, "pk", default=0))
                 demonstration_decide(actor=request.user, unit=unit, selected=request.POST.get("selected") == "1",
                                      note=request.POST.get("note", ""))
                 messages.success(request, "评审结果已登记")

@@ -20,7 +20,7 @@ from ipcity.services.experts import (
 )
 from ipcity.services.forms import AssignForm, ExpertAddForm, ExpertEditForm
 from ipcity.services.models import EXPERT_SPECIALTIES
-from ipcity.web.forms import form_errors_from
+from ipcity.web.forms import form_errors_from, posted_int
 
 
 def experts(request):
@@ -67,7 +67,7 @@ def expert(request, pk):
                 messages.success(request, "已更新公开设置")
                 return redirect("services:expert", pk=pk)
             elif kind == "conflict" and (own or manages):
-                organization = get_object_or_404(Organization, pk=request.POST.get("organization") or 0)
+                organization = get_object_or_404(Organization, pk=posted_int(request.POST, "organization", default=0))
                 conflict_add(actor=request.user, expert=found, organization=organization,
                              reason=request.POST.get("reason", ""))
                 messages.success(request, "回避声明已登记")
@@ -78,7 +78,7 @@ def expert(request, pk):
                     messages.success(request, "已指派")
                     return redirect("services:expert", pk=pk)
             elif kind in ("opinion", "withdraw"):
-                assignment = get_object_or_404(assignments_for(user=request.user), pk=request.POST.get("pk") or 0,
+                assignment = get_object_or_404(assignments_for(user=request.user), pk=posted_int(request.POST, "pk", default=0),
                                                expert=found)
                 assignment_close(actor=request.user, assignment=assignment, opinion=request.POST.get("opinion", ""),
                                  withdraw=kind == "withdraw")

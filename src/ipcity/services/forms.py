@@ -230,8 +230,9 @@ class EventForm(forms.Form):
     school = forms.ModelChoiceField(label="试点学校（中小学活动、竞赛）", required=False,
                                     queryset=PilotSchool.objects.order_by("name"))
     experts = forms.ModelMultipleChoiceField(label="邀请专家（直播必填）", required=False,
-                                             queryset=Expert.objects.filter(active=True).order_by("name"))
-    stream_url = forms.URLField(label="直播或回放链接", required=False, assume_scheme="https")
+                                             queryset=Expert.objects.filter(active=True, public_consent=True)
+                                             .order_by("name"))
+    stream_url = forms.URLField(label="直播或回放链接", required=False, assume_scheme="https", max_length=200)
     participants = forms.IntegerField(label="参与人数（举办后填写）", required=False, min_value=0)
     summary = forms.CharField(label="活动情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -82,8 +82,8 @@ def training_create(*, actor, title: str, audience: str, held_on, hours: Decimal
         problems["hours"] = ["学时应为 0.5～40"]
     if not place.strip():
         problems["place"] = ["请填写地点（线上培训填写平台名称）"]
-    if capacity is not None and capacity < 1:
-        problems["capacity"] = ["人数上限应大于0"]
+    if capacity is not None and not 1 <= capacity <= 100_000:
+        problems["capacity"] = ["人数上限应为 1～100000"]
     if problems:
         raise ValidationError(problems)
     training = Training.objects.create(title=title.strip()[:200], audience=audience, held_on=held_on, hours=hours,
@@ -141,6 +141,8 @@ def attendees_import(*, actor, training: Training, data: bytes, filename: str) -
     if not manages(actor, training):
         raise PermissionDenied("只有主办单位可以导入签到名单")
     training = Training.objects.select_for_update().get(pk=training.pk)
+    if training.held_on > clock.today():
+        raise ValidationError(f"培训尚未举办（{training.held_on}），举办后再导入签到名单")
     parsed = importer.parse(ATTENDEES, data, filename)
     problems = list(parsed.problems)
     signed = set(training.attendances.values_list("phone", flat=True))

@@ -25,7 +25,7 @@ from ipcity.services.forms import ApplicationForm, GuideForm, ItemForm, NewVersi
 from ipcity.services.models import ServiceApplication
 from ipcity.services.open_data import DATASETS, as_records, csv_response, dataset_get
 from ipcity.services.training import training_list
-from ipcity.web.forms import form_errors_from
+from ipcity.web.forms import form_errors_from, posted_int
 from ipcity.web.uploads import upload_path
 
 
@@ -121,7 +121,7 @@ def application(request, pk):
     if request.method == "POST":
         try:
             if request.POST.get("form") == "rating":
-                application_rate(actor=request.user, application=found, rating=int(request.POST.get("rating") or 0),
+                application_rate(actor=request.user, application=found, rating=posted_int(request.POST, "rating", default=0),
                                  comment=request.POST.get("comment", ""))
                 messages.success(request, "感谢评价")
             else:

@@ -14,3 +14,14 @@ def form_errors_from(form, exc: ValidationError) -> None:
             form.add_error(field, text)
         else:
             form.add_error(None, message)
+
+
+def posted_int(data, name: str, *, default: int | None = None) -> int:
+    """An integer from submitted form data; anything else is a clear refusal instead of a server error."""
+    raw = data.get(name)
+    if (raw is None or raw == "") and default is not None:
+        return default
+    try:
+        return int(raw)
+    except (TypeError, ValueError):
+        raise ValidationError(f"参数“{name}”应为整数") from None

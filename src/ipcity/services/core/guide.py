@@ -78,8 +78,12 @@ def parse_guide(data: dict) -> Guide:
     if not isinstance(basis, list) or not basis or not all(isinstance(b, str) and b.strip() for b in basis):
         problems.setdefault("legal_basis", []).append("请至少列出一条设定依据（法律法规名称及条款）")
         basis = []
+    for key in ("materials", "steps", "faqs"):
+        if not isinstance(data.get(key) or [], list):
+            problems.setdefault(key, []).append("应为列表")
+    lists = {key: data.get(key) if isinstance(data.get(key), list) else [] for key in ("materials", "steps", "faqs")}
     materials = []
-    for n, raw in enumerate(data.get("materials") or [], start=1):
+    for n, raw in enumerate(lists["materials"], start=1):
         if not isinstance(raw, dict) or not str(raw.get("name", "")).strip():
             problems.setdefault("materials", []).append(f"第{n}项材料缺少名称")
             continue
@@ -92,7 +96,7 @@ def parse_guide(data: dict) -> Guide:
     if not materials:
         problems.setdefault("materials", []).append("请列出申请材料")
     steps = []
-    for n, raw in enumerate(data.get("steps") or [], start=1):
+    for n, raw in enumerate(lists["steps"], start=1):
         if not isinstance(raw, dict) or not str(raw.get("name", "")).strip():
             problems.setdefault("steps", []).append(f"第{n}个环节缺少名称")
             continue
@@ -104,7 +108,7 @@ def parse_guide(data: dict) -> Guide:
     if steps and decide_days and sum(s.days for s in steps) > accept_days + decide_days:
         problems.setdefault("steps", []).append("各环节时限之和不能超过受理时限与承诺办结时限之和")
     faqs = []
-    for n, raw in enumerate(data.get("faqs") or [], start=1):
+    for n, raw in enumerate(lists["faqs"], start=1):
         if not isinstance(raw, dict) or not str(raw.get("q", "")).strip() or not str(raw.get("a", "")).strip():
             problems.setdefault("faqs", []).append(f"第{n}个常见问题缺少问题或解答")
             continue
