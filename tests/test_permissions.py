@@ -422,7 +422,7 @@ API = [
     ("get", "/api/v1/protection/cases/{case}", None, operations_role(200, 401, ("enforcement_officer", "office_admin"))),
     ("post", "/api/v1/protection/cases/{case}/steps", {"action": "investigate"},
      {**operations_role(403, 401), "enforcement_officer": 422}),
-    ("post", "/api/v1/protection/cases/{case}/officers", {"officers": []},
+    ("post", "/api/v1/protection/cases/{case}/officers", {"officers": ["{officer}"]},
      operations_role(200, 401, ("enforcement_officer", "office_admin"))),
     ("post", "/api/v1/protection/cases/{case}/referral", {"police": "公安", "referred_on": "2026-10-02", "reason": "涉罪"},
      {**operations_role(403, 401), "enforcement_officer": 422}),

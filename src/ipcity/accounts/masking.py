@@ -2,8 +2,9 @@
 
 
 def mask_phone(phone: str) -> str:
-    if len(phone) < 7:
-        return "*" * len(phone)
+    """A mobile number keeps its first 3 and last 4 digits; anything shorter (a landline) keeps only its last 2."""
+    if len(phone) < 11:
+        return "*" * (len(phone) - 2) + phone[-2:] if len(phone) > 4 else "*" * len(phone)
     return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
 
 

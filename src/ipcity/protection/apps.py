@@ -12,10 +12,10 @@ class ProtectionConfig(AppConfig):
 
         register(ActivitySource(
             kinds=("mediation_administrative", "mediation_people", "mediation_association", "mediation_workstation"),
-            columns=("编号", "渠道", "申请人", "被申请人", "调解机构", "结案或司法确认日期"),
+            columns=("编号", "渠道", "调解机构", "结案或司法确认日期"),
             version=mediation.activity_version, records=mediation.activity_records, rows=mediation.activity_rows))
         register(ActivitySource(
             kinds=("case_patent", "case_trademark", "case_copyright", "officer_certificate", "market_city",
                    "market_national"),
-            columns=("编号", "类型", "当事人或名称", "单位或证号", "日期"),
+            columns=("编号", "类型", "名称", "单位或证号", "日期"),
             version=enforcement.activity_version, records=enforcement.activity_records, rows=enforcement.activity_rows))

@@ -78,7 +78,7 @@ def assistance_step(*, actor, request: AssistanceRequest, action: str, text: str
     sources, target = STEPS[action]
     if request.state not in sources:
         raise ValidationError(f"当前状态为“{request.get_state_display()}”，不能进行这一步")
-    if action == "triage" and category not in CATEGORIES:
+    if (action == "triage" or category) and category not in CATEGORIES:
         raise ValidationError({"category": [f"分类应为：{'、'.join(CATEGORIES)}"]})
     if action in ("guide", "refer") and not text.strip():
         raise ValidationError({"text": ["请填写指导意见或转办说明"]})

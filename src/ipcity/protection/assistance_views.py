@@ -21,7 +21,7 @@ from ipcity.protection.assistance import (
     market_create,
 )
 from ipcity.protection.models import CooperationRecord, StandardizedMarket
-from ipcity.web.forms import form_errors_from
+from ipcity.web.forms import form_errors_from, posted_int
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -47,7 +47,7 @@ def assistance(request):
                 messages.success(request, "援助申请已提交")
                 return redirect("protection:assistance")
             if request.POST.get("form") == "step":
-                item = assistance_get(user=user, pk=int(request.POST.get("pk", 0)))
+                item = assistance_get(user=user, pk=posted_int(request.POST, "pk", default=0))
                 assistance_step(actor=user, request=item, action=request.POST.get("action", ""),
                                 text=request.POST.get("text", ""), category=request.POST.get("category", ""))
                 messages.success(request, "已办理")
@@ -95,11 +95,11 @@ def markets(request):
             elif kind == "cooperation" and cooperation_form.is_valid():
                 cooperation_record(actor=request.user, **cooperation_form.cleaned_data)
             elif kind == "check":
-                market = get_object_or_404(StandardizedMarket, pk=request.POST.get("market"))
+                market = get_object_or_404(StandardizedMarket, pk=posted_int(request.POST, "market", default=0))
                 market_check(actor=request.user, market=market,
                              items={k: bool(request.POST.get(k)) for k in CHECKLIST})
             elif kind == "approve":
-                market = get_object_or_404(StandardizedMarket, pk=request.POST.get("market"))
+                market = get_object_or_404(StandardizedMarket, pk=posted_int(request.POST, "market", default=0))
                 market_approve(actor=request.user, market=market,
                                approved_on=forms.DateField().clean(request.POST.get("approved_on")))
             else:

@@ -83,7 +83,7 @@ def case(request, pk):
                 referral_receipt(actor=request.user, case=item, receipt_number=request.POST.get("receipt_number", ""),
                                  receipt_on=_date(request.POST.get("receipt_on")) or clock.today())
             elif kind == "assign":
-                officers = list(User.objects.filter(pk__in=request.POST.getlist("officers"),
+                officers = list(User.objects.filter(pk__in=[v for v in request.POST.getlist("officers") if v.isdigit()],
                                                     role=Role.ENFORCEMENT_OFFICER))
                 case_assign(actor=request.user, case=item, officers=officers)
             else:

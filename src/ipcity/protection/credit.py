@@ -42,7 +42,7 @@ def listing_create(*, actor, organization: Organization, penalties: list[rules.P
                    listed_on: dt.date) -> DishonestyListing:
     """List an organization when the rules say so; the grounds, basis, period and measures come from the rules."""
     require_perm(actor, Perm.INSPECTION_MANAGE)
-    if DishonestyListing.objects.filter(organization=organization, state__in=[
+    if DishonestyListing.objects.filter(organization=organization, ends_on__gt=clock.today(), state__in=[
             DishonestyListing.State.LISTED, DishonestyListing.State.REPAIR_APPLIED]).exists():
         raise ValidationError("该主体已在失信名单中")
     if listed_on > clock.today():
@@ -51,6 +51,8 @@ def listing_create(*, actor, organization: Organization, penalties: list[rules.P
     if not grounds:
         raise ValidationError("所录处罚记录不满足列入失信名单的条件（五年内两次以上侵权处罚、故意侵权或严重违法失信）")
     start, end = rules.listing_period(listed_on)
+    if end <= clock.today():
+        raise ValidationError({"listed_on": ["按此列入日期，公示期已经届满，不能再列入"]})
     listing = DishonestyListing.objects.create(
         organization=organization, grounds=[g.__dict__ | {"penalties": list(g.penalties)} for g in grounds],
         measures=list(rules.MEASURES), listed_on=start, ends_on=end, listed_by=actor)
@@ -132,7 +134,7 @@ def public_query(query: str = "") -> list[dict]:
     listings = DishonestyListing.objects.select_related("organization").filter(
         state__in=[DishonestyListing.State.LISTED, DishonestyListing.State.REPAIR_APPLIED], ends_on__gt=today)
     if query.strip():
-        listings = listings.filter(Q(organization__name__contains=query.strip())
+        listings = listings.filter(Q(organization__name__icontains=query.strip())
                                    | Q(organization__credit_code=query.strip().upper()))
     return [public_entry(listing) for listing in listings]
 

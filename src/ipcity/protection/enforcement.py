@@ -37,6 +37,7 @@ STEPS = {  # action -> (from states, to state)
     "execute": ({State.DECIDED}, State.EXECUTING),
     "close": ({State.DECIDED, State.EXECUTING, State.INVESTIGATING, State.NOTIFIED}, State.CLOSED),
 }
+MAX_FINE = Decimal("1000000000000")  # the column holds 12 digits before the point
 STEP_LABELS = {"file": "立案", "reject": "不予立案", "investigate": "开始调查", "notify": "告知（听证）",
                "decide": "作出处罚决定", "execute": "执行", "close": "结案"}
 
@@ -137,9 +138,11 @@ def case_register(*, actor, kind: str, source: str, party: str, facts: str, rece
 def case_assign(*, actor, case: EnforcementCase, officers: list[User]) -> EnforcementCase:
     if not handles(actor, case) and not has_perm(actor, Perm.INSPECTION_MANAGE):
         raise PermissionDenied("只有承办人员或办公室可以指派")
-    wrong = [o.display_name for o in officers if o.role != Role.ENFORCEMENT_OFFICER]
+    wrong = [o.display_name for o in officers if o.role != Role.ENFORCEMENT_OFFICER or o.organization_id != case.unit_id]
     if wrong:
-        raise ValidationError({"officers": [f"不是执法人员：{'、'.join(wrong)}"]})
+        raise ValidationError({"officers": [f"不是本案承办单位的执法人员：{'、'.join(wrong)}"]})
+    if not officers:
+        raise ValidationError({"officers": ["请至少指派一名执法人员"]})
     case.officers.set(officers)
     audit_record(actor=actor, action="protection.case.assign", obj=case, after={"officers": [o.pk for o in officers]})
     return case
@@ -160,14 +163,18 @@ def case_step(*, actor, case: EnforcementCase, action: str, day: dt.date | None 
     problems: list[str] = []
     if day > clock.today():
         problems.append("日期不能晚于今天")
+    last_step = max((dt.date.fromisoformat(h["day"]) for h in case.history), default=case.received_on)
+    if day < last_step:
+        problems.append(f"日期不能早于上一步（{last_step}）")
     if action == "file":
         holders = [o for o in case.officers.all() if certified(o, day)]
         if len(holders) < 2:
             problems.append(f"立案须有两名以上持有有效执法证件的执法人员承办（《行政处罚法》第四十二条），现有 {len(holders)} 名")
     if action == "reject" and not note.strip():
         problems.append("不予立案须说明理由")
-    if action == "decide" and (not decision_number.strip() or fine is None or fine < 0):
-        problems.append("请填写处罚决定书文号和罚没款金额")
+    if action == "decide" and (not decision_number.strip() or fine is None or not fine.is_finite()
+                               or not 0 <= fine < MAX_FINE):
+        problems.append("请填写处罚决定书文号和罚没款金额（元，0 至 1 万亿以内）")
     referral = CriminalReferral.objects.filter(case=case).first()
     if action == "close" and case.state in (State.INVESTIGATING, State.NOTIFIED) \
             and not (referral and referral.receipt_number):
@@ -200,6 +207,8 @@ def case_refer(*, actor, case: EnforcementCase, police: str, referred_on: dt.dat
         raise ValidationError("该案已移送")
     if not police.strip() or not reason.strip():
         raise ValidationError("请填写移送的公安机关和涉嫌犯罪的理由")
+    if not case.received_on <= referred_on <= clock.today():
+        raise ValidationError("移送日期应在案件登记之后、今天之前")
     referral = CriminalReferral.objects.create(case=case, police=police.strip()[:100], referred_on=referred_on,
                                                reason=reason.strip())
     _log(case, actor, "refer", referred_on, f"移送{referral.police}")
@@ -215,8 +224,10 @@ def referral_receipt(*, actor, case: EnforcementCase, receipt_number: str, recei
     referral = CriminalReferral.objects.filter(case=case).first()
     if referral is None:
         raise ValidationError("该案尚未移送")
-    if not receipt_number.strip() or receipt_on < referral.referred_on:
-        raise ValidationError("请填写回执编号；回执日期不能早于移送日期")
+    if referral.receipt_number:
+        raise ValidationError("回执已登记")
+    if not receipt_number.strip() or not referral.referred_on <= receipt_on <= clock.today():
+        raise ValidationError("请填写回执编号；回执日期应在移送之后、今天之前")
     referral.receipt_number, referral.receipt_on = receipt_number.strip()[:64], receipt_on
     referral.save(update_fields=["receipt_number", "receipt_on"])
     _log(case, actor, "receipt", receipt_on, f"回执{referral.receipt_number}")
@@ -233,6 +244,8 @@ def certificate_record(*, actor, officer: User, number: str, issued_on: dt.date,
         raise ValidationError({"officer": ["只为执法人员登记执法证件"]})
     if valid_until <= issued_on or not number.strip():
         raise ValidationError({"number": ["请填写证号；有效期应晚于发证日期"]})
+    if EnforcementCertificate.objects.filter(number=number.strip()[:64]).exists():
+        raise ValidationError({"number": ["该证号已登记"]})
     # An officer is counted once: a renewal starts when the previous certificate ends.
     overlapping = EnforcementCertificate.objects.filter(officer=officer, issued_on__lte=valid_until,
                                                         valid_until__gte=issued_on).first()
@@ -269,7 +282,9 @@ def activity_rows(keys: list[str]) -> list[list]:
     ids = [int(k.split("-")[1]) for k in keys]
     if prefix == "CASE":
         found = {f"CASE-{c.pk}": c for c in EnforcementCase.objects.select_related("unit").filter(pk__in=ids)}
-        return [[k, found[k].get_kind_display(), found[k].party, found[k].unit.name, found[k].filed_on] for k in keys]
+        # Lineage is public; a case's party is not (it may be a private person, or under investigation).
+        return [[k, found[k].get_kind_display(), f"{found[k].get_kind_display()}案件", found[k].unit.name,
+                 found[k].filed_on] for k in keys]
     if prefix == "CERT":
         found = {f"CERT-{c.pk}": c for c in EnforcementCertificate.objects.select_related("officer").filter(pk__in=ids)}
         return [[k, "执法证件", found[k].officer.display_name, found[k].number, found[k].valid_until] for k in keys]

@@ -97,6 +97,9 @@ def mediation_step(*, actor, case: MediationCase, action: str, day: dt.date | No
     problems: dict[str, list[str]] = {}
     if day > clock.today():
         problems["day"] = ["日期不能晚于今天"]
+    earliest = max(d for d in (clock.localdate(case.applied_at), case.accepted_on, case.concluded_on) if d)
+    if day < earliest:
+        problems["day"] = [f"日期不能早于{earliest}（申请、受理或结案之日）"]
     if action == "accept":
         mediator = mediator or actor
         if mediator.organization_id != case.body_id or mediator.role != Role.MEDIATOR:
@@ -160,5 +163,6 @@ def activity_records() -> list[Activity]:
 def activity_rows(keys: list[str]) -> list[list]:
     cases = {f"MED-{c.pk}": c for c in MediationCase.objects.select_related("applicant", "body").filter(
         pk__in=[int(k[4:]) for k in keys])}
-    return [[k, cases[k].get_channel_display(), cases[k].applicant.name, cases[k].respondent, cases[k].body.name,
-             cases[k].confirmed_on or cases[k].concluded_on] for k in keys]
+    # Lineage is public and mediation is confidential: no applicant or respondent.
+    return [[k, cases[k].get_channel_display(), cases[k].body.name, cases[k].confirmed_on or cases[k].concluded_on]
+            for k in keys]

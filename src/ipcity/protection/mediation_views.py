@@ -21,7 +21,7 @@ from ipcity.protection.mediation import (
     overdue,
 )
 from ipcity.protection.models import MediationCase
-from ipcity.web.forms import form_errors_from
+from ipcity.web.forms import form_errors_from, posted_int
 
 
 class ApplyForm(forms.Form):
@@ -59,7 +59,7 @@ def mediation(request, pk):
     if request.method == "POST":
         try:
             raw = request.POST.get("day") or None
-            mediator = get_object_or_404(mediators_of(case.body), pk=request.POST["mediator"]) \
+            mediator = get_object_or_404(mediators_of(case.body), pk=posted_int(request.POST, "mediator")) \
                 if request.POST.get("mediator") else None
             mediation_step(actor=request.user, case=case, action=request.POST.get("action", ""),
                            day=dt.date.fromisoformat(raw) if raw else None, text=request.POST.get("text", ""),
