@@ -28,7 +28,7 @@ from ipcity.plan.supervision import work_item_create, work_item_transition
 from ipcity.protection.assistance import assistance_request, market_create
 from ipcity.protection.core.credit import Penalty
 from ipcity.protection.credit import listing_create
-from ipcity.protection.enforcement import case_register
+from ipcity.protection.enforcement import case_register, certificate_record
 from ipcity.protection.inspections import plan_create, plan_publish
 from ipcity.protection.mediation import mediation_apply
 from ipcity.services.agencies import custody_record, profile_save
@@ -428,8 +428,8 @@ API = [
      {**operations_role(403, 401), "enforcement_officer": 422}),
     ("post", "/api/v1/protection/cases/{case}/receipt", {"receipt_number": "1", "receipt_on": "2026-10-03"},
      {**operations_role(403, 401), "enforcement_officer": 422}),
-    ("post", "/api/v1/protection/certificates", {"officer": "{officer}", "number": "津执-9", "issued_on": "2025-01-01",
-                                                 "valid_until": "2030-01-01"}, office_api(201)),
+    ("post", "/api/v1/protection/certificates", {"officer": "{officer}", "number": "津执-9", "issued_on": "2031-01-01",
+                                                 "valid_until": "2036-12-31"}, office_api(201)),
     ("get", "/api/v1/protection/mediations", None,
      operations_role(200, 401, ("enterprise_user", "mediator", "office_admin"))),
     ("post", "/api/v1/protection/mediations", {"channel": "people", "body": "{mediation_body}", "respondent": "某店",
@@ -716,6 +716,8 @@ def world(django_db_setup, django_db_blocker):
                                    joined_on=dt.date(2025, 1, 10))
             watch = watch_add(actor=people["office_admin"], organization=people["enterprise_user"].organization,
                               reason="重点", added_on=dt.date(2026, 1, 10))
+            certificate_record(actor=people["office_admin"], officer=people["enforcement_officer"], number="津执-世界-1",
+                               issued_on=dt.date(2024, 1, 1), valid_until=dt.date(2030, 12, 31))
             inspection = plan_create(actor=people["office_admin"], code="world-plan", title="抽查", quotas={"low": 1})
             plan_publish(actor=people["office_admin"], plan=inspection)
             listing = listing_create(actor=people["office_admin"], organization=people["enterprise_user"].organization,

@@ -1,12 +1,14 @@
 """In a real browser: the office drafts, publishes and draws a random inspection; the public page shows the result
 and that a second run from the published seed reproduces it exactly."""
 
+import datetime as dt
 import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ipcity.accounts.models import Organization, OrgType
+from ipcity.protection.enforcement import certificate_record
 from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser
@@ -15,6 +17,8 @@ pytestmark = pytest.mark.browser
 def test_a_random_inspection_is_drawn_and_a_second_run_reproduces_it(open_page, people, client_for, client):
     for i in range(5):
         Organization.objects.create(name=f"抽查企业{i}", org_type=OrgType.ENTERPRISE)
+    certificate_record(actor=people["office_admin"], officer=people["enforcement_officer"], number="津执-浏览器-1",
+                       issued_on=dt.date(2024, 1, 1), valid_until=dt.date(2030, 12, 31))
     client_for("enterprise_user").post("/api/v1/evidence/registrations/file", {  # a checkpoint to seed from
         "kind": "copyright_work", "metadata": json.dumps({"title": "t", "work_type": "美术", "author": "a",
                                                           "completed_on": "2026-01-01"}, ensure_ascii=False),

@@ -1,6 +1,7 @@
 """Random inspections through the API: the office drafts, publishes (freezing the candidates, inspectors and the
 evidence log's checkpoint as seed source) and draws; the public sees the result and a second run reproduces it."""
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
+from ipcity.protection.enforcement import certificate_record
 from ipcity.protection.models import InspectionPlan
 
 
@@ -24,11 +26,17 @@ def _seal_a_checkpoint(client_for):
 
 
 def _world(people):
+    """Six enterprises and four certified officers (the persona and three colleagues), plus one without a certificate."""
     for i in range(6):
         Organization.objects.create(name=f"抽查企业{i}", org_type=OrgType.ENTERPRISE)
-    for i in range(3):
+    officers = [people["enforcement_officer"]] + [
         user_create(actor=None, username=f"officer{i}", password="Inspect#Duty2026", role="enforcement_officer",
-                    organization=people["enforcement_officer"].organization)
+                    organization=people["enforcement_officer"].organization) for i in range(3)]
+    for i, officer in enumerate(officers):
+        certificate_record(actor=people["office_admin"], officer=officer, number=f"津执-抽查-{i}",
+                           issued_on=dt.date(2024, 1, 1), valid_until=dt.date(2030, 12, 31))
+    user_create(actor=None, username="uncertified", password="Inspect#Duty2026", role="enforcement_officer",
+                organization=people["enforcement_officer"].organization, full_name="无证人员")
 
 
 def test_a_published_draw_is_public_and_reproducible(client_for, people, client, tmp_path):
@@ -50,6 +58,8 @@ def test_a_published_draw_is_public_and_reproducible(client_for, people, client,
     assert _post(office, f"/api/v1/protection/inspections/{pk}/draw", {}).status_code == 422  # not published yet
     published = _post(office, f"/api/v1/protection/inspections/{pk}/publish", {}).json()
     assert published["state"] == "published" and "evidence.ipcity.local" in published["seed_source"]
+    assert "无证人员" not in [i["name"] for i in published["inspectors"]]  # only certified officers inspect
+    assert len(published["inspectors"]) == 4
     drawn = _post(office, f"/api/v1/protection/inspections/{pk}/draw", {}).json()
     assert f"ORG-{target.pk:06d}" in drawn["results"]["subjects"]  # the only high-risk candidate
     officer_key = f"OFFICER-{people['enforcement_officer'].pk:06d}"

@@ -14,6 +14,7 @@ from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm, Role
 from ipcity.audit.services import audit_record
 from ipcity.protection.core import draw as rules
+from ipcity.protection.enforcement import certified
 from ipcity.protection.models import ConflictOfInterest, InspectionPlan, RiskRating
 
 INSPECTABLE_TYPES = (OrgType.ENTERPRISE, OrgType.SERVICE_AGENCY)
@@ -105,11 +106,13 @@ def plan_publish(*, actor, plan: InspectionPlan) -> InspectionPlan:
     conflicts: dict[int, list[str]] = {}
     for officer_id, organization_id in ConflictOfInterest.objects.values_list("officer_id", "organization_id"):
         conflicts.setdefault(officer_id, []).append(subject_key(organization_id))
-    officers = User.objects.filter(role=Role.ENFORCEMENT_OFFICER, is_active=True).order_by("pk")
+    # Only officers holding a valid enforcement certificate may inspect (行政执法证).
+    officers = [u for u in User.objects.filter(role=Role.ENFORCEMENT_OFFICER, is_active=True).order_by("pk")
+                if certified(u, clock.today())]
     inspectors = [{"key": inspector_key(u.pk), "name": u.display_name, "conflicts": sorted(conflicts.get(u.pk, []))}
                   for u in officers]
     if not candidates or not inspectors:
-        raise ValidationError("没有可抽取的对象或执法人员")
+        raise ValidationError("没有可抽取的对象或持有效执法证件的执法人员")
     source = _seed_source()
     plan.candidates, plan.inspectors, plan.seed_source = candidates, inspectors, source
     plan.seed = rules.seed_of(plan.code, source).hex()
