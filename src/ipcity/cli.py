@@ -98,28 +98,54 @@ def cmd_evidence_register(args) -> int:
     return 0
 
 
+# `ipcity evidence verify` exit codes (README and docs/evidence-format.md §7 list them)
+VERIFY_EXIT_PASSED, VERIFY_EXIT_FAILED, VERIFY_EXIT_USAGE, VERIFY_EXIT_UNPINNED = 0, 1, 2, 3
+
+
 def cmd_evidence_verify(args) -> int:
     """Offline: reads only the files given, never the database or the network."""
-    from ipcity.evidence.core.bundle import BundleError, TrustedKeys, verify_bundle
+    from ipcity.evidence.core.bundle import (
+        FAILED,
+        KEYS_CHECK,
+        PASSED,
+        UNPINNED,
+        BundleError,
+        TrustedKeys,
+        verify_bundle,
+    )
     from ipcity.evidence.core.note import NoteError
 
-    text = Path(args.bundle).read_text(encoding="utf-8")
+    try:
+        text = Path(args.bundle).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _Refused(f"无法读取证书包 {args.bundle}：{exc}", VERIFY_EXIT_USAGE) from None
     trusted = None
     if args.keys:
         try:
             trusted = TrustedKeys.from_lines(Path(args.keys).read_text(encoding="utf-8").splitlines())
-        except (BundleError, NoteError, ValueError) as exc:
-            raise _Refused(f"公钥文件无效：{exc}", 2) from None
+        except (BundleError, NoteError, ValueError, OSError) as exc:
+            raise _Refused(f"公钥文件无效：{exc}", VERIFY_EXIT_USAGE) from None
     content = None
     if args.file:
-        content = bytes.fromhex(args.salt or "") + Path(args.file).read_bytes()
+        try:
+            content = bytes.fromhex(args.salt or "") + Path(args.file).read_bytes()
+        except ValueError:
+            raise _Refused("--salt 应为十六进制的盐值", VERIFY_EXIT_USAGE) from None
+        except OSError as exc:
+            raise _Refused(f"无法读取原文件 {args.file}：{exc}", VERIFY_EXIT_USAGE) from None
     report = verify_bundle(text, trusted=trusted, content=content)
     for check in report.checks:
-        print(f"{'✓' if check.ok else '✗'} {check.name}：{check.detail or '通过'}")
+        mark = "?" if check.name == KEYS_CHECK and not report.pinned else "✓" if check.ok else "✗"
+        print(f"{mark} {check.name}：{check.detail or '通过'}")
     if not args.file:
         print("· 文件内容：未提供原文件，未核对")
-    print("核验通过" if report.ok else f"核验未通过：{'、'.join(c.name for c in report.failures())}")
-    return 0 if report.ok else 1
+    for note in report.notes:
+        print(f"· 注意：{note}")
+    if report.verdict == UNPINNED:
+        print(f"{UNPINNED}：其余各项均已通过，但只对照了证书包自带的公钥，不能证明证书出自平台；请用 --keys 指定平台公钥")
+        return VERIFY_EXIT_UNPINNED
+    print(PASSED if report.ok else f"{FAILED}：{'、'.join(c.name for c in report.failures())}")
+    return VERIFY_EXIT_PASSED if report.ok else VERIFY_EXIT_FAILED
 
 
 def cmd_inspection_redo(args) -> int:
@@ -417,7 +443,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify = evidence.add_parser("verify", help="离线核验证书包（和原文件），不访问平台")
     verify.add_argument("bundle")
     verify.add_argument("file", nargs="?")
-    verify.add_argument("--keys", help="平台公钥文件（ipcity evidence keys 的输出）；不给则使用证书包自带的公钥")
+    verify.add_argument("--keys", help="平台公钥文件（ipcity evidence keys 的输出）；不给则只能对照证书包自带的公钥，"
+                                       "结果为“未核验平台公钥”（退出码 3），不是核验通过")
     verify.add_argument("--salt", help="只登记摘要的加盐登记：盐值（十六进制）")
     verify.set_defaults(func=cmd_evidence_verify)
     keys = evidence.add_parser("keys", help="输出平台公钥（供核验方固定使用）")

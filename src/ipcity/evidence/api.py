@@ -123,9 +123,11 @@ class CheckOut(Schema):
 
 class ReportOut(Schema):
     ok: bool
+    verdict: str  # 核验通过 | 核验未通过 (the platform's keys are always pinned here)
     index: int | None
     size: int | None
     checks: list[CheckOut]
+    notes: list[str]  # what the verdict does not prove, e.g. a hash-only registration's content was never seen
 
 
 @router.post("/verify", auth=None, response=ReportOut, summary="核验证书包（公开；使用平台公布的公钥）")
@@ -135,8 +137,8 @@ def verify(request, bundle: File[UploadedFile], file: File[UploadedFile] = None)
     except UnicodeDecodeError:
         raise ValidationError({"bundle": ["证书包不是 UTF-8 文本"]}) from None
     report = verify_bundle(text, trusted=log_keys().trusted, content=file.read() if file else None)
-    return {"ok": report.ok, "index": report.index, "size": report.size,
-            "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in report.checks]}
+    return {"ok": report.ok, "verdict": report.verdict, "index": report.index, "size": report.size,
+            "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in report.checks], "notes": report.notes}
 
 
 @router.get("/statistics", summary="存证统计（领导小组办公室）")

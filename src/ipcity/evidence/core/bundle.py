@@ -7,7 +7,13 @@ import json
 from dataclasses import dataclass, field
 
 from ipcity.evidence.core import tsa
-from ipcity.evidence.core.leaf import Leaf, canonical_json, content_digests, submitter_commitment
+from ipcity.evidence.core.leaf import (
+    HASH_ONLY_KINDS,
+    Leaf,
+    canonical_json,
+    content_digests,
+    submitter_commitment,
+)
 from ipcity.evidence.core.merkle import leaf_hash, sha256, verify_inclusion
 from ipcity.evidence.core.note import Checkpoint, NoteError, Signer, Verifier, verify_note
 from ipcity.evidence.core.sm3 import sm3
@@ -168,6 +174,12 @@ class Check:
     detail: str = ""
 
 
+KEYS_CHECK = "公钥"
+PASSED, UNPINNED, FAILED = "核验通过", "未核验平台公钥", "核验未通过"
+HASH_ONLY_NOTE = ("只登记了摘要：平台从未见过文件内容。证书只证明登记人在登记时间提交了这些摘要，"
+                  "不证明其持有、创作或拥有该文件")
+
+
 @dataclass
 class Report:
     checks: list[Check] = field(default_factory=list)
@@ -175,18 +187,32 @@ class Report:
     size: int | None = None
     stamped_at: str = ""
     leaf: Leaf | None = None
+    pinned: bool = True  # False: checked only against the keys the bundle carries, which anyone can make
+    notes: list[str] = field(default_factory=list)  # what the verdict does not prove
 
     @property
     def ok(self) -> bool:
+        """Every check passed against pinned keys: the only result that proves anything."""
         return bool(self.checks) and all(c.ok for c in self.checks)
+
+    @property
+    def verdict(self) -> str:
+        """核验通过; 未核验平台公钥 when everything else holds but no keys were pinned (a bundle made with anyone's
+        own keys would get this far); else 核验未通过."""
+        if self.ok:
+            return PASSED
+        if not self.pinned and self.checks and all(c.ok for c in self.checks if c.name != KEYS_CHECK):
+            return UNPINNED
+        return FAILED
 
     def failures(self) -> list[Check]:
         return [c for c in self.checks if not c.ok]
 
 
 def verify_bundle(text: str, *, trusted: TrustedKeys | None = None, content: bytes | None = None) -> Report:
-    """Every check a third party needs, each reported. `trusted` pins the keys (else the bundle's own keys are
-    used and the report says so); `content` is the registered file, when the verifier has it."""
+    """Every check a third party needs, each reported. `trusted` pins the keys (else the other checks use the
+    bundle's own keys and the verdict is at best 未核验平台公钥, never 核验通过); `content` is the registered file,
+    when the verifier has it."""
     report = Report()
 
     def check(name: str, test) -> bool:
@@ -206,14 +232,18 @@ def verify_bundle(text: str, *, trusted: TrustedKeys | None = None, content: byt
     keys = trusted or bundle.keys
     report.index = bundle.index
 
+    report.pinned = trusted is not None
+
     def pinned():
         if trusted is None:
-            return f"未指定受信公钥，使用证书包自带的公钥（指纹 {bundle.keys.fingerprint()[:16]}…），请与平台公布的指纹核对"
+            raise ValueError(f"{UNPINNED}：未指定受信公钥，其余各项只用证书包自带的公钥（指纹 "
+                             f"{bundle.keys.fingerprint()}）核对，而任何人都能用自己的密钥做出这样的证书包。"
+                             "请指定平台公布的公钥（--keys），或先将此指纹与平台公布的指纹逐位核对")
         if bundle.keys.lines() != trusted.lines():
             raise ValueError("证书包中的公钥与受信公钥不一致")
         return f"与受信公钥一致（指纹 {trusted.fingerprint()[:16]}…）"
 
-    check("公钥", pinned)
+    check(KEYS_CHECK, pinned)
 
     def sealed():
         body, _, seal = text[:-1].rpartition("\n")
@@ -225,6 +255,9 @@ def verify_bundle(text: str, *, trusted: TrustedKeys | None = None, content: byt
 
     def leaf_ok():
         leaf_holder["leaf"] = report.leaf = Leaf.decode(bundle.leaf)
+        if report.leaf.kind in HASH_ONLY_KINDS:
+            report.notes.append(HASH_ONLY_NOTE)
+            return f"{report.leaf.kind}（只登记摘要，平台从未见过文件内容），登记时间 {report.leaf.time}"
         return f"{report.leaf.kind}，登记时间 {report.leaf.time}"
 
     check("存证记录", leaf_ok)
@@ -279,6 +312,8 @@ def verify_bundle(text: str, *, trusted: TrustedKeys | None = None, content: byt
                     raise ValueError("文件的 SHA-256 与存证记录不符：文件不是登记时的那一份，或已被改动")
                 if digest_sm3 != leaf.sm3:
                     raise ValueError("文件的 SM3 与存证记录不符")
+                if leaf.kind in HASH_ONLY_KINDS:
+                    return "文件与登记的摘要一致（平台从未见过文件内容）"
                 return "文件与登记时一致"
 
             check("文件内容", content_ok)

@@ -11,6 +11,10 @@ from ipcity.evidence.core.sm3 import sm3
 
 LEAF_VERSION = "ipcity-evidence/v1"
 KINDS = ("electronic_data", "data_ip", "research_result", "copyright_work", "trade_secret", "notarization")
+# Kinds registered by their digests only: the platform never sees the content, so a certificate of such a kind proves
+# that the submitter registered the digests at that time, not that it held the file. No other kind may be registered
+# without its file.
+HASH_ONLY_KINDS = frozenset({"trade_secret"})
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 
