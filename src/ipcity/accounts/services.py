@@ -1,10 +1,10 @@
 import datetime as dt
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from ipcity import clock
 from ipcity.accounts.credit_code import credit_code_problem
@@ -21,45 +21,71 @@ class LoginRefused(Exception):
         super().__init__(message)
 
 
+def login_refusal_message() -> str:
+    """The one message for every refused sign-in: unknown user, wrong password, locked or stopped account alike,
+    so the page never tells which usernames exist or which accounts are locked."""
+    return (f"用户名或密码错误。连续失败 {settings.LOGIN_FAILURE_LIMIT} 次账号将锁定 {settings.LOGIN_LOCKOUT_MINUTES} 分钟，"
+            "锁定期间请稍后再试或联系管理员")
+
+
 def login_attempt(*, request, username: str, password: str) -> User:
     """Check credentials, count failures and lock the account after too many; every outcome is audited.
 
-    The refusal is raised after the transaction commits, so the failure count and its audit row persist."""
+    Each attempt first claims one of the account's LOGIN_FAILURE_LIMIT tries with a single conditional UPDATE
+    (`failed_login_count = failed_login_count + 1 WHERE failed_login_count < limit AND not locked`), which the
+    database serialises on SQLite and PostgreSQL alike: however many requests arrive in parallel, at most `limit`
+    passwords are checked before the lock, and a locked account's password is never checked at all (so guessing on
+    while locked learns nothing). Every refusal costs one password hash and says the same words."""
     user = User.objects.filter(username=username).first()
-    now = clock.now()
-    if user is not None and user.is_locked:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        with transaction.atomic():
-            audit_record(actor=user, action="auth.login_refused_locked", obj=user)
-        raise LoginRefused(f"账号已被锁定，请 {minutes} 分钟后再试或联系管理员")
-    authenticated = authenticate(request, username=username, password=password)
-    with transaction.atomic():
-        if authenticated is not None:
-            authenticated.failed_login_count = 0
-            authenticated.locked_until = None
-            authenticated.save(update_fields=["failed_login_count", "locked_until"])
-            audit_record(actor=authenticated, action="auth.login", obj=authenticated)
-            return authenticated
-        refusal = _record_failure(user, username, now)
-    raise LoginRefused(refusal)
-
-
-def _record_failure(user: User | None, username: str, now) -> str:
     if user is None:
-        audit_record(actor=None, action="auth.login_failed_unknown_user", object_type="accounts.user",
-                     after={"username": username[:150]})
-        return "用户名或密码错误"
-    user.failed_login_count += 1
-    remaining = settings.LOGIN_FAILURE_LIMIT - user.failed_login_count
-    if remaining <= 0:
-        user.locked_until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-        user.failed_login_count = 0
-        user.save(update_fields=["failed_login_count", "locked_until"])
-        audit_record(actor=user, action="auth.locked", obj=user, after={"locked_until": user.locked_until})
-        return f"连续登录失败次数过多，账号已锁定 {settings.LOGIN_LOCKOUT_MINUTES} 分钟"
-    user.save(update_fields=["failed_login_count"])
-    audit_record(actor=user, action="auth.login_failed", obj=user)
-    return f"用户名或密码错误（再失败 {remaining} 次账号将被锁定）"
+        _spend_a_password_hash(password)
+        with transaction.atomic():
+            audit_record(actor=None, action="auth.login_failed_unknown_user", object_type="accounts.user",
+                         after={"username": username[:150]})
+        raise LoginRefused(login_refusal_message())
+    claimed, locked_by_me = _claim_login_try(user)
+    if not claimed:
+        _spend_a_password_hash(password)
+        with transaction.atomic():
+            if locked_by_me:
+                audit_record(actor=user, action="auth.locked", obj=user, after={"locked_until": user.locked_until})
+            audit_record(actor=user, action="auth.login_refused_locked", obj=user)
+        raise LoginRefused(login_refusal_message())
+    if user.check_password(password) and user.is_active:
+        with transaction.atomic():
+            User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None)
+            user.failed_login_count, user.locked_until = 0, None
+            audit_record(actor=user, action="auth.login", obj=user)
+        return user
+    with transaction.atomic():
+        audit_record(actor=user, action="auth.login_failed" if user.is_active else "auth.login_refused_inactive",
+                     obj=user)
+        if locked_by_me:
+            audit_record(actor=user, action="auth.locked", obj=user, after={"locked_until": user.locked_until})
+    raise LoginRefused(login_refusal_message())
+
+
+def _claim_login_try(user: User) -> tuple[bool, bool]:
+    """(claimed, locked_by_me). Three single-statement UPDATEs, each atomic on its own, in this order: a lock that
+    has run out is lifted; one try is claimed while fewer than the limit are used; an account whose tries are all
+    used is locked (by whichever request gets there first, also one whose own try was refused, so a request that
+    died between claiming and locking cannot leave the account refused for ever)."""
+    now = clock.now()
+    mine = User.objects.filter(pk=user.pk)
+    mine.filter(locked_until__lte=now).update(locked_until=None, failed_login_count=0)
+    claimed = mine.filter(locked_until=None, failed_login_count__lt=settings.LOGIN_FAILURE_LIMIT).update(
+        failed_login_count=F("failed_login_count") + 1)
+    until = now + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    locked = mine.filter(locked_until=None, failed_login_count__gte=settings.LOGIN_FAILURE_LIMIT).update(
+        locked_until=until)
+    if locked:
+        user.locked_until = until
+    return bool(claimed), bool(locked)
+
+
+def _spend_a_password_hash(password: str) -> None:
+    """A refusal that checks no password still takes as long as one that does (as Django does for unknown users)."""
+    User().set_password(password)
 
 
 ORGANIZATION_FIELDS = ("name", "full_name", "org_type", "credit_code", "street", "address", "tags")
