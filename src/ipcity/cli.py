@@ -22,6 +22,12 @@ def _migrate() -> None:
 
 
 def cmd_serve(args) -> int:
+    from ipcity.startup import serve_environment
+
+    # Production unless development is asked for (IPCITY_ENV=development, as `dev.py start` does): an error
+    # shows the Chinese error page, never Django's debug page with the stack trace and settings.
+    for note in serve_environment(args.host):
+        print(note, flush=True)
     _setup()
     _migrate()
     from gunicorn.app.base import BaseApplication
@@ -36,6 +42,7 @@ def cmd_serve(args) -> int:
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
             self.cfg.set("post_worker_init", _start_sequencer)
+            self.cfg.set("control_socket_disable", True)  # one fixed path in $HOME: two servers on a machine would clash
 
         def load(self):
             return application

@@ -7,6 +7,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from ipcity.startup import data_dir, stored_secret_key
+
 BASE_DIR = Path(__file__).resolve().parent
 DEFAULT_SECRET = "ipcity-insecure-development-key-do-not-use-in-production"
 
@@ -37,14 +39,15 @@ if ENVIRONMENT not in {"development", "production", "test"}:
     raise ImproperlyConfigured(f"IPCITY_ENV must be development, production or test, got {ENVIRONMENT!r}")
 PRODUCTION = ENVIRONMENT == "production"
 
-DATA_DIR = Path(os.environ.get("IPCITY_DATA_DIR", Path.cwd() / "data")).resolve()
+DATA_DIR = data_dir()
 UPLOAD_DIR = DATA_DIR / "uploads"  # outside the web root: served only through permission-checked views
 
-SECRET_KEY = os.environ.get("IPCITY_SECRET_KEY", DEFAULT_SECRET)
+# `ipcity serve` stores a generated key in DATA_DIR/secret_key when none is given (ipcity/startup.py).
+SECRET_KEY = os.environ.get("IPCITY_SECRET_KEY") or stored_secret_key(DATA_DIR) or DEFAULT_SECRET
 if PRODUCTION and (SECRET_KEY == DEFAULT_SECRET or len(SECRET_KEY) < 40):
     raise ImproperlyConfigured(
         "IPCITY_ENV=production requires IPCITY_SECRET_KEY: a random secret of at least 40 characters "
-        "(the built-in development key is refused)"
+        "(the built-in development key is refused), or the key `ipcity serve` stores in DATA_DIR/secret_key"
     )
 
 DEBUG = _env_bool("IPCITY_DEBUG", not PRODUCTION and ENVIRONMENT != "test")
