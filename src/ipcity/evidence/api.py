@@ -121,7 +121,7 @@ class CheckOut(Schema):
     detail: str
 
 
-class ReportOut(Schema):
+class VerificationReportOut(Schema):
     ok: bool
     verdict: str  # 核验通过 | 核验未通过 (the platform's keys are always pinned here)
     index: int | None
@@ -130,7 +130,7 @@ class ReportOut(Schema):
     notes: list[str]  # what the verdict does not prove, e.g. a hash-only registration's content was never seen
 
 
-@router.post("/verify", auth=None, response=ReportOut, summary="核验证书包（公开；使用平台公布的公钥）")
+@router.post("/verify", auth=None, response=VerificationReportOut, summary="核验证书包（公开；使用平台公布的公钥）")
 def verify(request, bundle: File[UploadedFile], file: File[UploadedFile] = None):
     try:
         text = bundle.read(256 * 1024).decode()

@@ -133,12 +133,12 @@ def offer_create_api(request, payload: OfferIn):
     return Status(201, _offer_out(offer))
 
 
-class ImportOut(Schema):
+class OfferImportOut(Schema):
     published: int
     refused: int
 
 
-@router.post("/offers/import", response=ImportOut, summary="批量发布专利供给（.xlsx/.csv；有错则整表不导入，逐行说明）")
+@router.post("/offers/import", response=OfferImportOut, summary="批量发布专利供给（.xlsx/.csv；有错则整表不导入，逐行说明）")
 def offers_import_api(request, file: File[UploadedFile]):
     try:
         return offers_import(actor=request.user, data=file.read(), filename=file.name or "offers.csv")
@@ -467,7 +467,7 @@ def portfolio_confirm(request, portfolio_id: int, payload: EstablishIn):
 
 # ---- matchmaking events, the alliance, patent products ----
 
-class EventIn(Schema):
+class MatchmakingEventIn(Schema):
     kind: str = "industry_university"  # or bank_enterprise (银企对接)
     title: str
     held_on: dt.date
@@ -498,20 +498,20 @@ def events_list(request):
 
 
 @router.post("/events", response={201: EventOut}, summary="记录对接活动及参加机构（办公室或服务机构）")
-def event_new(request, payload: EventIn):
+def event_new(request, payload: MatchmakingEventIn):
     data = payload.dict()
     data["organizer"] = get_object_or_404(Organization, pk=data["organizer"])
     data["attendees"] = list(Organization.objects.filter(pk__in=data["attendees"]))
     return Status(201, _event_out(event_record(actor=request.user, **data)))
 
 
-class MemberIn(Schema):
+class AllianceMemberIn(Schema):
     organization: int
     joined_on: dt.date
     role: str = "member"
 
 
-class MemberOut(Schema):
+class AllianceMemberOut(Schema):
     id: int
     organization: str
     role: str
@@ -525,13 +525,13 @@ def _member_out(m) -> dict:
             "left_on": m.left_on, "activity": alliance_activity(m)}
 
 
-@router.get("/alliance", auth=None, response=list[MemberOut], summary="产学研联盟成员及其活动（公开）")
+@router.get("/alliance", auth=None, response=list[AllianceMemberOut], summary="产学研联盟成员及其活动（公开）")
 def alliance_members(request):
     return [_member_out(m) for m in AllianceMember.objects.select_related("organization")]
 
 
-@router.post("/alliance", response={201: MemberOut}, summary="登记加入联盟（办公室）")
-def alliance_add(request, payload: MemberIn):
+@router.post("/alliance", response={201: AllianceMemberOut}, summary="登记加入联盟（办公室）")
+def alliance_add(request, payload: AllianceMemberIn):
     organization = get_object_or_404(Organization, pk=payload.organization)
     return Status(201, _member_out(alliance_join(actor=request.user, organization=organization,
                                                  joined_on=payload.joined_on, role=payload.role)))
@@ -541,7 +541,7 @@ class LeaveIn(Schema):
     left_on: dt.date
 
 
-@router.post("/alliance/{member_id}/leave", response=MemberOut, summary="登记退出联盟（办公室）")
+@router.post("/alliance/{member_id}/leave", response=AllianceMemberOut, summary="登记退出联盟（办公室）")
 def alliance_remove(request, member_id: int, payload: LeaveIn):
     member = get_object_or_404(AllianceMember, pk=member_id)
     return _member_out(alliance_leave(actor=request.user, member=member, left_on=payload.left_on))

@@ -26,13 +26,13 @@ def plan_get(request):
     return HttpResponse(schema.dump_plan(plan), content_type="application/json; charset=utf-8")
 
 
-class ImportOut(Schema):
+class PlanImportOut(Schema):
     id: int
     code: str
     version: int
 
 
-@router.post("/import", response={201: ImportOut}, summary="导入新版本工作方案（仅知识产权办公室）")
+@router.post("/import", response={201: PlanImportOut}, summary="导入新版本工作方案（仅知识产权办公室）")
 def plan_import(request):
     plan_data = schema.parse_plan(request.body)
     plan = services.plan_import(plan_data=plan_data, actor=request.user)

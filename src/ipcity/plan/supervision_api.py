@@ -121,13 +121,13 @@ class ReportIn(Schema):
     request_review: bool = True  # false: a periodic report only, the item stays where it is
 
 
-class ReportOut(Schema):
+class ProgressReportOut(Schema):
     id: int
     period: str
     state: str
 
 
-@router.post("/items/{item_id}/reports", response={201: ReportOut}, summary="报送进展（承办单位）")
+@router.post("/items/{item_id}/reports", response={201: ProgressReportOut}, summary="报送进展（承办单位）")
 def report(request, item_id: int, payload: ReportIn):
     item = work_item_get(user=request.user, pk=item_id)
     submitted = progress_report_submit(actor=request.user, item=item, period=payload.period, text=payload.text,
@@ -184,7 +184,7 @@ def assessment(request, year: int, as_of: dt.date | None = None):
             for s in unit_scores(user=request.user, plan=current_plan_or_404(), year=year, as_of=as_of)]
 
 
-class RatingIn(Schema):
+class UnitRatingIn(Schema):
     year: int
     score: Decimal
     note: str = ""
@@ -197,7 +197,7 @@ class RatingOut(Schema):
 
 
 @router.put("/assessment/ratings/{unit_code}", response=RatingOut, summary="办公室评分（仅领导小组办公室）")
-def rating(request, unit_code: str, payload: RatingIn):
+def rating(request, unit_code: str, payload: UnitRatingIn):
     unit = Organization.objects.filter(code=unit_code).first()
     if unit is None:
         raise Http404(f"未知的单位代码：{unit_code}")
@@ -246,13 +246,13 @@ def extension_create(request, item_id: int, payload: ExtensionIn):
                                                         requested_deadline=payload.requested_deadline)))
 
 
-class DecisionIn(Schema):
+class ExtensionDecisionIn(Schema):
     approve: bool
     note: str = ""
 
 
 @router.post("/extensions/{extension_id}/decision", response=ExtensionOut, summary="审批延期申请（仅领导小组办公室）")
-def extension_decision(request, extension_id: int, payload: DecisionIn):
+def extension_decision(request, extension_id: int, payload: ExtensionDecisionIn):
     require_perm(request.user, Perm.SUPERVISION_MANAGE)
     extension = ExtensionRequest.objects.filter(pk=extension_id).first()
     if extension is None:

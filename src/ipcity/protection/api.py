@@ -120,13 +120,13 @@ def risk(request, organization_id: int, payload: RiskIn):
     return {"organization": rating.organization.name, "level": rating.level, "reason": rating.reason}
 
 
-class ConflictIn(Schema):
+class EnforcementConflictIn(Schema):
     organization: int
     reason: str
 
 
 @router.post("/conflicts", response={201: dict}, summary="声明回避（执法人员）")
-def conflict(request, payload: ConflictIn):
+def conflict(request, payload: EnforcementConflictIn):
     made = conflict_declare(actor=request.user, organization=get_object_or_404(Organization, pk=payload.organization),
                             reason=payload.reason)
     return Status(201, {"organization": made.organization.name, "reason": made.reason})

@@ -168,13 +168,13 @@ def application_act(request, application_id: int, action: Form[str], note: Form[
                                               files=files or []))
 
 
-class RatingIn(Schema):
+class ServiceRatingIn(Schema):
     rating: int
     comment: str = ""
 
 
 @router.post("/applications/{application_id}/rating", summary="办结后评价（申请人，1～5星）")
-def application_rating(request, application_id: int, payload: RatingIn):
+def application_rating(request, application_id: int, payload: ServiceRatingIn):
     found = application_get(user=request.user, pk=application_id)
     return _application_out(application_rate(actor=request.user, application=found, **payload.dict()))
 
@@ -329,7 +329,7 @@ def agency_brand(request, agency_id: int, payload: BrandIn):
 
 
 @router.post("/agencies/{agency_id}/rating", summary="评价托管服务机构（接受过其托管服务的企业）")
-def agency_rating_api(request, agency_id: int, payload: RatingIn):
+def agency_rating_api(request, agency_id: int, payload: ServiceRatingIn):
     found = agency_get(user=request.user, pk=agency_id)
     agency_rate(actor=request.user, agency=found, **payload.dict())
     return _agency_out(found)
@@ -466,13 +466,13 @@ def expert_consent(request, expert_id: int, payload: ConsentIn):
     return _expert_full(consent_set(actor=request.user, expert=found, consent=payload.consent))
 
 
-class ConflictIn(Schema):
+class ExpertConflictIn(Schema):
     organization: int
     reason: str
 
 
 @router.post("/experts/{expert_id}/conflicts", response={201: dict}, summary="声明回避（专家本人或办公室）")
-def expert_conflict(request, expert_id: int, payload: ConflictIn):
+def expert_conflict(request, expert_id: int, payload: ExpertConflictIn):
     found = expert_get(user=request.user, pk=expert_id)
     organization = get_object_or_404(Organization, pk=payload.organization)
     conflict_add(actor=request.user, expert=found, organization=organization, reason=payload.reason)
@@ -635,7 +635,7 @@ def culture_events(request, year: int | None = None, kind: str = ""):
     return [_event_out(e) for e in calendar(year=year, kind=kind)]
 
 
-class EventIn(Schema):
+class CultureEventIn(Schema):
     kind: str
     title: str
     held_on: dt.date
@@ -648,7 +648,7 @@ class EventIn(Schema):
 
 
 @router.post("/culture/events", response={201: dict}, summary="登记活动（办公室、责任单位）")
-def culture_event_new(request, payload: EventIn):
+def culture_event_new(request, payload: CultureEventIn):
     data = payload.dict()
     data["school"] = get_object_or_404(PilotSchool, pk=data["school"]) if data["school"] else None
     data["experts"] = list(Expert.objects.filter(pk__in=data["experts"], active=True))
@@ -707,13 +707,13 @@ def culture_nominate(request, payload: NominationIn):
     return Status(201, _unit_out(demonstration_nominate(actor=request.user, **payload.dict())))
 
 
-class DecisionIn(Schema):
+class CultureUnitDecisionIn(Schema):
     selected: bool
     note: str
 
 
 @router.post("/culture/demonstration-units/{unit_id}/decision", summary="评审教育示范单位（办公室）")
-def culture_decide(request, unit_id: int, payload: DecisionIn):
+def culture_decide(request, unit_id: int, payload: CultureUnitDecisionIn):
     unit = get_object_or_404(DemonstrationUnit, pk=unit_id)
     return _unit_out(demonstration_decide(actor=request.user, unit=unit, **payload.dict()))
 

@@ -1,0 +1,64 @@
+"""The OpenAPI document at /api/v1/openapi.json describes each operation's own request and response: no two schema
+classes share a component name (django-ninja names components by class name, and the last one of a name wins)."""
+
+import collections
+import typing
+
+from ninja.openapi.schema import REF_TEMPLATE
+from ninja.schema import NinjaGenerateJsonSchema
+from pydantic import BaseModel
+
+from ipcity.api import api
+
+
+def _operations():
+    for bound in api._get_bound_routers():
+        for path, view in bound.path_operations.items():
+            for operation in view.operations:
+                yield f"{'/'.join(p for p in (bound.prefix, path) if p)} {','.join(operation.methods)}", operation
+
+
+def _models_in(annotation, found: set) -> None:
+    if typing.get_origin(annotation) is not None:
+        for argument in typing.get_args(annotation):
+            _models_in(argument, found)
+    elif isinstance(annotation, type) and issubclass(annotation, BaseModel) and annotation not in found:
+        found.add(annotation)
+        for field in annotation.model_fields.values():
+            _models_in(field.annotation, found)
+
+
+def _schema_classes(operation) -> set:
+    found = set()
+    for params in operation.models:  # ninja's wrappers around the body, query and path parameters
+        for field in params.model_fields.values():
+            _models_in(field.annotation, found)
+    for response in operation.response_models.values():
+        _models_in(response, found)
+    return {model for model in found if not model.__module__.startswith("ninja")}
+
+
+def test_every_schema_class_of_the_api_has_a_component_name_of_its_own():
+    classes_by_name = collections.defaultdict(set)
+    for _, operation in _operations():
+        for model in _schema_classes(operation):
+            classes_by_name[model.__name__].add(f"{model.__module__}.{model.__qualname__}")
+    shared = {name: sorted(classes) for name, classes in classes_by_name.items() if len(classes) > 1}
+    assert shared == {}
+
+
+def test_each_operation_documents_its_own_request_body(client):
+    document = client.get("/api/v1/openapi.json").json()
+    components = document["components"]["schemas"]
+    wrong = []
+    for where, operation in _operations():
+        for params in operation.models:
+            if params.__ninja_param_source__ != "body":
+                continue
+            own = params.model_json_schema(ref_template=REF_TEMPLATE, by_alias=True,
+                                           schema_generator=NinjaGenerateJsonSchema, mode="validation")
+            for name, definition in own.get("$defs", {}).items():
+                if components.get(name) != definition:
+                    wrong.append(f"{where}: {name}")
+    assert wrong == []
+    assert len(components) > 50  # the document really was read
