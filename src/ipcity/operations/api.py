@@ -11,6 +11,7 @@ from ipcity import clock
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.bounds import Id, bounded_decimal, bounded_int
 from ipcity.operations.brands import (
     brand_holders,
     geographical_indications,
@@ -38,7 +39,10 @@ from ipcity.operations.finance import (
 )
 from ipcity.operations.models import (
     AllianceMember,
+    Deal,
+    FinancingApplication,
     HighValuePortfolio,
+    InsuranceClaim,
     Interest,
     MatchmakingEvent,
     NavigationProject,
@@ -195,7 +199,7 @@ class NeedIn(Schema):
     field: str
     deadline: dt.date
     ipc: str = ""
-    budget: Decimal | None = None
+    budget: bounded_decimal(TechNeed, "budget") | None = None
     confidential: bool = False
 
 
@@ -242,9 +246,9 @@ def need_matches_api(request, need_id: int):
 
 
 class InterestIn(Schema):
-    offer: int
-    need: int | None = None
-    event: int | None = None  # the matchmaking event where the interest arose
+    offer: Id
+    need: Id | None = None
+    event: Id | None = None  # the matchmaking event where the interest arose
     message: str = ""
 
 
@@ -293,7 +297,7 @@ def interest_step(request, interest_id: int, payload: StepIn):
 
 class DealIn(Schema):
     kind: str
-    amount: Decimal
+    amount: bounded_decimal(Deal, "amount")
     contract_date: dt.date
     recordal_date: dt.date
     term_until: dt.date | None = None
@@ -317,10 +321,10 @@ def deal(request, interest_id: int, payload: DealIn):
 class NavigationIn(Schema):
     kind: str
     title: str
-    undertaker: int  # organization id
+    undertaker: Id  # organization id
     industry: str
     started_on: dt.date
-    client: int | None = None
+    client: Id | None = None
     scope_ipc: str = ""
     scope_keywords: str = ""
     deliverables: str = ""
@@ -448,7 +452,8 @@ class MilestoneDoneIn(Schema):
 
 
 @router.post("/portfolios/{portfolio_id}/milestones/{index}", response=PortfolioOut, summary="填报培育节点完成（企业）")
-def portfolio_milestone(request, portfolio_id: int, index: int, payload: MilestoneDoneIn):
+def portfolio_milestone(request, portfolio_id: int, index: bounded_int(label="节点序号", minimum=0, maximum=1000),
+                        payload: MilestoneDoneIn):
     portfolio = _portfolio(request, portfolio_id)
     portfolio_milestone_done(actor=request.user, portfolio=portfolio, index=index, done_on=payload.done_on)
     return _portfolio_out(portfolio)
@@ -471,8 +476,8 @@ class MatchmakingEventIn(Schema):
     kind: str = "industry_university"  # or bank_enterprise (银企对接)
     title: str
     held_on: dt.date
-    organizer: int
-    attendees: list[int]
+    organizer: Id
+    attendees: list[Id]
     place: str = ""
     summary: str = ""
 
@@ -506,7 +511,7 @@ def event_new(request, payload: MatchmakingEventIn):
 
 
 class AllianceMemberIn(Schema):
-    organization: int
+    organization: Id
     joined_on: dt.date
     role: str = "member"
 
@@ -553,7 +558,7 @@ class ProductIn(Schema):
     recorded_on: dt.date
     model_number: str = ""
     record_number: str = ""
-    annual_sales: Decimal | None = None
+    annual_sales: bounded_decimal(PatentProduct, "annual_sales") | None = None
 
 
 class ProductOut(Schema):
@@ -584,8 +589,8 @@ def product_new(request, payload: ProductIn):
 # ---- IP finance ----
 
 class FinancingIn(Schema):
-    bank: int
-    amount_requested: Decimal
+    bank: Id
+    amount_requested: bounded_decimal(FinancingApplication, "amount_requested")
     purpose: str
     patents: list[str] = []
     trademarks: list[str] = []
@@ -624,7 +629,7 @@ def financing_new(request, payload: FinancingIn):
 class FinancingStepIn(Schema):
     action: str  # accept | approve | decline | register | release
     note: str = ""
-    approved_amount: Decimal | None = None
+    approved_amount: bounded_decimal(FinancingApplication, "approved_amount") | None = None
     pledge_reference: str = ""
     registered_on: dt.date | None = None
     released_on: dt.date | None = None
@@ -638,7 +643,7 @@ def financing_act(request, application_id: int, payload: FinancingStepIn):
 
 class ClaimIn(Schema):
     policy_number: str
-    amount_claimed: Decimal
+    amount_claimed: bounded_decimal(InsuranceClaim, "amount_claimed")
     reason: str
 
 
@@ -669,7 +674,7 @@ def claim_new(request, payload: ClaimIn):
 
 class ClaimDecisionIn(Schema):
     pay: bool
-    amount_paid: Decimal | None = None
+    amount_paid: bounded_decimal(InsuranceClaim, "amount_paid") | None = None
     note: str = ""
 
 
@@ -689,7 +694,7 @@ def brands(request):
 
 
 class WatchIn(Schema):
-    organization: int
+    organization: Id
     reason: str
     added_on: dt.date
 

@@ -58,6 +58,20 @@ def guidance_list(*, user) -> QuerySet[CertificationGuidance]:
     raise PermissionDenied("缺少权限：services.certifications")
 
 
+def certification_parties(*, user) -> tuple[QuerySet[Organization], QuerySet[Organization]]:
+    """Whom the user may record a certificate for, and which agencies it may name as having guided it: an
+    enterprise itself and the agencies that guide it; an agency the enterprises it guides and itself. The form offers
+    only these, so no one is shown the platform's other enterprises or unlisted agencies."""
+    require_perm(user, Perm.CERTIFICATION_RECORD)
+    guided = CertificationGuidance.objects.filter(Q(enterprise_id=user.organization_id)
+                                                  | Q(agency_id=user.organization_id))
+    enterprises = Organization.objects.filter(
+        Q(pk=user.organization_id) | Q(pk__in=guided.values("enterprise_id")), org_type=OrgType.ENTERPRISE)
+    agencies = Organization.objects.filter(
+        Q(pk=user.organization_id) | Q(pk__in=guided.values("agency_id")), org_type=OrgType.SERVICE_AGENCY)
+    return enterprises.order_by("name"), agencies.order_by("name")
+
+
 def _guides(agency_id: int, enterprise: Organization) -> bool:
     return CertificationGuidance.objects.filter(agency_id=agency_id, enterprise=enterprise).exists()
 

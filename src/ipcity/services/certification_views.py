@@ -12,6 +12,7 @@ from ipcity.accounts.roles import Perm
 from ipcity.services.certification import (
     certification_get,
     certification_list,
+    certification_parties,
     certification_record,
     certification_state,
     expiry_reminders_send,
@@ -32,6 +33,8 @@ def certifications(request):
     records = has_perm(user, Perm.CERTIFICATION_RECORD)
     form = CertificationForm(request.POST if request.POST.get("form") == "certificate" else None,
                              initial={"enterprise": user.organization_id}) if records else None
+    if form is not None:
+        form.fields["enterprise"].queryset, form.fields["guiding_agency"].queryset = certification_parties(user=user)
     is_agency = user.organization is not None and user.organization.org_type == OrgType.SERVICE_AGENCY
     if request.method == "POST":
         kind = request.POST.get("form")
