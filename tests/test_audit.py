@@ -5,7 +5,7 @@ import io
 import json
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from openpyxl import load_workbook
 
 from ipcity.audit.models import AuditEntry, AuditImmutableError
@@ -40,6 +40,15 @@ def test_the_database_itself_refuses_to_update_an_audit_row(client_for):
     with pytest.raises(Exception, match="immutable"), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE audit_auditentry SET action = 'tampered' WHERE id = %s", [pk])
     assert AuditEntry.objects.get(pk=pk).action != "tampered"
+
+
+def test_the_database_itself_refuses_to_delete_an_audit_row_or_the_whole_trail(client_for):
+    _some_writes(client_for)
+    pk, count = AuditEntry.objects.first().pk, AuditEntry.objects.count()
+    for sql, params in (("DELETE FROM audit_auditentry WHERE id = %s", [pk]), ("DELETE FROM audit_auditentry", [])):
+        with pytest.raises(DatabaseError, match="immutable"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, params)
+    assert AuditEntry.objects.filter(pk=pk).exists() and AuditEntry.objects.count() == count
 
 
 def test_the_office_searches_by_action_actor_and_date(client_for, people):

@@ -26,6 +26,7 @@ class RegistrationOut(Schema):
     sha256: str
     sm3: str
     salted: bool
+    digests_only: bool  # registered by its digests alone: the platform never saw the content
     status: str  # pending | sequenced
     index: int | None
     certificate_number: str | None
@@ -35,7 +36,7 @@ class RegistrationOut(Schema):
 
 def _out(item) -> dict:
     return {"id": item.pk, "kind": item.kind, "title": item.title, "metadata": item.metadata, "filename": item.filename,
-            "sha256": item.sha256, "sm3": item.sm3, "salted": item.salted,
+            "sha256": item.sha256, "sm3": item.sm3, "salted": item.salted, "digests_only": item.digests_only,
             "status": "pending" if item.index is None else "sequenced", "index": item.index,
             "certificate_number": certificate_number(item) if item.index is not None else None,
             "checkpoint_size": item.checkpoint.size if item.checkpoint_id else None, "created_at": item.created_at}

@@ -14,6 +14,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
+from ipcity.evidence.core.bundle import HASH_ONLY_NOTE
 from ipcity.evidence.core.leaf import Leaf
 from ipcity.evidence.kinds import KINDS
 from ipcity.evidence.ledger import submitter_identity
@@ -49,12 +50,18 @@ def certificate_pdf(registration, *, base_url: str) -> bytes:
         ("存证名称", registration.title), ("登记机构", submitter_identity(registration.organization)),
         ("登记时间", timezone.localtime(registration.created_at).strftime("%Y年%m月%d日 %H:%M:%S")
          + f"（北京时间；UTC {leaf.time}）"),
-        ("文件", registration.filename or ("仅登记摘要" if not registration.size else "")),
+        ("文件", "仅登记摘要：平台从未见过文件内容" if registration.digests_only else registration.filename or "—"),
         ("SHA-256", registration.sha256), ("SM3", registration.sm3),
         ("日志序号", str(registration.index)), ("检查点", f"大小 {checkpoint.size}，根哈希 {checkpoint.root_sha256}"),
         ("加盐", "是（核验时需要证书包中的盐值）" if registration.salted else "否"),
     ] + [(field.label, registration.metadata.get(field.name, "")) for field in kind.fields]
     y = height - 65 * mm
+    if registration.digests_only:
+        page.setFont(FONT, 10)
+        for line in _wrap(f"注意：{HASH_ONLY_NOTE}。", 160 * mm):
+            page.drawString(25 * mm, y, line)
+            y -= 6 * mm
+        y -= 3 * mm
     for label, value in rows:
         page.setFont(FONT, 10)
         page.drawString(25 * mm, y, label)

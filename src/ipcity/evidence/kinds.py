@@ -1,7 +1,13 @@
 """The kinds of registration the evidence platforms of task 9 offer, and the fields each asks for."""
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 
+from ipcity.evidence.core.leaf import HASH_ONLY_KINDS
+
+EARLIEST_DATE = dt.date(1900, 1, 1)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 @dataclass(frozen=True)
 class Field:
@@ -10,6 +16,10 @@ class Field:
     required: bool = True
     choices: tuple[str, ...] = ()
 
+    @property
+    def is_date(self) -> bool:
+        return self.name.endswith("_on")
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -17,7 +27,7 @@ class Kind:
     label: str
     platform: str  # which of the plan's evidence platforms it belongs to
     fields: tuple[Field, ...]
-    hash_only: bool = False  # the content never leaves the user's machine
+    hash_only: bool = False  # the content never leaves the user's machine; only such kinds register bare digests
 
 
 KINDS = {k.code: k for k in (
@@ -42,7 +52,24 @@ KINDS = {k.code: k for k in (
 )}
 
 
-def metadata_problems(kind: str, metadata: dict) -> dict[str, list[str]]:
+if {k.code for k in KINDS.values() if k.hash_only} != HASH_ONLY_KINDS:  # the offline verifier reads the leaf's kind
+    raise RuntimeError("kinds.py and core/leaf.py HASH_ONLY_KINDS disagree on which kinds are registered by digest")
+
+
+def date_problem(label: str, value: str, *, today: dt.date) -> str | None:
+    """A date field holds a real calendar date, written YYYY-MM-DD, between 1900-01-01 and today."""
+    try:
+        day = dt.date.fromisoformat(value) if _ISO_DATE.match(value) else None
+    except ValueError:
+        day = None
+    if day is None:
+        return f"{label}应为真实存在的日期，写作 年-月-日（如 2026-03-01），实际为“{value[:40]}”"
+    if not EARLIEST_DATE <= day <= today:
+        return f"{label}应在 {EARLIEST_DATE:%Y-%m-%d} 至今天（{today:%Y-%m-%d}）之间，实际为 {value}"
+    return None
+
+
+def metadata_problems(kind: str, metadata: dict, *, today: dt.date) -> dict[str, list[str]]:
     """Field name → problems, for the kind's fields; unknown fields are refused so nothing unseen is committed."""
     spec = KINDS.get(kind)
     if spec is None:
@@ -60,4 +87,6 @@ def metadata_problems(kind: str, metadata: dict) -> dict[str, list[str]]:
             problems.setdefault(field.name, []).append(f"{field.label}应为：{'、'.join(field.choices)}")
         elif len(value) > 500:
             problems.setdefault(field.name, []).append(f"{field.label}不超过500字")
+        elif field.is_date and value and (problem := date_problem(field.label, value, today=today)):
+            problems.setdefault(field.name, []).append(problem)
     return problems

@@ -4,9 +4,34 @@ from django.db import models
 from ipcity.evidence.kinds import KINDS
 
 
+class SealedError(Exception):
+    """The evidence log is append-only: a registration is never deleted and, once sealed, never changed."""
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # The sequencer's bulk_update seals pending rows; nothing may update a sealed one.
+        if self.filter(index__isnull=False).exists():
+            raise SealedError("已上链的存证登记不可修改")
+        return super().update(**kwargs)
+
+    def delete(self):
+        raise SealedError("存证登记不可删除")
+
+
+class CheckpointQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise SealedError("已发布的检查点不可修改")
+
+    def delete(self):
+        raise SealedError("已发布的检查点不可删除")
+
+
 class Registration(models.Model):
     """One registration: durable (and acknowledged) when created, sequenced into the log within about a second.
-    `index` is null until then; once set, the leaf and index never change (the trigger and save() refuse)."""
+    `index` is null until then; the sequencer then sets index, checkpoint and sequenced_at once, and the row never
+    changes again. Nothing deletes a registration. The database refuses it all too (migration 0003's triggers);
+    save(), delete() and the queryset refuse here first with a clear error."""
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="registrations")
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
@@ -26,12 +51,27 @@ class Registration(models.Model):
     created_at = models.DateTimeField()
     sequenced_at = models.DateTimeField(null=True, blank=True)
 
+    objects = RegistrationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["organization", "sha256", "kind"], name="registration_once")]
 
     def __str__(self):
         return f"{self.kind} {self.sha256[:12]}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and Registration.objects.filter(pk=self.pk, index__isnull=False).exists():
+            raise SealedError("已上链的存证登记不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SealedError("存证登记不可删除")
+
+    @property
+    def digests_only(self) -> bool:
+        """Registered by its digests alone: the platform never saw the content (no file was streamed in)."""
+        return self.size is None
 
 
 class LogCheckpoint(models.Model):
@@ -44,11 +84,21 @@ class LogCheckpoint(models.Model):
     timestamp = models.BinaryField()
     created_at = models.DateTimeField()
 
+    objects = CheckpointQuerySet.as_manager()
+
     class Meta:
         ordering = ["-size"]
 
     def __str__(self):
         return f"checkpoint {self.size}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise SealedError("已发布的检查点不可修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise SealedError("已发布的检查点不可删除")
 
 
 class SequencerState(models.Model):

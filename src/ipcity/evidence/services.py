@@ -80,9 +80,14 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
         raise PermissionDenied("账号未归属任何机构，不能登记")
     spec = KINDS.get(kind)
     metadata = {k: str(v).strip() for k, v in (metadata or {}).items()}
-    problems = metadata_problems(kind, metadata)
+    problems = metadata_problems(kind, metadata, today=clock.today())
     if spec is not None and spec.hash_only and chunks is not None:
         problems.setdefault("file", []).append("商业秘密只登记哈希：内容在本机计算摘要，不上传平台")
+    if spec is not None and not spec.hash_only and chunks is None:
+        # Bare digests prove nothing about who holds the file (anyone can read them from the public log), so only
+        # trade secrets, whose certificate says the platform never saw the content, may be registered that way.
+        problems.setdefault("kind", []).append(
+            f"只登记摘要仅适用于商业秘密：{spec.label}须上传文件，由平台计算摘要，证书才能证明登记机构持有该文件")
     notary = None
     if kind == "notarization" and metadata.get("notary"):
         notary = notary_named(metadata["notary"])
@@ -90,6 +95,10 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
             problems.setdefault("notary", []).append(f"平台上没有名为“{metadata['notary']}”的公证机构")
     if chunks is None and not (_HEX64.match(sha256 or "") and _HEX64.match(sm3 or "")):
         problems.setdefault("sha256", []).append("只登记哈希时，须提供64位小写十六进制的 SHA-256 和 SM3 摘要")
+    elif chunks is None and Registration.objects.filter(sha256=sha256).exclude(
+            organization_id=actor.organization_id).exists():
+        problems.setdefault("sha256", []).append(
+            "该摘要已由其他机构登记：只登记摘要无法证明持有文件，不能以他人已登记的摘要再次登记")
     if problems:
         raise ValidationError(problems)
     now = clock.now()

@@ -5,11 +5,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_safe
 
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.evidence.certificate import certificate_number, certificate_pdf
-from ipcity.evidence.core.bundle import verify_bundle
+from ipcity.evidence.core.bundle import HASH_ONLY_NOTE, verify_bundle
 from ipcity.evidence.core.tiles import entry_bundle, parse_path, published_sizes_for, tile_bytes
 from ipcity.evidence.keys import log_keys
 from ipcity.evidence.kinds import KINDS
@@ -26,10 +27,12 @@ from ipcity.evidence.notarization import (
 from ipcity.evidence.selectors import registration_get, registration_statistics, registrations_for
 from ipcity.evidence.services import RateLimited, registration_create
 from ipcity.web.forms import form_errors_from
+from ipcity.web.uploads import shows_upload_refusal
 
 BUNDLE_TYPE = "text/plain; charset=utf-8"
 
 
+@require_safe
 def home(request):
     user = request.user
     can_register = user.is_authenticated and has_perm(user, Perm.EVIDENCE_REGISTER)
@@ -46,7 +49,7 @@ def _kind_form(kind):
             fields[field.name] = forms.ChoiceField(label=field.label, choices=[(n, n) for n in notary_choices()])
         elif field.choices:
             fields[field.name] = forms.ChoiceField(label=field.label, choices=[(c, c) for c in field.choices])
-        elif field.name.endswith("_on"):
+        elif field.is_date:
             fields[field.name] = forms.DateField(label=field.label, widget=forms.DateInput(attrs={"type": "date"}))
         else:
             fields[field.name] = forms.CharField(label=field.label, max_length=500)
@@ -61,6 +64,7 @@ def _kind_form(kind):
 
 
 @login_required
+@shows_upload_refusal
 def new(request, kind):
     require_perm(request.user, Perm.EVIDENCE_REGISTER)
     spec = KINDS.get(kind)
@@ -91,12 +95,14 @@ def new(request, kind):
     return render(request, "evidence/new.html", {"nav": "evidence", "kind": spec, "form": form})
 
 
+@require_safe
 @login_required
 def registration(request, pk):
     item = registration_get(user=request.user, pk=pk)
     return render(request, "evidence/registration.html", {
         "notarization": NotarizationRequest.objects.filter(registration=item).select_related("notary").first(),
-        "nav": "evidence", "item": item, "kind": KINDS[item.kind], "number": certificate_number(item)
+        "nav": "evidence", "item": item, "kind": KINDS[item.kind], "digests_only_note": HASH_ONLY_NOTE,
+        "number": certificate_number(item)
         if item.index is not None else "", "fields": [(f.label, item.metadata.get(f.name, "")) for f in KINDS[item.kind].fields]})
 
 
@@ -105,6 +111,7 @@ def _pending_response(request, item):
     return redirect("evidence:registration", pk=item.pk)
 
 
+@require_safe
 @login_required
 def bundle_download(request, pk):
     item = registration_get(user=request.user, pk=pk)
@@ -115,6 +122,7 @@ def bundle_download(request, pk):
     return response
 
 
+@require_safe
 @login_required
 def certificate_download(request, pk):
     item = registration_get(user=request.user, pk=pk)
@@ -130,6 +138,7 @@ class VerifyForm(forms.Form):
     file = forms.FileField(label="原文件（选填：同时核对文件是否被改动）", required=False)
 
 
+@shows_upload_refusal
 def verify(request):
     """Public: check a bundle (and the file) with the platform's published keys, or look up a QR code's proof."""
     form = VerifyForm(request.POST or None, request.FILES or None)
@@ -158,6 +167,7 @@ def _lookup(params) -> dict:
     checks = {"found": item is not None}
     if item is not None:
         checks.update(hash_matches=item.sha256 == params.get("h"), kind=KINDS[item.kind].label,
+                      digests_only_note=HASH_ONLY_NOTE if item.digests_only else "",
                       time=item.created_at, checkpoint_matches=str(item.checkpoint.size) == params.get("n")
                       and item.checkpoint.root_sha256 == params.get("r"), index=item.index)
     return checks
@@ -185,11 +195,13 @@ def notarizations(request):
                                                            "handles": handles})
 
 
+@require_safe
 @login_required
 def stats(request):
     return render(request, "evidence/stats.html", {"nav": "evidence", "stats": registration_statistics(user=request.user)})
 
 
+@require_safe
 @never_cache
 def checkpoint_text(request):
     checkpoint = latest_checkpoint()
@@ -198,6 +210,7 @@ def checkpoint_text(request):
     return HttpResponse(checkpoint.note, content_type="text/plain; charset=utf-8")
 
 
+@require_safe
 @cache_control(public=True, max_age=31536000, immutable=True)
 def tile(request, path):
     """c2sp.org/tlog-tiles: full tiles once complete, partial tiles for every published checkpoint's size."""
@@ -225,5 +238,6 @@ def tile(request, path):
     return HttpResponse(data, content_type="application/octet-stream")
 
 
+@require_safe
 def public_keys(request):
     return HttpResponse(log_keys().public_text(), content_type="text/plain; charset=utf-8")
