@@ -104,8 +104,10 @@ def test_bad_settings_are_refused_with_the_field_named(client_for, people):
     office = client_for("office_admin")
     response = _send(office, "put", "/api/v1/supervision/settings",
                      {"report_frequency": "weekly", "report_due_days": 0, "reminder_days": 7})
-    assert response.status_code == 422
-    assert "报送频次" in _text(response) and "1～60" in _text(response)
+    assert response.status_code == 422 and "报告期结束后几日内报送应在1～60之间" in _text(response)
+    response = _send(office, "put", "/api/v1/supervision/settings",
+                     {"report_frequency": "weekly", "report_due_days": 5, "reminder_days": 7})
+    assert response.status_code == 422 and "报送频次" in _text(response)
     page = office.post("/supervision/settings/", {"report_frequency": "monthly", "report_due_days": "abc",
                                                    "reminder_days": "7"})
     assert page.status_code == 200 and "整数" in page.content.decode()

@@ -3,6 +3,7 @@ import datetime as dt
 from ninja import Router, Schema
 
 from ipcity.audit.selectors import audit_entry_list
+from ipcity.bounds import Limit, Offset
 
 router = Router(tags=["审计"])
 
@@ -29,7 +30,7 @@ class AuditPage(Schema):
 
 @router.get("", response=AuditPage, summary="审计日志查询（仅知识产权办公室）")
 def audit_list(request, q: str = "", action: str = "", actor: str = "", date_from: dt.date | None = None,
-               date_to: dt.date | None = None, offset: int = 0, limit: int = 100):
+               date_to: dt.date | None = None, offset: Offset = 0, limit: Limit = 100):
     entries = audit_entry_list(user=request.user, q=q, action=action, actor=actor, date_from=date_from, date_to=date_to)
     limit = max(1, min(limit, 500))
     page = entries[max(0, offset): max(0, offset) + limit]

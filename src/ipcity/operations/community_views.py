@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.bounds import decimal_form_field
 from ipcity.operations.community import (
     alliance_activity,
     alliance_join,
@@ -95,7 +96,7 @@ class ProductForm(forms.Form):
     patent_numbers = forms.CharField(label="实施的专利（申请号，每行一个）", widget=forms.Textarea(attrs={"rows": 3}))
     record_number = forms.CharField(label="备案号", max_length=64, required=False)
     recorded_on = forms.DateField(label="备案日期", widget=DATE)
-    annual_sales = forms.DecimalField(label="年销售额（万元，选填）", required=False, max_digits=14, decimal_places=2)
+    annual_sales = decimal_form_field(PatentProduct, "annual_sales", label="年销售额（万元，选填）", required=False)
 
 
 def products(request):

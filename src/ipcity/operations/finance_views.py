@@ -1,5 +1,3 @@
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +7,7 @@ from django.shortcuts import redirect, render
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.bounds import decimal_form_field, posted_decimal
 from ipcity.operations.finance import (
     STEP_LABELS,
     STEPS,
@@ -20,6 +19,7 @@ from ipcity.operations.finance import (
     financing_list,
     financing_step,
 )
+from ipcity.operations.models import FinancingApplication, InsuranceClaim
 from ipcity.stats.models import SecuritizationProduct
 from ipcity.web.forms import form_errors_from
 
@@ -29,7 +29,7 @@ DATE = forms.DateInput(attrs={"type": "date"})
 class ApplyForm(forms.Form):
     bank = forms.ModelChoiceField(label="合作银行", queryset=Organization.objects.filter(
         org_type=OrgType.FINANCIAL_INSTITUTION).order_by("name"))
-    amount_requested = forms.DecimalField(label="申请金额（万元）", max_digits=12, decimal_places=2)
+    amount_requested = decimal_form_field(FinancingApplication, "amount_requested")
     patents = forms.CharField(label="出质专利（申请号，每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     trademarks = forms.CharField(label="出质商标（注册号，每行一个）", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     copyrights = forms.CharField(label="出质著作权（登记号，每行一个）", required=False,
@@ -39,15 +39,8 @@ class ApplyForm(forms.Form):
 
 class ClaimForm(forms.Form):
     policy_number = forms.CharField(label="保单号", max_length=64)
-    amount_claimed = forms.DecimalField(label="索赔金额（元）", max_digits=14, decimal_places=2)
+    amount_claimed = decimal_form_field(InsuranceClaim, "amount_claimed")
     reason = forms.CharField(label="出险经过", widget=forms.Textarea(attrs={"rows": 2}))
-
-
-def _decimal(raw: str) -> Decimal | None:
-    try:
-        return Decimal(raw) if raw.strip() else None
-    except InvalidOperation:
-        raise ValidationError("金额应为数字") from None
 
 
 @login_required
@@ -81,14 +74,14 @@ def finance(request):
                          for name in ("registered_on", "released_on")}
                 financing_step(actor=user, application=application, action=request.POST.get("action", ""),
                                note=request.POST.get("note", ""),
-                               approved_amount=_decimal(request.POST.get("approved_amount", "")),
+                               approved_amount=posted_decimal(request.POST, "approved_amount", FinancingApplication),
                                pledge_reference=request.POST.get("pledge_reference", ""), **dates)
                 messages.success(request, "已办理")
                 return redirect("operations:finance")
             if kind == "decide":
                 claim = claims_list(user=user).get(pk=int(request.POST.get("pk", 0)))
                 claim_decide(actor=user, claim=claim, pay=request.POST.get("pay") == "1",
-                             amount_paid=_decimal(request.POST.get("amount_paid", "")), note=request.POST.get("note", ""))
+                             amount_paid=posted_decimal(request.POST, "amount_paid", InsuranceClaim), note=request.POST.get("note", ""))
                 messages.success(request, "理赔已处理")
                 return redirect("operations:finance")
         except ValidationError as exc:

@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.bounds import decimal_form_field
 from ipcity.operations.bulk import OFFERS, OffersRejected, offers_import
-from ipcity.operations.models import FIELDS, MATURITY, Interest, TechNeed, TechOffer
+from ipcity.operations.models import FIELDS, MATURITY, Deal, Interest, TechNeed, TechOffer
 from ipcity.operations.selectors import (
     interests_for,
     need_get,
@@ -147,7 +148,7 @@ class NeedForm(forms.Form):
     problem = forms.CharField(label="需要解决的技术问题", widget=forms.Textarea(attrs={"rows": 4}))
     field = forms.ChoiceField(label="技术领域", choices=[(f, f) for f in FIELDS])
     ipc = forms.CharField(label="相关IPC（选填，逗号分隔）", max_length=100, required=False)
-    budget = forms.DecimalField(label="预算（万元，选填）", required=False, max_digits=12, decimal_places=2)
+    budget = decimal_form_field(TechNeed, "budget", label="预算（万元，选填）", required=False)
     deadline = forms.DateField(label="有效期至", widget=DATE)
     confidential = forms.BooleanField(label="对外隐藏企业名称", required=False)
 
@@ -206,7 +207,7 @@ def _date(raw: str):
 
 class DealForm(forms.Form):
     kind = forms.ChoiceField(label="交易类型", choices=TechOffer.Mode.choices)
-    amount = forms.DecimalField(label="金额（元）", min_value=0, max_digits=16, decimal_places=2)
+    amount = decimal_form_field(Deal, "amount")
     contract_date = forms.DateField(label="合同签订日", widget=DATE)
     recordal_date = forms.DateField(label="登记或备案日", widget=DATE)
     term_until = forms.DateField(label="许可期限至（许可时填写）", required=False, widget=DATE)

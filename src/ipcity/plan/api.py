@@ -5,9 +5,11 @@ from django.http import Http404, HttpResponse
 from ninja import Router, Schema, Status
 
 from ipcity.accounts.models import Organization
+from ipcity.bounds import bounded_decimal, bounded_int
 from ipcity.plan import services
 from ipcity.plan.core import schema
 from ipcity.plan.core.status import STATUS_LABELS
+from ipcity.plan.models import Indicator, IndicatorValue, KeyTask
 from ipcity.plan.selectors import (
     current_plan_or_404,
     indicator_get,
@@ -136,7 +138,7 @@ def indicator(request, code: str):
 
 class IndicatorPatch(Schema):
     name: str | None = None
-    target: Decimal | None = None
+    target: bounded_decimal(Indicator, "target") | None = None
     unit: str | None = None
     comparison: str | None = None
     period_type: str | None = None
@@ -154,7 +156,7 @@ def indicator_patch(request, code: str, payload: IndicatorPatch):
 
 class ValueIn(Schema):
     as_of: dt.date
-    value: Decimal
+    value: bounded_decimal(IndicatorValue, "value")
     source: str
     note: str = ""
 
@@ -198,7 +200,7 @@ def tasks(request):
 
 
 @router.get("/tasks/{number}", auth=None, response=TaskOut, summary="单项重点任务")
-def task(request, number: int):
+def task(request, number: bounded_int(KeyTask, "number", label="任务序号")):
     return _task_out(task_get(plan=current_plan_or_404(), number=number))
 
 
@@ -208,7 +210,7 @@ class TaskUnitsIn(Schema):
 
 
 @router.put("/tasks/{number}/units", response=TaskOut, summary="调整重点任务责任单位，首位为牵头单位（仅知识产权办公室）")
-def task_units(request, number: int, payload: TaskUnitsIn):
+def task_units(request, number: bounded_int(KeyTask, "number", label="任务序号"), payload: TaskUnitsIn):
     plan = current_plan_or_404()
     task = task_get(plan=plan, number=number)
     by_code = {o.code: o for o in Organization.objects.filter(code__in=payload.units)}

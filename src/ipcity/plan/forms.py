@@ -1,8 +1,9 @@
 from django import forms
 
 from ipcity.accounts.models import Organization
+from ipcity.bounds import decimal_form_field
 from ipcity.plan.core.schema import ORG_TYPES, MembersClause
-from ipcity.plan.models import Indicator
+from ipcity.plan.models import Indicator, IndicatorValue
 
 
 class IndicatorForm(forms.ModelForm):
@@ -12,10 +13,14 @@ class IndicatorForm(forms.ModelForm):
         widgets = {"deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                    "reading": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"] = decimal_form_field(Indicator, "target", required=False)
+
 
 class IndicatorValueForm(forms.Form):
     as_of = forms.DateField(label="截至日期", widget=forms.DateInput(attrs={"type": "date"}))
-    value = forms.DecimalField(label="数值", max_digits=16, decimal_places=4)
+    value = decimal_form_field(IndicatorValue, "value")
     source = forms.CharField(label="数据来源说明", max_length=300)
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
     attachment = forms.FileField(label="佐证材料（PDF、Excel、Word、图片）", required=False)

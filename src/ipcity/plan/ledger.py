@@ -24,7 +24,7 @@ def _optional_int(value: str):
     value = value.strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):  # "²" is a digit to isdigit(), not to int()
         raise importer.CellError("应为整数")
     return int(value)
 

@@ -10,6 +10,7 @@ from ipcity import clock
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.bounds import int_form_field
 from ipcity.plan.assessment import (
     interview_get,
     interview_list,
@@ -106,7 +107,7 @@ def meeting_detail(request, pk):
 
 class InterviewForm(forms.Form):
     unit = forms.ModelChoiceField(label="被约谈单位", queryset=_units())
-    year = forms.IntegerField(label="考核年度", min_value=2000, max_value=2100)
+    year = int_form_field(Interview, "year")
     held_on = forms.DateField(label="约谈日期", widget=DATE_INPUT)
     interviewer = forms.CharField(label="约谈人", max_length=100)
     interviewees = forms.CharField(label="被约谈人", max_length=200)

@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.bounds import Year, bounded_decimal, bounded_int, bounded_number
 from ipcity.plan.assessment import (
     assessment_scheme_set,
     bulletin_docx,
@@ -32,7 +33,17 @@ from ipcity.plan.evaluation import (
 from ipcity.plan.fund import budget_line_create, budget_lines, disbursement_record, execution, fund_export
 from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
 from ipcity.plan.meetings import decision_to_work_item, meeting_list, meeting_record
-from ipcity.plan.models import BudgetLine, EvaluationReport, ExtensionRequest, KeyTask
+from ipcity.plan.models import (
+    BudgetLine,
+    Disbursement,
+    EvaluationReport,
+    ExtensionRequest,
+    IndicatorValue,
+    KeyTask,
+    MeetingDecision,
+    OfficeRating,
+    SupervisionSettings,
+)
 from ipcity.plan.selectors import current_plan_or_404, task_get
 from ipcity.plan.supervision import (
     extension_decide,
@@ -52,6 +63,7 @@ from ipcity.stats.reports import DOCX_TYPE
 from ipcity.web.spreadsheets import XLSX_TYPE
 
 router = Router(tags=["任务督办"])
+TaskNumber = bounded_int(KeyTask, "number", label="任务序号")
 
 
 class WorkItemOut(Schema):
@@ -74,15 +86,15 @@ def _out(item) -> dict:
 
 
 @router.get("/items", response=list[WorkItemOut], summary="工作事项（办公室看全部，责任单位看本单位）")
-def items(request, state: str = "", task: int | None = None):
+def items(request, state: str = "", task: TaskNumber | None = None):
     key_task = task_get(plan=current_plan_or_404(), number=task) if task else None
     return [_out(i) for i in work_item_list(user=request.user, task=key_task, state=state)]
 
 
 class WorkItemIn(Schema):
-    task: int
+    task: TaskNumber
     unit: str  # unit code, e.g. science_technology
-    year: int
+    year: Year
     title: str
     deadline: dt.date
     deliverable: str = ""
@@ -117,7 +129,7 @@ def transition(request, item_id: int, payload: TransitionIn):
 class ReportIn(Schema):
     period: str
     text: str
-    figures: dict[str, Decimal] = {}
+    figures: dict[str, bounded_decimal(IndicatorValue, "value")] = {}
     request_review: bool = True  # false: a periodic report only, the item stays where it is
 
 
@@ -179,14 +191,14 @@ class ScoreOut(Schema):
 
 
 @router.get("/assessment", response=list[ScoreOut], summary="年度考核评分与排名")
-def assessment(request, year: int, as_of: dt.date | None = None):
+def assessment(request, year: Year, as_of: dt.date | None = None):
     return [{"rank": s.rank, "unit": s.unit, "total": s.total, "components": s.components}
             for s in unit_scores(user=request.user, plan=current_plan_or_404(), year=year, as_of=as_of)]
 
 
 class UnitRatingIn(Schema):
-    year: int
-    score: Decimal
+    year: Year
+    score: bounded_decimal(OfficeRating, "score")
     note: str = ""
 
 
@@ -206,16 +218,16 @@ def rating(request, unit_code: str, payload: UnitRatingIn):
 
 
 class SchemeIn(Schema):
-    weights: dict[str, float]
+    weights: dict[str, bounded_number(label="权重", minimum=0, maximum=100, decimal_places=4, python_type=float)]
 
 
 @router.put("/assessment/schemes/{year}", response=SchemeIn, summary="设置年度评分权重（仅领导小组办公室）")
-def scheme(request, year: int, payload: SchemeIn):
+def scheme(request, year: Year, payload: SchemeIn):
     return {"weights": assessment_scheme_set(actor=request.user, year=year, weights=payload.weights).weights}
 
 
 @router.get("/assessment/bulletin.docx", summary="生成考核通报（Word）")
-def bulletin(request, year: int):
+def bulletin(request, year: Year):
     response = HttpResponse(bulletin_docx(user=request.user, plan=current_plan_or_404(), year=year),
                             content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bulletin-{year}.docx"'
@@ -262,10 +274,10 @@ def extension_decision(request, extension_id: int, payload: ExtensionDecisionIn)
 
 
 class BudgetLineIn(Schema):
-    year: int
+    year: Year
     use: str
     name: str
-    amount: Decimal
+    amount: bounded_decimal(BudgetLine, "amount")
     managing_unit: str  # unit code
 
 
@@ -288,7 +300,7 @@ class ExecutionOut(Schema):
 
 
 @router.get("/fund", response=ExecutionOut, summary="专项资金预算执行情况")
-def fund(request, year: int):
+def fund(request, year: Year):
     summary = execution(user=request.user, year=year)
     return {"year": year, "budget": summary["total"]["budget"], "disbursed": summary["total"]["disbursed"],
             "rate": summary["total"]["rate"],
@@ -310,11 +322,11 @@ def fund_line_create(request, payload: BudgetLineIn):
 
 
 class DisbursementIn(Schema):
-    amount: Decimal
+    amount: bounded_decimal(Disbursement, "amount")
     paid_on: dt.date
     recipient: str
     purpose: str
-    task: int | None = None
+    task: TaskNumber | None = None
 
 
 class DisbursementOut(Schema):
@@ -335,7 +347,7 @@ def fund_disburse(request, line_id: int, payload: DisbursementIn):
 
 
 @router.get("/fund.xlsx", summary="导出专项资金执行情况（Excel）")
-def fund_download(request, year: int):
+def fund_download(request, year: Year):
     response = HttpResponse(fund_export(user=request.user, year=year), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="fund-{year}.xlsx"'
     return response
@@ -343,7 +355,7 @@ def fund_download(request, year: int):
 
 class EvaluationIn(Schema):
     kind: str
-    year: int | None = None
+    year: Year | None = None
 
 
 class EvaluationOut(Schema):
@@ -429,8 +441,8 @@ def dashboard(request, as_of: dt.date | None = None):
 
 class SettingsIO(Schema):
     report_frequency: str  # monthly | quarterly
-    report_due_days: int
-    reminder_days: int
+    report_due_days: bounded_int(SupervisionSettings, "report_due_days")
+    reminder_days: bounded_int(SupervisionSettings, "reminder_days")
 
 
 def _settings_out(config) -> dict:
@@ -450,7 +462,7 @@ def settings_put(request, payload: SettingsIO):
 
 class MeetingDecisionIn(Schema):
     text: str
-    task: int | None = None
+    task: TaskNumber | None = None
     unit: str | None = None  # unit code
     deadline: dt.date | None = None
 
@@ -539,7 +551,7 @@ def meeting(request, meeting_id: int):
 
 
 class DecisionItemIn(Schema):
-    task: int | None = None  # defaults to what the decision names
+    task: TaskNumber | None = None  # defaults to what the decision names
     unit: str | None = None
     deadline: dt.date | None = None
     title: str = ""
@@ -547,7 +559,7 @@ class DecisionItemIn(Schema):
 
 @router.post("/meetings/{meeting_id}/decisions/{number}/work-item", response={201: WorkItemOut},
              summary="把议定事项转为工作事项（仅领导小组办公室）")
-def decision_item(request, meeting_id: int, number: int, payload: DecisionItemIn):
+def decision_item(request, meeting_id: int, number: bounded_int(MeetingDecision, "number"), payload: DecisionItemIn):
     require_perm(request.user, Perm.SUPERVISION_MANAGE)
     found = _meeting(request, meeting_id)
     decision = found.decisions.filter(number=number).first()
@@ -561,7 +573,7 @@ def decision_item(request, meeting_id: int, number: int, payload: DecisionItemIn
 
 class InterviewIn(Schema):
     unit: str  # unit code
-    year: int
+    year: Year
     held_on: dt.date
     interviewer: str
     interviewees: str

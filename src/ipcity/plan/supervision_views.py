@@ -1,5 +1,4 @@
 import datetime as dt
-from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
@@ -12,6 +11,7 @@ from ipcity import clock
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.bounds import YEARS, decimal_form_field, int_form_field
 from ipcity.plan.assessment import bulletin_docx, office_rating_set, unit_scores, weights_for
 from ipcity.plan.core import supervision as rules
 from ipcity.plan.core.assessment import COMPONENT_LABELS, LAGGING_BELOW
@@ -28,7 +28,17 @@ from ipcity.plan.evaluation import (
 )
 from ipcity.plan.fund import budget_line_create, budget_lines, disbursement_record, execution, fund_export
 from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
-from ipcity.plan.models import BudgetLine, EvaluationReport, FundUse, KeyTask
+from ipcity.plan.models import (
+    BudgetLine,
+    Disbursement,
+    EvaluationReport,
+    FundUse,
+    IndicatorValue,
+    KeyTask,
+    OfficeRating,
+    SupervisionSettings,
+    WorkItem,
+)
 from ipcity.plan.selectors import current_plan_or_404, task_get
 from ipcity.plan.supervision import (
     REPORTABLE,
@@ -55,7 +65,7 @@ from ipcity.web.spreadsheets import XLSX_TYPE
 
 class WorkItemForm(forms.Form):
     unit = forms.ModelChoiceField(label="承办单位", queryset=Organization.objects.filter(org_type__in=ORG_TYPES))
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    year = int_form_field(WorkItem, "year")
     title = forms.CharField(label="工作事项", max_length=200)
     deliverable = forms.CharField(label="成果形式", max_length=200, required=False)
     deadline = forms.DateField(label="完成时限", widget=forms.DateInput(attrs={"type": "date"}))
@@ -73,8 +83,8 @@ class ReportForm(forms.Form):
         if not can_request_review:
             del self.fields["request_review"]
         for indicator in indicators:
-            self.fields[f"figure_{indicator.code}"] = forms.DecimalField(
-                label=f"{indicator.name}（{indicator.unit}，选填）", required=False, max_digits=16, decimal_places=4)
+            self.fields[f"figure_{indicator.code}"] = decimal_form_field(
+                IndicatorValue, "value", label=f"{indicator.name}（{indicator.unit}，选填）", required=False)
 
     def figures(self) -> dict:
         return {name.removeprefix("figure_"): value for name, value in self.cleaned_data.items()
@@ -206,13 +216,14 @@ def ledger_upload(request):
 
 class RatingForm(forms.Form):
     unit = forms.ModelChoiceField(label="单位", queryset=Organization.objects.filter(org_type__in=ORG_TYPES))
-    score = forms.DecimalField(label="办公室评分（0–100）", min_value=0, max_value=100, max_digits=5, decimal_places=2)
+    score = decimal_form_field(OfficeRating, "score", label="办公室评分（0–100）")
     note = forms.CharField(label="评价说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 def _year(request) -> int:
     raw = request.GET.get("year", "")
-    return int(raw) if raw.isdigit() else clock.today().year
+    year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else 0
+    return year if YEARS[0] <= year <= YEARS[1] else clock.today().year
 
 
 @login_required
@@ -254,13 +265,13 @@ def _date(raw: str) -> dt.date:
 class BudgetLineForm(forms.Form):
     use = forms.ChoiceField(label="用途", choices=FundUse.choices)
     name = forms.CharField(label="预算项目", max_length=200)
-    amount = forms.DecimalField(label="预算金额（元）", min_value=Decimal("0.01"), max_digits=16, decimal_places=2)
+    amount = decimal_form_field(BudgetLine, "amount")
     managing_unit = forms.ModelChoiceField(label="管理单位", queryset=Organization.objects.filter(org_type__in=ORG_TYPES))
 
 
 class DisbursementForm(forms.Form):
     line = forms.ModelChoiceField(label="预算项目", queryset=BudgetLine.objects.all())
-    amount = forms.DecimalField(label="金额（元）", min_value=Decimal("0.01"), max_digits=16, decimal_places=2)
+    amount = decimal_form_field(Disbursement, "amount")
     paid_on = forms.DateField(label="支付日期", widget=forms.DateInput(attrs={"type": "date"}))
     recipient = forms.CharField(label="收款单位或个人", max_length=200)
     purpose = forms.CharField(label="用途说明", max_length=300)
@@ -305,7 +316,7 @@ def fund_download(request):
 
 class EvaluationForm(forms.Form):
     kind = forms.ChoiceField(label="报告类型", choices=EvaluationReport.Kind.choices)
-    year = forms.IntegerField(label="年度（年度报告必填）", required=False)
+    year = int_form_field(EvaluationReport, "year", label="年度（年度报告必填）", required=False)
 
 
 @login_required
@@ -354,8 +365,8 @@ def evaluation(request, pk):
 
 class SettingsForm(forms.Form):
     report_frequency = forms.ChoiceField(label="进展报送频次", choices=[(f.value, FREQUENCY_LABELS[f]) for f in Frequency])
-    report_due_days = forms.IntegerField(label="报告期结束后几日内报送", min_value=1, max_value=60)
-    reminder_days = forms.IntegerField(label="完成时限前几日发出临近提醒（亮黄灯）", min_value=0, max_value=60)
+    report_due_days = int_form_field(SupervisionSettings, "report_due_days")
+    reminder_days = int_form_field(SupervisionSettings, "reminder_days", label="完成时限前几日发出临近提醒（亮黄灯）")
 
 
 @login_required

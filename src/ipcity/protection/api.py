@@ -1,5 +1,4 @@
 import datetime as dt
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -7,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from ipcity.accounts.models import Organization, User
+from ipcity.bounds import QUOTA_MAX, Id, bounded_decimal, bounded_int
 from ipcity.protection.assistance import (
     assistance_get,
     assistance_list,
@@ -78,8 +78,8 @@ def inspections(request):
 class PlanIn(Schema):
     code: str
     title: str
-    quotas: dict[str, int]  # {"high": 2, "medium": 2, "low": 1}
-    inspectors_per_subject: int = 2
+    quotas: dict[str, bounded_int(label="抽取数量", minimum=0, maximum=QUOTA_MAX)]  # {"high": 2, "medium": 2, "low": 1}
+    inspectors_per_subject: bounded_int(InspectionPlan, "inspectors_per_subject") = 2
 
 
 @router.post("/inspections", response={201: dict}, summary="草拟抽查计划（办公室）")
@@ -121,7 +121,7 @@ def risk(request, organization_id: int, payload: RiskIn):
 
 
 class EnforcementConflictIn(Schema):
-    organization: int
+    organization: Id
     reason: str
 
 
@@ -156,7 +156,7 @@ class PenaltyIn(Schema):
 
 
 class ListingIn(Schema):
-    organization: int
+    organization: Id
     listed_on: dt.date
     penalties: list[PenaltyIn]
 
@@ -242,7 +242,7 @@ def secret_history(request):
 
 class MediationIn(Schema):
     channel: str
-    body: int
+    body: Id
     respondent: str
     right_type: str
     claim: str
@@ -271,7 +271,7 @@ class MediationStepIn(Schema):
     action: str  # accept | session | agree | fail | request_confirmation | confirmed | not_confirmed
     day: dt.date | None = None
     text: str = ""
-    mediator: int | None = None
+    mediator: Id | None = None
     court: str = ""
 
 
@@ -330,7 +330,7 @@ class CaseStepIn(Schema):
     day: dt.date | None = None
     note: str = ""
     decision_number: str = ""
-    fine: Decimal | None = None
+    fine: bounded_decimal(EnforcementCase, "fine") | None = None
 
 
 @router.post("/cases/{case_id}/steps", summary="办理：立案、调查、告知、处罚决定、执行、结案")
@@ -340,7 +340,7 @@ def case_act(request, case_id: int, payload: CaseStepIn):
 
 
 class OfficersIn(Schema):
-    officers: list[int]
+    officers: list[Id]
 
 
 @router.post("/cases/{case_id}/officers", summary="指派承办人员")
@@ -376,7 +376,7 @@ def case_receipt(request, case_id: int, payload: ReceiptIn):
 
 
 class CertificateIn(Schema):
-    officer: int
+    officer: Id
     number: str
     issued_on: dt.date
     valid_until: dt.date
@@ -432,8 +432,8 @@ class CooperationIn(Schema):
     partners: str
     started_on: dt.date
     ended_on: dt.date | None = None
-    units: list[int] = []
-    cases: list[int] = []
+    units: list[Id] = []
+    cases: list[Id] = []
     summary: str = ""
 
 

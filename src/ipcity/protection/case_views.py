@@ -1,5 +1,4 @@
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.contrib import messages
@@ -10,6 +9,7 @@ from django.shortcuts import redirect, render
 from ipcity import clock
 from ipcity.accounts.models import User
 from ipcity.accounts.roles import Role
+from ipcity.bounds import posted_decimal
 from ipcity.protection.enforcement import (
     STEP_LABELS,
     STEPS,
@@ -87,10 +87,7 @@ def case(request, pk):
                                                     role=Role.ENFORCEMENT_OFFICER))
                 case_assign(actor=request.user, case=item, officers=officers)
             else:
-                try:
-                    fine = Decimal(request.POST["fine"]) if request.POST.get("fine") else None
-                except InvalidOperation:
-                    raise ValidationError("罚没款应为数字") from None
+                fine = posted_decimal(request.POST, "fine", EnforcementCase)
                 case_step(actor=request.user, case=item, action=request.POST.get("action", ""),
                           day=_date(request.POST.get("day")), note=request.POST.get("note", ""),
                           decision_number=request.POST.get("decision_number", ""), fine=fine)

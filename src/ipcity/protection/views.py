@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.bounds import QUOTA_MAX, int_form_field
 from ipcity.protection.core.trade_secret import QUESTIONS
 from ipcity.protection.inspections import (
     INSPECTABLE_TYPES,
@@ -31,10 +32,10 @@ from ipcity.web.forms import form_errors_from
 class PlanForm(forms.Form):
     code = forms.CharField(label="计划编号（如 2026-q4-patent）", max_length=40)
     title = forms.CharField(label="计划名称", max_length=200)
-    high = forms.IntegerField(label="抽取高风险对象数", min_value=0, initial=2)
-    medium = forms.IntegerField(label="抽取中风险对象数", min_value=0, initial=2)
-    low = forms.IntegerField(label="抽取低风险对象数", min_value=0, initial=2)
-    inspectors_per_subject = forms.IntegerField(label="每个对象的执法人员数", min_value=1, max_value=5, initial=2)
+    high = int_form_field(label="抽取高风险对象数", minimum=0, maximum=QUOTA_MAX, initial=2)
+    medium = int_form_field(label="抽取中风险对象数", minimum=0, maximum=QUOTA_MAX, initial=2)
+    low = int_form_field(label="抽取低风险对象数", minimum=0, maximum=QUOTA_MAX, initial=2)
+    inspectors_per_subject = int_form_field(InspectionPlan, "inspectors_per_subject", initial=2)
 
 
 class RiskForm(forms.Form):

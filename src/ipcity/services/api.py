@@ -1,5 +1,4 @@
 import datetime as dt
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
@@ -9,6 +8,7 @@ from ninja.files import UploadedFile
 from ipcity.accounts.models import Organization, User
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.bounds import Id, Year, bounded_decimal, bounded_int
 from ipcity.services.agencies import (
     agency_get,
     agency_list,
@@ -70,7 +70,17 @@ from ipcity.services.experts import (
     expert_update,
     public_experts,
 )
-from ipcity.services.models import DemonstrationUnit, Expert, PilotSchool, PublicityEvent
+from ipcity.services.models import (
+    AgencyProfile,
+    CustodyContract,
+    DemonstrationUnit,
+    Expert,
+    PilotSchool,
+    PublicityEvent,
+    ServiceApplication,
+    ServiceGuide,
+    Training,
+)
 from ipcity.services.open_data import DATASETS, as_records, csv_response, dataset_get
 from ipcity.services.training import (
     AttendeesRejected,
@@ -100,7 +110,7 @@ def items(request, q: str = ""):
 
 
 @router.get("/items/{code}", auth=None, summary="办事指南；version 取历史版本（公开）")
-def item(request, code: str, version: int | None = None):
+def item(request, code: str, version: bounded_int(ServiceGuide, "version", label="版本") | None = None):
     found = item_get(code=code)
     return _item_out(found, guide_get(item=found, version=version))
 
@@ -109,7 +119,7 @@ class ItemIn(Schema):
     code: str
     name: str
     item_type: str
-    unit: int
+    unit: Id
     online: bool = True
     guide: dict
 
@@ -169,7 +179,7 @@ def application_act(request, application_id: int, action: Form[str], note: Form[
 
 
 class ServiceRatingIn(Schema):
-    rating: int
+    rating: bounded_int(ServiceApplication, "rating")
     comment: str = ""
 
 
@@ -191,7 +201,7 @@ def _training_out(t) -> dict:
 
 
 @router.get("/trainings", auth=None, summary="培训日历与人次（公开，不含签到名单）")
-def trainings(request, year: int | None = None):
+def trainings(request, year: Year | None = None):
     found = training_list()
     if year:
         found = found.filter(held_on__year=year)
@@ -202,9 +212,9 @@ class TrainingIn(Schema):
     title: str
     audience: str
     held_on: dt.date
-    hours: Decimal
+    hours: bounded_decimal(Training, "hours")
     place: str
-    capacity: int | None = None
+    capacity: bounded_int(Training, "capacity") | None = None
 
 
 @router.post("/trainings", response={201: dict}, summary="登记培训（办公室、责任单位）")
@@ -285,8 +295,8 @@ def agency(request, agency_id: int):
 class ProfileIn(Schema):
     services: list[str]
     qualifications: list[dict] = []
-    staff: int
-    attorneys: int
+    staff: bounded_int(AgencyProfile, "staff")
+    attorneys: bounded_int(AgencyProfile, "attorneys")
     description: str = ""
     contact_phone: str = ""
     listed: bool = True
@@ -348,13 +358,13 @@ def custody(request):
 
 
 class CustodyIn(Schema):
-    enterprise: int
+    enterprise: Id
     enterprise_size: str
     scope: list[str]
     starts_on: dt.date
     ends_on: dt.date
-    fee: Decimal | None = None
-    renewal_of: int | None = None
+    fee: bounded_decimal(CustodyContract, "fee") | None = None
+    renewal_of: Id | None = None
     note: str = ""
 
 
@@ -467,7 +477,7 @@ def expert_consent(request, expert_id: int, payload: ConsentIn):
 
 
 class ExpertConflictIn(Schema):
-    organization: int
+    organization: Id
     reason: str
 
 
@@ -482,9 +492,9 @@ def expert_conflict(request, expert_id: int, payload: ExpertConflictIn):
 class AssignIn(Schema):
     kind: str
     subject: str = ""
-    navigation: int | None = None
-    mediation: int | None = None
-    parties: list[int] = []
+    navigation: Id | None = None
+    mediation: Id | None = None
+    parties: list[Id] = []
 
 
 def _assignment_out(a) -> dict:
@@ -554,13 +564,13 @@ def certifications(request):
 
 
 class CertificationIn(Schema):
-    enterprise: int
+    enterprise: Id
     certifier: str
     certificate_number: str
     scope: str
     issued_on: dt.date
     valid_until: dt.date
-    guiding_agency: int | None = None
+    guiding_agency: Id | None = None
 
 
 @router.post("/certifications", response={201: dict}, summary="登记贯标认证证书（企业本身或其辅导机构）")
@@ -593,7 +603,7 @@ def guidance(request):
 
 
 class GuidanceIn(Schema):
-    enterprise: int
+    enterprise: Id
     started_on: dt.date
 
 
@@ -631,7 +641,7 @@ def _event_out(e) -> dict:
 
 
 @router.get("/culture/events", auth=None, summary="知识产权教育与宣传活动日历（公开）")
-def culture_events(request, year: int | None = None, kind: str = ""):
+def culture_events(request, year: Year | None = None, kind: str = ""):
     return [_event_out(e) for e in calendar(year=year, kind=kind)]
 
 
@@ -640,10 +650,10 @@ class CultureEventIn(Schema):
     title: str
     held_on: dt.date
     place: str
-    school: int | None = None
-    experts: list[int] = []
+    school: Id | None = None
+    experts: list[Id] = []
     stream_url: str = ""
-    participants: int | None = None
+    participants: bounded_int(PublicityEvent, "participants") | None = None
     summary: str = ""
 
 
@@ -656,7 +666,7 @@ def culture_event_new(request, payload: CultureEventIn):
 
 
 class EventReportIn(Schema):
-    participants: int
+    participants: bounded_int(PublicityEvent, "participants")
     summary: str
 
 
@@ -698,7 +708,7 @@ def culture_units(request):
 class NominationIn(Schema):
     name: str
     kind: str
-    year: int
+    year: bounded_int(DemonstrationUnit, "year")
     reason: str
 
 

@@ -4,14 +4,16 @@ line); the lines become the guide's JSON, which the core checks."""
 from django import forms
 
 from ipcity.accounts.models import Organization, OrgType, Street, User
+from ipcity.bounds import decimal_form_field, int_form_field
 from ipcity.operations.models import NavigationProject
 from ipcity.protection.models import MediationCase
 from ipcity.services.agencies import CUSTODY_SCOPE
 from ipcity.services.catalogue import IMPLEMENTING_TYPES
-from ipcity.services.core.guide import ITEM_TYPES
+from ipcity.services.core.guide import ITEM_TYPES, MAX_DAYS
 from ipcity.services.models import (
     AGENCY_SERVICES,
     EXPERT_SPECIALTIES,
+    AgencyProfile,
     CustodyContract,
     DemonstrationUnit,
     Expert,
@@ -46,8 +48,8 @@ class GuideForm(forms.Form):
     conditions = forms.CharField(label="受理条件", widget=forms.Textarea(attrs={"rows": 3}))
     materials = forms.CharField(label="申请材料（每行：名称|份数|必需或可选|说明）", widget=forms.Textarea(attrs=LINES))
     steps = forms.CharField(label="办理流程（每行：环节|时限工作日）", widget=forms.Textarea(attrs=LINES))
-    accept_days = forms.IntegerField(label="受理时限（工作日）", min_value=1)
-    decide_days = forms.IntegerField(label="承诺办结时限（受理后工作日）", min_value=1)
+    accept_days = int_form_field(label="受理时限（工作日）", minimum=1, maximum=MAX_DAYS)
+    decide_days = int_form_field(label="承诺办结时限（受理后工作日）", minimum=1, maximum=MAX_DAYS)
     fees = forms.CharField(label="收费标准", initial="不收费")
     place = forms.CharField(label="办理地点")
     hours = forms.CharField(label="办理时间", initial="工作日 9:00—12:00，13:30—17:00")
@@ -123,9 +125,9 @@ class TrainingForm(forms.Form):
     title = forms.CharField(label="培训主题", max_length=200)
     audience = forms.ChoiceField(label="培训对象", choices=Training.Audience.choices)
     held_on = forms.DateField(label="日期", widget=DATE)
-    hours = forms.DecimalField(label="学时", max_digits=4, decimal_places=1, initial=2)
+    hours = decimal_form_field(Training, "hours", initial=2)
     place = forms.CharField(label="地点", max_length=200)
-    capacity = forms.IntegerField(label="人数上限（可不填）", required=False, min_value=1)
+    capacity = int_form_field(Training, "capacity", label="人数上限（可不填）", required=False)
 
 
 class SignInForm(forms.Form):
@@ -139,8 +141,8 @@ class AgencyProfileForm(forms.Form):
                                          widget=forms.CheckboxSelectMultiple)
     qualifications = forms.CharField(label="资质（每行：名称|证号|有效期至 YYYY-MM-DD，可不填有效期）", required=False,
                                      widget=forms.Textarea(attrs=LINES))
-    staff = forms.IntegerField(label="从业人员数", min_value=0)
-    attorneys = forms.IntegerField(label="专利代理师人数", min_value=0)
+    staff = int_form_field(AgencyProfile, "staff")
+    attorneys = int_form_field(AgencyProfile, "attorneys")
     description = forms.CharField(label="机构简介", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     contact_phone = forms.CharField(label="对外联系电话", max_length=20, required=False)
     listed = forms.BooleanField(label="在公开名录中展示", required=False, initial=True)
@@ -167,7 +169,7 @@ class CustodyForm(forms.Form):
                                       widget=forms.CheckboxSelectMultiple)
     starts_on = forms.DateField(label="开始日期", widget=DATE)
     ends_on = forms.DateField(label="结束日期", widget=DATE)
-    fee = forms.DecimalField(label="服务费（万元，可不填）", required=False, max_digits=10, decimal_places=2)
+    fee = decimal_form_field(CustodyContract, "fee", label="服务费（万元，可不填）", required=False)
     note = forms.CharField(label="说明", required=False, max_length=300)
 
 
@@ -233,7 +235,7 @@ class EventForm(forms.Form):
                                              queryset=Expert.objects.filter(active=True, public_consent=True)
                                              .order_by("name"))
     stream_url = forms.URLField(label="直播或回放链接", required=False, assume_scheme="https", max_length=200)
-    participants = forms.IntegerField(label="参与人数（举办后填写）", required=False, min_value=0)
+    participants = int_form_field(PublicityEvent, "participants", label="参与人数（举办后填写）", required=False)
     summary = forms.CharField(label="活动情况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

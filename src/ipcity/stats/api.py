@@ -8,6 +8,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ipcity import clock
+from ipcity.bounds import Limit, Offset
 from ipcity.plan.selectors import current_plan_or_404, indicator_get
 from ipcity.stats.reports import DOCX_TYPE, indicator_report_docx, indicator_report_xlsx
 from ipcity.stats.selectors import (
@@ -37,7 +38,7 @@ class RecordsOut(Schema):
 
 
 @router.get("/indicators/{code}/records", auth=None, response=RecordsOut, summary="指标计算所依据的记录（数据溯源）")
-def indicator_records(request, code: str, as_of: dt.date | None = None, offset: int = 0, limit: int = 100):
+def indicator_records(request, code: str, as_of: dt.date | None = None, offset: Offset = 0, limit: Limit = 100):
     plan = current_plan_or_404()
     indicator = indicator_get(plan=plan, code=code)
     as_of = min(as_of or clock.today(), clock.today())
@@ -98,7 +99,7 @@ class RegistryPage(Schema):
 
 
 @router.get("/registries/{kind}", response=RegistryPage, summary="登记数据查询（专利、商标、质押、保单、证券化、著作权、地理标志）")
-def registry_page(request, kind: str, q: str = "", offset: int = 0, limit: int = 100):
+def registry_page(request, kind: str, q: str = "", offset: Offset = 0, limit: Limit = 100):
     if kind not in REGISTRY_TABLES:
         raise Http404(f"没有这类登记数据：{kind}（可用：{'、'.join(REGISTRY_TABLES)}）")
     table = REGISTRY_TABLES[kind]

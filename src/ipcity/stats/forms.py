@@ -1,5 +1,6 @@
 from django import forms
 
+from ipcity.bounds import YUAN_MAX, number_form_field
 from ipcity.stats.core.importer import SPECS
 
 
@@ -10,4 +11,4 @@ class ImportForm(forms.Form):
 
 
 class ThresholdForm(forms.Form):
-    value = forms.DecimalField(label="高价值发明专利：质押融资金额门槛（元）", min_value=1, max_digits=16, decimal_places=2)
+    value = number_form_field(label="高价值发明专利：质押融资金额门槛（元）", minimum=1, maximum=YUAN_MAX, decimal_places=2)

@@ -15,6 +15,7 @@ from ipcity.accounts.models import Street
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
+from ipcity.bounds import YUAN_MAX
 from ipcity.stats import models as m
 from ipcity.stats.core import importer
 from ipcity.stats.core.addresses import resolve
@@ -262,8 +263,8 @@ def engine_setting_set(*, actor, key: str, value: str) -> m.EngineSetting:
         number = Decimal(str(value).replace(",", ""))
     except (ArithmeticError, ValueError):
         raise ValidationError(f"value: “{value}”不是有效数字") from None
-    if not number.is_finite() or number <= 0:
-        raise ValidationError("value: 应为大于0的数字")
+    if not number.is_finite() or not 0 < number <= YUAN_MAX:
+        raise ValidationError(f"value: 应为大于0、不超过{YUAN_MAX:,f}的数字")
     setting = m.EngineSetting.objects.filter(key=key).first()
     before = setting.value if setting else str(ENGINE_SETTINGS[key][1])
     if setting is not None:

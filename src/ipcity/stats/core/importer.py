@@ -8,8 +8,9 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from ipcity.bounds import WAN_YUAN_MAX, YEARS, YUAN_MAX, DecimalRule, NumberRefused
 from ipcity.stats.core.records import EventType, PatentType
 from ipcity.stats.core.tabular import Table, TableError, read_table
 
@@ -74,27 +75,33 @@ def date(value: str) -> dt.date | None:
     raise CellError("不是有效日期（应为 2024-03-01、2024/3/1 或 20240301 等格式）")
 
 
-def decimal(value: str) -> Decimal | None:
-    value = value.strip().replace(",", "").replace("，", "")
-    if not value:
-        return None
-    try:
-        number = Decimal(value)
-    except InvalidOperation:
-        raise CellError("不是有效数字") from None
-    if not number.is_finite() or number < 0:
-        raise CellError("应为不小于0的数字")
-    return number
+def _bounded(rule: DecimalRule) -> Callable[[str], Decimal | None]:
+    """A parser for numbers within `rule` (ipcity.bounds): what the column holds and what makes sense."""
+    def parse(value: str) -> Decimal | None:
+        value = value.strip().replace(",", "").replace("，", "")
+        if not value:
+            return None
+        try:
+            return rule.check(value)
+        except NumberRefused as refused:
+            raise CellError(str(refused)) from None
+    return parse
+
+
+decimal = _bounded(DecimalRule(label="", minimum=Decimal(0), maximum=YUAN_MAX, decimal_places=2))  # 元
+_wan_yuan = _bounded(DecimalRule(label="", minimum=Decimal(0), maximum=WAN_YUAN_MAX, decimal_places=6))
+ten_thousand_residents = _bounded(DecimalRule(label="", minimum=Decimal("0.01"), maximum=Decimal(100_000),
+                                              decimal_places=2))  # 万人: up to 十亿
 
 
 def ten_thousand_yuan(value: str) -> Decimal | None:
-    number = decimal(value)
-    return None if number is None else number * 10000
+    number = _wan_yuan(value)
+    return None if number is None else (number * 10000).quantize(Decimal("0.01"))
 
 
 def integer_year(value: str) -> int:
-    if not re.fullmatch(r"\d{4}", value.strip()):
-        raise CellError("应为四位年份")
+    if not re.fullmatch(r"\d{4}", value.strip()) or not 1949 <= int(value) <= YEARS[1]:
+        raise CellError(f"应为1949～{YEARS[1]}之间的四位年份")
     return int(value)
 
 
@@ -247,7 +254,8 @@ PLEDGES = Spec("pledges", "质押登记", (
 
 POPULATION = Spec("population", "常住人口", (
     Column("year", ("年份", "年度"), integer_year, required=True),
-    Column("residents_10k", ("年末常住人口（万人）", "常住人口（万人）", "年末常住人口"), decimal, required=True),
+    Column("residents_10k", ("年末常住人口（万人）", "常住人口（万人）", "年末常住人口"), ten_thousand_residents,
+           required=True),
     Column("source", ("来源", "数据来源"), text, required=True),
 ), key=("year",))
 
