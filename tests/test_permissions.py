@@ -315,6 +315,62 @@ PAGES = [
         ["enterprise_user", "university_user", "agency_user", "mediator", "enforcement_officer", "expert"], 403)}),
     ("post", "/supervision/items/{item}/", {"action": "acknowledge"},
      {**office_signed_in_post(), "office_admin": 200, "unit_staff": 302}),  # the office is told it cannot sign for the unit
+    # POST to every page that takes one (test_every_method_a_page_accepts_has_a_row_in_the_table)
+    ("post", "/login/", {"username": "nobody", "password": "Wrong!Passw0rd"}, public()),  # the form says why
+    ("post", "/account/", {"form": "token", "token-name": "脚本"}, signed_in_page()),  # one's own token
+    ("post", "/orgs/{other_org}/edit/", NEW_ORGANIZATION, hidden_from_all_but_office(302)),
+    ("post", "/operations/offers/import/", "OFFERS_UPLOAD", operations_role()),  # the page lists the file's problems
+    ("post", "/operations/interests/", {"pk": "{interest}", "action": "meet", "meeting_on": "2026-10-30"},
+     operations_role(302)),  # both sides of the interest; the office only watches
+    ("post", "/operations/finance/", {"form": "step", "pk": "{financing}", "action": "accept"},
+     {**operations_role(403), "university_user": 404, "finance_user": 302}),  # only the bank it was sent to
+    ("post", "/operations/navigation/{navigation}/", {"completed_on": "2026-10-30"},
+     {**dict.fromkeys(EVERYONE, 403), "office_admin": 302}),  # undertaken by a unit: only the office accepts it
+    ("post", "/operations/portfolios/", {"name": "组合", "industry": "新能源", "patent_numbers": "{offered_patent}",
+                                         "milestones": "布局规划,2027-06-30"},
+     {**operations_role(200, roles=("enterprise_user", "office_admin")), "university_user": 302}),
+    ("post", "/operations/portfolios/{portfolio}/", {"index": "0", "done_on": "2026-10-01"},
+     {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 404), "university_user": 302, "office_admin": 403}),
+    ("post", "/protection/credit/", {"form": "decide", "listing": "{listing}", "grant": "0", "note": "不予修复"},
+     {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),  # nothing to decide yet: the page says so
+    ("post", "/protection/inspections/{inspection}/", {"action": "publish"},
+     {**dict.fromkeys(EVERYONE, 403), "office_admin": 302}),  # already published: the page says so
+    ("post", "/protection/trade-secrets/", {}, operations_role(roles=("enterprise_user",))),  # unanswered: listed
+    ("post", "/protection/mediations/", {"channel": "people", "body": "{mediation_body}", "respondent": "某店",
+                                         "right_type": "trademark", "claim": "假冒"},
+     {**operations_role(roles=("mediator", "office_admin")), "enterprise_user": 302}),  # only a party applies
+    ("post", "/protection/mediations/{mediation}/", {"action": "accept"}, operations_role(302, roles=("mediator",))),
+    ("post", "/protection/cases/", {"kind": "patent", "source": "inspection", "party": "某公司", "facts": "假冒专利",
+                                    "received_on": "2026-10-01"},
+     {**operations_role(roles=("office_admin",)), "enforcement_officer": 302}),  # officers register cases
+    ("post", "/protection/cases/{case}/", {"action": "investigate"},  # not yet filed: the page says so
+     operations_role(403, roles=()) | {"enforcement_officer": 302}),
+    ("post", "/protection/assistance/", {"form": "step", "pk": "{assistance}", "action": "triage", "category": "专利"},
+     {**office_signed_in_post()}),
+    ("post", "/protection/markets/", {"form": "check", "market": "{market}", "rules": "1"},
+     {**dict.fromkeys(EVERYONE, 403), "office_admin": 302}),
+    ("post", "/services/items/new/", {}, office_page()),  # the empty form comes back with its errors
+    ("post", "/services/items/{service_item}/apply/", "SERVICE_APPLICATION", service_applicant(302)),
+    ("post", "/services/applications/{service_application}/", "SERVICE_ACCEPT",
+     {**service_application_reader(403, anonymous=302), "university_user": 404, "agency_user": 404,
+      "unit_staff": 302}),  # only the unit implementing the item handles it
+    ("post", "/services/certifications/", {"form": "reminders"}, certification_party(403, anonymous=302)
+     | {"office_admin": 302}),
+    ("post", "/services/custody/", {"form": "confirm", "pk": "{custody}"}, custody_party(anonymous=302, enterprise=302)),
+    ("post", "/services/experts/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),
+    ("post", "/services/talent/", {"name": "王代理", "organization_name": "某所", "category": "patent_attorney"},
+     {**office_signed_in_post(), "unit_staff": 302}),
+    ("post", "/services/trainings/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200, "unit_staff": 200}),
+    ("post", "/services/trainings/{training}/", {"form": "close"}, training_manager(302, anonymous=403)),
+    ("post", "/services/trainings/{training}/sign-in/", {"t": "{training_token}", "name": "张三",
+                                                        "organization_name": "某公司", "phone": "13800000009"},
+     public()),  # no account: the code from the room is the proof
+    ("post", "/supervision/ledger/", "LEDGER_UPLOAD", {**office_signed_in_post(), "office_admin": 200}),
+    ("post", "/supervision/assessment/", {"unit": "{tech}", "score": "80"}, office_signed_in_post()),
+    ("post", "/supervision/fund/", {"form": "line", "line-use": "platform_building", "line-name": "新预算项目",
+                                    "line-amount": "1000", "line-managing_unit": "{tech}"}, office_signed_in_post()),
+    ("post", "/supervision/evaluations/", {"kind": "annual", "year": 2025}, office_signed_in_post()),
+    ("post", "/supervision/evaluations/{evaluation}/", {"highlights": "亮点"}, office_signed_in_post()),
 ]
 
 API = [
@@ -562,7 +618,7 @@ API = [
      operations_role(201, 401, ("enforcement_officer",))),
     ("get", "/api/v1/operations/navigation", None, public()),
     ("get", "/api/v1/operations/events", None, public()),
-    ("post", "/api/v1/operations/events", {"title": "对接会", "held_on": "2026-10-20", "organizer": "{tech}",
+    ("post", "/api/v1/operations/events", {"title": "对接会", "held_on": "2026-10-20",  # organized by the caller
                                            "attendees": ["{other_org}"]},
      operations_role(201, 401, ("office_admin", "agency_user"))),
     ("get", "/api/v1/operations/alliance", None, public()),
@@ -591,7 +647,7 @@ API = [
     ("post", "/api/v1/operations/products", {"name": "模组", "patent_numbers": ["{offered_patent}"],
                                              "recorded_on": "2026-10-01"},
      {**operations_role(422, 401), "university_user": 201}),
-    ("post", "/api/v1/operations/navigation", {"kind": "industry_planning", "title": "导航", "undertaker": "{tech}",
+    ("post", "/api/v1/operations/navigation", {"kind": "industry_planning", "title": "导航",  # undertaken by the caller
                                                "industry": "新能源", "started_on": "2026-01-05", "scope_ipc": "H01M"},
      operations_role(201, 401, ("office_admin", "agency_user"))),
     ("post", "/api/v1/operations/navigation/{navigation}/complete", {"completed_on": "2026-10-30"},
@@ -707,7 +763,7 @@ def world(django_db_setup, django_db_blocker):
             need_review(actor=people["office_admin"], need=need, approve=True)
             interest = interest_express(actor=people["enterprise_user"], offer=offer, need=need)
             navigation = navigation_create(actor=people["office_admin"], kind="industry_planning", title="电池导航",
-                                           undertaker=tech, industry="新能源", started_on=dt.date(2026, 1, 5),
+                                           undertaker=people["agency_user"].organization, industry="新能源", started_on=dt.date(2026, 1, 5),
                                            scope_ipc="H01M")
             portfolio = portfolio_create(actor=people["university_user"], name="电池组合", industry="新能源",
                                          patent_numbers=["202110011111.1"],
@@ -871,19 +927,45 @@ def _all_routes(resolver=None, prefix=""):
             yield prefix + str(entry.pattern)
 
 
+def _route(path: str) -> str:
+    return resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1, member="someone", batch=1,
+                               patent="202310012345.6", item=1, tech=1, evaluation=1, meeting=1,
+                               interview=1, decision=1, task=1, registration=1,
+                               notarization=1, offer=1, need=1, offered_patent="x",
+                               navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
+                               watch=1, inspection=1, listing=1, mediation=1, case=1, assistance=1, market=1,
+                               service_item="X", service_application=1, material=1, training=1, agency=1,
+                               expert_record=1, certification=1)).route
+
+
 def test_every_page_route_has_a_row_in_the_table(db):
-    covered = set()
+    assert set(_all_routes()) - {_route(path) for _method, path, _body, _expected in PAGES} == set()
+
+
+def test_every_method_a_page_accepts_has_a_row_in_the_table(people, ids):
+    """Each route is asked GET and an empty POST as the office (each in a savepoint that is rolled back): any answer
+    but 405 means the route accepts that method, and then the table must say what every role gets from it. Pages
+    that only show answer POST with 405 (`require_safe`), forms that only take POST answer GET with 405."""
+    from django.test import Client
+
+    example = {}
     for _method, path, _body, _expected in PAGES:
-        match = resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1, member="someone", batch=1,
-                                    patent="202310012345.6", item=1, tech=1, evaluation=1, meeting=1,
-                                    interview=1, decision=1, task=1, registration=1,
-                                    notarization=1, offer=1, need=1, offered_patent="x",
-                                    navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
-                                    watch=1, inspection=1, listing=1, mediation=1, case=1, assistance=1, market=1,
-                                    service_item="X", service_application=1, material=1, training=1, agency=1,
-                                    expert_record=1, certification=1))
-        covered.add(match.route)
-    assert set(_all_routes()) - covered == set()
+        example.setdefault(_route(path), path)
+    covered = {(_route(path), method) for method, path, _body, _expected in PAGES}
+    accepted = set()
+    own_org = people["office_admin"].organization_id
+    for route, path in example.items():
+        for method in ("get", "post"):
+            client = Client(raise_request_exception=False)
+            client.force_login(people["office_admin"])
+            with transaction.atomic():
+                response = getattr(client, method)(_fill(path, ids, own_org))
+                transaction.set_rollback(True)
+            if response.status_code != 405:
+                accepted.add((route, method))
+    assert not accepted - covered, "no row for: " + ", ".join(f"{m.upper()} {r}" for r, m in sorted(accepted - covered))
+    assert not covered - accepted, "a row for a method the route refuses with 405: " + ", ".join(
+        f"{m.upper()} {r}" for r, m in sorted(covered - accepted))
 
 
 def test_every_api_operation_has_a_row_in_the_table(client):

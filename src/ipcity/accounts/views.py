@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ipcity.accounts.forms import LoginForm, MemberForm, OrganizationForm, PasswordChangeForm, TokenForm
 from ipcity.accounts.models import OrgType
@@ -81,6 +81,7 @@ def account(request):
         "tokens": request.user.api_tokens.filter(revoked_at=None).order_by("-created_at")})
 
 
+@require_safe
 @login_required
 def organizations(request):
     org_type = request.GET.get("type", "")
@@ -89,6 +90,7 @@ def organizations(request):
         "org_types": OrgType.choices, "org_type": org_type})
 
 
+@require_safe
 @login_required
 def organization_detail(request, pk):
     org = organization_get(user=request.user, pk=pk)

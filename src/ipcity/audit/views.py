@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from ipcity.audit.selectors import audit_entry_list
 from ipcity.web.spreadsheets import xlsx_response
@@ -25,6 +26,7 @@ def _filters(request) -> dict:
             "date_from": _date(g.get("date_from", "")), "date_to": _date(g.get("date_to", ""))}
 
 
+@require_safe
 @login_required
 def audit_list(request):
     filters = _filters(request)
@@ -36,6 +38,7 @@ def audit_list(request):
                                                "query": query.urlencode()})
 
 
+@require_safe
 @login_required
 def audit_export(request):
     entries = audit_entry_list(user=request.user, **_filters(request))[:EXPORT_ROW_LIMIT]

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
@@ -36,6 +37,7 @@ from ipcity.web.forms import form_errors_from
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
+@require_safe
 def home(request):
     user = request.user
     return render(request, "operations/home.html", {

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from ipcity import clock
 from ipcity.accounts.models import Organization
@@ -53,6 +54,7 @@ class DecisionItemForm(forms.Form):
     title = forms.CharField(label="工作事项名称（默认为议定事项原文）", max_length=200, required=False)
 
 
+@require_safe
 @login_required
 def meetings(request):
     return render(request, "supervision/meetings.html", {
@@ -117,6 +119,7 @@ class InterviewForm(forms.Form):
     rectification_deadline = forms.DateField(label="整改时限", widget=DATE_INPUT)
 
 
+@require_safe
 @login_required
 def interviews(request):
     return render(request, "supervision/interviews.html", {

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from ipcity import clock
 from ipcity.accounts.models import Organization
@@ -91,6 +92,7 @@ class ReportForm(forms.Form):
                 if name.startswith("figure_") and value is not None}
 
 
+@require_safe
 @login_required
 def overview(request):
     plan = current_plan_or_404()
@@ -188,6 +190,7 @@ class LedgerForm(forms.Form):
     file = forms.FileField(label="修改后的台账（.xlsx）")
 
 
+@require_safe
 @login_required
 def ledger_download(request):
     response = HttpResponse(ledger_export(user=request.user), content_type=XLSX_TYPE)
@@ -247,6 +250,7 @@ def assessment(request):
         "years": range(plan.period_start.year, plan.period_end.year + 1)})
 
 
+@require_safe
 @login_required
 def bulletin(request):
     year = _year(request)
@@ -306,6 +310,7 @@ def fund(request):
         "years": range(2024, 2027)})
 
 
+@require_safe
 @login_required
 def fund_download(request):
     year = _year(request)

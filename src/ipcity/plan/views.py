@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, require_perm
@@ -26,6 +27,7 @@ from ipcity.web.params import as_of_param as _as_of
 from ipcity.web.uploads import attachment_store
 
 
+@require_safe
 def home(request):
     plan = current_plan()
     if plan is None:
@@ -44,6 +46,7 @@ def home(request):
         "indicator_count": len(rows), "task_count": len(tasks)})
 
 
+@require_safe
 def goal_detail(request, code):
     plan = current_plan_or_404()
     goal = get_object_or_404(plan.goals, code=code)
@@ -122,6 +125,7 @@ def task_detail(request, number):
         "indicators": task.indicators.select_related("goal")})
 
 
+@require_safe
 def unit_detail(request, pk):
     plan = current_plan_or_404()
     unit = get_object_or_404(Organization, pk=pk, org_type__in=ORG_TYPES)
@@ -132,6 +136,7 @@ def unit_detail(request, pk):
         "is_member": plan.members.filter(pk=unit.pk).exists(), "is_office_host": plan.office_host_id == unit.pk})
 
 
+@require_safe
 def unit_list(request):
     plan = current_plan_or_404()
     units = list(Organization.objects.filter(org_type__in=ORG_TYPES).order_by("pk"))
@@ -142,6 +147,7 @@ def unit_list(request):
     return render(request, "plan/units.html", {"nav": "plan", "plan": plan, "units": units})
 
 
+@require_safe
 def indicator_dashboard(request):
     plan = current_plan_or_404()
     as_of = _as_of(request)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
@@ -106,6 +107,7 @@ def credit(request):
         "own": own, "manages": manages, "listing_form": listing_form, "commitment_form": commitment_form})
 
 
+@require_safe
 def credit_export(request, fmt):
     if fmt not in ("csv", "json"):
         raise Http404("导出格式为 csv 或 json")

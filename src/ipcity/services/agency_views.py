@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from ipcity import clock
 from ipcity.accounts.permissions import has_perm
@@ -29,6 +30,7 @@ from ipcity.services.models import AGENCY_SERVICES, AgencyRating, CustodyContrac
 from ipcity.web.forms import form_errors_from, posted_int
 
 
+@require_safe
 def agencies(request):
     """The public directory and the cluster's count against the plan's 30."""
     query, service = request.GET.get("q", ""), request.GET.get("service", "")

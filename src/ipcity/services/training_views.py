@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 from reportlab.graphics import renderSVG
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
@@ -80,6 +81,7 @@ def training(request, pk):
         "sign_in_url": sign_in_url(request, found) if managing else ""})
 
 
+@require_safe
 def training_qr(request, pk):
     """The QR code to show in the room: it carries the sign-in link with the session's token."""
     found = training_get(pk=pk)

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
@@ -29,6 +30,7 @@ from ipcity.web.forms import form_errors_from, posted_int
 from ipcity.web.uploads import upload_path
 
 
+@require_safe
 def home(request):
     """The public portal of services: the catalogue, upcoming trainings and how satisfied applicants are."""
     query = request.GET.get("q", "")
@@ -105,6 +107,7 @@ def apply(request, code):
                                                    "content": found.guide.content})
 
 
+@require_safe
 @login_required
 def applications(request):
     found = list(application_list(user=request.user))
@@ -141,6 +144,7 @@ def application(request, pk):
         "materials": found.materials.order_by("uploaded_at", "pk")})
 
 
+@require_safe
 @login_required
 def material(request, pk, attachment_pk):
     """A material is seen by whoever may see the application (the applicant, the unit, the office)."""
@@ -152,11 +156,13 @@ def material(request, pk, attachment_pk):
                         filename=attachment.original_name, content_type=attachment.content_type)
 
 
+@require_safe
 def open_data(request):
     return render(request, "services/open_data.html", {
         "nav": "services", "datasets": [(d, len(d.rows())) for d in DATASETS.values()]})
 
 
+@require_safe
 def open_data_download(request, code, fmt):
     dataset = dataset_get(code)
     if fmt == "csv":

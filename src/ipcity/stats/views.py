@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from ipcity.plan.selectors import current_plan_or_404, indicator_get
 from ipcity.stats import models as m
@@ -36,6 +37,7 @@ from ipcity.web.params import as_of_param
 from ipcity.web.spreadsheets import XLSX_TYPE, xlsx_response
 
 
+@require_safe
 def indicator_records(request, code):
     """The records behind a computed indicator value (its lineage), as a page or a download."""
     plan = current_plan_or_404()
@@ -99,6 +101,7 @@ def registry_home(request):
                    "人口年份": m.PopulationFigure.objects.count(), "战新对照表条目": m.SeiIpcEntry.objects.count()}})
 
 
+@require_safe
 @login_required
 def batch_detail(request, pk):
     batch = get_object_or_404(import_batch_list(user=request.user), pk=pk)
@@ -107,6 +110,7 @@ def batch_detail(request, pk):
     return render(request, template, {"nav": "indicators", "batch": batch, "progress": progress})
 
 
+@require_safe
 @login_required
 def registry_records(request, kind):
     if kind not in REGISTRY_TABLES:
@@ -119,6 +123,7 @@ def registry_records(request, kind):
         "rows": [(record, registry_row(table, record)) for record in page]})
 
 
+@require_safe
 @login_required
 def patent_detail(request, number):
     patent = get_object_or_404(patent_list(user=request.user), application_number=number)
@@ -126,6 +131,7 @@ def patent_detail(request, number):
 
 
 
+@require_safe
 def indicator_report(request, fmt):
     plan = current_plan_or_404()
     as_of = as_of_param(request)

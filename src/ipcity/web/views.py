@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
@@ -37,6 +38,7 @@ WORKSPACE_SERVICES = {
 }
 
 
+@require_safe
 @login_required
 def workspace(request):
     user = request.user
@@ -63,6 +65,7 @@ def workspace(request):
     return render(request, "web/workspace.html", context)
 
 
+@require_safe
 @login_required
 def attachment_download(request, pk):
     attachment = Attachment.objects.filter(pk=pk).first()
