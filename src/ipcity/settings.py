@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ipcity.audit.middleware.AuditContextMiddleware",
+    "ipcity.web.uploads.UploadRefusalMiddleware",  # an upload refused for its size answers 413 with the reason
 ]
 
 ROOT_URLCONF = "ipcity.urls"

@@ -2,9 +2,7 @@
 pledge registered and written to the pledge registry, which the financing indicators count), and claims under the
 registry's patent insurance policies, decided by the insurer."""
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +19,7 @@ from ipcity.operations.models import FinancingApplication, InsuranceClaim
 from ipcity.operations.services import owned_by
 from ipcity.stats.models import CopyrightRegistration, InsurancePolicy, Patent, Trademark
 from ipcity.stats.services import import_batch_run, import_batch_start
+from ipcity.web.spreadsheets import interchange_csv
 
 State = FinancingApplication.State
 STEPS = {  # action -> (from, to)
@@ -137,16 +136,14 @@ def financing_step(*, actor, application: FinancingApplication, action: str, not
 def _write_pledge(application: FinancingApplication) -> None:
     """Write (or, on release, update) the pledge through an import batch, like every registry write; the
     registry upserts by the pledge reference."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["质押登记号", "出质人", "出质人地址", "质权人", "质押金额（万元）", "登记日", "注销日", "涉及专利",
-                     "涉及商标"])
-    writer.writerow([application.pledge_reference, application.organization.name, application.organization.address,
-                     application.bank.name, str(application.approved_amount), application.registered_on.isoformat(),
-                     application.released_on.isoformat() if application.released_on else "",
-                     ";".join(application.patents), ";".join(application.trademarks)])
+    data = interchange_csv(
+        ["质押登记号", "出质人", "出质人地址", "质权人", "质押金额（万元）", "登记日", "注销日", "涉及专利", "涉及商标"],
+        [[application.pledge_reference, application.organization.name, application.organization.address,
+          application.bank.name, str(application.approved_amount), application.registered_on.isoformat(),
+          application.released_on.isoformat() if application.released_on else "",
+          ";".join(application.patents), ";".join(application.trademarks)]])
     batch = import_batch_start(kind="pledges", filename="运营中心质押融资登记.csv", actor=None, note="运营中心")
-    import_batch_run(batch=batch, data=buffer.getvalue().encode())
+    import_batch_run(batch=batch, data=data)
 
 
 # ---- insurance claims ----

@@ -2,12 +2,9 @@
 counted by the indicator engine as activities once completed (导航项目验收) or confirmed (组合认定)."""
 
 import datetime as dt
-import io
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from docx import Document as DocxDocument
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from ipcity import clock
 from ipcity.accounts.models import Organization
@@ -19,6 +16,7 @@ from ipcity.operations.models import FIELDS, HighValuePortfolio, NavigationProje
 from ipcity.operations.services import owned_by
 from ipcity.stats.core.records import Activity
 from ipcity.stats.models import Patent
+from ipcity.web.spreadsheets import DocxReport
 
 MIN_PORTFOLIO_PATENTS = 5  # a portfolio "of some scale": at least five granted inventions
 
@@ -84,13 +82,13 @@ def landscape_of(project: NavigationProject, *, as_of: dt.date | None = None) ->
 def navigation_report_docx(project: NavigationProject) -> bytes:
     """The navigation report: scope, then each breakdown of the landscape as a table."""
     result = landscape_of(project)
-    document = DocxDocument()
-    document.add_heading(f"{project.title}专利导航分析报告", level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(f"项目类型：{project.get_kind_display()}；承担单位：{project.undertaker.name}"
-                           + (f"；服务企业：{project.client.name}" if project.client else "")
-                           + f"；产业领域：{project.industry}。")
-    document.add_paragraph(f"分析范围：IPC {project.scope_ipc or '—'}；关键词 {project.scope_keywords or '—'}。"
-                           f"数据截至{clock.today():%Y年%m月%d日}，共检索到专利 {result.total} 件。")
+    document = DocxReport()
+    document.heading(f"{project.title}专利导航分析报告", level=0, align="center")
+    document.paragraph(f"项目类型：{project.get_kind_display()}；承担单位：{project.undertaker.name}"
+                       + (f"；服务企业：{project.client.name}" if project.client else "")
+                       + f"；产业领域：{project.industry}。")
+    document.paragraph(f"分析范围：IPC {project.scope_ipc or '—'}；关键词 {project.scope_keywords or '—'}。"
+                       f"数据截至{clock.today():%Y年%m月%d日}，共检索到专利 {result.total} 件。")
     sections = [("一、申请趋势", ["申请年", "件数"], list(result.by_year.items())),
                 ("二、主要申请人", ["申请人", "件数"], result.top_applicants),
                 ("三、技术构成（IPC小类）", ["IPC小类", "件数"], result.ipc),
@@ -98,22 +96,14 @@ def navigation_report_docx(project: NavigationProject) -> bytes:
                 ("五、本区与区外", ["归属", "件数"], list(result.local.items())),
                 ("六、本区主要创新主体", ["专利权人", "件数"], result.local_applicants)]
     for heading, columns, rows in sections:
-        document.add_heading(heading, level=1)
-        if not rows:
-            document.add_paragraph("无")
-            continue
-        table = document.add_table(rows=1, cols=len(columns))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, columns, strict=True):
-            cell.text = text
-        for row in rows:
-            for cell, value in zip(table.add_row().cells, row, strict=True):
-                cell.text = str(value)
-    document.add_heading("七、成果形式", level=1)
-    document.add_paragraph(project.deliverables or "—")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+        document.heading(heading, level=1)
+        if rows:
+            document.table(columns, rows)
+        else:
+            document.paragraph("无")
+    document.heading("七、成果形式", level=1)
+    document.paragraph(project.deliverables or "—")
+    return document.bytes()
 
 
 # ---- high-value portfolios ----

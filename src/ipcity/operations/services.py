@@ -2,9 +2,7 @@
 by the office, matchmaking from interest to deal. A deal is written to the patent registry as a legal event
 (through an import batch, like every registry write), so the indicators count it."""
 
-import csv
 import datetime as dt
-import io
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +26,7 @@ from ipcity.stats.core import records, validity
 from ipcity.stats.core.records import EventType
 from ipcity.stats.models import Patent
 from ipcity.stats.services import import_batch_run, import_batch_start
+from ipcity.web.spreadsheets import interchange_csv
 
 Mode = TechOffer.Mode
 LICENCE_MODES = {Mode.EXCLUSIVE, Mode.SOLE, Mode.ORDINARY, Mode.OPEN}
@@ -72,14 +71,12 @@ def owned_by(organization, patent: Patent) -> bool:
 def _registry_event(*, actor, patent: Patent, event_type: str, day: dt.date, counterparty: str = "",
                     amount: Decimal | None = None, new_owner_address: str = "") -> None:
     """Write one legal event through an import batch (the registry's only door, which keeps its caches honest)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["申请号", "法律事件", "生效日", "金额", "相对方", "受让人地址"])
-    writer.writerow([patent.application_number, IMPORT_NAMES[event_type], day.isoformat(),
-                     "" if amount is None else str(amount), counterparty, new_owner_address])
+    data = interchange_csv(["申请号", "法律事件", "生效日", "金额", "相对方", "受让人地址"],
+                           [[patent.application_number, IMPORT_NAMES[event_type], day.isoformat(),
+                             "" if amount is None else str(amount), counterparty, new_owner_address]])
     batch = import_batch_start(kind="events", filename="运营中心交易登记.csv", actor=None,
                                note=f"运营中心：{actor.organization.name if actor.organization else ''}")
-    import_batch_run(batch=batch, data=buffer.getvalue().encode())
+    import_batch_run(batch=batch, data=data)
 
 
 # ---- offers ----

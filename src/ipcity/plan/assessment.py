@@ -2,15 +2,12 @@
 writes the bulletin (通报) as .docx. The rules live in plan/core/assessment.py."""
 
 import datetime as dt
-import io
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Min, Q, QuerySet
 from django.http import Http404
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from ipcity import clock
 from ipcity.accounts.permissions import has_perm, require_perm
@@ -22,6 +19,7 @@ from ipcity.plan.core.supervision import State
 from ipcity.plan.models import AssessmentScheme, Interview, OfficeRating, WorkItem
 from ipcity.plan.supervision import report_standings, require_supervision_reader, supervision_settings
 from ipcity.stats.selectors import indicator_table
+from ipcity.web.spreadsheets import DocxReport
 
 
 def weights_for(year: int) -> dict[str, float]:
@@ -95,32 +93,22 @@ def _periodic_on_time(item, as_of: dt.date, config) -> tuple[bool, ...]:
 def bulletin_docx(*, user, plan, year: int, as_of: dt.date | None = None) -> bytes:
     require_perm(user, Perm.SUPERVISION_MANAGE)
     scores = unit_scores(user=user, plan=plan, year=year, as_of=as_of)
-    document = Document()
-    heading = document.add_heading(f"关于{plan.region}知识产权强市建设试点工作{year}年度考核情况的通报", level=0)
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph("区知识产权工作领导小组各成员单位：")
-    document.add_paragraph(
+    document = DocxReport()
+    document.heading(f"关于{plan.region}知识产权强市建设试点工作{year}年度考核情况的通报", level=0, align="center")
+    document.paragraph("区知识产权工作领导小组各成员单位：")
+    document.paragraph(
         f"根据{plan.title}（{plan.document_number}）和考核评价制度，领导小组办公室对各责任单位{year}年度重点任务"
         f"推进情况进行了考核（截至{(as_of or clock.today()):%Y年%m月%d日}）。现将结果通报如下。")
-    table = document.add_table(rows=1, cols=2 + len(rules.COMPONENT_LABELS))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["名次", "单位", *rules.COMPONENT_LABELS.values()], strict=False):
-        cell.text = text
-    for score in scores:
-        cells = table.add_row().cells
-        values = [str(score.rank), score.unit] + [
-            "—" if score.components[k] is None else f"{score.components[k] * 100:.0f}%" for k in rules.COMPONENT_LABELS]
-        for cell, text in zip(cells, values, strict=True):
-            cell.text = text
+    document.table(["名次", "单位", *rules.COMPONENT_LABELS.values()], (
+        [str(score.rank), score.unit] + ["—" if score.components[k] is None else f"{score.components[k] * 100:.0f}%"
+                                         for k in rules.COMPONENT_LABELS] for score in scores))
     lagging = [s for s in scores if s.total < rules.LAGGING_BELOW]
-    document.add_paragraph(
+    document.paragraph(
         (f"以下单位得分低于{rules.LAGGING_BELOW}分，请于十个工作日内向领导小组办公室书面说明原因和整改措施：" + "、".join(s.unit for s in lagging) + "。")
         if lagging else f"各单位得分均不低于{rules.LAGGING_BELOW}分。请各单位对照通报查漏补缺，确保试点各项任务落实到位。")
-    document.add_paragraph("总分：" + "；".join(f"{s.unit} {s.total:g}" for s in scores) + "。" if scores else "本年度尚无交办事项。")
-    document.add_paragraph("区知识产权工作领导小组办公室").alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    document.paragraph("总分：" + "；".join(f"{s.unit} {s.total:g}" for s in scores) + "。" if scores else "本年度尚无交办事项。")
+    document.paragraph("区知识产权工作领导小组办公室", align="right")
+    return document.bytes()
 
 
 # ---- 约谈: formal talks with lagging units and their rectification ----

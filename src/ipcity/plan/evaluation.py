@@ -3,12 +3,9 @@ office's highlights, problems and next steps (drafted from the data, edited befo
 
 import datetime as dt
 import io
-from xml.sax.saxutils import escape
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -25,6 +22,7 @@ from ipcity.plan.core.supervision import State
 from ipcity.plan.models import EvaluationReport, WorkItem
 from ipcity.plan.selectors import task_list
 from ipcity.stats.selectors import indicator_table
+from ipcity.web.spreadsheets import DocxReport, paragraph_markup
 
 CJK_FONT = "STSong-Light"  # one of reportlab's built-in CID fonts: Chinese renders with no font file
 pdfmetrics.registerFont(UnicodeCIDFont(CJK_FONT))
@@ -123,27 +121,19 @@ def _task_rows(content) -> list[list[str]]:
 
 def evaluation_docx(report: EvaluationReport) -> bytes:
     content = report_content(report)
-    document = Document()
-    document.add_heading(report.title, level=0).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(f"依据：{report.plan.title}（{report.plan.document_number}）    数据截至：{report.as_of:%Y年%m月%d日}"
+    document = DocxReport()
+    document.heading(report.title, level=0, align="center")
+    document.paragraph(f"依据：{report.plan.title}（{report.plan.document_number}）    数据截至：{report.as_of:%Y年%m月%d日}"
                            + ("" if report.released_at else "    【草稿】"))
     for heading, header, rows in (("一、指标完成情况", ["指标", "目标", "实际", "状态"], _indicator_rows(content)),
                                   ("二、重点任务完成情况", ["重点任务", "事项数", "已办结", "办结率"], _task_rows(content))):
-        document.add_heading(heading, level=1)
-        table = document.add_table(rows=1, cols=len(header))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, header, strict=True):
-            cell.text = text
-        for row in rows:
-            for cell, text in zip(table.add_row().cells, row, strict=True):
-                cell.text = text
+        document.heading(heading, level=1)
+        document.table(header, rows)
     for heading, text in (("三、主要成效", report.highlights), ("四、存在问题", report.problems),
                           ("五、下一步工作", report.next_steps)):
-        document.add_heading(heading, level=1)
-        document.add_paragraph(text or "—")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+        document.heading(heading, level=1)
+        document.paragraph(text or "—")
+    return document.bytes()
 
 
 def evaluation_pdf(report: EvaluationReport) -> bytes:
@@ -151,21 +141,21 @@ def evaluation_pdf(report: EvaluationReport) -> bytes:
     title = ParagraphStyle("title", fontName=CJK_FONT, fontSize=16, leading=22, alignment=1, wordWrap="CJK")
     heading = ParagraphStyle("heading", fontName=CJK_FONT, fontSize=12, leading=18, spaceBefore=8, wordWrap="CJK")
     body = ParagraphStyle("body", fontName=CJK_FONT, fontSize=9.5, leading=14, wordWrap="CJK")
-    story = [Paragraph(escape(report.title), title), Spacer(1, 4 * mm),
-             Paragraph(escape(f"依据：{report.plan.title}（{report.plan.document_number}）　数据截至：{report.as_of:%Y年%m月%d日}"
+    story = [Paragraph(paragraph_markup(report.title), title), Spacer(1, 4 * mm),
+             Paragraph(paragraph_markup(f"依据：{report.plan.title}（{report.plan.document_number}）　数据截至：{report.as_of:%Y年%m月%d日}"
                        + ("" if report.released_at else "　【草稿】")), body)]
     for text, header, rows, widths in (
             ("一、指标完成情况", ["指标", "目标", "实际", "状态"], _indicator_rows(content), [70, 45, 30, 25]),
             ("二、重点任务完成情况", ["重点任务", "事项数", "已办结", "办结率"], _task_rows(content), [110, 20, 20, 20])):
-        story.append(Paragraph(escape(text), heading))
-        table = Table([[Paragraph(escape(c), body) for c in r] for r in [header, *rows]], colWidths=[w * mm for w in widths],
+        story.append(Paragraph(paragraph_markup(text), heading))
+        table = Table([[Paragraph(paragraph_markup(c), body) for c in r] for r in [header, *rows]], colWidths=[w * mm for w in widths],
                       repeatRows=1)
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef0f3")),
                                    ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         story.append(table)
     for text, value in (("三、主要成效", report.highlights), ("四、存在问题", report.problems), ("五、下一步工作", report.next_steps)):
-        story += [Paragraph(escape(text), heading), Paragraph(escape(value or "—").replace("\n", "<br/>"), body)]
+        story += [Paragraph(paragraph_markup(text), heading), Paragraph(paragraph_markup(value or "—").replace("\n", "<br/>"), body)]
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, title=report.title, leftMargin=18 * mm, rightMargin=18 * mm).build(story)
     return buffer.getvalue()

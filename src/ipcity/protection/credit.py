@@ -1,9 +1,7 @@
 """Credit supervision: commitments, listings decided by the rules in core/credit.py, repair, the public query (only
 what may be published) and the export for the city credit platform (docs/credit-export.md)."""
 
-import csv
 import datetime as dt
-import io
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,6 +15,7 @@ from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.protection.core import credit as rules
 from ipcity.protection.models import CreditCommitment, DishonestyListing
+from ipcity.web.spreadsheets import CSV_TYPE, csv_bytes
 
 EXPORT_FORMAT = "ipcity-credit-export/v1"
 EXPORT_COLUMNS = ("统一社会信用代码", "主体名称", "列入事由", "法律依据", "列入日期", "期满日期", "状态", "惩戒措施")
@@ -144,10 +143,6 @@ def export(fmt: str) -> tuple[bytes, str]:
     if fmt == "json":
         return (json.dumps({"format": EXPORT_FORMAT, "generated_on": clock.today().isoformat(), "entries": entries},
                            ensure_ascii=False, indent=1).encode(), "application/json; charset=utf-8")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for e in entries:
-        writer.writerow([e["credit_code"], e["name"], "；".join(e["grounds"]), "；".join(e["basis"]), e["listed_on"],
-                         e["ends_on"], e["state"], "；".join(e["measures"])])
-    return ("\ufeff" + buffer.getvalue()).encode(), "text/csv; charset=utf-8"
+    rows = ([e["credit_code"], e["name"], "；".join(e["grounds"]), "；".join(e["basis"]), e["listed_on"], e["ends_on"],
+             e["state"], "；".join(e["measures"])] for e in entries)
+    return csv_bytes(list(EXPORT_COLUMNS), rows), CSV_TYPE

@@ -1,8 +1,6 @@
 """Open data (信息公开共享): the public indicators and catalogues as CSV or JSON, every dataset built only from what
 the public pages already show, so nothing private can leave this way."""
 
-import csv
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,6 +9,7 @@ from django.http import Http404, HttpResponse
 from ipcity import clock
 from ipcity.plan.selectors import current_plan
 from ipcity.stats.selectors import indicator_table
+from ipcity.web import spreadsheets
 
 
 @dataclass(frozen=True)
@@ -117,16 +116,5 @@ def as_records(dataset: Dataset) -> list[dict]:
             for row in dataset.rows()]
 
 
-def as_csv(dataset: Dataset) -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(dataset.headers)
-    writer.writerows([["" if v is None else v for v in row] for row in dataset.rows()])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
 def csv_response(dataset: Dataset) -> HttpResponse:
-    response = HttpResponse(as_csv(dataset), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{dataset.code}.csv"'
-    return response
+    return spreadsheets.csv_response(f"{dataset.code}.csv", dataset.headers, dataset.rows())

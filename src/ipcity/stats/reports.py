@@ -1,18 +1,13 @@
 """The indicator report at any as-of date: .xlsx with every indicator by quarter, .docx with a narrative and tables."""
 
 import datetime as dt
-import io
 from decimal import Decimal
-
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
 from ipcity.plan.models import IndicatorValue
 from ipcity.stats.selectors import indicator_table, synthetic_registry
-from ipcity.web.spreadsheets import xlsx_bytes
+from ipcity.web.spreadsheets import DOCX_TYPE, DocxReport, xlsx_bytes
 
-DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+__all__ = ["DOCX_TYPE", "indicator_report_docx", "indicator_report_xlsx"]
 
 
 def quarter_ends(start: dt.date, as_of: dt.date) -> list[dt.date]:
@@ -70,22 +65,18 @@ def indicator_report_xlsx(*, plan, as_of: dt.date) -> bytes:
 
 def indicator_report_docx(*, plan, as_of: dt.date) -> bytes:
     rows = indicator_table(plan=plan, as_of=as_of, with_forecast=True)
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "SimSun"
-    style.font.size = Pt(10.5)
-    title = document.add_heading(f"{plan.region}知识产权强市建设试点指标监测报告", level=0)
-    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    document.add_paragraph(f"依据：{plan.title}（{plan.document_number}）    截至：{as_of:%Y年%m月%d日}")
+    document = DocxReport(font="SimSun", size_pt=10.5)
+    document.heading(f"{plan.region}知识产权强市建设试点指标监测报告", level=0, align="center")
+    document.paragraph(f"依据：{plan.title}（{plan.document_number}）    截至：{as_of:%Y年%m月%d日}")
     if synthetic_registry() or IndicatorValue.objects.filter(is_synthetic=True).exists():
-        document.add_paragraph("注意：本报告包含演示用合成数据，非真实统计。")
+        document.paragraph("注意：本报告包含演示用合成数据，非真实统计。")
     counts: dict[str, int] = {}
     for row in rows:
         counts[row["status"].label] = counts.get(row["status"].label, 0) + 1
-    document.add_heading("一、总体情况", level=1)
+    document.heading("一、总体情况", level=1)
     summary = "、".join(f"{label}{n}项" for label, n in counts.items())
     risky = [r for r in rows if r.get("forecast") and r["forecast"]["risk"] != "on_track"]
-    document.add_paragraph(
+    document.paragraph(
         f"方案共设量化指标{len(rows)}项。截至{as_of:%Y年%m月%d日}，{summary}。"
         + (f"按当前趋势，有{len(risky)}项指标到期达标存在风险：{'、'.join(r['indicator'].name for r in risky)}。"
            if risky else "按当前趋势，各项有预测的指标均预计到期达标。"))
@@ -93,27 +84,21 @@ def indicator_report_docx(*, plan, as_of: dt.date) -> bytes:
         goal_rows = [r for r in rows if r["indicator"].goal_id == goal.pk]
         if not goal_rows:
             continue
-        document.add_heading(f"{'二三四五六七'[number - 1]}、{goal.name}", level=1)
+        document.heading(f"{'二三四五六七'[number - 1]}、{goal.name}", level=1)
         for row in goal_rows:
-            document.add_paragraph(_sentence(row, as_of), style="List Bullet")
-        table = document.add_table(rows=1, cols=6)
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, ["指标", "目标", "当前值", "状态", "截止日预测", "风险"], strict=True):
-            cell.text = text
+            document.paragraph(_sentence(row, as_of), style="List Bullet")
+        table = []
         for row in goal_rows:
             forecast = row.get("forecast")
-            cells = table.add_row().cells
-            values = [row["indicator"].name, row["indicator"].target_display,
-                      _number(row["latest"].value) if row["latest"] else "暂无数据", row["status"].label,
-                      f"{forecast['forecast'].projected:.1f}" if forecast else "—", forecast["risk_label"] if forecast else "—"]
-            for cell, text in zip(cells, values, strict=True):
-                cell.text = text
-    document.add_heading("附：数据来源与口径", level=1)
-    document.add_paragraph("由登记记录计算的指标依据平台专利、商标、质押、保险等登记数据按方案口径计算，可在平台“数据明细”中查看并下载所依据的记录；"
-                           "其余指标为责任单位报送值。预测方法见各指标说明。本报告由平台生成，办公室可在发布前编辑。")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+            table.append([row["indicator"].name, row["indicator"].target_display,
+                          _number(row["latest"].value) if row["latest"] else "暂无数据", row["status"].label,
+                          f"{forecast['forecast'].projected:.1f}" if forecast else "—",
+                          forecast["risk_label"] if forecast else "—"])
+        document.table(["指标", "目标", "当前值", "状态", "截止日预测", "风险"], table)
+    document.heading("附：数据来源与口径", level=1)
+    document.paragraph("由登记记录计算的指标依据平台专利、商标、质押、保险等登记数据按方案口径计算，可在平台“数据明细”中查看并下载所依据的记录；"
+                       "其余指标为责任单位报送值。预测方法见各指标说明。本报告由平台生成，办公室可在发布前编辑。")
+    return document.bytes()
 
 
 def _sentence(row, as_of: dt.date) -> str:

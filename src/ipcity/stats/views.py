@@ -1,6 +1,3 @@
-import csv
-import io
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -34,7 +31,7 @@ from ipcity.stats.services import (
     progress_read,
 )
 from ipcity.web.params import as_of_param
-from ipcity.web.spreadsheets import XLSX_TYPE, xlsx_response
+from ipcity.web.spreadsheets import XLSX_TYPE, csv_response, xlsx_response
 
 
 @require_safe
@@ -55,13 +52,7 @@ def indicator_records(request, code):
     if download == "xlsx":
         return xlsx_response(f"{filename}.xlsx", indicator.name[:31], columns, lineage_rows(kind=kind, keys=keys))
     if download == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(columns)
-        writer.writerows(lineage_rows(kind=kind, keys=keys))
-        response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
+        return csv_response(f"{filename}.csv", columns, lineage_rows(kind=kind, keys=keys))
     page = Paginator(keys, 100).get_page(request.GET.get("page"))
     rows = list(lineage_rows(kind=kind, keys=tuple(page.object_list))) if kind else []
     return render(request, "stats/records.html", {

@@ -1,37 +1,438 @@
-"""Writing .xlsx downloads the same way everywhere (audit trail, lineage, ledgers, reports)."""
+"""Every spreadsheet and document the platform hands out, and every spreadsheet it takes in, goes through here.
 
+Writing (.xlsx, .csv, .docx): a stored value is data, never an instruction to the program that opens the file.
+Text beginning with = + - @ tab or CR is written so that no spreadsheet reads it as a formula (an .xlsx string
+cell marked "quote prefix"; in a .csv a leading apostrophe, as the OWASP CSV-injection guidance says); numbers
+stay numbers. Control characters (which XML cannot hold: python-docx and openpyxl refuse them) are left out, so no
+stored value can make a download fail.
+
+Reading (.xlsx, .csv): a spreadsheet is checked before it is parsed and while it is read (zip members' declared
+and actual sizes, compression ratio, element counts, rows, columns, cell length), so a small file that unpacks to
+gigabytes is refused with a clear message in bounded memory.
+
+No Django import at module level: `stats/core/tabular.py`, a plain-Python core, reads through here.
+"""
+
+import csv
 import datetime as dt
 import io
-from collections.abc import Iterable
+import math
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
+from xml.parsers import expat
+from xml.sax.saxutils import escape
 
-from django.http import HttpResponse
-from openpyxl import Workbook
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+# C0 controls except tab/LF/CR, DEL, lone surrogates and the two non-characters XML 1.0 forbids
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
-def _cell(value):
+# ---------------------------------------------------------------- writing
+
+def document_text(value) -> str:
+    """A value as text for a .docx/.pdf/.xlsx/.csv: None is empty; control characters are left out."""
+    if value is None:
+        return ""
+    return CONTROL_CHARACTERS.sub("", value if isinstance(value, str) else str(value))
+
+
+def paragraph_markup(value) -> str:
+    """A value as a reportlab Paragraph's text: control characters left out, markup characters escaped."""
+    return escape(document_text(value))
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(FORMULA_TRIGGERS)
+
+
+def _is_number(value) -> bool:
+    if isinstance(value, bool):
+        return False
     if isinstance(value, Decimal):
-        return float(value) if value != value.to_integral_value() else int(value)
+        return value.is_finite()
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, int)
+
+
+def csv_cell(value):
+    """One CSV field: numbers and dates as they are; text without control characters, and with a leading
+    apostrophe when it would otherwise start a formula."""
+    if value is None:
+        return ""
+    if _is_number(value) or isinstance(value, (dt.date, dt.time)):
+        return value
+    text = document_text(value)
+    return "'" + text if is_formula_like(text) else text
+
+
+def _xlsx_cell(sheet, value):
+    if _is_number(value):
+        if isinstance(value, Decimal):
+            return float(value) if value != value.to_integral_value() else int(value)
+        return value
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None)
-    return value
+    if isinstance(value, (dt.date, dt.time)) or value is None:
+        return value
+    text = document_text(value)
+    if not is_formula_like(text):
+        return text
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"  # openpyxl would make "=…" a formula; a string cell is shown as typed
+    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    return cell
+
+
+def sheet_title(title: str) -> str:
+    cleaned = _SHEET_TITLE_FORBIDDEN.sub("", document_text(title)).strip("'")[:31]
+    return cleaned or "Sheet"
 
 
 def xlsx_bytes(sheets: list[tuple[str, list[str], Iterable[list]]]) -> bytes:
     workbook = Workbook(write_only=True)
     for title, headers, rows in sheets:
-        sheet = workbook.create_sheet(title[:31])
-        sheet.append(headers)
+        sheet = workbook.create_sheet(sheet_title(title))
+        sheet.append([_xlsx_cell(sheet, h) for h in headers])
         for row in rows:
-            sheet.append([_cell(v) for v in row])
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
-def xlsx_response(filename: str, title: str, headers: list[str], rows: Iterable[list]) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes([(title, headers, rows)]), content_type=XLSX_TYPE)
+def csv_bytes(headers: list[str], rows: Iterable[list]) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel opens the Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([csv_cell(h) for h in headers])
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def interchange_csv(headers: list[str], rows: Iterable[list]) -> bytes:
+    """CSV the platform writes for its own importer (a workflow's registry write goes through an import batch).
+    Never handed to a person, so values stay exactly as they are."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def download_response(body: bytes, content_type: str, filename: str):
+    from django.http import HttpResponse
+
+    response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def xlsx_response(filename: str, title: str, headers: list[str], rows: Iterable[list]):
+    return download_response(xlsx_bytes([(title, headers, rows)]), XLSX_TYPE, filename)
+
+
+def csv_response(filename: str, headers: list[str], rows: Iterable[list]):
+    return download_response(csv_bytes(headers, rows), CSV_TYPE, filename)
+
+
+_ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+
+
+class DocxReport:
+    """A .docx made of headings, paragraphs and tables. Every text passes `document_text`, so no stored value
+    (a title with a control character) can make the document fail to build."""
+
+    def __init__(self, *, font: str | None = None, size_pt: float | None = None):
+        self.document = Document()
+        if font or size_pt:
+            style = self.document.styles["Normal"]
+            if font:
+                style.font.name = font
+            if size_pt:
+                style.font.size = Pt(size_pt)
+
+    def heading(self, text, level: int = 1, *, align: str | None = None) -> None:
+        paragraph = self.document.add_heading(document_text(text), level=level)
+        if align:
+            paragraph.alignment = _ALIGN[align]
+
+    def paragraph(self, text, *, style: str | None = None, align: str | None = None) -> None:
+        paragraph = self.document.add_paragraph(document_text(text), style=style)
+        if align:
+            paragraph.alignment = _ALIGN[align]
+
+    def table(self, headers: list[str], rows: Iterable[Iterable]) -> None:
+        table = self.document.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, headers, strict=True):
+            cell.text = document_text(text)
+        for row in rows:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                cell.text = document_text(value)
+
+    def bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
+
+# ---------------------------------------------------------------- reading
+
+MAX_ROWS = 100_000  # rows with data, header included
+MAX_COLUMNS = 200
+MAX_CELLS = 1_500_000  # cells in a worksheet (and non-empty cells kept in memory)
+MAX_SHARED_STRINGS = 500_000  # openpyxl keeps every shared string in memory at once
+MAX_CELL_CHARS = 32_767  # what one Excel cell can hold
+MAX_ZIP_MEMBERS = 1_000
+MAX_UNCOMPRESSED = 100 * 1024 * 1024  # all of a workbook's parts together, unpacked
+MAX_RATIO = 100  # unpacked / packed, for parts over RATIO_FLOOR
+RATIO_FLOOR = 1024 * 1024
+MAX_ROW_ELEMENTS = 1_048_576  # Excel's own row limit
+MAX_CELLS_IN_ROW = 16_384  # Excel's own column limit (XFD)
+MAX_PART_ELEMENTS = 250_000  # styles, workbook, relationships…: parts openpyxl loads whole
+SPLIT_ADVICE = "请拆分后分批导入"
+
+
+class SpreadsheetRefused(ValueError):
+    """A spreadsheet that cannot or may not be read; the message says why, in words for the user."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    rows: list[tuple[int, list[str]]]  # (row number as the user sees it, cell texts); blank rows left out
+    encoding: str
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """UTF-8 (with or without BOM) first; then GB18030, a superset of GBK that Chinese exports use."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise SpreadsheetRefused("无法识别文件编码：既不是 UTF-8 也不是 GBK/GB18030")
+
+
+def read_sheet(data: bytes, filename: str) -> Sheet:
+    """The first sheet of an .xlsx, or a .csv, as numbered rows of text, within the limits above."""
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        if not data.startswith(b"PK"):
+            raise SpreadsheetRefused("文件扩展名为 .xlsx，但内容不是 Excel 工作簿")
+        return Sheet(_collect(_xlsx_rows(data)), "xlsx")
+    if name.endswith((".csv", ".txt")):
+        text, encoding = decode_text(data)
+        return Sheet(_collect(_csv_rows(text)), encoding)
+    raise SpreadsheetRefused("只支持 .csv 和 .xlsx 文件")
+
+
+def _collect(rows: Iterator[list[str]]) -> list[tuple[int, list[str]]]:
+    kept: list[tuple[int, list[str]]] = []
+    cells = 0
+    for number, row in enumerate(rows, start=1):
+        while row and not row[-1]:
+            row.pop()
+        if not row:
+            continue
+        if len(row) > MAX_COLUMNS:
+            raise SpreadsheetRefused(f"第{number}行有 {len(row)} 列，超过 {MAX_COLUMNS} 列的上限")
+        for column, text in enumerate(row, start=1):
+            if len(text) > MAX_CELL_CHARS:
+                raise SpreadsheetRefused(f"第{number}行第{column}列超过 {MAX_CELL_CHARS} 个字符的上限")
+        cells += sum(1 for text in row if text)
+        kept.append((number, row))
+        if len(kept) > MAX_ROWS:
+            raise SpreadsheetRefused(f"文件超过 {MAX_ROWS} 行的上限，{SPLIT_ADVICE}")
+        if cells > MAX_CELLS:
+            raise SpreadsheetRefused(f"文件超过 {MAX_CELLS} 个非空单元格的上限，{SPLIT_ADVICE}")
+    return kept
+
+
+def _csv_rows(text: str) -> Iterator[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            if len(row) > MAX_CELLS_IN_ROW:
+                raise SpreadsheetRefused(f"第{reader.line_num}行有 {len(row)} 列，超过 {MAX_COLUMNS} 列的上限")
+            yield [c.strip() for c in row]
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise SpreadsheetRefused(f"第{reader.line_num}行有单元格超过字段长度上限") from None
+        raise SpreadsheetRefused(f"CSV 格式错误：{exc}") from None
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    widest = inspect_workbook(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the declared size (A1:XFD1048576…) is the file's claim; read the real cells
+        for row in sheet.iter_rows(max_col=max(widest, 1), values_only=True):  # nothing to the right holds a value
+            yield [] if row.count(None) == len(row) else [_cell_text(v) for v in row]
+    except SpreadsheetRefused:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
+        raise SpreadsheetRefused(f"无法读取 Excel 工作簿：{exc}") from None
+
+
+def inspect_workbook(data: bytes) -> int:
+    """Refuse a workbook whose parts would unpack or parse beyond the limits, before openpyxl sees it.
+    Sizes are checked as declared in the zip directory and again as actually unpacked, a chunk at a time.
+    Returns the rightmost column holding a value in any worksheet."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise SpreadsheetRefused("无法读取 Excel 工作簿：文件已损坏或不是 .xlsx") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise SpreadsheetRefused(f"Excel 工作簿包含 {len(members)} 个部件，超过 {MAX_ZIP_MEMBERS} 个的上限")
+    declared = sum(m.file_size for m in members)
+    if declared > MAX_UNCOMPRESSED:
+        raise SpreadsheetRefused(f"Excel 工作簿解压后约 {declared // (1024 * 1024)} MB，"
+                                 f"超过 {MAX_UNCOMPRESSED // (1024 * 1024)} MB 的上限，{SPLIT_ADVICE}")
+    for member in members:
+        if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(member.compress_size, 1):
+            raise SpreadsheetRefused(f"Excel 工作簿的部件 {member.filename} 压缩比异常"
+                                     f"（解压后是压缩后的 {member.file_size // max(member.compress_size, 1)} 倍），"
+                                     "疑似压缩炸弹，已拒绝")
+    unpacked = widest = 0
+    for member in members:
+        counter = _PartCounter(member.filename) if member.filename.endswith((".xml", ".rels")) else None
+        try:
+            with archive.open(member) as stream:
+                size = 0
+                while chunk := stream.read(256 * 1024):
+                    size += len(chunk)
+                    unpacked += len(chunk)
+                    if size > member.file_size or unpacked > MAX_UNCOMPRESSED:
+                        raise SpreadsheetRefused(f"Excel 工作簿解压后超过 {MAX_UNCOMPRESSED // (1024 * 1024)} MB "
+                                                 f"的上限或与声明大小不符，{SPLIT_ADVICE}")
+                    if counter is not None:
+                        counter.feed(chunk)
+                if counter is not None:
+                    counter.feed(b"", final=True)
+                    widest = max(widest, counter.widest)
+        except SpreadsheetRefused:
+            raise
+        except (zipfile.BadZipFile, NotImplementedError, RuntimeError, OSError, EOFError, ValueError) as exc:
+            raise SpreadsheetRefused(f"无法读取 Excel 工作簿：{exc}") from None
+        except expat.ExpatError as exc:
+            raise SpreadsheetRefused(f"无法读取 Excel 工作簿：部件 {member.filename} 不是有效的 XML（{exc}）") from None
+    return widest
+
+
+class _PartCounter:
+    """Streams one XML part through expat with no tree, counting what openpyxl would build from it."""
+
+    def __init__(self, name: str):
+        self.name = name
+        in_rels = "/_rels/" in name or name.endswith(".rels")
+        self.kind = ("sheet" if name.startswith("xl/worksheets/") and not in_rels else
+                     "strings" if name.endswith("sharedStrings.xml") else "part")
+        self.elements = self.rows = self.row = self.cells = self.column = self.strings = self.text = self.widest = 0
+        self.in_data = self.in_text = self.has_content = False
+        self.parser = expat.ParserCreate(namespace_separator="}")
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.parser.CharacterDataHandler = self._characters
+        self.parser.StartDoctypeDeclHandler = self._doctype
+        self.parser.EntityDeclHandler = self._doctype
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        self.parser.Parse(chunk, final)
+
+    def _refuse(self, what: str):
+        raise SpreadsheetRefused(f"Excel 工作簿的部件 {self.name} {what}")
+
+    def _doctype(self, *args):
+        self._refuse("含有 DOCTYPE/实体声明（Excel 不会写出这些），已拒绝")
+
+    def _start(self, tag, attributes):
+        local = tag.rsplit("}", 1)[-1]
+        if self.kind == "sheet" and self.in_data:
+            self._sheet_start(local, attributes)
+        elif self.kind == "sheet" and local == "sheetData":
+            self.in_data = True
+        elif self.kind == "strings" and local in ("si", "t"):
+            if local == "si":
+                self.strings += 1
+                self.text = 0
+                if self.strings > MAX_SHARED_STRINGS:
+                    self._refuse(f"的共享字符串超过 {MAX_SHARED_STRINGS} 个的上限，{SPLIT_ADVICE}")
+            self.in_text = True
+        else:
+            self.elements += 1  # everything openpyxl loads whole: styles, workbook, relationships, merged cells…
+            if self.elements > MAX_PART_ELEMENTS:
+                self._refuse(f"超过 {MAX_PART_ELEMENTS} 个元素的上限，已拒绝")
+
+    def _sheet_start(self, local, attributes):
+        if local == "row":
+            self.rows += 1
+            self.row = int(attributes["r"]) if attributes.get("r", "").isdigit() else self.row + 1
+            self.column = 0
+            if self.rows > MAX_ROW_ELEMENTS or self.row > MAX_ROW_ELEMENTS:
+                self._refuse(f"的行号超过 Excel 的 {MAX_ROW_ELEMENTS} 行上限，已拒绝")
+        elif local == "c":
+            self.cells += 1
+            if self.cells > MAX_CELLS:
+                self._refuse(f"超过 {MAX_CELLS} 个单元格的上限，{SPLIT_ADVICE}")
+            letters = "".join(ch for ch in attributes.get("r", "") if ch.isalpha()).upper()
+            self.column = _column_index(letters) if letters else self.column + 1
+            if self.column > MAX_CELLS_IN_ROW:
+                self._refuse(f"的第{self.row}行列号超过 Excel 的 {MAX_CELLS_IN_ROW} 列上限，已拒绝")
+            self.has_content = False
+        elif local in ("v", "t"):
+            self.in_text, self.text = True, 0
+
+    def _end(self, tag):
+        local = tag.rsplit("}", 1)[-1]
+        if local in ("v", "t", "si"):
+            self.in_text = False
+        elif local == "sheetData":
+            self.in_data = False
+        elif local == "c" and self.in_data and self.has_content:
+            if self.column > MAX_COLUMNS:
+                self._refuse(f"的第{self.row}行第{self.column}列有内容，超过 {MAX_COLUMNS} 列的上限")
+            self.widest = max(self.widest, self.column)
+
+    def _characters(self, text):
+        if self.in_text:
+            self.text += len(text)
+            self.has_content = self.has_content or bool(text.strip())
+            if self.text > MAX_CELL_CHARS:
+                self._refuse(f"有单元格超过 {MAX_CELL_CHARS} 个字符的上限，已拒绝")
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters[:4]:
+        index = index * 26 + (ord(ch) - 64)
+    return index

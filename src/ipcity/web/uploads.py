@@ -8,6 +8,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
+from django.http import JsonResponse
+from django.http.multipartparser import MultiPartParserError
+from django.shortcuts import render
 
 from ipcity import clock
 from ipcity.audit.services import audit_record
@@ -94,6 +97,49 @@ def human_size(size: int) -> str:
     return f"{size / (1024 * 1024):g} MB" if size >= 1024 * 1024 else f"{size / 1024:g} KB"
 
 
+# Only registering a file as evidence takes large files (a design, a video); everything else, the anonymous
+# certificate verifier included, has the general limit.
+EVIDENCE_UPLOAD_PATHS = ("/evidence/new/", "/api/v1/evidence/registrations")
+
+
 def upload_limit(path: str) -> int:
-    evidence = path.startswith(("/evidence/", "/api/v1/evidence/"))
-    return settings.EVIDENCE_MAX_BYTES if evidence else settings.UPLOAD_MAX_BYTES
+    return settings.EVIDENCE_MAX_BYTES if path.startswith(EVIDENCE_UPLOAD_PATHS) else settings.UPLOAD_MAX_BYTES
+
+
+def shows_upload_refusal(view):
+    """Marks a page view that shows `request.upload_refused` in its own form; `UploadRefusalMiddleware` then lets
+    the request through to it instead of answering 413 itself."""
+    view.shows_upload_refusal = True
+    return view
+
+
+class UploadRefusalMiddleware:
+    """An upload refused for its size never reaches a view that would not notice: the file would just be missing,
+    so a form would say "required", the API "Field required", and a list of attachments would quietly lose one.
+    The body is parsed here (SizeLimitedUploadHandler refuses while it streams); a refused upload answers with the
+    reason: under /api/ 422 `{"detail": [...]}` like every other refused input, elsewhere the 413 error page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or not (request.content_type or "").startswith("multipart/"):
+            return None
+        try:
+            request.FILES  # noqa: B018 (reading it parses the body through the upload handlers)
+        except MultiPartParserError:
+            return self._refuse(request, 400, "上传内容格式错误，无法解析")
+        refused = getattr(request, "upload_refused", "")
+        if not refused or getattr(view_func, "shows_upload_refusal", False):
+            return None
+        return self._refuse(request, 413, refused)
+
+    @staticmethod
+    def _refuse(request, status: int, message: str):
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": [message]}, status=422 if status == 413 else status,
+                                json_dumps_params={"ensure_ascii": False})
+        return render(request, "web/error.html", {"code": status, "message": message}, status=status)
