@@ -55,7 +55,7 @@ from ipcity.services.applications import application_submit
 from ipcity.services.catalogue import item_create
 from ipcity.services.certification import certification_record, guidance_advance, guidance_start
 from ipcity.services.culture import demonstration_nominate, talent_record
-from ipcity.services.experts import consent_set, expert_add, expert_assign
+from ipcity.services.experts import conflict_add, consent_set, expert_add, expert_assign
 from ipcity.services.training import sign_in, training_create
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.conftest import bundled_plan_bytes, make_people
@@ -173,9 +173,11 @@ def _world():
         mediation_apply(actor=p[who], channel="people", body=body, respondent=m(f"mediation.{key}"),
                         right_type="trademark", claim="假冒")
         assistance_request(actor=p[who], topic=m(f"assistance.{key}"), description="临时禁令")
+    cases = {}
     for who, key in (("enforcement_officer", "own"), ("other_enforcement_officer", "other")):
-        case_register(actor=p[who], kind="patent", source="inspection", party=m(f"case.{key}"), facts="假冒专利",
-                      received_on=dt.date(2026, 10, 1), party_phone="13811112222")
+        cases[key] = case_register(actor=p[who], kind="patent", source="inspection", party=m(f"case.{key}"),
+                                   facts="假冒专利", received_on=dt.date(2026, 10, 1), party_phone="13811112222")
+    m["case.phone"] = "13811112222"
     assessments = {}
     for who, key, day in (("enterprise_user", "own", dt.date(2025, 3, 11)),
                           ("other_enterprise_user", "other", dt.date(2025, 4, 22))):
@@ -216,6 +218,7 @@ def _world():
                                   specialties=["patent"], user=p[who])
         expert_assign(actor=office, expert=experts[key], kind="assessment", subject=m(f"assignment.{key}"))
     consent_set(actor=p["expert"], expert=experts["own"], consent=True)  # the other never consented
+    conflict_add(actor=office, expert=experts["own"], organization=other_ent, reason=m("conflict.reason"))
     talent_record(actor=office, name=m("talent.name"), organization_name="某所", category="patent_attorney")
     demonstration_nominate(actor=p["unit_staff"], name=m("nomination.pending"), kind="school", year=2026,
                            reason="课程体系完整")
@@ -224,6 +227,7 @@ def _world():
     sign_in(training=training, token=training.sign_in_token, name=m("attendee.name"), organization_name="某公司",
             phone="13955556666")
     m["attendee.phone"] = "13955556666"
+    m["training.token"] = training.sign_in_token
     m["member.phone"], m["member.id_number"] = "13912345678", "120104199001011238"  # every persona's (conftest)
 
     # ---- supervision ----
@@ -239,8 +243,8 @@ def _world():
     for who, key in (("enterprise_user", "own"), ("other_enterprise_user", "other")):
         api_token_create(user=p[who], name=m(f"token.{key}"))
 
-    ids = {"own_org": own_ent.pk, "other_org": other_ent.pk, "training": training.pk,
-           "own_secret": assessments["own"].pk, "other_secret": assessments["other"].pk}
+    ids = {"own_org": own_ent.pk, "training": training.pk, "expert": experts["own"].pk, "case": cases["own"].pk,
+           "offer": offers["own.published"].pk, "need": needs["own.published"].pk, "service_item": items["own"].code}
     return people, ids, m
 
 
@@ -402,8 +406,14 @@ ROWS = [
     row("/services/culture/", "office_admin", ["nomination.pending"]),
     row("/services/trainings/{training}/", None, never=["attendee.name", "attendee.phone"]),
     row("/services/trainings/{training}/", "other_unit_staff", never=["attendee.name", "attendee.phone"]),
-    row("/services/trainings/{training}/", "unit_staff", ["attendee.name"], ["attendee.phone"]),  # masked
-    row("/api/v1/services/trainings/{training}/attendees", "unit_staff", ["attendee.name"], ["attendee.phone"]),
+    row("/services/trainings/{training}/", "unit_staff", ["attendee.name", "training.token"],
+        ["attendee.phone"]),  # the organizer: the sign-in code, the list with phones masked
+    row("/api/v1/services/trainings/{training}/attendees", "unit_staff", ["attendee.name", "training.token"],
+        ["attendee.phone"]),
+    row("/services/experts/{expert}/", "expert", ["conflict.reason"]),  # the expert's own declarations
+    row("/api/v1/services/experts/pool", "office_admin", ["conflict.reason"]),
+    row("/protection/cases/{case}/", "office_admin", ["case.own"], ["case.phone"]),  # masked: not handling it
+    row("/protection/cases/{case}/", "enforcement_officer", ["case.own", "case.phone"]),  # registered, handles it
     row("/services/talent/", "office_admin", ["talent.name"]),  # the roll itself: office and units (by design)
     row("/api/v1/services/culture/talent/records", "office_admin", ["talent.name"]),
 ]
@@ -417,7 +427,8 @@ PUBLIC = [
     "/operations/brands/", "/operations/navigation/", "/protection/", "/protection/credit/",
     "/protection/credit/export.csv", "/protection/credit/export.json", "/protection/markets/", "/services/",
     "/services/agencies/", "/services/culture/", "/services/experts/", "/services/open-data/",
-    "/services/trainings/", "/services/trainings/{training}/",
+    "/services/trainings/", "/services/trainings/{training}/", "/services/experts/{expert}/",
+    "/operations/offers/{offer}/", "/operations/needs/{need}/", "/services/items/{service_item}/",
     *(f"/services/open-data/{code}.{fmt}" for code in DATASET_CODES for fmt in ("csv", "json")),
     "/api/v1/plan", "/api/v1/plan/goals", "/api/v1/plan/indicators", "/api/v1/plan/tasks",
     "/api/v1/plan/safeguards", "/api/v1/reports/indicators.xlsx", "/api/v1/reports/indicators.docx",
@@ -426,7 +437,8 @@ PUBLIC = [
     "/api/v1/operations/brands", "/api/v1/protection/inspections", "/api/v1/protection/credit",
     "/api/v1/protection/credit/export?format=csv", "/api/v1/protection/credit/export?format=json",
     "/api/v1/protection/trade-secrets/questions", "/api/v1/protection/cooperation", "/api/v1/protection/markets",
-    "/api/v1/services/items", "/api/v1/services/satisfaction", "/api/v1/services/trainings",
+    "/api/v1/services/items", "/api/v1/services/items/{service_item}", "/api/v1/services/satisfaction",
+    "/api/v1/services/trainings", "/api/v1/services/trainings/{training}", "/api/v1/services/experts/{expert}",
     "/api/v1/services/agencies", "/api/v1/services/experts", "/api/v1/services/open-data",
     *(f"/api/v1/services/open-data/{code}" for code in DATASET_CODES),
     *(f"/api/v1/services/open-data/{code}?format=csv" for code in DATASET_CODES),
@@ -474,19 +486,16 @@ UNSCOPED = {
     "evidence/log/checkpoint": "the public log (digests only)", "evidence/log/keys": "the platform's public keys",
     "evidence/log/tile/<path:path>": "the public log (digests only)",
     "operations/offers/new/": "a form", "operations/offers/import/": "a form",
-    "operations/offers/<int:pk>/": "one offer (permission table)", "operations/needs/new/": "a form",
-    "operations/needs/<int:pk>/": "one need (permission table)",
+    "operations/needs/new/": "a form",
     "operations/navigation/<int:pk>/": "one public project",
     "operations/portfolios/<int:pk>/": "one portfolio (permission table)",
     "protection/inspections/<int:pk>/": "one plan (drafts 404 to all but the office: permission table)",
-    "protection/cases/<int:pk>/": "one case (permission table)",
     "protection/mediations/<int:pk>/": "one mediation (permission table)",
-    "services/items/new/": "the office's form", "services/items/<str:code>/": "one public item",
+    "services/items/new/": "the office's form",
     "services/items/<str:code>/apply/": "a form",
     "services/applications/<int:pk>/": "one application (permission table)",
     "services/applications/<int:pk>/files/<int:attachment_pk>/": "one material (permission table)",
     "services/agencies/<int:pk>/": "one agency (unlisted ones 404: permission table)",
-    "services/experts/<int:pk>/": "one expert (unconsented ones 404: permission table)",
     "services/trainings/<int:pk>/qr.svg": "the organizer's sign-in code",
     "services/trainings/<int:pk>/sign-in/": "a form",
     "/api/v1/me": "the caller's own account", "/api/v1/organizations/{org_id}": "one organization (permission table)",
@@ -516,10 +525,8 @@ UNSCOPED = {
     "/api/v1/operations/watch-list": "the office's working list (permission table)",
     "/api/v1/protection/inspections/{plan_id}": "one plan (drafts 404 to all but the office: permission table)",
     "/api/v1/protection/cases/{case_id}": "one case (permission table)",
-    "/api/v1/services/items/{code}": "one public item", "/api/v1/services/trainings/{training_id}": "one public training",
     "/api/v1/services/agencies/{agency_id}": "one agency (unlisted ones 404: permission table)",
     "/api/v1/services/experts/pool": "the office's pool (permission table)",
-    "/api/v1/services/experts/{expert_id}": "one expert (unconsented ones 404: permission table)",
     "/api/v1/services/applications/{application_id}": "one application (permission table)",
 }
 # Markers that no one is ever shown (personal data masked for everyone who may read the list).
@@ -579,7 +586,8 @@ def test_every_hidden_marker_is_shown_somewhere_so_no_row_passes_for_want_of_ren
 def _route_of(path: str) -> str:
     from django.urls import resolve
 
-    route = resolve(path.split("?")[0].format(training=1, own_org=1)).route
+    route = resolve(path.split("?")[0].format(training=1, own_org=1, expert=1, case=1, offer=1, need=1,
+                                              service_item="X")).route
     if route.startswith("api/"):
         import re
 
