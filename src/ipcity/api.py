@@ -4,12 +4,14 @@ because both doors call the same services and selectors."""
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as MalformedRequest
 from ninja.security import HttpBearer, SessionAuth
 
 from ipcity.accounts.api import router as accounts_router
 from ipcity.accounts.services import api_token_user
 from ipcity.audit.api import router as audit_router
 from ipcity.evidence.api import router as evidence_router
+from ipcity.inputs import has_chinese, pydantic_messages
 from ipcity.operations.api import router as operations_router
 from ipcity.plan.api import router as plan_router
 from ipcity.plan.core.schema import PlanFormatError
@@ -60,7 +62,15 @@ def _forbidden(request, exc):
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "不存在"}, status=404)
+    message = str(exc)
+    return api.create_response(request, {"detail": message if has_chinese(message) else "不存在或无权查看"},
+                               status=404)
+
+
+@api.exception_handler(MalformedRequest)
+def _malformed(request, exc):
+    """What pydantic refuses (a missing field, "abc" for a number, 2026-13-45), in Chinese like every refusal."""
+    return api.create_response(request, {"detail": pydantic_messages(exc.errors)}, status=422)
 
 
 @api.exception_handler(ValidationError)

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "ipcity.audit.middleware.AuditContextMiddleware",
     "ipcity.web.uploads.UploadRefusalMiddleware",  # an upload refused for its size answers 413 with the reason
+    "ipcity.web.middleware.InputGuardMiddleware",  # control characters, over-long text, absurd dates: refused
 ]
 
 ROOT_URLCONF = "ipcity.urls"

@@ -8,6 +8,7 @@ from ipcity.accounts.models import Organization, User
 from ipcity.accounts.permissions import has_perm, permissions_of
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 
 
 def organization_list(*, user, org_type: str = "") -> QuerySet[Organization]:
@@ -23,10 +24,7 @@ def organization_list(*, user, org_type: str = "") -> QuerySet[Organization]:
 
 
 def organization_get(*, user, pk: int) -> Organization:
-    org = organization_list(user=user).filter(pk=pk).first()
-    if org is None:
-        raise Http404("机构不存在或无权查看")
-    return org
+    return object_or_404(organization_list(user=user), "机构不存在或无权查看", pk=pk)
 
 
 def member_list(*, user, organization: Organization) -> list[dict]:

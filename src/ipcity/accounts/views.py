@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
@@ -24,6 +24,7 @@ from ipcity.accounts.services import (
     user_set_active,
     user_unlock,
 )
+from ipcity.inputs import object_or_404
 from ipcity.web.forms import form_errors_from
 
 
@@ -72,7 +73,7 @@ def account(request):
             if token_form.is_valid():
                 _, new_token = api_token_create(user=request.user, name=token_form.cleaned_data["name"])
         elif request.POST.get("form") == "revoke":
-            token = get_object_or_404(request.user.api_tokens, pk=request.POST.get("token_id"))
+            token = object_or_404(request.user.api_tokens, pk=request.POST.get("token_id"))
             api_token_revoke(user=request.user, token=token)
             messages.success(request, "令牌已撤销")
             return redirect("accounts:account")
@@ -154,7 +155,7 @@ def member_add(request, pk):
 def member_action(request, pk, username):
     org = organization_get(user=request.user, pk=pk)  # 404 for an organization the user cannot see
     require_perm(request.user, Perm.ACCOUNTS_MANAGE)
-    member = get_object_or_404(org.members, username=username)
+    member = object_or_404(org.members, username=username)
     action = request.POST.get("action")
     try:
         if action == "unlock":

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ipcity.audit.selectors import audit_entry_list
+from ipcity.inputs import InputRefused
 from ipcity.web.spreadsheets import xlsx_response
 
 EXPORT_ROW_LIMIT = 100_000
@@ -16,8 +17,8 @@ EXPORT_ROW_LIMIT = 100_000
 def _date(raw: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+    except ValueError:  # a filter that cannot be read is refused, not silently dropped
+        raise InputRefused(f"日期应为有效日期（如 2026-06-30），收到“{raw[:20]}”") from None
 
 
 def _filters(request) -> dict:

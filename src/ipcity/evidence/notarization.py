@@ -4,7 +4,6 @@ then issues a notarial certificate or refuses with its reason. The allowed steps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
@@ -12,6 +11,7 @@ from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.evidence.models import NotarizationRequest
+from ipcity.inputs import object_or_404
 
 State = NotarizationRequest.State
 # action -> (states it may start from, state it leads to, what the notary must give)
@@ -42,10 +42,7 @@ def notarization_list(*, user) -> QuerySet[NotarizationRequest]:
 
 
 def notarization_get(*, user, pk: int) -> NotarizationRequest:
-    found = notarization_list(user=user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("公证申请不存在或无权查看")
-    return found
+    return object_or_404(notarization_list(user=user), "公证申请不存在或无权查看", pk=pk)
 
 
 @transaction.atomic

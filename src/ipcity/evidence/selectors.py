@@ -2,12 +2,12 @@
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
-from django.http import Http404
 
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.evidence.kinds import KINDS
 from ipcity.evidence.models import Registration
+from ipcity.inputs import object_or_404
 
 
 def registrations_for(*, user) -> QuerySet[Registration]:
@@ -16,10 +16,7 @@ def registrations_for(*, user) -> QuerySet[Registration]:
 
 
 def registration_get(*, user, pk: int) -> Registration:
-    registration = registrations_for(user=user).filter(pk=pk).first()
-    if registration is None:
-        raise Http404("存证记录不存在或无权查看")
-    return registration
+    return object_or_404(registrations_for(user=user), "存证记录不存在或无权查看", pk=pk)
 
 
 def registration_statistics(*, user) -> dict:

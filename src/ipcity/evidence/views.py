@@ -26,6 +26,7 @@ from ipcity.evidence.notarization import (
 )
 from ipcity.evidence.selectors import registration_get, registration_statistics, registrations_for
 from ipcity.evidence.services import RateLimited, registration_create
+from ipcity.inputs import InputRefused
 from ipcity.web.forms import form_errors_from
 from ipcity.web.uploads import shows_upload_refusal
 
@@ -154,7 +155,7 @@ def verify(request):
         else:
             upload = form.cleaned_data.get("file")
             report = verify_bundle(text, trusted=log_keys().trusted, content=upload.read() if upload else None)
-    elif request.GET.get("i", "").isdigit():
+    elif request.GET.get("i"):
         lookup = _lookup(request.GET)
     return render(request, "evidence/verify.html", {"nav": "evidence", "form": form, "report": report,
                                                     "lookup": lookup})
@@ -163,7 +164,10 @@ def verify(request):
 def _lookup(params) -> dict:
     """The QR code's compact proof checked against the platform's log (an online check; the bundle is the
     offline one)."""
-    item = Registration.objects.filter(index=int(params["i"])).select_related("checkpoint").first()
+    index = params["i"].strip()
+    if not (index.isascii() and index.isdecimal() and len(index) <= 18):  # "²" is a digit to Python, not an index
+        raise InputRefused("二维码中的序号无效：应为非负整数")
+    item = Registration.objects.filter(index=int(index)).select_related("checkpoint").first()
     checks = {"found": item is not None}
     if item is not None:
         checks.update(hash_matches=item.sha256 == params.get("h"), kind=KINDS[item.kind].label,
@@ -179,7 +183,7 @@ def notarizations(request):
     if request.method == "POST":
         try:
             notarization_transition(actor=request.user, request=notarization_get(user=request.user,
-                                                                                 pk=int(request.POST.get("pk", 0))),
+                                                                                 pk=request.POST.get("pk")),
                                     action=request.POST.get("action", ""), note=request.POST.get("note", ""),
                                     certificate_number=request.POST.get("certificate_number", ""))
         except ValidationError as exc:

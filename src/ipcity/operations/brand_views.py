@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.inputs import object_or_404
 from ipcity.operations.brands import (
     brand_holders,
     geographical_indications,
@@ -33,7 +34,7 @@ def brands(request):
             raise PermissionDenied("缺少权限：operations")
         try:
             if request.POST.get("form") == "remove":
-                entry = get_object_or_404(WatchListEntry, pk=request.POST.get("entry"))
+                entry = object_or_404(WatchListEntry, pk=request.POST.get("entry"))
                 watch_remove(actor=request.user, entry=entry,
                              removed_on=forms.DateField().clean(request.POST.get("removed_on")))
                 messages.success(request, "已移出关注名录")

@@ -8,13 +8,13 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 from ipcity.operations.models import FinancingApplication, InsuranceClaim
 from ipcity.operations.services import owned_by
 from ipcity.stats.models import CopyrightRegistration, InsurancePolicy, Patent, Trademark
@@ -45,10 +45,7 @@ def financing_list(*, user) -> QuerySet[FinancingApplication]:
 
 
 def financing_get(*, user, pk: int) -> FinancingApplication:
-    found = financing_list(user=user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("融资申请不存在或无权查看")
-    return found
+    return object_or_404(financing_list(user=user), "融资申请不存在或无权查看", pk=pk)
 
 
 @transaction.atomic

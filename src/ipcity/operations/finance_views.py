@@ -8,6 +8,7 @@ from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import decimal_form_field, posted_decimal
+from ipcity.inputs import object_or_404
 from ipcity.operations.finance import (
     STEP_LABELS,
     STEPS,
@@ -21,7 +22,7 @@ from ipcity.operations.finance import (
 )
 from ipcity.operations.models import FinancingApplication, InsuranceClaim
 from ipcity.stats.models import SecuritizationProduct
-from ipcity.web.forms import form_errors_from
+from ipcity.web.forms import form_errors_from, posted_yes_no
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -69,7 +70,7 @@ def finance(request):
                 messages.success(request, "已向保险公司报案")
                 return redirect("operations:finance")
             if kind == "step":
-                application = financing_get(user=user, pk=int(request.POST.get("pk", 0)))
+                application = financing_get(user=user, pk=request.POST.get("pk"))
                 dates = {name: forms.DateField(required=False).clean(request.POST.get(name) or None)
                          for name in ("registered_on", "released_on")}
                 financing_step(actor=user, application=application, action=request.POST.get("action", ""),
@@ -79,8 +80,8 @@ def finance(request):
                 messages.success(request, "已办理")
                 return redirect("operations:finance")
             if kind == "decide":
-                claim = claims_list(user=user).get(pk=int(request.POST.get("pk", 0)))
-                claim_decide(actor=user, claim=claim, pay=request.POST.get("pay") == "1",
+                claim = object_or_404(claims_list(user=user), "理赔申请不存在或无权查看", pk=request.POST.get("pk"))
+                claim_decide(actor=user, claim=claim, pay=posted_yes_no(request.POST, "pay", label="是否赔付"),
                              amount_paid=posted_decimal(request.POST, "amount_paid", InsuranceClaim), note=request.POST.get("note", ""))
                 messages.success(request, "理赔已处理")
                 return redirect("operations:finance")

@@ -2,12 +2,13 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import decimal_form_field
+from ipcity.inputs import object_or_404
 from ipcity.operations.bulk import OFFERS, OffersRejected, offers_import
 from ipcity.operations.models import FIELDS, MATURITY, Deal, Interest, TechNeed, TechOffer
 from ipcity.operations.selectors import (
@@ -32,7 +33,7 @@ from ipcity.operations.services import (
     offer_withdraw,
     success_rates,
 )
-from ipcity.web.forms import form_errors_from
+from ipcity.web.forms import form_errors_from, posted_yes_no
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -178,12 +179,12 @@ def need_detail(request, pk):
     if request.method == "POST":
         try:
             if request.POST.get("form") == "review":
-                need_review(actor=user, need=need, approve=request.POST.get("approve") == "1",
+                need_review(actor=user, need=need, approve=posted_yes_no(request.POST, "approve", label="审批结果"),
                             note=request.POST.get("note", ""))
             elif request.POST.get("form") == "renew":
                 need_renew(actor=user, need=need, deadline=_date(request.POST.get("deadline", "")))
             elif request.POST.get("form") == "interest":
-                offer = get_object_or_404(offers_public(), pk=request.POST.get("offer"))
+                offer = object_or_404(offers_public(), pk=request.POST.get("offer"))
                 interest_express(actor=user, offer=offer, need=need, message=request.POST.get("message", ""))
                 messages.success(request, "已向专利权人表达意向")
                 return redirect("operations:interests")
@@ -219,7 +220,7 @@ class DealForm(forms.Form):
 def interests(request):
     items = list(interests_for(user=request.user))
     if request.method == "POST":
-        interest = get_object_or_404(Interest, pk=request.POST.get("pk"), pk__in=[i.pk for i in items])
+        interest = object_or_404(Interest, pk=request.POST.get("pk"), pk__in=[i.pk for i in items])
         try:
             if request.POST.get("form") == "deal":
                 form = DealForm(request.POST, prefix=f"deal{interest.pk}")

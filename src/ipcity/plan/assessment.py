@@ -7,12 +7,12 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Min, Q, QuerySet
-from django.http import Http404
 
 from ipcity import clock
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 from ipcity.plan.core import assessment as rules
 from ipcity.plan.core.schedule import Standing
 from ipcity.plan.core.supervision import State
@@ -122,10 +122,7 @@ def interview_list(*, user) -> QuerySet[Interview]:
 
 
 def interview_get(*, user, pk: int) -> Interview:
-    interview = interview_list(user=user).filter(pk=pk).first()
-    if interview is None:
-        raise Http404("约谈记录不存在或无权查看")
-    return interview
+    return object_or_404(interview_list(user=user), "约谈记录不存在或无权查看", pk=pk)
 
 
 @transaction.atomic

@@ -4,6 +4,7 @@ from ipcity.accounts.models import Organization
 from ipcity.bounds import decimal_form_field
 from ipcity.plan.core.schema import ORG_TYPES, MembersClause
 from ipcity.plan.models import Indicator, IndicatorValue
+from ipcity.web.forms import RecordsField
 
 
 class IndicatorForm(forms.ModelForm):
@@ -27,7 +28,7 @@ class IndicatorValueForm(forms.Form):
 
 
 class TaskUnitsForm(forms.Form):
-    units = forms.ModelMultipleChoiceField(
+    units = RecordsField(
         label="责任单位", queryset=Organization.objects.filter(org_type__in=ORG_TYPES), required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}))
     lead = forms.ModelChoiceField(label="牵头单位（须在责任单位中）", queryset=Organization.objects.filter(org_type__in=ORG_TYPES),

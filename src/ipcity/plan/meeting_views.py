@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from ipcity import clock
@@ -12,6 +12,7 @@ from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import int_form_field
+from ipcity.inputs import as_id, object_or_404
 from ipcity.plan.assessment import (
     interview_get,
     interview_list,
@@ -25,7 +26,7 @@ from ipcity.plan.core.schema import ORG_TYPES
 from ipcity.plan.meetings import decision_to_work_item, meeting_list, meeting_record
 from ipcity.plan.models import Interview, KeyTask, LeadingGroupMeeting
 from ipcity.plan.selectors import current_plan_or_404
-from ipcity.web.forms import form_errors_from
+from ipcity.web.forms import RecordsField, form_errors_from, posted_yes_no
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -40,7 +41,7 @@ class MeetingForm(forms.Form):
     held_on = forms.DateField(label="召开日期", widget=DATE_INPUT)
     place = forms.CharField(label="地点", max_length=200, required=False)
     chaired_by = forms.CharField(label="主持人", max_length=100)
-    attendees = forms.ModelMultipleChoiceField(label="出席单位", queryset=_units(), required=False,
+    attendees = RecordsField(label="出席单位", queryset=_units(), required=False,
                                                widget=forms.CheckboxSelectMultiple)
     summary = forms.CharField(label="会议纪要", widget=forms.Textarea(attrs={"rows": 5}))
     decisions = forms.CharField(label="议定事项（每行一项；转为工作事项时再指定任务、单位和时限）", required=False,
@@ -81,12 +82,12 @@ def meeting_new(request):
 
 @login_required
 def meeting_detail(request, pk):
-    meeting = get_object_or_404(meeting_list(user=request.user), pk=pk)
+    meeting = object_or_404(meeting_list(user=request.user), pk=pk)
     can_assign = has_perm(request.user, Perm.SUPERVISION_MANAGE)
     failed: dict = {}
     if request.method == "POST":
         require_perm(request.user, Perm.SUPERVISION_MANAGE)
-        decision = get_object_or_404(meeting.decisions, pk=request.POST.get("decision"))
+        decision = object_or_404(meeting.decisions, pk=request.POST.get("decision"))
         form = DecisionItemForm(request.POST, prefix=f"d{decision.pk}")
         if form.is_valid():
             try:
@@ -133,7 +134,7 @@ def interview_new(request):
     plan = current_plan_or_404()
     year = clock.today().year
     initial = {"year": year, "held_on": clock.today(), "interviewer": "区知识产权工作领导小组办公室主任"}
-    unit = _units().filter(pk=request.GET.get("unit") or 0).first()
+    unit = _units().filter(pk=as_id(request.GET.get("unit"))).first() if as_id(request.GET.get("unit")) else None
     if unit is not None:
         score = next((s for s in unit_scores(user=request.user, plan=plan, year=year) if s.unit == unit.name), None)
         initial["unit"] = unit.pk
@@ -162,7 +163,7 @@ def interview_detail(request, pk):
                 messages.success(request, "整改情况已报送")
             else:
                 interview_rectification_decide(actor=request.user, interview=interview,
-                                               accept=request.POST.get("accept") == "1",
+                                               accept=posted_yes_no(request.POST, "accept", label="审核结果"),
                                                note=request.POST.get("note", ""))
                 messages.success(request, "已审核")
             return redirect("supervision:interview", pk=pk)

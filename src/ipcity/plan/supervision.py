@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.http import Http404
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, User
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 from ipcity.plan.core import schedule
 from ipcity.plan.core import supervision as rules
 from ipcity.plan.core.schema import MembersClause
@@ -93,10 +93,7 @@ def work_item_list(*, user, task: KeyTask | None = None, state: str = "") -> Que
 
 
 def work_item_get(*, user, pk: int) -> WorkItem:
-    item = work_item_list(user=user).filter(pk=pk).first()
-    if item is None:
-        raise Http404("工作事项不存在或无权查看")
-    return item
+    return object_or_404(work_item_list(user=user), "工作事项不存在或无权查看", pk=pk)
 
 
 def role_of(user, item: WorkItem) -> rules.Role | None:

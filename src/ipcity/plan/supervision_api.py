@@ -10,6 +10,7 @@ from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import Year, bounded_decimal, bounded_int, bounded_number
+from ipcity.inputs import object_or_404
 from ipcity.plan.assessment import (
     assessment_scheme_set,
     bulletin_docx,
@@ -266,9 +267,7 @@ class ExtensionDecisionIn(Schema):
 @router.post("/extensions/{extension_id}/decision", response=ExtensionOut, summary="审批延期申请（仅领导小组办公室）")
 def extension_decision(request, extension_id: int, payload: ExtensionDecisionIn):
     require_perm(request.user, Perm.SUPERVISION_MANAGE)
-    extension = ExtensionRequest.objects.filter(pk=extension_id).first()
-    if extension is None:
-        raise Http404("没有这项延期申请")
+    extension = object_or_404(ExtensionRequest.objects, "没有这项延期申请", pk=extension_id)
     return _extension_out(extension_decide(actor=request.user, request=extension, approve=payload.approve,
                                            note=payload.note))
 
@@ -337,9 +336,7 @@ class DisbursementOut(Schema):
 
 @router.post("/fund/lines/{line_id}/disbursements", response={201: DisbursementOut}, summary="登记专项资金支出（仅领导小组办公室）")
 def fund_disburse(request, line_id: int, payload: DisbursementIn):
-    line = BudgetLine.objects.filter(pk=line_id).first()
-    if line is None:
-        raise Http404("没有这个预算项目")
+    line = object_or_404(BudgetLine.objects, "没有这个预算项目", pk=line_id)
     task = task_get(plan=current_plan_or_404(), number=payload.task) if payload.task else None
     paid = disbursement_record(actor=request.user, line=line, amount=payload.amount, paid_on=payload.paid_on,
                                recipient=payload.recipient, purpose=payload.purpose, task=task)
@@ -375,10 +372,7 @@ def _evaluation_out(report) -> dict:
 
 def _evaluation(request, report_id: int) -> EvaluationReport:
     require_perm(request.user, Perm.SUPERVISION_MANAGE)
-    report = EvaluationReport.objects.filter(pk=report_id).first()
-    if report is None:
-        raise Http404("没有这份评估报告")
-    return report
+    return object_or_404(EvaluationReport.objects, "没有这份评估报告", pk=report_id)
 
 
 @router.post("/evaluations", response={201: EvaluationOut}, summary="按当前数据生成评估报告草稿（终期或年度）")
@@ -539,10 +533,7 @@ def meeting_create(request, payload: MeetingIn):
 
 
 def _meeting(request, meeting_id: int):
-    found = meeting_list(user=request.user).filter(pk=meeting_id).first()
-    if found is None:
-        raise Http404("会议不存在")
-    return found
+    return object_or_404(meeting_list(user=request.user), "会议不存在", pk=meeting_id)
 
 
 @router.get("/meetings/{meeting_id}", response=MeetingOut, summary="会议详情")

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from ipcity import clock
@@ -13,6 +13,7 @@ from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import YEARS, decimal_form_field, int_form_field
+from ipcity.inputs import object_or_404
 from ipcity.plan.assessment import bulletin_docx, office_rating_set, unit_scores, weights_for
 from ipcity.plan.core import supervision as rules
 from ipcity.plan.core.assessment import COMPONENT_LABELS, LAGGING_BELOW
@@ -60,7 +61,7 @@ from ipcity.plan.supervision import (
     work_item_transition,
 )
 from ipcity.stats.reports import DOCX_TYPE
-from ipcity.web.forms import form_errors_from
+from ipcity.web.forms import form_errors_from, posted_yes_no
 from ipcity.web.spreadsheets import XLSX_TYPE
 
 
@@ -150,8 +151,8 @@ def item_detail(request, pk):
                 messages.success(request, "延期申请已提交")
                 return redirect("supervision:item", pk=pk)
             if request.POST.get("form") == "decision":
-                extension = get_object_or_404(item.extensions, pk=request.POST.get("extension"))
-                extension_decide(actor=request.user, request=extension, approve=request.POST.get("approve") == "1",
+                extension = object_or_404(item.extensions, pk=request.POST.get("extension"))
+                extension_decide(actor=request.user, request=extension, approve=posted_yes_no(request.POST, "approve", label="审批结果"),
                                  note=request.POST.get("note", ""))
                 messages.success(request, "已审批")
                 return redirect("supervision:item", pk=pk)
@@ -344,7 +345,7 @@ def evaluations(request):
 @login_required
 def evaluation(request, pk):
     require_perm(request.user, Perm.SUPERVISION_MANAGE)
-    report = get_object_or_404(EvaluationReport, pk=pk)
+    report = object_or_404(EvaluationReport, pk=pk)
     if request.method == "POST":
         try:
             if request.POST.get("action") == "release":

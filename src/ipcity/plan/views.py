@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.inputs import object_or_404
 from ipcity.plan import services
 from ipcity.plan.core.schema import ORG_TYPES
 from ipcity.plan.core.status import STATUS_LABELS
@@ -49,7 +50,7 @@ def home(request):
 @require_safe
 def goal_detail(request, code):
     plan = current_plan_or_404()
-    goal = get_object_or_404(plan.goals, code=code)
+    goal = object_or_404(plan.goals, code=code)
     rows = [r for r in indicator_table(plan=plan, as_of=_as_of(request)) if r["indicator"].goal_id == goal.pk]
     return render(request, "plan/goal.html", {"nav": "plan", "plan": plan, "goal": goal, "rows": rows})
 
@@ -128,7 +129,7 @@ def task_detail(request, number):
 @require_safe
 def unit_detail(request, pk):
     plan = current_plan_or_404()
-    unit = get_object_or_404(Organization, pk=pk, org_type__in=ORG_TYPES)
+    unit = object_or_404(Organization, pk=pk, org_type__in=ORG_TYPES)
     tasks = unit_tasks(plan=plan, unit=unit)
     return render(request, "plan/unit.html", {
         "nav": "plan", "plan": plan, "unit": unit, "tasks": tasks,

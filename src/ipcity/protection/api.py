@@ -2,11 +2,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from ipcity.accounts.models import Organization, User
 from ipcity.bounds import QUOTA_MAX, Id, bounded_decimal, bounded_int
+from ipcity.inputs import object_or_404
 from ipcity.protection.assistance import (
     assistance_get,
     assistance_list,
@@ -88,7 +88,7 @@ def inspection_new(request, payload: PlanIn):
 
 
 def _plan(request, plan_id: int) -> InspectionPlan:
-    plan = get_object_or_404(InspectionPlan, pk=plan_id)
+    plan = object_or_404(InspectionPlan, pk=plan_id)
     require_visible(request.user, plan)
     return plan
 
@@ -115,7 +115,7 @@ class RiskIn(Schema):
 
 @router.put("/risk/{organization_id}", summary="设置机构的信用风险等级（办公室）")
 def risk(request, organization_id: int, payload: RiskIn):
-    rating = risk_set(actor=request.user, organization=get_object_or_404(Organization, pk=organization_id),
+    rating = risk_set(actor=request.user, organization=object_or_404(Organization, pk=organization_id),
                       **payload.dict())
     return {"organization": rating.organization.name, "level": rating.level, "reason": rating.reason}
 
@@ -127,7 +127,7 @@ class EnforcementConflictIn(Schema):
 
 @router.post("/conflicts", response={201: dict}, summary="声明回避（执法人员）")
 def conflict(request, payload: EnforcementConflictIn):
-    made = conflict_declare(actor=request.user, organization=get_object_or_404(Organization, pk=payload.organization),
+    made = conflict_declare(actor=request.user, organization=object_or_404(Organization, pk=payload.organization),
                             reason=payload.reason)
     return Status(201, {"organization": made.organization.name, "reason": made.reason})
 
@@ -168,7 +168,7 @@ def _listing_out(listing) -> dict:
 
 @router.post("/credit/listings", response={201: dict}, summary="按规则判定并列入失信名单（办公室）")
 def listing_new(request, payload: ListingIn):
-    organization = get_object_or_404(Organization, pk=payload.organization)
+    organization = object_or_404(Organization, pk=payload.organization)
     penalties = [Penalty(**p.dict()) for p in payload.penalties]
     return Status(201, _listing_out(listing_create(actor=request.user, organization=organization, penalties=penalties,
                                                    listed_on=payload.listed_on)))
@@ -185,7 +185,7 @@ class RepairIn(Schema):
 
 @router.post("/credit/listings/{listing_id}/repair", summary="申请信用修复（被列入的主体）")
 def repair(request, listing_id: int, payload: RepairIn):
-    listing = get_object_or_404(listings_for(user=request.user), pk=listing_id)
+    listing = object_or_404(listings_for(user=request.user), pk=listing_id)
     return _listing_out(repair_apply(actor=request.user, listing=listing, statement=payload.statement))
 
 
@@ -198,7 +198,7 @@ class RepairDecisionIn(Schema):
 
 @router.post("/credit/listings/{listing_id}/decision", summary="审核信用修复（办公室）")
 def repair_decision(request, listing_id: int, payload: RepairDecisionIn):
-    listing = get_object_or_404(listings_for(user=request.user), pk=listing_id)
+    listing = object_or_404(listings_for(user=request.user), pk=listing_id)
     return _listing_out(repair_decide(actor=request.user, listing=listing, **payload.dict()))
 
 
@@ -263,7 +263,7 @@ def mediations(request):
 @router.post("/mediations", response={201: dict}, summary="申请调解（当事企业）")
 def mediation_new(request, payload: MediationIn):
     data = payload.dict()
-    data["body"] = get_object_or_404(Organization, pk=data["body"])
+    data["body"] = object_or_404(Organization, pk=data["body"])
     return Status(201, _mediation_out(mediation_apply(actor=request.user, **data)))
 
 
@@ -278,7 +278,7 @@ class MediationStepIn(Schema):
 @router.post("/mediations/{case_id}/steps", summary="调解机构办理")
 def mediation_act(request, case_id: int, payload: MediationStepIn):
     case = mediation_get(user=request.user, pk=case_id)
-    mediator = get_object_or_404(mediators_of(case.body), pk=payload.mediator) if payload.mediator else None
+    mediator = object_or_404(mediators_of(case.body), pk=payload.mediator) if payload.mediator else None
     return _mediation_out(mediation_step(actor=request.user, case=case, action=payload.action, day=payload.day,
                                          text=payload.text, mediator=mediator, court=payload.court))
 
@@ -385,7 +385,7 @@ class CertificateIn(Schema):
 @router.post("/certificates", response={201: dict}, summary="登记执法证件（办公室；计入持证人员指标）")
 def certificate(request, payload: CertificateIn):
     data = payload.dict()
-    data["officer"] = get_object_or_404(User, pk=data["officer"])
+    data["officer"] = object_or_404(User, pk=data["officer"])
     made = certificate_record(actor=request.user, **data)
     return Status(201, {"id": made.pk, "number": made.number, "valid_until": made.valid_until})
 
@@ -477,7 +477,7 @@ class ChecklistIn(Schema):
 
 @router.put("/markets/{market_id}/checklist", summary="更新评价指标（办公室）")
 def market_checklist(request, market_id: int, payload: ChecklistIn):
-    market = get_object_or_404(StandardizedMarket, pk=market_id)
+    market = object_or_404(StandardizedMarket, pk=market_id)
     return _market_out(market_check(actor=request.user, market=market, items=payload.items))
 
 
@@ -487,5 +487,5 @@ class ApproveIn(Schema):
 
 @router.post("/markets/{market_id}/approve", summary="认定规范化市场（办公室；计入指标）")
 def market_ok(request, market_id: int, payload: ApproveIn):
-    market = get_object_or_404(StandardizedMarket, pk=market_id)
+    market = object_or_404(StandardizedMarket, pk=market_id)
     return _market_out(market_approve(actor=request.user, market=market, approved_on=payload.approved_on))

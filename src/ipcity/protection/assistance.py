@@ -6,13 +6,13 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404
 
 from ipcity import clock
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 from ipcity.protection.models import AssistanceRequest, CooperationRecord, EnforcementCase, StandardizedMarket
 
 State = AssistanceRequest.State
@@ -42,10 +42,7 @@ def assistance_list(*, user) -> QuerySet[AssistanceRequest]:
 
 
 def assistance_get(*, user, pk: int) -> AssistanceRequest:
-    found = assistance_list(user=user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("援助申请不存在或无权查看")
-    return found
+    return object_or_404(assistance_list(user=user), "援助申请不存在或无权查看", pk=pk)
 
 
 @transaction.atomic

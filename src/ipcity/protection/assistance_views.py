@@ -2,11 +2,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.inputs import object_or_404
 from ipcity.protection.assistance import (
     CATEGORIES,
     CHECKLIST,
@@ -21,7 +22,7 @@ from ipcity.protection.assistance import (
     market_create,
 )
 from ipcity.protection.models import CooperationRecord, StandardizedMarket
-from ipcity.web.forms import form_errors_from, posted_int
+from ipcity.web.forms import RecordsField, form_errors_from, posted_int
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -72,7 +73,7 @@ class CooperationForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=CooperationRecord.Kind.choices)
     title = forms.CharField(label="名称", max_length=200)
     partners = forms.CharField(label="协作方（地区或单位）", max_length=300)
-    units = forms.ModelMultipleChoiceField(label="参加单位", required=False, queryset=Organization.objects.filter(
+    units = RecordsField(label="参加单位", required=False, queryset=Organization.objects.filter(
         org_type=OrgType.GOVERNMENT_UNIT).order_by("name"))
     started_on = forms.DateField(label="开始日期", widget=DATE)
     ended_on = forms.DateField(label="结束日期", required=False, widget=DATE)
@@ -95,11 +96,11 @@ def markets(request):
             elif kind == "cooperation" and cooperation_form.is_valid():
                 cooperation_record(actor=request.user, **cooperation_form.cleaned_data)
             elif kind == "check":
-                market = get_object_or_404(StandardizedMarket, pk=posted_int(request.POST, "market", default=0))
+                market = object_or_404(StandardizedMarket, pk=posted_int(request.POST, "market", default=0))
                 market_check(actor=request.user, market=market,
                              items={k: bool(request.POST.get(k)) for k in CHECKLIST})
             elif kind == "approve":
-                market = get_object_or_404(StandardizedMarket, pk=posted_int(request.POST, "market", default=0))
+                market = object_or_404(StandardizedMarket, pk=posted_int(request.POST, "market", default=0))
                 market_approve(actor=request.user, market=market,
                                approved_on=forms.DateField().clean(request.POST.get("approved_on")))
             else:

@@ -10,6 +10,7 @@ from ipcity import clock
 from ipcity.accounts.models import User
 from ipcity.accounts.roles import Role
 from ipcity.bounds import posted_decimal
+from ipcity.inputs import as_id
 from ipcity.protection.enforcement import (
     STEP_LABELS,
     STEPS,
@@ -83,7 +84,7 @@ def case(request, pk):
                 referral_receipt(actor=request.user, case=item, receipt_number=request.POST.get("receipt_number", ""),
                                  receipt_on=_date(request.POST.get("receipt_on")) or clock.today())
             elif kind == "assign":
-                officers = list(User.objects.filter(pk__in=[v for v in request.POST.getlist("officers") if v.isdigit()],
+                officers = list(User.objects.filter(pk__in=[as_id(v) for v in request.POST.getlist("officers") if as_id(v)],
                                                     role=Role.ENFORCEMENT_OFFICER))
                 case_assign(actor=request.user, case=item, officers=officers)
             else:

@@ -4,12 +4,13 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.inputs import object_or_404
 from ipcity.protection.core.credit import Penalty
 from ipcity.protection.credit import (
     commitment_sign,
@@ -22,7 +23,7 @@ from ipcity.protection.credit import (
     repair_decide,
 )
 from ipcity.protection.models import DishonestyListing
-from ipcity.web.forms import form_errors_from, posted_int
+from ipcity.web.forms import form_errors_from, posted_int, posted_yes_no
 
 DATE = forms.DateInput(attrs={"type": "date"})
 YES = {"是", "1", "true", "y"}
@@ -77,15 +78,15 @@ def credit(request):
                 messages.success(request, "信用承诺已提交")
                 return redirect("protection:credit")
             if kind == "repair":
-                listing = get_object_or_404(listings_for(user=user), pk=posted_int(request.POST, "listing", default=0))
+                listing = object_or_404(listings_for(user=user), pk=posted_int(request.POST, "listing", default=0))
                 repair_apply(actor=user, listing=listing, statement=request.POST.get("statement", ""))
                 messages.success(request, "信用修复申请已提交")
                 return redirect("protection:credit")
             if kind == "decide":
                 if not manages:
                     raise PermissionDenied("缺少权限：protection")
-                listing = get_object_or_404(DishonestyListing, pk=posted_int(request.POST, "listing", default=0))
-                repair_decide(actor=user, listing=listing, grant=request.POST.get("grant") == "1",
+                listing = object_or_404(DishonestyListing, pk=posted_int(request.POST, "listing", default=0))
+                repair_decide(actor=user, listing=listing, grant=posted_yes_no(request.POST, "grant", label="是否准予信用修复"),
                               penalties_fulfilled=bool(request.POST.get("penalties_fulfilled")),
                               new_violations=bool(request.POST.get("new_violations")),
                               note=request.POST.get("note", ""))

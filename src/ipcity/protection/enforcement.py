@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet
-from django.http import Http404
 
 from ipcity import clock
 from ipcity.accounts.masking import mask_id_number, mask_phone
@@ -17,6 +16,7 @@ from ipcity.accounts.models import User
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm, Role
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 from ipcity.protection.models import (
     CriminalReferral,
     EnforcementCase,
@@ -73,10 +73,7 @@ def case_list(*, user) -> QuerySet[EnforcementCase]:
 
 
 def case_get(*, user, pk: int) -> EnforcementCase:
-    case = case_list(user=user).filter(pk=pk).first()
-    if case is None:
-        raise Http404("案件不存在或无权查看")
-    return case
+    return object_or_404(case_list(user=user), "案件不存在或无权查看", pk=pk)
 
 
 def handles(user, case: EnforcementCase) -> bool:

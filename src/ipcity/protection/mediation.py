@@ -8,13 +8,13 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, QuerySet
-from django.http import Http404
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType, User
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm, Role
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 from ipcity.protection.models import MediationCase
 from ipcity.stats.core.records import Activity
 
@@ -48,10 +48,7 @@ def mediation_list(*, user) -> QuerySet[MediationCase]:
 
 
 def mediation_get(*, user, pk: int) -> MediationCase:
-    case = mediation_list(user=user).filter(pk=pk).first()
-    if case is None:
-        raise Http404("调解案件不存在或无权查看")
-    return case
+    return object_or_404(mediation_list(user=user), "调解案件不存在或无权查看", pk=pk)
 
 
 def mediators_of(body: Organization) -> QuerySet[User]:

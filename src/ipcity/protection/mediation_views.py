@@ -4,11 +4,12 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.inputs import object_or_404
 from ipcity.protection.mediation import (
     STEP_LABELS,
     STEPS,
@@ -59,7 +60,7 @@ def mediation(request, pk):
     if request.method == "POST":
         try:
             raw = request.POST.get("day") or None
-            mediator = get_object_or_404(mediators_of(case.body), pk=posted_int(request.POST, "mediator")) \
+            mediator = object_or_404(mediators_of(case.body), pk=posted_int(request.POST, "mediator")) \
                 if request.POST.get("mediator") else None
             mediation_step(actor=request.user, case=case, action=request.POST.get("action", ""),
                            day=dt.date.fromisoformat(raw) if raw else None, text=request.POST.get("text", ""),

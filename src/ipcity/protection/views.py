@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import QUOTA_MAX, int_form_field
+from ipcity.inputs import object_or_404
 from ipcity.protection.core.trade_secret import QUESTIONS
 from ipcity.protection.inspections import (
     INSPECTABLE_TYPES,
@@ -83,7 +84,7 @@ def home(request):
 
 
 def inspection(request, pk):
-    plan = get_object_or_404(InspectionPlan, pk=pk)
+    plan = object_or_404(InspectionPlan, pk=pk)
     require_visible(request.user, plan)
     if request.method == "POST":
         if not (request.user.is_authenticated and has_perm(request.user, Perm.INSPECTION_MANAGE)):

@@ -15,6 +15,7 @@ from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 from ipcity.services.models import (
     AGENCY_SERVICES,
     AgencyProfile,
@@ -194,10 +195,7 @@ def custody_list(*, user) -> QuerySet[CustodyContract]:
 
 
 def custody_get(*, user, pk: int) -> CustodyContract:
-    found = custody_list(user=user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("托管合同不存在或无权查看")
-    return found
+    return object_or_404(custody_list(user=user), "托管合同不存在或无权查看", pk=pk)
 
 
 @transaction.atomic

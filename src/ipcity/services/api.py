@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -9,6 +8,7 @@ from ipcity.accounts.models import Organization, User
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import Id, Year, bounded_decimal, bounded_int
+from ipcity.inputs import object_or_404
 from ipcity.services.agencies import (
     agency_get,
     agency_list,
@@ -127,7 +127,7 @@ class ItemIn(Schema):
 @router.post("/items", response={201: dict}, summary="新增服务事项及第1版办事指南（办公室）")
 def item_new(request, payload: ItemIn):
     data = payload.dict()
-    data["unit"] = get_object_or_404(Organization, pk=data["unit"])
+    data["unit"] = object_or_404(Organization, pk=data["unit"])
     return Status(201, _item_out(item_create(actor=request.user, **data)))
 
 
@@ -371,7 +371,7 @@ class CustodyIn(Schema):
 @router.post("/custody", response={201: dict}, summary="登记托管合同（服务机构；企业确认后计入）")
 def custody_new(request, payload: CustodyIn):
     data = payload.dict()
-    data["enterprise"] = get_object_or_404(Organization, pk=data["enterprise"])
+    data["enterprise"] = object_or_404(Organization, pk=data["enterprise"])
     data["renewal_of"] = custody_get(user=request.user, pk=data["renewal_of"]) if data["renewal_of"] else None
     return Status(201, _custody_out(custody_record(actor=request.user, **data)))
 
@@ -441,7 +441,7 @@ class ExpertIn(Schema):
 @router.post("/experts", response={201: dict}, summary="专家入库（办公室）")
 def expert_new(request, payload: ExpertIn):
     data = payload.dict()
-    data["user"] = get_object_or_404(User, username=data["user"]) if data["user"] else None
+    data["user"] = object_or_404(User, username=data["user"]) if data["user"] else None
     return Status(201, _expert_full(expert_add(actor=request.user, **data)))
 
 
@@ -484,7 +484,7 @@ class ExpertConflictIn(Schema):
 @router.post("/experts/{expert_id}/conflicts", response={201: dict}, summary="声明回避（专家本人或办公室）")
 def expert_conflict(request, expert_id: int, payload: ExpertConflictIn):
     found = expert_get(user=request.user, pk=expert_id)
-    organization = get_object_or_404(Organization, pk=payload.organization)
+    organization = object_or_404(Organization, pk=payload.organization)
     conflict_add(actor=request.user, expert=found, organization=organization, reason=payload.reason)
     return Status(201, _expert_full(found))
 
@@ -511,8 +511,8 @@ def expert_assign_api(request, expert_id: int, payload: AssignIn):
     found = expert_get(user=request.user, pk=expert_id)
     made = expert_assign(
         actor=request.user, expert=found, kind=payload.kind, subject=payload.subject,
-        navigation=get_object_or_404(NavigationProject, pk=payload.navigation) if payload.navigation else None,
-        mediation=get_object_or_404(MediationCase, pk=payload.mediation) if payload.mediation else None,
+        navigation=object_or_404(NavigationProject, pk=payload.navigation) if payload.navigation else None,
+        mediation=object_or_404(MediationCase, pk=payload.mediation) if payload.mediation else None,
         parties=list(Organization.objects.filter(pk__in=payload.parties)))
     return Status(201, _assignment_out(made))
 
@@ -529,7 +529,7 @@ class CloseIn(Schema):
 
 @router.post("/expert-assignments/{assignment_id}/close", summary="提交专家意见（本人）或撤回指派（办公室）")
 def expert_assignment_close(request, assignment_id: int, payload: CloseIn):
-    found = get_object_or_404(assignments_for(user=request.user), pk=assignment_id)
+    found = object_or_404(assignments_for(user=request.user), pk=assignment_id)
     return _assignment_out(assignment_close(actor=request.user, assignment=found, **payload.dict()))
 
 
@@ -576,8 +576,8 @@ class CertificationIn(Schema):
 @router.post("/certifications", response={201: dict}, summary="登记贯标认证证书（企业本身或其辅导机构）")
 def certification_new(request, payload: CertificationIn):
     data = payload.dict()
-    data["enterprise"] = get_object_or_404(Organization, pk=data["enterprise"])
-    data["guiding_agency"] = get_object_or_404(Organization, pk=data["guiding_agency"]) if data["guiding_agency"] \
+    data["enterprise"] = object_or_404(Organization, pk=data["enterprise"])
+    data["guiding_agency"] = object_or_404(Organization, pk=data["guiding_agency"]) if data["guiding_agency"] \
         else None
     return Status(201, _certification_out(certification_record(actor=request.user, **data)))
 
@@ -609,7 +609,7 @@ class GuidanceIn(Schema):
 
 @router.post("/certification-guidance", response={201: dict}, summary="登记贯标辅导（服务机构）")
 def guidance_new(request, payload: GuidanceIn):
-    enterprise = get_object_or_404(Organization, pk=payload.enterprise)
+    enterprise = object_or_404(Organization, pk=payload.enterprise)
     return Status(201, _guidance_out(guidance_start(actor=request.user, enterprise=enterprise,
                                                     started_on=payload.started_on)))
 
@@ -620,7 +620,7 @@ class AdvanceIn(Schema):
 
 @router.post("/certification-guidance/{guidance_id}/advance", summary="辅导进入下一阶段（辅导机构）")
 def guidance_next(request, guidance_id: int, payload: AdvanceIn):
-    found = get_object_or_404(guidance_list(user=request.user), pk=guidance_id)
+    found = object_or_404(guidance_list(user=request.user), pk=guidance_id)
     return _guidance_out(guidance_advance(actor=request.user, guidance=found, note=payload.note))
 
 
@@ -660,7 +660,7 @@ class CultureEventIn(Schema):
 @router.post("/culture/events", response={201: dict}, summary="登记活动（办公室、责任单位）")
 def culture_event_new(request, payload: CultureEventIn):
     data = payload.dict()
-    data["school"] = get_object_or_404(PilotSchool, pk=data["school"]) if data["school"] else None
+    data["school"] = object_or_404(PilotSchool, pk=data["school"]) if data["school"] else None
     data["experts"] = list(Expert.objects.filter(pk__in=data["experts"], active=True))
     return Status(201, _event_out(event_record(actor=request.user, **data)))
 
@@ -672,7 +672,7 @@ class EventReportIn(Schema):
 
 @router.post("/culture/events/{event_id}/report", summary="填报活动参与人数和情况（主办单位）")
 def culture_event_report(request, event_id: int, payload: EventReportIn):
-    event = get_object_or_404(PublicityEvent, pk=event_id)
+    event = object_or_404(PublicityEvent, pk=event_id)
     return _event_out(event_report(actor=request.user, event=event, **payload.dict()))
 
 
@@ -724,7 +724,7 @@ class CultureUnitDecisionIn(Schema):
 
 @router.post("/culture/demonstration-units/{unit_id}/decision", summary="评审教育示范单位（办公室）")
 def culture_decide(request, unit_id: int, payload: CultureUnitDecisionIn):
-    unit = get_object_or_404(DemonstrationUnit, pk=unit_id)
+    unit = object_or_404(DemonstrationUnit, pk=unit_id)
     return _unit_out(demonstration_decide(actor=request.user, unit=unit, **payload.dict()))
 
 

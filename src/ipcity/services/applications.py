@@ -7,12 +7,12 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count, Q, QuerySet
-from django.http import Http404
 
 from ipcity import clock
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 from ipcity.services.models import ServiceApplication, ServiceItem
 from ipcity.web.uploads import attachment_store
 
@@ -52,10 +52,7 @@ def application_list(*, user) -> QuerySet[ServiceApplication]:
 
 
 def application_get(*, user, pk: int) -> ServiceApplication:
-    found = application_list(user=user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("办件不存在或无权查看")
-    return found
+    return object_or_404(application_list(user=user), "办件不存在或无权查看", pk=pk)
 
 
 def handles(user, application: ServiceApplication) -> bool:

@@ -7,13 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType, User
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 from ipcity.services.models import CertificationGuidance, CertificationReminder, ComplianceCertification
 
 REMINDER_LEAD_DAYS = (90, 30)  # before expiry: time to schedule the recertification audit
@@ -174,10 +174,7 @@ def guidance_advance(*, actor, guidance: CertificationGuidance, note: str = "") 
 
 
 def certification_get(*, user, pk: int) -> ComplianceCertification:
-    found = certification_list(user=user).filter(pk=pk).first()
-    if found is None:
-        raise Http404("证书不存在或无权查看")
-    return found
+    return object_or_404(certification_list(user=user), "证书不存在或无权查看", pk=pk)
 
 
 def expiry_reminders_send(*, today: dt.date | None = None) -> int:

@@ -3,12 +3,13 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.inputs import object_or_404
 from ipcity.services.certification import (
     certification_get,
     certification_list,
@@ -50,13 +51,13 @@ def certifications(request):
                 messages.success(request, "证书状态已更新")
                 return redirect("services:certifications")
             elif kind == "guidance" and is_agency:
-                enterprise = get_object_or_404(Organization, pk=posted_int(request.POST, "enterprise", default=0))
+                enterprise = object_or_404(Organization, pk=posted_int(request.POST, "enterprise", default=0))
                 guidance_start(actor=user, enterprise=enterprise,
                                started_on=dt.date.fromisoformat(request.POST.get("started_on") or ""))
                 messages.success(request, "贯标辅导已登记")
                 return redirect("services:certifications")
             elif kind == "advance":
-                guidance = get_object_or_404(guidance_list(user=user), pk=posted_int(request.POST, "pk", default=0))
+                guidance = object_or_404(guidance_list(user=user), pk=posted_int(request.POST, "pk", default=0))
                 guidance_advance(actor=user, guidance=guidance, note=request.POST.get("note", ""))
                 messages.success(request, "已进入下一阶段")
                 return redirect("services:certifications")

@@ -1,11 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from ipcity import clock
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.inputs import object_or_404
 from ipcity.services.culture import (
     calendar,
     demonstration_decide,
@@ -20,7 +21,7 @@ from ipcity.services.culture import (
 )
 from ipcity.services.forms import EventForm, NominationForm, SchoolForm, TalentForm
 from ipcity.services.models import DemonstrationUnit, PilotSchool, PublicityEvent
-from ipcity.web.forms import form_errors_from, posted_int
+from ipcity.web.forms import form_errors_from, posted_int, posted_yes_no
 
 FORMS = {"event": (EventForm, event_record, "活动已登记"), "school": (SchoolForm, school_add, "试点学校已登记"),
          "nomination": (NominationForm, demonstration_nominate, "已推荐")}
@@ -35,14 +36,14 @@ def culture(request):
     if request.method == "POST":
         try:
             if kind == "report" and manages:
-                event = get_object_or_404(PublicityEvent, pk=posted_int(request.POST, "pk", default=0))
+                event = object_or_404(PublicityEvent, pk=posted_int(request.POST, "pk", default=0))
                 event_report(actor=request.user, event=event, summary=request.POST.get("summary", ""),
                              participants=posted_int(request.POST, "participants", default=-1))
                 messages.success(request, "活动情况已填报")
                 return redirect("services:culture")
             if kind == "decide" and has_perm(request.user, Perm.CULTURE_SELECT):
-                unit = get_object_or_404(DemonstrationUnit, pk=posted_int(request.POST, "pk", default=0))
-                demonstration_decide(actor=request.user, unit=unit, selected=request.POST.get("selected") == "1",
+                unit = object_or_404(DemonstrationUnit, pk=posted_int(request.POST, "pk", default=0))
+                demonstration_decide(actor=request.user, unit=unit, selected=posted_yes_no(request.POST, "selected", label="是否入选"),
                                      note=request.POST.get("note", ""))
                 messages.success(request, "评审结果已登记")
                 return redirect("services:culture")

@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.inputs import object_or_404
 from ipcity.services.experts import (
     assignment_close,
     assignments_for,
@@ -20,7 +21,7 @@ from ipcity.services.experts import (
 )
 from ipcity.services.forms import AssignForm, ExpertAddForm, ExpertEditForm
 from ipcity.services.models import EXPERT_SPECIALTIES
-from ipcity.web.forms import form_errors_from, posted_int
+from ipcity.web.forms import form_errors_from, posted_int, posted_yes_no
 
 
 def experts(request):
@@ -63,11 +64,11 @@ def expert(request, pk):
                     messages.success(request, "专家信息已更新")
                     return redirect("services:expert", pk=pk)
             elif kind == "consent":
-                consent_set(actor=request.user, expert=found, consent=request.POST.get("consent") == "1")
+                consent_set(actor=request.user, expert=found, consent=posted_yes_no(request.POST, "consent", label="是否同意公开"))
                 messages.success(request, "已更新公开设置")
                 return redirect("services:expert", pk=pk)
             elif kind == "conflict" and (own or manages):
-                organization = get_object_or_404(Organization, pk=posted_int(request.POST, "organization", default=0))
+                organization = object_or_404(Organization, pk=posted_int(request.POST, "organization", default=0))
                 conflict_add(actor=request.user, expert=found, organization=organization,
                              reason=request.POST.get("reason", ""))
                 messages.success(request, "回避声明已登记")
@@ -78,7 +79,7 @@ def expert(request, pk):
                     messages.success(request, "已指派")
                     return redirect("services:expert", pk=pk)
             elif kind in ("opinion", "withdraw"):
-                assignment = get_object_or_404(assignments_for(user=request.user), pk=posted_int(request.POST, "pk", default=0),
+                assignment = object_or_404(assignments_for(user=request.user), pk=posted_int(request.POST, "pk", default=0),
                                                expert=found)
                 assignment_close(actor=request.user, assignment=assignment, opinion=request.POST.get("opinion", ""),
                                  withdraw=kind == "withdraw")

@@ -13,6 +13,7 @@ from ipcity.accounts.models import Organization, User
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm, Role
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 from ipcity.services.models import EXPERT_SPECIALTIES, Expert, ExpertAssignment, ExpertConflict
 
 Kind = ExpertAssignment.Kind
@@ -34,9 +35,7 @@ def expert_list(*, user) -> QuerySet[Expert]:
 
 def expert_get(*, user, pk: int) -> Expert:
     """The office sees every expert; an expert their own record; the public a consenting expert's profile."""
-    expert = Expert.objects.filter(pk=pk).first()
-    if expert is None:
-        raise Http404("专家不存在")
+    expert = object_or_404(Expert.objects, "专家不存在", pk=pk)
     own = user.is_authenticated and expert.user_id == user.pk
     if not (own or has_perm(user, Perm.EXPERT_MANAGE) or (expert.public_consent and expert.active)):
         raise Http404("专家不存在")

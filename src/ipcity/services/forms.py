@@ -23,6 +23,7 @@ from ipcity.services.models import (
     TalentRecord,
     Training,
 )
+from ipcity.web.forms import RecordsField
 
 DATE = forms.DateInput(attrs={"type": "date"})
 LINES = {"rows": 4}
@@ -208,7 +209,7 @@ class AssignForm(forms.Form):
                                         queryset=NavigationProject.objects.order_by("-pk"))
     mediation = forms.ModelChoiceField(label="调解案件", required=False, queryset=MediationCase.objects.order_by("-pk"))
     subject = forms.CharField(label="评审评估事项（其他类型可不填）", required=False, max_length=200)
-    parties = forms.ModelMultipleChoiceField(label="涉及单位（用于回避审查）", required=False,
+    parties = RecordsField(label="涉及单位（用于回避审查）", required=False,
                                              queryset=Organization.objects.order_by("name"))
 
 
@@ -231,7 +232,7 @@ class EventForm(forms.Form):
     place = forms.CharField(label="地点或直播平台", max_length=200)
     school = forms.ModelChoiceField(label="试点学校（中小学活动、竞赛）", required=False,
                                     queryset=PilotSchool.objects.order_by("name"))
-    experts = forms.ModelMultipleChoiceField(label="邀请专家（直播必填）", required=False,
+    experts = RecordsField(label="邀请专家（直播必填）", required=False,
                                              queryset=Expert.objects.filter(active=True, public_consent=True)
                                              .order_by("name"))
     stream_url = forms.URLField(label="直播或回放链接", required=False, assume_scheme="https", max_length=200)

@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Max, QuerySet
-from django.http import Http404
 
 from ipcity import clock
 from ipcity.accounts.masking import mask_phone
@@ -16,6 +15,7 @@ from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.accounts.validators import phone_problem
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 from ipcity.services.models import Attendance, Training
 from ipcity.stats.core import importer
 from ipcity.stats.core.importer import Column, Problem, Spec
@@ -48,10 +48,7 @@ def training_list() -> QuerySet[Training]:
 
 
 def training_get(*, pk: int) -> Training:
-    found = training_list().filter(pk=pk).first()
-    if found is None:
-        raise Http404("培训不存在")
-    return found
+    return object_or_404(training_list(), "培训不存在", pk=pk)
 
 
 def manages(user, training: Training) -> bool:

@@ -3,12 +3,12 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ipcity import clock
 from ipcity.bounds import Limit, Offset
+from ipcity.inputs import object_or_404
 from ipcity.plan.selectors import current_plan_or_404, indicator_get
 from ipcity.stats.reports import DOCX_TYPE, indicator_report_docx, indicator_report_xlsx
 from ipcity.stats.selectors import (
@@ -86,7 +86,7 @@ def import_start(request, kind: Form[str], file: File[UploadedFile], note: Form[
 
 @router.get("/registries/imports/{batch_id}", response=BatchOut, summary="导入批次的状态与进度")
 def import_status(request, batch_id: int):
-    return _batch_out(get_object_or_404(import_batch_list(user=request.user), pk=batch_id))
+    return _batch_out(object_or_404(import_batch_list(user=request.user), pk=batch_id))
 
 
 class RegistryPage(Schema):

@@ -3,9 +3,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from ipcity.inputs import object_or_404
 from ipcity.plan.selectors import current_plan_or_404, indicator_get
 from ipcity.stats import models as m
 from ipcity.stats.forms import ImportForm, ThresholdForm
@@ -95,7 +96,7 @@ def registry_home(request):
 @require_safe
 @login_required
 def batch_detail(request, pk):
-    batch = get_object_or_404(import_batch_list(user=request.user), pk=pk)
+    batch = object_or_404(import_batch_list(user=request.user), pk=pk)
     progress = progress_read(batch.pk) if batch.state == m.ImportBatch.State.RUNNING else None
     template = "stats/_batch_status.html" if request.headers.get("HX-Request") else "stats/batch.html"
     return render(request, template, {"nav": "indicators", "batch": batch, "progress": progress})
@@ -117,7 +118,7 @@ def registry_records(request, kind):
 @require_safe
 @login_required
 def patent_detail(request, number):
-    patent = get_object_or_404(patent_list(user=request.user), application_number=number)
+    patent = object_or_404(patent_list(user=request.user), application_number=number)
     return render(request, "stats/patent.html", {"nav": "indicators", "patent": patent, "events": patent.events.all()})
 
 

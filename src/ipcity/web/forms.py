@@ -1,4 +1,7 @@
+from django import forms
 from django.core.exceptions import ValidationError
+
+from ipcity.inputs import as_id
 
 
 def form_errors_from(form, exc: ValidationError) -> None:
@@ -25,3 +28,24 @@ def posted_int(data, name: str, *, default: int | None = None) -> int:
         return int(raw)
     except (TypeError, ValueError):
         raise ValidationError(f"参数“{name}”应为整数") from None
+
+
+def posted_yes_no(data, name: str, *, label: str) -> bool:
+    """A decision posted as "1" (yes) or "0" (no); anything else is refused rather than read as "no"."""
+    raw = data.get(name)
+    if raw not in ("1", "0"):
+        raise ValidationError(f"{label}应为“是”或“否”")
+    return raw == "1"
+
+
+class RecordsField(forms.ModelMultipleChoiceField):
+    """A multiple choice of records that refuses an id no record can have ("abc", -1, or beyond a 64-bit column)
+    as an invalid choice; Django's own field would hand such an id to the database and fail there."""
+
+    def _check_values(self, value):
+        if self.to_field_name is None:
+            for pk in value if isinstance(value, list | tuple) else [value]:
+                if as_id(pk) is None:
+                    raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                          params={"value": pk})
+        return super()._check_values(value)

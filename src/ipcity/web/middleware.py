@@ -12,3 +12,39 @@ class ContentSecurityPolicyMiddleware:
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
+
+
+class InputGuardMiddleware:
+    """Refuses, before any view reads it, a request carrying a value no field may hold: a control character, text
+    over the length limit, or a date outside the platform's range (ipcity/inputs.py says which). Pages answer 400
+    with the reason, the API 422 in its usual shape; nothing is written. It runs after the CSRF check.
+
+    It also answers a malformed parameter a view refuses (`InputRefused`, e.g. `?as_of=2026-13-45`) with its reason."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from ipcity.inputs import request_problem
+
+        problem = request_problem(request)
+        return None if problem is None else _refusal(request, problem)
+
+    def process_exception(self, request, exception):
+        from ipcity.inputs import InputRefused
+
+        if isinstance(exception, InputRefused):
+            return _refusal(request, str(exception))
+        return None
+
+
+def _refusal(request, message: str):
+    from django.http import JsonResponse
+    from django.shortcuts import render
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": [message]}, status=422)
+    return render(request, "web/error.html", {"code": 400, "message": f"提交的内容未被接受：{message}"}, status=400)

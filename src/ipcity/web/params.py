@@ -1,14 +1,28 @@
 import datetime as dt
 
 from ipcity import clock
+from ipcity.inputs import InputRefused, day_problem
+
+
+def query_day(request, name: str, *, label: str) -> dt.date | None:
+    """A date query parameter written YYYY-MM-DD; absent is None. A malformed date, or one outside the platform's
+    range (0001-01-01), is refused with 400 and the reason, never read as some other day."""
+    raw = request.GET.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise InputRefused(f"{label}应为有效日期（如 2026-06-30），收到“{raw[:20]}”") from None
+    problem = day_problem(day)
+    if problem:
+        raise InputRefused(f"{label}：{problem}")
+    return day
 
 
 def as_of_param(request) -> dt.date:
-    """The `as_of` query parameter (YYYY-MM-DD), or today; a date in the future or a malformed one means today."""
-    raw = request.GET.get("as_of", "")
-    try:
-        day = dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        day = None
+    """The `as_of` query parameter (YYYY-MM-DD), or today; a date in the future means today. A malformed date is
+    refused with 400 rather than silently read as today."""
+    day = query_day(request, "as_of", label="截至日期")
     today = clock.today()
     return day if day is not None and day <= today else today
