@@ -47,7 +47,9 @@ INTEGER_COLUMNS = {
 }
 
 # Business bounds of numeric model fields: (minimum, maximum) or (minimum, maximum, label). The label defaults to
-# the field's verbose name; a decimal's maximum is further capped by what its column holds.
+# the field's verbose name; a decimal's maximum is further capped by what its column holds. These are the sign and
+# the plausible size; a finer rule a service states with its own words (an amount "应大于0") stays in the service,
+# so the API still lists every problem of a request at once.
 RULES: dict[str, tuple] = {
     # registries (元 unless the column says otherwise)
     "stats.LegalEvent.amount": (0, YUAN_MAX),
@@ -66,17 +68,17 @@ RULES: dict[str, tuple] = {
     "plan.Interview.year": YEARS,
     "plan.EvaluationReport.year": YEARS,
     "plan.BudgetLine.year": YEARS,
-    "plan.BudgetLine.amount": (Decimal("0.01"), YUAN_MAX),
-    "plan.Disbursement.amount": (Decimal("0.01"), YUAN_MAX),
+    "plan.BudgetLine.amount": (0, YUAN_MAX),
+    "plan.Disbursement.amount": (0, YUAN_MAX),
     "plan.SupervisionSettings.report_due_days": (1, 60),
     "plan.SupervisionSettings.reminder_days": (0, 60),
     # the operations center (money in 万元 where the column says so)
     "operations.TechNeed.budget": (0, WAN_YUAN_MAX),
     "operations.Deal.amount": (0, YUAN_MAX),
     "operations.PatentProduct.annual_sales": (0, WAN_YUAN_MAX),
-    "operations.FinancingApplication.amount_requested": (Decimal("0.01"), WAN_YUAN_MAX),
-    "operations.FinancingApplication.approved_amount": (Decimal("0.01"), WAN_YUAN_MAX),
-    "operations.InsuranceClaim.amount_claimed": (Decimal("0.01"), YUAN_MAX),
+    "operations.FinancingApplication.amount_requested": (0, WAN_YUAN_MAX),
+    "operations.FinancingApplication.approved_amount": (0, WAN_YUAN_MAX),
+    "operations.InsuranceClaim.amount_claimed": (0, YUAN_MAX),
     "operations.InsuranceClaim.amount_paid": (0, YUAN_MAX),
     # protection
     "protection.EnforcementCase.fine": (0, YUAN_MAX),
@@ -361,3 +363,54 @@ def connect_guard() -> None:
     from django.db.models.signals import pre_save
 
     pre_save.connect(guard_model_numbers, dispatch_uid="ipcity.bounds.guard_model_numbers")
+
+
+# ---- values stored before the guard ----
+
+def repair_unreadable_numbers(apps=None, connection=None) -> list[dict]:
+    """Find decimals a column cannot give back (1e30 in a column of 16 digits, stored by SQLite before the guard
+    existed, or NaN and Infinity on PostgreSQL) and make each row readable again: NULL where the column allows it,
+    otherwise the column's largest value with the same sign. Each repair is written to the audit trail with the raw
+    value, so the office can re-enter the right number. Runs as a data migration (web 0002) with the historical
+    models, and as a function for a database restored from an older backup."""
+    from django.db import connection as default_connection
+
+    if apps is None:
+        from django.apps import apps
+    connection = connection or default_connection
+    quote = connection.ops.quote_name
+    AuditEntry = apps.get_model("audit", "AuditEntry")
+    repaired = []
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        for field in model._meta.concrete_fields:
+            if field.get_internal_type() != "DecimalField":
+                continue
+            cap = Decimal(10) ** (field.max_digits - field.decimal_places)
+            largest = cap - Decimal(1).scaleb(-field.decimal_places)
+            table, column, pk = quote(model._meta.db_table), quote(field.column), quote(model._meta.pk.column)
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {pk}, CAST({column} AS TEXT) FROM {table} "  # noqa: S608 (names are quoted)
+                               f"WHERE {column} IS NOT NULL AND ({column} >= %s OR {column} <= %s)",
+                               [float(cap), float(-cap)])
+                rows = cursor.fetchall()
+                for key, raw in rows:
+                    negative = str(raw).strip().startswith("-")
+                    value = None if field.null else (-largest if negative else largest)
+                    cursor.execute(f"UPDATE {table} SET {column} = %s WHERE {pk} = %s",  # noqa: S608
+                                   [None if value is None else str(value), key])
+                    entry = {"model": model._meta.label, "id": key, "field": field.name, "raw": str(raw),
+                             "stored": None if value is None else str(value)}
+                    AuditEntry.objects.create(
+                        at=_now(), actor_name="system", action="bounds.unreadable_number.repair",
+                        object_type=model._meta.label_lower, object_id=str(key), object_repr=f"{model._meta.label} {key}",
+                        before={field.name: str(raw)}, after={field.name: entry["stored"]}, channel="cli")
+                    repaired.append(entry)
+    return repaired
+
+
+def _now():
+    from ipcity import clock
+
+    return clock.now()

@@ -82,8 +82,11 @@ def test_a_published_draw_is_public_and_reproducible(client_for, people, client,
 def test_bad_plans_are_refused_by_field(client_for, people):
     office = client_for("office_admin")
     bad = _post(office, "/api/v1/protection/inspections", {"code": "X", "title": "", "quotas": {"extreme": 1},
-                                                           "inspectors_per_subject": 9})
+                                                           "inspectors_per_subject": 2})
     text = json.dumps(bad.json(), ensure_ascii=False)
-    assert bad.status_code == 422 and all(w in text for w in ("计划编号", "计划名称", "抽取数量", "执法人员数"))
+    assert bad.status_code == 422 and all(w in text for w in ("计划编号", "计划名称", "抽取数量"))
+    too_many = _post(office, "/api/v1/protection/inspections", {"code": "x-1", "title": "t", "quotas": {"low": 1},
+                                                                "inspectors_per_subject": 9})
+    assert too_many.status_code == 422 and "每个对象的执法人员数应在1～5之间" in json.dumps(too_many.json(), ensure_ascii=False)
     assert _post(client_for("enforcement_officer"), "/api/v1/protection/inspections", {
         "code": "abc", "title": "t", "quotas": {"low": 1}}).status_code == 403
