@@ -139,7 +139,6 @@ class VerifyForm(forms.Form):
     file = forms.FileField(label="原文件（选填：同时核对文件是否被改动）", required=False)
 
 
-@shows_upload_refusal
 def verify(request):
     """Public: check a bundle (and the file) with the platform's published keys, or look up a QR code's proof."""
     form = VerifyForm(request.POST or None, request.FILES or None)

@@ -108,7 +108,7 @@ def upload_limit(path: str) -> int:
 
 def shows_upload_refusal(view):
     """Marks a page view that shows `request.upload_refused` in its own form; `UploadRefusalMiddleware` then lets
-    the request through to it instead of answering 413 itself."""
+    the request through to it when the form's other fields arrived (so the form is bound and can show the error)."""
     view.shows_upload_refusal = True
     return view
 
@@ -133,7 +133,7 @@ class UploadRefusalMiddleware:
         except MultiPartParserError:
             return self._refuse(request, 400, "上传内容格式错误，无法解析")
         refused = getattr(request, "upload_refused", "")
-        if not refused or getattr(view_func, "shows_upload_refusal", False):
+        if not refused or (getattr(view_func, "shows_upload_refusal", False) and request.POST):
             return None
         return self._refuse(request, 413, refused)
 
