@@ -100,6 +100,15 @@ def test_bad_fields_are_refused_by_name_and_nothing_is_registered(client_for, pe
     assert Registration.objects.count() == 0
 
 
+def test_a_title_longer_than_the_certificate_holds_is_refused_not_cut(client_for, people):
+    client = client_for("enterprise_user")
+    response = _register_file(client, metadata={**WORK, "title": "长" * 201})
+    assert response.status_code == 422 and "作品名称不超过200字" in json.dumps(response.json(), ensure_ascii=False)
+    assert not Registration.objects.exists()
+    assert _register_file(client, metadata={**WORK, "title": "长" * 200}).status_code == 201
+    assert Registration.objects.get().title == "长" * 200
+
+
 @override_settings(EVIDENCE_MAX_BYTES=1024)
 def test_a_file_over_the_limit_is_refused_while_it_streams_in(client_for, people):
     client = client_for("enterprise_user")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from ipcity.evidence.core.leaf import HASH_ONLY_KINDS
 
 EARLIEST_DATE = dt.date(1900, 1, 1)
+TITLE_FIELDS = ("title", "dataset_name")  # the first one a kind has names the registration
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 @dataclass(frozen=True)
@@ -19,6 +20,11 @@ class Field:
     @property
     def is_date(self) -> bool:
         return self.name.endswith("_on")
+
+    @property
+    def max_length(self) -> int:
+        """A registration's title (its name field) fits Registration.title; other fields hold up to 500."""
+        return 200 if self.name in TITLE_FIELDS else 500
 
 
 @dataclass(frozen=True)
@@ -85,8 +91,8 @@ def metadata_problems(kind: str, metadata: dict, *, today: dt.date) -> dict[str,
             problems.setdefault(field.name, []).append(f"请填写{field.label}")
         elif field.choices and value and value not in field.choices:
             problems.setdefault(field.name, []).append(f"{field.label}应为：{'、'.join(field.choices)}")
-        elif len(value) > 500:
-            problems.setdefault(field.name, []).append(f"{field.label}不超过500字")
+        elif len(value) > field.max_length:
+            problems.setdefault(field.name, []).append(f"{field.label}不超过{field.max_length}字")
         elif field.is_date and value and (problem := date_problem(field.label, value, today=today)):
             problems.setdefault(field.name, []).append(problem)
     return problems

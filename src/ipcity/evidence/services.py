@@ -17,7 +17,7 @@ from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.evidence.core.leaf import Leaf, canonical_json, format_time, submitter_commitment
 from ipcity.evidence.core.sm3 import sm3_pure
-from ipcity.evidence.kinds import KINDS, metadata_problems
+from ipcity.evidence.kinds import KINDS, TITLE_FIELDS, metadata_problems
 from ipcity.evidence.ledger import submitter_identity
 from ipcity.evidence.models import NotarizationRequest, Registration
 from ipcity.evidence.notarization import notary_named
@@ -115,11 +115,11 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
     leaf = Leaf(kind=kind, time=format_time(now),
                 submitter=submitter_commitment(submitter_identity(actor.organization), submitter_salt),
                 sha256=sha256, sm3=sm3, salted=salted, meta=hashlib.sha256(canonical_json(metadata)).hexdigest())
-    title = next((metadata[f] for f in ("title", "dataset_name") if metadata.get(f)), spec.label)
+    title = next((metadata[f] for f in TITLE_FIELDS if metadata.get(f)), spec.label)  # fits: metadata_problems
     try:
         with transaction.atomic():
             registration = Registration.objects.create(
-                organization_id=actor.organization_id, submitted_by=actor, kind=kind, title=title[:200],
+                organization_id=actor.organization_id, submitted_by=actor, kind=kind, title=title,
                 metadata=metadata, filename=filename[:255], size=size, sha256=sha256, sm3=sm3, salted=salted,
                 content_salt=content_salt, submitter_salt=submitter_salt, leaf=leaf.encode(), created_at=now)
             audit_record(actor=actor, action="evidence.register", obj=registration,

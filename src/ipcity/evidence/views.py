@@ -53,7 +53,7 @@ def _kind_form(kind):
         elif field.is_date:
             fields[field.name] = forms.DateField(label=field.label, widget=forms.DateInput(attrs={"type": "date"}))
         else:
-            fields[field.name] = forms.CharField(label=field.label, max_length=500)
+            fields[field.name] = forms.CharField(label=field.label, max_length=field.max_length)
     if kind.hash_only:
         fields["sha256"] = forms.CharField(widget=forms.HiddenInput, required=False)
         fields["sm3"] = forms.CharField(widget=forms.HiddenInput, required=False)
