@@ -321,9 +321,9 @@ def deal(request, interest_id: int, payload: DealIn):
 class NavigationIn(Schema):
     kind: str
     title: str
-    undertaker: Id  # organization id
     industry: str
     started_on: dt.date
+    undertaker: Id | None = None  # organization id; the caller's own when omitted (only the office names another)
     client: Id | None = None
     scope_ipc: str = ""
     scope_keywords: str = ""
@@ -359,7 +359,7 @@ def navigation_projects(request):
 @router.post("/navigation", response={201: NavigationOut}, summary="导航项目立项（办公室或服务机构）")
 def navigation_new(request, payload: NavigationIn):
     data = payload.dict()
-    data["undertaker"] = get_object_or_404(Organization, pk=data["undertaker"])
+    data["undertaker"] = get_object_or_404(Organization, pk=data["undertaker"]) if data["undertaker"] else None
     data["client"] = get_object_or_404(Organization, pk=data["client"]) if data["client"] else None
     return Status(201, _navigation_out(navigation_create(actor=request.user, **data)))
 
@@ -476,8 +476,8 @@ class MatchmakingEventIn(Schema):
     kind: str = "industry_university"  # or bank_enterprise (银企对接)
     title: str
     held_on: dt.date
-    organizer: Id
     attendees: list[Id]
+    organizer: Id | None = None  # the caller's own organization, the only one it may name
     place: str = ""
     summary: str = ""
 
@@ -505,8 +505,10 @@ def events_list(request):
 @router.post("/events", response={201: EventOut}, summary="记录对接活动及参加机构（办公室或服务机构）")
 def event_new(request, payload: MatchmakingEventIn):
     data = payload.dict()
-    data["organizer"] = get_object_or_404(Organization, pk=data["organizer"])
+    data["organizer"] = get_object_or_404(Organization, pk=data["organizer"]) if data["organizer"] else None
     data["attendees"] = list(Organization.objects.filter(pk__in=data["attendees"]))
+    if missing := sorted(set(payload.attendees) - {o.pk for o in data["attendees"]}):
+        raise ValidationError({"attendees": [f"没有这些机构：{'、'.join(map(str, missing))}"]})
     return Status(201, _event_out(event_record(actor=request.user, **data)))
 
 

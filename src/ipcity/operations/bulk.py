@@ -7,9 +7,10 @@ from django.db import transaction
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.operations.models import FIELDS, MATURITY, TechOffer
-from ipcity.operations.services import offer_create, owned_by
+from ipcity.operations.services import offer_create
 from ipcity.stats.core import importer
 from ipcity.stats.core.importer import Column, Problem, Spec
+from ipcity.stats.holders import holdings
 from ipcity.stats.models import Patent
 
 MODES = {label: value for value, label in TechOffer.Mode.choices}
@@ -54,14 +55,15 @@ def offers_import(*, actor, data: bytes, filename: str) -> dict:
     problems = list(parsed.problems)
     patents = {p.application_number: p for p in Patent.objects.filter(
         application_number__in=[row["patent_number"] for row in parsed.rows])}
+    held = holdings(patents.values())
     listed = set(TechOffer.objects.filter(state=TechOffer.State.PUBLISHED, patent__in=patents.values())
                  .values_list("patent__application_number", flat=True))
     for row in parsed.rows:
         number, patent = row["patent_number"], patents.get(row["patent_number"])
         if patent is None:
             problems.append(Problem(row["_row"], "申请号", number, "专利库中没有这件专利"))
-        elif not owned_by(actor.organization, patent):
-            problems.append(Problem(row["_row"], "申请号", number, f"专利权人是“{patent.patentee}”，不是本机构"))
+        elif reason := held[patent.pk].refusal(actor.organization):
+            problems.append(Problem(row["_row"], "申请号", number, reason))
         elif number in listed:
             problems.append(Problem(row["_row"], "申请号", number, "该专利已有发布中的供给信息"))
         if row["mode"] == TechOffer.Mode.OPEN and not (row["fee_method"] and row["fee_standard"]):

@@ -7,27 +7,37 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ipcity import clock
-from ipcity.accounts.models import Organization
+from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.operations.models import AllianceMember, MatchmakingEvent, PatentProduct
-from ipcity.operations.services import owned_by
+from ipcity.stats.holders import holdings
 from ipcity.stats.models import Patent
+
+# The organizations that take part in matchmaking and the alliance (the forms offer only these).
+PARTNER_ORG_TYPES = (OrgType.ENTERPRISE, OrgType.UNIVERSITY, OrgType.SERVICE_AGENCY, OrgType.FINANCIAL_INSTITUTION)
+PARTNER_LABEL = "企业、高校院所、服务机构或金融机构"
 
 
 @transaction.atomic
-def event_record(*, actor, title: str, held_on: dt.date, organizer: Organization, attendees: list[Organization],
-                 place: str = "", summary: str = "", kind: str = MatchmakingEvent.Kind.INDUSTRY_UNIVERSITY
-                 ) -> MatchmakingEvent:
+def event_record(*, actor, title: str, held_on: dt.date, attendees: list[Organization],
+                 organizer: Organization | None = None, place: str = "", summary: str = "",
+                 kind: str = MatchmakingEvent.Kind.INDUSTRY_UNIVERSITY) -> MatchmakingEvent:
+    """Record a matchmaking event the caller's organization held (the organizer is always the caller's own)."""
     require_perm(actor, Perm.EVENTS_MANAGE)
+    organizer = organizer or actor.organization
     problems = {}
     if not title.strip():
         problems["title"] = ["请填写活动名称"]
     if held_on > clock.today():
         problems["held_on"] = ["活动举办后再记录（日期不能晚于今天）"]
+    if organizer.pk != actor.organization_id:
+        problems["organizer"] = ["主办单位只能是本机构"]
     if not attendees:
         problems["attendees"] = ["请选择参加的机构"]
+    elif others := [a.name for a in attendees if a.org_type not in PARTNER_ORG_TYPES]:
+        problems["attendees"] = [f"参加机构应为{PARTNER_LABEL}：{'、'.join(others)}不是"]
     if kind not in MatchmakingEvent.Kind.values:
         problems["kind"] = [f"未知的活动类型：{kind}"]
     if problems:
@@ -47,8 +57,8 @@ def alliance_join(*, actor, organization: Organization, joined_on: dt.date,
     require_perm(actor, Perm.OPERATIONS_MANAGE)
     if role not in AllianceMember.Role.values:
         raise ValidationError({"role": [f"未知的身份：{role}"]})
-    if organization.org_type not in ("enterprise", "university", "service_agency", "financial_institution"):
-        raise ValidationError({"organization": ["联盟成员应为企业、高校院所、服务机构或金融机构"]})
+    if organization.org_type not in PARTNER_ORG_TYPES:
+        raise ValidationError({"organization": [f"联盟成员应为{PARTNER_LABEL}"]})
     existing = AllianceMember.objects.filter(organization=organization).first()
     if existing is not None and existing.left_on is None:
         raise ValidationError({"organization": ["该机构已是联盟成员"]})
@@ -93,7 +103,9 @@ def product_record(*, actor, name: str, patent_numbers: list[str], recorded_on: 
         problems["patent_numbers"] = ["请填写产品实施的专利"]
     if missing:
         problems.setdefault("patent_numbers", []).append(f"专利库中没有：{'、'.join(missing)}")
-    foreign = [p.application_number for p in patents if not owned_by(actor.organization, p)]
+    held = holdings(patents)
+    foreign = [f"{p.application_number}（当前专利权人：{held[p.pk].label or '登记库未写明'}）" for p in patents
+               if not held[p.pk].held_by(actor.organization)]
     if foreign:
         problems.setdefault("patent_numbers", []).append(f"不是本机构的专利：{'、'.join(foreign)}")
     ungranted = [p.application_number for p in patents if p.grant_date is None]

@@ -8,6 +8,7 @@ from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import decimal_form_field
 from ipcity.operations.community import (
+    PARTNER_ORG_TYPES,
     alliance_activity,
     alliance_join,
     alliance_leave,
@@ -29,15 +30,21 @@ class EventForm(forms.Form):
     title = forms.CharField(label="活动名称", max_length=200)
     held_on = forms.DateField(label="举办日期", widget=DATE)
     place = forms.CharField(label="地点", max_length=200, required=False)
-    organizer = forms.ModelChoiceField(label="主办单位", queryset=Organization.objects.order_by("name"))
+    organizer = forms.ModelChoiceField(label="主办单位（本机构）", queryset=Organization.objects.none())
     attendees = forms.ModelMultipleChoiceField(label="参加机构", queryset=Organization.objects.filter(
-        org_type__in=["enterprise", "university", "service_agency", "financial_institution"]).order_by("name"))
+        org_type__in=PARTNER_ORG_TYPES).order_by("name"))
     summary = forms.CharField(label="活动概况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The organizer is the recording organization (event_record refuses any other); the form offers only it.
+        self.fields["organizer"].queryset = Organization.objects.filter(pk=user.organization_id)
+        self.fields["organizer"].initial = user.organization_id
 
 
 def events(request):
     allowed = _allowed(request, Perm.EVENTS_MANAGE)
-    form = EventForm(request.POST or None) if allowed else None
+    form = EventForm(request.POST or None, user=request.user) if allowed else None
     if request.method == "POST":
         if not allowed:
             raise PermissionDenied("缺少权限：operations.events")
@@ -56,7 +63,7 @@ def events(request):
 
 class JoinForm(forms.Form):
     organization = forms.ModelChoiceField(label="机构", queryset=Organization.objects.filter(
-        org_type__in=["enterprise", "university", "service_agency", "financial_institution"]).order_by("name"))
+        org_type__in=PARTNER_ORG_TYPES).order_by("name"))
     role = forms.ChoiceField(label="身份", choices=AllianceMember.Role.choices)
     joined_on = forms.DateField(label="加入日期", widget=DATE)
 

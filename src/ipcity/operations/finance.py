@@ -16,9 +16,9 @@ from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
 from ipcity.operations.models import FinancingApplication, InsuranceClaim
-from ipcity.operations.services import owned_by
-from ipcity.stats.models import CopyrightRegistration, InsurancePolicy, Patent, Trademark
-from ipcity.stats.services import import_batch_run, import_batch_start
+from ipcity.stats.holders import holdings
+from ipcity.stats.models import CopyrightRegistration, InsurancePolicy, Patent, Pledge, Trademark
+from ipcity.stats.services import registry_write
 from ipcity.web.spreadsheets import interchange_csv
 
 State = FinancingApplication.State
@@ -63,10 +63,7 @@ def financing_apply(*, actor, bank: Organization, amount_requested: Decimal, pur
         problems["purpose"] = ["请填写资金用途"]
     if not patents and not trademarks and not copyrights:
         problems["patents"] = ["请填写出质的专利、商标或著作权"]
-    found = {p.application_number: p for p in Patent.objects.filter(application_number__in=patents)}
-    bad = [n for n in patents if n not in found or not owned_by(actor.organization, found[n])
-           or found[n].grant_date is None]
-    if bad:
+    if bad := _patents_not_pledgeable(actor.organization, patents):
         problems.setdefault("patents", []).append(f"不是本企业已授权的专利：{'、'.join(bad)}")
     marks = {t.registration_number: t for t in Trademark.objects.filter(registration_number__in=trademarks)}
     bad_marks = [n for n in trademarks if n not in marks or marks[n].holder != actor.organization.name]
@@ -88,6 +85,21 @@ def financing_apply(*, actor, bank: Organization, amount_requested: Decimal, pur
     return application
 
 
+def _patents_not_pledgeable(organization, numbers) -> list[str]:
+    """The numbers among `numbers` the organization may not pledge: unknown, not granted, or not held by it now (the
+    registry's patentee after every recorded transfer), each with the current patentee when someone else holds it."""
+    found = {p.application_number: p for p in Patent.objects.filter(application_number__in=numbers)}
+    held = holdings(found.values())
+    bad = []
+    for number in numbers:
+        patent = found.get(number)
+        if patent is None or patent.grant_date is None:
+            bad.append(number)
+        elif not held[patent.pk].held_by(organization):
+            bad.append(f"{number}（当前专利权人：{held[patent.pk].label or '登记库未写明'}）")
+    return bad
+
+
 @transaction.atomic
 def financing_step(*, actor, application: FinancingApplication, action: str, note: str = "",
                    approved_amount: Decimal | None = None, pledge_reference: str = "",
@@ -107,8 +119,15 @@ def financing_step(*, actor, application: FinancingApplication, action: str, not
     if action == "register":
         if not pledge_reference.strip():
             problems["pledge_reference"] = ["请填写质押登记号"]
+        elif len(pledge_reference.strip()) > Pledge._meta.get_field("reference").max_length:
+            problems["pledge_reference"] = ["质押登记号过长（最多64个字符）"]
+        elif Pledge.objects.filter(reference=pledge_reference.strip()).exists():
+            problems["pledge_reference"] = [f"质押登记号“{pledge_reference.strip()}”已在质押登记库中，不能重复登记，"
+                                            "也不能改写已有的质押记录；请核对登记号"]
         if registered_on is None or registered_on > clock.today():
             problems["registered_on"] = ["请填写不晚于今天的质押登记日"]
+        if sold := _patents_not_pledgeable(application.organization, application.patents):
+            problems["patents"] = [f"出质人已不是这些专利的专利权人，不能办理质押登记：{'、'.join(sold)}"]
     if action == "release" and (released_on is None or not application.registered_on <= released_on <= clock.today()):
         problems["released_on"] = ["解除日应在质押登记日之后、不晚于今天"]
     if problems:
@@ -119,7 +138,7 @@ def financing_step(*, actor, application: FinancingApplication, action: str, not
     if approved_amount is not None:
         application.approved_amount = approved_amount
     if action == "register":
-        application.pledge_reference, application.registered_on = pledge_reference.strip()[:64], registered_on
+        application.pledge_reference, application.registered_on = pledge_reference.strip(), registered_on
     if action == "release":
         application.released_on = released_on
     if action in ("register", "release"):
@@ -131,16 +150,16 @@ def financing_step(*, actor, application: FinancingApplication, action: str, not
 
 
 def _write_pledge(application: FinancingApplication) -> None:
-    """Write (or, on release, update) the pledge through an import batch, like every registry write; the
-    registry upserts by the pledge reference."""
+    """Write the pledge through an import batch, like every registry write, as this application's own record: the
+    registration creates it, the release changes only it; a pledge this application did not register is refused."""
     data = interchange_csv(
         ["质押登记号", "出质人", "出质人地址", "质权人", "质押金额（万元）", "登记日", "注销日", "涉及专利", "涉及商标"],
         [[application.pledge_reference, application.organization.name, application.organization.address,
           application.bank.name, str(application.approved_amount), application.registered_on.isoformat(),
           application.released_on.isoformat() if application.released_on else "",
           ";".join(application.patents), ";".join(application.trademarks)]])
-    batch = import_batch_start(kind="pledges", filename="运营中心质押融资登记.csv", actor=None, note="运营中心")
-    import_batch_run(batch=batch, data=data)
+    registry_write(kind="pledges", data=data, origin=f"operations.financing:{application.pk}",
+                   filename="运营中心质押融资登记.csv", note="运营中心")
 
 
 # ---- insurance claims ----

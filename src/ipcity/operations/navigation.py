@@ -7,17 +7,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from ipcity import clock
-from ipcity.accounts.models import Organization
+from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.operations.core.landscape import Landscape, analyse
 from ipcity.operations.models import FIELDS, HighValuePortfolio, NavigationProject
-from ipcity.operations.services import owned_by
 from ipcity.stats.core.records import Activity
+from ipcity.stats.holders import holdings
 from ipcity.stats.models import Patent
 from ipcity.web.spreadsheets import DocxReport
 
+NAVIGATION_CLIENT_TYPES = (OrgType.ENTERPRISE, OrgType.UNIVERSITY)  # whom a micro-navigation serves (the form offers these)
 MIN_PORTFOLIO_PATENTS = 5  # a portfolio "of some scale": at least five granted inventions
 
 
@@ -27,11 +28,19 @@ def _split(text: str) -> tuple[str, ...]:
 
 # ---- navigation projects ----
 
+def navigation_may_act(user, project: NavigationProject) -> bool:
+    """Who may act on a project: its undertaker (the organization doing the work) or the office."""
+    return user.is_authenticated and has_perm(user, Perm.NAVIGATION_MANAGE) and (
+        has_perm(user, Perm.OPERATIONS_MANAGE) or user.organization_id == project.undertaker_id)
+
+
 @transaction.atomic
-def navigation_create(*, actor, kind: str, title: str, undertaker: Organization, industry: str, started_on: dt.date,
-                      client: Organization | None = None, scope_ipc: str = "", scope_keywords: str = "",
-                      deliverables: str = "") -> NavigationProject:
+def navigation_create(*, actor, kind: str, title: str, industry: str, started_on: dt.date,
+                      undertaker: Organization | None = None, client: Organization | None = None,
+                      scope_ipc: str = "", scope_keywords: str = "", deliverables: str = "") -> NavigationProject:
+    """Start a navigation project; its undertaker is the caller's own organization unless the office names another."""
     require_perm(actor, Perm.NAVIGATION_MANAGE)
+    undertaker = undertaker or actor.organization
     problems: dict[str, list[str]] = {}
     if kind not in NavigationProject.Kind.values:
         problems["kind"] = [f"未知的类型：{kind}"]
@@ -39,8 +48,12 @@ def navigation_create(*, actor, kind: str, title: str, undertaker: Organization,
         problems["title"] = ["请填写项目名称"]
     if industry not in FIELDS:
         problems["industry"] = [f"产业领域应为：{'、'.join(FIELDS)}"]
+    if not has_perm(actor, Perm.OPERATIONS_MANAGE) and undertaker.pk != actor.organization_id:
+        problems["undertaker"] = ["承担单位只能是本机构（为其他机构立项须由知识产权办公室办理）"]
     if kind == NavigationProject.Kind.ENTERPRISE_OPERATION and client is None:
         problems["client"] = ["企业运营类微导航须写明服务的企业"]
+    elif client is not None and client.org_type not in NAVIGATION_CLIENT_TYPES:
+        problems["client"] = [f"服务对象应为企业或高校院所，“{client.name}”是{client.get_org_type_display()}"]
     if not (_split(scope_ipc) or _split(scope_keywords)):
         problems["scope_ipc"] = ["请至少给出一个IPC前缀或关键词，用于专利分析"]
     if started_on > clock.today():
@@ -58,6 +71,8 @@ def navigation_create(*, actor, kind: str, title: str, undertaker: Organization,
 @transaction.atomic
 def navigation_complete(*, actor, project: NavigationProject, completed_on: dt.date) -> NavigationProject:
     require_perm(actor, Perm.NAVIGATION_MANAGE)
+    if not navigation_may_act(actor, project):
+        raise PermissionDenied("只有项目的承担单位或知识产权办公室可以验收")
     if project.state == NavigationProject.State.COMPLETED:
         raise ValidationError("该项目已验收")
     if not (project.started_on <= completed_on <= clock.today()):
@@ -121,8 +136,7 @@ def portfolio_create(*, actor, name: str, industry: str, patent_numbers: list[st
     missing = sorted(set(patent_numbers) - {p.application_number for p in patents})
     if missing:
         problems["patent_numbers"] = [f"专利库中没有：{'、'.join(missing)}"]
-    foreign = [p.application_number for p in patents if not owned_by(actor.organization, p)]
-    if foreign:
+    if foreign := _not_held(actor.organization, patents):
         problems.setdefault("patent_numbers", []).append(f"不是本机构的专利：{'、'.join(foreign)}")
     for number, step in enumerate(milestones, start=1):
         if not str(step.get("name", "")).strip() or not step.get("due"):
@@ -155,12 +169,23 @@ def portfolio_milestone_done(*, actor, portfolio: HighValuePortfolio, index: int
                  after={"milestone": portfolio.milestones[index]["name"], "done_on": done_on})
 
 
+def _not_held(organization, patents) -> list[str]:
+    """Those of `patents` the organization does not hold now, each with its current patentee."""
+    held = holdings(patents)
+    return [f"{p.application_number}（当前专利权人：{held[p.pk].label or '登记库未写明'}）" for p in patents
+            if not held[p.pk].held_by(organization)]
+
+
 def establishment_problems(portfolio: HighValuePortfolio, today: dt.date) -> list[str]:
     from ipcity.operations.services import patent_facts
 
     problems = [f"培育节点“{s['name']}”尚未完成" for s in portfolio.milestones if not s.get("done_on")]
-    granted_inventions = [p for p in portfolio.patents.all() if p.patent_type == "invention"
-                          and patent_facts(p, today=today).in_force]
+    patents = list(portfolio.patents.all())
+    held = holdings(patents)
+    if sold := _not_held(portfolio.organization, patents):
+        problems.append(f"已不是本企业的专利，不计入组合：{'、'.join(sold)}")
+    granted_inventions = [p for p in patents if p.patent_type == "invention" and held[p.pk].held_by(
+        portfolio.organization) and patent_facts(p, today=today).in_force]
     if len(granted_inventions) < MIN_PORTFOLIO_PATENTS:
         problems.append(f"有效发明专利 {len(granted_inventions)} 件，形成高价值组合至少需要 {MIN_PORTFOLIO_PATENTS} 件")
     return problems

@@ -13,10 +13,12 @@ from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.operations.models import FIELDS, HighValuePortfolio, NavigationProject
 from ipcity.operations.navigation import (
+    NAVIGATION_CLIENT_TYPES,
     establishment_problems,
     landscape_of,
     navigation_complete,
     navigation_create,
+    navigation_may_act,
     navigation_report_docx,
     portfolio_create,
     portfolio_establish,
@@ -32,8 +34,8 @@ class NavigationForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=NavigationProject.Kind.choices)
     title = forms.CharField(label="项目名称", max_length=200)
     undertaker = forms.ModelChoiceField(label="承担单位", queryset=Organization.objects.order_by("name"))
-    client = forms.ModelChoiceField(label="服务企业（微导航必填）", queryset=Organization.objects.filter(
-        org_type="enterprise").order_by("name"), required=False)
+    client = forms.ModelChoiceField(label="服务对象（企业或高校院所，微导航必填）", queryset=Organization.objects.filter(
+        org_type__in=NAVIGATION_CLIENT_TYPES).order_by("name"), required=False)
     industry = forms.ChoiceField(label="产业领域", choices=[(f, f) for f in FIELDS])
     scope_ipc = forms.CharField(label="分析范围：IPC前缀（逗号分隔，如 H01M,B60L）", max_length=200, required=False)
     scope_keywords = forms.CharField(label="分析范围：标题关键词（逗号分隔）", max_length=200, required=False)
@@ -43,7 +45,11 @@ class NavigationForm(forms.Form):
 
 def navigation_list(request):
     manages = request.user.is_authenticated and has_perm(request.user, Perm.NAVIGATION_MANAGE)
-    form = NavigationForm(request.POST or None) if manages else None
+    form = NavigationForm(request.POST or None, initial={"undertaker": request.user.organization_id}) \
+        if manages else None
+    if form is not None and not has_perm(request.user, Perm.OPERATIONS_MANAGE):
+        # Only the office names another undertaker (navigation_create refuses it otherwise); offer only one's own.
+        form.fields["undertaker"].queryset = Organization.objects.filter(pk=request.user.organization_id)
     if request.method == "POST":
         if not manages:
             raise PermissionDenied("缺少权限：operations.navigation")
@@ -62,10 +68,10 @@ def navigation_list(request):
 
 def navigation_detail(request, pk):
     project = get_object_or_404(NavigationProject.objects.select_related("undertaker", "client"), pk=pk)
-    manages = request.user.is_authenticated and has_perm(request.user, Perm.NAVIGATION_MANAGE)
+    manages = navigation_may_act(request.user, project)
     if request.method == "POST":
         if not manages:
-            raise PermissionDenied("缺少权限：operations.navigation")
+            raise PermissionDenied("只有项目的承担单位或知识产权办公室可以验收")
         try:
             navigation_complete(actor=request.user, project=project,
                                 completed_on=_date(request.POST.get("completed_on", "")))

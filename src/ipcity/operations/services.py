@@ -23,9 +23,10 @@ from ipcity.operations.models import (
     TechOffer,
 )
 from ipcity.stats.core import records, validity
-from ipcity.stats.core.records import EventType
-from ipcity.stats.models import Patent
-from ipcity.stats.services import import_batch_run, import_batch_start
+from ipcity.stats.core.records import EVENT_LABELS, EventType
+from ipcity.stats.holders import holding
+from ipcity.stats.models import LegalEvent, Patent
+from ipcity.stats.services import registry_write
 from ipcity.web.spreadsheets import interchange_csv
 
 Mode = TechOffer.Mode
@@ -64,19 +65,44 @@ def patent_facts(patent: Patent, *, today: dt.date, pledgee_consents: bool = Fal
         has_evaluation_report=has_evaluation_report)
 
 
-def owned_by(organization, patent: Patent) -> bool:
-    return patent.patentee == organization.name or organization.name in (patent.applicants or [])
+def registry_event_taken(patent: Patent, event_type: str, day: dt.date) -> str | None:
+    """Why the workflow may not write this legal event: the registry keeps one event of a kind per patent and day,
+    and one already there was not written by this workflow, so writing would rewrite it."""
+    if LegalEvent.objects.filter(patent=patent, event_type=event_type, date=day).exists():
+        return (f"专利{patent.application_number}在{day:%Y-%m-%d}已有一条“{EVENT_LABELS[EventType(event_type)]}”登记"
+                "（登记库每件专利每天只记一条同类事件），本次登记不能改写它；请核对日期")
+    return None
 
 
-def _registry_event(*, actor, patent: Patent, event_type: str, day: dt.date, counterparty: str = "",
+def _registry_event(*, actor, origin: str, patent: Patent, event_type: str, day: dt.date, counterparty: str = "",
                     amount: Decimal | None = None, new_owner_address: str = "") -> None:
-    """Write one legal event through an import batch (the registry's only door, which keeps its caches honest)."""
+    """Write one legal event through an import batch (the registry's only door, which keeps its caches honest), as a
+    new record of the workflow record `origin`; an event already there is refused, never rewritten."""
     data = interchange_csv(["申请号", "法律事件", "生效日", "金额", "相对方", "受让人地址"],
                            [[patent.application_number, IMPORT_NAMES[event_type], day.isoformat(),
                              "" if amount is None else str(amount), counterparty, new_owner_address]])
-    batch = import_batch_start(kind="events", filename="运营中心交易登记.csv", actor=None,
-                               note=f"运营中心：{actor.organization.name if actor.organization else ''}")
-    import_batch_run(batch=batch, data=data)
+    registry_write(kind="events", data=data, origin=origin, filename="运营中心交易登记.csv",
+                   note=f"运营中心：{actor.organization.name if actor.organization else ''}")
+
+
+def _normalized_number(text: str) -> str:
+    return text.strip().upper().removeprefix("ZL").removeprefix("CN")
+
+
+def _declared_items(declaration: dict, patent: Patent, organization) -> dict[str, list[str]]:
+    """An open licence declaration names the listed patent and its current patentee, as the registry knows them: any
+    other number or name is refused (it would be published as it was typed)."""
+    problems: dict[str, list[str]] = {}
+    number = str(declaration.get("patent_number") or "").strip()
+    if number and _normalized_number(number) != patent.application_number:
+        problems["declaration.patent_number"] = [
+            f"声明的专利号“{number}”不是所列专利ZL{patent.application_number}；开放许可声明只能针对所列专利"]
+    patentee = str(declaration.get("patentee") or "").strip()
+    if patentee and patentee != organization.name:
+        problems["declaration.patentee"] = [
+            f"声明的专利权人“{patentee}”不是登记库中该专利的当前专利权人（{holding(patent).label or '未知'}）；"
+            "开放许可只能由专利权人本人声明"]
+    return problems
 
 
 # ---- offers ----
@@ -88,12 +114,11 @@ def offer_create(*, actor, patent_number: str, mode: str, price_terms: str, fiel
     is kept as refused with every reason, so the patentee sees why."""
     require_perm(actor, Perm.TECH_OFFER)
     problems: dict[str, list[str]] = {}
-    patent = Patent.objects.filter(application_number=patent_number.strip().upper().removeprefix("ZL")
-                                   .removeprefix("CN")).first()
+    patent = Patent.objects.filter(application_number=_normalized_number(patent_number)).first()
     if patent is None:
         problems["patent_number"] = [f"专利库中没有申请号为“{patent_number}”的专利"]
-    elif not owned_by(actor.organization, patent):
-        problems["patent_number"] = [f"该专利的专利权人是“{patent.patentee}”，不是本机构"]
+    elif reason := holding(patent).refusal(actor.organization):
+        problems["patent_number"] = [reason]
     elif TechOffer.objects.filter(patent=patent, state=TechOffer.State.PUBLISHED).exists():
         problems["patent_number"] = ["该专利已有发布中的供给信息"]
     if mode not in Mode.values:
@@ -106,6 +131,10 @@ def offer_create(*, actor, patent_number: str, mode: str, price_terms: str, fiel
         problems["price_terms"] = ["请填写价格条件"]
     if mode == Mode.OPEN and not declaration:
         problems["declaration"] = ["开放许可须填写声明事项"]
+    elif mode == Mode.OPEN and patent is not None:
+        problems.update(_declared_items(declaration, patent, actor.organization))
+        if not problems and (taken := registry_event_taken(patent, EventType.OPEN_LICENCE, clock.today())):
+            problems["declaration"] = [taken]
     if problems:
         raise ValidationError(problems)
     now = clock.now()
@@ -113,8 +142,7 @@ def offer_create(*, actor, patent_number: str, mode: str, price_terms: str, fiel
                                      price_terms=price_terms.strip()[:300], field=field, maturity=maturity,
                                      scenarios=scenarios.strip(), created_by=actor, created_at=now, updated_at=now)
     if mode == Mode.OPEN:
-        items = Declaration(patent_number=declaration.get("patent_number") or f"ZL{patent.application_number}",
-                            patentee=declaration.get("patentee") or patent.patentee,
+        items = Declaration(patent_number=f"ZL{patent.application_number}", patentee=actor.organization.name,
                             fee_method=declaration.get("fee_method", ""), fee_standard=declaration.get("fee_standard", ""),
                             term_until=declaration.get("term_until"))
         facts = patent_facts(patent, today=clock.today(), pledgee_consents=bool(declaration.get("pledgee_consents")),
@@ -129,7 +157,8 @@ def offer_create(*, actor, patent_number: str, mode: str, price_terms: str, fiel
             offer.state, offer.refusal_reasons = TechOffer.State.REFUSED, reasons
             offer.save(update_fields=["state", "refusal_reasons"])
         else:
-            _registry_event(actor=actor, patent=patent, event_type=EventType.OPEN_LICENCE, day=clock.today())
+            _registry_event(actor=actor, origin=f"operations.offer:{offer.pk}", patent=patent,
+                            event_type=EventType.OPEN_LICENCE, day=clock.today())
     audit_record(actor=actor, action="operations.offer.create", obj=offer,
                  after={"patent": patent.application_number, "mode": mode, "state": offer.state,
                         "reasons": offer.refusal_reasons})
@@ -147,8 +176,10 @@ def offer_withdraw(*, actor, offer: TechOffer) -> TechOffer:
     offer.save(update_fields=["state", "updated_at"])
     if offer.mode == Mode.OPEN:
         OpenLicenceDeclaration.objects.filter(offer=offer).update(withdrawn_at=offer.updated_at)
-        _registry_event(actor=actor, patent=offer.patent, event_type=EventType.OPEN_LICENCE_WITHDRAWN,
-                        day=clock.today())
+        if registry_event_taken(offer.patent, EventType.OPEN_LICENCE_WITHDRAWN, clock.today()) is None:
+            # (when the registry already records a withdrawal that day, it says what this one would: nothing to add)
+            _registry_event(actor=actor, origin=f"operations.offer:{offer.pk}", patent=offer.patent,
+                            event_type=EventType.OPEN_LICENCE_WITHDRAWN, day=clock.today())
     audit_record(actor=actor, action="operations.offer.withdraw", obj=offer, after={"state": offer.state})
     return offer
 
@@ -298,6 +329,14 @@ def deal_record(*, actor, interest: Interest, kind: str, amount: Decimal, contra
         problems["recordal_date"] = ["登记或备案日不能晚于今天"]
     if kind in LICENCE_MODES and term_until is not None and term_until <= contract_date:
         problems["term_until"] = ["许可期限应晚于合同签订日"]
+    held = holding(offer.patent)
+    if reason := held.refusal(actor.organization):  # sold (here or in the registry) since it was listed
+        problems["patent"] = [reason]
+    elif held.transferred_on and recordal_date < held.transferred_on:
+        problems["recordal_date"] = [f"登记或备案日不能早于本机构受让该专利的登记日（{held.transferred_on:%Y-%m-%d}）"]
+    event_type = EventType.TRANSFER if kind == Mode.TRANSFER else EventType.LICENCE
+    if "recordal_date" not in problems and (taken := registry_event_taken(offer.patent, event_type, recordal_date)):
+        problems["recordal_date"] = [taken]
     if problems:
         raise ValidationError(problems)
     deal = Deal.objects.create(interest=interest, offer=offer, counterparty=interest.organization, kind=kind,
@@ -306,8 +345,8 @@ def deal_record(*, actor, interest: Interest, kind: str, amount: Decimal, contra
     interest.state, interest.updated_at = Interest.State.DEAL, clock.now()
     interest.save(update_fields=["state", "updated_at"])
     buyer = interest.organization
-    _registry_event(actor=actor, patent=offer.patent, day=recordal_date, amount=amount, counterparty=buyer.name,
-                    event_type=EventType.TRANSFER if kind == Mode.TRANSFER else EventType.LICENCE,
+    _registry_event(actor=actor, origin=f"operations.deal:{deal.pk}", patent=offer.patent, day=recordal_date,
+                    amount=amount, counterparty=buyer.name, event_type=event_type,
                     new_owner_address=(buyer.address if kind == Mode.TRANSFER else ""))
     if kind == Mode.TRANSFER:
         offer.state, offer.updated_at = TechOffer.State.WITHDRAWN, clock.now()

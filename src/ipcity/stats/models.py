@@ -6,6 +6,11 @@ from django.db import models
 
 from ipcity.stats.core.records import EVENT_LABELS, PATENT_TYPE_LABELS, EventType, PatentType
 
+# Which platform workflow created a registry record ("operations.deal:12"); empty for the registries' own imports.
+# A workflow creates its own records and may change only those (stats.services.registry_write); it never rewrites one
+# it did not create.
+ORIGIN_LABEL = "写入流程"
+
 
 class ImportBatch(models.Model):
     class State(models.TextChoices):
@@ -24,6 +29,7 @@ class ImportBatch(models.Model):
     problems = models.JSONField(default=list)
     encoding = models.CharField(max_length=16, blank=True)
     note = models.CharField(max_length=200, blank=True)
+    origin = models.CharField(ORIGIN_LABEL, max_length=64, blank=True, default="")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True)
@@ -69,6 +75,7 @@ class LegalEvent(models.Model):
     counterparty = models.CharField("相对方", max_length=300, blank=True)
     new_owner_address = models.CharField("新权利人地址", max_length=300, blank=True)
     new_owner_district = models.CharField("新权利人所在区", max_length=64, blank=True)
+    origin = models.CharField(ORIGIN_LABEL, max_length=64, blank=True, default="")
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, related_name="+")
 
     class Meta:
@@ -112,6 +119,7 @@ class Pledge(models.Model):
     patents = models.JSONField("涉及专利", default=list)
     trademarks = models.JSONField("涉及商标", default=list)
     is_synthetic = models.BooleanField(default=False)
+    origin = models.CharField(ORIGIN_LABEL, max_length=64, blank=True, default="")
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, related_name="+")
 
     def __str__(self):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, transaction
 
 from ipcity import clock
 from ipcity.accounts.models import Street
@@ -19,6 +19,7 @@ from ipcity.bounds import YUAN_MAX
 from ipcity.stats import models as m
 from ipcity.stats.core import importer
 from ipcity.stats.core.addresses import resolve
+from ipcity.stats.core.records import EVENT_LABELS
 
 STREET_NAMES = tuple(label for _, label in Street.choices)
 STREET_CODES = {label: code for code, label in Street.choices}
@@ -65,16 +66,44 @@ def _check_events(rows) -> list[importer.Problem]:
             for r in rows if r["application_number"] not in known]
 
 
+class ForeignRecord(Exception):
+    """A workflow's batch met a registry record it did not create (found while storing: a concurrent write)."""
+
+
+def _write(model, lookup: dict, fields: dict, batch) -> bool:
+    """Store one registry record; True when it was created. The registries' own imports (no origin) refresh any
+    record. A workflow's batch (with an origin) creates its records with that origin and may change only the records
+    the same origin created; anything else is refused, never rewritten, and each change it makes is audited with the
+    values it replaced."""
+    if not batch.origin:
+        _, created = model.objects.update_or_create(**lookup, defaults=fields)
+        return created
+    existing = model.objects.select_for_update().filter(**lookup).first()
+    if existing is None:
+        model.objects.create(**lookup, **fields, origin=batch.origin)
+        return True
+    if existing.origin != batch.origin:
+        raise ForeignRecord(f"{model._meta.verbose_name} {existing}")
+    changed = {name: value for name, value in fields.items() if name != "batch" and getattr(existing, name) != value}
+    before = {name: getattr(existing, name) for name in changed}
+    for name, value in fields.items():
+        setattr(existing, name, value)
+    existing.save()
+    audit_record(actor=None, action="stats.registry.update", obj=existing, before=before, after=changed)
+    return False
+
+
 def _store_events(rows, batch, report):
     patents = dict(m.Patent.objects.filter(application_number__in={r["application_number"] for r in rows})
                    .values_list("application_number", "id"))
     created = updated = 0
     for i, row in enumerate(rows, 1):
         district = _place(row["new_owner_address"])[0] if row["new_owner_address"] else ""
-        _, was_created = m.LegalEvent.objects.update_or_create(
-            patent_id=patents[row["application_number"]], event_type=row["event_type"].value, date=row["date"],
-            defaults={"amount": row["amount"], "counterparty": row["counterparty"][:300],
-                      "new_owner_address": row["new_owner_address"][:300], "new_owner_district": district, "batch": batch})
+        was_created = _write(m.LegalEvent, {"patent_id": patents[row["application_number"]],
+                                            "event_type": row["event_type"].value, "date": row["date"]},
+                             {"amount": row["amount"], "counterparty": row["counterparty"][:300],
+                              "new_owner_address": row["new_owner_address"][:300], "new_owner_district": district,
+                              "batch": batch}, batch)
         created, updated = created + was_created, updated + (not was_created)
         report(i)
     return created, updated
@@ -83,7 +112,7 @@ def _store_events(rows, batch, report):
 def _upsert(model, key: str, rows, batch, report, build: Callable[[dict], dict]):
     created = updated = 0
     for i, row in enumerate(rows, 1):
-        _, was_created = model.objects.update_or_create(**{key: row[key]}, defaults={**build(row), "batch": batch})
+        was_created = _write(model, {key: row[key]}, {**build(row), "batch": batch}, batch)
         created, updated = created + was_created, updated + (not was_created)
         report(i)
     return created, updated
@@ -149,16 +178,58 @@ STORES = {"patents": _store_patents, "events": _store_events, "trademarks": _sto
           "population": _store_population, "sei": _store_sei, "policies": _store_policies,
           "securitizations": _store_securitizations, "copyrights": _store_copyrights, "gis": _store_gis}
 EXTRA_CHECKS = {"events": _check_events}
+
+
+def _events_taken(rows, origin: str) -> list[importer.Problem]:
+    numbers = {r["application_number"] for r in rows}
+    taken = set(m.LegalEvent.objects.filter(patent__application_number__in=numbers).exclude(origin=origin)
+                .values_list("patent__application_number", "event_type", "date"))
+    return [importer.Problem(r["_row"], "生效日", r["date"].isoformat(),
+                             f"专利{r['application_number']}在{r['date']:%Y-%m-%d}已有一条"
+                             f"“{EVENT_LABELS[r['event_type']]}”登记，"
+                             "业务流程只能新建自己的记录，不能改写")
+            for r in rows if (r["application_number"], r["event_type"].value, r["date"]) in taken]
+
+
+def _pledges_taken(rows, origin: str) -> list[importer.Problem]:
+    taken = set(m.Pledge.objects.filter(reference__in=[r["reference"] for r in rows]).exclude(origin=origin)
+                .values_list("reference", flat=True))
+    return [importer.Problem(r["_row"], "质押登记号", r["reference"], "质押登记库中已有这个登记号，业务流程不能改写它")
+            for r in rows if r["reference"] in taken]
+
+
+# The registries a platform workflow may write to, and how to find the rows that would touch a record it did not create.
+WORKFLOW_CHECKS = {"events": _events_taken, "pledges": _pledges_taken}
 PROGRESS_EVERY = 200
 
 
-def import_batch_start(*, kind: str, filename: str, actor, note: str = "") -> m.ImportBatch:
+def import_batch_start(*, kind: str, filename: str, actor, note: str = "", origin: str = "") -> m.ImportBatch:
     if actor is not None:
         require_perm(actor, Perm.REGISTRY_IMPORT)
     if kind not in importer.SPECS:
         raise ValidationError(f"kind: 未知的导入类型 {kind!r}（可用：{'、'.join(importer.SPECS)}）")
+    if origin and kind not in WORKFLOW_CHECKS:
+        raise ValidationError(f"业务流程不能写入“{importer.SPECS[kind].title}”登记库")
     return m.ImportBatch.objects.create(kind=kind, filename=filename[:255], note=note[:200], started_by=actor,
-                                        started_at=clock.now())
+                                        started_at=clock.now(), origin=origin)
+
+
+def registry_write(*, kind: str, data: bytes, origin: str, filename: str, note: str = "") -> m.ImportBatch:
+    """A platform workflow's write to a registry (a deal's transfer or licence, an open licence declaration, a bank's
+    pledge), through an import batch like every registry write. `origin` names the workflow record
+    ("operations.deal:12"); the write creates records with that origin and may change only records of the same
+    origin. A record someone else created is refused, never rewritten: ValidationError with the reasons."""
+    batch = import_batch_start(kind=kind, filename=filename, actor=None, note=note, origin=origin)
+    parsed = importer.parse(importer.SPECS[kind], data, filename)
+    taken = [] if parsed.problems else WORKFLOW_CHECKS[kind](parsed.rows, origin)
+    if taken:
+        raise ValidationError([problem.reason for problem in taken])
+    try:
+        return import_batch_run(batch=batch, data=data)
+    except ImportRejected as rejected:
+        raise ValidationError(rejected.batch.problems) from None
+    except (ForeignRecord, IntegrityError):
+        raise ValidationError("登记库中已有同一条记录（刚由其他登记写入），未作改写，请核对后重试") from None
 
 
 def import_batch_run(*, batch: m.ImportBatch, data: bytes, progress: Callable[[int, int], None] | None = None) -> m.ImportBatch:
@@ -168,6 +239,8 @@ def import_batch_run(*, batch: m.ImportBatch, data: bytes, progress: Callable[[i
     batch.save(update_fields=["state"])
     parsed = importer.parse(spec, data, batch.filename)
     problems = parsed.problems or (EXTRA_CHECKS[batch.kind](parsed.rows) if batch.kind in EXTRA_CHECKS else [])
+    if not problems and batch.origin:
+        problems = WORKFLOW_CHECKS[batch.kind](parsed.rows, batch.origin)
     batch.encoding = parsed.encoding
     batch.total_rows = len(parsed.rows) + len({p.row for p in problems if p.row is not None})
     if problems:
