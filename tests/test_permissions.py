@@ -325,7 +325,7 @@ PAGES = [
     ("post", "/operations/finance/", {"form": "step", "pk": "{financing}", "action": "accept"},
      {**operations_role(403), "university_user": 404, "finance_user": 302}),  # only the bank it was sent to
     ("post", "/operations/navigation/{navigation}/", {"completed_on": "2026-10-30"},
-     {**dict.fromkeys(EVERYONE, 403), "office_admin": 302}),  # undertaken by a unit: only the office accepts it
+     {**dict.fromkeys(EVERYONE, 403), "office_admin": 302, "agency_user": 302}),  # its undertaker or the office
     ("post", "/operations/portfolios/", {"name": "组合", "industry": "新能源", "patent_numbers": "{offered_patent}",
                                          "milestones": "布局规划,2027-06-30"},
      {**operations_role(200, roles=("enterprise_user", "office_admin")), "university_user": 302}),

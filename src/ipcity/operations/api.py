@@ -2,7 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -59,6 +59,7 @@ from ipcity.operations.navigation import (
     portfolio_create,
     portfolio_establish,
     portfolio_milestone_done,
+    portfolios_visible,
 )
 from ipcity.operations.selectors import (
     interests_for,
@@ -422,22 +423,15 @@ def _portfolio_out(p) -> dict:
 
 
 def _portfolio(request, portfolio_id: int) -> HighValuePortfolio:
-    portfolio = get_object_or_404(HighValuePortfolio, pk=portfolio_id)
-    owner = has_perm(request.user, Perm.TECH_OFFER) and portfolio.organization_id == request.user.organization_id
-    if not (owner or has_perm(request.user, Perm.OPERATIONS_MANAGE)):
-        raise Http404("组合不存在或无权查看")
+    portfolio = get_object_or_404(portfolios_visible(user=request.user), pk=portfolio_id)
     return portfolio
 
 
 @router.get("/portfolios", response=list[PortfolioOut], summary="高价值专利组合（企业看本企业，办公室看全部）")
 def portfolios(request):
-    if has_perm(request.user, Perm.OPERATIONS_MANAGE):
-        items = HighValuePortfolio.objects.all()
-    elif has_perm(request.user, Perm.TECH_OFFER):
-        items = HighValuePortfolio.objects.filter(organization_id=request.user.organization_id)
-    else:
+    if not (has_perm(request.user, Perm.OPERATIONS_MANAGE) or has_perm(request.user, Perm.TECH_OFFER)):
         raise PermissionDenied("缺少权限：operations")
-    return [_portfolio_out(p) for p in items.select_related("organization")]
+    return [_portfolio_out(p) for p in portfolios_visible(user=request.user)]
 
 
 @router.post("/portfolios", response={201: PortfolioOut}, summary="登记培育中的高价值专利组合（企业）")
@@ -717,9 +711,7 @@ def _watch_out(e) -> dict:
 
 @router.get("/watch-list", response=list[WatchOut], summary="重点企业关注名录及各企业知识产权概况（办公室）")
 def watch(request):
-    if not has_perm(request.user, Perm.OPERATIONS_MANAGE):
-        raise PermissionDenied("缺少权限：operations")
-    return [_watch_out(e) for e in watch_list()]
+    return [_watch_out(e) for e in watch_list(user=request.user)]
 
 
 @router.post("/watch-list", response={201: WatchOut}, summary="列入关注名录（办公室）")

@@ -50,4 +50,4 @@ def brands(request):
                 form_errors_from(form, exc)
     return render(request, "operations/brands.html", {
         "nav": "operations", "holders": brand_holders(), "gis": geographical_indications(), "manages": manages,
-        "watch": watch_list() if manages else [], "form": form})
+        "watch": watch_list(user=request.user) if manages else [], "form": form})

@@ -49,7 +49,9 @@ def ip_profile(organization: Organization, today: dt.date | None = None) -> dict
             "madrid": marks.filter(madrid_filing_date__isnull=False).count()}
 
 
-def watch_list() -> list[WatchListEntry]:
+def watch_list(*, user) -> list[WatchListEntry]:
+    """The office's working list of enterprises to watch, each with its IP profile: the office's alone."""
+    require_perm(user, Perm.OPERATIONS_MANAGE)
     entries = list(WatchListEntry.objects.filter(removed_on__isnull=True).select_related("organization"))
     for entry in entries:
         entry.profile = ip_profile(entry.organization)

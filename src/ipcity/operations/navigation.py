@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
@@ -122,6 +123,17 @@ def navigation_report_docx(project: NavigationProject) -> bytes:
 
 
 # ---- high-value portfolios ----
+
+def portfolios_visible(*, user) -> QuerySet[HighValuePortfolio]:
+    """The office sees every portfolio; a patentee (enterprise, university) its own organization's; nobody else any:
+    the one rule behind the list page, the detail page and the API."""
+    portfolios = HighValuePortfolio.objects.select_related("organization")
+    if has_perm(user, Perm.OPERATIONS_MANAGE):
+        return portfolios
+    if has_perm(user, Perm.TECH_OFFER):
+        return portfolios.filter(organization_id=user.organization_id)
+    return portfolios.none()
+
 
 @transaction.atomic
 def portfolio_create(*, actor, name: str, industry: str, patent_numbers: list[str],

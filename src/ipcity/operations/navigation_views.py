@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from ipcity import clock
@@ -23,6 +23,7 @@ from ipcity.operations.navigation import (
     portfolio_create,
     portfolio_establish,
     portfolio_milestone_done,
+    portfolios_visible,
 )
 from ipcity.stats.reports import DOCX_TYPE
 from ipcity.web.forms import form_errors_from
@@ -134,21 +135,17 @@ def portfolio_list(request):
         else:
             messages.success(request, "高价值专利组合已登记，进入培育")
             return redirect("operations:portfolio", pk=portfolio.pk)
-    portfolios = HighValuePortfolio.objects.select_related("organization")
-    if not manages:
-        portfolios = portfolios.filter(organization_id=user.organization_id)
-    return render(request, "operations/portfolio_list.html", {"nav": "operations", "portfolios": portfolios,
+    return render(request, "operations/portfolio_list.html", {"nav": "operations",
+                                                              "portfolios": portfolios_visible(user=user),
                                                               "form": form})
 
 
 @login_required
 def portfolio_detail(request, pk):
     user = request.user
-    portfolio = get_object_or_404(HighValuePortfolio.objects.select_related("organization"), pk=pk)
+    portfolio = get_object_or_404(portfolios_visible(user=user), pk=pk)
     manages = has_perm(user, Perm.OPERATIONS_MANAGE)
     owner = has_perm(user, Perm.TECH_OFFER) and portfolio.organization_id == user.organization_id
-    if not (manages or owner):
-        raise Http404("组合不存在或无权查看")
     if request.method == "POST":
         try:
             if request.POST.get("form") == "establish":

@@ -54,6 +54,27 @@ def need_get(*, user, pk: int) -> TechNeed:
     return need
 
 
+def offers_own(*, user) -> QuerySet[TechOffer]:
+    """The user's organization's offers in every state (published, withdrawn, refused)."""
+    if not user.is_authenticated:
+        return TechOffer.objects.none()
+    return TechOffer.objects.filter(organization_id=user.organization_id).select_related("patent")
+
+
+def needs_own(*, user) -> QuerySet[TechNeed]:
+    """The user's organization's needs in every state."""
+    if not user.is_authenticated:
+        return TechNeed.objects.none()
+    return TechNeed.objects.filter(organization_id=user.organization_id)
+
+
+def needs_pending(*, user) -> QuerySet[TechNeed]:
+    """Needs waiting for review: the office's queue, nobody else's."""
+    if not (user.is_authenticated and has_perm(user, Perm.OPERATIONS_MANAGE)):
+        return TechNeed.objects.none()
+    return TechNeed.objects.filter(state=TechNeed.State.PENDING).select_related("organization")
+
+
 def interests_for(*, user) -> QuerySet[Interest]:
     if not any(has_perm(user, p) for p in (Perm.TECH_OFFER, Perm.TECH_NEED, Perm.OPERATIONS_MANAGE)):
         raise PermissionDenied("缺少权限：operations")

@@ -15,9 +15,12 @@ from ipcity.operations.selectors import (
     interests_for,
     need_get,
     need_matches,
+    needs_own,
+    needs_pending,
     needs_public,
     offer_get,
     offer_matches,
+    offers_own,
     offers_public,
 )
 from ipcity.operations.services import (
@@ -46,10 +49,7 @@ def home(request):
         "can_offer": user.is_authenticated and has_perm(user, Perm.TECH_OFFER),
         "can_need": user.is_authenticated and has_perm(user, Perm.TECH_NEED),
         "manages": user.is_authenticated and has_perm(user, Perm.OPERATIONS_MANAGE),
-        "pending": TechNeed.objects.filter(state=TechNeed.State.PENDING) if user.is_authenticated and has_perm(
-            user, Perm.OPERATIONS_MANAGE) else [],
-        "mine": TechOffer.objects.filter(organization_id=user.organization_id) if user.is_authenticated else [],
-        "my_needs": TechNeed.objects.filter(organization_id=user.organization_id) if user.is_authenticated else [],
+        "pending": needs_pending(user=user), "mine": offers_own(user=user), "my_needs": needs_own(user=user),
         "rates": success_rates()})
 
 
@@ -127,7 +127,7 @@ def offer_detail(request, pk):
     form = None
     if can_express:
         form = InterestForm(request.POST or None)
-        form.fields["need"].queryset = TechNeed.objects.filter(organization_id=user.organization_id)
+        form.fields["need"].queryset = needs_own(user=user)
     if request.method == "POST":
         try:
             if request.POST.get("form") == "withdraw":

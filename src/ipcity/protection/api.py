@@ -46,7 +46,7 @@ from ipcity.protection.inspections import (
     plan_create,
     plan_draw,
     plan_publish,
-    plan_visible,
+    plans_visible,
     public_record,
     require_visible,
     risk_set,
@@ -72,7 +72,7 @@ router = Router(tags=["保护"])
 
 @router.get("/inspections", auth=None, summary="已公布的双随机抽查计划及结果（公开）")
 def inspections(request):
-    return [public_record(p) for p in InspectionPlan.objects.all() if plan_visible(request.user, p)]
+    return [public_record(p) for p in plans_visible(user=request.user)]
 
 
 class PlanIn(Schema):

@@ -6,6 +6,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404
 
 from ipcity import clock
@@ -157,10 +158,15 @@ def public_record(plan: InspectionPlan) -> dict:
                               for s in plan.results.get("subjects", [])]}
 
 
-def plan_visible(user, plan: InspectionPlan) -> bool:
+def plans_visible(*, user) -> QuerySet[InspectionPlan]:
     """Published and drawn plans are public (一公开); drafts only to the office."""
-    return plan.state != InspectionPlan.State.DRAFT or (user.is_authenticated
-                                                       and has_perm(user, Perm.INSPECTION_MANAGE))
+    if user.is_authenticated and has_perm(user, Perm.INSPECTION_MANAGE):
+        return InspectionPlan.objects.all()
+    return InspectionPlan.objects.exclude(state=InspectionPlan.State.DRAFT)
+
+
+def plan_visible(user, plan: InspectionPlan) -> bool:
+    return plans_visible(user=user).filter(pk=plan.pk).exists()
 
 
 def require_visible(user, plan: InspectionPlan) -> None:

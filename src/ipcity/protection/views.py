@@ -19,7 +19,7 @@ from ipcity.protection.inspections import (
     plan_create,
     plan_draw,
     plan_publish,
-    plan_visible,
+    plans_visible,
     public_record,
     redo,
     require_visible,
@@ -78,7 +78,7 @@ def home(request):
                 return redirect("protection:home")
             except ValidationError as exc:
                 form_errors_from(form, exc)
-    plans = [p for p in InspectionPlan.objects.all() if plan_visible(user, p)]
+    plans = list(plans_visible(user=user))
     return render(request, "protection/home.html", {"nav": "protection", "plans": plans,
                                                     **{f"{k}_form": v for k, v in forms_.items()}})
 

@@ -128,6 +128,14 @@ def demonstration_nominate(*, actor, name: str, kind: str, year: int, reason: st
     return unit
 
 
+def nominations_pending(*, user) -> QuerySet[DemonstrationUnit]:
+    """Nominations waiting for the office's decision: only those who select see them (the public sees the
+    selected units)."""
+    if not has_perm(user, Perm.CULTURE_SELECT):
+        return DemonstrationUnit.objects.none()
+    return DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.NOMINATED)
+
+
 @transaction.atomic
 def demonstration_decide(*, actor, unit: DemonstrationUnit, selected: bool, note: str) -> DemonstrationUnit:
     require_perm(actor, Perm.CULTURE_SELECT)

@@ -14,6 +14,7 @@ from ipcity.services.culture import (
     event_experts,
     event_record,
     event_report,
+    nominations_pending,
     school_add,
     talent_counts,
     talent_list,
@@ -67,8 +68,7 @@ def culture(request):
         "nav": "services", "upcoming": [e for e in events if e.held_on >= today][::-1],
         "past": [e for e in events if e.held_on < today], "schools": PilotSchool.objects.all(),
         "selected": DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.SELECTED).order_by("-year", "name"),
-        "nominations": DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.NOMINATED)
-        if has_perm(request.user, Perm.CULTURE_SELECT) else [],
+        "nominations": nominations_pending(user=request.user),
         "talent": talent_counts(), "forms": forms, "manages": manages})
 
 

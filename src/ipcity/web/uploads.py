@@ -8,11 +8,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.db import transaction
-from django.http import JsonResponse
+from django.db.models import QuerySet
+from django.http import Http404, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 
 from ipcity import clock
+from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.web.models import Attachment
 
@@ -29,6 +32,20 @@ ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 
 def upload_path(stored_name: str) -> Path:
     return Path(settings.UPLOAD_DIR) / stored_name[:2] / stored_name
+
+
+def attachments_visible(*, user) -> QuerySet[Attachment]:
+    """An organization reads its own attachments; roles that read every attachment (the office) read them all."""
+    if has_perm(user, Perm.ATTACHMENT_READ_ALL):
+        return Attachment.objects.all()
+    return Attachment.objects.filter(organization_id=user.organization_id)
+
+
+def attachment_get(*, user, pk: int) -> Attachment:
+    attachment = attachments_visible(user=user).filter(pk=pk).first()
+    if attachment is None:
+        raise Http404("附件不存在或无权查看")
+    return attachment
 
 
 def attachment_store(*, uploaded_file, actor) -> Attachment:

@@ -12,8 +12,7 @@ from ipcity.plan.core.supervision import State, is_overdue
 from ipcity.plan.selectors import current_plan, indicator_is_reportable_by, unit_tasks
 from ipcity.plan.supervision import work_item_list
 from ipcity.stats.selectors import indicator_table
-from ipcity.web.models import Attachment
-from ipcity.web.uploads import upload_path
+from ipcity.web.uploads import attachment_get, upload_path
 
 # What each kind of account can do, and where.
 WORKSPACE_SERVICES = {
@@ -68,10 +67,7 @@ def workspace(request):
 @require_safe
 @login_required
 def attachment_download(request, pk):
-    attachment = Attachment.objects.filter(pk=pk).first()
-    if attachment is None or not (has_perm(request.user, Perm.ATTACHMENT_READ_ALL)
-                                  or attachment.organization_id == request.user.organization_id):
-        raise Http404("附件不存在或无权查看")
+    attachment = attachment_get(user=request.user, pk=pk)
     path = upload_path(attachment.stored_name)
     if not path.exists():
         raise Http404("附件文件缺失")
