@@ -220,3 +220,19 @@ def test_a_formula_title_from_an_import_is_text_in_the_public_lineage_and_the_au
     assert "'" + FORMULA in _csv_texts(text)
     trail = office.get("/audit/export.xlsx", {"action": "supervision.work_item.create"})
     assert any(FORMULA in str(v) for v in _xlsx_texts(trail.content))
+
+
+def test_a_formula_looking_title_comes_back_unchanged_when_the_exported_ledger_is_imported(client_for, people):
+    """The ledger is exported, edited in Excel and imported: text kept as text keeps its exact value."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    item = work_item_create(actor=people["office_admin"], task=KeyTask.objects.get(number=2),
+                            unit=Organization.objects.get(code="science_technology"), year=2026, title=FORMULA,
+                            deadline=dt.date(2026, 12, 1), deliverable="-导航报告")
+    office = client_for("office_admin")
+    exported = office.get("/supervision/ledger.xlsx").content
+    response = office.post("/supervision/ledger/", {"file": SimpleUploadedFile("台账.xlsx", exported)})
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.title, item.deliverable) == (FORMULA, "-导航报告")
+    assert "未变 1 项" in office.get("/supervision/").content.decode()

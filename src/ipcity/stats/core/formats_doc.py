@@ -4,8 +4,19 @@
 
 from ipcity.stats.core.importer import EVENT_WORDS, GI_KINDS, PATENT_TYPE_WORDS, SPECS
 from ipcity.stats.core.records import EVENT_LABELS
+from ipcity.web.spreadsheets import (
+    MAX_CELL_CHARS,
+    MAX_CELLS,
+    MAX_COLUMNS,
+    MAX_RATIO,
+    MAX_ROWS,
+    MAX_SHARED_STRINGS,
+    MAX_UNCOMPRESSED,
+)
 
-INTRO = """# Registry import formats
+MAX_UNCOMPRESSED_MB = MAX_UNCOMPRESSED // (1024 * 1024)
+
+INTRO = f"""# Registry import formats
 
 `ipcity import KIND FILE`, the 登记数据 page (`/registries/`) and `POST /api/v1/registries/imports` all read the
 same files: **.csv** (UTF-8 with or without BOM, or GBK/GB18030 whatever the file claims) or **.xlsx** (first
@@ -17,6 +28,12 @@ number in the file (the header is row 1). Re-importing upserts: patents by 申�
 trademarks by 注册号, pledges by 质押登记号, population by 年份, policies by 保单号, securitizations by 产品名称,
 copyrights by 登记号, geographical indications by 名称; an SEI–IPC import replaces the whole table, its version
 taken from `--note` (or the file name). Events need their patent to be in the registry already.
+
+Every import on the platform reads through one reader (`ipcity.web.spreadsheets`) with these limits: at most
+{MAX_ROWS:,} rows with data, {MAX_COLUMNS} columns, {MAX_CELL_CHARS:,} characters in a cell and {MAX_CELLS:,} cells; an
+.xlsx may unpack to at most {MAX_UNCOMPRESSED_MB} MB, no part of it may be packed more than {MAX_RATIO}:1, and it may
+hold at most {MAX_SHARED_STRINGS:,} shared strings. A file beyond them is refused with the reason and nothing is
+imported; split it and import the parts.
 
 Dates may be written `2024-03-01`, `2024/3/1`, `2024.03.01`, `20240301` or `2024年3月1日`; Excel date cells work
 too. Lists in one cell (IPC codes, patents of a pledge) are separated by `;` `；` `,` `，` `|` or line breaks.
