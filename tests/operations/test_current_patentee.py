@@ -153,3 +153,17 @@ def test_a_transfer_imported_into_the_registry_moves_the_patent_too(client_for, 
                                                                "mode": "ordinary"})
     assert listing.status_code == 201  # its other patents are still its own
     assert not LegalEvent.objects.filter(event_type="licence").exists()
+
+
+def test_a_portfolio_is_not_confirmed_on_an_invention_its_holder_has_sold(client_for, registry, frozen_clock):
+    header = PATENTS.decode().splitlines()[0]
+    rows = "".join(f"2021100555{i:02d}.{i},2021-03-01,发明,电池专利{i},,测试大学,天津市南开区,H01M10/48,2023-05-09\n"
+                   for i in range(5))
+    _import("patents", f"{header}\n{rows}".encode())
+    university, office = client_for("university_user"), client_for("office_admin")
+    created = _post(university, "/api/v1/operations/portfolios", {
+        "name": "电池组合", "industry": "新能源", "patent_numbers": [f"2021100555{i:02d}.{i}" for i in range(5)],
+        "milestones": []}).json()
+    _import("events", "申请号,法律事件,生效日,相对方\n202110055504.4,转让,2026-10-01,某科技公司\n".encode())
+    confirmed = _post(office, f"/api/v1/operations/portfolios/{created['id']}/establish", {"established_on": "2026-10-30"})
+    assert confirmed.status_code == 422 and "有效发明专利 4 件" in _text(confirmed) and "某科技公司" in _text(confirmed)

@@ -193,13 +193,13 @@ def establishment_problems(portfolio: HighValuePortfolio, today: dt.date) -> lis
 
     problems = [f"培育节点“{s['name']}”尚未完成" for s in portfolio.milestones if not s.get("done_on")]
     patents = list(portfolio.patents.all())
-    held = holdings(patents)
-    if sold := _not_held(portfolio.organization, patents):
-        problems.append(f"已不是本企业的专利，不计入组合：{'、'.join(sold)}")
+    held = holdings(patents)  # a patent the enterprise has since transferred no longer counts for it
     granted_inventions = [p for p in patents if p.patent_type == "invention" and held[p.pk].held_by(
         portfolio.organization) and patent_facts(p, today=today).in_force]
     if len(granted_inventions) < MIN_PORTFOLIO_PATENTS:
-        problems.append(f"有效发明专利 {len(granted_inventions)} 件，形成高价值组合至少需要 {MIN_PORTFOLIO_PATENTS} 件")
+        sold = _not_held(portfolio.organization, patents)
+        note = f"（已转出、不计入：{'、'.join(sold)}）" if sold else ""
+        problems.append(f"有效发明专利 {len(granted_inventions)} 件{note}，形成高价值组合至少需要 {MIN_PORTFOLIO_PATENTS} 件")
     return problems
 
 
