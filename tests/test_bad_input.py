@@ -900,7 +900,7 @@ def test_no_page_fails_or_writes_on_a_malformed_query(client_for, people, ids, p
 # ---------------------------------------------------------------------------------------------------------------
 # The reproductions from the server log (issue 12, finding 13), each as the user met it.
 
-def test_a_qr_code_link_with_a_superscript_two_is_refused_rather_than_failing(client):
+def test_a_qr_code_link_with_a_superscript_two_is_refused_rather_than_failing(client, db):
     response = client.get("/evidence/verify/?i=%C2%B2")
     assert response.status_code == 400 and "序号无效" in response.content.decode()
 
@@ -943,6 +943,19 @@ def test_a_bank_approving_nan_ten_thousand_yuan_is_refused_and_the_application_s
     assert _changed(before, fingerprint()) == []
 
 
+def test_a_spreadsheet_row_with_a_control_character_is_refused_with_its_row_and_column(client_for):
+    """Imports are input too: the same rule refuses the cell, names its row and column, and imports nothing."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    university = client_for("university_user")
+    sheet = "申请号,方式,价格条件,技术领域,成熟度\n202110011111.1,普通许可,面议\x0b可谈,新能源,中试\n".encode()
+    before = fingerprint()
+    page = university.post("/operations/offers/import/", {"file": SimpleUploadedFile("offers.csv", sheet)})
+    assert page.status_code == 200
+    assert "第2行“价格条件”列" in page.content.decode() and "控制字符（U+000B）" in page.content.decode()
+    assert _changed(before, fingerprint()) == []
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Completeness: a new route, operation or query parameter without a row fails here.
 
@@ -982,3 +995,21 @@ def test_every_query_parameter_a_page_reads_has_a_row():
         read |= {name for call, name in HELPERS.items() if call in text}
     covered = {name for _path, _persona, params in QUERIES for name in params}
     assert read - covered == set(), "no bad-input row for the query parameter(s) " + ", ".join(sorted(read - covered))
+
+
+def test_no_view_reads_an_id_or_a_date_from_a_request_by_hand():
+    """The class stays closed: ids go through object_or_404 (ipcity.inputs), dates through parse_day or query_day;
+    nobody copies the lookup that answered "abc" with a server error."""
+    from pathlib import Path
+
+    import ipcity
+
+    by_hand = re.compile(r"get_object_or_404|(?<!\w)int\(request\.|(?<!\w)int\(params|fromisoformat\(request\.|"
+                         r"^(?!.*isascii).*\.isdigit\(\)|"  # "²".isdigit() is True, int("²") fails
+                         r"\.filter\(pk=\w+\)\.first\(\)\n\s+if \w+ is None:\n\s+raise Http404", re.M)
+    found = []
+    for module in Path(ipcity.__file__).parent.rglob("*.py"):
+        if "views" in module.name or module.name in ("api.py", "supervision_api.py", "selectors.py"):
+            text = module.read_text(encoding="utf-8")
+            found += [f"{module.name}: {m.group()[:40]!r}" for m in by_hand.finditer(text)]
+    assert found == []

@@ -11,7 +11,8 @@ Every value a user sends through a page or the API is checked here before anythi
 - **Record ids** are positive integers that fit a 64-bit column; anything else names no record, so a lookup answers
   404 in Chinese (`object_or_404`) rather than failing on "abc".
 
-`InputGuardMiddleware` (web/middleware.py) applies the text and date rules to every query parameter, form field and
+The rules are plain Python (Django is imported only where a function needs it), so the spreadsheet importer's core
+refuses a control character in a cell with the same words. `InputGuardMiddleware` (web/middleware.py) applies the text and date rules to every query parameter, form field and
 JSON string of every request, so no route can forget them; forms and services use the same functions for the field
 specific rules (a single-line field refuses line breaks too).
 """
@@ -22,9 +23,6 @@ import datetime as dt
 import json
 import re
 from collections.abc import Iterator
-
-from django.core.exceptions import BadRequest, ValidationError
-from django.http import Http404
 
 TEXT_MAX = 5000  # characters of one submitted value; a form field or schema may allow fewer
 DAY_MIN = dt.date(1900, 1, 1)
@@ -37,15 +35,18 @@ _CONTROL_SINGLE_LINE = re.compile(r"[\x00-\x1f\x7f]")
 _DATE_LIKE = re.compile(r"\s*(\d{1,4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[T ][\d:.]+(?:Z|[+-][\d:]+)?)?\s*")
 
 
-class InputRefused(BadRequest):
-    """A malformed parameter the page answers with 400 and this Chinese message (the API with 422)."""
+def control_character_problem(value: str, *, multiline: bool = True) -> str | None:
+    found = (_CONTROL_MULTILINE if multiline else _CONTROL_SINGLE_LINE).search(value)
+    if found:
+        return f"含有不可见的控制字符（U+{ord(found.group()):04X}），请删除后重新提交"
+    return None
 
 
 def text_problem(value: str, *, multiline: bool = True, max_length: int = TEXT_MAX) -> str | None:
     """Why this text cannot be accepted, or None."""
-    found = (_CONTROL_MULTILINE if multiline else _CONTROL_SINGLE_LINE).search(value)
-    if found:
-        return f"含有不可见的控制字符（U+{ord(found.group()):04X}），请删除后重新提交"
+    problem = control_character_problem(value, multiline=multiline)
+    if problem:
+        return problem
     if len(value) > max_length:
         return f"超过 {max_length} 字的上限（共 {len(value)} 字），请精简后重新提交；平台不会截断"
     return None
@@ -53,6 +54,8 @@ def text_problem(value: str, *, multiline: bool = True, max_length: int = TEXT_M
 
 def clean_text(value: str, *, label: str, multiline: bool = True, max_length: int = TEXT_MAX) -> str:
     """The text itself, or a ValidationError naming the field."""
+    from django.core.exceptions import ValidationError
+
     problem = text_problem(value, multiline=multiline, max_length=max_length)
     if problem:
         raise ValidationError(f"{label}{problem}")
@@ -67,6 +70,8 @@ def day_problem(day: dt.date) -> str | None:
 
 def parse_day(raw: str | None, *, label: str) -> dt.date:
     """A date written YYYY-MM-DD within DAY_MIN..DAY_MAX, or a ValidationError naming the field."""
+    from django.core.exceptions import ValidationError
+
     try:
         day = dt.date.fromisoformat((raw or "").strip())
     except ValueError:
@@ -162,6 +167,8 @@ def _not_found_message(source) -> str:
 def object_or_404(source, message: str | None = None, /, **lookup):
     """The one record a model or a caller-scoped queryset holds for these lookups, or Http404 with a Chinese message.
     A `pk` that is not a positive 64-bit integer ("abc", "-1", "", "²") names nothing: 404, not a server error."""
+    from django.http import Http404
+
     if "pk" in lookup:
         lookup["pk"] = as_id(lookup["pk"])
         if lookup["pk"] is None:
@@ -172,15 +179,6 @@ def object_or_404(source, message: str | None = None, /, **lookup):
         raise Http404(message or _not_found_message(source))
     return found
 
-
-def query_int(request, name: str, *, label: str, minimum: int = 0, maximum: int = ID_MAX) -> int | None:
-    """An integer query parameter (ASCII digits only: "²" is a digit to Python, not to us); absent is None."""
-    raw = request.GET.get(name, "").strip()
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdecimal() and len(raw) <= 19 and minimum <= int(raw) <= maximum):
-        raise InputRefused(f"{label}应为 {minimum} 到 {maximum} 之间的整数")
-    return int(raw)
 
 
 # ---- the API's words for what pydantic refuses ----

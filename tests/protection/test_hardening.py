@@ -44,7 +44,7 @@ def test_checks_run_before_the_database_and_officers_come_from_the_cases_unit(cl
     early = _post(officer, f"/api/v1/protection/cases/{pk}/steps", {"action": "file", "day": "2026-10-01"})
     assert early.status_code == 422 and "不能早于上一步" in _text(early)  # received 2026-10-20
     page = office.post("/protection/assistance/", {"form": "step", "pk": "abc", "action": "triage"})
-    assert page.status_code == 200 and "应为整数" in page.content.decode()
+    assert page.status_code == 404 and "援助申请不存在" in page.content.decode()  # an id that names nothing
 
 
 def test_a_fine_that_is_not_a_number_is_refused(client_for, people, frozen_clock):

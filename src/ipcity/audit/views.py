@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ipcity.audit.selectors import audit_entry_list
-from ipcity.inputs import InputRefused
+from ipcity.web.params import InputRefused
 from ipcity.web.spreadsheets import xlsx_response
 
 EXPORT_ROW_LIMIT = 100_000

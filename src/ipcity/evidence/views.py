@@ -26,8 +26,8 @@ from ipcity.evidence.notarization import (
 )
 from ipcity.evidence.selectors import registration_get, registration_statistics, registrations_for
 from ipcity.evidence.services import RateLimited, registration_create
-from ipcity.inputs import InputRefused
 from ipcity.web.forms import form_errors_from
+from ipcity.web.params import InputRefused
 from ipcity.web.uploads import shows_upload_refusal
 
 BUNDLE_TYPE = "text/plain; charset=utf-8"

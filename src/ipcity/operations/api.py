@@ -3,7 +3,6 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -12,6 +11,7 @@ from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import Id, bounded_decimal, bounded_int
+from ipcity.inputs import object_or_404
 from ipcity.operations.brands import (
     brand_holders,
     geographical_indications,
@@ -221,7 +221,7 @@ class ReviewIn(Schema):
 
 @router.post("/needs/{need_id}/review", response=NeedOut, summary="审核需求（知识产权办公室）")
 def need_review_api(request, need_id: int, payload: ReviewIn):
-    need = get_object_or_404(TechNeed, pk=need_id)
+    need = object_or_404(TechNeed, pk=need_id)
     return _need_out(need_review(actor=request.user, need=need, **payload.dict()), request.user)
 
 
@@ -274,9 +274,9 @@ def interests(request):
 
 @router.post("/interests", response={201: InterestOut}, summary="对供给表达意向（企业）")
 def interest_create(request, payload: InterestIn):
-    offer = get_object_or_404(offers_public(), pk=payload.offer)
+    offer = object_or_404(offers_public(), pk=payload.offer)
     need = need_get(user=request.user, pk=payload.need) if payload.need else None
-    event = get_object_or_404(MatchmakingEvent, pk=payload.event) if payload.event else None
+    event = object_or_404(MatchmakingEvent, pk=payload.event) if payload.event else None
     return Status(201, _interest_out(interest_express(actor=request.user, offer=offer, need=need, event=event,
                                                       message=payload.message)))
 
@@ -287,7 +287,7 @@ class StepIn(Schema):
 
 
 def _interest(request, interest_id: int) -> Interest:
-    return get_object_or_404(interests_for(user=request.user), pk=interest_id)
+    return object_or_404(interests_for(user=request.user), pk=interest_id)
 
 
 @router.post("/interests/{interest_id}/steps", response=InterestOut, summary="推进对接：约见洽谈、谈判、结束")
@@ -360,8 +360,8 @@ def navigation_projects(request):
 @router.post("/navigation", response={201: NavigationOut}, summary="导航项目立项（办公室或服务机构）")
 def navigation_new(request, payload: NavigationIn):
     data = payload.dict()
-    data["undertaker"] = get_object_or_404(Organization, pk=data["undertaker"]) if data["undertaker"] else None
-    data["client"] = get_object_or_404(Organization, pk=data["client"]) if data["client"] else None
+    data["undertaker"] = object_or_404(Organization, pk=data["undertaker"]) if data["undertaker"] else None
+    data["client"] = object_or_404(Organization, pk=data["client"]) if data["client"] else None
     return Status(201, _navigation_out(navigation_create(actor=request.user, **data)))
 
 
@@ -371,13 +371,13 @@ class CompleteIn(Schema):
 
 @router.post("/navigation/{project_id}/complete", response=NavigationOut, summary="导航项目验收（计入指标）")
 def navigation_done(request, project_id: int, payload: CompleteIn):
-    project = get_object_or_404(NavigationProject, pk=project_id)
+    project = object_or_404(NavigationProject, pk=project_id)
     return _navigation_out(navigation_complete(actor=request.user, project=project, completed_on=payload.completed_on))
 
 
 @router.get("/navigation/{project_id}/landscape", auth=None, summary="导航项目的专利态势分析（公开）")
 def navigation_landscape(request, project_id: int):
-    result = landscape_of(get_object_or_404(NavigationProject, pk=project_id))
+    result = landscape_of(object_or_404(NavigationProject, pk=project_id))
     return {"total": result.total, "by_year": result.by_year, "top_applicants": result.top_applicants,
             "ipc": result.ipc, "status": result.status, "local": result.local,
             "local_applicants": result.local_applicants}
@@ -385,7 +385,7 @@ def navigation_landscape(request, project_id: int):
 
 @router.get("/navigation/{project_id}/report.docx", auth=None, summary="导航分析报告（Word）")
 def navigation_report(request, project_id: int):
-    project = get_object_or_404(NavigationProject, pk=project_id)
+    project = object_or_404(NavigationProject, pk=project_id)
     response = HttpResponse(navigation_report_docx(project), content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="navigation-{project.pk}.docx"'
     return response
@@ -423,7 +423,7 @@ def _portfolio_out(p) -> dict:
 
 
 def _portfolio(request, portfolio_id: int) -> HighValuePortfolio:
-    portfolio = get_object_or_404(portfolios_visible(user=request.user), pk=portfolio_id)
+    portfolio = object_or_404(portfolios_visible(user=request.user), pk=portfolio_id)
     return portfolio
 
 
@@ -499,7 +499,7 @@ def events_list(request):
 @router.post("/events", response={201: EventOut}, summary="记录对接活动及参加机构（办公室或服务机构）")
 def event_new(request, payload: MatchmakingEventIn):
     data = payload.dict()
-    data["organizer"] = get_object_or_404(Organization, pk=data["organizer"]) if data["organizer"] else None
+    data["organizer"] = object_or_404(Organization, pk=data["organizer"]) if data["organizer"] else None
     data["attendees"] = list(Organization.objects.filter(pk__in=data["attendees"]))
     if missing := sorted(set(payload.attendees) - {o.pk for o in data["attendees"]}):
         raise ValidationError({"attendees": [f"没有这些机构：{'、'.join(map(str, missing))}"]})
@@ -533,7 +533,7 @@ def alliance_members(request):
 
 @router.post("/alliance", response={201: AllianceMemberOut}, summary="登记加入联盟（办公室）")
 def alliance_add(request, payload: AllianceMemberIn):
-    organization = get_object_or_404(Organization, pk=payload.organization)
+    organization = object_or_404(Organization, pk=payload.organization)
     return Status(201, _member_out(alliance_join(actor=request.user, organization=organization,
                                                  joined_on=payload.joined_on, role=payload.role)))
 
@@ -544,7 +544,7 @@ class LeaveIn(Schema):
 
 @router.post("/alliance/{member_id}/leave", response=AllianceMemberOut, summary="登记退出联盟（办公室）")
 def alliance_remove(request, member_id: int, payload: LeaveIn):
-    member = get_object_or_404(AllianceMember, pk=member_id)
+    member = object_or_404(AllianceMember, pk=member_id)
     return _member_out(alliance_leave(actor=request.user, member=member, left_on=payload.left_on))
 
 
@@ -618,7 +618,7 @@ def financing(request):
 @router.post("/financing", response={201: FinancingOut}, summary="申请知识产权质押融资（企业）")
 def financing_new(request, payload: FinancingIn):
     data = payload.dict()
-    data["bank"] = get_object_or_404(Organization, pk=data["bank"])
+    data["bank"] = object_or_404(Organization, pk=data["bank"])
     return Status(201, _financing_out(financing_apply(actor=request.user, **data)))
 
 
@@ -676,7 +676,7 @@ class ClaimDecisionIn(Schema):
 
 @router.post("/claims/{claim_id}/decision", response=ClaimOut, summary="理赔决定（保险公司）")
 def claim_decision(request, claim_id: int, payload: ClaimDecisionIn):
-    claim = get_object_or_404(claims_list(user=request.user), pk=claim_id)
+    claim = object_or_404(claims_list(user=request.user), pk=claim_id)
     return _claim_out(claim_decide(actor=request.user, claim=claim, **payload.dict()))
 
 
@@ -716,7 +716,7 @@ def watch(request):
 
 @router.post("/watch-list", response={201: WatchOut}, summary="列入关注名录（办公室）")
 def watch_new(request, payload: WatchIn):
-    organization = get_object_or_404(Organization, pk=payload.organization)
+    organization = object_or_404(Organization, pk=payload.organization)
     return Status(201, _watch_out(watch_add(actor=request.user, organization=organization, reason=payload.reason,
                                             added_on=payload.added_on)))
 
@@ -727,5 +727,5 @@ class UnwatchIn(Schema):
 
 @router.post("/watch-list/{entry_id}/remove", response=WatchOut, summary="移出关注名录（办公室）")
 def watch_drop(request, entry_id: int, payload: UnwatchIn):
-    entry = get_object_or_404(WatchListEntry, pk=entry_id)
+    entry = object_or_404(WatchListEntry, pk=entry_id)
     return _watch_out(watch_remove(actor=request.user, entry=entry, removed_on=payload.removed_on))

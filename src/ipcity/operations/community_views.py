@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import decimal_form_field
+from ipcity.inputs import object_or_404
 from ipcity.operations.community import (
     PARTNER_ORG_TYPES,
     alliance_activity,
@@ -16,7 +17,7 @@ from ipcity.operations.community import (
     product_record,
 )
 from ipcity.operations.models import AllianceMember, MatchmakingEvent, PatentProduct
-from ipcity.web.forms import form_errors_from
+from ipcity.web.forms import RecordsField, form_errors_from
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -31,7 +32,7 @@ class EventForm(forms.Form):
     held_on = forms.DateField(label="举办日期", widget=DATE)
     place = forms.CharField(label="地点", max_length=200, required=False)
     organizer = forms.ModelChoiceField(label="主办单位（本机构）", queryset=Organization.objects.none())
-    attendees = forms.ModelMultipleChoiceField(label="参加机构", queryset=Organization.objects.filter(
+    attendees = RecordsField(label="参加机构", queryset=Organization.objects.filter(
         org_type__in=PARTNER_ORG_TYPES).order_by("name"))
     summary = forms.CharField(label="活动概况", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -76,7 +77,7 @@ def alliance(request):
             raise PermissionDenied("缺少权限：operations")
         try:
             if request.POST.get("form") == "leave":
-                member = get_object_or_404(AllianceMember, pk=request.POST.get("member"))
+                member = object_or_404(AllianceMember, pk=request.POST.get("member"))
                 alliance_leave(actor=request.user, member=member, left_on=forms.DateField().clean(
                     request.POST.get("left_on")))
                 messages.success(request, "已登记退出")

@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 
 from ipcity import clock
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.inputs import object_or_404, parse_day
 from ipcity.operations.models import FIELDS, HighValuePortfolio, NavigationProject
 from ipcity.operations.navigation import (
     NAVIGATION_CLIENT_TYPES,
@@ -26,7 +27,7 @@ from ipcity.operations.navigation import (
     portfolios_visible,
 )
 from ipcity.stats.reports import DOCX_TYPE
-from ipcity.web.forms import form_errors_from
+from ipcity.web.forms import form_errors_from, posted_int
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -68,7 +69,7 @@ def navigation_list(request):
 
 
 def navigation_detail(request, pk):
-    project = get_object_or_404(NavigationProject.objects.select_related("undertaker", "client"), pk=pk)
+    project = object_or_404(NavigationProject.objects.select_related("undertaker", "client"), pk=pk)
     manages = navigation_may_act(request.user, project)
     if request.method == "POST":
         if not manages:
@@ -93,10 +94,7 @@ def navigation_detail(request, pk):
 
 
 def _date(raw: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError("请填写有效日期") from None
+    return parse_day(raw, label="日期")
 
 
 class PortfolioForm(forms.Form):
@@ -143,7 +141,7 @@ def portfolio_list(request):
 @login_required
 def portfolio_detail(request, pk):
     user = request.user
-    portfolio = get_object_or_404(portfolios_visible(user=user), pk=pk)
+    portfolio = object_or_404(portfolios_visible(user=user), pk=pk)
     manages = has_perm(user, Perm.OPERATIONS_MANAGE)
     owner = has_perm(user, Perm.TECH_OFFER) and portfolio.organization_id == user.organization_id
     if request.method == "POST":
@@ -153,7 +151,7 @@ def portfolio_detail(request, pk):
                                     established_on=_date(request.POST.get("established_on", "")))
                 messages.success(request, "已认定为高价值专利组合，计入指标")
             else:
-                portfolio_milestone_done(actor=user, portfolio=portfolio, index=int(request.POST.get("index", -1)),
+                portfolio_milestone_done(actor=user, portfolio=portfolio, index=posted_int(request.POST, "index"),
                                          done_on=_date(request.POST.get("done_on", "")))
                 messages.success(request, "节点已完成")
         except ValidationError as exc:

@@ -10,6 +10,7 @@ from ipcity import clock
 from ipcity.accounts.models import OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.inputs import object_or_404
 from ipcity.operations.core.matching import Document, Match, MatchIndex
 from ipcity.operations.models import Interest, TechNeed, TechOffer
 from ipcity.stats.models import ImportBatch, Patent
@@ -48,10 +49,7 @@ def needs_visible(*, user) -> QuerySet[TechNeed]:
 
 
 def need_get(*, user, pk: int) -> TechNeed:
-    need = needs_visible(user=user).filter(pk=pk).first()
-    if need is None:
-        raise Http404("需求不存在或尚未发布")
-    return need
+    return object_or_404(needs_visible(user=user), "需求不存在或尚未发布", pk=pk)
 
 
 def offers_own(*, user) -> QuerySet[TechOffer]:

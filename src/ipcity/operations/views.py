@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import decimal_form_field
-from ipcity.inputs import object_or_404
+from ipcity.inputs import object_or_404, parse_day
 from ipcity.operations.bulk import OFFERS, OffersRejected, offers_import
 from ipcity.operations.models import FIELDS, MATURITY, Deal, Interest, TechNeed, TechOffer
 from ipcity.operations.selectors import (
@@ -200,12 +200,7 @@ def need_detail(request, pk):
 
 
 def _date(raw: str):
-    import datetime as dt
-
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({"deadline": ["请填写有效日期"]}) from None
+    return parse_day(raw, label="日期")
 
 
 class DealForm(forms.Form):

@@ -13,7 +13,7 @@ from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import YEARS, decimal_form_field, int_form_field
-from ipcity.inputs import object_or_404
+from ipcity.inputs import object_or_404, parse_day
 from ipcity.plan.assessment import bulletin_docx, office_rating_set, unit_scores, weights_for
 from ipcity.plan.core import supervision as rules
 from ipcity.plan.core.assessment import COMPONENT_LABELS, LAGGING_BELOW
@@ -261,10 +261,7 @@ def bulletin(request):
 
 
 def _date(raw: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({"requested_deadline": ["请填写有效日期"]}) from None
+    return parse_day(raw, label="申请延期至")
 
 
 class BudgetLineForm(forms.Form):

@@ -22,7 +22,7 @@ from ipcity.protection.assistance import (
     market_create,
 )
 from ipcity.protection.models import CooperationRecord, StandardizedMarket
-from ipcity.web.forms import RecordsField, form_errors_from, posted_int
+from ipcity.web.forms import RecordsField, form_errors_from
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -48,7 +48,7 @@ def assistance(request):
                 messages.success(request, "援助申请已提交")
                 return redirect("protection:assistance")
             if request.POST.get("form") == "step":
-                item = assistance_get(user=user, pk=posted_int(request.POST, "pk", default=0))
+                item = assistance_get(user=user, pk=request.POST.get("pk"))
                 assistance_step(actor=user, request=item, action=request.POST.get("action", ""),
                                 text=request.POST.get("text", ""), category=request.POST.get("category", ""))
                 messages.success(request, "已办理")
@@ -96,11 +96,11 @@ def markets(request):
             elif kind == "cooperation" and cooperation_form.is_valid():
                 cooperation_record(actor=request.user, **cooperation_form.cleaned_data)
             elif kind == "check":
-                market = object_or_404(StandardizedMarket, pk=posted_int(request.POST, "market", default=0))
+                market = object_or_404(StandardizedMarket, pk=request.POST.get("market"))
                 market_check(actor=request.user, market=market,
                              items={k: bool(request.POST.get(k)) for k in CHECKLIST})
             elif kind == "approve":
-                market = object_or_404(StandardizedMarket, pk=posted_int(request.POST, "market", default=0))
+                market = object_or_404(StandardizedMarket, pk=request.POST.get("market"))
                 market_approve(actor=request.user, market=market,
                                approved_on=forms.DateField().clean(request.POST.get("approved_on")))
             else:

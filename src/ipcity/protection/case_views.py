@@ -10,7 +10,7 @@ from ipcity import clock
 from ipcity.accounts.models import User
 from ipcity.accounts.roles import Role
 from ipcity.bounds import posted_decimal
-from ipcity.inputs import as_id
+from ipcity.inputs import as_id, parse_day
 from ipcity.protection.enforcement import (
     STEP_LABELS,
     STEPS,
@@ -63,10 +63,7 @@ def cases(request):
 
 
 def _date(raw: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:
-        raise ValidationError("日期无效") from None
+    return parse_day(raw, label="日期") if raw else None
 
 
 @login_required

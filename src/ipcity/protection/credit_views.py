@@ -23,7 +23,7 @@ from ipcity.protection.credit import (
     repair_decide,
 )
 from ipcity.protection.models import DishonestyListing
-from ipcity.web.forms import form_errors_from, posted_int, posted_yes_no
+from ipcity.web.forms import form_errors_from, posted_yes_no
 
 DATE = forms.DateInput(attrs={"type": "date"})
 YES = {"是", "1", "true", "y"}
@@ -78,14 +78,14 @@ def credit(request):
                 messages.success(request, "信用承诺已提交")
                 return redirect("protection:credit")
             if kind == "repair":
-                listing = object_or_404(listings_for(user=user), pk=posted_int(request.POST, "listing", default=0))
+                listing = object_or_404(listings_for(user=user), pk=request.POST.get("listing"))
                 repair_apply(actor=user, listing=listing, statement=request.POST.get("statement", ""))
                 messages.success(request, "信用修复申请已提交")
                 return redirect("protection:credit")
             if kind == "decide":
                 if not manages:
                     raise PermissionDenied("缺少权限：protection")
-                listing = object_or_404(DishonestyListing, pk=posted_int(request.POST, "listing", default=0))
+                listing = object_or_404(DishonestyListing, pk=request.POST.get("listing"))
                 repair_decide(actor=user, listing=listing, grant=posted_yes_no(request.POST, "grant", label="是否准予信用修复"),
                               penalties_fulfilled=bool(request.POST.get("penalties_fulfilled")),
                               new_violations=bool(request.POST.get("new_violations")),

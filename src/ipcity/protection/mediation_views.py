@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +7,7 @@ from django.shortcuts import redirect, render
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
-from ipcity.inputs import object_or_404
+from ipcity.inputs import object_or_404, parse_day
 from ipcity.protection.mediation import (
     STEP_LABELS,
     STEPS,
@@ -22,7 +20,7 @@ from ipcity.protection.mediation import (
     overdue,
 )
 from ipcity.protection.models import MediationCase
-from ipcity.web.forms import form_errors_from, posted_int
+from ipcity.web.forms import form_errors_from
 
 
 class ApplyForm(forms.Form):
@@ -60,10 +58,10 @@ def mediation(request, pk):
     if request.method == "POST":
         try:
             raw = request.POST.get("day") or None
-            mediator = object_or_404(mediators_of(case.body), pk=posted_int(request.POST, "mediator")) \
+            mediator = object_or_404(mediators_of(case.body), pk=request.POST.get("mediator")) \
                 if request.POST.get("mediator") else None
             mediation_step(actor=request.user, case=case, action=request.POST.get("action", ""),
-                           day=dt.date.fromisoformat(raw) if raw else None, text=request.POST.get("text", ""),
+                           day=parse_day(raw, label="日期") if raw else None, text=request.POST.get("text", ""),
                            mediator=mediator, court=request.POST.get("court", ""))
             messages.success(request, "已办理")
         except ValueError:

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from ipcity import clock
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.inputs import parse_day
 from ipcity.services.agencies import (
     CUSTODY_SCOPE,
     agency_get,
@@ -42,10 +43,7 @@ def agencies(request):
 
 
 def _date(value: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValidationError("日期无效") from None
+    return parse_day(value, label="日期")
 
 
 def agency(request, pk):
@@ -105,7 +103,7 @@ def custody(request):
     if request.method == "POST":
         try:
             if request.POST.get("form") in ("confirm", "decline", "terminate"):
-                contract = custody_get(user=request.user, pk=posted_int(request.POST, "pk", default=0))
+                contract = custody_get(user=request.user, pk=request.POST.get("pk"))
                 kind = request.POST["form"]
                 if kind == "terminate":
                     custody_terminate(actor=request.user, contract=contract, note=request.POST.get("note", ""),
@@ -118,7 +116,7 @@ def custody(request):
             if form is None:
                 raise PermissionDenied("只有服务机构可以登记托管合同")
             if form.is_valid():
-                renewal_of = custody_get(user=request.user, pk=posted_int(request.POST, "renewal_of")) \
+                renewal_of = custody_get(user=request.user, pk=request.POST.get("renewal_of")) \
                     if request.POST.get("renewal_of") else None
                 custody_record(actor=request.user, renewal_of=renewal_of, **form.cleaned_data)
                 messages.success(request, "托管合同已登记，待企业确认后计入覆盖数")

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +7,7 @@ from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
-from ipcity.inputs import object_or_404
+from ipcity.inputs import object_or_404, parse_day
 from ipcity.services.certification import (
     certification_get,
     certification_list,
@@ -24,7 +22,7 @@ from ipcity.services.certification import (
 )
 from ipcity.services.forms import CertificationForm
 from ipcity.services.models import ComplianceCertification
-from ipcity.web.forms import form_errors_from, posted_int
+from ipcity.web.forms import form_errors_from
 
 
 @login_required
@@ -46,18 +44,18 @@ def certifications(request):
                     messages.success(request, "证书已登记")
                     return redirect("services:certifications")
             elif kind == "state":
-                found = certification_get(user=user, pk=posted_int(request.POST, "pk", default=0))
+                found = certification_get(user=user, pk=request.POST.get("pk"))
                 certification_state(actor=user, certification=found, state=request.POST.get("state", ""))
                 messages.success(request, "证书状态已更新")
                 return redirect("services:certifications")
             elif kind == "guidance" and is_agency:
-                enterprise = object_or_404(Organization, pk=posted_int(request.POST, "enterprise", default=0))
+                enterprise = object_or_404(Organization, pk=request.POST.get("enterprise"))
                 guidance_start(actor=user, enterprise=enterprise,
-                               started_on=dt.date.fromisoformat(request.POST.get("started_on") or ""))
+                               started_on=parse_day(request.POST.get("started_on"), label="辅导开始日期"))
                 messages.success(request, "贯标辅导已登记")
                 return redirect("services:certifications")
             elif kind == "advance":
-                guidance = object_or_404(guidance_list(user=user), pk=posted_int(request.POST, "pk", default=0))
+                guidance = object_or_404(guidance_list(user=user), pk=request.POST.get("pk"))
                 guidance_advance(actor=user, guidance=guidance, note=request.POST.get("note", ""))
                 messages.success(request, "已进入下一阶段")
                 return redirect("services:certifications")

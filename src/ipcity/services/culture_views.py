@@ -37,13 +37,13 @@ def culture(request):
     if request.method == "POST":
         try:
             if kind == "report" and manages:
-                event = object_or_404(PublicityEvent, pk=posted_int(request.POST, "pk", default=0))
+                event = object_or_404(PublicityEvent, pk=request.POST.get("pk"))
                 event_report(actor=request.user, event=event, summary=request.POST.get("summary", ""),
                              participants=posted_int(request.POST, "participants", default=-1))
                 messages.success(request, "活动情况已填报")
                 return redirect("services:culture")
             if kind == "decide" and has_perm(request.user, Perm.CULTURE_SELECT):
-                unit = object_or_404(DemonstrationUnit, pk=posted_int(request.POST, "pk", default=0))
+                unit = object_or_404(DemonstrationUnit, pk=request.POST.get("pk"))
                 demonstration_decide(actor=request.user, unit=unit, selected=posted_yes_no(request.POST, "selected", label="是否入选"),
                                      note=request.POST.get("note", ""))
                 messages.success(request, "评审结果已登记")

@@ -21,7 +21,7 @@ from ipcity.services.experts import (
 )
 from ipcity.services.forms import AssignForm, ExpertAddForm, ExpertEditForm
 from ipcity.services.models import EXPERT_SPECIALTIES
-from ipcity.web.forms import form_errors_from, posted_int, posted_yes_no
+from ipcity.web.forms import form_errors_from, posted_yes_no
 
 
 def experts(request):
@@ -68,7 +68,7 @@ def expert(request, pk):
                 messages.success(request, "已更新公开设置")
                 return redirect("services:expert", pk=pk)
             elif kind == "conflict" and (own or manages):
-                organization = object_or_404(Organization, pk=posted_int(request.POST, "organization", default=0))
+                organization = object_or_404(Organization, pk=request.POST.get("organization"))
                 conflict_add(actor=request.user, expert=found, organization=organization,
                              reason=request.POST.get("reason", ""))
                 messages.success(request, "回避声明已登记")
@@ -79,7 +79,7 @@ def expert(request, pk):
                     messages.success(request, "已指派")
                     return redirect("services:expert", pk=pk)
             elif kind in ("opinion", "withdraw"):
-                assignment = object_or_404(assignments_for(user=request.user), pk=posted_int(request.POST, "pk", default=0),
+                assignment = object_or_404(assignments_for(user=request.user), pk=request.POST.get("pk"),
                                                expert=found)
                 assignment_close(actor=request.user, assignment=assignment, opinion=request.POST.get("opinion", ""),
                                  withdraw=kind == "withdraw")

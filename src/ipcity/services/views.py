@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.inputs import as_id
 from ipcity.services.applications import (
     ENDED,
     STEP_LABELS,
@@ -42,10 +43,10 @@ def home(request):
 
 def item(request, code):
     found = item_get(code=code)
-    try:
-        version = int(request.GET["version"]) if request.GET.get("version") else None
-    except ValueError:
-        raise Http404("版本号无效") from None
+    raw = request.GET.get("version", "")
+    version = as_id(raw) if raw else None
+    if raw and version is None:
+        raise Http404("版本号无效")
     guide = guide_get(item=found, version=version)
     form = None
     if has_perm(request.user, Perm.SERVICE_CATALOGUE):

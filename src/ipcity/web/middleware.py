@@ -19,7 +19,9 @@ class InputGuardMiddleware:
     over the length limit, or a date outside the platform's range (ipcity/inputs.py says which). Pages answer 400
     with the reason, the API 422 in its usual shape; nothing is written. It runs after the CSRF check.
 
-    It also answers a malformed parameter a view refuses (`InputRefused`, e.g. `?as_of=2026-13-45`) with its reason."""
+    It also answers a malformed parameter a view refuses (`InputRefused`, e.g. `?as_of=2026-13-45`) with its reason,
+    and any refusal a view did not catch (a ValidationError, e.g. from the number guard on save, ipcity/bounds.py) with
+    its words on a 400 page instead of a server error."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -34,10 +36,14 @@ class InputGuardMiddleware:
         return None if problem is None else _refusal(request, problem)
 
     def process_exception(self, request, exception):
-        from ipcity.inputs import InputRefused
+        from django.core.exceptions import ValidationError
+
+        from ipcity.web.params import InputRefused
 
         if isinstance(exception, InputRefused):
             return _refusal(request, str(exception))
+        if isinstance(exception, ValidationError):
+            return _refusal(request, "；".join(exception.messages))
         return None
 
 

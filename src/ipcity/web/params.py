@@ -1,7 +1,13 @@
 import datetime as dt
 
+from django.core.exceptions import BadRequest
+
 from ipcity import clock
-from ipcity.inputs import InputRefused, day_problem
+from ipcity.inputs import day_problem
+
+
+class InputRefused(BadRequest):
+    """A malformed parameter: a page answers 400 with this Chinese message (InputGuardMiddleware), the API 422."""
 
 
 def query_day(request, name: str, *, label: str) -> dt.date | None:

@@ -81,4 +81,9 @@ def forbidden(request, exception=None):
 
 
 def not_found(request, exception=None):
-    return render(request, "web/error.html", {"code": 404, "message": "页面不存在"}, status=404)
+    """Our own refusals say what is missing ("融资申请不存在或无权查看"); an unknown address says the page is not there."""
+    from ipcity.inputs import has_chinese
+
+    message = exception.args[0] if exception is not None and exception.args else ""
+    message = message if isinstance(message, str) and has_chinese(message) else "页面不存在"
+    return render(request, "web/error.html", {"code": 404, "message": message}, status=404)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ipcity.bounds import WAN_YUAN_MAX, YEARS, YUAN_MAX, DecimalRule, NumberRefused
+from ipcity.inputs import control_character_problem
 from ipcity.stats.core.records import EventType, PatentType
 from ipcity.stats.core.tabular import Table, TableError, read_table
 
@@ -362,6 +363,11 @@ def parse_table(spec: Spec, table: Table) -> Parsed:
             raw = cells[positions[column.field]] if positions[column.field] < len(cells) else ""
             if column.required and not raw.strip():
                 problems.append(Problem(number, header_of[column.field], "", "必填项为空"))
+                row_ok = False
+                continue
+            control = control_character_problem(raw)  # stored, it would break every export of the record
+            if control:
+                problems.append(Problem(number, header_of[column.field], raw.encode("unicode_escape").decode(), control))
                 row_ok = False
                 continue
             try:
