@@ -281,3 +281,17 @@ def test_a_value_stored_before_the_guard_is_repaired_so_the_pages_render_again(c
     assert audit.object_id == str(event.pk) and audit.before == {"amount": "1.0e+30"}
     _pages_render_for_everyone(client_for)
     assert repair_unreadable_numbers() == []
+
+
+def test_a_refusal_a_page_did_not_expect_is_a_400_with_its_reason_not_a_server_error(client_for, monkeypatch):
+    """Should a service (or the number guard on save) refuse where a view catches nothing, the visitor reads why."""
+    from ipcity.stats import views
+
+    def refuse(**kwargs):
+        raise ValidationError({"value": ["高价值发明专利：质押融资金额门槛（元）应在1～1,000,000,000,000之间"]})
+
+    monkeypatch.setattr(views, "engine_setting_set", refuse)
+    client = client_for("office_admin")
+    client.raise_request_exception = False
+    page = client.post("/registries/", {"form": "threshold", "value": "5000000"})
+    assert page.status_code == 400 and "应在1～1,000,000,000,000之间" in page.content.decode()

@@ -29,7 +29,7 @@ from pydantic_core import PydanticCustomError
 
 YUAN_MAX = Decimal(10) ** 12  # 一万亿元: far above any amount a district pilot records
 WAN_YUAN_MAX = Decimal(10) ** 8  # the same amount in 万元
-INDICATOR_MAX = Decimal(10) ** 12  # an indicator's value or target, whatever its unit
+INDICATOR_MAX = Decimal(10) ** 12 - Decimal("0.0001")  # an indicator's value or target, whatever its unit
 PEOPLE_MAX = 10_000_000  # attendances, viewers of a live stream
 QUOTA_MAX = 10_000  # subjects drawn for one risk level of a random inspection
 ID_MAX = 2**63 - 1  # a record's id (BigAutoField)
@@ -117,8 +117,8 @@ class DecimalRule:
     decimal_places: int
 
     def check(self, raw: Any, *, rounding: bool = False) -> Decimal:
-        """The number as stored (quantized to the column's places), or NumberRefused saying why not. Extra decimal
-        places are refused, or with `rounding` rounded as the database would round them."""
+        """The number as written (27000 stays 27000), or NumberRefused saying why not. Extra decimal places are
+        refused, or with `rounding` rounded as the database would round them (and the rounded value returned)."""
         label = self.label
         if isinstance(raw, bool) or raw is None:
             raise NumberRefused(f"{label}应为数字")
@@ -148,7 +148,7 @@ class DecimalRule:
                                 else f"{label}最多保留{self.decimal_places}位小数")
         if not self.minimum <= stored <= self.maximum:  # 999999999999.999 rounds up past the column
             raise NumberRefused(self.out_of_range())
-        return stored
+        return stored if rounding else value
 
     def out_of_range(self) -> str:
         return f"{self.label}应在{_plain(self.minimum)}～{_plain(self.maximum)}之间"

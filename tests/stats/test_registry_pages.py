@@ -104,7 +104,7 @@ def test_the_office_lowers_the_pledge_threshold_and_a_pledged_invention_becomes_
     assert response.status_code == 200
     assert high_value() == "1.00"
     page = office.post("/registries/", {"form": "threshold", "value": "abc"}).content.decode()
-    assert "请输入一个数字" in page or "输入一个数字" in page
+    assert "质押融资金额门槛（元）应为数字" in page
 
 
 def test_an_unknown_setting_is_refused(client_for):

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_serializer, model_validator
 
+from ipcity.bounds import INDICATOR_MAX, bounded_number
+
 FORMAT = "ipcity.workplan/1"
 
 
@@ -44,6 +46,8 @@ ORG_TYPES = ("government_unit", "court_procuratorate")
 
 Text = Annotated[str, Field(min_length=1)]
 Code = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+Number = Annotated[int, Field(ge=1, le=999)]  # of an action, a task or a safeguard
+Target = bounded_number(label="目标值", minimum=-INDICATOR_MAX, maximum=INDICATOR_MAX, decimal_places=4)
 
 
 class Strict(BaseModel):
@@ -77,13 +81,13 @@ class Indicator(Strict):
     code: Code
     goal: Literal[GOAL_CODES]
     name: Text
-    target: Decimal | None
+    target: Target | None
     unit: Text
     comparison: Comparison
     period_type: PeriodType
     deadline: dt.date
     source_sentence: str = ""
-    key_tasks: list[int] = []
+    key_tasks: list[Number] = []
     data_source: DataSource = DataSource.RECORDS
     reading: str = ""
 
@@ -119,13 +123,13 @@ class UnitAssignment(Strict):
 
 
 class KeyTask(UnitAssignment):
-    number: int = Field(ge=1)
+    number: Number
     title: Text
     text: str = ""
 
 
 class Action(Strict):
-    number: int = Field(ge=1)
+    number: Number
     numeral: Text
     title: Text
     tasks: list[KeyTask]
@@ -133,7 +137,7 @@ class Action(Strict):
 
 class Safeguard(UnitAssignment):
     code: Code
-    number: int = Field(ge=1)
+    number: Number
     numeral: Text
     title: Text
     text: str = ""
@@ -142,7 +146,7 @@ class Safeguard(UnitAssignment):
 class WorkPlan(Strict):
     format: Literal[FORMAT]
     code: Code
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2**31 - 1)
     title: Text
     document_number: str = ""
     issuer: str = ""
