@@ -41,7 +41,7 @@ from ipcity.plan.assessment import interview_record
 from ipcity.plan.core.schema import parse_plan
 from ipcity.plan.models import KeyTask
 from ipcity.plan.services import plan_import
-from ipcity.plan.supervision import work_item_create, work_item_transition
+from ipcity.plan.supervision import unit_is_responsible, work_item_create, work_item_transition
 from ipcity.protection.assistance import assistance_request
 from ipcity.protection.core.credit import Penalty
 from ipcity.protection.core.trade_secret import QUESTIONS
@@ -231,9 +231,9 @@ def _world():
     m["member.phone"], m["member.id_number"] = "13912345678", "120104199001011238"  # every persona's (conftest)
 
     # ---- supervision ----
+    task = next(t for t in KeyTask.objects.filter(plan__is_current=True).order_by("number")
+                if unit_is_responsible(t, own_unit) and unit_is_responsible(t, other_unit))  # both on one page
     for unit, key in ((own_unit, "own"), (other_unit, "other")):
-        task = next(t for t in KeyTask.objects.filter(plan__is_current=True).order_by("number")
-                    if t.assignments.filter(unit=unit).exists())
         item = work_item_create(actor=office, task=task, unit=unit, year=2026, title=m(f"work_item.{key}"),
                                 deadline=clock.today() + dt.timedelta(days=2))  # due soon: on the dashboards
         work_item_transition(actor=office, item=item, action="assign")
@@ -243,7 +243,7 @@ def _world():
     for who, key in (("enterprise_user", "own"), ("other_enterprise_user", "other")):
         api_token_create(user=p[who], name=m(f"token.{key}"))
 
-    ids = {"own_org": own_ent.pk, "training": training.pk, "expert": experts["own"].pk, "case": cases["own"].pk,
+    ids = {"own_org": own_ent.pk, "training": training.pk, "task": task.number, "expert": experts["own"].pk, "case": cases["own"].pk,
            "offer": offers["own.published"].pk, "need": needs["own.published"].pk, "service_item": items["own"].code}
     return people, ids, m
 
@@ -303,6 +303,7 @@ ROWS = [
     *mirror("/supervision/", "unit_staff", "work_item"),
     *mirror("/supervision/ledger.xlsx", "unit_staff", "work_item"),
     *mirror("/workspace/", "unit_staff", "work_item", office=False),
+    *mirror("/plan/tasks/{task}/", "unit_staff", "work_item"),  # the plan's task page lists the unit's own items
     *mirror("/api/v1/supervision/items", "unit_staff", "work_item"),
     *mirror("/api/v1/supervision/ledger.xlsx", "unit_staff", "work_item"),
     *mirror("/api/v1/supervision/dashboard", "unit_staff", "work_item"),
@@ -423,7 +424,7 @@ INDICATOR_CODES = tuple(i["code"] for i in json.loads(bundled_plan_bytes())["ind
 DATASET_CODES = ("indicators", "service_items", "agencies", "open_licences", "trainings", "standardized_markets",
                  "experts")
 PUBLIC = [
-    "/", "/indicators/", "/indicators/report.xlsx", "/indicators/report.docx", "/plan/units/",
+    "/", "/indicators/", "/indicators/report.xlsx", "/indicators/report.docx", "/plan/units/", "/plan/tasks/{task}/",
     "/evidence/", "/operations/", "/operations/events/", "/operations/alliance/", "/operations/products/",
     "/operations/brands/", "/operations/navigation/", "/protection/", "/protection/credit/",
     "/protection/credit/export.csv", "/protection/credit/export.json", "/protection/markets/", "/services/",
@@ -463,7 +464,7 @@ UNSCOPED = {
     "audit/": "the office's audit trail: every organization by design",
     "audit/export.xlsx": "the office's audit trail: every organization by design",
     "plan/goals/<slug:code>/": "plan text (public)", "plan/indicators/<slug:code>/": "one indicator (public)",
-    "plan/tasks/<int:number>/": "plan text (public)", "plan/units/<int:pk>/": "one unit's plan tasks (public)",
+    "plan/units/<int:pk>/": "one unit's plan tasks (public)",
     "registries/": "the office's registry imports", "registries/batches/<int:pk>/": "one import batch (office)",
     "registries/patents/": "the public registers, read by the office and the units",
     "registries/patents/<str:number>/": "one registered patent (office and units)",
@@ -608,7 +609,7 @@ def _route_of(path: str) -> str:
     from django.urls import resolve
 
     route = resolve(path.split("?")[0].format(training=1, own_org=1, expert=1, case=1, offer=1, need=1,
-                                              service_item="X", code="valid_patents")).route
+                                              service_item="X", code="valid_patents", task=1)).route
     if route.startswith("api/"):
         import re
 
