@@ -334,6 +334,9 @@ ROWS = [
         ["need.other.pending", "org.other_enterprise"]),
     row("/api/v1/operations/needs", "other_enterprise_user", ["need.other.pending"], ["need.own.pending"]),
     row("/api/v1/operations/needs", "office_admin", ["need.own.pending", "need.other.pending"]),
+    # an offer's page: an enterprise links its interest to one of its own needs, never another's
+    row("/operations/offers/{offer}/", "enterprise_user", ["need.own.pending"], ["need.other.pending"]),
+    row("/operations/offers/{offer}/", "other_enterprise_user", ["need.other.pending"], ["need.own.pending"]),
     *mirror("/operations/interests/", "enterprise_user", "interest"),
     *mirror("/operations/interests/", "university_user", "interest", office=False),  # interests in its offers
     *mirror("/api/v1/operations/interests", "enterprise_user", "interest_id"),
@@ -580,11 +583,13 @@ def test_a_public_list_never_shows_an_anonymous_visitor_anything_private(world, 
     assert _private_in(body_text(response), markers) == []
 
 
-LINEAGE = ("/indicators/{code}/records/", "/api/v1/indicators/{code}/records")
+LINEAGE = ("/indicators/{code}/records/", "/indicators/{code}/records/?format=xlsx",
+           "/indicators/{code}/records/?format=csv", "/api/v1/indicators/{code}/records")
 
 
 def test_no_indicator_lineage_shows_an_anonymous_visitor_anything_private(world, db):
-    """Every indicator computed from the world's records, page and API; the others are refused as not computed."""
+    """Every indicator computed from the world's records, as a page, its downloads and the API; the others are
+    refused as not computed."""
     people, ids, markers = world
     computed = 0
     for code in INDICATOR_CODES:
@@ -595,7 +600,7 @@ def test_no_indicator_lineage_shows_an_anonymous_visitor_anything_private(world,
             assert response.status_code == 200, (path.format(code=code), response.content[:300])
             assert _private_in(body_text(response), markers) == [], path.format(code=code)
             computed += 1
-    assert computed >= 4
+    assert computed >= 16
 
 
 def test_every_hidden_marker_is_shown_somewhere_so_no_row_passes_for_want_of_rendering(world, db):

@@ -49,6 +49,8 @@ def indicator_records(request, code):
         keys = tuple(valid_patent_breakdowns(plan=plan, as_of=as_of)[by].get(group, ()))
     columns = lineage_columns(kind) if kind else []
     download = request.GET.get("format")
+    if download in ("xlsx", "csv") and kind is None:
+        raise Http404(f"指标“{indicator.name}”目前不由登记记录计算，没有可下载的记录")
     filename = f"{code}-{as_of.isoformat()}"
     if download == "xlsx":
         return xlsx_response(f"{filename}.xlsx", indicator.name[:31], columns, lineage_rows(kind=kind, keys=keys))
