@@ -3,6 +3,7 @@ of 16 digits) or one that makes no business sense (NaN, a negative amount, more 
 door — the JSON API with 422, a page with a form error or message — and behind the doors no save() stores it, so
 the pages that read the registries keep rendering for everyone."""
 
+import decimal
 import json
 from decimal import Decimal
 
@@ -259,26 +260,27 @@ def test_an_anonymous_visitor_sees_no_500_after_a_refused_value(client_for, regi
 
 
 def test_a_value_stored_before_the_guard_is_repaired_so_the_pages_render_again(client_for, registry, frozen_clock):
-    """SQLite took 1e30 into a 16-digit column before the guard; the upgrade's data migration makes the row readable
-    and says in the audit trail what it found."""
+    """SQLite took 1e30 into a 16-digit column before the guard (PostgreSQL took NaN); the upgrade's data migration
+    makes the row readable and says in the audit trail what it found."""
     from django.db import connection
 
     from ipcity.audit.models import AuditEntry
     from ipcity.bounds import repair_unreadable_numbers
 
-    if connection.vendor != "sqlite":
-        pytest.skip("only SQLite ever stored a value its column cannot hold")
+    sqlite = connection.vendor == "sqlite"
+    stored, raw = ("1E+30", "1.0e+30") if sqlite else ("NaN", "NaN")
     patent = Patent.objects.get(application_number="202110011111.1")
     event = LegalEvent.objects.create(patent=patent, event_type="licence", date="2026-01-01", amount=Decimal("5"))
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE stats_legalevent SET amount = '1E+30' WHERE id = %s", [event.pk])
-    with pytest.raises(Exception):  # what everyone saw: the row cannot be read back
-        LegalEvent.objects.get(pk=event.pk)
+        cursor.execute("UPDATE stats_legalevent SET amount = %s WHERE id = %s", [stored, event.pk])
+    if sqlite:
+        with pytest.raises(decimal.InvalidOperation):  # what everyone saw: the row cannot be read back
+            LegalEvent.objects.get(pk=event.pk)
     repaired = repair_unreadable_numbers()
-    assert [(r["model"], r["field"], r["raw"]) for r in repaired] == [("stats.LegalEvent", "amount", "1.0e+30")]
+    assert [(r["model"], r["field"], r["raw"]) for r in repaired] == [("stats.LegalEvent", "amount", raw)]
     assert LegalEvent.objects.get(pk=event.pk).amount is None
     audit = AuditEntry.objects.get(action="bounds.unreadable_number.repair")
-    assert audit.object_id == str(event.pk) and audit.before == {"amount": "1.0e+30"}
+    assert audit.object_id == str(event.pk) and audit.before == {"amount": raw}
     _pages_render_for_everyone(client_for)
     assert repair_unreadable_numbers() == []
 
