@@ -20,14 +20,17 @@ def form_errors_from(form, exc: ValidationError) -> None:
 
 
 def posted_int(data, name: str, *, default: int | None = None) -> int:
-    """An integer from submitted form data; anything else is a clear refusal instead of a server error."""
+    """An integer from submitted form data, within 64 bits (ipcity.bounds; the service checks its own range);
+    anything else is a clear refusal instead of a server error."""
+    from ipcity.bounds import INTEGER_COLUMNS, IntRule, NumberRefused
+
     raw = data.get(name)
     if (raw is None or raw == "") and default is not None:
         return default
     try:
-        return int(raw)
-    except (TypeError, ValueError):
-        raise ValidationError(f"参数“{name}”应为整数") from None
+        return IntRule(f"参数“{name}”", *INTEGER_COLUMNS["BigIntegerField"]).check(raw)
+    except NumberRefused as refused:
+        raise ValidationError(str(refused)) from None
 
 
 def posted_yes_no(data, name: str, *, label: str) -> bool:
