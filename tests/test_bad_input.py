@@ -943,6 +943,19 @@ def test_a_bank_approving_nan_ten_thousand_yuan_is_refused_and_the_application_s
     assert _changed(before, fingerprint()) == []
 
 
+def test_a_long_report_section_is_kept_whole_and_one_character_more_is_refused_not_cut(client_for, ids):
+    from ipcity.inputs import TEXT_MAX
+    from ipcity.plan.models import EvaluationReport
+
+    office = client_for("office_admin")
+    path = f"/api/v1/supervision/evaluations/{ids['evaluation']}"
+    kept = office.patch(path, json.dumps({"highlights": "亮" * TEXT_MAX}), content_type="application/json")
+    assert kept.status_code == 200 and EvaluationReport.objects.get(pk=ids["evaluation"]).highlights == "亮" * TEXT_MAX
+    refused = office.patch(path, json.dumps({"highlights": "多" * (TEXT_MAX + 1)}), content_type="application/json")
+    assert refused.status_code == 422 and f"超过 {TEXT_MAX} 字的上限" in refused.json()["detail"][0]
+    assert EvaluationReport.objects.get(pk=ids["evaluation"]).highlights == "亮" * TEXT_MAX
+
+
 def test_a_spreadsheet_row_with_a_control_character_is_refused_with_its_row_and_column(client_for):
     """Imports are input too: the same rule refuses the cell, names its row and column, and imports nothing."""
     from django.core.files.uploadedfile import SimpleUploadedFile

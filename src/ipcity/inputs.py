@@ -2,7 +2,7 @@
 
 Every value a user sends through a page or the API is checked here before anything reads it:
 
-- **Text** holds no control characters (U+0000–U+001F and U+007F) except a line break or a tab in multi-line text,
+- **Text** holds no control characters (U+0000–U+001F and U+007F) except a line break or a tab,
   and is at most `TEXT_MAX` characters. Longer text is refused, never cut short. A control character pasted from a
   word processor (U+000B is Word's manual line break) would otherwise be stored and later break the .docx and .xlsx
   exports for everyone.
@@ -11,10 +11,10 @@ Every value a user sends through a page or the API is checked here before anythi
 - **Record ids** are positive integers that fit a 64-bit column; anything else names no record, so a lookup answers
   404 in Chinese (`object_or_404`) rather than failing on "abc".
 
-The rules are plain Python (Django is imported only where a function needs it), so the spreadsheet importer's core
-refuses a control character in a cell with the same words. `InputGuardMiddleware` (web/middleware.py) applies the text and date rules to every query parameter, form field and
-JSON string of every request, so no route can forget them; forms and services use the same functions for the field
-specific rules (a single-line field refuses line breaks too).
+`InputGuardMiddleware` (web/middleware.py) applies the text and date rules to every query parameter, form field
+and JSON string of every request, so no route can forget them; a field may still allow less (its max_length). The
+rules are plain Python (Django is imported only where a function needs it), so the spreadsheet importer's core
+refuses a control character in a cell with the same words.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import json
 import re
 from collections.abc import Iterator
 
-TEXT_MAX = 5000  # characters of one submitted value; a form field or schema may allow fewer
+TEXT_MAX = 8000  # characters of one submitted value (a long report section); a field or schema may allow fewer
 DAY_MIN = dt.date(1900, 1, 1)
 DAY_MAX = dt.date(2100, 12, 31)
 ID_MAX = 2**63 - 1  # a record's id (BigAutoField)
@@ -51,15 +51,6 @@ def text_problem(value: str, *, multiline: bool = True, max_length: int = TEXT_M
         return f"超过 {max_length} 字的上限（共 {len(value)} 字），请精简后重新提交；平台不会截断"
     return None
 
-
-def clean_text(value: str, *, label: str, multiline: bool = True, max_length: int = TEXT_MAX) -> str:
-    """The text itself, or a ValidationError naming the field."""
-    from django.core.exceptions import ValidationError
-
-    problem = text_problem(value, multiline=multiline, max_length=max_length)
-    if problem:
-        raise ValidationError(f"{label}{problem}")
-    return value
 
 
 def day_problem(day: dt.date) -> str | None:
