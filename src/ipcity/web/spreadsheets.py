@@ -87,7 +87,7 @@ def _xlsx_cell(sheet, value):
         return value
     if isinstance(value, dt.datetime):
         return value.replace(tzinfo=None)
-    if isinstance(value, (dt.date, dt.time)) or value is None:
+    if isinstance(value, (bool, dt.date, dt.time)) or value is None:
         return value
     text = document_text(value)
     if not is_formula_like(text):
