@@ -119,7 +119,8 @@ def trade_secrets(request):
     require_perm(request.user, Perm.TRADE_SECRET_ASSESS)
     result, problems = None, []
     if request.method == "POST":
-        answers = {q.code: request.POST.get(q.code) == "yes" for q in QUESTIONS if request.POST.get(q.code)}
+        answers = {q.code: request.POST.get(q.code) == "yes" for q in QUESTIONS  # junk is no answer, not "no"
+                   if request.POST.get(q.code) in ("yes", "no")}
         try:
             _, result = assessment_submit(actor=request.user, answers=answers)
         except ValidationError as exc:
