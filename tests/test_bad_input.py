@@ -1002,6 +1002,14 @@ def test_a_bank_approving_nan_ten_thousand_yuan_is_refused_and_the_application_s
     assert _changed(before, fingerprint()) == []
 
 
+def test_the_report_command_refuses_year_one_as_the_pages_do(world, db, tmp_path, capsys):  # noqa: F811
+    from ipcity.cli import main as ipcity_main
+
+    out = tmp_path / "r.xlsx"
+    assert ipcity_main(["report", "indicators", "--format", "xlsx", "--out", str(out), "--as-of", "0001-01-01"]) == 2
+    assert "不在 1900-01-01 至 2100-12-31 之间" in capsys.readouterr().err and not out.exists()
+
+
 def test_a_long_report_section_is_kept_whole_and_one_character_more_is_refused_not_cut(client_for, ids):
     from ipcity.inputs import TEXT_MAX
     from ipcity.plan.models import EvaluationReport

@@ -326,10 +326,15 @@ def _plan_and_as_of(args):
     plan = current_plan()
     if plan is None:
         raise _Refused("尚未导入工作方案：先运行 ipcity demo 或 ipcity plan import FILE", 1)
+    from ipcity.inputs import day_problem
+
     try:
-        return plan, dt.date.fromisoformat(args.as_of) if args.as_of else clock.today()
+        day = dt.date.fromisoformat(args.as_of) if args.as_of else clock.today()
     except ValueError:
         raise _Refused(f"--as-of 应为 YYYY-MM-DD，实际为 {args.as_of!r}", 2) from None
+    if day_problem(day):  # the same range the pages and the API hold dates to
+        raise _Refused(f"--as-of：{day_problem(day)}", 2)
+    return plan, day
 
 
 def cmd_indicators(args) -> int:
