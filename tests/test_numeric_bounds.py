@@ -297,3 +297,27 @@ def test_a_refusal_a_page_did_not_expect_is_a_400_with_its_reason_not_a_server_e
     client.raise_request_exception = False
     page = client.post("/registries/", {"form": "threshold", "value": "5000000"})
     assert page.status_code == 400 and "应在1～1,000,000,000,000之间" in page.content.decode()
+
+
+def test_an_import_with_an_absurd_amount_or_year_names_the_cell_and_stores_nothing(db, tmp_path, capsys):
+    """The registry importer holds the same bounds: a pledge of 1e30 元, NaN, or a population year 0001 is a problem
+    row, and the file imports whole or not at all."""
+    from ipcity.cli import main as ipcity_main
+    from ipcity.stats.models import Pledge, PopulationFigure
+
+    pledges = tmp_path / "pledges.csv"
+    pledges.write_text("质押登记号,出质人,质押金额（元）,登记日\nZ1,甲公司,1e30,2025-01-10\nZ2,乙公司,NaN,2025-01-10\n"
+                       "Z3,丙公司,100.005,2025-01-10\nZ4,丁公司,5000000,2025-01-10\n", encoding="utf-8")
+    assert ipcity_main(["import", "pledges", str(pledges)]) != 0
+    err = capsys.readouterr().err
+    assert "第2行“质押金额（元）”列（值：1e30）：应在0～1,000,000,000,000之间" in err
+    assert "第3行“质押金额（元）”列（值：NaN）：应为有限的数字" in err
+    assert "第4行“质押金额（元）”列（值：100.005）：最多保留2位小数" in err
+    assert not Pledge.objects.exists()
+    population = tmp_path / "population.csv"
+    population.write_text("年份,年末常住人口（万人）,来源\n0001,80,统计公报\n2024,1e30,统计公报\n", encoding="utf-8")
+    assert ipcity_main(["import", "population", str(population)]) != 0
+    err = capsys.readouterr().err
+    assert "第2行“年份”列（值：0001）：应为1949～2100之间的四位年份" in err
+    assert "第3行“年末常住人口（万人）”列（值：1e30）：应在0.01～100,000之间" in err
+    assert not PopulationFigure.objects.exists()
