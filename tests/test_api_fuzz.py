@@ -5,6 +5,8 @@ the document promises.
 Bounded and deterministic: a fixed number of examples per operation, derandomized (the same requests every run),
 no example database, no shrinking. A failure lists each operation with the request that broke it (as curl)."""
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -19,7 +21,8 @@ from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from ipcity.accounts.services import api_token_create
 
-EXAMPLES_PER_OPERATION = 2  # for each of the valid and the invalid requests
+# For each of the valid and the invalid requests; IPCITY_FUZZ_EXAMPLES=50 explores further on a developer's machine.
+EXAMPLES_PER_OPERATION = int(os.environ.get("IPCITY_FUZZ_EXAMPLES", "2"))
 FUZZ = settings(max_examples=EXAMPLES_PER_OPERATION, derandomize=True, database=None, deadline=None,
                 phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
 CHECKS = [not_a_server_error, response_schema_conformance]
