@@ -67,4 +67,6 @@ def serve_environment(host: str) -> list[str]:
         # some browsers refuse Secure cookies over plain http to 127.0.0.1 (nobody could sign in).
         os.environ["IPCITY_HTTPS"] = "0"
         notes.append("仅监听本机地址：未启用 HTTPS 专用 Cookie 与 HSTS（对外服务时请置于 HTTPS 反向代理之后）")
+    if not is_loopback(host) and not os.environ.get("IPCITY_ALLOWED_HOSTS"):
+        notes.append("未设置 IPCITY_ALLOWED_HOSTS：只接受以 127.0.0.1 或 localhost 访问的请求，其他域名或地址将得到 400")
     return notes
