@@ -1093,3 +1093,19 @@ def test_no_view_reads_an_id_or_a_date_from_a_request_by_hand():
             text = module.read_text(encoding="utf-8")
             found += [f"{module.name}: {m.group()[:40]!r}" for m in by_hand.finditer(text)]
     assert found == []
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-json", ""])
+def test_a_json_body_sent_under_another_content_type_is_held_to_the_same_text_rules(client_for, ids, content_type):
+    """The API reads any body that is not a form as JSON, so declaring another type must not slip a control
+    character or an over-long text past the guard."""
+    from ipcity.inputs import TEXT_MAX
+
+    office = client_for("office_admin")
+    path = f"/api/v1/supervision/evaluations/{ids['evaluation']}"
+    before = fingerprint()
+    for text in ("控制\x0b字符", "多" * (TEXT_MAX + 1)):
+        refused = office.generic("PATCH", path, json.dumps({"highlights": text}), content_type=content_type)
+        assert refused.status_code == 422, refused.content[:300]
+    assert _changed(before, fingerprint()) == []
+

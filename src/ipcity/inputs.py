@@ -102,6 +102,9 @@ def _strings(value, where: str) -> Iterator[tuple[str, str]]:
             yield from _strings(item, f"{where}[{index}]")
 
 
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
 def submitted_strings(request) -> Iterator[tuple[str, str]]:
     """(field, text) for every query parameter, form field and JSON string of a request; a form field holding a
     JSON document (evidence metadata) is read into as well."""
@@ -115,7 +118,8 @@ def submitted_strings(request) -> Iterator[tuple[str, str]]:
                         yield from _strings(json.loads(value), name)
                     except ValueError:
                         pass
-    if request.content_type == "application/json" and request.method not in ("GET", "HEAD"):
+    # The API reads any body that is not a form as JSON, whatever its declared type, so the guard does too.
+    if request.content_type not in FORM_TYPES and request.method not in ("GET", "HEAD"):
         try:
             document = json.loads(request.body or b"null")
         except ValueError:

@@ -1,9 +1,9 @@
 import datetime as dt
 
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, ValidationError
 
 from ipcity import clock
-from ipcity.inputs import day_problem
+from ipcity.inputs import parse_day
 
 
 class InputRefused(BadRequest):
@@ -17,13 +17,9 @@ def query_day(request, name: str, *, label: str) -> dt.date | None:
     if not raw:
         return None
     try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        raise InputRefused(f"{label}应为有效日期（如 2026-06-30），收到“{raw[:20]}”") from None
-    problem = day_problem(day)
-    if problem:
-        raise InputRefused(f"{label}：{problem}")
-    return day
+        return parse_day(raw, label=label)
+    except ValidationError as exc:
+        raise InputRefused(exc.messages[0]) from None
 
 
 def as_of_param(request) -> dt.date:
