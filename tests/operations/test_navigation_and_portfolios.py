@@ -106,3 +106,17 @@ def test_a_confirmed_portfolio_counts(client_for, people, frozen_clock):
     confirmed = _post(office, f"/api/v1/operations/portfolios/{created['id']}/establish", {"established_on": "2026-10-30"})
     assert confirmed.json()["state"] == "established"
     assert _count(office, "high_value_portfolios") == 1
+
+
+def test_the_same_patents_cannot_make_a_second_portfolio_and_be_counted_twice(client_for, people, frozen_clock):
+    rows = "".join(f"2021100666{i:02d}.{i},2021-03-01,发明,储能专利{i},,测试大学,天津市南开区,H01M10/48,2023-05-09\n"
+                   for i in range(5))
+    batch = import_batch_start(kind="patents", filename="p.csv", actor=None)
+    import_batch_run(batch=batch, data=(PATENTS.decode().splitlines()[0] + "\n" + rows).encode())
+    university = client_for("university_user")
+    body = {"name": "储能组合", "industry": "新能源", "patent_numbers": [f"2021100666{i:02d}.{i}" for i in range(5)],
+            "milestones": []}
+    assert _post(university, "/api/v1/operations/portfolios", body).status_code in (200, 201)
+    again = _post(university, "/api/v1/operations/portfolios", {**body, "name": "储能组合（二）"})
+    assert again.status_code == 422 and "已在其他高价值专利组合中" in json.dumps(again.json(), ensure_ascii=False)
+    assert len(client_for("office_admin").get("/api/v1/operations/portfolios").json()) == 1

@@ -150,6 +150,10 @@ def portfolio_create(*, actor, name: str, industry: str, patent_numbers: list[st
         problems["patent_numbers"] = [f"专利库中没有：{'、'.join(missing)}"]
     if foreign := _not_held(actor.organization, patents):
         problems.setdefault("patent_numbers", []).append(f"不是本机构的专利：{'、'.join(foreign)}")
+    # A portfolio counts toward the plan's indicator, so one patent may stand in one portfolio only.
+    if taken := sorted(set(Patent.objects.filter(pk__in=[p.pk for p in patents], portfolios__isnull=False)
+                           .values_list("application_number", flat=True))):
+        problems.setdefault("patent_numbers", []).append(f"已在其他高价值专利组合中：{'、'.join(taken)}")
     for number, step in enumerate(milestones, start=1):
         if not str(step.get("name", "")).strip() or not step.get("due"):
             problems.setdefault("milestones", []).append(f"第{number}个节点须有名称和计划日期")
