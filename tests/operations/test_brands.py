@@ -49,3 +49,17 @@ def test_the_office_keeps_a_watch_list_with_each_enterprises_profile(client_for,
     assert 'data-testid="watch-list"' not in client_for(None).get("/operations/brands/").content.decode()
     removed = _post(office, f"/api/v1/operations/watch-list/{added.json()['id']}/remove", {"removed_on": "2026-10-01"})
     assert removed.json()["removed_on"] == "2026-10-01" and office.get("/api/v1/operations/watch-list").json() == []
+
+
+def test_a_watched_enterprises_profile_counts_the_patents_it_bought_not_only_those_it_filed(
+        client_for, people, marks, frozen_clock):
+    from tests.operations.test_operations import PATENTS
+
+    for kind, data in (("patents", PATENTS), ("events", "申请号,法律事件,生效日,相对方\n"
+                                             "202110011111.1,转让,2026-10-05,测试企业有限公司\n".encode())):
+        import_batch_run(batch=import_batch_start(kind=kind, filename=f"{kind}.csv", actor=None), data=data)
+    office = client_for("office_admin")
+    _post(office, "/api/v1/operations/watch-list", {"organization": people["enterprise_user"].organization_id,
+                                                    "reason": "重点培育", "added_on": "2026-01-10"})
+    [entry] = office.get("/api/v1/operations/watch-list").json()
+    assert (entry["profile"]["patents"], entry["profile"]["granted_inventions"]) == (1, 1)

@@ -13,6 +13,8 @@ from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.operations.models import WatchListEntry
+from ipcity.stats.core.records import EventType
+from ipcity.stats.holders import holdings
 from ipcity.stats.models import GeographicalIndication, Patent, Trademark
 
 
@@ -40,10 +42,15 @@ def geographical_indications():
 
 def ip_profile(organization: Organization, today: dt.date | None = None) -> dict:
     today = today or clock.today()
-    patents = Patent.objects.filter(patentee=organization.name)
-    marks = Trademark.objects.filter(holder=organization.name)
-    return {"patents": patents.count(), "granted_inventions": patents.filter(patent_type="invention",
-                                                                            grant_date__isnull=False).count(),
+    # Who holds a patent now follows recorded transfers and co-owners (stats.holders), not the patentee at filing.
+    name = organization.name
+    candidates = list(Patent.objects.filter(Q(patentee__contains=name) | Q(
+        events__event_type=EventType.TRANSFER, events__counterparty__contains=name)).distinct())
+    held = holdings(candidates)
+    patents = [p for p in candidates if held[p.pk].held_by(organization)]
+    marks = Trademark.objects.filter(holder=name)
+    return {"patents": len(patents),
+            "granted_inventions": sum(p.patent_type == "invention" and p.grant_date is not None for p in patents),
             "valid_marks": marks.filter(_valid_marks(today)).count(), "well_known": marks.filter(well_known=True).count(),
             "time_honored": marks.filter(time_honored=True).count(),
             "madrid": marks.filter(madrid_filing_date__isnull=False).count()}
