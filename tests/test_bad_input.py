@@ -341,7 +341,7 @@ API = [
     ("get", "/api/v1/operations/navigation/{navigation}/landscape", "office_admin"),
     ("get", "/api/v1/operations/navigation/{navigation}/report.docx", "office_admin"),
     ("get", "/api/v1/operations/portfolios", "office_admin"),
-    ("post", "/api/v1/operations/portfolios", "university_user", {"name": "组合", "industry": "新能源", "patent_numbers": ["{offered_patent}"], "milestones": []}),
+    ("post", "/api/v1/operations/portfolios", "university_user", {"name": "组合", "industry": "新能源", "patent_numbers": ["{unpooled_patent}"], "milestones": []}),
     ("post", "/api/v1/operations/portfolios/{portfolio}/milestones/0", "university_user", {"done_on": "2026-10-01"}),
     ("post", "/api/v1/operations/portfolios/{portfolio}/establish", "office_admin", {"established_on": "2026-10-30"}),
     ("get", "/api/v1/evidence/notarizations", "enterprise_user"),

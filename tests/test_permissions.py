@@ -326,7 +326,7 @@ PAGES = [
      {**operations_role(403), "university_user": 404, "finance_user": 302}),  # only the bank it was sent to
     ("post", "/operations/navigation/{navigation}/", {"completed_on": "2026-10-30"},
      {**dict.fromkeys(EVERYONE, 403), "office_admin": 302, "agency_user": 302}),  # its undertaker or the office
-    ("post", "/operations/portfolios/", {"name": "组合", "industry": "新能源", "patent_numbers": "{offered_patent}",
+    ("post", "/operations/portfolios/", {"name": "组合", "industry": "新能源", "patent_numbers": "{unpooled_patent}",
                                          "milestones": "布局规划,2027-06-30"},
      {**operations_role(200, roles=("enterprise_user", "office_admin")), "university_user": 302}),
     ("post", "/operations/portfolios/{portfolio}/", {"index": "0", "done_on": "2026-10-01"},
@@ -656,7 +656,7 @@ API = [
     ("get", "/api/v1/operations/navigation/{navigation}/report.docx", None, public()),
     ("get", "/api/v1/operations/portfolios", None,
      operations_role(200, 401, ("enterprise_user", "university_user", "office_admin"))),
-    ("post", "/api/v1/operations/portfolios", {"name": "组合", "industry": "新能源", "patent_numbers": ["{offered_patent}"],
+    ("post", "/api/v1/operations/portfolios", {"name": "组合", "industry": "新能源", "patent_numbers": ["{unpooled_patent}"],
                                                "milestones": []},
      {**operations_role(422, 401), "university_user": 201}),
     ("post", "/api/v1/operations/portfolios/{portfolio}/milestones/0", {"done_on": "2026-10-01"},
@@ -748,7 +748,9 @@ def world(django_db_setup, django_db_blocker):
             import_batch_run(batch=patents, data=("申请号,申请日,专利类型,发明名称,专利权人,专利权人地址,授权公告日\n"
                                                   "202110011111.1,2021-03-01,发明,电池健康估计,测试大学,天津市南开区,2023-05-09\n"
                                                   "202110022222.2,2021-03-01,发明,焊缝检测,测试企业有限公司,天津市南开区,"
-                                                  "2023-05-09").encode())
+                                                  "2023-05-09\n"
+                                                  "202110033333.3,2021-05-01,发明,缺陷识别,测试大学,天津市南开区,2023-08-15"
+                                                  ).encode())
             policies = import_batch_start(kind="policies", filename="p.csv", actor=None)
             import_batch_run(batch=policies, data=("保单号,险种,投保人,保险公司,起保日\n"
                                                    "BD1,专利保险,测试企业有限公司,测试银行,2026-01-01").encode())
@@ -817,7 +819,7 @@ def world(django_db_setup, django_db_blocker):
                    "custody_client": people["enterprise_user"].organization_id, "service_item": service_item.code, "service_application": application.pk,
                    "material": application.materials.get().pk, "training": training.pk,
                    "training_token": training.sign_in_token, "assistance": assistance.pk, "market": market.pk, "case": case.pk, "officer": people["enforcement_officer"].pk, "mediation": mediation.pk, "mediation_body": people["mediator"].organization_id,
-                   "listing": listing.pk, "inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1",
+                   "listing": listing.pk, "inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1", "unpooled_patent": "202110033333.3",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
                    "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
@@ -931,7 +933,7 @@ def _route(path: str) -> str:
     return resolve(path.format(own_org=1, other_org=1, unit=1, attachment=1, member="someone", batch=1,
                                patent="202310012345.6", item=1, tech=1, evaluation=1, meeting=1,
                                interview=1, decision=1, task=1, registration=1,
-                               notarization=1, offer=1, need=1, offered_patent="x",
+                               notarization=1, offer=1, need=1, offered_patent="x", unpooled_patent="x",
                                navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
                                watch=1, inspection=1, listing=1, mediation=1, case=1, assistance=1, market=1,
                                service_item="X", service_application=1, material=1, training=1, agency=1,
