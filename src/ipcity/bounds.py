@@ -27,12 +27,13 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from ipcity.inputs import ID_MAX  # a record's id: one limit for ids read from paths, forms and JSON
+
 YUAN_MAX = Decimal(10) ** 12  # 一万亿元: far above any amount a district pilot records
 WAN_YUAN_MAX = Decimal(10) ** 8  # the same amount in 万元
 INDICATOR_MAX = Decimal(10) ** 12 - Decimal("0.0001")  # an indicator's value or target, whatever its unit
 PEOPLE_MAX = 10_000_000  # attendances, viewers of a live stream
 QUOTA_MAX = 10_000  # subjects drawn for one risk level of a random inspection
-ID_MAX = 2**63 - 1  # a record's id (BigAutoField)
 YEARS = (2000, 2100)  # a pilot's working years
 _TEXT_MAX = 64  # characters of a number written as text; more is not a number anyone means
 
