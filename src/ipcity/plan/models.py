@@ -406,6 +406,48 @@ class Disbursement(models.Model):
         return f"{self.line_id} {self.amount}"
 
 
+class IndicatorConfirmation(models.Model):
+    """The office's official value (核定值) of an indicator for a pilot year, with the reason. The latest row for an
+    indicator and year applies; a change is a new confirmation, so the history stays."""
+
+    class Basis(models.TextChoices):
+        COMPUTED = "computed", "采用记录计算值"
+        REPORTED = "reported", "采用单位报送值"
+        OTHER = "other", "办公室核定其他值"
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="confirmations")
+    year = models.PositiveSmallIntegerField("年度")
+    value = models.DecimalField("核定值", max_digits=16, decimal_places=4)
+    basis = models.CharField("核定依据", max_length=16, choices=Basis.choices)
+    computed_value = models.DecimalField("当时的计算值", max_digits=16, decimal_places=4, null=True, blank=True)
+    reported_value = models.ForeignKey(IndicatorValue, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reason = models.TextField("核定理由")
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-confirmed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.year}: {self.value}"
+
+
+class AssessmentScope(models.Model):
+    """Which units the annual assessment ranks: units the office leaves out (courts, procuratorates…) are shown
+    but not ranked. The latest row applies; earlier rows are the history of the setting."""
+
+    unranked_units = models.ManyToManyField("accounts.Organization", blank=True, related_name="+",
+                                            verbose_name="不参与排名的单位")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-set_at", "-id"]
+
+    def __str__(self):
+        return f"assessment scope {self.set_at}"
+
+
 class EvaluationReport(models.Model):
     """The pilot's evaluation report (final, 2024-01 to 2026-12, or annual): generated from the data, edited by
     the office while a draft, then released and frozen."""
@@ -418,9 +460,13 @@ class EvaluationReport(models.Model):
     kind = models.CharField(max_length=8, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(null=True, blank=True)  # annual reports only
     as_of = models.DateField("数据截至")
-    highlights = models.TextField("主要成效", blank=True)
+    document_number = models.CharField("文号", max_length=64, blank=True)
+    issuer = models.CharField("发文机关", max_length=100, blank=True)
+    written_on = models.DateField("成文日期", null=True, blank=True)
+    overview = models.TextField("基本情况", blank=True)
+    highlights = models.TextField("特色亮点与典型案例", blank=True)
     problems = models.TextField("存在问题", blank=True)
-    next_steps = models.TextField("下一步工作", blank=True)
+    next_steps = models.TextField("下一步打算", blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()

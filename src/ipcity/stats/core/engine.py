@@ -22,6 +22,7 @@ class Result:
     records: Sequence[str] = ()  # keys of the records behind the value
     note: str = ""  # how the value was obtained, shown with it
     series: dict = field(default_factory=dict)  # year -> value, for yearly and growth indicators
+    covered: bool = True  # False: the registry's records are not complete for the period; value is None then
 
 
 class _Index:
