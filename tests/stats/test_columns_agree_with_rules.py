@@ -47,3 +47,14 @@ def test_adding_years_to_arrays_matches_the_calendar(day, years):
     from ipcity.stats.core.validity import add_years
 
     assert add_years_columns(np.array([day.toordinal()]), years)[0] == add_years(day, years).toordinal()
+
+
+def test_both_the_columns_and_the_rules_keep_an_abandoned_patent_ended_after_a_restoration():
+    patent = Patent("P", PatentType.INVENTION, dt.date(2015, 1, 1), dt.date(2017, 1, 1), (), HERE)
+    events = [LegalEvent("P", EventType.FEE_TERMINATION, dt.date(2025, 1, 1)),
+              LegalEvent("P", EventType.ABANDONMENT, dt.date(2025, 2, 1)),
+              LegalEvent("P", EventType.RESTORATION, dt.date(2025, 3, 1))]
+    columns = RegistryColumns.of(Registry(district=HERE, patents=[patent], events=events))
+    assert not in_force(patent, events, dt.date(2025, 6, 1))
+    assert len(columns.valid_positions(dt.date(2025, 6, 1))) == 0
+    assert in_force(patent, events[:1] + events[2:], dt.date(2025, 6, 1))

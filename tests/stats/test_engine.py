@@ -64,6 +64,34 @@ def test_a_patent_restored_after_fee_termination_is_valid_again_from_the_restora
     assert value(reg, "valid_patents", D(2025, 7, 1)) == 1
 
 
+@pytest.mark.parametrize("ending", [EventType.ABANDONMENT, EventType.INVALIDATION_FULL, EventType.EXPIRY])
+def test_a_restoration_never_revives_a_patent_abandoned_fully_invalidated_or_expired(ending):
+    reg = registry(patents=[invention("A", D(2015, 1, 1), D(2017, 1, 1))],
+                   events=[event("A", ending, D(2025, 3, 1)), event("A", EventType.RESTORATION, D(2025, 6, 1))])
+    assert value(reg, "valid_patents", D(2025, 2, 28)) == 1
+    assert value(reg, "valid_patents", D(2025, 4, 1)) == 0
+    assert value(reg, "valid_patents", D(2025, 7, 1)) == 0
+    assert value(reg, "valid_invention_patents", D(2026, 1, 1)) == 0
+
+
+def test_a_restoration_after_a_fee_termination_does_not_undo_an_abandonment_recorded_in_between():
+    reg = registry(patents=[invention("A", D(2015, 1, 1), D(2017, 1, 1))],
+                   events=[event("A", EventType.FEE_TERMINATION, D(2025, 3, 1)),
+                           event("A", EventType.ABANDONMENT, D(2025, 4, 1)),
+                           event("A", EventType.RESTORATION, D(2025, 6, 1))])
+    assert value(reg, "valid_patents", D(2025, 7, 1)) == 0
+
+
+def test_a_patent_restored_twice_after_two_fee_terminations_is_valid_after_each_restoration():
+    reg = registry(patents=[invention("A", D(2015, 1, 1), D(2017, 1, 1))],
+                   events=[event("A", EventType.FEE_TERMINATION, D(2024, 3, 1)),
+                           event("A", EventType.RESTORATION, D(2024, 6, 1)),
+                           event("A", EventType.FEE_TERMINATION, D(2025, 3, 1)),
+                           event("A", EventType.RESTORATION, D(2025, 6, 1))])
+    assert [value(reg, "valid_patents", day) for day in (D(2024, 4, 1), D(2024, 7, 1), D(2025, 4, 1), D(2025, 7, 1))] \
+        == [0, 1, 0, 1]
+
+
 def test_a_partly_invalidated_patent_stays_valid_and_a_fully_invalidated_one_does_not():
     reg = registry(patents=[invention("P", D(2015, 1, 1), D(2017, 1, 1)), invention("F", D(2015, 1, 1), D(2017, 1, 1))],
                    events=[event("P", EventType.INVALIDATION_PARTIAL, D(2025, 1, 1)),
@@ -137,6 +165,33 @@ def test_each_high_value_criterion_counts_on_its_own():
     result = evaluate(reg, D(2025, 6, 1))["high_value_invention_patents_per_10k"]
     assert sorted(result.records) == ["AWARD", "FAMILY", "OLD", "PLEDGED", "SEI"]
     assert result.value == 5
+
+
+def _pledged_invention_registry(events=(), pledges=()):
+    return registry(patents=[invention("A", D(2020, 1, 1), D(2022, 1, 1)), invention("B", D(2020, 1, 1), D(2022, 1, 1))],
+                    events=list(events), pledges=list(pledges), population=[PopulationFigure(2024, Decimal("1"), "s")])
+
+
+def test_a_pledge_known_only_from_the_legal_events_with_its_amount_makes_an_invention_high_value_from_its_date():
+    reg = _pledged_invention_registry(events=[event("A", EventType.PLEDGE, D(2025, 3, 10), amount=Decimal("10000000")),
+                                              event("B", EventType.PLEDGE, D(2025, 3, 10), amount=Decimal("9999999.99"))])
+    assert value(reg, "high_value_invention_patents_per_10k", D(2025, 3, 9)) == 0
+    assert evaluate(reg, D(2025, 3, 10))["high_value_invention_patents_per_10k"].records == ("A",)
+
+
+def test_a_pledge_event_without_an_amount_does_not_make_a_patent_high_value():
+    reg = _pledged_invention_registry(events=[event("A", EventType.PLEDGE, D(2025, 3, 10))])
+    assert value(reg, "high_value_invention_patents_per_10k", D(2025, 6, 1)) == 0
+
+
+def test_the_same_pledge_in_the_registry_and_in_the_legal_events_makes_the_patent_high_value_once():
+    """Criterion 4 is met or not: the same financing seen twice counts the patent once, never twice."""
+    reg = _pledged_invention_registry(
+        events=[event("A", EventType.PLEDGE, D(2025, 3, 10), amount=Decimal("12000000"))],
+        pledges=[Pledge("Z1", D(2025, 3, 10), None, Decimal("12000000"), HERE, ("A",))])
+    result = evaluate(reg, D(2025, 6, 1))["high_value_invention_patents_per_10k"]
+    assert result.records == ("A",)
+    assert result.value == 1
 
 
 def test_a_family_member_abroad_added_later_makes_a_patent_high_value_only_from_then():

@@ -1,8 +1,9 @@
 """The registry as numpy columns, and every as-of question answered by array operations.
 
 Built once per registry (`RegistryColumns.of`), it answers "which patents are valid on D" for any D by
-binary searches over the patents' sorted state events: the last ending-or-restoration event on or before D
-says whether the right has ended, the last transfer on or before D says where the patentee is. The rules are
+binary searches over the patents' sorted state events: a final ending (abandonment, full invalidation, recorded
+expiry) on or before D ends the right for good; otherwise the last fee termination or restoration on or before D
+says whether the right has ended; the last transfer on or before D says where the patentee is. The rules are
 those of validity.py, which stays the readable reference (a property test holds the two together)."""
 
 import datetime as dt
@@ -12,14 +13,15 @@ from decimal import Decimal
 
 import numpy as np
 
-from ipcity.stats.core.records import ENDING_EVENTS, EventType, PatentType, Registry
+from ipcity.stats.core.records import FINAL_ENDINGS, RESTORABLE_ENDINGS, EventType, PatentType, Registry
 from ipcity.stats.core.validity import DESIGN_TERM_CHANGE
 
 NEVER = np.iinfo(np.int64).max
 SPAN = 1 << 22  # larger than any date ordinal, so patent * SPAN + ordinal sorts by patent, then date
 TYPE_CODES = {PatentType.INVENTION: 0, PatentType.UTILITY_MODEL: 1, PatentType.DESIGN: 2}
 EVENT_CODES = {e: i for i, e in enumerate(EventType)}
-_ENDING = np.array([EVENT_CODES[e] for e in ENDING_EVENTS])
+_RESTORABLE = np.array([EVENT_CODES[e] for e in RESTORABLE_ENDINGS])
+_FINAL = np.array([EVENT_CODES[e] for e in FINAL_ENDINGS])
 _RESTORATION = EVENT_CODES[EventType.RESTORATION]
 _TRANSFER = EVENT_CODES[EventType.TRANSFER]
 _LICENCE = EVENT_CODES[EventType.LICENCE]
@@ -77,7 +79,8 @@ class RawColumns:
     e_kind: np.ndarray
     e_day: np.ndarray
     e_here: np.ndarray
-    pledge_patent: np.ndarray  # one row per pledged patent: position, amount in cents, day registered
+    pledge_patent: np.ndarray  # one row per pledged patent (pledges registry and pledge legal events with an amount):
+    # position, amount in cents, day registered
     pledge_cents: np.ndarray
     pledge_day: np.ndarray
     high_value_pledge_cents: int
@@ -98,6 +101,10 @@ class RawColumns:
         m = len(events)
         pledged = [(position[number], int(pledge.amount * 100), pledge.registered_on.toordinal())
                    for pledge in registry.pledges for number in pledge.patents if number in position]
+        # A pledge registration carried by the legal events (the events import's 金额) is the same financing seen
+        # from the patent's side: it counts for high-value criterion 4 like a row of the pledges registry.
+        pledged += [(position[e.application_number], int(e.amount * 100), e.date.toordinal())
+                    for e in events if e.event_type == EventType.PLEDGE and e.amount is not None]
         pledge_rows = np.array(pledged, dtype=np.int64).reshape(-1, 3).T
         marks = registry.trademarks
         t = len(marks)
@@ -157,11 +164,11 @@ class RegistryColumns:
     numbers: list[str]
     kind: np.ndarray
     granted: np.ndarray
-    term_end: np.ndarray
     here_at_grant: np.ndarray
     high_value_from: np.ndarray  # ordinal, NEVER when never
-    state_keys: np.ndarray  # sorted patent * SPAN + day of ending and restoration events
-    state_ended: np.ndarray  # per state event: an ending event (False: a restoration)
+    term_end: np.ndarray  # the first day the right no longer exists for good: term, abandonment, full invalidation
+    state_keys: np.ndarray  # sorted patent * SPAN + day of fee terminations and restorations
+    state_ended: np.ndarray  # per state event: a fee termination (False: a restoration)
     move_keys: np.ndarray  # sorted patent * SPAN + day of transfers
     move_here: np.ndarray  # per transfer: the new patentee is in the district
     dealing_patent: np.ndarray  # transfers and licences by the district's patentees, sorted by day
@@ -185,7 +192,10 @@ class RegistryColumns:
         order = np.lexsort((np.arange(len(raw.e_patent)), raw.e_day, raw.e_patent))  # patent, day, input order
         e_patent, e_kind, e_day, e_here = raw.e_patent[order], raw.e_kind[order], raw.e_day[order], raw.e_here[order]
         e_keys = e_patent * SPAN + e_day
-        is_state = np.isin(e_kind, _ENDING) | (e_kind == _RESTORATION)
+        is_state = np.isin(e_kind, _RESTORABLE) | (e_kind == _RESTORATION)
+        final_end = np.full(len(kind), NEVER, dtype=np.int64)  # first abandonment, full invalidation or expiry
+        is_final = np.isin(e_kind, _FINAL)
+        np.minimum.at(final_end, e_patent[is_final], e_day[is_final])
         is_move = e_kind == _TRANSFER
         move_keys, move_here = e_keys[is_move], e_here[is_move]
 
@@ -208,7 +218,8 @@ class RegistryColumns:
         valid_from = np.where(raw.mark_here, raw.mark_registered, NEVER)
         valid_to = np.minimum(np.where(raw.mark_until == NEVER, NEVER, raw.mark_until + 1), raw.mark_cancelled)
         return cls(
-            numbers=raw.numbers, kind=kind, granted=raw.granted, term_end=term_end, here_at_grant=raw.here,
+            numbers=raw.numbers, kind=kind, granted=raw.granted, term_end=np.minimum(term_end, final_end),
+            here_at_grant=raw.here,
             high_value_from=high_value_from, state_keys=e_keys[is_state], state_ended=e_kind[is_state] != _RESTORATION,
             move_keys=move_keys, move_here=move_here, dealing_patent=e_patent[chosen], dealing_day=e_day[chosen],
             dealing_kind=e_kind[chosen], mark_numbers=raw.mark_numbers, mark_valid_from=valid_from,

@@ -41,6 +41,10 @@ EVENT_LABELS = {
 
 # Events after which the right no longer exists (until a restoration, for fee termination).
 ENDING_EVENTS = frozenset({EventType.FEE_TERMINATION, EventType.INVALIDATION_FULL, EventType.EXPIRY, EventType.ABANDONMENT})
+# A restoration (专利法实施细则第六条) undoes only a loss by a missed time limit: the fee termination. A right ended by
+# abandonment, full invalidation or expiry is ended for good, whatever restoration is recorded after it.
+RESTORABLE_ENDINGS = frozenset({EventType.FEE_TERMINATION})
+FINAL_ENDINGS = ENDING_EVENTS - RESTORABLE_ENDINGS
 
 
 @dataclass(frozen=True)

@@ -6,14 +6,22 @@ Rules (documented in docs/indicators.md):
   after 2021-06-01, the amended Patent Law); the term runs from the filing date and the right ends on the
   anniversary, so a patent is no longer valid *on* its expiry date;
 - not ended by fee termination (unless restored later, on or before the date), full invalidation, a
-  recorded expiry or abandonment; a partial invalidation leaves it valid;
+  recorded expiry or abandonment; a restoration undoes only a fee termination (专利法实施细则第六条: a right lost
+  by a missed time limit), never abandonment, full invalidation or expiry; a partial invalidation leaves it valid;
 - its patentee on that date is in the district: the patentee at grant, then each transfer's new patentee.
 """
 
 import datetime as dt
 from collections.abc import Iterable
 
-from ipcity.stats.core.records import ENDING_EVENTS, EventType, LegalEvent, Patent, PatentType
+from ipcity.stats.core.records import (
+    FINAL_ENDINGS,
+    RESTORABLE_ENDINGS,
+    EventType,
+    LegalEvent,
+    Patent,
+    PatentType,
+)
 
 DESIGN_TERM_CHANGE = dt.date(2021, 6, 1)
 
@@ -44,9 +52,11 @@ def in_force(patent: Patent, events: Iterable[LegalEvent], as_of: dt.date) -> bo
         return False
     ended = False
     for event in sorted((e for e in events if e.date <= as_of), key=lambda e: e.date):
-        if event.event_type in ENDING_EVENTS:
+        if event.event_type in FINAL_ENDINGS:
+            return False  # for good: a restoration does not revive it
+        if event.event_type in RESTORABLE_ENDINGS:
             ended = True
-        elif event.event_type == EventType.RESTORATION and ended:
+        elif event.event_type == EventType.RESTORATION:
             ended = False
     return not ended
 
