@@ -17,6 +17,7 @@ from ipcity.plan.selectors import (
     task_get,
     task_list,
 )
+from ipcity.plan.task_modules import one_task_modules, pilot_years
 from ipcity.stats.selectors import indicator_table
 
 router = Router(tags=["工作方案"])
@@ -202,6 +203,28 @@ def tasks(request):
 @router.get("/tasks/{number}", auth=None, response=TaskOut, summary="单项重点任务")
 def task(request, number: bounded_int(KeyTask, "number", label="任务序号")):
     return _task_out(task_get(plan=current_plan_or_404(), number=number))
+
+
+class YearCountOut(Schema):
+    year: int
+    count: int
+
+
+class TaskModuleOut(Schema):
+    label: str
+    unit_label: str
+    url: str
+    counts: list[YearCountOut]
+
+
+@router.get("/tasks/{number}/modules", auth=None, response=list[TaskModuleOut],
+            summary="重点任务的承载模块及试点各年度记录数")
+def task_modules(request, number: bounded_int(KeyTask, "number", label="任务序号")):
+    plan = current_plan_or_404()
+    years = pilot_years(plan)
+    return [{"label": m.label, "unit_label": m.unit_label, "url": m.url,
+             "counts": [{"year": y, "count": m.counts[y]} for y in years]}
+            for m in one_task_modules(task=task_get(plan=plan, number=number), years=years)]
 
 
 class TaskUnitsIn(Schema):

@@ -9,6 +9,7 @@ from ipcity.accounts.roles import Perm
 from ipcity.inputs import object_or_404
 from ipcity.plan import services
 from ipcity.plan.core.schema import ORG_TYPES
+from ipcity.plan.confirmations import can_confirm, confirmation_history
 from ipcity.plan.core.status import STATUS_LABELS
 from ipcity.plan.dashboard import indicator_attainment
 from ipcity.plan.forms import IndicatorForm, IndicatorValueForm, TaskUnitsForm
@@ -22,6 +23,9 @@ from ipcity.plan.selectors import (
     unit_tasks,
 )
 from ipcity.plan.supervision import work_item_list
+from ipcity.plan.task_modules import one_task_modules, pilot_years
+from ipcity.stats.by_year import indicator_years
+from ipcity.stats.by_year_views import ConfirmForm, confirm_from_post
 from ipcity.stats.selectors import BREAKDOWNS, indicator_table, valid_patent_breakdowns, valid_patent_trend
 from ipcity.web.forms import form_errors_from
 from ipcity.web.params import as_of_param as _as_of
@@ -64,8 +68,15 @@ def indicator_detail(request, code):
     can_report = indicator_is_reportable_by(indicator=indicator, user=request.user)
     edit_form = IndicatorForm(instance=indicator, prefix="edit") if can_edit else None
     report_form = IndicatorValueForm(prefix="report") if can_report else None
+    can_confirm_values = can_confirm(request.user)
+    confirm_form = ConfirmForm(plan=plan, prefix="confirm") if can_confirm_values else None
     if request.method == "POST":
-        if request.POST.get("form") == "edit":
+        if request.POST.get("form") == "confirm":
+            saved, confirm_form = confirm_from_post(request, plan=plan, indicator=indicator, prefix="confirm")
+            if saved:
+                messages.success(request, f"已核定{confirm_form.cleaned_data['year']}年的数值，记入审计日志")
+                return redirect("plan:indicator", code=code)
+        elif request.POST.get("form") == "edit":
             require_perm(request.user, Perm.PLAN_EDIT)
             edit_form = IndicatorForm(request.POST, instance=indicator_get(plan=plan, code=code), prefix="edit")
             if edit_form.is_valid():
@@ -95,7 +106,9 @@ def indicator_detail(request, code):
     return render(request, "plan/indicator.html", {
         "nav": "plan", "plan": plan, "indicator": indicator, "row": row,
         "history": indicator.values.select_related("reporting_unit", "attachment")[:50],
-        "edit_form": edit_form, "report_form": report_form})
+        "edit_form": edit_form, "report_form": report_form, "confirm_form": confirm_form,
+        "years": list(indicator_years(plan=plan, indicators=[indicator])[0]["years"].values()),
+        "confirmations": confirmation_history(indicator=indicator)[:50]})
 
 
 def task_detail(request, number):
@@ -121,9 +134,11 @@ def task_detail(request, number):
     work_items = None
     if has_perm(request.user, Perm.SUPERVISION_MANAGE) or has_perm(request.user, Perm.SUPERVISION_WORK):
         work_items = work_item_list(user=request.user, task=task)
+    years = pilot_years(plan)
+    modules = [(m, [m.counts[y] for y in years]) for m in one_task_modules(task=task, years=years)]
     return render(request, "plan/task.html", {
         "nav": "plan", "plan": plan, "task": task, "form": form, "work_items": work_items,
-        "indicators": task.indicators.select_related("goal")})
+        "indicators": task.indicators.select_related("goal"), "years": years, "modules": modules})
 
 
 @require_safe
