@@ -178,6 +178,7 @@ API = [
     ("post", "/api/v1/registries/imports", "office_admin", upload(kind="population", file=("pop.csv", POPULATION_CSV))),
     ("get", "/api/v1/registries/imports/{batch}", "office_admin"),
     ("get", "/api/v1/registries/patents", "office_admin"),
+    ("get", "/api/v1/registries/patents/{patent}/events", "office_admin"),
     ("get", "/api/v1/registries/gis", "office_admin"),
     ("put", "/api/v1/registries/settings/high_value_pledge_threshold", "office_admin", {"value": "5000000"}),
     ("get", "/api/v1/supervision/items", "office_admin"),

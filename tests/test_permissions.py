@@ -413,6 +413,7 @@ API = [
     ("post", "/api/v1/supervision/items", {"task": 2, "unit": "science_technology", "year": 2026, "title": "x",
                                            "deadline": "2026-12-01"}, office_api(201)),
     ("get", "/api/v1/supervision/items/{item}", None, {**office_api(), "unit_staff": 200}),
+    ("get", "/api/v1/registries/patents/{patent}/events", None, {**office_api(), "unit_staff": 200}),
     ("post", "/api/v1/supervision/items/{item}/transitions", {"action": "acknowledge"},
      {**office_api(), "office_admin": 422, "unit_staff": 200}),
     ("post", "/api/v1/supervision/items/{item}/reports", {"period": "2026-10", "text": "进展"},
@@ -1001,7 +1002,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{agency}", "{agency_id}"), ("{custody}", "{contract_id}"),
                                ("{expert_record}", "{expert_id}"), ("open-data/agencies", "open-data/{code}"),
                                ("{certification}", "{certification_id}"), ("{guidance}", "{guidance_id}"),
-                               ("{event}", "{event_id}"), ("{nomination}", "{unit_id}"), ("{expert_assignment}", "{assignment_id}")):
+                               ("{event}", "{event_id}"), ("{nomination}", "{unit_id}"), ("{expert_assignment}", "{assignment_id}"),
+                               ("/registries/{kind}/{patent}/events", "/registries/patents/{number}/events")):
             template = template.replace(concrete, name)
         covered.add((method, template))
     assert {op for op in operations} - covered == set()

@@ -511,6 +511,7 @@ UNSCOPED = {
     "/api/v1/registries/{kind}": "the public registers, read by the office and the units",
     "/api/v1/supervision/items/{item_id}": "one work item (permission table)",
     "/api/v1/supervision/items/{item_id}/report-standings": "one work item (permission table)",
+    "/api/v1/registries/patents/{number}/events": "one registered patent's legal events (office and units)",
     "/api/v1/supervision/assessment": "the assessment ranks every unit, read by every member unit by design",
     "/api/v1/supervision/assessment/bulletin.docx": "the office's bulletin",
     "/api/v1/supervision/fund": "the district's budget, read by every member unit by design",

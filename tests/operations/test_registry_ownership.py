@@ -1,6 +1,7 @@
 """A workflow that writes to a registry creates its own records and never rewrites one it did not create: a bank
 reusing the reference of a pledge already in the registry is refused (the registry pledge keeps its pledgor, pledgee,
-amount, dates and patents), a deal cannot rewrite the licence the registry already holds for that patent and day, and
+amount, dates and patents), a deal recording the licence the registry already holds for that patent and day matches
+it (one event, the registry's values kept), an open licence declaration cannot rewrite one the registry holds, and
 what a workflow did create (the pledge it registered) it may still release."""
 
 import datetime as dt
@@ -91,8 +92,8 @@ def test_the_pledge_a_bank_registered_is_its_own_to_release_and_nobody_elses_reg
     assert released.status_code == 200 and Pledge.objects.get(reference="Y2026-77").released_on == dt.date(2026, 10, 25)
 
 
-def test_a_deal_cannot_rewrite_the_licence_the_registry_already_holds_for_that_day(client_for, member_client, registry,
-                                                                                  frozen_clock):
+def test_a_deal_recording_the_licence_the_registry_already_holds_for_that_day_matches_it_and_never_rewrites_it(
+        client_for, member_client, registry, frozen_clock):
     _import("events", "申请号,法律事件,生效日,金额,相对方\n202110033333.3,许可,2026-10-28,50000,某科技公司\n".encode())
     seller = client_for("enterprise_user")
     buyer = member_client("second_enterprise", "第二企业有限公司", OrgType.ENTERPRISE, Role.ENTERPRISE_USER)
@@ -103,7 +104,21 @@ def test_a_deal_cannot_rewrite_the_licence_the_registry_already_holds_for_that_d
     _post(seller, f"/api/v1/operations/interests/{interest['id']}/steps", {"action": "meet", "meeting_on": "2026-10-15"})
     deal = _post(seller, f"/api/v1/operations/interests/{interest['id']}/deal", {
         "kind": "ordinary", "amount": "1", "contract_date": "2026-10-20", "recordal_date": "2026-10-28"})
-    assert deal.status_code == 422 and "2026-10-28" in _text(deal) and "已有" in _text(deal)
+    assert deal.status_code == 201, deal.content
     event = LegalEvent.objects.get(event_type="licence", patent__application_number="202110033333.3")
-    assert (event.counterparty, event.amount) == ("某科技公司", Decimal("50000.00"))
-    assert not Deal.objects.exists()
+    assert (event.counterparty, event.amount, event.origin) == ("某科技公司", Decimal("50000.00"), "")
+    assert event.match_origin == f"operations.deal:{Deal.objects.get().pk}"
+    assert event.match_differences == ["相对方：平台登记为“第二企业有限公司”，国家知识产权局数据为“某科技公司”",
+                                       "金额（元）：平台登记为“1.00”，国家知识产权局数据为“50000.00”"]
+
+
+def test_a_deal_cannot_rewrite_the_open_licence_declaration_the_registry_holds_for_that_day(
+        client_for, registry, frozen_clock):
+    _import("events", "申请号,法律事件,生效日\n202110033333.3,开放许可声明,2026-11-02\n".encode())
+    declared = _post(client_for("enterprise_user"), "/api/v1/operations/offers", {
+        "patent_number": "202110033333.3", "mode": "open", "price_terms": "按年支付", "field": "智能制造",
+        "maturity": "小试", "declaration": {"fee_method": "按年支付", "fee_standard": "每年2万元",
+                                           "term_until": "2030-12-31"}})
+    assert declared.status_code == 422 and "已有" in _text(declared)
+    event = LegalEvent.objects.get(patent__application_number="202110033333.3")
+    assert (event.origin, event.match_origin) == ("", "")

@@ -22,6 +22,7 @@ from ipcity.operations.models import (
     TechNeed,
     TechOffer,
 )
+from ipcity.stats import matching
 from ipcity.stats.core import records, validity
 from ipcity.stats.core.records import EVENT_LABELS, EventType
 from ipcity.stats.holders import holding
@@ -65,10 +66,12 @@ def patent_facts(patent: Patent, *, today: dt.date, pledgee_consents: bool = Fal
         has_evaluation_report=has_evaluation_report)
 
 
-def registry_event_taken(patent: Patent, event_type: str, day: dt.date) -> str | None:
+def registry_event_taken(patent: Patent, event_type: str, day: dt.date, *, deal: bool = False) -> str | None:
     """Why the workflow may not write this legal event: the registry keeps one event of a kind per patent and day,
-    and one already there was not written by this workflow, so writing would rewrite it."""
-    if LegalEvent.objects.filter(patent=patent, event_type=event_type, date=day).exists():
+    and one already there was not written by this workflow, so writing would rewrite it. A deal's transfer or licence
+    that an official import already holds is the same event: the deal matches it (stats.matching)."""
+    existing = LegalEvent.objects.filter(patent=patent, event_type=event_type, date=day).first()
+    if existing is not None and not (deal and matching.deal_may_link(existing)):
         return (f"专利{patent.application_number}在{day:%Y-%m-%d}已有一条“{EVENT_LABELS[EventType(event_type)]}”登记"
                 "（登记库每件专利每天只记一条同类事件），本次登记不能改写它；请核对日期")
     return None
@@ -83,6 +86,12 @@ def _registry_event(*, actor, origin: str, patent: Patent, event_type: str, day:
                              "" if amount is None else str(amount), counterparty, new_owner_address]])
     registry_write(kind="events", data=data, origin=origin, filename="运营中心交易登记.csv",
                    note=f"运营中心：{actor.organization.name if actor.organization else ''}")
+
+
+def _official_event(patent: Patent, event_type: str, day: dt.date) -> bool:
+    """The official import holds this transfer or licence and no deal has matched it yet: a deal would match it."""
+    event = LegalEvent.objects.filter(patent=patent, event_type=event_type, date=day).first()
+    return event is not None and event_type == EventType.TRANSFER and matching.deal_may_link(event)
 
 
 def _normalized_number(text: str) -> str:
@@ -329,13 +338,16 @@ def deal_record(*, actor, interest: Interest, kind: str, amount: Decimal, contra
         problems["recordal_date"] = ["登记或备案日不能晚于今天"]
     if kind in LICENCE_MODES and term_until is not None and term_until <= contract_date:
         problems["term_until"] = ["许可期限应晚于合同签订日"]
-    held = holding(offer.patent)
+    event_type = EventType.TRANSFER if kind == Mode.TRANSFER else EventType.LICENCE
+    # The official import may already hold this transfer: then the seller is the holder up to the day before it.
+    held = holding(offer.patent, before=recordal_date if _official_event(offer.patent, event_type, recordal_date)
+                   else None)
     if reason := held.refusal(actor.organization):  # sold (here or in the registry) since it was listed
         problems["patent"] = [reason]
     elif held.transferred_on and recordal_date < held.transferred_on:
         problems["recordal_date"] = [f"登记或备案日不能早于本机构受让该专利的登记日（{held.transferred_on:%Y-%m-%d}）"]
-    event_type = EventType.TRANSFER if kind == Mode.TRANSFER else EventType.LICENCE
-    if "recordal_date" not in problems and (taken := registry_event_taken(offer.patent, event_type, recordal_date)):
+    if "recordal_date" not in problems and (taken := registry_event_taken(offer.patent, event_type, recordal_date,
+                                                                          deal=True)):
         problems["recordal_date"] = [taken]
     if problems:
         raise ValidationError(problems)

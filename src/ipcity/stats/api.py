@@ -18,6 +18,7 @@ from ipcity.stats.selectors import (
     lineage_columns,
     lineage_kind,
     lineage_rows,
+    patent_list,
     registry_list,
     registry_row,
 )
@@ -108,6 +109,36 @@ def registry_page(request, kind: str, q: str = "", offset: Offset = 0, limit: Li
     rows = [[_json_cell(v) for v in registry_row(table, r)] for r in records[max(0, offset): max(0, offset) + limit]]
     return {"kind": kind, "label": table.label, "count": records.count(), "columns": [h for _, h in table.columns],
             "fields": [f for f, _ in table.columns], "rows": rows}
+
+
+class LegalEventOut(Schema):
+    date: dt.date
+    event_type: str
+    event_label: str
+    counterparty: str
+    amount: str | None
+    new_owner_district: str
+    history: str
+    matched: bool
+    differences: list[str]
+
+
+class PatentEventsOut(Schema):
+    application_number: str
+    title: str
+    events: list[LegalEventOut]
+
+
+@router.get("/registries/patents/{number}/events", response=PatentEventsOut,
+            summary="一件专利的法律事件及其来源（平台交易登记与国家知识产权局数据的匹配）")
+def patent_events(request, number: str):
+    patent = object_or_404(patent_list(user=request.user), application_number=number)
+    events = patent.events.select_related("batch", "match_batch")
+    return {"application_number": patent.application_number, "title": patent.title, "events": [
+        {"date": e.date, "event_type": e.event_type, "event_label": e.get_event_type_display(),
+         "counterparty": e.counterparty, "amount": None if e.amount is None else str(e.amount),
+         "new_owner_district": e.new_owner_district, "history": e.history, "matched": bool(e.match_origin),
+         "differences": e.match_differences} for e in events]}
 
 
 def _json_cell(value):

@@ -47,12 +47,15 @@ class Holding:
         return f"专利{self.number}的当前专利权人是“{self.label}”{since}，不是本机构"
 
 
-def holdings(patents: Iterable[m.Patent]) -> dict[int, Holding]:
-    """The holding of each patent (keyed by its id), in one query for the transfers of all of them."""
+def holdings(patents: Iterable[m.Patent], *, before: dt.date | None = None) -> dict[int, Holding]:
+    """The holding of each patent (keyed by its id), in one query for the transfers of all of them; with `before`,
+    the holding on the day before that date (transfers recorded from that day on left out)."""
     patents = list(patents)
     transfers: dict[int, list[tuple[dt.date, str]]] = {}
-    for patent_id, day, assignee in (m.LegalEvent.objects.filter(patent__in=patents, event_type=EventType.TRANSFER)
-                                     .order_by("date", "id").values_list("patent_id", "date", "counterparty")):
+    recorded = m.LegalEvent.objects.filter(patent__in=patents, event_type=EventType.TRANSFER)
+    if before is not None:
+        recorded = recorded.filter(date__lt=before)
+    for patent_id, day, assignee in recorded.order_by("date", "id").values_list("patent_id", "date", "counterparty"):
         transfers.setdefault(patent_id, []).append((day, assignee))
     result = {}
     for patent in patents:
@@ -64,6 +67,6 @@ def holdings(patents: Iterable[m.Patent]) -> dict[int, Holding]:
     return result
 
 
-def holding(patent: m.Patent) -> Holding:
-    """Who holds this patent now."""
-    return holdings([patent])[patent.pk]
+def holding(patent: m.Patent, *, before: dt.date | None = None) -> Holding:
+    """Who holds this patent now (with `before`: on the day before that date)."""
+    return holdings([patent], before=before)[patent.pk]

@@ -77,6 +77,14 @@ class LegalEvent(models.Model):
     new_owner_district = models.CharField("新权利人所在区", max_length=64, blank=True)
     origin = models.CharField(ORIGIN_LABEL, max_length=64, blank=True, default="")
     batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, null=True, related_name="+")
+    # A transfer or licence both the platform's deal workflow and an official import recorded is one event, matched
+    # by application number, kind and date (stats.matching): the deal that matched it, the official batch, when,
+    # and both sides' values ({"platform": {...}, "official": {...}}) so its history shows where they differ.
+    match_origin = models.CharField("匹配的平台登记", max_length=64, blank=True, default="")
+    match_batch = models.ForeignKey(ImportBatch, verbose_name="匹配的国家知识产权局数据批次", on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")
+    matched_at = models.DateTimeField("匹配时间", null=True, blank=True)
+    match_values = models.JSONField("匹配时双方的登记值", default=dict, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["patent", "event_type", "date"], name="legal_event_unique")]
@@ -84,6 +92,17 @@ class LegalEvent(models.Model):
 
     def __str__(self):
         return f"{self.patent_id} {self.event_type} {self.date}"
+
+    @property
+    def history(self) -> str:
+        """Where the event comes from, for a person: 平台交易登记 → 与国家知识产权局数据（批次3，2026-11-02）匹配."""
+        from ipcity.stats import matching
+        return matching.history_text(self)
+
+    @property
+    def match_differences(self) -> list[str]:
+        from ipcity.stats import matching
+        return matching.difference_notes(self)
 
 
 class Trademark(models.Model):

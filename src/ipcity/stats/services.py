@@ -16,6 +16,7 @@ from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.bounds import YUAN_MAX
+from ipcity.stats import matching
 from ipcity.stats import models as m
 from ipcity.stats.core import importer
 from ipcity.stats.core.addresses import resolve
@@ -99,14 +100,82 @@ def _store_events(rows, batch, report):
     created = updated = 0
     for i, row in enumerate(rows, 1):
         district = _place(row["new_owner_address"])[0] if row["new_owner_address"] else ""
-        was_created = _write(m.LegalEvent, {"patent_id": patents[row["application_number"]],
-                                            "event_type": row["event_type"].value, "date": row["date"]},
-                             {"amount": row["amount"], "counterparty": row["counterparty"][:300],
-                              "new_owner_address": row["new_owner_address"][:300], "new_owner_district": district,
-                              "batch": batch}, batch)
+        lookup = {"patent_id": patents[row["application_number"]], "event_type": row["event_type"].value,
+                  "date": row["date"]}
+        fields = {"amount": row["amount"], "counterparty": row["counterparty"][:300],
+                  "new_owner_address": row["new_owner_address"][:300], "new_owner_district": district, "batch": batch}
+        write = _write_dealing if lookup["event_type"] in matching.MATCHED_KINDS else _write
+        was_created = write(m.LegalEvent, lookup, fields, batch)
         created, updated = created + was_created, updated + (not was_created)
         report(i)
     return created, updated
+
+
+def _write_dealing(model, lookup: dict, fields: dict, batch) -> bool:
+    """Store one transfer or licence. The deal workflow and the official import may both record it: whichever comes
+    second matches the event the first created (same patent, kind and date) instead of adding or rewriting one, so
+    it stays one event, counted once (stats.matching)."""
+    existing = model.objects.select_for_update().filter(**lookup).first()
+    if existing is None:
+        model.objects.create(**lookup, **fields, origin=batch.origin)
+        return True
+    if not batch.origin and matching.is_deal(existing.origin):
+        _official_confirms(existing, fields, batch)
+        return False
+    if not batch.origin:
+        _official_refresh(existing, fields)
+        return False
+    if matching.is_deal(batch.origin) and matching.deal_may_link(existing):
+        _deal_links(existing, fields, batch)
+        return False
+    return _write(model, lookup, fields, batch)  # its own event again, or refused (ForeignRecord)
+
+
+def _audit_match(event, actor) -> None:
+    audit_record(actor=actor, action="stats.legal_event.match", obj=event, after={
+        "platform": event.match_origin, "official_batch": event.match_batch_id, "matched_at": event.matched_at,
+        "history": matching.history_text(event), "differences": matching.difference_notes(event)})
+
+
+def _official_confirms(event, fields: dict, batch) -> None:
+    """An official row for an event a deal recorded: the event keeps the deal's values (filling in what the deal
+    left blank) and records the match with the official values. The same official row again changes nothing."""
+    official = matching.values(fields)
+    if event.match_batch_id is None:
+        event.match_values = {"platform": matching.values_of(event), "official": official}
+        for name in ("amount", "counterparty", "new_owner_address"):
+            if getattr(event, name) in (None, "") and fields[name] not in (None, ""):
+                setattr(event, name, fields[name])
+        if not event.new_owner_district and fields["new_owner_district"]:
+            event.new_owner_district = fields["new_owner_district"]
+        event.match_origin, event.match_batch, event.matched_at = event.origin, batch, clock.now()
+        event.save()
+        _audit_match(event, batch.started_by)
+    elif event.match_values.get("official") != official:  # a later official file says something else: keep it
+        before = event.match_values.get("official")
+        event.match_values = {**event.match_values, "official": official}
+        event.save(update_fields=["match_values"])
+        audit_record(actor=batch.started_by, action="stats.legal_event.official_values", obj=event,
+                     before={"official": before, "batch": event.match_batch_id},
+                     after={"official": official, "batch": batch.pk})
+
+
+def _official_refresh(event, fields: dict) -> None:
+    """The registries' own imports refresh the events they hold (as for every registry record); a deal that matched
+    the event keeps its values beside the official ones."""
+    for name, value in fields.items():
+        setattr(event, name, value)
+    if event.match_origin:
+        event.match_values = {**event.match_values, "official": matching.values(fields)}
+    event.save()
+
+
+def _deal_links(event, fields: dict, batch) -> None:
+    """A deal recording an event an official import already holds: the deal matches it, never rewrites it."""
+    event.match_origin, event.match_batch_id, event.matched_at = batch.origin, event.batch_id, clock.now()
+    event.match_values = {"platform": matching.values(fields), "official": matching.values_of(event)}
+    event.save(update_fields=["match_origin", "match_batch", "matched_at", "match_values"])
+    _audit_match(event, batch.started_by)
 
 
 def _upsert(model, key: str, rows, batch, report, build: Callable[[dict], dict]):
@@ -182,8 +251,10 @@ EXTRA_CHECKS = {"events": _check_events}
 
 def _events_taken(rows, origin: str) -> list[importer.Problem]:
     numbers = {r["application_number"] for r in rows}
-    taken = set(m.LegalEvent.objects.filter(patent__application_number__in=numbers).exclude(origin=origin)
-                .values_list("patent__application_number", "event_type", "date"))
+    taken = {(e.patent.application_number, e.event_type, e.date)
+             for e in m.LegalEvent.objects.filter(patent__application_number__in=numbers).exclude(origin=origin)
+             .select_related("patent")
+             if not (matching.is_deal(origin) and matching.deal_may_link(e))}  # a deal matches an official event
     return [importer.Problem(r["_row"], "生效日", r["date"].isoformat(),
                              f"专利{r['application_number']}在{r['date']:%Y-%m-%d}已有一条"
                              f"“{EVENT_LABELS[r['event_type']]}”登记，"

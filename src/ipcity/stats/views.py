@@ -121,7 +121,7 @@ def registry_records(request, kind):
 @login_required
 def patent_detail(request, number):
     patent = object_or_404(patent_list(user=request.user), application_number=number)
-    return render(request, "stats/patent.html", {"nav": "indicators", "patent": patent, "events": patent.events.all()})
+    return render(request, "stats/patent.html", {"nav": "indicators", "patent": patent, "events": patent.events.select_related("batch", "match_batch")})
 
 
 
