@@ -181,6 +181,8 @@ API = [
     ("get", "/api/v1/registries/patents/{patent}/events", "office_admin"),
     ("get", "/api/v1/registries/gis", "office_admin"),
     ("put", "/api/v1/registries/settings/high_value_pledge_threshold", "office_admin", {"value": "5000000"}),
+    ("get", "/api/v1/registries/coverage", "office_admin"),
+    ("post", "/api/v1/registries/coverage", "office_admin", {"kind": "activity:market_national", "complete_from": "2024-01-01"}),
     ("get", "/api/v1/supervision/items", "office_admin"),
     ("post", "/api/v1/supervision/items", "office_admin", {"task": 2, "unit": "science_technology", "year": 2026, "title": "x", "deadline": "2026-12-01"}),
     ("get", "/api/v1/supervision/items/{item}", "office_admin"),
@@ -789,6 +791,7 @@ PAGES = [
     _row("/orgs/{other_org}/members/", "office_admin", page="/orgs/{other_org}/"),
     _row("/orgs/{other_org}/members/other_member/", "office_admin", page="/orgs/{other_org}/"),
     _row("/registries/", "office_admin", {"kind": "population", "file": POPULATION_FILE}),
+    _row("/registries/coverage/", "office_admin", {"kind": "activity:market_national"}),
     _row("/plan/indicators/valid_patents/", "office_admin"),
     _row("/plan/indicators/navigation_projects_industry_planning/", "unit_staff"),
     _row("/plan/tasks/1/", "office_admin"),
@@ -1109,4 +1112,3 @@ def test_a_json_body_sent_under_another_content_type_is_held_to_the_same_text_ru
         refused = office.generic("PATCH", path, json.dumps({"highlights": text}), content_type=content_type)
         assert refused.status_code == 422, refused.content[:300]
     assert _changed(before, fingerprint()) == []
-

@@ -5,6 +5,7 @@ from ipcity.api import api
 from ipcity.audit import views as audit_views
 from ipcity.plan import meeting_views, supervision_views
 from ipcity.plan import views as plan_views
+from ipcity.stats import coverage_views as stats_coverage_views
 from ipcity.stats import views as stats_views
 from ipcity.web import views as web_views
 
@@ -36,6 +37,7 @@ stats_patterns = ([
     path("batches/<int:pk>/", stats_views.batch_detail, name="batch"),
     path("patents/", stats_views.registry_records, {"kind": "patents"}, name="patents"),
     path("patents/<str:number>/", stats_views.patent_detail, name="patent"),
+    path("coverage/", stats_coverage_views.coverage_page, name="coverage"),
     path("<slug:kind>/", stats_views.registry_records, name="records"),
 ], "stats")
 

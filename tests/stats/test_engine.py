@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from ipcity.stats.core.engine import compound_growth, evaluate
+from ipcity.stats.core.engine import DEFINITIONS, compound_growth, evaluate
 from ipcity.stats.core.records import (
     EventType,
     InsurancePolicy,
@@ -101,7 +101,8 @@ def test_a_partly_invalidated_patent_stays_valid_and_a_fully_invalidated_one_doe
 
 def test_a_patent_transferred_out_of_the_district_stops_counting_and_the_transfer_counts():
     reg = registry(patents=[invention("A", D(2015, 1, 1), D(2017, 1, 1))],
-                   events=[event("A", EventType.TRANSFER, D(2025, 5, 1), new_owner_district=ELSEWHERE)])
+                   events=[event("A", EventType.TRANSFER, D(2025, 5, 1), new_owner_district=ELSEWHERE)],
+                   coverage={"events": D(2015, 1, 1)})
     assert value(reg, "valid_patents", D(2025, 4, 30)) == 1
     assert value(reg, "valid_patents", D(2025, 5, 1)) == 0
     assert evaluate(reg, D(2025, 12, 31))["transfers_and_licences_growth"].series[2025] == 1
@@ -109,7 +110,8 @@ def test_a_patent_transferred_out_of_the_district_stops_counting_and_the_transfe
 
 def test_a_patent_transferred_into_the_district_counts_but_its_transfer_does_not():
     reg = registry(patents=[invention("A", D(2015, 1, 1), D(2017, 1, 1), district=ELSEWHERE)],
-                   events=[event("A", EventType.TRANSFER, D(2025, 5, 1), new_owner_district=HERE)])
+                   events=[event("A", EventType.TRANSFER, D(2025, 5, 1), new_owner_district=HERE)],
+                   coverage={"events": D(2015, 1, 1)})
     assert value(reg, "valid_patents", D(2025, 6, 1)) == 1
     assert evaluate(reg, D(2025, 12, 31))["transfers_and_licences_growth"].series[2025] == 0
 
@@ -223,8 +225,10 @@ def test_average_annual_growth_is_compound_over_the_complete_pilot_years():
     assert evaluate(reg, day)["transfers_and_licences_growth"].series == {2023: 10, 2024: 11, 2025: 12}
 
 
-def test_an_empty_registry_computes_nothing_rather_than_zero():
-    assert evaluate(registry(), D(2025, 6, 1)) == {}
+def test_an_empty_registry_with_no_coverage_recorded_computes_nothing_rather_than_zero():
+    results = evaluate(registry(), D(2025, 6, 1))
+    assert set(results) == set(DEFINITIONS)
+    assert all(r.value is None and not r.covered and "以填报值为准" in r.note for r in results.values())
 
 
 def test_growth_cannot_be_computed_before_a_pilot_year_has_ended():
@@ -267,8 +271,8 @@ def test_insurance_and_securitization_count_within_the_pilot():
                 InsurancePolicy("B2", "patent_insurance", D(2024, 1, 1), HERE),
                 InsurancePolicy("B3", "protection_insurance", D(2025, 2, 1), HERE),
                 InsurancePolicy("B4", "protection_insurance", D(2025, 3, 1), ELSEWHERE)]
-    results = evaluate(registry(policies=policies, securitizations=[Securitization("专利+老字号ABS", D(2025, 9, 1))]),
-                       D(2025, 12, 31))
+    results = evaluate(registry(policies=policies, securitizations=[Securitization("专利+老字号ABS", D(2025, 9, 1))],
+                                coverage={"securitizations": D(2024, 1, 1)}), D(2025, 12, 31))
     assert results["patent_insurance_policies"].records == ("B2", "B3")
     assert results["protection_insurance_annual"].value == 1
     assert results["securitization_pilots"].value == 1

@@ -244,3 +244,20 @@ class EngineSetting(models.Model):
 
     def __str__(self):
         return f"{self.key}={self.value}"
+
+
+class RegistryCoverage(models.Model):
+    """The office's word on a kind of records (an engine definition's needs: "patents", "activity:case_patent", …):
+    complete from this date on. Rows are kept as history; the latest row of a kind applies."""
+
+    kind = models.CharField("记录类别", max_length=64, db_index=True)
+    complete_from = models.DateField("记录完整起始日")
+    reason = models.CharField("说明", max_length=300, blank=True)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    set_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        ordering = ["kind", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} ≥ {self.complete_from}"

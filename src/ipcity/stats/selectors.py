@@ -50,7 +50,8 @@ def _registry_version() -> tuple:
             m.Patent.objects.count(), m.LegalEvent.objects.count(), m.Trademark.objects.count(),
             m.Pledge.objects.count(), m.PopulationFigure.objects.count(), m.SeiIpcEntry.objects.count(),
             m.InsurancePolicy.objects.count(), m.SecuritizationProduct.objects.count(),
-            m.EngineSetting.objects.aggregate(last=Max("id"))["last"], tuple(src.version() for src in activities.SOURCES))
+            m.EngineSetting.objects.aggregate(last=Max("id"))["last"], tuple(src.version() for src in activities.SOURCES),
+            m.RegistryCoverage.objects.aggregate(last=Max("id"))["last"])
 
 
 def _build_registry(district: str) -> r.Registry:
@@ -77,7 +78,15 @@ def _build_registry(district: str) -> r.Registry:
     return r.Registry(district=district, patents=patents, events=events, trademarks=trademarks, pledges=pledges,
                       policies=policies, securitizations=securitizations, population=population, sei_table=sei,
                       activities=[a for source in activities.SOURCES for a in source.records()],
-                      high_value_pledge_threshold=high_value_pledge_threshold())
+                      high_value_pledge_threshold=high_value_pledge_threshold(), coverage=registry_coverage())
+
+
+def registry_coverage() -> dict[str, dt.date]:
+    """The office's coverage of each kind of records: the latest row of each kind applies."""
+    coverage: dict[str, dt.date] = {}
+    for kind, complete_from in m.RegistryCoverage.objects.order_by("id").values_list("kind", "complete_from"):
+        coverage[kind] = complete_from
+    return coverage
 
 
 def registry_snapshot(*, district: str) -> r.Registry:
@@ -120,7 +129,11 @@ def indicator_table(*, plan, as_of: dt.date | None = None, with_forecast: bool =
         indicator = row["indicator"]
         result = results.get(indicator.code)
         row["computed"] = None
+        row["coverage_note"] = ""
         if result is None or indicator.data_source != DataSource.RECORDS:
+            continue
+        if not result.covered:  # the registry does not cover the period: no computed value, the reported one stands
+            row["coverage_note"] = result.note
             continue
         row["computed"] = result
         row["latest"] = None if result.value is None else ComputedValue(
@@ -374,14 +387,15 @@ def _group_labels(registry, by: str, numbers: list[str]) -> dict[str, list[str]]
 def valid_patent_breakdowns(*, plan, as_of: dt.date) -> dict[str, dict[str, list[str]]]:
     """The district's valid patents on the date, broken down four ways (type, street, SEI industry, tier)."""
     result = computed_indicators(plan=plan, as_of=as_of).get("valid_patents")
-    if result is None:
+    if result is None or not result.covered:
         return {}
     registry, _ = _engine_index(plan)
     return {by: _group_labels(registry, by, list(result.records)) for by in BREAKDOWNS}
 
 
 def valid_patent_trend(*, plan, as_of: dt.date) -> dict | None:
-    if "valid_patents" not in computed_indicators(plan=plan, as_of=as_of):
+    result = computed_indicators(plan=plan, as_of=as_of).get("valid_patents")
+    if result is None or not result.covered:
         return None
     registry, index = _engine_index(plan)
     days = forecast.month_ends(dt.date(as_of.year - 3, as_of.month, 1), as_of)

@@ -1,7 +1,13 @@
 """Every record-based plan indicator as of a date, each with the records behind it (its lineage).
 
-`evaluate(registry, as_of)` returns {indicator code: Result}. Codes are the plan's indicator codes; an
-indicator not listed in `DEFINITIONS` is not computed from records (it is reported by its unit)."""
+`evaluate(registry, as_of)` returns {indicator code: Result} for every definition. Codes are the plan's indicator
+codes; an indicator not listed in `DEFINITIONS` is not computed from records (it is reported by its unit).
+
+Coverage: each definition counts over a period for a date D (`period_start`): a stock on D itself, a yearly count
+from 1 January of D's year, a cumulative count or annual average from the pilot's start, a growth rate from
+1 January of the base year. A value is computed only when the records it needs are complete from that start on
+(`coverage_from`); otherwise its Result has covered=False, no value and a note saying from when the records are
+complete, so a registry that does not reach back far enough never shows as 0."""
 
 import datetime as dt
 from collections import defaultdict
@@ -30,6 +36,7 @@ class _Index:
 
     def __init__(self, columns: RegistryColumns):
         self.columns = columns
+        self.earliest: dict[str, dt.date | None] = {}  # needs -> day of its earliest record (memo across dates)
 
     @classmethod
     def of(cls, registry: Registry) -> "_Index":
@@ -106,12 +113,16 @@ def _growth_result(yearly_and_keys, as_of: dt.date) -> Result:
 
 
 def evaluate(registry: Registry, as_of: dt.date, index: "_Index | None" = None) -> dict[str, Result]:
-    """Indicators whose records are present; one whose record list is empty is left out, so that an empty
-    registry never shows as a computed zero (the unit's reported value stands instead). Pass the `index`
+    """Every definition as of the date: computed where its records cover the period it counts over (a covered
+    kind with no records counts 0), otherwise covered=False with no value, so that a registry that does not reach
+    back far enough never shows as a computed zero (the unit's reported value stands instead). Pass the `index`
     of an earlier call to evaluate the same registry on another date without rebuilding it."""
     index = index or _Index.of(registry)
-    return {code: definition(registry, index, as_of)
-            for code, (definition, needs) in DEFINITIONS.items() if has_records(registry, needs)}
+    results = {}
+    for code, (definition, needs) in DEFINITIONS.items():
+        gap = coverage_gap(registry, index, code, needs, as_of)
+        results[code] = Result(None, note=gap, covered=False) if gap else definition(registry, index, as_of)
+    return results
 
 
 def _count(items: list, key: Callable, note: str = "") -> Result:
@@ -219,6 +230,7 @@ DEFINITIONS: dict[str, tuple[Callable[[Registry, _Index, dt.date], Result], str]
     "navigation_projects_enterprise_operation": (_activities("navigation_enterprise_operation", "试点期内累计完成验收"),
                                                  "activity:navigation_enterprise_operation"),
     "high_value_portfolios": (_activities("high_value_portfolio", "试点期内累计培育形成"), "activity:high_value_portfolio"),
+    "operation_centers": (_activities("operation_center", "试点期内累计认定（按认定日期）"), "activity:operation_center"),
     "mediation_administrative_with_judicial_confirmation": (
         _activities("mediation_administrative", "经司法确认的行政调解", per_year=True), "activity:mediation_administrative"),
     "patent_enforcement_cases": (_activities("case_patent", "立案查处的专利案件", per_year=True), "activity:case_patent"),
@@ -241,6 +253,96 @@ DEFINITIONS: dict[str, tuple[Callable[[Registry, _Index, dt.date], Result], str]
     "cluster_agencies": (_activities("cluster_agency", "在聚集区内的服务机构", standing=True), "activity:cluster_agency"),
     "custody_smes": (_activities("custody_sme", "托管服务累计覆盖的中小微企业"), "activity:custody_sme"),
 }
+
+
+# What each definition counts over for a date D, which decides from when its records must be complete.
+STOCK, YEAR, PILOT, GROWTH = "stock", "year", "pilot", "growth"
+PERIODS: dict[str, str] = {
+    "valid_patents": STOCK, "valid_invention_patents": STOCK, "valid_invention_patents_per_10k": STOCK,
+    "high_value_invention_patents_per_10k": STOCK, "valid_trademarks": STOCK, "madrid_filings": PILOT,
+    "transfers_and_licences_growth": GROWTH, "pledge_amount_growth": GROWTH, "pledge_count_growth": GROWTH,
+    "patent_insurance_policies": PILOT, "protection_insurance_annual": YEAR, "securitization_pilots": PILOT,
+    "navigation_projects_industry_planning": PILOT, "navigation_projects_enterprise_operation": PILOT,
+    "high_value_portfolios": PILOT, "operation_centers": PILOT,
+    "mediation_administrative_with_judicial_confirmation": YEAR, "patent_enforcement_cases": YEAR,
+    "trademark_enforcement_cases": YEAR, "copyright_enforcement_cases": YEAR,
+    "certified_patent_enforcement_officers": STOCK, "city_standardized_markets": PILOT,
+    "national_standardized_markets": PILOT, "mediation_people": YEAR, "mediation_association": YEAR,
+    "mediation_workstation": YEAR, "trainings": YEAR, "training_person_times": YEAR, "cluster_agencies": STOCK,
+    "custody_smes": PILOT,
+}
+
+# The kinds of records definitions need, as the office names them when it records their coverage.
+COVERAGE_LABELS: dict[str, str] = {
+    "patents": "专利著录", "events": "专利法律事件", "trademarks": "商标注册", "pledges": "专利质押登记",
+    "policies": "专利保险保单", "securitizations": "知识产权证券化产品",
+    "activity:navigation_industry_planning": "产业规划类专利导航项目验收",
+    "activity:navigation_enterprise_operation": "企业运营类专利微导航项目验收",
+    "activity:high_value_portfolio": "高价值专利组合认定", "activity:operation_center": "知识产权运营中心认定",
+    "activity:mediation_administrative": "行政调解司法确认", "activity:case_patent": "专利行政查处案件",
+    "activity:case_trademark": "商标行政查处案件", "activity:case_copyright": "版权行政查处案件",
+    "activity:officer_certificate": "专利行政执法证件", "activity:market_city": "市级规范化市场认定",
+    "activity:market_national": "国家级规范化市场认定", "activity:mediation_people": "人民调解委员会调解",
+    "activity:mediation_association": "保护协会调解", "activity:mediation_workstation": "维权工作站调解",
+    "activity:training": "知识产权培训", "activity:training_attendance": "培训签到",
+    "activity:cluster_agency": "聚集区服务机构入驻", "activity:custody_sme": "知识产权托管服务",
+}
+
+
+def period_start(code: str, as_of: dt.date) -> dt.date:
+    """The first day of what the indicator counts for the date: from then on its records must be complete."""
+    period = PERIODS[code]
+    if period == YEAR:
+        return dt.date(as_of.year, 1, 1)
+    if period == PILOT:
+        return PILOT_START
+    if period == GROWTH:
+        return dt.date(BASE_YEAR, 1, 1)
+    return as_of
+
+
+def _record_days(registry: Registry, needs: str):
+    if needs.startswith("activity:"):
+        kind = needs.removeprefix("activity:")
+        return (a.day for a in registry.activities if a.kind == kind)
+    day_of = {"patents": lambda p: p.filing_date, "events": lambda e: e.date,
+              "trademarks": lambda t: min((d for d in (t.registration_date, t.madrid_filing_date) if d), default=None),
+              "pledges": lambda p: p.registered_on, "policies": lambda p: p.start_date,
+              "securitizations": lambda s: s.issued_on}[needs]
+    return (day for day in map(day_of, getattr(registry, needs)) if day is not None)
+
+
+def coverage_from(registry: Registry, needs: str, index: "_Index | None" = None) -> tuple[dt.date | None, bool]:
+    """From when the records of a kind are complete, and whether the office recorded it. Not recorded: from
+    1 January of the year of the earliest record (a registry's first record seldom falls on 1 January, and its
+    first year is taken as whole), None when there are no records at all (nothing is covered)."""
+    if needs in registry.coverage:
+        return registry.coverage[needs], True
+    if index is not None and needs in index.earliest:
+        earliest = index.earliest[needs]
+    else:
+        earliest = min(_record_days(registry, needs), default=None)
+        if index is not None:
+            index.earliest[needs] = earliest
+    return (dt.date(earliest.year, 1, 1) if earliest else None), False
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def coverage_gap(registry: Registry, index: "_Index | None", code: str, needs: str, as_of: dt.date) -> str:
+    """Why the records do not cover what the indicator counts on the date ("" when they do)."""
+    complete_from, recorded = coverage_from(registry, needs, index)
+    start = period_start(code, as_of)
+    label = COVERAGE_LABELS.get(needs, needs)
+    if complete_from is None:
+        return f"尚无{label}记录，也未登记其记录自何日起完整，不由记录计算，以填报值为准"
+    if complete_from <= start:
+        return ""
+    how = "" if recorded else "（按最早一条记录推定）"
+    return (f"{label}登记记录自{_day(complete_from)}起完整{how}，未覆盖该期间（自{_day(start)}起），"
+            f"不由记录计算，以填报值为准")
 
 
 def has_records(registry: Registry, needs: str) -> bool:

@@ -154,3 +154,7 @@ class Registry:
     sei_table: SeiIpcTable | None = None
     activities: list[Activity] = field(default_factory=list)
     high_value_pledge_threshold: Decimal = Decimal("10000000")
+    # The office's registry coverage: for a kind of records (an engine definition's `needs`: "patents", "events",
+    # "activity:case_patent", …) the date from which its records are complete. A kind not listed is taken as complete
+    # from 1 January of the year of its earliest record (engine.coverage_from).
+    coverage: dict[str, dt.date] = field(default_factory=dict)
