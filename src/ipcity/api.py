@@ -19,6 +19,7 @@ from ipcity.plan.supervision_api import router as supervision_router
 from ipcity.protection.api import router as protection_router
 from ipcity.services.api import router as services_router
 from ipcity.stats.api import router as stats_router
+from ipcity.stats.by_year_api import router as by_year_router
 from ipcity.stats.coverage_views import router as coverage_router
 
 
@@ -88,6 +89,7 @@ api.add_router("/", accounts_router)
 api.add_router("/plan", plan_router)
 api.add_router("/audit", audit_router)
 api.add_router("/", coverage_router)  # before stats: /registries/coverage is not a registry kind
+api.add_router("/", by_year_router)
 api.add_router("/", stats_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/evidence", evidence_router)

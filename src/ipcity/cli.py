@@ -337,12 +337,47 @@ def _plan_and_as_of(args):
     return plan, day
 
 
+def _indicators_by_year(args) -> int:
+    """Every indicator for each pilot year (issue 13): the same data as GET /api/v1/indicators/by-year."""
+    import json
+
+    from ipcity.plan.selectors import current_plan
+    from ipcity.stats.by_year import as_json, indicator_years, pilot_years, xlsx
+
+    if args.as_of:
+        raise _Refused("--by-year 按各年度12月31日计算，不接受 --as-of；可用 --year 选择年度", 2)
+    plan = current_plan()
+    if plan is None:
+        raise _Refused("尚未导入工作方案：先运行 ipcity demo 或 ipcity plan import FILE", 1)
+    allowed = pilot_years(plan)
+    outside = [y for y in args.year or [] if y not in allowed]
+    if outside:
+        raise _Refused(f"--year 应在试点期内（{allowed[0]}～{allowed[-1]}年），实际为 {outside[0]}", 2)
+    if args.format == "xlsx" and not args.output:
+        raise _Refused("--format xlsx 需要 --output 文件名", 2)
+    rows = indicator_years(plan=plan, years=args.year or None)
+    if args.format == "xlsx":
+        body = xlsx(rows=rows)
+    else:
+        body = (json.dumps(as_json(plan=plan, rows=rows), ensure_ascii=False, indent=1) + "\n").encode()
+    if args.output:
+        Path(args.output).write_bytes(body)
+        print(f"已生成 {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(body.decode())
+    return 0
+
+
 def cmd_indicators(args) -> int:
     _setup()
     import json
 
     from ipcity.stats.selectors import indicator_table
 
+    if args.by_year:
+        return _indicators_by_year(args)
+    if args.format != "json" or args.output or args.year:
+        raise _Refused("--format xlsx、--output 与 --year 仅用于 --by-year", 2)
     plan, as_of = _plan_and_as_of(args)
     rows = []
     for row in indicator_table(plan=plan, as_of=as_of):
@@ -427,7 +462,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     indicators = sub.add_parser("indicators", help="按日期计算全部指标")
     indicators.add_argument("--as-of", help="截至日期 YYYY-MM-DD，默认今天")
-    indicators.add_argument("--format", choices=["json"], default="json")
+    indicators.add_argument("--format", choices=["json", "xlsx"], default="json")
+    indicators.add_argument("--by-year", action="store_true", help="各试点年度（截至12月31日）的目标、计算值、报送值、核定值与状态")
+    indicators.add_argument("--year", type=int, action="append", help="只输出该年度（可重复；仅与 --by-year 同用）")
+    indicators.add_argument("--output", help="写入文件（xlsx 必填；json 默认输出到屏幕）")
     indicators.set_defaults(func=cmd_indicators)
 
     report = sub.add_parser("report", help="生成报告").add_subparsers(dest="report_command", required=True)

@@ -6,6 +6,7 @@ from ipcity.audit import views as audit_views
 from ipcity.plan import meeting_views, supervision_views
 from ipcity.plan import views as plan_views
 from ipcity.stats import coverage_views as stats_coverage_views
+from ipcity.stats import by_year_views
 from ipcity.stats import views as stats_views
 from ipcity.web import views as web_views
 
@@ -69,6 +70,7 @@ web_patterns = ([
 urlpatterns = [
     path("", plan_views.home, name="home"),
     path("indicators/", plan_views.indicator_dashboard, name="indicators"),
+    path("indicators/by-year/", by_year_views.by_year, name="indicators_by_year"),
     path("indicators/report.xlsx", stats_views.indicator_report, {"fmt": "xlsx"}, name="indicator_report_xlsx"),
     path("indicators/report.docx", stats_views.indicator_report, {"fmt": "docx"}, name="indicator_report_docx"),
     path("indicators/<slug:code>/records/", stats_views.indicator_records, name="indicator_records"),

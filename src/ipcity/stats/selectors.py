@@ -141,6 +141,7 @@ def indicator_table(*, plan, as_of: dt.date | None = None, with_forecast: bool =
         row["status"] = indicator_status(comparison=indicator.comparison, target=indicator.target,
                                          value=result.value, previous_value=None, deadline=indicator.deadline,
                                          as_of=as_of)
+    _mark_proposals(plan, rows)
     if with_forecast:
         reported = IndicatorValue.objects.filter(indicator__plan=plan).aggregate(last=Max("id"), n=Count("id"))
         forecasts = _cached("forecasts", (plan.pk, _registry_version(), tuple(reported.values()), as_of),
@@ -148,6 +149,20 @@ def indicator_table(*, plan, as_of: dt.date | None = None, with_forecast: bool =
         for row in rows:
             row["forecast"] = forecasts.get(row["indicator"].code)
     return rows
+
+
+def _mark_proposals(plan, rows: list[dict]) -> None:
+    """A unit's reported figure is a proposal until the office confirms it (issue 13): `proposal` marks a row whose
+    value is a unit's report no confirmation adopted, `adopted` one the office confirmed as reported."""
+    from ipcity.plan.models import IndicatorConfirmation
+
+    adopted = set(IndicatorConfirmation.objects.filter(indicator__plan=plan, basis="reported")
+                  .values_list("reported_value_id", flat=True))
+    for row in rows:
+        latest = row["latest"]
+        reported = isinstance(latest, IndicatorValue)
+        row["proposal"] = reported and latest.pk not in adopted
+        row["adopted"] = reported and latest.pk in adopted
 
 
 LINEAGE_COLUMNS = {
