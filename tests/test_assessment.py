@@ -28,14 +28,15 @@ def test_when_an_item_falls_overdue_one_chaser_goes_out_and_the_units_score_drop
     office = client_for("office_admin")
     _assigned_item(people, dt.date(2026, 11, 10))
     before = _score(office)
-    assert before["components"]["timeliness"] is None  # nothing due yet
+    assert before["components"]["timeliness"] is None  # nothing due yet: nothing to assess, no score, no place
+    assert before["total"] is None and before["rank"] is None and before["not_ranked_label"] == "不参与排名（无考核事项）"
     frozen_clock.advance(days=9)  # 2026-11-11, one day past the deadline
     ipcity_main(["remind"])
     ipcity_main(["remind"])
     assert Reminder.objects.filter(kind="chaser").count() == 1
     after = _score(office)
     assert after["components"]["timeliness"] == 0 and after["components"]["completion"] == 0
-    assert after["total"] == before["total"] - 70  # timeliness 30 and completion 40 lost
+    assert after["total"] == 100 - 70 and after["ranked"]  # timeliness 30 and completion 40 lost
 
 
 def test_reporting_on_time_and_closing_give_full_marks_for_those_parts(client_for, people, frozen_clock):

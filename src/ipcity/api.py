@@ -21,6 +21,7 @@ from ipcity.services.api import router as services_router
 from ipcity.stats.api import router as stats_router
 from ipcity.stats.by_year_api import router as by_year_router
 from ipcity.stats.coverage_views import router as coverage_router
+from ipcity.web.supporting_api import router as supporting_router
 
 
 class CookieSessionAuth(SessionAuth):
@@ -96,3 +97,4 @@ api.add_router("/evidence", evidence_router)
 api.add_router("/operations", operations_router)
 api.add_router("/protection", protection_router)
 api.add_router("/services", services_router)
+api.add_router("/", supporting_router)

@@ -413,6 +413,32 @@ def cmd_remind(args) -> int:
     return 0
 
 
+def cmd_evidence_package(args) -> int:
+    """The evidence package of a pilot year, written beside the target and moved into place when complete."""
+    _setup()
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+
+    from ipcity.web.evidence_package import package_write, year_param
+
+    target = Path(args.output)
+    if not target.parent.is_dir():
+        raise _Refused(f"目录不存在：{target.parent}", 2)
+    try:
+        year = year_param(args.year)
+    except (ValidationError, Http404) as exc:
+        raise _Refused("；".join(getattr(exc, "messages", [str(exc)])), 2) from None
+    partial = target.with_name(target.name + ".part")
+    try:
+        summary = package_write(actor=None, year=year, target=partial)
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
+    missing = f"，{summary['missing']} 个文件缺失（见目录的“文件缺失”表）" if summary["missing"] else ""
+    print(f"已生成 {target}：{year}年佐证材料 {summary['files']} 个，{summary['folders']} 个文件夹{missing}", file=sys.stderr)
+    return 0
+
+
 def cmd_manage(argv: list[str]) -> int:
     _setup()
     from django.core.management import execute_from_command_line
@@ -508,6 +534,11 @@ def build_parser() -> argparse.ArgumentParser:
     redo_cmd = inspection.add_parser("redo", help="用公示数据（JSON）离线复算抽取结果")
     redo_cmd.add_argument("file")
     redo_cmd.set_defaults(func=cmd_inspection_redo)
+
+    package = sub.add_parser("evidence-package", help="导出某一试点年度的佐证材料包（.zip：按指标、重点任务、保障措施分文件夹，含目录.xlsx）")
+    package.add_argument("--year", required=True, help="试点年度，如 2025")
+    package.add_argument("--output", required=True, help="写入的 .zip 文件")
+    package.set_defaults(func=cmd_evidence_package)
 
     sub.add_parser("manage", help="Django 管理命令，例如 ipcity manage migrate", add_help=False)
     return parser

@@ -8,6 +8,7 @@ from ipcity.plan import views as plan_views
 from ipcity.stats import coverage_views as stats_coverage_views
 from ipcity.stats import by_year_views
 from ipcity.stats import views as stats_views
+from ipcity.web import supporting_views
 from ipcity.web import views as web_views
 
 plan_patterns = ([
@@ -55,6 +56,7 @@ supervision_patterns = ([
     path("evaluations/<int:pk>/", supervision_views.evaluation, name="evaluation"),
     path("fund.xlsx", supervision_views.fund_download, name="fund_download"),
     path("settings/", supervision_views.settings_page, name="settings"),
+    path("evidence-package.zip", supporting_views.evidence_package, name="evidence_package"),
     path("meetings/", meeting_views.meetings, name="meetings"),
     path("meetings/new/", meeting_views.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting"),
@@ -65,6 +67,7 @@ supervision_patterns = ([
 
 web_patterns = ([
     path("files/<int:pk>/", web_views.attachment_download, name="attachment"),
+    path("files/attach/<slug:kind>/<int:pk>/", supporting_views.attach, name="attach"),
 ], "web")
 
 urlpatterns = [

@@ -9,14 +9,16 @@ from django.db import transaction
 from django.db.models import Min, Q, QuerySet
 
 from ipcity import clock
+from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
 from ipcity.plan.core import assessment as rules
 from ipcity.plan.core.schedule import Standing
+from ipcity.plan.core.schema import ORG_TYPES
 from ipcity.plan.core.supervision import State
-from ipcity.plan.models import AssessmentScheme, Interview, OfficeRating, WorkItem
+from ipcity.plan.models import AssessmentScheme, AssessmentScope, Interview, OfficeRating, WorkItem
 from ipcity.plan.supervision import report_standings, require_supervision_reader, supervision_settings
 from ipcity.stats.selectors import indicator_table
 from ipcity.web.spreadsheets import DocxReport
@@ -61,7 +63,51 @@ def office_rating_set(*, actor, unit, year: int, score, note: str = "") -> Offic
     return rating
 
 
+# ---- which units are ranked: the office's setting ----
+
+DEFAULT_UNRANKED_TYPES = ("court_procuratorate",)  # until the office decides otherwise: courts and procuratorates
+
+
+def responsible_units() -> QuerySet[Organization]:
+    """The units the assessment can concern: government units, courts and procuratorates."""
+    return Organization.objects.filter(org_type__in=ORG_TYPES).order_by("pk")
+
+
+def unranked_units() -> list[Organization]:
+    """The units the office leaves out of the ranking: the latest setting, or courts and procuratorates before any."""
+    scope = AssessmentScope.objects.first()
+    if scope is None:
+        return list(responsible_units().filter(org_type__in=DEFAULT_UNRANKED_TYPES))
+    return list(scope.unranked_units.order_by("pk"))
+
+
+def assessment_scope_history(*, user) -> list[AssessmentScope]:
+    require_supervision_reader(user)
+    return list(AssessmentScope.objects.select_related("set_by").prefetch_related("unranked_units")[:50])
+
+
+@transaction.atomic
+def assessment_scope_set(*, actor, unit_ids: list[int]) -> AssessmentScope:
+    """The office names the units not ranked (an empty list ranks every unit). Each change is a new row."""
+    require_perm(actor, Perm.SUPERVISION_MANAGE)
+    wanted = list(dict.fromkeys(unit_ids))
+    if len(wanted) > responsible_units().count():
+        raise ValidationError({"unranked_units": ["所选单位多于全部责任单位"]})
+    units = {u.pk: u for u in responsible_units().filter(pk__in=wanted)}
+    unknown = [str(pk) for pk in wanted if pk not in units]
+    if unknown:
+        raise ValidationError({"unranked_units": [f"以下编号不是责任单位：{'、'.join(unknown)}"]})
+    before = [u.name for u in unranked_units()]
+    scope = AssessmentScope.objects.create(set_by=actor, set_at=clock.now())
+    scope.unranked_units.set(units.values())
+    audit_record(actor=actor, action="assessment.scope.set", obj=scope, before={"unranked_units": before},
+                 after={"unranked_units": [units[pk].name for pk in wanted]})
+    return scope
+
+
 def unit_scores(*, user, plan, year: int, as_of: dt.date | None = None) -> list[rules.UnitScore]:
+    """Every responsible unit: scored when it has something to assess in the year, ranked unless the office leaves
+    it out."""
     require_supervision_reader(user)
     as_of = as_of or clock.today()
     statuses = {row["indicator"].pk: row["status"].value for row in indicator_table(plan=plan, as_of=as_of)}
@@ -82,7 +128,9 @@ def unit_scores(*, user, plan, year: int, as_of: dt.date | None = None) -> list[
         score = rules.score_unit(unit=unit.name, items=facts, indicator_statuses=[statuses[i] for i in indicator_ids],
                                  office_rating=ratings.get(unit.pk), weights=weights, as_of=as_of)
         scores.append(score)
-    return rules.rank(scores)
+    scored = {unit.pk for unit in by_unit}
+    scores += [rules.nothing_to_assess(unit.name) for unit in responsible_units() if unit.pk not in scored]
+    return rules.rank(scores, left_out={unit.name for unit in unranked_units()})
 
 
 def _periodic_on_time(item, as_of: dt.date, config) -> tuple[bool, ...]:
@@ -99,14 +147,22 @@ def bulletin_docx(*, user, plan, year: int, as_of: dt.date | None = None) -> byt
     document.paragraph(
         f"根据{plan.title}（{plan.document_number}）和考核评价制度，领导小组办公室对各责任单位{year}年度重点任务"
         f"推进情况进行了考核（截至{(as_of or clock.today()):%Y年%m月%d日}）。现将结果通报如下。")
-    document.table(["名次", "单位", *rules.COMPONENT_LABELS.values()], (
-        [str(score.rank), score.unit] + ["—" if score.components[k] is None else f"{score.components[k] * 100:.0f}%"
-                                         for k in rules.COMPONENT_LABELS] for score in scores))
-    lagging = [s for s in scores if s.total < rules.LAGGING_BELOW]
+    document.table(["名次", "单位", *rules.COMPONENT_LABELS.values(), "总分"], (
+        [str(score.rank) if score.ranked else score.not_ranked_label, score.unit]
+        + ["—" if score.components[k] is None else f"{score.components[k] * 100:.0f}%" for k in rules.COMPONENT_LABELS]
+        + ["—" if score.total is None else f"{score.total:g}"] for score in scores))
+    lagging = [s for s in scores if s.lagging]
     document.paragraph(
         (f"以下单位得分低于{rules.LAGGING_BELOW}分，请于十个工作日内向领导小组办公室书面说明原因和整改措施：" + "、".join(s.unit for s in lagging) + "。")
         if lagging else f"各单位得分均不低于{rules.LAGGING_BELOW}分。请各单位对照通报查漏补缺，确保试点各项任务落实到位。")
-    document.paragraph("总分：" + "；".join(f"{s.unit} {s.total:g}" for s in scores) + "。" if scores else "本年度尚无交办事项。")
+    ranked = [s for s in scores if s.ranked]
+    document.paragraph("总分：" + "；".join(f"{s.unit} {s.total:g}" for s in ranked) + "。" if ranked else "本年度尚无参与排名的单位。")
+    left_out = [s.unit for s in scores if s.not_ranked == rules.LEFT_OUT]
+    if left_out:
+        document.paragraph("根据领导小组办公室设定，" + "、".join(left_out) + "不参与排名，得分仅供参考。")
+    idle = [s.unit for s in scores if s.not_ranked == rules.NOTHING_TO_ASSESS]
+    if idle:
+        document.paragraph("本年度无考核事项、不参与排名的单位：" + "、".join(idle) + "。")
     document.paragraph("区知识产权工作领导小组办公室", align="right")
     return document.bytes()
 

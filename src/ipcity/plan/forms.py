@@ -5,6 +5,7 @@ from ipcity.bounds import decimal_form_field
 from ipcity.plan.core.schema import ORG_TYPES, MembersClause
 from ipcity.plan.models import Indicator, IndicatorValue
 from ipcity.web.forms import RecordsField
+from ipcity.web.supporting import SupportingFilesField
 
 
 class IndicatorForm(forms.ModelForm):
@@ -24,7 +25,7 @@ class IndicatorValueForm(forms.Form):
     value = decimal_form_field(IndicatorValue, "value")
     source = forms.CharField(label="数据来源说明", max_length=300)
     note = forms.CharField(label="备注", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    attachment = forms.FileField(label="佐证材料（PDF、Excel、Word、图片）", required=False)
+    attachment = SupportingFilesField(label="佐证材料")
 
 
 class TaskUnitsForm(forms.Form):

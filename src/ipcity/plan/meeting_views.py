@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
@@ -27,6 +28,7 @@ from ipcity.plan.meetings import decision_to_work_item, meeting_list, meeting_re
 from ipcity.plan.models import Interview, KeyTask, LeadingGroupMeeting
 from ipcity.plan.selectors import current_plan_or_404
 from ipcity.web.forms import RecordsField, form_errors_from, posted_yes_no
+from ipcity.web.supporting import SupportingFilesField, supporting_attach, supporting_panel
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
 
@@ -46,6 +48,7 @@ class MeetingForm(forms.Form):
     summary = forms.CharField(label="会议纪要", widget=forms.Textarea(attrs={"rows": 5}))
     decisions = forms.CharField(label="议定事项（每行一项；转为工作事项时再指定任务、单位和时限）", required=False,
                                 widget=forms.Textarea(attrs={"rows": 5}))
+    files = SupportingFilesField(label="会议纪要等佐证材料")
 
 
 class DecisionItemForm(forms.Form):
@@ -66,12 +69,16 @@ def meetings(request):
 @login_required
 def meeting_new(request):
     require_perm(request.user, Perm.SUPERVISION_MANAGE)
-    form = MeetingForm(request.POST or None, initial={"held_on": clock.today()})
+    form = MeetingForm(request.POST or None, request.FILES or None, initial={"held_on": clock.today()})
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+        data = dict(form.cleaned_data)
         decisions = [{"text": line} for line in data.pop("decisions").splitlines() if line.strip()]
+        files = data.pop("files")
         try:
-            meeting = meeting_record(actor=request.user, plan=current_plan_or_404(), decisions=decisions, **data)
+            with transaction.atomic():  # a refused file leaves no meeting behind
+                meeting = meeting_record(actor=request.user, plan=current_plan_or_404(), decisions=decisions, **data)
+                if files:
+                    supporting_attach(actor=request.user, kind="meeting", subject=meeting, files=files)
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
@@ -104,8 +111,9 @@ def meeting_detail(request, pk):
             decision.form = failed.get(decision.pk) or DecisionItemForm(
                 prefix=f"d{decision.pk}", initial={"task": decision.task_id, "unit": decision.unit_id,
                                                    "deadline": decision.deadline})
-    return render(request, "supervision/meeting.html", {"nav": "supervision", "meeting": meeting,
-                                                        "decisions": decisions})
+    return render(request, "supervision/meeting.html", {
+        "nav": "supervision", "meeting": meeting, "decisions": decisions,
+        "files_panel": supporting_panel(user=request.user, kind="meeting", subject=meeting)})
 
 
 class InterviewForm(forms.Form):
@@ -138,7 +146,7 @@ def interview_new(request):
     if unit is not None:
         score = next((s for s in unit_scores(user=request.user, plan=plan, year=year) if s.unit == unit.name), None)
         initial["unit"] = unit.pk
-        if score is not None:
+        if score is not None and score.lagging:
             initial["reason"] = f"{year}年度考核得分{score.total:g}分（第{score.rank}名），低于{LAGGING_BELOW}分"
     form = InterviewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -445,7 +445,7 @@ class AssessmentScope(models.Model):
         ordering = ["-set_at", "-id"]
 
     def __str__(self):
-        return f"assessment scope {self.set_at}"
+        return f"考核排名范围设定（{self.set_at:%Y-%m-%d %H:%M}）"
 
 
 class EvaluationReport(models.Model):

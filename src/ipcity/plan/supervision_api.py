@@ -9,10 +9,12 @@ from ninja.files import UploadedFile
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
-from ipcity.bounds import Year, bounded_decimal, bounded_int, bounded_number
+from ipcity.bounds import Id, Year, bounded_decimal, bounded_int, bounded_number
 from ipcity.inputs import object_or_404
 from ipcity.plan.assessment import (
     assessment_scheme_set,
+    assessment_scope_history,
+    assessment_scope_set,
     bulletin_docx,
     interview_get,
     interview_list,
@@ -21,6 +23,7 @@ from ipcity.plan.assessment import (
     interview_rectification_report,
     office_rating_set,
     unit_scores,
+    unranked_units,
 )
 from ipcity.plan.core.schedule import STANDING_LABELS
 from ipcity.plan.dashboard import supervision_dashboard
@@ -185,16 +188,64 @@ def ledger_upload(request, file: File[UploadedFile]):
 
 
 class ScoreOut(Schema):
-    rank: int
+    rank: int | None  # None: not ranked
     unit: str
-    total: float
+    total: float | None  # None: nothing to assess in the year
     components: dict[str, float | None]
+    ranked: bool
+    not_ranked: str  # "", nothing_to_assess or left_out
+    not_ranked_label: str  # 不参与排名（无考核事项） / 不参与排名（办公室设定）
 
 
-@router.get("/assessment", response=list[ScoreOut], summary="年度考核评分与排名")
+@router.get("/assessment", response=list[ScoreOut], summary="年度考核评分与排名（无考核事项或办公室设定的单位不参与排名）")
 def assessment(request, year: Year, as_of: dt.date | None = None):
-    return [{"rank": s.rank, "unit": s.unit, "total": s.total, "components": s.components}
+    return [{"rank": s.rank, "unit": s.unit, "total": s.total, "components": s.components, "ranked": s.ranked,
+             "not_ranked": s.not_ranked, "not_ranked_label": s.not_ranked_label}
             for s in unit_scores(user=request.user, plan=current_plan_or_404(), year=year, as_of=as_of)]
+
+
+class ScopeUnitOut(Schema):
+    id: int
+    code: str | None
+    name: str
+
+
+class ScopeChangeOut(Schema):
+    set_at: dt.datetime
+    set_by: str | None
+    unranked_units: list[ScopeUnitOut]
+
+
+class ScopeOut(Schema):
+    unranked_units: list[ScopeUnitOut]
+    is_default: bool  # no setting yet: courts and procuratorates are not ranked
+    history: list[ScopeChangeOut]
+
+
+class ScopeIn(Schema):
+    unranked_units: list[Id]  # organization ids; an empty list ranks every unit
+
+
+def _scope_unit(u) -> dict:
+    return {"id": u.pk, "code": u.code, "name": u.name}
+
+
+def _scope_out(user) -> dict:
+    history = assessment_scope_history(user=user)
+    return {"unranked_units": [_scope_unit(u) for u in unranked_units()], "is_default": not history,
+            "history": [{"set_at": h.set_at, "set_by": (h.set_by.full_name or h.set_by.username) if h.set_by else None,
+                         "unranked_units": [_scope_unit(u) for u in h.unranked_units.all()]} for h in history]}
+
+
+@router.get("/assessment/scope", response=ScopeOut, summary="不参与排名的单位及设定历史")
+def assessment_scope(request):
+    return _scope_out(request.user)
+
+
+@router.put("/assessment/scope", response=ScopeOut, summary="设定不参与排名的单位（仅领导小组办公室）")
+def assessment_scope_put(request, payload: ScopeIn):
+    assessment_scope_set(actor=request.user, unit_ids=payload.unranked_units)
+    return _scope_out(request.user)
 
 
 class UnitRatingIn(Schema):

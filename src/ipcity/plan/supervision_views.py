@@ -14,7 +14,16 @@ from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import YEARS, decimal_form_field, int_form_field
 from ipcity.inputs import object_or_404, parse_day
-from ipcity.plan.assessment import bulletin_docx, office_rating_set, unit_scores, weights_for
+from ipcity.plan.assessment import (
+    assessment_scope_history,
+    assessment_scope_set,
+    bulletin_docx,
+    office_rating_set,
+    responsible_units,
+    unit_scores,
+    unranked_units,
+    weights_for,
+)
 from ipcity.plan.core import supervision as rules
 from ipcity.plan.core.assessment import COMPONENT_LABELS, LAGGING_BELOW
 from ipcity.plan.core.schedule import FREQUENCY_LABELS, STANDING_LABELS, Frequency, period_to_report
@@ -230,12 +239,36 @@ def _year(request) -> int:
     return year if YEARS[0] <= year <= YEARS[1] else clock.today().year
 
 
+class ScopeForm(forms.Form):
+    unranked_units = forms.ModelMultipleChoiceField(
+        label="不参与排名的单位", required=False, queryset=Organization.objects.none(),
+        widget=forms.CheckboxSelectMultiple, error_messages={"invalid_choice": "所选单位不是责任单位：%(value)s",
+                                                             "invalid_pk_value": "单位编号无效：%(pk)s"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unranked_units"].queryset = responsible_units()
+
+
 @login_required
 def assessment(request):
     plan = current_plan_or_404()
     year = _year(request)
-    form = RatingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = RatingForm(request.POST if request.method == "POST" and request.POST.get("form") != "scope" else None)
+    scope_form = ScopeForm(request.POST if request.method == "POST" and request.POST.get("form") == "scope" else None,
+                           initial={"unranked_units": unranked_units()})
+    if request.method == "POST" and request.POST.get("form") == "scope":
+        require_perm(request.user, Perm.SUPERVISION_MANAGE)
+        if scope_form.is_valid():
+            try:
+                assessment_scope_set(actor=request.user,
+                                     unit_ids=[u.pk for u in scope_form.cleaned_data["unranked_units"]])
+            except ValidationError as exc:
+                form_errors_from(scope_form, exc)
+            else:
+                messages.success(request, "参与排名的单位已更新，修改已记入审计日志")
+                return redirect(f"{request.path}?year={year}")
+    elif request.method == "POST" and form.is_valid():
         try:
             office_rating_set(actor=request.user, year=year, **form.cleaned_data)
         except ValidationError as exc:
@@ -247,7 +280,8 @@ def assessment(request):
     unit_ids = dict(Organization.objects.filter(name__in=[s.unit for s in scores]).values_list("name", "pk"))
     return render(request, "supervision/assessment.html", {
         "nav": "supervision", "year": year, "scores": scores, "unit_ids": unit_ids, "lagging_below": LAGGING_BELOW,
-        "labels": COMPONENT_LABELS, "weights": weights_for(year), "form": form,
+        "labels": COMPONENT_LABELS, "weights": weights_for(year), "form": form, "scope_form": scope_form,
+        "unranked": unranked_units(), "scope_history": assessment_scope_history(user=request.user),
         "years": range(plan.period_start.year, plan.period_end.year + 1)})
 
 

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
@@ -29,7 +30,7 @@ from ipcity.stats.by_year_views import ConfirmForm, confirm_from_post
 from ipcity.stats.selectors import BREAKDOWNS, indicator_table, valid_patent_breakdowns, valid_patent_trend
 from ipcity.web.forms import form_errors_from
 from ipcity.web.params import as_of_param as _as_of
-from ipcity.web.uploads import attachment_store
+from ipcity.web.supporting import supporting_attach, values_with_files
 
 
 @require_safe
@@ -94,18 +95,23 @@ def indicator_detail(request, code):
             if report_form.is_valid():
                 data = report_form.cleaned_data
                 try:
-                    attachment = (attachment_store(uploaded_file=data["attachment"], actor=request.user)
-                                  if data["attachment"] else None)
-                    services.indicator_value_report(indicator=indicator, actor=request.user, as_of=data["as_of"],
-                                                    value=data["value"], source=data["source"], note=data["note"],
-                                                    attachment=attachment)
+                    with transaction.atomic():  # a refused file leaves no value behind
+                        value = services.indicator_value_report(
+                            indicator=indicator, actor=request.user, as_of=data["as_of"], value=data["value"],
+                            source=data["source"], note=data["note"])
+                        if data["attachment"]:
+                            supporting_attach(actor=request.user, kind="indicator_value", subject=value,
+                                              files=data["attachment"])
                     messages.success(request, "数值已报送")
                     return redirect("plan:indicator", code=code)
                 except ValidationError as exc:
+                    if hasattr(exc, "error_dict") and "files" in exc.error_dict:  # said at the file input
+                        exc = ValidationError({"attachment": exc.error_dict.pop("files"), **exc.error_dict})
                     form_errors_from(report_form, exc)
     return render(request, "plan/indicator.html", {
         "nav": "plan", "plan": plan, "indicator": indicator, "row": row,
-        "history": indicator.values.select_related("reporting_unit", "attachment")[:50],
+        "history": values_with_files(user=request.user, values=indicator.values.select_related(
+            "reporting_unit", "attachment")[:50]),
         "edit_form": edit_form, "report_form": report_form, "confirm_form": confirm_form,
         "years": list(indicator_years(plan=plan, indicators=[indicator])[0]["years"].values()),
         "confirmations": confirmation_history(indicator=indicator)[:50]})

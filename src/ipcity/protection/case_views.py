@@ -28,6 +28,7 @@ from ipcity.protection.enforcement import (
 )
 from ipcity.protection.models import CriminalReferral, EnforcementCase
 from ipcity.web.forms import form_errors_from
+from ipcity.web.supporting import supporting_panel
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -98,4 +99,5 @@ def case(request, pk):
         "nav": "protection", "case": item, "mine": mine, "personal": personal_data(user=request.user, case=item),
         "actions": [(a, STEP_LABELS[a]) for a, (sources, _) in STEPS.items() if item.state in sources] if mine else [],
         "referral": referral, "deadlines": deadlines(item), "late": overdue(item),
-        "colleagues": User.objects.filter(role=Role.ENFORCEMENT_OFFICER, organization_id=item.unit_id)})
+        "colleagues": User.objects.filter(role=Role.ENFORCEMENT_OFFICER, organization_id=item.unit_id),
+        "files_panel": supporting_panel(user=request.user, kind="case", subject=item)})

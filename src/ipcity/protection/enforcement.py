@@ -38,6 +38,7 @@ STEPS = {  # action -> (from states, to state)
     "close": ({State.DECIDED, State.EXECUTING, State.INVESTIGATING, State.NOTIFIED}, State.CLOSED),
 }
 MAX_FINE = Decimal("1000000000000")  # the column holds 12 digits before the point
+DECISION_NUMBER_MAX = EnforcementCase._meta.get_field("decision_number").max_length
 STEP_LABELS = {"file": "立案", "reject": "不予立案", "investigate": "开始调查", "notify": "告知（听证）",
                "decide": "作出处罚决定", "execute": "执行", "close": "结案"}
 
@@ -172,6 +173,8 @@ def case_step(*, actor, case: EnforcementCase, action: str, day: dt.date | None 
     if action == "decide" and (not decision_number.strip() or fine is None or not fine.is_finite()
                                or not 0 <= fine < MAX_FINE):
         problems.append("请填写处罚决定书文号和罚没款金额（元，0 至 1 万亿以内）")
+    if action == "decide" and len(decision_number.strip()) > DECISION_NUMBER_MAX:
+        problems.append(f"处罚决定书文号不能超过 {DECISION_NUMBER_MAX} 个字符")
     referral = CriminalReferral.objects.filter(case=case).first()
     if action == "close" and case.state in (State.INVESTIGATING, State.NOTIFIED) \
             and not (referral and referral.receipt_number):
@@ -183,7 +186,7 @@ def case_step(*, actor, case: EnforcementCase, action: str, day: dt.date | None 
     if action == "file":
         case.filed_on = day
     elif action == "decide":
-        case.decision_number, case.fine, case.decided_on = decision_number.strip()[:64], fine, day
+        case.decision_number, case.fine, case.decided_on = decision_number.strip(), fine, day
     elif action in ("close", "reject"):
         case.closed_on = day
     _log(case, actor, action, day, note.strip())
@@ -279,11 +282,21 @@ def activity_rows(keys: list[str]) -> list[list]:
     ids = [int(k.split("-")[1]) for k in keys]
     if prefix == "CASE":
         found = {f"CASE-{c.pk}": c for c in EnforcementCase.objects.select_related("unit").filter(pk__in=ids)}
-        # Lineage is public; a case's party is not (it may be a private person, or under investigation).
+        # Lineage is public; a case's party is not (it may be a private person, or under investigation). The
+        # decision's document number is: an administrative penalty decision is published with it.
         return [[k, found[k].get_kind_display(), f"{found[k].get_kind_display()}案件", found[k].unit.name,
-                 found[k].filed_on] for k in keys]
+                 found[k].decision_number, found[k].filed_on] for k in keys]
     if prefix == "CERT":
         found = {f"CERT-{c.pk}": c for c in EnforcementCertificate.objects.select_related("officer").filter(pk__in=ids)}
-        return [[k, "执法证件", found[k].officer.display_name, found[k].number, found[k].valid_until] for k in keys]
+        return [[k, "执法证件", found[k].officer.display_name, found[k].number, "", found[k].valid_until] for k in keys]
     found = {f"MKT-{m.pk}": m for m in StandardizedMarket.objects.filter(pk__in=ids)}
-    return [[k, f"{found[k].get_level_display()}规范化市场", found[k].name, "", found[k].approved_on] for k in keys]
+    return [[k, f"{found[k].get_level_display()}规范化市场", found[k].name, "", "", found[k].approved_on] for k in keys]
+
+
+def activity_rows_unmasked(keys: list[str]) -> list[list]:
+    """The case lineage as the office sees it: the party beside the handling unit and the decision's document
+    number (audited by the caller, stats.selectors.lineage_unmask_audit)."""
+    ids = [int(k.split("-")[1]) for k in keys if k.startswith("CASE-")]
+    found = {f"CASE-{c.pk}": c for c in EnforcementCase.objects.select_related("unit").filter(pk__in=ids)}
+    return [[k, found[k].get_kind_display(), found[k].party, found[k].unit.name, found[k].decision_number,
+             found[k].filed_on] for k in keys]

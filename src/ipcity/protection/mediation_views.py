@@ -21,6 +21,7 @@ from ipcity.protection.mediation import (
 )
 from ipcity.protection.models import MediationCase
 from ipcity.web.forms import form_errors_from
+from ipcity.web.supporting import supporting_panel
 
 
 class ApplyForm(forms.Form):
@@ -74,4 +75,4 @@ def mediation(request, pk):
         if handles else []
     return render(request, "protection/mediation.html", {
         "nav": "protection", "case": case, "actions": actions, "mediators": mediators_of(case.body) if handles else [],
-        "overdue": overdue(case)})
+        "overdue": overdue(case), "files_panel": supporting_panel(user=request.user, kind="mediation", subject=case)})

@@ -343,6 +343,15 @@ def activity_rows(keys: list[str]) -> list[list]:
              found[k].starts_on] for k in keys]
 
 
+def activity_rows_unmasked(keys: list[str]) -> list[list]:
+    """The custody lineage as the office sees it: each SME's name beside its size and street (audited by the
+    caller, stats.selectors.lineage_unmask_audit)."""
+    ids = [int(k.split("-")[1]) for k in keys if k.startswith("SME-")]
+    found = {f"SME-{c.pk}": c for c in CustodyContract.objects.select_related("enterprise", "agency").filter(pk__in=ids)}
+    return [[k, found[k].enterprise.name, found[k].get_enterprise_size_display(),
+             found[k].enterprise.get_street_display() or "—", found[k].agency.name, found[k].starts_on] for k in keys]
+
+
 def _public_name(agency: Organization) -> str:
     profile = getattr(agency, "agency_profile", None)
     return agency.name if profile is not None and profile.listed else "（未在公开名录中展示的机构）"

@@ -15,6 +15,11 @@ class ActivitySource:
     version: Callable[[], object]  # changes whenever the records do
     records: Callable[[], list[Activity]]
     rows: Callable[[list[str]], list[list]]  # lineage rows for keys, in their order
+    # Lineage is public, so `rows` masks what is not (an SME's name under custody, a case's party). The office sees
+    # the names (`unmasked_rows`, under `unmasked_columns`) for the kinds in `unmasked_kinds`, each view audited.
+    unmasked_kinds: tuple[str, ...] = ()
+    unmasked_columns: tuple[str, ...] = ()
+    unmasked_rows: Callable[[list[str]], list[list]] | None = None
 
 
 SOURCES: list[ActivitySource] = []

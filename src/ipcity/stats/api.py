@@ -18,6 +18,8 @@ from ipcity.stats.selectors import (
     lineage_columns,
     lineage_kind,
     lineage_rows,
+    lineage_unmask_audit,
+    lineage_unmasked_for,
     patent_list,
     registry_list,
     registry_row,
@@ -49,10 +51,27 @@ def indicator_records(request, code: str, as_of: dt.date | None = None, offset: 
         raise ValidationError(f"指标“{indicator.name}”目前不由登记记录计算")
     limit = max(1, min(limit, 1000))
     keys = result.records[max(0, offset): max(0, offset) + limit]
+    user = _caller(request)
+    unmasked = lineage_unmasked_for(user=user, kind=kind)  # the office sees names, audited
     rows = [[v.isoformat() if isinstance(v, dt.date) else (None if v is None else str(v)) for v in row]
-            for row in lineage_rows(kind=kind, keys=keys)]
+            for row in lineage_rows(kind=kind, keys=keys, unmasked=unmasked)]
+    if unmasked and rows:
+        lineage_unmask_audit(user=user, indicator=indicator, kind=kind, keys=keys, channel_format="api")
     return {"indicator": code, "as_of": as_of, "value": None if result.value is None else str(result.value),
-            "note": result.note, "count": len(result.records), "columns": lineage_columns(kind), "rows": rows}
+            "note": result.note, "count": len(result.records), "columns": lineage_columns(kind, unmasked=unmasked),
+            "rows": rows}
+
+
+def _caller(request):
+    """This endpoint is public (auth=None): a signed-in session or an API token still says who is asking."""
+    from ipcity.accounts.services import api_token_user
+
+    if request.user.is_authenticated:
+        return request.user
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    found = api_token_user(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    return found or request.user
 
 
 class BatchOut(Schema):

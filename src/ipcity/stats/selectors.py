@@ -175,10 +175,38 @@ LINEAGE_COLUMNS = {
 }
 
 
-def lineage_columns(kind: str) -> list[str]:
+def lineage_columns(kind: str, *, unmasked: bool = False) -> list[str]:
     if kind.startswith("activity:"):
-        return list(activities.source_for(kind.removeprefix("activity:")).columns)
+        source = activities.source_for(kind.removeprefix("activity:"))
+        return list(source.unmasked_columns if unmasked else source.columns)
     return LINEAGE_COLUMNS[kind]
+
+
+def lineage_masks(kind: str | None) -> bool:
+    """Whether the public lineage of this kind of records hides names (an SME under custody, a case's party)."""
+    if not kind or not kind.startswith("activity:"):
+        return False
+    activity = kind.removeprefix("activity:")
+    return activity in activities.source_for(activity).unmasked_kinds
+
+
+def lineage_unmasked_for(*, user, kind: str | None) -> bool:
+    """The office (personal data and every attachment: ATTACHMENT_READ_ALL with PERSONAL_DATA_READ) sees the names
+    the public lineage masks; the public and every other unit see it masked."""
+    from ipcity.accounts.permissions import has_perm
+    from ipcity.accounts.roles import Perm
+
+    return (lineage_masks(kind) and user is not None and user.is_authenticated
+            and has_perm(user, Perm.SUPERVISION_MANAGE) and has_perm(user, Perm.PERSONAL_DATA_READ))
+
+
+def lineage_unmask_audit(*, user, indicator, kind: str, keys, channel_format: str = "page") -> None:
+    """Every unmasked view of a lineage by the office leaves an audit row naming the records shown."""
+    from ipcity.audit.services import audit_record
+
+    keys = list(keys)
+    audit_record(actor=user, action="lineage.unmask", obj=indicator,
+                 after={"kind": kind, "format": channel_format, "count": len(keys), "records": keys[:1000]})
 
 
 def lineage_kind(code: str) -> str | None:
@@ -207,10 +235,11 @@ _LINEAGE_ROWS = {
 }
 
 
-def lineage_rows(*, kind: str, keys):
+def lineage_rows(*, kind: str, keys, unmasked: bool = False):
     """The records behind a computed value, in the order the engine listed them, as table rows."""
     if kind.startswith("activity:"):
-        yield from activities.source_for(kind.removeprefix("activity:")).rows(list(keys))
+        source = activities.source_for(kind.removeprefix("activity:"))
+        yield from (source.unmasked_rows if unmasked else source.rows)(list(keys))
         return
     if kind == "events":  # a dealing's key says all there is: number@date:kind
         event_label = _label(m.LegalEvent, "event_type")

@@ -18,7 +18,10 @@ from ipcity.stats.selectors import (
     import_batch_list,
     lineage_columns,
     lineage_kind,
+    lineage_masks,
     lineage_rows,
+    lineage_unmask_audit,
+    lineage_unmasked_for,
     patent_list,
     registry_list,
     registry_row,
@@ -47,18 +50,25 @@ def indicator_records(request, code):
     by, group = request.GET.get("by", ""), request.GET.get("group", "")
     if result is not None and by in BREAKDOWNS and code == "valid_patents":
         keys = tuple(valid_patent_breakdowns(plan=plan, as_of=as_of)[by].get(group, ()))
-    columns = lineage_columns(kind) if kind else []
+    unmasked = lineage_unmasked_for(user=request.user, kind=kind)  # the office sees names, audited
+    columns = lineage_columns(kind, unmasked=unmasked) if kind else []
     download = request.GET.get("format")
     if download in ("xlsx", "csv") and kind is None:
         raise Http404(f"指标“{indicator.name}”目前不由登记记录计算，没有可下载的记录")
     filename = f"{code}-{as_of.isoformat()}"
-    if download == "xlsx":
-        return xlsx_response(f"{filename}.xlsx", indicator.name[:31], columns, lineage_rows(kind=kind, keys=keys))
-    if download == "csv":
-        return csv_response(f"{filename}.csv", columns, lineage_rows(kind=kind, keys=keys))
+    if download in ("xlsx", "csv"):
+        if unmasked:
+            lineage_unmask_audit(user=request.user, indicator=indicator, kind=kind, keys=keys, channel_format=download)
+        rows = lineage_rows(kind=kind, keys=keys, unmasked=unmasked)
+        if download == "xlsx":
+            return xlsx_response(f"{filename}.xlsx", indicator.name[:31], columns, rows)
+        return csv_response(f"{filename}.csv", columns, rows)
     page = Paginator(keys, 100).get_page(request.GET.get("page"))
-    rows = list(lineage_rows(kind=kind, keys=tuple(page.object_list))) if kind else []
+    rows = list(lineage_rows(kind=kind, keys=tuple(page.object_list), unmasked=unmasked)) if kind else []
+    if unmasked and rows:
+        lineage_unmask_audit(user=request.user, indicator=indicator, kind=kind, keys=page.object_list)
     return render(request, "stats/records.html", {
+        "unmasked": unmasked, "masked": bool(kind) and lineage_masks(kind) and not unmasked,
         "nav": "indicators", "indicator": indicator, "as_of": as_of, "result": result, "columns": columns,
         "rows": rows, "page": page, "group": group if by in BREAKDOWNS else "", "by": by,
         "by_label": BREAKDOWNS.get(by, "")})

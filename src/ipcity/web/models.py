@@ -16,3 +16,32 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class SupportingFile(models.Model):
+    """An attachment given as supporting evidence (佐证材料) of one record: a progress report, a reported indicator
+    value, a leading group meeting, an enforcement case or a mediation. A record holds any number of files; which
+    indicator, task and pilot year a file evidences is read from its record when the evidence package is built, so
+    it follows the record (a case filed later, a work item linked to one more indicator)."""
+
+    class Subject(models.TextChoices):
+        PROGRESS_REPORT = "progress_report", "进展报告"
+        INDICATOR_VALUE = "indicator_value", "指标报送值"
+        MEETING = "meeting", "领导小组会议"
+        CASE = "case", "行政执法案件"
+        MEDIATION = "mediation", "纠纷调解"
+
+    attachment = models.ForeignKey(Attachment, on_delete=models.PROTECT, related_name="supporting")
+    subject_kind = models.CharField("所属记录类型", max_length=24, choices=Subject.choices)
+    subject_id = models.PositiveBigIntegerField("所属记录")
+    attached_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    attached_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["attached_at", "id"]
+        indexes = [models.Index(fields=["subject_kind", "subject_id"], name="supporting_subject")]
+        constraints = [models.UniqueConstraint(fields=["attachment", "subject_kind", "subject_id"],
+                                               name="supporting_file_once_per_record")]
+
+    def __str__(self):
+        return f"{self.subject_kind}:{self.subject_id} {self.attachment_id}"

@@ -1,7 +1,9 @@
 """Upload checks: size is enforced while streaming, type by the file's own bytes, not its name."""
 
 import hashlib
+import re
 import secrets
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -19,15 +21,65 @@ from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.web.models import Attachment
 
-# extension -> (content type, leading bytes the file must start with)
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound document: .doc, .xls, WPS's .wps and .et
+ZIP = b"PK\x03\x04"
+# extension -> (content type, leading bytes the file must start with). Zip-based formats are also opened and must
+# hold their format's own parts (ZIP_PARTS), so a renamed archive is refused.
 ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".pdf": ("application/pdf", (b"%PDF-",)),
     ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
     ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
     ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (b"PK\x03\x04",)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (ZIP,)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (ZIP,)),
+    ".doc": ("application/msword", (OLE,)),
+    ".xls": ("application/vnd.ms-excel", (OLE,)),
+    ".wps": ("application/vnd.ms-works", (OLE, ZIP)),  # WPS 文字; newer versions may save the OOXML package
+    ".et": ("application/vnd.ms-excel", (OLE, ZIP)),  # WPS 表格
+    ".ofd": ("application/ofd", (ZIP,)),  # GB/T 33190 版式文档: a zip holding OFD.xml
 }
+# For a zip-based type: the member names one of which it must hold.
+ZIP_PARTS: dict[str, tuple[str, ...]] = {
+    ".xlsx": ("xl/workbook.xml",),
+    ".docx": ("word/document.xml",),
+    ".wps": ("word/document.xml",),
+    ".et": ("xl/workbook.xml",),
+    ".ofd": ("OFD.xml",),
+}
+TYPE_LABELS = "PDF、Word（.doc .docx）、Excel（.xls .xlsx）、WPS（.wps .et）、OFD、图片（.jpg .png）"
+_UNSAFE_NAME = re.compile(r"[\x00-\x1f\x7f\\/:*?\"<>|\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_file_name(name: str, *, fallback: str = "附件") -> str:
+    """A file name as a person's computer can hold it: no directory part, no control or path characters, no
+    bidirectional overrides (which disguise an extension), not only dots, at most 255 characters keeping the
+    extension."""
+    name = _UNSAFE_NAME.sub("_", (name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip().strip(".")
+    if not name.replace("_", ""):
+        name = fallback
+    if len(name) > 255:
+        stem, dot, extension = name.rpartition(".")
+        name = (stem[: 255 - len(extension) - 1] + "." + extension) if dot and len(extension) < 16 else name[:255]
+    return name
+
+
+def _content_problem(path: Path, extension: str) -> str | None:
+    """Why the written file is not what its extension says, or None. Only zip-based types need more than their
+    leading bytes: the archive must open and hold the format's own part."""
+    parts = ZIP_PARTS.get(extension)
+    if parts is None:
+        return None
+    with open(path, "rb") as handle:
+        if handle.read(4) != ZIP:
+            return None  # an OLE .wps/.et: its header was checked
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return f"文件内容与扩展名“{extension}”不符（文件已损坏或不是该格式）"
+    if not any(part in names for part in parts):
+        return f"文件内容与扩展名“{extension}”不符"
+    return None
 
 
 def upload_path(stored_name: str) -> Path:
@@ -42,18 +94,37 @@ def attachments_visible(*, user) -> QuerySet[Attachment]:
 
 
 def attachment_get(*, user, pk: int) -> Attachment:
-    attachment = attachments_visible(user=user).filter(pk=pk).first()
-    if attachment is None:
+    """A file the user may read (web/supporting.py says who: the office, the uploading organization, and whoever
+    reads a record it supports), or 404."""
+    from ipcity.inputs import as_id
+    from ipcity.web.supporting import attachment_readable
+
+    attachment = Attachment.objects.filter(pk=as_id(pk) or 0).first()
+    if attachment is None or not attachment_readable(user=user, attachment=attachment):
         raise Http404("附件不存在或无权查看")
     return attachment
 
 
+def attachment_response(attachment: Attachment):
+    """The file as a download: its original name encoded for the header (RFC 6266 filename*), never shown inline,
+    never sniffed into something else."""
+    from django.http import FileResponse
+
+    path = upload_path(attachment.stored_name)
+    if not path.exists():
+        raise Http404("附件文件缺失")
+    response = FileResponse(open(path, "rb"), as_attachment=True, filename=safe_file_name(attachment.original_name),
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
 def attachment_store(*, uploaded_file, actor) -> Attachment:
-    name = Path(uploaded_file.name or "").name
+    name = safe_file_name(uploaded_file.name or "")
     extension = Path(name).suffix.lower()
     if extension not in ALLOWED_TYPES:
-        allowed = "、".join(sorted(ALLOWED_TYPES))
-        raise ValidationError(f"不支持的文件类型“{extension or '无扩展名'}”，仅接受：{allowed}")
+        raise ValidationError(f"不支持的文件类型“{extension or '无扩展名'}”，仅接受：{TYPE_LABELS}")
     content_type, signatures = ALLOWED_TYPES[extension]
     limit = settings.UPLOAD_MAX_BYTES
     stored_name = secrets.token_hex(20) + extension
@@ -68,25 +139,33 @@ def attachment_store(*, uploaded_file, actor) -> Attachment:
             for chunk in uploaded_file.chunks():
                 size += len(chunk)
                 if size > limit:
-                    raise ValidationError(f"文件超过大小上限 {limit // (1024 * 1024)} MB")
+                    raise ValidationError(f"“{name}”：文件超过大小上限 {human_size(limit)}，未上传")
                 if len(head) < 16:
                     head += chunk[: 16 - len(head)]
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
-            raise ValidationError("文件为空")
+            raise ValidationError(f"文件“{name}”是空文件")
         if not head.startswith(signatures):
-            raise ValidationError(f"文件内容与扩展名“{extension}”不符")
+            raise ValidationError(f"“{name}”：文件内容与扩展名“{extension}”不符")
+        problem = _content_problem(partial, extension)
+        if problem:
+            raise ValidationError(f"“{name}”：{problem}")
         partial.rename(target)
     finally:
         partial.unlink(missing_ok=True)
-    with transaction.atomic():
-        attachment = Attachment.objects.create(
-            stored_name=stored_name, original_name=name[:255], content_type=content_type, size=size,
-            sha256=digest.hexdigest(), organization=actor.organization, uploaded_by=actor, uploaded_at=clock.now(),
-        )
-        audit_record(actor=actor, action="attachment.upload", obj=attachment,
-                     after={"name": name, "size": size, "sha256": attachment.sha256})
+    try:
+        with transaction.atomic():
+            attachment = Attachment.objects.create(
+                stored_name=stored_name, original_name=name, content_type=content_type, size=size,
+                sha256=digest.hexdigest(), organization=actor.organization, uploaded_by=actor,
+                uploaded_at=clock.now(),
+            )
+            audit_record(actor=actor, action="attachment.upload", obj=attachment,
+                         after={"name": name, "size": size, "sha256": attachment.sha256})
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return attachment
 
 

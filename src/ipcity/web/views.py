@@ -1,6 +1,5 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
-from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -12,7 +11,7 @@ from ipcity.plan.core.supervision import State, is_overdue
 from ipcity.plan.selectors import current_plan, indicator_is_reportable_by, unit_tasks
 from ipcity.plan.supervision import work_item_list
 from ipcity.stats.selectors import indicator_table
-from ipcity.web.uploads import attachment_get, upload_path
+from ipcity.web.uploads import attachment_get, attachment_response
 
 # What each kind of account can do, and where.
 WORKSPACE_SERVICES = {
@@ -67,12 +66,7 @@ def workspace(request):
 @require_safe
 @login_required
 def attachment_download(request, pk):
-    attachment = attachment_get(user=request.user, pk=pk)
-    path = upload_path(attachment.stored_name)
-    if not path.exists():
-        raise Http404("附件文件缺失")
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=attachment.original_name,
-                        content_type=attachment.content_type)
+    return attachment_response(attachment_get(user=request.user, pk=pk))
 
 
 def forbidden(request, exception=None):

@@ -1,0 +1,327 @@
+"""佐证材料: files on progress reports, indicator values, meetings, cases and mediations — checked by their bytes,
+stored all or none, read only by who reads the record — and the office's evidence package of a pilot year."""
+
+import datetime as dt
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from docx import Document
+from openpyxl import Workbook, load_workbook
+
+from ipcity.accounts.models import Organization
+from ipcity.audit.models import AuditEntry
+from ipcity.cli import main as ipcity_main
+from ipcity.plan.meetings import meeting_record
+from ipcity.plan.models import IndicatorValue, KeyTask, ProgressReport
+from ipcity.plan.services import indicator_value_report
+from ipcity.plan.supervision import progress_report_submit, work_item_create, work_item_transition
+from ipcity.protection.enforcement import case_register
+from ipcity.protection.mediation import mediation_apply
+from ipcity.protection.models import EnforcementCase
+from ipcity.web.models import Attachment, SupportingFile
+from ipcity.web.supporting import supporting_attach
+
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def docx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    document = Document()
+    document.add_paragraph("会议纪要")
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_bytes() -> bytes:
+    buffer = io.BytesIO()
+    Workbook().save(buffer)
+    return buffer.getvalue()
+
+
+GOOD = {
+    "报告.pdf": b"%PDF-1.7 progress",
+    "台账.doc": OLE,
+    "统计表.xls": OLE,
+    "情况说明.wps": OLE,
+    "汇总.et": OLE,
+    "批复.ofd": _zip({"OFD.xml": b"<ofd:OFD/>", "Doc_0/Document.xml": b"<x/>"}),
+    "纪要.docx": docx_bytes(),
+    "明细.xlsx": xlsx_bytes(),
+    "现场.jpg": b"\xff\xd8\xff\xe0" + b"\x00" * 20,
+    "截图.png": b"\x89PNG\r\n\x1a\n" + b"\x00" * 20,
+}
+
+
+def upload(name: str, data: bytes | None = None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, GOOD[name] if data is None else data)
+
+
+def stored_files() -> set[str]:
+    return {p.name for p in Path(settings.UPLOAD_DIR).rglob("*") if p.is_file()} if Path(
+        settings.UPLOAD_DIR).exists() else set()
+
+
+@pytest.fixture
+def item(people, frozen_clock):
+    """A work item of 区科技局 on task 2 (linked to its indicators), acknowledged: the unit may report."""
+    tech = Organization.objects.get(code="science_technology")
+    task = KeyTask.objects.get(number=2)
+    made = work_item_create(actor=people["office_admin"], task=task, unit=tech, year=2026, title="培育导航项目",
+                            deadline=dt.date(2026, 12, 1), indicators=list(task.indicators.all()))
+    work_item_transition(actor=people["office_admin"], item=made, action="assign")
+    work_item_transition(actor=people["unit_staff"], item=made, action="acknowledge")
+    return made
+
+
+def _report(people, item, period="2026-10"):
+    return progress_report_submit(actor=people["unit_staff"], item=item, period=period, text="完成立项",
+                                  request_review=False)
+
+
+# ---- adding files from the forms people already use ----
+
+def test_a_unit_adds_several_files_to_its_progress_report_from_the_report_form(client_for, people, item):
+    unit, office = client_for("unit_staff"), client_for("office_admin")
+    page = unit.get(f"/supervision/items/{item.pk}/").content.decode()
+    assert 'enctype="multipart/form-data"' in page and 'name="attachments"' in page and "佐证材料" in page
+    response = unit.post(f"/supervision/items/{item.pk}/", {
+        "form": "report", "period": "2026-10", "text": "完成两个导航项目立项",
+        "attachments": [upload("报告.pdf"), upload("台账.doc"), upload("情况说明.wps")]})
+    assert response.status_code == 302, response.content.decode()[:500]
+    report = ProgressReport.objects.get(work_item=item)
+    names = sorted(SupportingFile.objects.filter(subject_kind="progress_report", subject_id=report.pk)
+                   .values_list("attachment__original_name", flat=True))
+    assert names == ["台账.doc", "情况说明.wps", "报告.pdf"]
+    shown = office.get(f"/supervision/items/{item.pk}/").content.decode()
+    assert all(name in shown for name in names)
+    listed = office.get(f"/api/v1/records/progress_report/{report.pk}/files").json()
+    assert sorted(f["name"] for f in listed) == names
+    download = office.get(listed[0]["download"])
+    assert download.status_code == 200 and download["X-Content-Type-Options"] == "nosniff"
+    assert download["Content-Disposition"].startswith("attachment;") and "filename*=utf-8''" in download[
+        "Content-Disposition"]
+    assert b"".join(download.streaming_content) in GOOD.values()
+
+
+@pytest.mark.parametrize("name", ["台账.doc", "统计表.xls", "情况说明.wps", "汇总.et", "批复.ofd", "纪要.docx",
+                                  "明细.xlsx", "现场.jpg", "截图.png", "报告.pdf"])
+def test_a_unit_reports_an_indicator_value_with_each_accepted_kind_of_file(client_for, people, name):
+    unit = client_for("unit_staff")
+    response = unit.post("/plan/indicators/navigation_projects_industry_planning/", {
+        "form": "report", "report-as_of": "2026-10-31", "report-value": "2", "report-source": "区科技局项目台账",
+        "report-attachment": [upload(name)]})
+    assert response.status_code == 302, response.content.decode()[:600]
+    value = IndicatorValue.objects.get(indicator__code="navigation_projects_industry_planning")
+    assert SupportingFile.objects.get(subject_kind="indicator_value", subject_id=value.pk).attachment.original_name \
+        == name
+    assert name in unit.get("/plan/indicators/navigation_projects_industry_planning/").content.decode()
+
+
+def test_the_indicator_page_shows_a_values_file_names_only_to_the_reporting_unit_and_the_office(client_for, people):
+    client_for("unit_staff").post("/plan/indicators/navigation_projects_industry_planning/", {
+        "form": "report", "report-as_of": "2026-10-31", "report-value": "2", "report-source": "台账",
+        "report-attachment": [upload("台账.doc"), upload("批复.ofd")]})
+    path = "/plan/indicators/navigation_projects_industry_planning/"
+    assert "批复.ofd" in client_for("office_admin").get(path).content.decode()
+    public = client_for(None).get(path).content.decode()
+    assert "批复.ofd" not in public and "2 个（报送单位和办公室可查看）" in public
+
+
+def test_the_office_records_a_meeting_with_its_minutes_attached(client_for, people):
+    office = client_for("office_admin")
+    response = office.post("/supervision/meetings/new/", {
+        "title": "2026年第三次全体会议", "kind": "plenary", "held_on": "2026-10-30", "chaired_by": "区长",
+        "summary": "部署终期评估", "decisions": "", "files": [upload("纪要.docx"), upload("批复.ofd")]})
+    assert response.status_code == 302, response.content.decode()[:500]
+    page = office.get(response["Location"]).content.decode()
+    assert "纪要.docx" in page and "批复.ofd" in page
+    assert "纪要.docx" in client_for("unit_staff").get(response["Location"]).content.decode()  # minutes go to units
+
+
+def test_an_officer_attaches_evidence_to_a_case_of_its_unit_and_a_party_to_its_mediation(client_for, people):
+    case = case_register(actor=people["enforcement_officer"], kind="patent", source="inspection", party="某公司",
+                         facts="假冒专利", received_on=dt.date(2026, 10, 1))
+    officer = client_for("enforcement_officer")
+    response = officer.post(f"/files/attach/case/{case.pk}/", {"files": [upload("现场.jpg"), upload("截图.png")]})
+    assert response.status_code == 302 and response["Location"] == f"/protection/cases/{case.pk}/"
+    assert "现场.jpg" in officer.get(f"/protection/cases/{case.pk}/").content.decode()
+    mediation = mediation_apply(actor=people["enterprise_user"], channel="people", body=people["mediator"].organization,
+                                respondent="某店", right_type="trademark", claim="假冒")
+    added = client_for("enterprise_user").post(f"/api/v1/records/mediation/{mediation.pk}/files",
+                                               {"files": [upload("报告.pdf")]})
+    assert added.status_code == 201, added.content
+    file_id = added.json()[0]["id"]
+    assert client_for("mediator").get(f"/files/{file_id}/").status_code == 200  # the other side of the record
+    assert client_for("office_admin").get(f"/api/v1/files/{file_id}").status_code == 200
+    assert client_for("university_user").get(f"/files/{file_id}/").status_code == 404
+
+
+# ---- refusals: in Chinese, and nothing written ----
+
+def test_a_file_whose_bytes_are_not_its_extension_is_refused_and_the_report_is_not_saved(client_for, people, item):
+    before = stored_files()
+    response = client_for("unit_staff").post(f"/supervision/items/{item.pk}/", {
+        "form": "report", "period": "2026-10", "text": "完成", "attachments": [
+            upload("报告.pdf"), upload("说明.pdf", b"MZ\x90\x00 this is a program")]})
+    page = response.content.decode()
+    assert response.status_code == 200 and "“说明.pdf”：文件内容与扩展名“.pdf”不符" in page
+    assert not ProgressReport.objects.exists() and not Attachment.objects.exists()
+    assert stored_files() == before  # the good file written first was removed with the refusal
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("纪要.docx", _zip({"readme.txt": b"just an archive"}), "文件内容与扩展名“.docx”不符"),
+    ("明细.xlsx", b"PK\x03\x04 not really a zip", "文件内容与扩展名“.xlsx”不符"),
+    ("批复.ofd", _zip({"Doc_0/Document.xml": b"<x/>"}), "文件内容与扩展名“.ofd”不符"),
+    ("台账.doc", b"%PDF-1.7 a pdf renamed", "文件内容与扩展名“.doc”不符"),
+    ("程序.exe", b"MZ\x90\x00", "不支持的文件类型“.exe”"),
+    ("空.pdf", b"", "空文件"),
+])
+def test_a_spoofed_or_unsupported_file_is_refused_through_the_api(client_for, people, item, name, data, message):
+    report = _report(people, item)
+    response = client_for("unit_staff").post(f"/api/v1/records/progress_report/{report.pk}/files",
+                                             {"files": [upload("报告.pdf"), upload(name, data)]})
+    assert response.status_code == 422 and message in json.dumps(response.json(), ensure_ascii=False)
+    assert not SupportingFile.objects.exists() and not Attachment.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_with_the_limit(client_for, people, item, settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    report = _report(people, item)
+    response = client_for("unit_staff").post(f"/api/v1/records/progress_report/{report.pk}/files",
+                                             {"files": [upload("报告.pdf", b"%PDF-" + b"x" * 5000)]})
+    assert response.status_code == 422 and "超过 1 KB 的上限" in json.dumps(response.json(), ensure_ascii=False)
+    assert not Attachment.objects.exists()
+
+
+def test_another_organizations_user_neither_downloads_nor_attaches(client_for, people, item):
+    report = _report(people, item)
+    [attachment] = supporting_attach(actor=people["unit_staff"], kind="progress_report", subject=report,
+                                     files=[upload("报告.pdf")])
+    for persona in ("enterprise_user", "enforcement_officer", "mediator"):
+        client = client_for(persona)
+        assert client.get(f"/files/{attachment.pk}/").status_code == 404
+        assert client.get(f"/api/v1/files/{attachment.pk}").status_code == 404
+        assert client.get(f"/api/v1/records/progress_report/{report.pk}/files").status_code == 404
+        refused = client.post(f"/api/v1/records/progress_report/{report.pk}/files", {"files": [upload("截图.png")]})
+        assert refused.status_code == 404 and "进展报告不存在或无权查看" in refused.json()["detail"]
+        assert client.post(f"/files/attach/progress_report/{report.pk}/",
+                           {"files": [upload("截图.png")]}).status_code == 404
+    assert client_for(None).get(f"/files/{attachment.pk}/").status_code == 302  # sign in first
+    assert SupportingFile.objects.count() == 1
+
+
+def test_a_unit_cannot_attach_to_a_meeting_it_may_read(client_for, people, plan):
+    meeting = meeting_record(actor=people["office_admin"], plan=plan, title="全体会议", held_on=dt.date(2026, 10, 20),
+                             chaired_by="区长", summary="部署")
+    refused = client_for("unit_staff").post(f"/api/v1/records/meeting/{meeting.pk}/files", {"files": [upload("报告.pdf")]})
+    assert refused.status_code == 403 and "无权为该领导小组会议添加佐证材料" in refused.json()["detail"]
+    assert client_for("unit_staff").get(f"/api/v1/records/meeting/{meeting.pk}/files").json() == []
+
+
+def test_an_unknown_kind_of_record_is_not_found_in_chinese(client_for, people):
+    response = client_for("office_admin").get("/api/v1/records/invoice/1/files")
+    assert response.status_code == 404 and response.json()["detail"] == "没有这类记录"
+
+
+# ---- the evidence package ----
+
+@pytest.fixture
+def evidence(people, item, plan):
+    """Supporting files on one record of each kind in 2026, and on a 2025 indicator value."""
+    office, unit = people["office_admin"], people["unit_staff"]
+    report = _report(people, item, period="2026-10")
+    supporting_attach(actor=unit, kind="progress_report", subject=report, files=[upload("报告.pdf"), upload("台账.doc")])
+    navigation = item.task.indicators.get(code="navigation_projects_industry_planning")
+    old = indicator_value_report(indicator=navigation, actor=unit, as_of=dt.date(2025, 12, 31), value=1, source="台账")
+    supporting_attach(actor=unit, kind="indicator_value", subject=old, files=[upload("统计表.xls")])
+    new = indicator_value_report(indicator=navigation, actor=unit, as_of=dt.date(2026, 10, 31), value=2, source="台账")
+    supporting_attach(actor=unit, kind="indicator_value", subject=new,
+                      files=[upload("报告.pdf"), upload("../../etc/passwd\x01.pdf", GOOD["报告.pdf"])])
+    meeting = meeting_record(actor=office, plan=plan, title="全体会议", held_on=dt.date(2026, 10, 20),
+                             chaired_by="区长", summary="部署")
+    supporting_attach(actor=office, kind="meeting", subject=meeting, files=[upload("纪要.docx")])
+    case = case_register(actor=people["enforcement_officer"], kind="patent", source="inspection", party="某公司",
+                         facts="假冒专利", received_on=dt.date(2026, 3, 1))
+    EnforcementCase.objects.filter(pk=case.pk).update(filed_on=dt.date(2026, 3, 5))
+    supporting_attach(actor=people["enforcement_officer"], kind="case", subject=case, files=[upload("现场.jpg")])
+    mediation = mediation_apply(actor=people["enterprise_user"], channel="people", body=people["mediator"].organization,
+                                respondent="某店", right_type="trademark", claim="假冒")
+    supporting_attach(actor=people["enterprise_user"], kind="mediation", subject=mediation, files=[upload("批复.ofd")])
+    return {"report": report, "case": case}
+
+
+def _package(client, year):
+    response = client.get(f"/supervision/evidence-package.zip?year={year}")
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/zip"
+    return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def _index(archive) -> list[list]:
+    sheet = load_workbook(io.BytesIO(archive.read("目录.xlsx"))).worksheets[0]
+    return [list(row) for row in sheet.iter_rows(min_row=2, values_only=True)]
+
+
+def test_the_package_of_a_year_holds_each_file_in_its_folders_with_a_matching_index(client_for, evidence):
+    archive = _package(client_for("office_admin"), 2026)
+    members = [n for n in archive.namelist() if n != "目录.xlsx"]
+    rows = _index(archive)
+    assert sorted(r[1] + r[2] for r in rows) == sorted(members)  # the 目录 lists exactly the files
+    folders = {m.rsplit("/", 1)[0] + "/" for m in members}
+    assert "重点任务/02 实施优势示范企业高价值专利培育计划/" in folders  # the progress report's task
+    assert "重点任务/07 着力加强知识产权执法能力建设/" in folders  # the case
+    assert "重点任务/08 构建知识产权协同保护工作格局/" in folders  # the mediation
+    assert "保障措施/一 加强组织领导/" in folders  # the meeting
+    navigation = next(f for f in folders if f.startswith("指标/") and "产业规划类专利导航" in f)
+    assert {m.rsplit("/", 1)[1] for m in members if m.startswith(navigation)} >= {"报告.pdf", "报告 (2).pdf"}
+    assert any(f.startswith("指标/") and "专利" in f and "案件" in f for f in folders)  # the case's indicator
+    assert any(f.startswith("指标/") and "人民调解" in f for f in folders)  # the mediation's indicator
+    assert "统计表.xls" not in {m.rsplit("/", 1)[1] for m in members}  # a 2025 value is not 2026 evidence
+    case_row = next(r for r in rows if r[2] == "现场.jpg" and r[1].startswith("重点任务/07"))
+    assert case_row[3] == "行政执法案件" and case_row[5].endswith(f"/protection/cases/{evidence['case'].pk}/")
+    assert case_row[6] == "区市场监管局" and len(case_row[9]) == 64
+    for name in archive.namelist():  # nothing escapes the package, nothing unprintable
+        assert not name.startswith("/") and ".." not in name.split("/") and "\\" not in name
+        assert not any(ord(c) < 32 for c in name)
+        assert name == "目录.xlsx" or name.split("/")[0] in ("指标", "重点任务", "保障措施")
+
+
+def test_the_package_of_another_year_holds_only_that_years_files(client_for, evidence):
+    archive = _package(client_for("office_admin"), 2025)
+    assert [n.rsplit("/", 1)[1] for n in archive.namelist() if n != "目录.xlsx"] == ["统计表.xls"]
+    assert [r[2] for r in _index(archive)] == ["统计表.xls"]
+
+
+def test_only_the_office_downloads_the_package_and_a_year_outside_the_pilot_is_refused(client_for, evidence):
+    assert client_for("unit_staff").get("/supervision/evidence-package.zip?year=2026").status_code == 403
+    assert client_for("unit_staff").get("/api/v1/supervision/evidence-package?year=2026").status_code == 403
+    refused = client_for("office_admin").get("/supervision/evidence-package.zip?year=2031")
+    assert refused.status_code == 400 and "年度应为试点期内的年份（2024～2026）" in refused.content.decode()
+    api = client_for("office_admin").get("/api/v1/supervision/evidence-package?year=2026")
+    assert api.status_code == 200 and zipfile.ZipFile(io.BytesIO(b"".join(api.streaming_content))).testzip() is None
+    assert AuditEntry.objects.filter(action="evidence_package.export").count() == 1
+    assert "下载佐证材料包" in client_for("office_admin").get("/supervision/evaluations/").content.decode()
+
+
+def test_the_command_line_writes_the_package(evidence, tmp_path, capsys):
+    target = tmp_path / "2026.zip"
+    assert ipcity_main(["evidence-package", "--year", "2026", "--output", str(target)]) == 0
+    with zipfile.ZipFile(target) as archive:
+        assert "目录.xlsx" in archive.namelist() and len(archive.namelist()) > 5
+    assert "已生成" in capsys.readouterr().err
+    assert ipcity_main(["evidence-package", "--year", "1999", "--output", str(target)]) == 2
+    assert "年度应为试点期内的年份" in capsys.readouterr().err
