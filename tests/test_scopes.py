@@ -429,6 +429,7 @@ DATASET_CODES = ("indicators", "service_items", "agencies", "open_licences", "tr
 PUBLIC = [
     "/", "/indicators/", "/indicators/report.xlsx", "/indicators/report.docx", "/plan/units/", "/plan/tasks/{task}/",
     "/evidence/", "/operations/", "/operations/events/", "/operations/alliance/", "/operations/products/",
+    "/operations/centers/", "/api/v1/operations/centers",
     "/operations/brands/", "/operations/navigation/", "/protection/", "/protection/credit/",
     "/protection/credit/export.csv", "/protection/credit/export.json", "/protection/markets/", "/services/",
     "/services/agencies/", "/services/culture/", "/services/experts/", "/services/open-data/",

@@ -13,6 +13,7 @@ from ipcity.audit.api import router as audit_router
 from ipcity.evidence.api import router as evidence_router
 from ipcity.inputs import has_chinese, pydantic_messages
 from ipcity.operations.api import router as operations_router
+from ipcity.operations.center_views import router as centers_router
 from ipcity.plan.api import router as plan_router
 from ipcity.plan.core.schema import PlanFormatError
 from ipcity.plan.supervision_api import router as supervision_router
@@ -95,6 +96,7 @@ api.add_router("/", stats_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/evidence", evidence_router)
 api.add_router("/operations", operations_router)
+api.add_router("/operations", centers_router)
 api.add_router("/protection", protection_router)
 api.add_router("/services", services_router)
 api.add_router("/", supporting_router)

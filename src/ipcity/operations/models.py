@@ -346,3 +346,23 @@ class WatchListEntry(models.Model):
 
     def __str__(self):
         return str(self.organization_id)
+
+
+class OperationCenterRecognition(models.Model):
+    """A recognized 优势产业知识产权运营中心: the indicator counts recognitions within the pilot by their date."""
+
+    name = models.CharField("运营中心名称", max_length=200)
+    industry = models.CharField("优势产业", max_length=100, blank=True)
+    authority = models.CharField("认定机关", max_length=200)
+    document_number = models.CharField("认定文号", max_length=100, blank=True)
+    recognized_on = models.DateField("认定日期")
+    operator = models.ForeignKey("accounts.Organization", verbose_name="运营机构", on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="operation_centers")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recognized_on", "-id"]
+
+    def __str__(self):
+        return self.name

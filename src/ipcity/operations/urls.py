@@ -1,6 +1,13 @@
 from django.urls import path
 
-from ipcity.operations import brand_views, community_views, finance_views, navigation_views, views
+from ipcity.operations import (
+    brand_views,
+    center_views,
+    community_views,
+    finance_views,
+    navigation_views,
+    views,
+)
 
 app_name = "operations"
 urlpatterns = [
@@ -20,4 +27,5 @@ urlpatterns = [
     path("navigation/<int:pk>/", navigation_views.navigation_detail, name="navigation"),
     path("portfolios/", navigation_views.portfolio_list, name="portfolios"),
     path("portfolios/<int:pk>/", navigation_views.portfolio_detail, name="portfolio"),
+    path("centers/", center_views.centers, name="centers"),
 ]
