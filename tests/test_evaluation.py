@@ -1,50 +1,216 @@
-"""The pilot's evaluation report: drafted from the data, edited by the office, released, as .docx and PDF."""
+"""The pilot's evaluation report (issue 13, part 6): drafted from the data, in the structure assessors use, edited by
+the office (文号, 发文机关, 成文日期 and its four sections) while a draft, released and frozen, as .docx and PDF."""
 
+import datetime as dt
 import io
 import json
 
+import pytest
 from docx import Document
+
+from ipcity import clock
+from ipcity.audit.models import AuditEntry
+from ipcity.plan.models import EvaluationReport
+from ipcity.plan.services import indicator_value_report
+
+DAY = dt.datetime(2027, 1, 8, 9, 0, tzinfo=dt.UTC)  # the pilot is over
+
+
+@pytest.fixture
+def after_the_pilot():
+    with clock.frozen_at(DAY):
+        yield
 
 
 def _post(client, path, body):
     return client.post(path, json.dumps(body), content_type="application/json")
 
 
-def test_the_office_drafts_edits_and_releases_the_final_report(client_for, people):
-    office = client_for("office_admin")
-    draft = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"})
+def _patch(client, path, body):
+    return client.patch(path, json.dumps(body), content_type="application/json")
+
+
+def _text(document) -> str:
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+# ---------------------------------------------------------------------------------------------------- drafting
+
+def test_the_final_report_counts_every_one_of_the_32_indicators_as_met_not_met_or_pending(
+        client_for, people, after_the_pilot):
+    draft = _post(client_for("office_admin"), "/api/v1/supervision/evaluations", {"kind": "final"})
     assert draft.status_code == 201
     report = draft.json()
     assert report["title"] == "天津市南开区国家知识产权强市建设试点终期评估报告（2024年1月至2026年12月）"
-    assert report["problems"].startswith("尚未达标指标") and "暂无数据指标32项" in report["problems"]
-    edited = office.patch(f"/api/v1/supervision/evaluations/{report['id']}",
-                          json.dumps({"highlights": "建成知识产权全链条服务平台。"}), content_type="application/json")
-    assert edited.json()["highlights"] == "建成知识产权全链条服务平台。"
-    assert _post(office, f"/api/v1/supervision/evaluations/{report['id']}/release", {}).json()["released"]
-    frozen = office.patch(f"/api/v1/supervision/evaluations/{report['id']}", json.dumps({"problems": "x"}),
-                          content_type="application/json")
-    assert frozen.status_code == 422 and "报告已发布" in frozen.json()["detail"][0]
-
-    document = Document(io.BytesIO(office.get(f"/supervision/evaluations/{report['id']}/", {"format": "docx"}).content))
-    text = "\n".join(p.text for p in document.paragraphs)
-    assert "建成知识产权全链条服务平台。" in text and "【草稿】" not in text
-    assert len(document.tables[0].rows) == 33 and len(document.tables[1].rows) == 19
-    pdf = office.get(f"/api/v1/supervision/evaluations/{report['id']}/document", {"format": "pdf"})
-    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
-    assert b"STSong-Light" in pdf.content  # the built-in CJK font, so Chinese renders without font files
+    assert report["indicators_met"] + report["indicators_not_met"] + report["indicators_pending"] == 32
+    assert report["indicators_without_annual_target"] == 0
+    assert report["issuer"] == "天津市南开区知识产权工作领导小组办公室"
+    assert report["overview"].startswith("天津市南开区人民政府于") and "成员单位" in report["overview"]
+    assert report["problems"].startswith(f"未完成指标{report['indicators_not_met']}项")
 
 
-def test_an_annual_report_needs_a_pilot_year(client_for, people):
+def test_an_annual_report_reads_its_year_end_values_not_todays(client_for, people, plan, after_the_pilot):
+    """The 2024 report printed today's values: it now reads 2024-12-31, and a later year's figure stays out."""
+    office = client_for("office_admin")
+    patents = plan.indicators.get(code="trainings")
+    indicator_value_report(indicator=patents, actor=people["office_admin"], as_of=dt.date(2024, 12, 31), value=6,
+                           source="区科技局培训台账")
+    indicator_value_report(indicator=patents, actor=people["office_admin"], as_of=dt.date(2026, 12, 31), value=99,
+                           source="区科技局培训台账")
+    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2024}).json()
+    assert report["as_of"] == "2024-12-31"
+    assert report["title"].endswith("2024年度评估报告")
+    total = (report["indicators_met"] + report["indicators_not_met"] + report["indicators_pending"]
+             + report["indicators_without_annual_target"])
+    assert total == 32
+    document = Document(io.BytesIO(office.get(f"/api/v1/supervision/evaluations/{report['id']}/document",
+                                              {"format": "docx"}).content))
+    text = _text(document)
+    assert "报送6人次" in text or "报送6" in text
+    assert "99" not in text.replace("1999", "")
+    assert "2025年" not in document.tables[0].rows[1].cells[2].text
+    years = {row.cells[2].text for row in document.tables[0].rows[1:]}
+    assert years == {"2024年"}
+
+
+def test_an_annual_report_needs_a_pilot_year_that_has_begun(client_for, people, after_the_pilot):
     refused = _post(client_for("office_admin"), "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2030})
     assert refused.status_code == 422 and "试点期内的年度" in refused.json()["detail"][0]
+    with clock.frozen_at(dt.datetime(2024, 6, 1, tzinfo=dt.UTC)):
+        early = _post(client_for("office_admin"), "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2025})
+    assert early.status_code == 422 and "尚未开始" in early.json()["detail"][0]
     made = _post(client_for("office_admin"), "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2025})
-    assert made.json()["title"].endswith("2025年度评估报告")
+    assert made.json()["title"].endswith("2025年度评估报告") and made.json()["as_of"] == "2025-12-31"
 
 
-def test_the_pages_draft_and_release(client_for, people):
+def test_a_report_drafted_before_the_year_ends_says_not_completed_with_the_date_never_in_progress(
+        client_for, people):
+    with clock.frozen_at(dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)):
+        office = client_for("office_admin")
+        report = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
+        assert report["as_of"] == "2026-12-02"
+        body = office.get(f"/api/v1/supervision/evaluations/{report['id']}/document", {"format": "docx"}).content
+    text = _text(Document(io.BytesIO(body)))
+    assert "推进中" not in text and "暂无数据" not in text
+
+
+# ---------------------------------------------------------------------------------------------------- editing
+
+def test_the_office_sets_the_document_number_issuer_and_date_and_edits_the_sections_until_release(
+        client_for, people, after_the_pilot):
     office = client_for("office_admin")
-    response = office.post("/supervision/evaluations/", {"kind": "annual", "year": 2025})
-    page_url = response["Location"]
-    office.post(page_url, {"highlights": "成效", "problems": "问题", "next_steps": "下一步", "action": "release"})
+    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
+    url = f"/api/v1/supervision/evaluations/{report['id']}"
+    edited = _patch(office, url, {"document_number": "南开知强办〔2027〕3号", "written_on": "2027-01-08",
+                                  "overview": "南开区试点基本情况。", "highlights": "建成知识产权全链条服务平台。",
+                                  "problems": "问题。", "next_steps": "打算。"})
+    assert edited.status_code == 200, edited.content
+    assert edited.json()["document_number"] == "南开知强办〔2027〕3号" and edited.json()["written_on"] == "2027-01-08"
+    assert office.get(url).json()["highlights"] == "建成知识产权全链条服务平台。"
+    entry = AuditEntry.objects.filter(action="evaluation.update").latest("id")
+    assert entry.after["document_number"] == "南开知强办〔2027〕3号"
+
+    assert _post(office, f"{url}/release", {}).json()["released"]
+    frozen = _patch(office, url, {"problems": "x"})
+    assert frozen.status_code == 422 and "报告已发布" in frozen.json()["detail"][0]
+    assert EvaluationReport.objects.get(pk=report["id"]).problems == "问题。"
+
+
+@pytest.mark.parametrize(("body", "says"), [
+    ({"document_number": "南开知强办[2027]3号"}, "六角括号"),
+    ({"document_number": "南开知强办〔2027〕第3号"}, "六角括号"),
+    ({"document_number": "南开知强办〔2027〕03号"}, "不编虚位"),
+    ({"document_number": "南开知强办〔1927〕3号"}, "年份"),
+    ({"document_number": "南" * 70 + "〔2027〕3号"}, "上限"),
+    ({"issuer": "办" * 101}, "上限"),
+    ({"issuer": "领导小组\n办公室"}, "控制字符"),
+    ({"written_on": "2023-01-01"}, "数据截至日"),
+    ({"written_on": "2030-01-01"}, "以内"),
+    ({"written_on": "2027-02-30"}, "日期"),
+    ({"overview": "字" * 8001}, "上限"),
+])
+def test_a_wrong_document_number_date_or_overlong_text_is_refused_and_nothing_is_written(
+        client_for, people, after_the_pilot, body, says):
+    office = client_for("office_admin")
+    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
+    refused = _patch(office, f"/api/v1/supervision/evaluations/{report['id']}", {**body, "highlights": "不应保存"})
+    assert refused.status_code == 422
+    assert says in json.dumps(refused.json(), ensure_ascii=False)
+    stored = EvaluationReport.objects.get(pk=report["id"])
+    assert stored.highlights != "不应保存" and stored.document_number == ""
+
+
+def test_the_page_sets_the_particulars_saves_the_sections_and_releases(client_for, people, after_the_pilot):
+    office = client_for("office_admin")
+    page_url = office.post("/supervision/evaluations/", {"kind": "annual", "year": 2025})["Location"]
     page = office.get(page_url).content.decode()
-    assert 'data-testid="evaluation-state">已发布' in page
+    for heading in ("一、基本情况", "二、目标完成情况", "三、重点任务完成情况", "四、保障措施落实情况",
+                    "五、特色亮点与典型案例", "六、存在问题", "七、下一步打算", "文号", "成文日期"):
+        assert heading in page
+    refused = office.post(page_url, {"document_number": "南开知强办2026年3号", "issuer": "办公室"})
+    assert refused.status_code == 200 and "六角括号" in refused.content.decode()
+    office.post(page_url, {"document_number": "南开知强办〔2026〕7号", "issuer": "天津市南开区知识产权工作领导小组办公室",
+                           "written_on": "2027-01-05", "overview": "概况", "highlights": "成效", "problems": "问题",
+                           "next_steps": "下一步", "action": "release"})
+    stored = EvaluationReport.objects.get(pk=int(page_url.rstrip("/").rsplit("/", 1)[1]))
+    assert stored.document_number == "南开知强办〔2026〕7号" and stored.written_on == dt.date(2027, 1, 5)
+    assert stored.released_at is not None and stored.highlights == "成效"
+    page = office.get(page_url).content.decode()
+    assert 'data-testid="evaluation-state">已发布' in page and "disabled" in page
+    office.post(page_url, {"highlights": "改了"})
+    assert EvaluationReport.objects.get(pk=stored.pk).highlights == "成效"
+
+
+# ---------------------------------------------------------------------------------------------------- the document
+
+def test_the_final_report_document_has_the_seven_sections_every_indicator_for_three_years_and_every_task(
+        client_for, people, after_the_pilot):
+    office = client_for("office_admin")
+    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
+    url = f"/api/v1/supervision/evaluations/{report['id']}"
+    _patch(office, url, {"document_number": "南开知强办〔2027〕3号", "written_on": "2027-01-08"})
+    _post(office, f"{url}/release", {})
+    document = Document(io.BytesIO(office.get(f"{url}/document", {"format": "docx"}).content))
+    paragraphs = [p.text for p in document.paragraphs]
+    headings = [t for t in paragraphs if t[:2] in ("一、", "二、", "三、", "四、", "五、", "六、", "七、")]
+    assert headings == ["一、基本情况", "二、目标完成情况", "三、重点任务完成情况", "四、保障措施落实情况",
+                        "五、特色亮点与典型案例", "六、存在问题", "七、下一步打算"]
+    for safeguard in ("（一）加强组织领导", "（二）强化政策引导", "（三）加大资金投入", "（四）建立健全考核评价制度"):
+        assert safeguard in paragraphs
+    assert "南开知强办〔2027〕3号" in paragraphs and "2027年1月8日" in paragraphs
+    assert "【草稿】" not in paragraphs
+
+    indicators, tasks = document.tables[0], document.tables[1]
+    assert len(indicators.rows) == 1 + 32 * 3
+    assert {row.cells[2].text for row in indicators.rows[1:]} == {"2024年", "2025年", "2026年"}
+    assert len({row.cells[1].text for row in indicators.rows[1:]}) == 32
+    verdicts = {row.cells[5].text for row in indicators.rows[1:]}
+    assert verdicts <= {"完成", "未完成", "待核定", "无数据", "不设年度目标"}
+    for row in indicators.rows[1:]:
+        if row.cells[5].text in ("未完成", "待核定", "无数据"):
+            assert row.cells[6].text, f"{row.cells[1].text} {row.cells[2].text}: {row.cells[5].text} without a reason"
+    task_names = {row.cells[0].text for row in tasks.rows[1:]}
+    assert len(task_names) == 18
+    cells = [cell.text for row in tasks.rows for cell in row.cells]
+    assert "—" not in cells and "" not in cells
+    text = _text(document)
+    assert "推进中" not in text and "暂无数据" not in text
+    assert "京津冀知识产权协同保护协作" in text and "知识产权宣传活动" in text  # tasks 8 and 18 show their modules
+
+
+def test_the_pdf_carries_the_same_sections_in_the_embedded_chinese_font(client_for, people, after_the_pilot):
+    office = client_for("office_admin")
+    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
+    pdf = office.get(f"/supervision/evaluations/{report['id']}/", {"format": "pdf"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf.content)
+    text = "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    compact = text.replace("\r", "").replace("\n", "")
+    for heading in ("一、基本情况", "二、目标完成情况", "三、重点任务完成情况", "四、保障措施落实情况",
+                    "五、特色亮点与典型案例", "六、存在问题", "七、下一步打算", "【草稿】"):
+        assert heading in compact
+    assert "推进中" not in compact
+    assert b"NotoSerifSC" in pdf.content and b"STSong-Light" not in pdf.content

@@ -65,7 +65,7 @@ def indicator_report_xlsx(*, plan, as_of: dt.date) -> bytes:
 
 def indicator_report_docx(*, plan, as_of: dt.date) -> bytes:
     rows = indicator_table(plan=plan, as_of=as_of, with_forecast=True)
-    document = DocxReport(font="SimSun", size_pt=10.5)
+    document = DocxReport()
     document.heading(f"{plan.region}知识产权强市建设试点指标监测报告", level=0, align="center")
     document.paragraph(f"依据：{plan.title}（{plan.document_number}）    截至：{as_of:%Y年%m月%d日}")
     if synthetic_registry() or IndicatorValue.objects.filter(is_synthetic=True).exists():

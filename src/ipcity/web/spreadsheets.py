@@ -25,9 +25,6 @@ from decimal import Decimal
 from xml.parsers import expat
 from xml.sax.saxutils import escape
 
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -151,45 +148,37 @@ def csv_response(filename: str, headers: list[str], rows: Iterable[list]):
     return download_response(csv_bytes(headers, rows), CSV_TYPE, filename)
 
 
-_ALIGN = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
-
-
 class DocxReport:
-    """A .docx made of headings, paragraphs and tables. Every text passes `document_text`, so no stored value
-    (a title with a control character) can make the document fail to build."""
+    """A .docx made of a title, headings, paragraphs and tables, laid out as an official document (GB/T 9704-2012:
+    A4, 仿宋 三号 on a 22 × 28 grid, page numbers "— 1 —"; see ipcity.web.official_document, which also writes the
+    same blocks as PDF). heading(level=0) is the title; issuer, document_number and written_on add the 版头 and the
+    signature with its 成文日期. Every text passes `document_text`, so no stored value (a title with a control
+    character) can make the document fail to build."""
 
-    def __init__(self, *, font: str | None = None, size_pt: float | None = None):
-        self.document = Document()
-        if font or size_pt:
-            style = self.document.styles["Normal"]
-            if font:
-                style.font.name = font
-            if size_pt:
-                style.font.size = Pt(size_pt)
+    def __init__(self, *, issuer: str = "", document_number: str = "", written_on: dt.date | None = None,
+                 recipient: str = "", draft: bool = False):
+        from ipcity.web.official_document import OfficialDocument  # it reads document_text from here
+
+        self.official = OfficialDocument(issuer=issuer, document_number=document_number, written_on=written_on,
+                                         recipient=recipient, draft=draft)
 
     def heading(self, text, level: int = 1, *, align: str | None = None) -> None:
-        paragraph = self.document.add_heading(document_text(text), level=level)
-        if align:
-            paragraph.alignment = _ALIGN[align]
+        if level == 0:
+            self.official.title = document_text(text)
+        else:
+            self.official.heading(text, level=min(level, 3))
 
     def paragraph(self, text, *, style: str | None = None, align: str | None = None) -> None:
-        paragraph = self.document.add_paragraph(document_text(text), style=style)
-        if align:
-            paragraph.alignment = _ALIGN[align]
+        self.official.paragraph(text, align=align or "justify")
 
-    def table(self, headers: list[str], rows: Iterable[Iterable]) -> None:
-        table = self.document.add_table(rows=1, cols=len(headers))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, headers, strict=True):
-            cell.text = document_text(text)
-        for row in rows:
-            for cell, value in zip(table.add_row().cells, row, strict=True):
-                cell.text = document_text(value)
+    def table(self, headers: list[str], rows: Iterable[Iterable], **options) -> None:
+        self.official.table(headers, [list(row) for row in rows], **options)
 
     def bytes(self) -> bytes:
-        buffer = io.BytesIO()
-        self.document.save(buffer)
-        return buffer.getvalue()
+        return self.official.docx()
+
+    def pdf(self) -> bytes:
+        return self.official.pdf()
 
 
 # ---------------------------------------------------------------- reading
