@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -72,6 +73,7 @@ from ipcity.plan.supervision import (
 from ipcity.stats.reports import DOCX_TYPE
 from ipcity.web.forms import form_errors_from, posted_yes_no
 from ipcity.web.spreadsheets import XLSX_TYPE
+from ipcity.web.supporting import SupportingFilesField, files_by_subject, supporting_attach, supporting_panel
 
 
 class WorkItemForm(forms.Form):
@@ -86,6 +88,7 @@ class ReportForm(forms.Form):
     period = forms.CharField(label="报告期", max_length=16)
     text = forms.CharField(label="进展情况", widget=forms.Textarea(attrs={"rows": 4}))
     request_review = forms.BooleanField(label="本事项已完成，提请领导小组办公室复核（反馈）", required=False)
+    attachments = SupportingFilesField(label="佐证材料")
 
     def __init__(self, *args, indicators=(), config=None, can_request_review=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,11 +169,16 @@ def item_detail(request, pk):
                 messages.success(request, "已审批")
                 return redirect("supervision:item", pk=pk)
             if request.POST.get("form") == "report":
-                report_form = ReportForm(request.POST, **form_options)
+                report_form = ReportForm(request.POST, request.FILES, **form_options)
                 if report_form.is_valid():
-                    progress_report_submit(actor=request.user, item=item, period=report_form.cleaned_data["period"],
-                                           text=report_form.cleaned_data["text"], figures=report_form.figures(),
-                                           request_review=report_form.cleaned_data.get("request_review", False))
+                    with transaction.atomic():  # a refused file leaves no report behind
+                        report = progress_report_submit(
+                            actor=request.user, item=item, period=report_form.cleaned_data["period"],
+                            text=report_form.cleaned_data["text"], figures=report_form.figures(),
+                            request_review=report_form.cleaned_data.get("request_review", False))
+                        if report_form.cleaned_data["attachments"]:
+                            supporting_attach(actor=request.user, kind="progress_report", subject=report,
+                                              files=report_form.cleaned_data["attachments"])
                     messages.success(request, "进展已报送")
                     return redirect("supervision:item", pk=pk)
             else:
@@ -180,6 +188,8 @@ def item_detail(request, pk):
                 return redirect("supervision:item", pk=pk)
         except ValidationError as exc:
             if report_form is not None and request.POST.get("form") == "report":
+                if hasattr(exc, "error_dict") and "files" in exc.error_dict:  # 佐证材料 refused: said at its input
+                    exc = ValidationError({"attachments": exc.error_dict.pop("files"), **exc.error_dict})
                 form_errors_from(report_form, exc)
             else:
                 messages.error(request, "；".join(exc.messages))
@@ -188,12 +198,21 @@ def item_detail(request, pk):
         "nav": "supervision", "item": item, "actions": [a for a in actions if a.action != "report"],
         "report_form": report_form, "standings": report_standings(item, config=config),
         "standing_labels": STANDING_LABELS, "schedule_rules": report_schedule_text(config),
-        "history": item.history.select_related("actor"), "reports": item.reports.select_related("submitted_by"),
+        "history": item.history.select_related("actor"), "reports": _reports_with_files(request.user, item),
         "overdue": rules.is_overdue(rules.State(item.state), item.deadline, clock.today()),
         "reminders": item.reminders.all(), "extensions": item.extensions.all(),
         "can_request_extension": role == rules.Role.UNIT and rules.State(item.state) in rules.OWING,
         "can_decide": role == rules.Role.OFFICE, "light": item_light(item, config=config),
         "light_labels": rules.LIGHT_LABELS})
+
+
+def _reports_with_files(user, item) -> list:
+    """The item's progress reports, each with its 佐证材料 panel (web/_supporting_files.html)."""
+    reports = list(item.reports.select_related("submitted_by", "attachment"))
+    files = files_by_subject(kind="progress_report", subjects=reports)
+    for report in reports:
+        report.panel = supporting_panel(user=user, kind="progress_report", subject=report, files=files[report.pk])
+    return reports
 
 
 class LedgerForm(forms.Form):
@@ -370,7 +389,8 @@ def evaluations(request):
         else:
             return redirect("supervision:evaluation", pk=report.pk)
     return render(request, "supervision/evaluations.html", {
-        "nav": "supervision", "form": form, "reports": EvaluationReport.objects.filter(plan=plan)})
+        "nav": "supervision", "form": form, "reports": EvaluationReport.objects.filter(plan=plan),
+        "package_years": range(plan.period_start.year, plan.period_end.year + 1)})
 
 
 @login_required
