@@ -263,6 +263,9 @@ PAGES = [
     ("get", "/audit/export.xlsx", None, office_page()),
     ("get", "/files/{attachment}/", None,
      {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 404), "office_admin": 200}),
+    ("post", "/files/attach/meeting/{meeting}/", "SUPPORTING_UPLOAD",  # units read the minutes, only the office adds
+     {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 404), "unit_staff": 403, "office_admin": 302}),
+    ("get", "/supervision/evidence-package.zip", None, office_page()),
     ("post", "/plan/indicators/valid_patents/", {"form": "edit", "edit-name": "有效专利数量", "edit-target": "26500",
                                                  "edit-unit": "件", "edit-comparison": "at_least",
                                                  "edit-period_type": "end_state", "edit-deadline": "2026-12-31",
@@ -687,6 +690,12 @@ API = [
     ("put", "/api/v1/supervision/settings", {"report_frequency": "quarterly", "report_due_days": 10,
                                              "reminder_days": 7}, office_api()),
     ("get", "/api/v1/supervision/meetings", None, {**office_api(), "unit_staff": 200}),
+    ("get", "/api/v1/records/meeting/{meeting}/files", None,
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404), "unit_staff": 200, "office_admin": 200}),
+    ("post", "/api/v1/records/meeting/{meeting}/files", "SUPPORTING_UPLOAD",
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404), "unit_staff": 403, "office_admin": 201}),
+    ("get", "/api/v1/files/{attachment}", None, {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404), "office_admin": 200}),
+    ("get", "/api/v1/supervision/evidence-package?year=2026", None, office_api()),
     ("post", "/api/v1/supervision/meetings", {"title": "专题会", "held_on": "2026-10-30", "chaired_by": "区长",
                                               "summary": "研究", "decisions": [{"text": "开展导航"}]}, office_api(201)),
     ("get", "/api/v1/supervision/meetings/{meeting}", None, {**office_api(), "unit_staff": 200}),
@@ -893,6 +902,10 @@ def _request(client, method, path, body, api):
 
         return client.post(path, {"item": "NK-PERM-001", "description": "申请",
                                   "files": [SimpleUploadedFile("表.pdf", b"%PDF-1.4 x")]})
+    if body == "SUPPORTING_UPLOAD":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(path, {"files": [SimpleUploadedFile("纪要.pdf", b"%PDF-1.4 minutes")]})
     if body == "SERVICE_ACCEPT":
         return client.post(path, {"action": "accept"})
     if body == "ROSTER_UPLOAD":
@@ -1017,6 +1030,8 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{expert_record}", "{expert_id}"), ("open-data/agencies", "open-data/{code}"),
                                ("{certification}", "{certification_id}"), ("{guidance}", "{guidance_id}"),
                                ("{event}", "{event_id}"), ("{nomination}", "{unit_id}"), ("{expert_assignment}", "{assignment_id}"),
+                               ("records/meeting/{meeting_id}", "records/{kind}/{subject_id}"),
+                               ("files/{attachment}", "files/{attachment_id}"),
                                ("/registries/{kind}/{patent}/events", "/registries/patents/{number}/events")):
             template = template.replace(concrete, name)
         covered.add((method, template))

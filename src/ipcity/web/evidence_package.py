@@ -59,12 +59,15 @@ class Entry:
 
 
 def year_param(raw) -> int:
-    """A pilot year from a query (?year=2025), refused in Chinese when it is not one."""
+    """A pilot year from a query (?year=2025), refused in Chinese when it is not one; none given: the pilot year
+    we are in (the last one once the pilot is over)."""
     from ipcity.plan.selectors import current_plan_or_404
 
     plan = current_plan_or_404()
     first, last = plan.period_start.year, plan.period_end.year
     text = str(raw or "").strip()
+    if not text:
+        return min(max(clock.today().year, first), last)
     year = int(text) if text.isascii() and text.isdigit() and len(text) == 4 else None
     if year is None or not first <= year <= last:
         raise ValidationError(f"年度应为试点期内的年份（{first}～{last}）")

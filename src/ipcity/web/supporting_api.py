@@ -6,6 +6,8 @@ import datetime as dt
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from ipcity.accounts.permissions import require_perm
+from ipcity.accounts.roles import Perm
 from ipcity.bounds import Id, Year
 from ipcity.web.evidence_package import package_response, year_param
 from ipcity.web.supporting import subject_files, subject_get, supporting_attach
@@ -55,5 +57,6 @@ def file_download(request, attachment_id: Id):
 
 
 @router.get("/supervision/evidence-package", summary="下载某一试点年度的佐证材料包（.zip，含目录.xlsx；仅领导小组办公室）")
-def evidence_package(request, year: Year):
+def evidence_package(request, year: Year | None = None):
+    require_perm(request.user, Perm.SUPERVISION_MANAGE)
     return package_response(actor=request.user, year=year_param(year))

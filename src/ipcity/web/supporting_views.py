@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST, require_safe
 
+from ipcity.accounts.permissions import require_perm
+from ipcity.accounts.roles import Perm
 from ipcity.web.evidence_package import package_response, year_param
 from ipcity.web.supporting import SUBJECTS, SupportingFilesForm, subject_get, supporting_attach
 
@@ -34,4 +36,5 @@ def attach(request, kind, pk):
 @login_required
 def evidence_package(request):
     """The office's evidence package of a pilot year (.zip, a folder per indicator and per task, with 目录.xlsx)."""
+    require_perm(request.user, Perm.SUPERVISION_MANAGE)
     return package_response(actor=request.user, year=year_param(request.GET.get("year")))
