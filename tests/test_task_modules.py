@@ -103,6 +103,7 @@ def test_every_key_task_of_the_plan_is_carried_by_at_least_one_module(client_for
 def test_the_mapping_names_only_modules_that_exist_and_the_tasks_the_brief_names(plan):
     assert {key for keys in TASK_MODULES.values() for key in keys} <= set(MODULES)
     labels = {number: [MODULES[k].label for k in keys] for number, keys in TASK_MODULES.items()}
+    assert any("运营中心" in lbl for lbl in labels[5])
     assert any("调解" in lbl for lbl in labels[8]) and any("京津冀" in lbl for lbl in labels[8])
     assert any("培训" in lbl for lbl in labels[10]) and any("人才" in lbl for lbl in labels[10])
     assert any("双随机" in lbl for lbl in labels[12]) and any("信用" in lbl for lbl in labels[12])

@@ -51,6 +51,8 @@ MODULES: dict[str, Module] = {
                                    "operations.NavigationProject", _one("completed_on", Q(state="completed"))),
     "portfolios": Module("高价值专利组合（认定形成）", "个", "operations:portfolios", "operations.HighValuePortfolio",
                          _one("established_on", Q(state="established"))),
+    "operation_centers": Module("优势产业知识产权运营中心（认定）", "个", "operations:centers",
+                                "operations.OperationCenterRecognition", _one("recognized_on")),
     "deals": Module("专利转让许可（平台成交）", "笔", "operations:home", "operations.Deal", _one("recordal_date")),
     "open_licences": Module("专利开放许可声明", "项", "operations:home", "operations.OpenLicenceDeclaration",
                             _one("declared_at")),
@@ -150,7 +152,7 @@ TASK_MODULES: dict[int, tuple[str, ...]] = {
     2: ("navigation_industry", "navigation_enterprise", "navigation_completed", "portfolios"),  # 高价值专利培育
     3: ("navigation_industry", "matchmaking_iur", "talent"),  # 产业链专利集群、产教融合、人才汇聚
     4: ("watch_list", "geographical_indications"),  # 商标品牌：重点企业关注名录、地理标志
-    5: ("deals", "open_licences", "patent_products", "financing"),  # 运营中心：转化、开放许可、产品备案、金融
+    5: ("operation_centers", "deals", "open_licences", "patent_products", "financing"),  # 运营中心、转化、开放许可、备案
     6: ("financing", "matchmaking_bank", "insurance_claims"),  # 质押融资、银企对接、保险
     7: ("cases_filed", "cases_closed", "criminal_referrals", "joint_operations", "enforcement_certificates"),
     8: ("regional_cooperation", "mediation_success", "assistance"),  # 京津冀协同保护、多元化解、维权援助
