@@ -21,6 +21,7 @@ from ipcity.plan.core.supervision import State
 from ipcity.plan.models import AssessmentScheme, AssessmentScope, Interview, OfficeRating, WorkItem
 from ipcity.plan.supervision import report_standings, require_supervision_reader, supervision_settings
 from ipcity.stats.selectors import indicator_table
+from ipcity.web.official_document import document_number_problem, organ_name
 from ipcity.web.spreadsheets import DocxReport
 
 
@@ -138,12 +139,18 @@ def _periodic_on_time(item, as_of: dt.date, config) -> tuple[bool, ...]:
                  if s.standing != Standing.OPEN)
 
 
-def bulletin_docx(*, user, plan, year: int, as_of: dt.date | None = None) -> bytes:
+def bulletin_docx(*, user, plan, year: int, as_of: dt.date | None = None, document_number: str = "") -> bytes:
+    """The 通报 as an official document (GB/T 9704-2012): the office's 版头 with its 文号 when given, the member
+    units as recipients, the office's signature and today's date as its 成文日期."""
     require_perm(user, Perm.SUPERVISION_MANAGE)
     scores = unit_scores(user=user, plan=plan, year=year, as_of=as_of)
-    document = DocxReport()
+    problem = document_number_problem(document_number, latest_year=clock.today().year + 1)
+    if problem:
+        raise ValidationError({"document_number": [problem]})
+    document = DocxReport(issuer=organ_name(plan.region, plan.leading_group_office.name),
+                          document_number=document_number, written_on=clock.today(),
+                          recipient="区知识产权工作领导小组各成员单位：")
     document.heading(f"关于{plan.region}知识产权强市建设试点工作{year}年度考核情况的通报", level=0, align="center")
-    document.paragraph("区知识产权工作领导小组各成员单位：")
     document.paragraph(
         f"根据{plan.title}（{plan.document_number}）和考核评价制度，领导小组办公室对各责任单位{year}年度重点任务"
         f"推进情况进行了考核（截至{(as_of or clock.today()):%Y年%m月%d日}）。现将结果通报如下。")
@@ -163,8 +170,7 @@ def bulletin_docx(*, user, plan, year: int, as_of: dt.date | None = None) -> byt
     idle = [s.unit for s in scores if s.not_ranked == rules.NOTHING_TO_ASSESS]
     if idle:
         document.paragraph("本年度无考核事项、不参与排名的单位：" + "、".join(idle) + "。")
-    document.paragraph("区知识产权工作领导小组办公室", align="right")
-    return document.bytes()
+    return document.bytes()  # the signature and 成文日期 close it (DocxReport)
 
 
 # ---- 约谈: formal talks with lagging units and their rectification ----

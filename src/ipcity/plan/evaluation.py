@@ -17,7 +17,6 @@ with the date), since a report is the statement of that moment.
 """
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -44,15 +43,13 @@ from ipcity.plan.models import (
 )
 from ipcity.plan.task_modules import task_modules
 from ipcity.stats.by_year import indicator_years, pilot_years
-from ipcity.web.official_document import OfficialDocument, chinese_date
+from ipcity.web.official_document import OfficialDocument, chinese_date, document_number_problem, organ_name
 
 TEXTS = ("overview", "highlights", "problems", "next_steps")  # the office's sections
 FIELDS = ("document_number", "issuer", "written_on")  # the document's own particulars
 EDITABLE = TEXTS + FIELDS
 LABELS = {"overview": "基本情况", "highlights": "特色亮点与典型案例", "problems": "存在问题", "next_steps": "下一步打算",
           "document_number": "文号", "issuer": "发文机关", "written_on": "成文日期"}
-# 发文字号 (GB/T 9704-2012 7.2.4): 机关代字, the year in full in 〔〕, the number without 第 or leading zeros, 号
-DOCUMENT_NUMBER = re.compile(r"(?P<code>[^\s〔〕]{1,40})〔(?P<year>\d{4})〕(?P<number>[1-9]\d{0,5})号")
 WRITTEN_ON_AHEAD_DAYS = 60  # a document may be dated a little ahead of today (signed on a planned day), no further
 LAGGING_RATE = 60  # a task whose work items are closed below this share is named in the drafted problems
 
@@ -361,12 +358,8 @@ def _draft_texts(report: EvaluationReport, content: dict) -> dict:
 
 
 def default_issuer(plan) -> str:
-    """The leading group office's full name: 区知识产权工作领导小组办公室 in 天津市南开区 reads 天津市南开区知识产权…"""
-    name = plan.leading_group_office.name
-    region = plan.region or ""
-    if region.endswith("区") and name.startswith("区"):
-        return region + name[1:]
-    return name if name.startswith(region) else region + name
+    """The leading group office's full name (天津市南开区知识产权工作领导小组办公室)."""
+    return organ_name(plan.region, plan.leading_group_office.name)
 
 
 # ---------------------------------------------------------------- services
@@ -422,14 +415,10 @@ def _clean(report: EvaluationReport, changes: dict) -> dict:
         if problem:
             problems[field] = [f"{label}{problem}"]
             continue
-        if field == "document_number" and text:
-            match = DOCUMENT_NUMBER.fullmatch(text)
-            if match is None:
-                problems[field] = ["文号应由机关代字、用六角括号括入的年份和不带“第”字、不编虚位的序号组成，"
-                                   "如 南开知强办〔2026〕3号"]
-                continue
-            if not 2000 <= int(match["year"]) <= clock.today().year + 1:
-                problems[field] = [f"文号中的年份 {match['year']} 不合理"]
+        if field == "document_number":
+            problem = document_number_problem(text, latest_year=clock.today().year + 1)
+            if problem:
+                problems[field] = [problem]
                 continue
         clean[field] = text
     if problems:

@@ -280,10 +280,10 @@ def scheme(request, year: Year, payload: SchemeIn):
     return {"weights": assessment_scheme_set(actor=request.user, year=year, weights=payload.weights).weights}
 
 
-@router.get("/assessment/bulletin.docx", summary="生成考核通报（Word）")
-def bulletin(request, year: Year):
-    response = HttpResponse(bulletin_docx(user=request.user, plan=current_plan_or_404(), year=year),
-                            content_type=DOCX_TYPE)
+@router.get("/assessment/bulletin.docx", summary="生成考核通报（Word，公文格式；document_number 为文号，可不填）")
+def bulletin(request, year: Year, document_number: str = ""):
+    response = HttpResponse(bulletin_docx(user=request.user, plan=current_plan_or_404(), year=year,
+                                          document_number=document_number.strip()), content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bulletin-{year}.docx"'
     return response
 

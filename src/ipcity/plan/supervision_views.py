@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from ipcity import clock
@@ -36,7 +37,9 @@ from ipcity.plan.evaluation import (
     evaluation_pdf,
     evaluation_release,
     evaluation_update,
+    indicator_summary,
     report_content,
+    task_summary,
 )
 from ipcity.plan.fund import budget_line_create, budget_lines, disbursement_record, execution, fund_export
 from ipcity.plan.ledger import LedgerRejected, ledger_export, ledger_import
@@ -308,7 +311,13 @@ def assessment(request):
 @login_required
 def bulletin(request):
     year = _year(request)
-    response = HttpResponse(bulletin_docx(user=request.user, plan=current_plan_or_404(), year=year), content_type=DOCX_TYPE)
+    try:
+        body = bulletin_docx(user=request.user, plan=current_plan_or_404(), year=year,
+                             document_number=request.GET.get("document_number", "").strip())
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(f"{reverse('supervision:assessment')}?year={year}")
+    response = HttpResponse(body, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bulletin-{year}.docx"'
     return response
 
@@ -393,31 +402,55 @@ def evaluations(request):
         "package_years": range(plan.period_start.year, plan.period_end.year + 1)})
 
 
+class EvaluationEditForm(forms.Form):
+    """The report's particulars and the office's sections; the service checks each (文号 form, date range, length)."""
+
+    document_number = forms.CharField(label="文号", required=False, max_length=64,
+                                      help_text="如 南开知强办〔2026〕3号：年份用六角括号，序号不加“第”字、不编虚位")
+    issuer = forms.CharField(label="发文机关", required=False, max_length=100)
+    written_on = forms.DateField(label="成文日期", required=False, help_text="格式 2026-12-20；文中写作 2026年12月20日",
+                                 widget=forms.DateInput(attrs={"type": "date"}))
+    overview = forms.CharField(label="一、基本情况", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    highlights = forms.CharField(label="五、特色亮点与典型案例", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    problems = forms.CharField(label="六、存在问题", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    next_steps = forms.CharField(label="七、下一步打算", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
 @login_required
 def evaluation(request, pk):
     require_perm(request.user, Perm.SUPERVISION_MANAGE)
     report = object_or_404(EvaluationReport, pk=pk)
-    if request.method == "POST":
+    fields = ("document_number", "issuer", "written_on", "overview", "highlights", "problems", "next_steps")
+    form = EvaluationEditForm(request.POST if request.method == "POST" else None,
+                              initial={f: getattr(report, f) for f in fields})
+    if report.released_at is not None:
+        for field in form.fields.values():
+            field.disabled = True
+    if request.method == "POST" and form.is_valid():
         try:
-            if request.POST.get("action") == "release":
-                evaluation_release(actor=request.user, report=report)
-                messages.success(request, "报告已发布")
-            else:
-                evaluation_update(actor=request.user, report=report,
-                                  **{f: request.POST.get(f, "") for f in ("highlights", "problems", "next_steps")})
-                messages.success(request, "已保存")
-            return redirect("supervision:evaluation", pk=pk)
+            with transaction.atomic():  # 发布 saves the texts on the page first, then releases: both or neither
+                evaluation_update(actor=request.user, report=report, **form.cleaned_data)
+                if request.POST.get("action") == "release":
+                    evaluation_release(actor=request.user, report=report)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            if hasattr(exc, "error_dict"):
+                form_errors_from(form, exc)
+            else:
+                messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "报告已发布" if request.POST.get("action") == "release" else "已保存")
+            return redirect("supervision:evaluation", pk=pk)
     fmt = request.GET.get("format")
     if fmt in ("docx", "pdf"):
-        body, content_type = ((evaluation_docx(report), DOCX_TYPE) if fmt == "docx"
-                              else (evaluation_pdf(report), "application/pdf"))
+        body, content_type = ((evaluation_docx(report, user=request.user), DOCX_TYPE) if fmt == "docx"
+                              else (evaluation_pdf(report, user=request.user), "application/pdf"))
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="evaluation-{report.pk}.{fmt}"'
         return response
-    return render(request, "supervision/evaluation.html", {"nav": "supervision", "report": report,
-                                                           "content": report_content(report)})
+    content = report_content(report, user=request.user)
+    return render(request, "supervision/evaluation.html", {
+        "nav": "supervision", "report": report, "form": form, "content": content,
+        "indicator_summary": indicator_summary(report, content), "task_summary": task_summary(content)})
 
 
 class SettingsForm(forms.Form):

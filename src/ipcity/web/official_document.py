@@ -86,6 +86,33 @@ NO_LINE_START = set("，。、；：？！）》〕】」』”’…—·%,.;:?
 NO_LINE_END = set("（《〔【「『“‘([{")
 
 
+# 发文字号 (7.2.4): 机关代字, the year in full in 〔〕, the number without 第 or leading zeros (虚位), then 号
+DOCUMENT_NUMBER = re.compile(r"(?P<code>[^\s〔〕]{1,40})〔(?P<year>\d{4})〕(?P<number>[1-9]\d{0,5})号")
+DOCUMENT_NUMBER_ADVICE = ("文号应由机关代字、用六角括号括入的年份和不带“第”字、不编虚位的序号组成，"
+                          "如 南开知强办〔2026〕3号")
+
+
+def document_number_problem(text: str, *, latest_year: int) -> str | None:
+    """Why a 发文字号 is not one GB/T 9704-2012 allows, or None (an empty one is allowed: not yet numbered)."""
+    if not text:
+        return None
+    match = DOCUMENT_NUMBER.fullmatch(text)
+    if match is None:
+        return DOCUMENT_NUMBER_ADVICE
+    if not 2000 <= int(match["year"]) <= latest_year:
+        return f"文号中的年份 {match['year']} 不合理"
+    return None
+
+
+def organ_name(region: str, name: str) -> str:
+    """An organ's full name for the 版头 and the signature: 区知识产权工作领导小组办公室 in 天津市南开区 is
+    天津市南开区知识产权工作领导小组办公室."""
+    region = region or ""
+    if region.endswith("区") and name.startswith("区"):
+        return region + name[1:]
+    return name if name.startswith(region) else region + name
+
+
 def chinese_date(day: dt.date) -> str:
     """成文日期 as GB/T 9704-2012 7.3.5.1 writes it: Arabic numerals, year in full, no leading zeros."""
     return f"{day.year}年{day.month}月{day.day}日"
