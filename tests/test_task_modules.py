@@ -14,6 +14,7 @@ from ipcity.accounts.models import Organization
 from ipcity.plan.task_modules import MODULES, TASK_MODULES, task_modules
 from ipcity.protection.assistance import assistance_request, cooperation_record
 from ipcity.protection.mediation import mediation_apply, mediation_step
+from ipcity.stats.models import Trademark
 
 
 def _cooperation(people, day, kind="regional"):
@@ -85,6 +86,17 @@ def test_a_task_number_that_does_not_exist_or_is_not_a_number_is_refused_in_chin
     garbage = client.get("/api/v1/plan/tasks/abc/modules")
     assert garbage.status_code == 422 and "任务序号" in json.dumps(garbage.json(), ensure_ascii=False)
     assert client.get("/plan/tasks/99/").status_code == 404
+
+
+def test_brand_work_counts_only_the_districts_own_trademarks_by_registration_year(client_for, people, plan):
+    for number, district, day in (("T1", plan.region, dt.date(2025, 3, 1)), ("T2", plan.region, dt.date(2026, 5, 1)),
+                                  ("T3", "天津市和平区", dt.date(2025, 3, 1)), ("T4", plan.region, None)):
+        Trademark.objects.create(registration_number=number, name=number, owner_district=district,
+                                 registration_date=day)
+    modules = {m["label"]: m for m in client_for(None).get("/api/v1/plan/tasks/4/modules").json()}
+    trademarks = modules["商标注册（本区企业新注册）"]
+    assert [c["count"] for c in trademarks["counts"]] == [0, 1, 1]
+    assert trademarks["url"] == "/registries/trademarks/"
 
 
 # ---- every task has modules ----

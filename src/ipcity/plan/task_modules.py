@@ -35,6 +35,11 @@ class Module:
     # A record counts in year Y when, for one of the branches, it matches the condition and the branch's date field
     # falls in Y (most modules have one branch: one condition, one date).
     branches: tuple[tuple[Q, str], ...]
+    district_field: str = ""  # registry records: only those of the plan's district (plan.region) count
+    url_kwargs: tuple[tuple[str, str], ...] = ()
+
+    def url(self) -> str:
+        return reverse(self.url_name, kwargs=dict(self.url_kwargs))
 
 
 def _one(date_field: str, where: Q | None = None) -> tuple[tuple[Q, str], ...]:
@@ -70,6 +75,11 @@ MODULES: dict[str, Module] = {
                                _one("updated_at", Q(state="paid"))),
     "watch_list": Module("重点企业关注名录（列入）", "家", "operations:brands", "operations.WatchListEntry",
                          _one("added_on")),
+    "trademarks": Module("商标注册（本区企业新注册）", "件", "stats:records", "stats.Trademark",
+                         _one("registration_date"), district_field="owner_district",
+                         url_kwargs=(("kind", "trademarks"),)),
+    "copyrights": Module("作品和软件著作权登记（本区）", "件", "stats:records", "stats.CopyrightRegistration",
+                         _one("registered_on"), district_field="owner_district", url_kwargs=(("kind", "copyrights"),)),
     "geographical_indications": Module("地理标志（登记注册）", "件", "operations:brands",
                                        "stats.GeographicalIndication", _one("registered_on")),
     # ---- protection (保护) ----
@@ -151,7 +161,7 @@ TASK_MODULES: dict[int, tuple[str, ...]] = {
     1: ("matchmaking_iur", "alliance", "deals", "portfolios"),  # 天开园强基：产学研对接、联盟、成果转化
     2: ("navigation_industry", "navigation_enterprise", "navigation_completed", "portfolios"),  # 高价值专利培育
     3: ("navigation_industry", "matchmaking_iur", "talent"),  # 产业链专利集群、产教融合、人才汇聚
-    4: ("watch_list", "geographical_indications"),  # 商标品牌：重点企业关注名录、地理标志
+    4: ("watch_list", "trademarks", "copyrights", "geographical_indications"),  # 商标品牌、版权、地理标志
     5: ("operation_centers", "deals", "open_licences", "patent_products", "financing"),  # 运营中心、转化、开放许可、备案
     6: ("financing", "matchmaking_bank", "insurance_claims"),  # 质押融资、银企对接、保险
     7: ("cases_filed", "cases_closed", "criminal_referrals", "joint_operations", "enforcement_certificates"),
@@ -182,10 +192,13 @@ def _year_bounds(model, date_field: str, year: int) -> tuple:
     return start, end
 
 
-def module_counts(key: str, years: list[int]) -> dict[int, int]:
+def module_counts(key: str, years: list[int], *, plan=None) -> dict[int, int]:
     """The module's records dated in each year: one aggregate query."""
     module = MODULES[key]
     model = apps.get_model(module.model)
+    records = model._default_manager.all()
+    if module.district_field:
+        records = records.filter(**{module.district_field: plan.region if plan is not None else ""})
     aggregates = {}
     for year in years:
         in_year = Q()
@@ -195,13 +208,13 @@ def module_counts(key: str, years: list[int]) -> dict[int, int]:
         aggregates[f"y{year}"] = Count("pk", filter=in_year)
     if not aggregates:
         return {}
-    result = model._default_manager.aggregate(**aggregates)
+    result = records.aggregate(**aggregates)
     return {year: result[f"y{year}"] or 0 for year in years}
 
 
 def _activities(keys: tuple[str, ...], counts: dict[str, dict[int, int]]) -> list[ModuleActivity]:
     return [ModuleActivity(label=MODULES[key].label, unit_label=MODULES[key].unit_label,
-                           url=reverse(MODULES[key].url_name), counts=dict(counts[key])) for key in keys]
+                           url=MODULES[key].url(), counts=dict(counts[key])) for key in keys]
 
 
 def task_modules(*, plan, years: list[int]) -> dict[int, list[ModuleActivity]]:
@@ -209,7 +222,7 @@ def task_modules(*, plan, years: list[int]) -> dict[int, list[ModuleActivity]]:
     years = sorted(set(years))
     numbers = list(plan.tasks.order_by("number").values_list("number", flat=True))
     needed = {key for number in numbers for key in TASK_MODULES.get(number, ())}
-    counts = {key: module_counts(key, years) for key in sorted(needed)}
+    counts = {key: module_counts(key, years, plan=plan) for key in sorted(needed)}
     return {number: _activities(TASK_MODULES.get(number, ()), counts) for number in numbers}
 
 
@@ -217,7 +230,7 @@ def one_task_modules(*, task, years: list[int]) -> list[ModuleActivity]:
     """The same for one task (its page): only that task's modules are counted."""
     years = sorted(set(years))
     keys = TASK_MODULES.get(task.number, ())
-    return _activities(keys, {key: module_counts(key, years) for key in set(keys)})
+    return _activities(keys, {key: module_counts(key, years, plan=task.plan) for key in set(keys)})
 
 
 def pilot_years(plan) -> list[int]:
