@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -325,3 +326,84 @@ def test_the_command_line_writes_the_package(evidence, tmp_path, capsys):
     assert "已生成" in capsys.readouterr().err
     assert ipcity_main(["evidence-package", "--year", "1999", "--output", str(target)]) == 2
     assert "年度应为试点期内的年份" in capsys.readouterr().err
+
+
+def test_a_formula_looking_file_name_is_text_in_the_packages_index(client_for, people, item):
+    report = _report(people, item)
+    formula = '=HYPERLINK("evil","详情")+1.pdf'
+    supporting_attach(actor=people["unit_staff"], kind="progress_report", subject=report,
+                      files=[upload(formula, GOOD["报告.pdf"])])
+    archive = _package(client_for("office_admin"), 2026)
+    sheet = load_workbook(io.BytesIO(archive.read("目录.xlsx"))).worksheets[0]
+    cells = [c for row in sheet.iter_rows(min_row=2) for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)  # shown as typed, never run
+
+
+# ---- the lineage behind 托管 and cases: names for the office, audited; masked for everyone else ----
+
+@pytest.fixture
+def lineage(people, frozen_clock):
+    """A confirmed custody contract of an SME no persona belongs to, and a filed patent case with its decision; the
+    office has said both kinds of records are complete since the pilot began."""
+    from ipcity.services.agencies import custody_record, profile_save
+    from ipcity.services.models import CustodyContract
+    from ipcity.stats.coverage import coverage_set
+
+    for kind in ("activity:custody_sme", "activity:case_patent"):
+        coverage_set(actor=people["office_admin"], kind=kind, complete_from=dt.date(2024, 1, 1), reason="试点起全部登记")
+    sme = Organization.objects.create(name="南开某小微企业", org_type="enterprise", street="xuefu")
+    profile_save(actor=people["agency_user"], services=["custody"], qualifications=[], staff=3, attorneys=0,
+                 description="托管服务")
+    contract = custody_record(actor=people["agency_user"], enterprise=sme, enterprise_size="small", scope=["fees"],
+                              starts_on=dt.date(2025, 1, 1), ends_on=dt.date(2025, 12, 31))
+    CustodyContract.objects.filter(pk=contract.pk).update(state="confirmed", confirmed_on=dt.date(2025, 1, 5))
+    case = case_register(actor=people["enforcement_officer"], kind="patent", source="inspection",
+                         party="南开某科技有限公司", facts="假冒专利", received_on=dt.date(2026, 3, 1))
+    EnforcementCase.objects.filter(pk=case.pk).update(filed_on=dt.date(2026, 3, 5), decision_number="津南市监罚〔2026〕12号")
+    return {"enterprise": sme.name, "party": "南开某科技有限公司", "decision": "津南市监罚〔2026〕12号"}
+
+
+def test_the_office_sees_the_enterprise_behind_each_custody_record_and_the_view_is_audited(client_for, lineage):
+    page = client_for("office_admin").get("/indicators/custody_smes/records/").content.decode()
+    assert lineage["enterprise"] in page and "企业名称" in page and 'data-testid="lineage-unmasked"' in page
+    entry = AuditEntry.objects.get(action="lineage.unmask")
+    assert entry.actor.username == "office_admin" and entry.after["kind"] == "activity:custody_sme"
+    api = client_for("office_admin").get("/api/v1/indicators/custody_smes/records").json()
+    assert api["columns"][1] == "企业名称" and api["rows"][0][1] == lineage["enterprise"]
+    download = client_for("office_admin").get("/indicators/custody_smes/records/", {"format": "csv"})
+    assert lineage["enterprise"] in download.content.decode("utf-8-sig")
+    assert AuditEntry.objects.filter(action="lineage.unmask").count() == 3  # page, API, download: each audited
+
+
+@pytest.mark.parametrize("persona", [None, "unit_staff", "enterprise_user", "agency_user"])
+def test_the_public_and_other_units_see_the_custody_lineage_masked(client_for, lineage, persona):
+    client = client_for(persona)
+    page = client.get("/indicators/custody_smes/records/").content.decode()
+    api = json.dumps(client.get("/api/v1/indicators/custody_smes/records").json(), ensure_ascii=False)
+    assert lineage["enterprise"] not in page and lineage["enterprise"] not in api and "小型企业" in page
+    assert 'data-testid="lineage-masked"' in page
+    assert not AuditEntry.objects.filter(action="lineage.unmask").exists()
+
+
+def test_the_case_lineage_shows_the_decision_number_to_all_and_the_party_to_the_office(client_for, lineage):
+    public = client_for(None).get("/api/v1/indicators/patent_enforcement_cases/records").json()
+    assert "决定书文号" in public["columns"] and lineage["decision"] in public["rows"][0]
+    assert lineage["party"] not in json.dumps(public, ensure_ascii=False)
+    office = client_for("office_admin").get("/indicators/patent_enforcement_cases/records/").content.decode()
+    assert lineage["party"] in office and lineage["decision"] in office and "当事人" in office
+    assert AuditEntry.objects.filter(action="lineage.unmask", after__kind="activity:case_patent").exists()
+
+
+def test_a_decision_number_longer_than_its_column_is_refused_not_cut(people, frozen_clock):
+    from ipcity.protection.enforcement import DECISION_NUMBER_MAX, case_step
+
+    case = case_register(actor=people["enforcement_officer"], kind="patent", source="inspection", party="某公司",
+                         facts="假冒专利", received_on=dt.date(2026, 3, 1))
+    case.officers.add(people["enforcement_officer"])
+    EnforcementCase.objects.filter(pk=case.pk).update(state="notified", filed_on=dt.date(2026, 3, 5))
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match=f"处罚决定书文号不能超过 {DECISION_NUMBER_MAX} 个字符"):
+        case_step(actor=people["enforcement_officer"], case=EnforcementCase.objects.get(pk=case.pk), action="decide",
+                  decision_number="津" * (DECISION_NUMBER_MAX + 1), fine=Decimal(100))
+    assert EnforcementCase.objects.get(pk=case.pk).decision_number == ""

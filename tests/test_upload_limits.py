@@ -81,6 +81,9 @@ PAGE_UPLOADS = [  # every page that takes a file (a form whose other fields arri
     "/services/trainings/1/",
     "/evidence/new/copyright_work/",
     "/evidence/verify/",
+    "/supervision/items/1/",  # a progress report's 佐证材料
+    "/supervision/meetings/new/",  # a meeting's minutes
+    "/files/attach/meeting/1/",  # 佐证材料 added to any record from its page
 ]
 
 
