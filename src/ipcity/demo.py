@@ -16,14 +16,14 @@ from ipcity.accounts.roles import Role
 from ipcity.accounts.services import user_create
 from ipcity.accounts.validators import id_check_character
 from ipcity.evidence.demo import build_evidence
-from ipcity.operations.demo import build_operations
+from ipcity.operations.demo import build_operation_centers, build_operations
 from ipcity.plan.core.schema import Comparison, PeriodType, parse_plan
 from ipcity.plan.demo import build_supervision
 from ipcity.plan.models import WorkPlan
 from ipcity.plan.services import indicator_value_report, plan_import
 from ipcity.protection.demo import build_protection
 from ipcity.services.demo import build_services
-from ipcity.stats.demo import build_demo_registry
+from ipcity.stats.demo import build_demo_coverage, build_demo_registry
 
 SEED = 20240228
 DEMO_PASSWORD = "Nankai@2024"
@@ -147,5 +147,7 @@ def build_demo(*, reset: bool = False, scale: float = 1.0) -> str:
         build_operations(users=users, university_name=users["university_user"].organization.name)
         build_protection(users=users, seed=SEED, scale=scale)
         build_services(users=users, seed=SEED, scale=scale)
+        build_operation_centers(office=users["office_admin"])
+        build_demo_coverage(office=users["office_admin"])
     return (f"演示数据已生成：方案《{plan.title}》，机构 {Organization.objects.count()} 个，"
             f"演示账号 {len(PERSONAS)} 个，另有各责任单位联络员 staff_<单位代码>（密码均为 {DEMO_PASSWORD}）")

@@ -102,3 +102,13 @@ def build_operations(*, users: dict, university_name: str) -> int:
                          milestones=[{"name": "完成专利布局规划（演示）", "due": "2026-06-30"},
                                      {"name": "完成PCT申请（演示）", "due": "2026-12-31"}])
     return len(offers)
+
+
+def build_operation_centers(*, office) -> None:
+    """One recognized operation center (the indicator's target is one by the end of the pilot)."""
+    from ipcity.operations.centers import center_record
+
+    with clock.on_day(dt.date(2026, 5, 20)):
+        center_record(actor=office, name="南开区新一代信息技术产业知识产权运营中心（演示）", authority="天津市知识产权局",
+                      recognized_on=dt.date(2026, 5, 20), industry="新一代信息技术",
+                      document_number="津知局发〔2026〕演示-8号")
