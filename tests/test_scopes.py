@@ -427,7 +427,7 @@ INDICATOR_CODES = tuple(i["code"] for i in json.loads(bundled_plan_bytes())["ind
 DATASET_CODES = ("indicators", "service_items", "agencies", "open_licences", "trainings", "standardized_markets",
                  "experts")
 PUBLIC = [
-    "/", "/indicators/", "/indicators/report.xlsx", "/indicators/report.docx", "/plan/units/", "/plan/tasks/{task}/",
+    "/", "/indicators/", "/indicators/by-year/", "/api/v1/indicators/by-year", "/indicators/report.xlsx", "/indicators/report.docx", "/plan/units/", "/plan/tasks/{task}/",
     "/evidence/", "/operations/", "/operations/events/", "/operations/alliance/", "/operations/products/",
     "/operations/centers/", "/api/v1/operations/centers",
     "/operations/brands/", "/operations/navigation/", "/protection/", "/protection/credit/",
@@ -508,6 +508,7 @@ UNSCOPED = {
     "services/trainings/<int:pk>/qr.svg": "the organizer's sign-in code",
     "services/trainings/<int:pk>/sign-in/": "a form",
     "/api/v1/me": "the caller's own account", "/api/v1/organizations/{org_id}": "one organization (permission table)",
+    "/api/v1/indicators/{code}/confirmations": "one indicator's confirmations (public, like its page)",
     "/api/v1/plan/indicators/{code}": "plan text (public)", "/api/v1/plan/tasks/{number}": "plan text (public)",
     "/api/v1/audit": "the office's audit trail: every organization by design",
     "/api/v1/registries/imports/{batch_id}": "one import batch (office)",

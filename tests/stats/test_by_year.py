@@ -196,13 +196,15 @@ def test_a_unit_cannot_confirm_and_is_refused_in_chinese(world, at_today, client
     ({"year": "2025", "basis": "other", "value": ""}, "核定值"),
     ({"year": "2025", "basis": "computed", "reason": " "}, "核定理由"),
     ({"year": "2024", "basis": "computed"}, "没有由记录计算的值"),
+    ({"indicator": "no_such_indicator", "year": "2025", "basis": "other", "value": "5"}, "有效的选项"),
 ])
 def test_a_bad_confirmation_is_refused_in_chinese_and_writes_nothing(world, at_today, client_for, fields, message):
     office = _office(client_for)
     response = office.post("/indicators/by-year/", {"indicator": "trainings", "reason": "理由", **fields})
     assert response.status_code == 200
     html = response.content.decode()
-    assert 'data-testid="confirm-errors"' in html and message in html
+    form = html.split('data-testid="confirm-form"', 1)[1].split("</form>", 1)[0]
+    assert 'class="errorlist' in form and message in form
     assert not IndicatorConfirmation.objects.exists()
     assert not AuditEntry.objects.filter(action="plan.indicator.confirm").exists()
 

@@ -9,8 +9,8 @@ from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.inputs import object_or_404
 from ipcity.plan import services
-from ipcity.plan.core.schema import ORG_TYPES
 from ipcity.plan.confirmations import can_confirm, confirmation_history
+from ipcity.plan.core.schema import ORG_TYPES
 from ipcity.plan.core.status import STATUS_LABELS
 from ipcity.plan.dashboard import indicator_attainment
 from ipcity.plan.forms import IndicatorForm, IndicatorValueForm, TaskUnitsForm
@@ -70,7 +70,8 @@ def indicator_detail(request, code):
     edit_form = IndicatorForm(instance=indicator, prefix="edit") if can_edit else None
     report_form = IndicatorValueForm(prefix="report") if can_report else None
     can_confirm_values = can_confirm(request.user)
-    confirm_form = ConfirmForm(plan=plan, prefix="confirm") if can_confirm_values else None
+    confirm_form = (ConfirmForm(plan=plan, prefix="confirm", initial={"year": request.GET.get("year", "")[:4]})
+                    if can_confirm_values else None)
     if request.method == "POST":
         if request.POST.get("form") == "confirm":
             saved, confirm_form = confirm_from_post(request, plan=plan, indicator=indicator, prefix="confirm")

@@ -31,35 +31,54 @@ class ConfirmForm(forms.Form):
         self.fields["year"].help_text = f"试点期内（{years[0]}～{years[-1]}年）"
 
 
+class ByYearConfirmForm(ConfirmForm):
+    """The by-year page's form: the indicator is chosen too."""
+
+    indicator = forms.ChoiceField(label="指标")
+
+    field_order = ["indicator", "year", "basis", "value", "reason"]
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, plan=plan, **kwargs)
+        self.fields["indicator"].choices = [(i.code, i.name) for i in plan.indicators.all()]
+        self.order_fields(self.field_order)
+
+
+def _confirm(request, form, *, plan, indicator=None) -> bool:
+    if not form.is_valid():
+        return False
+    data = form.cleaned_data
+    indicator = indicator or indicator_get(plan=plan, code=data["indicator"])
+    try:
+        indicator_confirm(actor=request.user, indicator=indicator, year=data["year"], basis=data["basis"],
+                          value=data["value"], reason=data["reason"])
+        return True
+    except ValidationError as exc:
+        form_errors_from(form, exc)
+        return False
+
+
 def confirm_from_post(request, *, plan, indicator, prefix: str | None = None) -> tuple[bool, ConfirmForm]:
-    """Handle a posted confirmation: (True, form) when saved, else (False, the form with its errors)."""
+    """Handle a posted confirmation of one indicator: (True, form) when saved, else (False, the form with its
+    errors). Only the office may: anyone else gets 403 before the form is read."""
     if not can_confirm(request.user):
         raise PermissionDenied(REFUSED)
     form = ConfirmForm(request.POST, plan=plan, prefix=prefix)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            indicator_confirm(actor=request.user, indicator=indicator, year=data["year"], basis=data["basis"],
-                              value=data["value"], reason=data["reason"])
-            return True, form
-        except ValidationError as exc:
-            form_errors_from(form, exc)
-    return False, form
+    return _confirm(request, form, plan=plan, indicator=indicator), form
 
 
 def by_year(request):
     plan = current_plan_or_404()
     office = can_confirm(request.user)
-    failed = None
+    form = ByYearConfirmForm(plan=plan, initial={"year": min(clock.today().year, plan.period_end.year)}) if office else None
     if request.method == "POST":
         if not office:
             raise PermissionDenied(REFUSED)
-        indicator = indicator_get(plan=plan, code=request.POST.get("indicator", ""))
-        saved, form = confirm_from_post(request, plan=plan, indicator=indicator)
-        if saved:
-            messages.success(request, f"已核定“{indicator.name}”{form.cleaned_data['year']}年的数值，记入审计日志")
+        form = ByYearConfirmForm(request.POST, plan=plan)
+        if _confirm(request, form, plan=plan):
+            name = dict(form.fields["indicator"].choices)[form.cleaned_data["indicator"]]
+            messages.success(request, f"已核定“{name}”{form.cleaned_data['year']}年的数值，记入审计日志")
             return redirect("indicators_by_year")
-        failed = {"indicator": indicator, "form": form}
     elif request.method not in ("GET", "HEAD"):
         raise PermissionDenied(REFUSED)
     rows = indicator_years(plan=plan)
@@ -67,6 +86,6 @@ def by_year(request):
     return render(request, "stats/by_year.html", {
         "nav": "indicators", "plan": plan, "years": years,
         "rows": [{"indicator": r["indicator"], "cells": [r["years"][y] for y in years]} for r in rows],
-        "office": office, "failed": failed, "this_year": clock.today().year,
+        "office": office, "form": form, "this_year": clock.today().year,
         "pending_count": sum(1 for r in rows for v in r["years"].values() if v.pending),
         "differ_count": sum(1 for r in rows for v in r["years"].values() if v.differs)})
