@@ -364,6 +364,10 @@ API = [
     ("get", "/api/v1/supervision/meetings", "office_admin"),
     ("post", "/api/v1/supervision/meetings", "office_admin", {"title": "专题会", "held_on": "2026-10-30", "chaired_by": "区长", "summary": "研究", "decisions": [{"text": "开展导航"}]}),
     ("get", "/api/v1/supervision/meetings/{meeting}", "office_admin"),
+    ("get", "/api/v1/records/meeting/{meeting}/files", "office_admin"),
+    ("post", "/api/v1/records/meeting/{meeting}/files", "office_admin", upload(files=("纪要.pdf", b"%PDF-1.4 bad input"))),
+    ("get", "/api/v1/files/{attachment}", "office_admin"),
+    ("get", "/api/v1/supervision/evidence-package?year=2026", "office_admin"),
     ("post", "/api/v1/supervision/meetings/{meeting}/decisions/1/work-item", "office_admin", {}),
     ("get", "/api/v1/supervision/interviews", "office_admin"),
     ("post", "/api/v1/supervision/interviews", "office_admin", {"unit": "science_technology", "year": 2026, "held_on": "2026-10-30", "interviewer": "主任", "interviewees": "副局长", "reason": "得分低", "content": "分析", "requirements": "整改", "rectification_deadline": "2026-12-01"}),
@@ -789,7 +793,7 @@ POPULATION_FILE = ("pop.csv", POPULATION_CSV)
 # upload and spreadsheet limits' tests): they are still posted with an unknown action, which must not fail.
 NOTHING_TO_TYPE = {"/logout/", "/orgs/{other_org}/members/other_member/", "/supervision/ledger/", "/evidence/verify/",
                    "/operations/offers/import/", "/operations/offers/{offer}/", "/protection/inspections/{inspection}/",
-                   "/services/trainings/{training}/"}
+                   "/services/trainings/{training}/", "/files/attach/meeting/{meeting}/"}
 PAGES = [
     _row("/login/", None),
     _row("/logout/", "office_admin", page="/"),
@@ -814,6 +818,7 @@ PAGES = [
     _row("/supervision/settings/", "office_admin"),
     _row("/supervision/meetings/new/", "office_admin"),
     _row("/supervision/meetings/{meeting}/", "office_admin"),
+    _row("/files/attach/meeting/{meeting}/", "office_admin", page="/supervision/meetings/{meeting}/"),
     _row("/supervision/interviews/new/", "office_admin"),
     _row("/supervision/interviews/{interview}/", "unit_staff"),
     _row("/supervision/interviews/{reported_interview}/", "office_admin"),
