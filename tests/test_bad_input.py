@@ -181,8 +181,8 @@ API = [
     ("get", "/api/v1/reports/indicators.docx", "office_admin"),
     ("post", "/api/v1/registries/imports", "office_admin", upload(kind="population", file=("pop.csv", POPULATION_CSV))),
     ("get", "/api/v1/registries/imports/{batch}", "office_admin"),
-    ("get", "/api/v1/registries/patents", "office_admin"),
     ("get", "/api/v1/registries/patents/{patent}/events", "office_admin"),
+    ("get", "/api/v1/registries/patents", "office_admin"),
     ("get", "/api/v1/registries/gis", "office_admin"),
     ("put", "/api/v1/registries/settings/high_value_pledge_threshold", "office_admin", {"value": "5000000"}),
     ("get", "/api/v1/registries/coverage", "office_admin"),
@@ -203,6 +203,8 @@ API = [
     ("get", "/api/v1/supervision/assessment/scope", "office_admin"),
     ("put", "/api/v1/supervision/assessment/scope", "office_admin", {"unranked_units": []}),
     ("get", "/api/v1/supervision/fund?year=2026", "office_admin"),
+    ("get", "/api/v1/supervision/evaluations", "office_admin"),
+    ("get", "/api/v1/supervision/evaluations/{evaluation}", "office_admin"),
     ("post", "/api/v1/supervision/evaluations", "office_admin", {"kind": "annual", "year": 2025}),
     ("patch", "/api/v1/supervision/evaluations/{evaluation}", "office_admin", {"highlights": "x"}),
     ("post", "/api/v1/supervision/evaluations/{evaluation}/release", "office_admin", {}),
@@ -941,6 +943,7 @@ QUERIES = [
     ("/supervision/fund/", "office_admin", {"year": "int"}),
     ("/supervision/fund.xlsx", "office_admin", {"year": "int"}),
     ("/supervision/evaluations/{evaluation}/", "office_admin", {"format": "text"}),
+    ("/supervision/assessment/bulletin.docx", "office_admin", {"document_number": "text", "year": "int"}),
     ("/supervision/interviews/new/", "office_admin", {"unit": "hint"}),
     ("/evidence/verify/", None, {"i": "index", "h": "text", "n": "text", "r": "text"}),
     ("/operations/navigation/{navigation}/", None, {"format": "text"}),
@@ -1127,3 +1130,4 @@ def test_a_json_body_sent_under_another_content_type_is_held_to_the_same_text_ru
         refused = office.generic("PATCH", path, json.dumps({"highlights": text}), content_type=content_type)
         assert refused.status_code == 422, refused.content[:300]
     assert _changed(before, fingerprint()) == []
+
