@@ -123,6 +123,22 @@ def test_page_numbers_are_em_dash_page_em_dash_right_on_odd_pages_and_left_on_ev
         assert {_east_asia(run) for run in paragraph.runs} == {"宋体"}
 
 
+def test_word_can_open_the_docx_because_paragraph_and_run_properties_are_in_the_schema_order(final_report):
+    """Word refuses (\"unreadable content\") a file whose w:pPr children are out of the ECMA-376 order."""
+    from ipcity.web.official_document import _PPR_ORDER
+
+    document = final_report["docx"]
+    parts = [document.element, *(s.footer._element for s in document.sections),
+             *(s.even_page_footer._element for s in document.sections), document.styles.element]
+    for part in parts:
+        for ppr in part.iter(qn("w:pPr")):
+            names = [child.tag.rsplit("}", 1)[1] for child in ppr]
+            assert names == sorted(names, key=_PPR_ORDER.index), names
+        for run in part.iter(qn("w:r")):
+            names = [child.tag.rsplit("}", 1)[1] for child in run]
+            assert "rPr" not in names[1:], names
+
+
 def test_every_docx_the_platform_writes_is_a4_with_page_numbers(client_for, people):
     """The 通报, the navigation report and the indicator report go through the same writer."""
     office = client_for("office_admin")

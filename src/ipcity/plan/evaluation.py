@@ -125,7 +125,7 @@ def attainment(indicator, yv, previous=None) -> Attainment:
         return Attainment(yv.year, target, value, VERDICT_PENDING, reason, "pending")
     if code == "no_annual_target":
         return Attainment(yv.year, target, value, VERDICT_NO_TARGET,
-                          f"方案目标为{indicator.deadline.year}年{indicator.target_display}", "no_target")
+                          f"方案目标为{indicator.deadline.year}年{indicator.target_display.replace(' ', '')}", "no_target")
     if code == "no_baseline":
         if previous is not None and previous.pending:
             return Attainment(yv.year, target, value, VERDICT_PENDING, "上年数值尚待核定，无法比较", "pending")

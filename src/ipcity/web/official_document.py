@@ -243,6 +243,28 @@ def _set_fonts(run_or_style_font_element, name: str) -> None:
             del fonts.attrib[qn(theme)]
 
 
+# w:pPr's children in the order the schema (ECMA-376 CT_PPr) requires: Word refuses a file whose order is wrong
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+              "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+              "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+
+
+def _ppr_put(ppr, element) -> None:
+    """Put a child into a w:pPr at its place in the schema's order, replacing one of the same name."""
+    name = element.tag.rsplit("}", 1)[1]
+    existing = ppr.find(qn(f"w:{name}"))
+    if existing is not None:
+        ppr.remove(existing)
+    later = _PPR_ORDER[_PPR_ORDER.index(name) + 1:]
+    for index, child in enumerate(ppr):
+        if child.tag.rsplit("}", 1)[-1] in later:
+            ppr.insert(index, element)
+            return
+    ppr.append(element)
+
+
 def _exact_spacing(paragraph, twips: int = LINE_PITCH_TWIPS, *, snap: bool = True) -> None:
     fmt = paragraph.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
@@ -250,13 +272,13 @@ def _exact_spacing(paragraph, twips: int = LINE_PITCH_TWIPS, *, snap: bool = Tru
     spacing = ppr.find(qn("w:spacing"))
     if spacing is None:
         spacing = OxmlElement("w:spacing")
-        ppr.append(spacing)
+        _ppr_put(ppr, spacing)
     spacing.set(qn("w:line"), str(twips))
     spacing.set(qn("w:lineRule"), "exact")
     if not snap:
         grid = OxmlElement("w:snapToGrid")
         grid.set(qn("w:val"), "0")
-        ppr.append(grid)
+        _ppr_put(ppr, grid)
 
 
 def _indent_chars(paragraph, *, first_line: float = 0, right: float = 0, left: float = 0) -> None:
@@ -268,7 +290,7 @@ def _indent_chars(paragraph, *, first_line: float = 0, right: float = 0, left: f
         if value:
             ind.set(qn(f"w:{name}Chars"), str(round(value * 100)))
             ind.set(qn(f"w:{name}"), str(round(value * pitch_twips)))
-    ppr.append(ind)
+    _ppr_put(ppr, ind)
 
 
 class _DocxWriter:
@@ -298,7 +320,7 @@ class _DocxWriter:
                 paragraph = self._paragraph(block.text, font=font, bold=bold)
                 outline = OxmlElement("w:outlineLvl")
                 outline.set(qn("w:val"), str(block.level - 1))
-                paragraph._p.get_or_add_pPr().append(outline)
+                _ppr_put(paragraph._p.get_or_add_pPr(), outline)
             elif block.kind == "paragraph":
                 self._paragraph(block.text, align=block.align, indent=block.indent, bold=block.bold)
             elif block.kind == "spacer":
@@ -338,7 +360,7 @@ class _DocxWriter:
         ind = OxmlElement("w:ind")
         one_char = str(PAGE_NUMBER_PT * 20)  # 空一字 at 四号
         ind.set(qn("w:right" if odd else "w:left"), one_char)
-        ppr.append(ind)
+        _ppr_put(ppr, ind)
 
         def run(text: str | None = None):
             r = paragraph.add_run(text)
@@ -414,17 +436,18 @@ class _DocxWriter:
         for key, value in (("w:val", "single"), ("w:sz", "12"), ("w:space", "11"), ("w:color", RED)):
             bottom.set(qn(key), value)
         borders.append(bottom)
-        ppr.insert(0, borders)
+        _ppr_put(ppr, borders)
         self._paragraph("", indent=False)
 
     def _title(self) -> None:
         paragraph = self.document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         _exact_spacing(paragraph, TITLE_LEADING_PT * 20)
-        for i, line in enumerate(title_lines(self.doc.title)):
+        run = None
+        for line in title_lines(self.doc.title):
+            if run is not None:
+                run.add_break()  # the title's lines in one paragraph
             run = self._run(paragraph, line, font=TITLE_FONT, size=TITLE_PT)
-            if i:
-                run._r.insert(0, OxmlElement("w:br"))
         self._paragraph("", indent=False)
 
     def _signature(self) -> None:
@@ -487,8 +510,8 @@ class _DocxWriter:
         spacing.set(qn("w:lineRule"), "exact")
         snap = OxmlElement("w:snapToGrid")
         snap.set(qn("w:val"), "0")
-        ppr.append(snap)
-        ppr.append(spacing)
+        _ppr_put(ppr, snap)
+        _ppr_put(ppr, spacing)
         return style
 
     def _cell(self, cell, text: str, size: float, *, bold: bool = False, centred: bool = False) -> None:
