@@ -501,11 +501,11 @@ def evaluation_document(report: EvaluationReport, *, user=None, content: dict | 
     doc.heading("二、目标完成情况", 1)
     doc.paragraph(indicator_summary(report, content))
     doc.table(["序号", "指标", "年度", "目标", "核定值", "完成情况", "说明"], _indicator_table(content),
-              widths=[24, 84, 44, 56, 48, 56, 130], size=10.5)
+              widths=[22, 80, 50, 62, 50, 56, 122], size=10.5)
     doc.heading("三、重点任务完成情况", 1)
     doc.paragraph(task_summary(content))
     doc.table(["重点任务", "工作内容", *(f"{y}年" for y in years), "合计"], _task_table(content),
-              widths=[92, 154, *(44 for _ in years), 44], size=10.5)
+              widths=[92, 150, *(50 for _ in years), 50], size=10.5)
     doc.heading("四、保障措施落实情况", 1)
     for entry in content["safeguards"]:
         doc.heading(f"（{entry['safeguard'].numeral}）{entry['safeguard'].title}", 2)
