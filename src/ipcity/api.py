@@ -90,8 +90,8 @@ def _bad_plan(request, exc):
 api.add_router("/", accounts_router)
 api.add_router("/plan", plan_router)
 api.add_router("/audit", audit_router)
-api.add_router("/", coverage_router)  # before stats: /registries/coverage is not a registry kind
 api.add_router("/", by_year_router)
+api.add_router("/", coverage_router)  # before stats: /registries/coverage is not a registry kind
 api.add_router("/", stats_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/evidence", evidence_router)

@@ -5,8 +5,8 @@ from ipcity.api import api
 from ipcity.audit import views as audit_views
 from ipcity.plan import meeting_views, supervision_views
 from ipcity.plan import views as plan_views
-from ipcity.stats import coverage_views as stats_coverage_views
 from ipcity.stats import by_year_views
+from ipcity.stats import coverage_views as stats_coverage_views
 from ipcity.stats import views as stats_views
 from ipcity.web import supporting_views
 from ipcity.web import views as web_views
