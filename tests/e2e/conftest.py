@@ -45,11 +45,11 @@ def open_page(browser, live_server):
     assert [p for p in problems if p not in expected] == []
 
 
-def sign_in(page, username: str) -> None:
+def sign_in(page, username: str, password: str | None = None) -> None:
     from tests.conftest import PASSWORD
 
     page.goto("/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password or PASSWORD)
     page.click("[data-testid=login-form] button[type=submit]")
     page.wait_for_url("**/workspace/")

@@ -17,6 +17,7 @@ from ipcity.accounts.models import User
 from ipcity.demo import DEMO_PASSWORD, build_demo
 from ipcity.plan.models import Indicator, KeyTask, WorkItem
 from ipcity.plan.supervision_views import REPORTABLE
+from tests.e2e.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,11 +25,7 @@ EVALUATION_DAY = dt.date(2026, 12, 20)
 
 
 def demo_sign_in(page, username: str) -> None:
-    page.goto("/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("[data-testid=login-form] button[type=submit]")
-    page.wait_for_url("**/workspace/")
+    sign_in(page, username, DEMO_PASSWORD)
 
 
 def download(page, click_selector: str) -> bytes:
