@@ -162,6 +162,26 @@ def test_the_page_sets_the_particulars_saves_the_sections_and_releases(client_fo
     assert EvaluationReport.objects.get(pk=stored.pk).highlights == "成效"
 
 
+def test_a_released_report_downloads_as_it_was_released_though_the_figures_change_afterwards(
+        client_for, people, plan, after_the_pilot):
+    office = client_for("office_admin")
+    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2025}).json()
+    url = f"/api/v1/supervision/evaluations/{report['id']}"
+    _post(office, f"{url}/release", {})
+    released = {fmt: office.get(f"{url}/document", {"format": fmt}).content for fmt in ("docx", "pdf")}
+    indicator_value_report(indicator=plan.indicators.get(code="trainings"), actor=people["office_admin"],
+                           as_of=dt.date(2025, 12, 31), value=77, source="发布后补报的培训台账")
+    for fmt, body in released.items():
+        assert office.get(f"{url}/document", {"format": fmt}).content == body
+    assert "77" not in _text(Document(io.BytesIO(released["docx"])))
+    entry = AuditEntry.objects.filter(action="evaluation.release").latest("id")
+    stored = EvaluationReport.objects.get(pk=report["id"])
+    assert entry.after["pdf_sha256"] == stored.released_pdf.sha256
+    draft = _post(office, "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2025}).json()
+    fresh = office.get(f"/api/v1/supervision/evaluations/{draft['id']}/document", {"format": "docx"}).content
+    assert "77" in _text(Document(io.BytesIO(fresh)))
+
+
 # ---------------------------------------------------------------------------------------------------- the document
 
 def test_the_final_report_document_has_the_seven_sections_every_indicator_for_three_years_and_every_task(

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 
@@ -43,7 +44,9 @@ from ipcity.plan.models import (
 )
 from ipcity.plan.task_modules import task_modules
 from ipcity.stats.by_year import indicator_years, pilot_years
+from ipcity.stats.reports import DOCX_TYPE
 from ipcity.web.official_document import OfficialDocument, chinese_date, document_number_problem, organ_name
+from ipcity.web.uploads import attachment_store, upload_path
 
 TEXTS = ("overview", "highlights", "problems", "next_steps")  # the office's sections
 FIELDS = ("document_number", "issuer", "written_on")  # the document's own particulars
@@ -454,9 +457,16 @@ def evaluation_release(*, actor, report: EvaluationReport) -> EvaluationReport:
     if report.released_at is not None:
         raise ValidationError("报告已发布")
     report.released_at = clock.now()
-    report.save(update_fields=["released_at"])
-    audit_record(actor=actor, action="evaluation.release", obj=report)
+    report.released_docx = _stored(evaluation_docx(report, user=actor), f"{report.title}.docx", actor)
+    report.released_pdf = _stored(evaluation_pdf(report, user=actor), f"{report.title}.pdf", actor)
+    report.save(update_fields=["released_at", "released_docx", "released_pdf"])
+    audit_record(actor=actor, action="evaluation.release", obj=report,
+                 after={"docx_sha256": report.released_docx.sha256, "pdf_sha256": report.released_pdf.sha256})
     return report
+
+
+def _stored(body: bytes, name: str, actor):
+    return attachment_store(uploaded_file=ContentFile(body, name=name), actor=actor)
 
 
 # ---------------------------------------------------------------- the document
@@ -523,3 +533,17 @@ def evaluation_docx(report: EvaluationReport, *, user=None) -> bytes:
 
 def evaluation_pdf(report: EvaluationReport, *, user=None) -> bytes:
     return evaluation_document(report, user=user).pdf()
+
+
+DOCUMENT_TYPES = {"docx": DOCX_TYPE, "pdf": "application/pdf"}
+
+
+def evaluation_file(report: EvaluationReport, fmt: str, *, user) -> tuple[bytes, str]:
+    """The report as a file: a released report's documents as they were released, a draft's made from the data now."""
+    if fmt not in DOCUMENT_TYPES:
+        raise ValidationError("文件格式应为 Word（docx）或 PDF（pdf）")
+    released = report.released_docx if fmt == "docx" else report.released_pdf
+    if released is not None:
+        return upload_path(released.stored_name).read_bytes(), DOCUMENT_TYPES[fmt]
+    body = evaluation_docx(report, user=user) if fmt == "docx" else evaluation_pdf(report, user=user)
+    return body, DOCUMENT_TYPES[fmt]

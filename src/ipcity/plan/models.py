@@ -468,6 +468,9 @@ class EvaluationReport(models.Model):
     problems = models.TextField("存在问题", blank=True)
     next_steps = models.TextField("下一步打算", blank=True)
     released_at = models.DateTimeField(null=True, blank=True)
+    # The documents as released: what was submitted must read the same later, whatever the data does since.
+    released_docx = models.ForeignKey("web.Attachment", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    released_pdf = models.ForeignKey("web.Attachment", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 

@@ -29,9 +29,8 @@ from ipcity.plan.core.schedule import STANDING_LABELS
 from ipcity.plan.dashboard import supervision_dashboard
 from ipcity.plan.evaluation import (
     EDITABLE,
-    evaluation_docx,
     evaluation_draft,
-    evaluation_pdf,
+    evaluation_file,
     evaluation_release,
     evaluation_update,
     report_counts,
@@ -500,10 +499,7 @@ def evaluation_publish(request, report_id: int):
 @router.get("/evaluations/{report_id}/document", summary="下载评估报告（format=docx 或 pdf，公文格式）")
 def evaluation_document(request, report_id: int, format: str = "pdf"):
     report = _evaluation(request, report_id)
-    if format not in ("docx", "pdf"):
-        raise ValidationError("format 应为 docx 或 pdf")
-    body, content_type = ((evaluation_docx(report, user=request.user), DOCX_TYPE) if format == "docx"
-                          else (evaluation_pdf(report, user=request.user), "application/pdf"))
+    body, content_type = evaluation_file(report, format, user=request.user)
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="evaluation-{report.pk}.{format}"'
     return response

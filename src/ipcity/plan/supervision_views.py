@@ -32,9 +32,8 @@ from ipcity.plan.core.schedule import FREQUENCY_LABELS, STANDING_LABELS, Frequen
 from ipcity.plan.core.schema import ORG_TYPES
 from ipcity.plan.dashboard import supervision_dashboard
 from ipcity.plan.evaluation import (
-    evaluation_docx,
     evaluation_draft,
-    evaluation_pdf,
+    evaluation_file,
     evaluation_release,
     evaluation_update,
     indicator_summary,
@@ -442,8 +441,7 @@ def evaluation(request, pk):
             return redirect("supervision:evaluation", pk=pk)
     fmt = request.GET.get("format")
     if fmt in ("docx", "pdf"):
-        body, content_type = ((evaluation_docx(report, user=request.user), DOCX_TYPE) if fmt == "docx"
-                              else (evaluation_pdf(report, user=request.user), "application/pdf"))
+        body, content_type = evaluation_file(report, fmt, user=request.user)
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="evaluation-{report.pk}.{fmt}"'
         return response
