@@ -24,7 +24,7 @@ def _offer(page, number, mode="open"):
     page.wait_for_url("**/operations/offers/*/")
 
 
-def test_a_patent_goes_from_listing_to_a_recorded_licence(open_page, people, client):
+def test_a_patent_goes_from_listing_to_a_recorded_licence(open_page, people, covered_registries, client):
     batch = import_batch_start(kind="patents", filename="patents.csv", actor=None)
     import_batch_run(batch=batch, data=PATENTS)
     university, enterprise, office = open_page(), open_page(), open_page()
@@ -73,7 +73,8 @@ def test_a_patent_goes_from_listing_to_a_recorded_licence(open_page, people, cli
     assert client.get(records).json()["count"] == before + 1
 
 
-def test_a_navigation_project_shows_its_landscape_charts_and_counts_when_completed(open_page, people, client):
+def test_a_navigation_project_shows_its_landscape_charts_and_counts_when_completed(open_page, people,
+                                                                                     covered_registries, client):
     import datetime as dt
 
     from ipcity.operations.navigation import navigation_create

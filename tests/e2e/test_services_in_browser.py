@@ -154,7 +154,8 @@ def test_the_public_portal_renders_without_login_and_shows_nothing_private(open_
     assert page.goto("/services/applications/").url.endswith("/login/?next=/services/applications/")
 
 
-def test_an_agency_enters_the_directory_joins_the_cluster_and_an_enterprise_confirms_its_custody(open_page, people):
+def test_an_agency_enters_the_directory_joins_the_cluster_and_an_enterprise_confirms_its_custody(
+        open_page, people, covered_registries):
     agency, office, enterprise = open_page(), open_page(), open_page()
     sign_in(agency, "agency_user")
     agency_id = people["agency_user"].organization_id

@@ -32,7 +32,7 @@ def _text(response) -> str:
 
 
 def test_a_pledge_loan_goes_from_application_to_the_registry_and_the_indicator(client_for, people, registry,
-                                                                               frozen_clock):
+                                                                               covered_registries, frozen_clock):
     enterprise, bank = client_for("enterprise_user"), client_for("finance_user")
     Organization.objects.filter(pk=people["enterprise_user"].organization_id).update(address="天津市南开区学府街道某路1号")
     bank_id = people["finance_user"].organization_id

@@ -46,7 +46,8 @@ def test_the_landscape_counts_a_fields_patents_by_year_holder_class_status_and_p
     assert dict(result.ipc) == {"H01M": 2, "B60L": 1}
 
 
-def test_a_completed_navigation_project_counts_and_its_report_downloads(client_for, people, registry, frozen_clock):
+def test_a_completed_navigation_project_counts_and_its_report_downloads(client_for, people, registry,
+                                                                        covered_registries, frozen_clock):
     office = client_for("office_admin")
     agency = client_for("agency_user")
     undertaker = people["agency_user"].organization
@@ -57,7 +58,7 @@ def test_a_completed_navigation_project_counts_and_its_report_downloads(client_f
     project = created.json()["id"]
     landscape = client_for(None).get(f"/api/v1/operations/navigation/{project}/landscape").json()
     assert landscape["total"] == 2 and landscape["local"] == {"本区": 2}
-    assert _count(office, "navigation_projects_industry_planning") is None  # nothing completed: the unit's figure stands
+    assert _count(office, "navigation_projects_industry_planning") == 0  # nothing completed yet
     assert _post(office, f"/api/v1/operations/navigation/{project}/complete", {"completed_on": "2026-10-20"}).json()[
         "state"] == "completed"
     assert _count(office, "navigation_projects_industry_planning") == 1
@@ -93,7 +94,7 @@ def test_a_portfolio_is_confirmed_only_when_its_milestones_are_done_and_it_holds
     assert client_for("enterprise_user").get(f"/operations/portfolios/{created['id']}/").status_code == 404
 
 
-def test_a_confirmed_portfolio_counts(client_for, people, frozen_clock):
+def test_a_confirmed_portfolio_counts(client_for, people, covered_registries, frozen_clock):
     rows = "".join(f"2021100555{i:02d}.{i},2021-03-01,发明,电池专利{i},,测试大学,天津市南开区,H01M10/48,2023-05-09\n"
                    for i in range(5))
     batch = import_batch_start(kind="patents", filename="p.csv", actor=None)

@@ -71,7 +71,8 @@ def test_a_pledged_patent_needs_the_pledgees_consent(client_for, registry):
     assert consented.json()["state"] == "published"
 
 
-def test_a_need_is_reviewed_matched_met_and_licensed_and_the_indicator_counts_it(client_for, registry, frozen_clock):
+def test_a_need_is_reviewed_matched_met_and_licensed_and_the_indicator_counts_it(client_for, registry,
+                                                                                   covered_registries, frozen_clock):
     university, enterprise, office = client_for("university_user"), client_for("enterprise_user"), client_for("office_admin")
     offer = _post(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110011111.1"}).json()
     _post(university, "/api/v1/operations/offers", {"patent_number": "202110033333.3", "mode": "ordinary",

@@ -44,7 +44,7 @@ def _office_project_for(client_for, undertaker_id: int) -> int:
 
 
 def test_an_agency_cannot_complete_a_project_the_office_gave_another_agency(client_for, people, other_agency,
-                                                                           frozen_clock):
+                                                                           covered_registries, frozen_clock):
     office = client_for("office_admin")
     project = _office_project_for(client_for, _org_id("另一知识产权服务中心"))
     api = _post(client_for("agency_user"), f"/api/v1/operations/navigation/{project}/complete",
@@ -53,7 +53,7 @@ def test_an_agency_cannot_complete_a_project_the_office_gave_another_agency(clie
     form = client_for("agency_user").post(f"/operations/navigation/{project}/", {"completed_on": "2026-10-20"})
     assert form.status_code == 403
     assert NavigationProject.objects.get(pk=project).state == "in_progress"
-    assert _completed_planning_projects(office) is None
+    assert _completed_planning_projects(office) == 0
     done = _post(other_agency, f"/api/v1/operations/navigation/{project}/complete", {"completed_on": "2026-10-20"})
     assert done.status_code == 200 and done.json()["state"] == "completed"
     assert _completed_planning_projects(office) == 1

@@ -29,7 +29,8 @@ def test_an_overseas_dispute_is_triaged_guided_and_referred(client_for, people, 
     assert client_for("agency_user").get("/api/v1/protection/assistance").status_code == 403
 
 
-def test_a_market_is_recognized_only_when_every_item_is_met_and_then_counts(client_for, people, frozen_clock):
+def test_a_market_is_recognized_only_when_every_item_is_met_and_then_counts(client_for, people, covered_registries,
+                                                                            frozen_clock):
     office = client_for("office_admin")
     market = _post(office, "/api/v1/protection/markets", {"name": "南开大悦城", "level": "city"}).json()
     refused = _post(office, f"/api/v1/protection/markets/{market['id']}/approve", {"approved_on": "2026-10-30"})

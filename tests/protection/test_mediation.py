@@ -42,7 +42,8 @@ def test_a_peoples_mediation_ends_in_agreement_and_counts(client_for, people, fr
     assert _post(enterprise, f"/api/v1/protection/mediations/{case['id']}/steps", {"action": "fail"}).status_code == 403
 
 
-def test_an_administrative_mediation_counts_once_the_court_confirms_it(client_for, people, frozen_clock):
+def test_an_administrative_mediation_counts_once_the_court_confirms_it(client_for, people, covered_registries,
+                                                                       frozen_clock):
     bureau = Organization.objects.get(name="区市场监管局")
     user_create(actor=None, username="admin_mediator", password="Mediate#Bureau2026", role="mediator",
                 organization=bureau)
@@ -61,7 +62,7 @@ def test_an_administrative_mediation_counts_once_the_court_confirms_it(client_fo
     for body in ({"action": "accept"}, {"action": "session", "text": "技术比对"},
                  {"action": "agree", "text": "许可使用并支付许可费"}):
         assert _post(mediator, f"/api/v1/protection/mediations/{case['id']}/steps", body).status_code == 200
-    assert _count(enterprise, "mediation_administrative_with_judicial_confirmation") is None
+    assert _count(enterprise, "mediation_administrative_with_judicial_confirmation") == 0
     _post(mediator, f"/api/v1/protection/mediations/{case['id']}/steps",
           {"action": "request_confirmation", "court": "南开区人民法院"})
     done = _post(mediator, f"/api/v1/protection/mediations/{case['id']}/steps", {"action": "confirmed"}).json()

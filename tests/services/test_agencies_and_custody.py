@@ -62,7 +62,7 @@ def test_the_cluster_counts_agencies_while_they_are_there(client_for, people, fr
     assert brand.json()["brand_years"] == [2025]
 
 
-def test_custody_counts_each_confirmed_sme_once(client_for, people, frozen_clock):
+def test_custody_counts_each_confirmed_sme_once(client_for, people, covered_registries, frozen_clock):
     agency, enterprise, public = client_for("agency_user"), client_for("enterprise_user"), client_for(None)
     enterprise_id = people["enterprise_user"].organization_id
     large = _contract(agency, enterprise_id, enterprise_size="large")
@@ -71,7 +71,7 @@ def test_custody_counts_each_confirmed_sme_once(client_for, people, frozen_clock
     assert university.status_code == 422 and "应为企业" in text(university)
     first = _contract(agency, enterprise_id).json()
     assert _contract(agency, enterprise_id, starts_on="2025-06-01", ends_on="2026-05-31").status_code == 422  # overlap
-    assert public.get("/api/v1/indicators/custody_smes/records").status_code == 422  # not confirmed: nothing counted
+    assert public.get("/api/v1/indicators/custody_smes/records").json()["count"] == 0  # not confirmed: nothing counted
     assert post_json(client_for("university_user"), f"/api/v1/services/custody/{first['id']}/answer",
                      {"confirm": True}).status_code == 403
     declined_without_reason = post_json(enterprise, f"/api/v1/services/custody/{first['id']}/answer", {"confirm": False})

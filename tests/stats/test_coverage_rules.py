@@ -24,7 +24,7 @@ def test_yearly_cases_recorded_only_from_2025_leave_2024_to_the_reported_value()
     reg = Registry(district=HERE, activities=cases(D(2025, 2, 3), D(2025, 5, 6), D(2026, 1, 9)))
     at_2024 = evaluate(reg, D(2024, 12, 31))["patent_enforcement_cases"]
     assert (at_2024.value, at_2024.covered) == (None, False)
-    assert "专利行政查处案件登记记录自2025年1月1日起完整" in at_2024.note and "未覆盖该期间" in at_2024.note
+    assert "专利行政查处案件记录自2025年1月1日起完整" in at_2024.note and "未覆盖该期间" in at_2024.note
     assert evaluate(reg, D(2025, 12, 31))["patent_enforcement_cases"].value == 2
     assert evaluate(reg, D(2026, 12, 31))["patent_enforcement_cases"].value == 1
 

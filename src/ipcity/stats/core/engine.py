@@ -341,7 +341,7 @@ def coverage_gap(registry: Registry, index: "_Index | None", code: str, needs: s
     if complete_from <= start:
         return ""
     how = "" if recorded else "（按最早一条记录推定）"
-    return (f"{label}登记记录自{_day(complete_from)}起完整{how}，未覆盖该期间（自{_day(start)}起），"
+    return (f"{label}记录自{_day(complete_from)}起完整{how}，未覆盖该期间（自{_day(start)}起），"
             f"不由记录计算，以填报值为准")
 
 
