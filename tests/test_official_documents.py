@@ -19,8 +19,10 @@ from docx.shared import Length
 from ipcity import clock
 from ipcity.web.official_document import (
     FONT_DIR,
+    TITLE_WORDS,
     OfficialDocument,
     register_pdf_fonts,
+    title_lines,
 )
 
 DAY = dt.datetime(2027, 1, 8, 9, 0, tzinfo=dt.UTC)
@@ -265,3 +267,16 @@ def test_the_fonts_ship_inside_the_package_with_their_licence():
     assert "SIL OPEN FONT LICENSE" in (FONT_DIR / "OFL.txt").read_text(encoding="utf-8")
     readme = (FONT_DIR / "README.md").read_text(encoding="utf-8")
     assert "pyftsubset" in readme and "@expo-google-fonts/noto-serif-sc@0.4.3" in readme
+
+
+@pytest.mark.parametrize("title", [
+    "天津市南开区知识产权强市建设试点指标监测报告",
+    "天津市南开区国家知识产权强市建设试点终期评估报告（2024年1月至2026年12月）",
+    "关于天津市南开区知识产权强市建设试点工作2025年度考核情况的通报",
+])
+def test_a_long_title_breaks_between_words_never_inside_one(title):
+    lines = title_lines(title)
+    assert "".join(lines) == title and all(len(line) <= 20 for line in lines)
+    ends = [sum(len(line) for line in lines[:i]) for i in range(1, len(lines))]
+    words = [(m.start(), m.end()) for word in TITLE_WORDS for m in re.finditer(word, title)]
+    assert not [end for end in ends for start, stop in words if start < end < stop], lines

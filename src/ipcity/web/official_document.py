@@ -118,16 +118,40 @@ def chinese_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+# Words a title line must not split (GB/T 9704 7.3.1: a title breaks only where its sense stays whole).
+TITLE_WORDS = ("知识产权", "强市", "建设", "试点", "评估", "报告", "指标", "监测", "考核", "通报", "工作", "情况",
+               "天津市", "南开区", "年度", "国家", "终期", "关于", "领导小组", "办公室")
+
+
+def _title_breaks(piece: str) -> set[int]:
+    """The positions inside a piece where a line may end without splitting one of TITLE_WORDS."""
+    inside = set()
+    for word in TITLE_WORDS:
+        start = piece.find(word)
+        while start != -1:
+            inside.update(range(start + 1, start + len(word)))
+            start = piece.find(word, start + 1)
+    return set(range(1, len(piece))) - inside
+
+
 def title_lines(title: str, *, max_chars: int = 20) -> list[str]:
-    """The title broken where its sense allows (before a bracketed part), each piece into balanced lines that fit
-    the 22 pt line (about 20 characters), so the title stands as a trapezoid rather than a full line and a stub."""
+    """The title broken where its sense allows (before a bracketed part, never inside a word of TITLE_WORDS), each
+    piece into balanced lines that fit the 22 pt line (about 20 characters), so the title stands as a trapezoid
+    rather than a full line and a stub."""
     text = document_text(title).strip()
     pieces = [p for p in re.split(r"(?=（)", text) if p]
     lines: list[str] = []
     for piece in pieces:
-        count = -(-len(piece) // max_chars)
-        size = -(-len(piece) // count)
-        lines += [piece[i:i + size] for i in range(0, len(piece), size)]
+        breaks = _title_breaks(piece)
+        while len(piece) > max_chars:
+            count = -(-len(piece) // max_chars)
+            target = -(-len(piece) // count)
+            fitting = [b for b in breaks if b <= max_chars and len(piece) - b <= max_chars * (count - 1)]
+            cut = min(fitting, key=lambda b: (abs(b - target), -b)) if fitting else target
+            lines.append(piece[:cut])
+            piece = piece[cut:]
+            breaks = {b - cut for b in breaks if b > cut}
+        lines.append(piece)
     return lines or [""]
 
 
