@@ -51,6 +51,8 @@ def test_a_period_the_records_do_not_cover_keeps_the_units_reported_value(client
                 content_type="application/json")
     at_2024 = _indicator(office, "national_standardized_markets", "2024-12-31")
     assert not at_2024["computed"] and Decimal(at_2024["latest"]["value"]) == 1
+    records = office.get("/api/v1/indicators/national_standardized_markets/records", {"as_of": "2024-12-31"}).json()
+    assert records["covered"] is False and records["value"] is None and "未覆盖该期间" in records["note"]
     office.post("/api/v1/registries/coverage", {"kind": MARKETS, "complete_from": "2024-01-01",
                                                 "reason": "补录了2024年的认定"}, content_type="application/json")
     at_2024 = _indicator(office, "national_standardized_markets", "2024-12-31")

@@ -58,7 +58,7 @@ def indicator_records(request, code: str, as_of: dt.date | None = None, offset: 
     if unmasked and rows:
         lineage_unmask_audit(user=user, indicator=indicator, kind=kind, keys=keys, channel_format="api")
     return {"indicator": code, "as_of": as_of, "value": None if result.value is None else str(result.value),
-            "note": result.note, "count": len(result.records), "columns": lineage_columns(kind, unmasked=unmasked),
+            "covered": result.covered, "note": result.note, "count": len(result.records), "columns": lineage_columns(kind, unmasked=unmasked),
             "rows": rows}
 
 
