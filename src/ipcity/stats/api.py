@@ -34,6 +34,7 @@ class RecordsOut(Schema):
     indicator: str
     as_of: dt.date
     value: str | None
+    covered: bool  # False: the records are not complete for the period, so there is no computed value (see note)
     note: str
     count: int
     columns: list[str]
