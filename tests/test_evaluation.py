@@ -169,10 +169,12 @@ def test_a_released_report_downloads_as_it_was_released_though_the_figures_chang
     url = f"/api/v1/supervision/evaluations/{report['id']}"
     _post(office, f"{url}/release", {})
     released = {fmt: office.get(f"{url}/document", {"format": fmt}).content for fmt in ("docx", "pdf")}
+    counts = {k: v for k, v in office.get(url).json().items() if k.startswith("indicators_")}
     indicator_value_report(indicator=plan.indicators.get(code="trainings"), actor=people["office_admin"],
                            as_of=dt.date(2025, 12, 31), value=77, source="发布后补报的培训台账")
     for fmt, body in released.items():
         assert office.get(f"{url}/document", {"format": fmt}).content == body
+    assert {k: v for k, v in office.get(url).json().items() if k.startswith("indicators_")} == counts
     assert "77" not in _text(Document(io.BytesIO(released["docx"])))
     entry = AuditEntry.objects.filter(action="evaluation.release").latest("id")
     stored = EvaluationReport.objects.get(pk=report["id"])

@@ -298,7 +298,10 @@ def report_content(report: EvaluationReport, *, user=None) -> dict:
 
 
 def report_counts(report: EvaluationReport) -> dict[str, int]:
-    """How many indicators the report finds met, not met, pending (and without a target that year)."""
+    """How many indicators the report finds met, not met, pending (and without a target that year); a released
+    report's as they were released."""
+    if report.released_counts is not None:
+        return report.released_counts
     return _counts(_indicator_rows(report, report_years(report)))
 
 
@@ -459,7 +462,8 @@ def evaluation_release(*, actor, report: EvaluationReport) -> EvaluationReport:
     report.released_at = clock.now()
     report.released_docx = _stored(evaluation_docx(report, user=actor), f"{report.title}.docx", actor)
     report.released_pdf = _stored(evaluation_pdf(report, user=actor), f"{report.title}.pdf", actor)
-    report.save(update_fields=["released_at", "released_docx", "released_pdf"])
+    report.released_counts = report_counts(report)
+    report.save(update_fields=["released_at", "released_docx", "released_pdf", "released_counts"])
     audit_record(actor=actor, action="evaluation.release", obj=report,
                  after={"docx_sha256": report.released_docx.sha256, "pdf_sha256": report.released_pdf.sha256})
     return report

@@ -471,6 +471,7 @@ class EvaluationReport(models.Model):
     # The documents as released: what was submitted must read the same later, whatever the data does since.
     released_docx = models.ForeignKey("web.Attachment", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     released_pdf = models.ForeignKey("web.Attachment", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    released_counts = models.JSONField(null=True, blank=True)  # the indicator counts the released documents state
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
 
