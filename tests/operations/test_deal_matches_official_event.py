@@ -1,7 +1,8 @@
 """A transfer or licence recorded through the platform's deal workflow and the same event in an official (CNIPA)
 import are one event, matched by application number, kind and date: whichever arrives second matches the first,
 the event keeps one row, the transfers-and-licences indicator counts it once, and the event's history on the patent
-page and in the API says 平台交易登记 → 与国家知识产权局数据（批次N，日期）匹配, with the official values that differ.
+page and in the API says 平台交易登记 → 与国家知识产权局数据（批次N，日期）匹配, with the values that differ. The
+official values win (the new owner, its address and district, the amount): the deal's are kept as history.
 Re-importing the same official file changes nothing; an official event on another date is another event."""
 
 import json
@@ -94,8 +95,9 @@ def test_an_official_row_for_a_licence_a_deal_recorded_confirms_it_and_the_indic
     deal = Deal.objects.get()
     assert (event.origin, event.match_origin, event.match_batch_id) == (
         f"operations.deal:{deal.pk}", f"operations.deal:{deal.pk}", batch["id"])
-    assert event.matched_at is not None and event.counterparty == "测试企业有限公司"  # the deal's values stay
-    assert event.match_values["official"]["counterparty"] == "测试企业有限公司（天津）"
+    assert event.matched_at is not None and event.counterparty == "测试企业有限公司（天津）"  # the official value wins
+    assert event.match_values["platform"]["counterparty"] == "测试企业有限公司"  # the deal's is kept as history
+    assert event.amount == 80000  # the official row states no amount: the deal's stays
     dealings = _dealings(client_for)
     assert len(dealings) == len(before) + 1
     assert [row[:3] for row in dealings].count([NUMBER, "许可备案", "2026-10-28"]) == 1
@@ -108,9 +110,11 @@ def test_the_patent_page_and_the_api_show_the_match_with_the_batch_its_date_and_
     expected = f"平台交易登记 → 与国家知识产权局数据（批次{batch['id']}，2026-11-02）匹配"
     [listed] = _events(client_for)
     assert listed["history"] == expected and listed["matched"] is True
-    assert listed["differences"] == ["相对方：平台登记为“测试企业有限公司”，国家知识产权局数据为“测试企业有限公司（天津）”"]
+    assert listed["differences"] == [
+        "相对方：平台登记为“测试企业有限公司”，国家知识产权局数据为“测试企业有限公司（天津）”（以国家知识产权局数据为准）"]
     page = _page(client_for)
     assert expected in page and "国家知识产权局数据为“测试企业有限公司（天津）”" in page
+    assert "平台登记为“测试企业有限公司”" in page
     assert "operations.deal" not in page and "licence" not in json.dumps(listed["history"])
 
 
@@ -154,6 +158,46 @@ def test_a_transfer_a_deal_recorded_is_confirmed_by_the_official_transfer_and_co
     [event] = LegalEvent.objects.filter(patent__application_number=NUMBER)
     assert event.event_type == "transfer" and event.match_origin.startswith("operations.deal:")
     assert [row[:3] for row in _dealings(client_for)].count([NUMBER, "转让", "2026-10-28"]) == 1
+
+
+TRANSFER_ROW = "申请号,法律事件,生效日,受让人,受让人地址\n{number},专利权的转移,{day},{party},北京市海淀区中关村大街1号\n"
+
+
+def _valid_here(client_for, as_of="2026-11-02") -> list[str]:
+    rows = client_for(None).get("/api/v1/indicators/valid_patents/records", {"as_of": as_of, "limit": 1000}).json()
+    return [row[0] for row in rows["rows"]]
+
+
+def test_a_transfer_the_official_import_places_in_another_district_no_longer_counts_for_the_deals_district(
+        client_for, registry, frozen_clock, people):
+    people["enterprise_user"].organization.__class__.objects.filter(
+        pk=people["enterprise_user"].organization_id).update(address="天津市南开区卫津路92号")
+    assert _deal(client_for, mode="transfer", kind="transfer").status_code == 201
+    event = LegalEvent.objects.get(patent__application_number=NUMBER)
+    assert event.new_owner_district == "天津市南开区" and NUMBER in _valid_here(client_for)
+    batch = _official_import(client_for, row=TRANSFER_ROW)
+    event = LegalEvent.objects.get(patent__application_number=NUMBER)
+    assert (event.new_owner_address, event.new_owner_district) == ("北京市海淀区中关村大街1号", "北京市海淀区")
+    assert NUMBER not in _valid_here(client_for)  # CNIPA says the new owner is in 海淀区
+    [listed] = _events(client_for)
+    assert listed["new_owner_district"] == "北京市海淀区"
+    assert "新权利人所在区：平台登记为“天津市南开区”，国家知识产权局数据为“北京市海淀区”（以国家知识产权局数据为准）" in listed[
+        "differences"]
+    entry = AuditEntry.objects.get(action="stats.legal_event.match")
+    assert entry.after["official_batch"] == batch["id"]
+    assert entry.before["replaced"]["new_owner_district"] == "天津市南开区"
+
+
+def test_a_later_official_file_that_corrects_the_new_owner_wins_again_and_is_audited(client_for, registry,
+                                                                                     frozen_clock):
+    _deal(client_for, mode="transfer", kind="transfer")
+    _official_import(client_for, row=TRANSFER_ROW, party="测试企业有限公司")
+    frozen_clock.advance(days=2)
+    _official_import(client_for, row=TRANSFER_ROW, party="测试企业（北京）有限公司")
+    event = LegalEvent.objects.get(patent__application_number=NUMBER)
+    assert event.counterparty == "测试企业（北京）有限公司"
+    entry = AuditEntry.objects.get(action="stats.legal_event.official_values")
+    assert entry.before["replaced"] == {"counterparty": "测试企业有限公司"}
 
 
 # ---- the official import first, the deal later ----

@@ -2,9 +2,11 @@
 
 The registry keeps one legal event per patent, kind and day, so a deal's transfer or licence and the official row
 with the same application number, kind and date are the same event: whichever comes first creates it, the other
-matches it (stats.services). The event keeps the values it was created with and the match keeps both sides' values
-(which batch, when), so the event's history says where they came from and where they differ; the engine sees one
-event and counts it once."""
+matches it (stats.services). The official values win: an official row confirming a deal's event replaces the deal's
+new owner, address (and so district) and amount with the ones it states, and a deal matching an official event never
+rewrites it, since the engine counts by the new owner's district and the registry says who holds the patent. The
+match keeps both sides' values (which batch, when), so the event's history shows what the deal had said where the
+two differ; the engine sees one event and counts it once."""
 
 import datetime as dt
 from decimal import Decimal
@@ -17,7 +19,10 @@ from ipcity.stats.core.records import EventType
 MATCHED_KINDS = frozenset({EventType.TRANSFER.value, EventType.LICENCE.value})
 DEAL_PREFIX = "operations.deal:"
 # The fields both sides state, compared at the match (label for the history).
-COMPARED = {"counterparty": "相对方", "amount": "金额（元）", "new_owner_address": "新权利人地址"}
+COMPARED = {"counterparty": "相对方", "amount": "金额（元）", "new_owner_address": "新权利人地址",
+            "new_owner_district": "新权利人所在区"}
+# The fields an official row's value replaces on the event wherever it states one (the district follows the address).
+OFFICIAL_WINS = ("counterparty", "amount", "new_owner_address")
 OFFICIAL = "国家知识产权局数据"
 ORIGIN_LABELS = {DEAL_PREFIX: "平台交易登记", "operations.offer:": "平台开放许可登记"}
 
@@ -85,6 +90,7 @@ def history_text(event) -> str:
 
 
 def difference_notes(event) -> list[str]:
-    """The values the two records state differently, in Chinese: the event keeps its own, the other is shown."""
-    return [f"{label}：平台登记为“{platform}”，{OFFICIAL}为“{official}”"
+    """The values the two records state differently, in Chinese: the event holds the official value, the platform's
+    is shown as history."""
+    return [f"{label}：平台登记为“{platform}”，{OFFICIAL}为“{official}”（以{OFFICIAL}为准）"
             for label, platform, official in differences(event.match_values or {})]

@@ -131,32 +131,48 @@ def _write_dealing(model, lookup: dict, fields: dict, batch) -> bool:
     return _write(model, lookup, fields, batch)  # its own event again, or refused (ForeignRecord)
 
 
-def _audit_match(event, actor) -> None:
-    audit_record(actor=actor, action="stats.legal_event.match", obj=event, after={
+def _audit_match(event, actor, before: dict | None = None) -> None:
+    audit_record(actor=actor, action="stats.legal_event.match", obj=event, before=before, after={
         "platform": event.match_origin, "official_batch": event.match_batch_id, "matched_at": event.matched_at,
         "history": matching.history_text(event), "differences": matching.difference_notes(event)})
 
 
+def _take_official(event, fields: dict) -> dict:
+    """The official values win: each value the official row states replaces the event's (the new owner, its
+    address and so its district, the amount), since the engine and the registry read them. What the official row
+    leaves blank keeps the event's value. Returns the replaced values (name -> value before)."""
+    replaced = {}
+    for name in matching.OFFICIAL_WINS:
+        value = fields[name]
+        if value in (None, "") or getattr(event, name) == value:
+            continue
+        replaced[name] = getattr(event, name)
+        setattr(event, name, value)
+    if fields["new_owner_address"] and event.new_owner_district != fields["new_owner_district"]:
+        replaced["new_owner_district"] = event.new_owner_district  # the district follows the official address
+        event.new_owner_district = fields["new_owner_district"]
+    return replaced
+
+
 def _official_confirms(event, fields: dict, batch) -> None:
-    """An official row for an event a deal recorded: the event keeps the deal's values (filling in what the deal
-    left blank) and records the match with the official values. The same official row again changes nothing."""
+    """An official row for an event a deal recorded: the event takes the official values (the deal's fill in only
+    what the official row leaves blank) and records the match with both sides' values, so the event's history
+    shows what the deal had said. A later official row saying something else wins again; the same official row
+    again changes nothing."""
     official = matching.values(fields)
     if event.match_batch_id is None:
         event.match_values = {"platform": matching.values_of(event), "official": official}
-        for name in ("amount", "counterparty", "new_owner_address"):
-            if getattr(event, name) in (None, "") and fields[name] not in (None, ""):
-                setattr(event, name, fields[name])
-        if not event.new_owner_district and fields["new_owner_district"]:
-            event.new_owner_district = fields["new_owner_district"]
+        replaced = _take_official(event, fields)
         event.match_origin, event.match_batch, event.matched_at = event.origin, batch, clock.now()
         event.save()
-        _audit_match(event, batch.started_by)
-    elif event.match_values.get("official") != official:  # a later official file says something else: keep it
+        _audit_match(event, batch.started_by, before={"replaced": replaced} if replaced else None)
+    elif event.match_values.get("official") != official:  # a later official file says something else: it wins
         before = event.match_values.get("official")
+        replaced = _take_official(event, fields)
         event.match_values = {**event.match_values, "official": official}
-        event.save(update_fields=["match_values"])
+        event.save()
         audit_record(actor=batch.started_by, action="stats.legal_event.official_values", obj=event,
-                     before={"official": before, "batch": event.match_batch_id},
+                     before={"official": before, "batch": event.match_batch_id, "replaced": replaced},
                      after={"official": official, "batch": batch.pk})
 
 
