@@ -65,3 +65,56 @@ def test_a_bad_recognition_is_refused_in_chinese_and_nothing_is_recorded(client_
                                                content_type="application/json")
     assert response.status_code in (400, 422) and message in str(response.json())
     assert not OperationCenterRecognition.objects.exists()
+
+
+# ---- a center is recognized once ----
+
+@pytest.mark.parametrize("again", [
+    CENTER["name"], f"  {CENTER['name']} ", "天开园　新一代信息技术产业知识产权运营中心",  # a full-width space
+    CENTER["name"].replace("天开园", "天开园 "),
+])
+def test_recording_the_same_center_again_is_refused_in_chinese_and_it_is_not_counted_twice(client_for, again):
+    office = client_for("office_admin")
+    assert office.post("/api/v1/operations/centers", CENTER, content_type="application/json").status_code == 201
+    api = office.post("/api/v1/operations/centers", {**CENTER, "name": again, "recognized_on": "2025-09-01"},
+                      content_type="application/json")
+    assert api.status_code == 422 and "已于2025-06-30由天津市知识产权局认定" in str(api.json())
+    page = office.post("/operations/centers/", {**CENTER, "name": again})
+    assert page.status_code == 200 and "不能重复登记" in page.content.decode()
+    assert OperationCenterRecognition.objects.count() == 1
+    assert AuditEntry.objects.filter(action="operations.center.record").count() == 1
+
+
+def test_a_full_width_name_is_the_same_center(client_for):
+    office = client_for("office_admin")
+    assert office.post("/api/v1/operations/centers", {**CENTER, "name": "ＡＢＣ产业运营中心"},
+                       content_type="application/json").status_code == 201
+    again = office.post("/api/v1/operations/centers", {**CENTER, "name": "abc 产业运营中心"},
+                        content_type="application/json")
+    assert again.status_code == 422 and OperationCenterRecognition.objects.count() == 1
+
+
+def test_a_center_recorded_twice_before_recognitions_were_unique_counts_once(client_for, people, plan):
+    office = client_for("office_admin")
+    assert office.post("/api/v1/operations/centers", CENTER, content_type="application/json").status_code == 201
+    first = OperationCenterRecognition.objects.get()
+    # a second row for the same center, as the database may hold from before the rule (its key made distinct)
+    OperationCenterRecognition.objects.bulk_create([OperationCenterRecognition(
+        name=f"{CENTER['name']} ", name_key="legacy#2", authority="天津市知识产权局", recognized_on=first.recognized_on,
+        recorded_by=people["office_admin"], recorded_at=first.recorded_at)])
+    office.post("/api/v1/registries/coverage", {"kind": "activity:operation_center", "complete_from": "2024-01-01"},
+                content_type="application/json")
+    assert Decimal(_indicator(office, "2025-12-31")["latest"]["value"]) == 1
+    lineage = office.get("/api/v1/indicators/operation_centers/records", {"as_of": "2025-12-31"}).json()
+    assert len(lineage["rows"]) == 1
+
+
+def test_another_center_counts_as_another(client_for, plan):
+    office = client_for("office_admin")
+    office.post("/api/v1/operations/centers", CENTER, content_type="application/json")
+    other = office.post("/api/v1/operations/centers", {**CENTER, "name": "南开区生物医药产业知识产权运营中心"},
+                        content_type="application/json")
+    assert other.status_code == 201
+    office.post("/api/v1/registries/coverage", {"kind": "activity:operation_center", "complete_from": "2024-01-01"},
+                content_type="application/json")
+    assert Decimal(_indicator(office, "2025-12-31")["latest"]["value"]) == 2

@@ -348,10 +348,20 @@ class WatchListEntry(models.Model):
         return str(self.organization_id)
 
 
+def center_name_key(name: str) -> str:
+    """The same center however its name is typed: full-width forms folded (NFKC), every space removed, Latin
+    letters in one case."""
+    import unicodedata
+
+    return "".join(unicodedata.normalize("NFKC", name or "").split()).casefold()
+
+
 class OperationCenterRecognition(models.Model):
-    """A recognized 优势产业知识产权运营中心: the indicator counts recognitions within the pilot by their date."""
+    """A recognized 优势产业知识产权运营中心: the indicator counts each center once, on its (first) recognition date.
+    A center is recognized once: its name key is unique."""
 
     name = models.CharField("运营中心名称", max_length=200)
+    name_key = models.CharField("运营中心名称（归一）", max_length=200, unique=True, editable=False)
     industry = models.CharField("优势产业", max_length=100, blank=True)
     authority = models.CharField("认定机关", max_length=200)
     document_number = models.CharField("认定文号", max_length=100, blank=True)
@@ -366,3 +376,7 @@ class OperationCenterRecognition(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = center_name_key(self.name)[:200]
+        super().save(*args, **kwargs)
