@@ -10,6 +10,7 @@ from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.bounds import NumberRefused, field_rule
+from ipcity.plan.core.value_sense import value_problem
 from ipcity.plan.models import Indicator, IndicatorConfirmation
 from ipcity.plan.selectors import current_plan
 
@@ -44,7 +45,8 @@ def indicator_confirm(*, actor, indicator: Indicator, year, basis: str, reason: 
                       value=None) -> IndicatorConfirmation:
     """Confirm the official value of `indicator` for `year`. basis "computed" takes the value computed from
     records for that year, "reported" the latest value a unit reported within the year, "other" the `value`
-    given. Every problem is named at once; nothing is written unless all is well."""
+    given. The value must make sense for the indicator (plan.core.value_sense: a count is a whole number ≥ 0, a share
+0–100 %, a growth rate ≥ -100 %). Every problem is named at once; nothing is written unless all is well."""
     from ipcity.stats.by_year import indicator_year, pilot_years
 
     require_perm(actor, CONFIRM_PERM)
@@ -77,6 +79,9 @@ def indicator_confirm(*, actor, indicator: Indicator, year, basis: str, reason: 
                 checked = field_rule(IndicatorConfirmation, "value").check(value)
             except NumberRefused as exc:
                 problems["value"] = [str(exc)]
+            else:
+                if problem := value_problem(indicator, checked):
+                    problems["value"] = [problem]
     year_value = None
     if "year" not in problems:
         year_value = indicator_year(plan=plan, indicator=indicator, year=year)
@@ -90,6 +95,8 @@ def indicator_confirm(*, actor, indicator: Indicator, year, basis: str, reason: 
         checked = year_value.computed
     elif basis == IndicatorConfirmation.Basis.REPORTED:
         checked = year_value.reported.value
+    if problem := value_problem(indicator, checked):  # a value reported or computed before the rule held
+        raise ValidationError({"basis": [f"不能采用该值：{problem}"]})
     previous = year_value.confirmed
     confirmation = IndicatorConfirmation.objects.create(
         indicator=indicator, year=year, value=checked, basis=basis, computed_value=year_value.computed,

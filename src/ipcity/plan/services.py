@@ -13,6 +13,7 @@ from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record, changed_fields
 from ipcity.plan.core import schema
+from ipcity.plan.core.value_sense import value_problem
 from ipcity.plan.models import (
     Action,
     Goal,
@@ -169,8 +170,11 @@ def indicator_value_report(*, indicator: Indicator, actor, as_of: dt.date, value
         raise ValidationError("source: 请填写数据来源")
     if as_of > clock.today():
         raise ValidationError("as_of: 截至日期不能晚于今天")
+    number = _decimal(value, "value")
+    if problem := value_problem(indicator, number):
+        raise ValidationError({"value": [problem]})
     entry = IndicatorValue.objects.create(
-        indicator=indicator, as_of=as_of, value=_decimal(value, "value"), source=source.strip()[:300], note=note,
+        indicator=indicator, as_of=as_of, value=number, source=source.strip()[:300], note=note,
         attachment=attachment, reported_by=actor, reporting_unit=actor.organization, reported_at=clock.now(),
         is_synthetic=is_synthetic)
     audit_record(actor=actor, action="plan.indicator_value.report", obj=indicator,

@@ -2,6 +2,7 @@
 Writes are transactional, permission-checked and audited; mail goes out after commit."""
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
@@ -17,6 +18,7 @@ from ipcity.inputs import object_or_404
 from ipcity.plan.core import schedule
 from ipcity.plan.core import supervision as rules
 from ipcity.plan.core.schema import MembersClause
+from ipcity.plan.core.value_sense import value_problem
 from ipcity.plan.models import (
     ExtensionRequest,
     Indicator,
@@ -194,6 +196,16 @@ def progress_report_submit(*, actor, item: WorkItem, period: str, text: str, fig
     unknown = [code for code in figures if code not in linked]
     if unknown:
         problems["figures"] = [f"这些指标不属于该事项：{'、'.join(unknown)}"]
+    for code, value in figures.items():
+        if code in linked:
+            try:
+                number = Decimal(str(value))
+            except (InvalidOperation, ValueError):
+                number = None
+            problem = (f"“{linked[code].name}”的数值“{value}”不是有效数字" if number is None or not number.is_finite()
+                       else value_problem(linked[code], number))
+            if problem:
+                problems.setdefault("figures", []).append(problem)
     if problems:
         raise ValidationError(problems)
     report = ProgressReport.objects.create(work_item=item, period=label, text=text.strip(),
