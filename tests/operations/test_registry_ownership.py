@@ -108,8 +108,8 @@ def test_a_deal_recording_the_licence_the_registry_already_holds_for_that_day_ma
     event = LegalEvent.objects.get(event_type="licence", patent__application_number="202110033333.3")
     assert (event.counterparty, event.amount, event.origin) == ("某科技公司", Decimal("50000.00"), "")
     assert event.match_origin == f"operations.deal:{Deal.objects.get().pk}"
-    assert event.match_differences == ["相对方：平台登记为“第二企业有限公司”，国家知识产权局数据为“某科技公司”",
-                                       "金额（元）：平台登记为“1.00”，国家知识产权局数据为“50000.00”"]
+    assert event.match_differences == ["相对方：平台登记为“第二企业有限公司”，国家知识产权局数据为“某科技公司”（以国家知识产权局数据为准）",
+                                       "金额（元）：平台登记为“1.00”，国家知识产权局数据为“50000.00”（以国家知识产权局数据为准）"]
 
 
 def test_a_deal_cannot_rewrite_the_open_licence_declaration_the_registry_holds_for_that_day(
