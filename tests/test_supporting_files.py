@@ -4,6 +4,8 @@ stored all or none, read only by who reads the record — and the office's evide
 import datetime as dt
 import io
 import json
+import os
+import time
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -14,15 +16,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
+from ipcity import clock
 from ipcity.accounts.models import Organization
 from ipcity.audit.models import AuditEntry
 from ipcity.cli import main as ipcity_main
 from ipcity.plan.meetings import meeting_record
-from ipcity.plan.models import IndicatorValue, KeyTask, ProgressReport
+from ipcity.plan.models import IndicatorValue, KeyTask, ProgressReport, WorkItem
 from ipcity.plan.services import indicator_value_report
 from ipcity.plan.supervision import progress_report_submit, work_item_create, work_item_transition
 from ipcity.protection.enforcement import case_register
-from ipcity.protection.mediation import mediation_apply
+from ipcity.protection.mediation import mediation_apply, mediation_step
 from ipcity.protection.models import EnforcementCase
 from ipcity.web.models import Attachment, SupportingFile
 from ipcity.web.supporting import supporting_attach
@@ -259,10 +262,22 @@ def evidence(people, item, plan):
                          facts="假冒专利", received_on=dt.date(2026, 3, 1))
     EnforcementCase.objects.filter(pk=case.pk).update(filed_on=dt.date(2026, 3, 5))
     supporting_attach(actor=people["enforcement_officer"], kind="case", subject=case, files=[upload("现场.jpg")])
-    mediation = mediation_apply(actor=people["enterprise_user"], channel="people", body=people["mediator"].organization,
-                                respondent="某店", right_type="trademark", claim="假冒")
+    mediation = _mediation(people, outcome="agree")
     supporting_attach(actor=people["enterprise_user"], kind="mediation", subject=mediation, files=[upload("批复.ofd")])
     return {"report": report, "case": case}
+
+
+def _mediation(people, outcome: str | None = None, day: dt.date | None = None):
+    """A people's mediation the enterprise applied for; accepted and concluded (`outcome` "agree" or "fail") on
+    `day` when given."""
+    mediation = mediation_apply(actor=people["enterprise_user"], channel="people", body=people["mediator"].organization,
+                                respondent="某店", right_type="trademark", claim="假冒")
+    if outcome:
+        mediator = people["mediator"]
+        for action, text in (("accept", ""), ("session", "双方陈述"), (outcome, "调解结果")):
+            mediation = mediation_step(actor=mediator, case=mediation, action=action, text=text, day=day,
+                                       mediator=mediator if action == "accept" else None)
+    return mediation
 
 
 def _package(client, year):
@@ -407,3 +422,236 @@ def test_a_decision_number_longer_than_its_column_is_refused_not_cut(people, fro
         case_step(actor=people["enforcement_officer"], case=EnforcementCase.objects.get(pk=case.pk), action="decide",
                   decision_number="津" * (DECISION_NUMBER_MAX + 1), fine=Decimal(100))
     assert EnforcementCase.objects.get(pk=case.pk).decision_number == ""
+
+
+# ---- what the package files: only work that counts (issue 13 review) ----
+
+def _members(archive) -> dict[str, set[str]]:
+    """Folder -> the file names in it (the 目录 aside)."""
+    found: dict[str, set[str]] = {}
+    for name in archive.namelist():
+        if name != "目录.xlsx":
+            folder, _slash, file = name.rpartition("/")
+            found.setdefault(folder + "/", set()).add(file)
+    return found
+
+
+def test_an_enterprises_mediation_application_never_accepted_stays_out_of_the_evidence_package(client_for, people, frozen_clock):
+    applied = _mediation(people)
+    supporting_attach(actor=people["enterprise_user"], kind="mediation", subject=applied,
+                      files=[upload("申请材料.pdf", GOOD["报告.pdf"])])
+    failed = _mediation(people, outcome="fail")
+    supporting_attach(actor=people["enterprise_user"], kind="mediation", subject=failed,
+                      files=[upload("调解不成.pdf", GOOD["报告.pdf"])])
+    agreed = _mediation(people, outcome="agree")
+    supporting_attach(actor=people["enterprise_user"], kind="mediation", subject=agreed,
+                      files=[upload("调解协议.pdf", GOOD["报告.pdf"])])
+    archive = _package(client_for("office_admin"), 2026)
+    members = _members(archive)
+    everything = {file for files in members.values() for file in files}
+    assert "申请材料.pdf" not in everything  # an application alone is nobody's work yet
+    assert not any("申请材料" in str(cell) for row in _index(archive) for cell in row)  # nor in the 目录
+    task = members["重点任务/08 构建知识产权协同保护工作格局/"]
+    assert task == {"调解不成.pdf", "调解协议.pdf"}  # accepted work, whatever its outcome
+    indicator = next(files for folder, files in members.items() if folder.startswith("指标/") and "人民调解" in folder)
+    assert indicator == {"调解协议.pdf"}  # the indicator counts successful mediations only
+
+
+def test_a_case_never_filed_is_not_filed_under_the_case_indicator(client_for, people, frozen_clock):
+    officer = people["enforcement_officer"]
+    received = case_register(actor=officer, kind="patent", source="inspection", party="甲公司", facts="线索",
+                             received_on=dt.date(2026, 9, 1))
+    supporting_attach(actor=officer, kind="case", subject=received, files=[upload("线索.jpg", GOOD["现场.jpg"])])
+    filed = case_register(actor=officer, kind="patent", source="inspection", party="乙公司", facts="假冒专利",
+                          received_on=dt.date(2026, 9, 2))
+    EnforcementCase.objects.filter(pk=filed.pk).update(filed_on=dt.date(2026, 9, 5))
+    supporting_attach(actor=officer, kind="case", subject=filed, files=[upload("立案.jpg", GOOD["现场.jpg"])])
+    members = _members(_package(client_for("office_admin"), 2026))
+    assert members["重点任务/07 着力加强知识产权执法能力建设/"] == {"线索.jpg", "立案.jpg"}
+    indicator = next(files for folder, files in members.items() if folder.startswith("指标/") and "专利行政查处" in folder)
+    assert indicator == {"立案.jpg"}
+
+
+def test_a_mediation_applied_for_in_one_year_and_agreed_in_the_next_is_evidence_of_the_year_it_counts_in(
+        client_for, people, frozen_clock):
+    with clock.on_day(dt.date(2025, 12, 20)):
+        mediation = mediation_apply(actor=people["enterprise_user"], channel="people",
+                                    body=people["mediator"].organization, respondent="某店", right_type="trademark",
+                                    claim="假冒")
+    mediator = people["mediator"]
+    mediation = mediation_step(actor=mediator, case=mediation, action="accept", mediator=mediator,
+                               day=dt.date(2025, 12, 28))
+    mediation = mediation_step(actor=mediator, case=mediation, action="session", text="陈述", day=dt.date(2026, 1, 5))
+    mediation = mediation_step(actor=mediator, case=mediation, action="agree", text="协议", day=dt.date(2026, 1, 10))
+    supporting_attach(actor=people["enterprise_user"], kind="mediation", subject=mediation, files=[upload("批复.ofd")])
+    office = client_for("office_admin")
+    assert _members(_package(office, 2025)) == {}
+    members = _members(_package(office, 2026))
+    assert members["重点任务/08 构建知识产权协同保护工作格局/"] == {"批复.ofd"}
+    assert any(folder.startswith("指标/") and "人民调解" in folder for folder in members)
+
+
+# ---- limits: per record, per organization, per package ----
+
+def test_a_record_takes_at_most_twenty_files_and_the_next_is_refused_naming_the_limit(client_for, people, item):
+    report = _report(people, item)
+    unit = client_for("unit_staff")
+    first = unit.post(f"/api/v1/records/progress_report/{report.pk}/files",
+                      {"files": [upload(f"{i}.pdf", GOOD["报告.pdf"]) for i in range(20)]})
+    assert first.status_code == 201, first.content
+    refused = unit.post(f"/api/v1/records/progress_report/{report.pk}/files", {"files": [upload("报告.pdf")]})
+    assert refused.status_code == 422
+    assert "每条记录最多 20 个佐证材料，已有 20 个" in json.dumps(refused.json(), ensure_ascii=False)
+    assert SupportingFile.objects.count() == Attachment.objects.count() == 20
+
+
+def test_an_organization_past_its_storage_quota_is_refused_naming_the_limit_and_nothing_is_written(
+        client_for, people, settings, frozen_clock):
+    settings.UPLOAD_QUOTA_BYTES, settings.UPLOAD_QUOTA_DAYS = 2048, 30
+    page = b"%PDF-1.7 " + b"x" * 891  # 900 bytes
+    mediations = [_mediation(people), _mediation(people)]
+    enterprise = client_for("enterprise_user")
+    kept = enterprise.post(f"/api/v1/records/mediation/{mediations[0].pk}/files",
+                           {"files": [upload("a.pdf", page), upload("b.pdf", page)]})
+    assert kept.status_code == 201, kept.content
+    before = stored_files()
+    refused = enterprise.post(f"/api/v1/records/mediation/{mediations[1].pk}/files", {"files": [upload("c.pdf", page)]})
+    message = json.dumps(refused.json(), ensure_ascii=False)
+    assert refused.status_code == 422 and "近 30 天" in message and "每单位 2 KB 的存储上限" in message
+    on_page = enterprise.post(f"/files/attach/mediation/{mediations[1].pk}/", {"files": [upload("c.pdf", page)]},
+                              follow=True)
+    assert "每单位 2 KB 的存储上限" in on_page.content.decode()
+    assert Attachment.objects.count() == 2 and stored_files() == before
+    frozen_clock.advance(days=31)  # the window rolls on: last month's files no longer count
+    again = enterprise.post(f"/api/v1/records/mediation/{mediations[1].pk}/files", {"files": [upload("c.pdf", page)]})
+    assert again.status_code == 201, again.content
+
+
+def test_another_organizations_uploads_do_not_use_up_a_units_quota(client_for, people, item, settings):
+    settings.UPLOAD_QUOTA_BYTES = 2048
+    page = b"%PDF-1.7 " + b"x" * 1491
+    enterprise = client_for("enterprise_user")
+    assert enterprise.post(f"/api/v1/records/mediation/{_mediation(people).pk}/files",
+                           {"files": [upload("a.pdf", page)]}).status_code == 201
+    report = _report(people, item)
+    assert client_for("unit_staff").post(f"/api/v1/records/progress_report/{report.pk}/files",
+                                         {"files": [upload("b.pdf", page)]}).status_code == 201
+
+
+def test_a_package_over_its_size_limit_is_refused_in_chinese_and_leaves_no_file(client_for, evidence, settings):
+    settings.EVIDENCE_PACKAGE_MAX_BYTES = 100
+    office = client_for("office_admin")
+    page = office.get("/supervision/evidence-package.zip?year=2026")
+    assert page.status_code == 400 and "2026年佐证材料包共" in page.content.decode()
+    assert "超过 0.1 KB 的上限，未生成" in page.content.decode()
+    api = office.get("/api/v1/supervision/evidence-package?year=2026")
+    assert api.status_code == 422 and "超过 0.1 KB 的上限" in json.dumps(api.json(), ensure_ascii=False)
+    assert not list((Path(settings.DATA_DIR) / "exports").glob("*"))
+    assert not AuditEntry.objects.filter(action="evidence_package.export").exists()
+
+
+def test_a_package_build_removes_the_temporary_files_interrupted_builds_left_behind(client_for, evidence, settings):
+    exports = Path(settings.DATA_DIR) / "exports"
+    exports.mkdir(parents=True, exist_ok=True)
+    old, recent = exports / "evidence-orphan.zip", exports / "evidence-building.zip"
+    for path in (old, recent):
+        path.write_bytes(b"PK partial")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    _package(client_for("office_admin"), 2026)
+    assert not old.exists()
+    assert recent.exists()  # another build may still be writing it
+    recent.unlink()
+
+
+# ---- archives: their directory is bounded before it is listed ----
+
+def _archive_of(entries: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("word/document.xml", b"<w/>")
+        for number in range(entries - 1):
+            archive.writestr(f"{number}", b"")
+    return buffer.getvalue()
+
+
+def test_a_docx_holding_more_entries_than_any_document_is_refused_before_it_is_listed(client_for, people, item,
+                                                                                      monkeypatch):
+    report = _report(people, item)
+    data = _archive_of(10_001)
+    listed = []
+    real = zipfile.ZipFile
+    monkeypatch.setattr(zipfile, "ZipFile", lambda *a, **k: listed.append(a) or real(*a, **k))
+    refused = client_for("unit_staff").post(f"/api/v1/records/progress_report/{report.pk}/files",
+                                            {"files": [upload("纪要.docx", data)]})
+    assert refused.status_code == 422
+    assert "文件内部条目过多（超过 10000 个）" in json.dumps(refused.json(), ensure_ascii=False)
+    assert listed == [] and not Attachment.objects.exists()
+
+
+def test_a_docx_whose_end_record_understates_its_entries_is_still_refused(client_for, people, item):
+    data = bytearray(_archive_of(90_000))  # a central directory of over 4 MB
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8:end + 12] = (1).to_bytes(2, "little") * 2  # "1 entry"
+    report = _report(people, item)
+    refused = client_for("unit_staff").post(f"/api/v1/records/progress_report/{report.pk}/files",
+                                            {"files": [upload("纪要.docx", bytes(data))]})
+    assert refused.status_code == 422 and "条目过多" in json.dumps(refused.json(), ensure_ascii=False)
+
+
+def test_a_large_but_ordinary_docx_is_still_accepted(client_for, people, item):
+    report = _report(people, item)
+    accepted = client_for("unit_staff").post(f"/api/v1/records/progress_report/{report.pk}/files",
+                                             {"files": [upload("纪要.docx", _archive_of(2_000))]})
+    assert accepted.status_code == 201, accepted.content
+
+
+# ---- a record the office signed off takes no new files ----
+
+def _closed_item_report(people):
+    office, unit = people["office_admin"], people["unit_staff"]
+    tech = Organization.objects.get(code="science_technology")
+    made = work_item_create(actor=office, task=KeyTask.objects.get(number=2), unit=tech, year=2026, title="立项",
+                            deadline=dt.date(2026, 12, 1))
+    work_item_transition(actor=office, item=made, action="assign")
+    work_item_transition(actor=unit, item=made, action="acknowledge")
+    report = progress_report_submit(actor=unit, item=made, period="2026-10", text="完成", request_review=True)
+    supporting_attach(actor=unit, kind="progress_report", subject=report, files=[upload("报告.pdf")])
+    for action in ("review", "close"):
+        work_item_transition(actor=office, item=WorkItem.objects.get(pk=made.pk), action=action)
+    assert WorkItem.objects.get(pk=made.pk).state == "closed"
+    return report
+
+
+def test_a_unit_cannot_add_files_to_a_progress_report_after_the_office_closed_the_work_item(client_for, people,
+                                                                                              frozen_clock):
+    report = _closed_item_report(people)
+    unit = client_for("unit_staff")
+    refused = unit.post(f"/api/v1/records/progress_report/{report.pk}/files", {"files": [upload("台账.doc")]})
+    assert refused.status_code == 422
+    assert "该工作事项已办结" in json.dumps(refused.json(), ensure_ascii=False)
+    on_page = unit.post(f"/files/attach/progress_report/{report.pk}/", {"files": [upload("台账.doc")]}, follow=True)
+    assert "佐证材料未上传：该工作事项已办结" in on_page.content.decode()
+    office = client_for("office_admin")
+    assert office.post(f"/api/v1/records/progress_report/{report.pk}/files",
+                       {"files": [upload("台账.doc")]}).status_code == 422  # the office too: reopen first
+    page = unit.get(f"/supervision/items/{report.work_item_id}/").content.decode()
+    assert 'data-testid="supporting-closed"' in page and 'data-testid="supporting-form"' not in page
+    assert SupportingFile.objects.count() == 1
+
+
+def test_a_unit_cannot_add_files_to_an_indicator_value_the_office_adopted(client_for, people, item):
+    from ipcity.plan.confirmations import indicator_confirm
+
+    navigation = item.task.indicators.get(code="navigation_projects_industry_planning")
+    value = indicator_value_report(indicator=navigation, actor=people["unit_staff"], as_of=dt.date(2026, 10, 31),
+                                   value=2, source="台账")
+    unit = client_for("unit_staff")
+    assert unit.post(f"/api/v1/records/indicator_value/{value.pk}/files",
+                     {"files": [upload("报告.pdf")]}).status_code == 201  # a proposal still takes evidence
+    indicator_confirm(actor=people["office_admin"], indicator=navigation, year=2026, basis="reported",
+                      reason="与台账一致")
+    refused = unit.post(f"/api/v1/records/indicator_value/{value.pk}/files", {"files": [upload("台账.doc")]})
+    assert refused.status_code == 422
+    assert "已被领导小组办公室核定为2026年度正式值" in json.dumps(refused.json(), ensure_ascii=False)
+    assert SupportingFile.objects.filter(subject_kind="indicator_value").count() == 1

@@ -110,3 +110,38 @@ def test_every_page_that_takes_a_file_has_a_row_above():
     taking_files = {route for route, view in walk(get_resolver().url_patterns)
                     if "request.FILES" in inspect.getsource(inspect.unwrap(view))}
     assert taking_files and not taking_files - covered, sorted(taking_files - covered)
+
+
+# ---- a body Django itself refuses while parsing it: in Chinese, the API in its JSON shape ----
+
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FILES=5)
+@pytest.mark.parametrize("path", ["/api/v1/records/progress_report/1/files", "/api/v1/operations/offers/import",
+                                  "/api/v1/evidence/verify"])
+def test_more_files_than_the_platform_takes_at_once_is_answered_in_chinese_json_by_the_api(client_for, path):
+    files = [SimpleUploadedFile(f"{i}.pdf", b"%PDF-1.7") for i in range(6)]
+    response = client_for("office_admin").post(path, {"files": files})
+    assert response.status_code == 422 and response["Content-Type"].startswith("application/json"), response.content
+    assert response.json() == {"detail": ["一次提交的文件过多（最多 5 个），未上传；请分批上传"]}
+
+
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FILES=5)
+@pytest.mark.parametrize("enforce_csrf", [False, True])
+def test_more_files_than_the_platform_takes_at_once_is_answered_on_the_page_in_chinese(client_for, people,
+                                                                                       enforce_csrf):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=enforce_csrf)
+    client.force_login(people["office_admin"])
+    files = [SimpleUploadedFile(f"{i}.pdf", b"%PDF-1.7") for i in range(6)]
+    response = client.post("/files/attach/meeting/1/", {"files": files})
+    text = response.content.decode()
+    assert response.status_code == 400 and "一次提交的文件过多（最多 5 个），未上传；请分批上传" in text, text[:300]
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1024)
+def test_form_fields_over_the_size_limit_beside_a_file_are_answered_in_chinese(client_for):
+    fields = {"text": "说明" * 1000, "files": SimpleUploadedFile("a.pdf", b"%PDF-1.7")}
+    api = client_for("office_admin").post("/api/v1/records/progress_report/1/files", fields)
+    assert api.status_code == 422 and "提交的表单内容超过 1 KB 的上限（不含文件），未保存" in api.json()["detail"][0]
+    page = client_for("office_admin").post("/files/attach/meeting/1/", fields)
+    assert page.status_code == 413 and "提交的表单内容超过 1 KB 的上限" in page.content.decode()

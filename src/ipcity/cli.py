@@ -432,6 +432,8 @@ def cmd_evidence_package(args) -> int:
     try:
         summary = package_write(actor=None, year=year, target=partial)
         partial.replace(target)
+    except ValidationError as exc:  # the package would pass its size limit
+        raise _Refused("；".join(exc.messages), 1) from None
     finally:
         partial.unlink(missing_ok=True)
     missing = f"，{summary['missing']} 个文件缺失（见目录的“文件缺失”表）" if summary["missing"] else ""

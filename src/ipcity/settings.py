@@ -168,6 +168,12 @@ CONTENT_SECURITY_POLICY = (
 )
 
 UPLOAD_MAX_BYTES = _env_int("IPCITY_UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# What one organization may store (every file it uploads, 佐证材料 included) over a rolling window, so no account can
+# fill the disk; and how many 佐证材料 one record holds.
+UPLOAD_QUOTA_BYTES = _env_int("IPCITY_UPLOAD_QUOTA_MB", 1024) * 1024 * 1024
+UPLOAD_QUOTA_DAYS = _env_int("IPCITY_UPLOAD_QUOTA_DAYS", 30)
+SUPPORTING_FILES_PER_RECORD = _env_int("IPCITY_SUPPORTING_FILES_PER_RECORD", 20)
+EVIDENCE_PACKAGE_MAX_BYTES = _env_int("IPCITY_EVIDENCE_PACKAGE_MAX_MB", 4096) * 1024 * 1024  # the year's .zip
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [

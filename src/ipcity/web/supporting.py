@@ -5,12 +5,16 @@ Who reads a record's files is who reads the record, through the record's own sco
 the cases of an officer's unit, the mediations an organization is party to…), plus the office and the organization
 that uploaded the file. Who adds files is a participant of the record (the unit reporting, the handling unit, a
 party) or, for the plan's own records, the office. A record the user cannot read is a 404 whichever door is used.
-Each file is checked by `attachment_store` (type by its own bytes, size); several files are stored all or none."""
+Each file is checked by `attachment_store` (type by its own bytes, size, the organization's storage quota); several
+files are stored all or none. A record holds at most SUPPORTING_FILES_PER_RECORD files, and a record the office has
+signed off (a progress report of a closed work item, an indicator value the office adopted as the official value)
+takes no more: what was signed off is what the office saw."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Model, QuerySet
@@ -23,11 +27,14 @@ from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import as_id
 from ipcity.web.models import Attachment, SupportingFile
-from ipcity.web.uploads import TYPE_LABELS, attachment_store, upload_path
+from ipcity.web.uploads import TYPE_LABELS, attachment_store, quota_problem, upload_path
 
 Kind = SupportingFile.Subject
 MAX_FILES_PER_UPLOAD = 20
-MAX_FILES_PER_RECORD = 100
+
+
+class SignedOff(ValidationError):
+    """The record was signed off by the office and takes no new files (the API answers 422, the page says why)."""
 ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.wps,.et,.ofd,.jpg,.jpeg,.png"  # the file picker's filter (the bytes decide)
 FIELD_HELP = f"可选择多个文件；接受 {TYPE_LABELS}"
 
@@ -40,6 +47,7 @@ class Subject:
     year: Callable[[Model], int]  # the pilot year the record's evidence counts for
     title: Callable[[Model], str]  # a readable title, for the evidence package's 目录
     url: Callable[[Model], str]
+    signed_off: Callable[[Model], str | None] = lambda subject: None  # why it takes no new files, read fresh
 
     @property
     def label(self) -> str:
@@ -71,6 +79,15 @@ def _progress_report_attacher(user, report) -> bool:
     return role_of(user, report.work_item) in (rules.Role.UNIT, rules.Role.OFFICE)
 
 
+def _report_signed_off(report) -> str | None:
+    from ipcity.plan.core.supervision import State
+    from ipcity.plan.models import WorkItem
+
+    if WorkItem.objects.filter(pk=report.work_item_id, state=State.CLOSED).exists():
+        return "该工作事项已办结，进展报告不能再添加佐证材料；如需补充，请领导小组办公室先重新打开事项"
+    return None
+
+
 def _report_year(report) -> int:
     return int(report.period[:4]) if report.period[:4].isdigit() else clock.localdate(report.submitted_at).year
 
@@ -90,6 +107,16 @@ def _indicator_value_attacher(user, value) -> bool:
     if has_perm(user, Perm.PLAN_EDIT):
         return True
     return has_perm(user, Perm.INDICATOR_REPORT) and value.reporting_unit_id == user.organization_id
+
+
+def _value_signed_off(value) -> str | None:
+    from ipcity.plan.models import IndicatorConfirmation
+
+    adopted = (IndicatorConfirmation.objects.filter(basis=IndicatorConfirmation.Basis.REPORTED, reported_value=value)
+               .order_by("year").values_list("year", flat=True).first())
+    if adopted is not None:
+        return f"该报送值已被领导小组办公室核定为{adopted}年度正式值，不能再添加佐证材料；如需补充，请重新报送"
+    return None
 
 
 def _meetings(user) -> QuerySet:
@@ -129,11 +156,11 @@ def _mediation_year(mediation) -> int:
 SUBJECTS: dict[str, Subject] = {s.kind: s for s in (
     Subject(Kind.PROGRESS_REPORT, _progress_reports, _progress_report_attacher, _report_year,
             lambda r: f"重点任务{r.work_item.task.number}·{r.work_item.title}（{r.work_item.unit.name}）{r.period}进展报告",
-            lambda r: reverse("supervision:item", args=[r.work_item_id])),
+            lambda r: reverse("supervision:item", args=[r.work_item_id]), _report_signed_off),
     Subject(Kind.INDICATOR_VALUE, _indicator_values, _indicator_value_attacher, lambda v: v.as_of.year,
             lambda v: (f"{v.indicator.name}：截至{v.as_of:%Y-%m-%d} {v.value.normalize():f}"
                        f"（{v.reporting_unit.name if v.reporting_unit else '计算'}报送）"),
-            lambda v: reverse("plan:indicator", args=[v.indicator.code])),
+            lambda v: reverse("plan:indicator", args=[v.indicator.code]), _value_signed_off),
     Subject(Kind.MEETING, _meetings, lambda user, m: has_perm(user, Perm.SUPERVISION_MANAGE),
             lambda m: m.held_on.year, lambda m: f"{m.held_on:%Y-%m-%d} {m.title}",
             lambda m: reverse("supervision:meeting", args=[m.pk])),
@@ -227,17 +254,28 @@ def supporting_attach(*, actor, kind: str, subject: Model, files: list) -> list[
         raise Http404(f"{spec.label}不存在或无权查看")
     if not spec.may_attach(actor, subject):
         raise PermissionDenied(f"无权为该{spec.label}添加佐证材料")
+    refused = spec.signed_off(subject)
+    if refused:
+        raise SignedOff({"files": [refused]})
     files = [f for f in files or [] if f is not None]
     if not files:
         raise ValidationError({"files": ["请选择要上传的佐证材料"]})
     if len(files) > MAX_FILES_PER_UPLOAD:
         raise ValidationError({"files": [f"一次最多上传 {MAX_FILES_PER_UPLOAD} 个文件"]})
+    cap = settings.SUPPORTING_FILES_PER_RECORD
     held = SupportingFile.objects.filter(subject_kind=kind, subject_id=subject.pk).count()
-    if held + len(files) > MAX_FILES_PER_RECORD:
-        raise ValidationError({"files": [f"每条记录最多 {MAX_FILES_PER_RECORD} 个佐证材料，已有 {held} 个"]})
+    if held + len(files) > cap:
+        raise ValidationError({"files": [f"每条记录最多 {cap} 个佐证材料，已有 {held} 个，本次 {len(files)} 个未上传"]})
+    adding = sum(getattr(f, "size", 0) or 0 for f in files)
+    problem = quota_problem(organization_id=actor.organization_id, adding=adding) if actor.organization_id else None
+    if problem:  # refused before anything is written; attachment_store checks each file again under a lock
+        raise ValidationError({"files": [problem]})
     stored: list[Attachment] = []
     try:
         with transaction.atomic():
+            refused = spec.signed_off(subject)  # read inside the transaction that writes
+            if refused:
+                raise SignedOff({"files": [refused]})
             now = clock.now()
             for upload in files:
                 try:
@@ -292,9 +330,12 @@ def year_of(kind: str, subject: Model) -> int:
 
 def supporting_panel(*, user, kind: str, subject: Model, files: list[Attachment] | None = None) -> dict:
     """What `web/_supporting_files.html` shows for a record the user reads."""
+    allowed = may_attach(user=user, kind=kind, subject=subject)
+    closed = SUBJECTS[kind].signed_off(subject) if allowed else None
     return {"kind": kind, "subject_id": subject.pk,
             "files": subject_files(kind=kind, subject=subject) if files is None else files,
-            "can_attach": may_attach(user=user, kind=kind, subject=subject), "accept": ACCEPT, "help": FIELD_HELP}
+            "can_attach": allowed and not closed, "closed": closed, "accept": ACCEPT,
+            "help": f"{FIELD_HELP}；每条记录最多 {settings.SUPPORTING_FILES_PER_RECORD} 个"}
 
 
 def values_with_files(*, user, values) -> list:
