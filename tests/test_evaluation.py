@@ -236,3 +236,13 @@ def test_the_pdf_carries_the_same_sections_in_the_embedded_chinese_font(client_f
         assert heading in compact
     assert "推进中" not in compact
     assert b"NotoSerifSC" in pdf.content and b"STSong-Light" not in pdf.content
+
+
+def test_an_office_that_has_used_its_upload_quota_can_still_release_its_report(
+        client_for, people, after_the_pilot, settings):
+    settings.UPLOAD_QUOTA_BYTES = 1
+    office = client_for("office_admin")
+    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
+    released = _post(office, f"/api/v1/supervision/evaluations/{report['id']}/release", {})
+    assert released.status_code == 200 and released.json()["released"]
+    assert EvaluationReport.objects.get(pk=report["id"]).released_pdf.size > 1
