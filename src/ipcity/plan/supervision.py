@@ -30,6 +30,8 @@ from ipcity.plan.models import (
     WorkItemEvent,
 )
 from ipcity.plan.services import indicator_value_report
+from ipcity.workflow.core import TransitionError
+from ipcity.workflow.services import workflow_step
 
 
 def require_supervision_reader(user) -> None:
@@ -98,11 +100,11 @@ def work_item_get(*, user, pk: int) -> WorkItem:
     return object_or_404(work_item_list(user=user), "工作事项不存在或无权查看", pk=pk)
 
 
-def role_of(user, item: WorkItem) -> rules.Role | None:
+def party_of(user, item: WorkItem) -> rules.Party | None:
     if has_perm(user, Perm.SUPERVISION_MANAGE):
-        return rules.Role.OFFICE
+        return rules.Party.OFFICE
     if has_perm(user, Perm.SUPERVISION_WORK) and user.organization_id == item.unit_id:
-        return rules.Role.UNIT
+        return rules.Party.UNIT
     return None
 
 
@@ -140,23 +142,17 @@ def work_item_create(*, actor, task: KeyTask, unit: Organization, year: int, tit
 
 @transaction.atomic
 def work_item_transition(*, actor, item: WorkItem, action: str, reason: str = "") -> WorkItem:
-    role = role_of(actor, item)
-    if role is None:
+    party = party_of(actor, item)
+    if party is None:
         raise PermissionDenied("只有领导小组办公室和承办单位可以办理该事项")
-    item = WorkItem.objects.select_for_update().get(pk=item.pk)
-    try:
-        target = rules.next_state(rules.State(item.state), action, role, reason)
-    except rules.TransitionError as exc:
-        raise ValidationError(str(exc)) from None
-    before = item.state
-    item.state = target
-    item.updated_at = clock.now()
-    item.save(update_fields=["state", "updated_at"])
-    WorkItemEvent.objects.create(work_item=item, action=action, from_state=before, to_state=target, reason=reason.strip(),
-                                 actor=actor, at=item.updated_at)
-    audit_record(actor=actor, action=f"supervision.work_item.{action}", obj=item, before={"state": before},
-                 after={"state": target, "reason": reason.strip()} if reason.strip() else {"state": target})
-    return item
+
+    def record_event(locked: WorkItem, transition) -> None:
+        locked.updated_at = clock.now()
+        WorkItemEvent.objects.create(work_item=locked, action=action, from_state=locked.state, to_state=transition.target,
+                                     reason=reason.strip(), actor=actor, at=locked.updated_at)
+
+    return workflow_step(item, workflow=rules.WORK_ITEM, action=action, actor=actor, parties={party}, reason=reason,
+                         apply=record_event)
 
 
 # A periodic report can be filed while the unit works on the item and while the office reviews it.
@@ -171,7 +167,7 @@ def progress_report_submit(*, actor, item: WorkItem, period: str, text: str, fig
     """A unit's report on its item for a period of the schedule: stored, and figures for the item's indicators are
     reported as those indicators' values (the unit is their source). With `request_review` the report is the
     item's feedback (反馈) and the item moves on to the office's review; without, it is a periodic report only."""
-    if role_of(actor, item) != rules.Role.UNIT:
+    if party_of(actor, item) != rules.Party.UNIT:
         raise PermissionDenied("只有承办单位可以报送进展")
     item = WorkItem.objects.select_for_update().get(pk=item.pk)
     state = rules.State(item.state)
@@ -180,8 +176,8 @@ def progress_report_submit(*, actor, item: WorkItem, period: str, text: str, fig
                               + ("（请先签收）" if state == rules.State.ASSIGNED else ""))
     if request_review:
         try:
-            rules.next_state(state, "report", rules.Role.UNIT)
-        except rules.TransitionError as exc:
+            rules.WORK_ITEM.check(state, "report", parties={rules.Party.UNIT})
+        except TransitionError as exc:
             raise ValidationError({"request_review": [f"{exc}；可只报送阶段进展，不提请复核"]}) from None
     problems = {}
     config = supervision_settings()
@@ -272,7 +268,7 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
 
 @transaction.atomic
 def extension_request(*, actor, item: WorkItem, requested_deadline: dt.date, reason: str) -> ExtensionRequest:
-    if role_of(actor, item) != rules.Role.UNIT:
+    if party_of(actor, item) != rules.Party.UNIT:
         raise PermissionDenied("只有承办单位可以申请延期")
     if not reason.strip():
         raise ValidationError({"reason": ["请填写延期理由"]})

@@ -1,5 +1,6 @@
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
@@ -25,6 +26,7 @@ from ipcity.plan.assessment import (
     unit_scores,
     unranked_units,
 )
+from ipcity.plan.core import supervision as rules
 from ipcity.plan.core.schedule import STANDING_LABELS
 from ipcity.plan.dashboard import supervision_dashboard
 from ipcity.plan.evaluation import (
@@ -121,7 +123,7 @@ def item(request, item_id: int):
 
 
 class TransitionIn(Schema):
-    action: str
+    action: Literal[rules.WORK_ITEM.actions]
     reason: str = ""
 
 

@@ -60,11 +60,11 @@ from ipcity.plan.supervision import (
     extension_request,
     item_light,
     light_rules_text,
+    party_of,
     progress_report_submit,
     report_schedule_text,
     report_standings,
     require_supervision_reader,
-    role_of,
     supervision_settings,
     supervision_settings_set,
     work_item_create,
@@ -147,12 +147,12 @@ def item_new(request, number):
 @login_required
 def item_detail(request, pk):
     item = work_item_get(user=request.user, pk=pk)
-    role = role_of(request.user, item)
+    party = party_of(request.user, item)
     indicators = list(item.indicators.all())
     config = supervision_settings()
-    can_report = role == rules.Role.UNIT and rules.State(item.state) in REPORTABLE
-    can_request_review = any(a.action == "report" for a in rules.available_actions(rules.State(item.state), role)) \
-        if role else False
+    can_report = party == rules.Party.UNIT and rules.State(item.state) in REPORTABLE
+    can_request_review = any(a.action == "report" for a in rules.WORK_ITEM.available(item.state, {party})) \
+        if party else False
     form_options = {"indicators": indicators, "config": config, "can_request_review": can_request_review}
     report_form = ReportForm(initial={"period": period_to_report(clock.today(), Frequency(config.report_frequency),
                                                                      config.report_due_days).label, "request_review": can_request_review},
@@ -195,7 +195,7 @@ def item_detail(request, pk):
                 form_errors_from(report_form, exc)
             else:
                 messages.error(request, "；".join(exc.messages))
-    actions = rules.available_actions(rules.State(item.state), role) if role else []
+    actions = rules.WORK_ITEM.available(item.state, {party}) if party else []
     return render(request, "supervision/item.html", {
         "nav": "supervision", "item": item, "actions": [a for a in actions if a.action != "report"],
         "report_form": report_form, "standings": report_standings(item, config=config),
@@ -203,8 +203,8 @@ def item_detail(request, pk):
         "history": item.history.select_related("actor"), "reports": _reports_with_files(request.user, item),
         "overdue": rules.is_overdue(rules.State(item.state), item.deadline, clock.today()),
         "reminders": item.reminders.all(), "extensions": item.extensions.all(),
-        "can_request_extension": role == rules.Role.UNIT and rules.State(item.state) in rules.OWING,
-        "can_decide": role == rules.Role.OFFICE, "light": item_light(item, config=config),
+        "can_request_extension": party == rules.Party.UNIT and rules.State(item.state) in rules.OWING,
+        "can_decide": party == rules.Party.OFFICE, "light": item_light(item, config=config),
         "light_labels": rules.LIGHT_LABELS})
 
 

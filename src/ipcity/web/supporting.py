@@ -74,9 +74,9 @@ def _progress_reports(user) -> QuerySet:
 
 def _progress_report_attacher(user, report) -> bool:
     from ipcity.plan.core import supervision as rules
-    from ipcity.plan.supervision import role_of
+    from ipcity.plan.supervision import party_of
 
-    return role_of(user, report.work_item) in (rules.Role.UNIT, rules.Role.OFFICE)
+    return party_of(user, report.work_item) in (rules.Party.UNIT, rules.Party.OFFICE)
 
 
 def _report_signed_off(report) -> str | None:

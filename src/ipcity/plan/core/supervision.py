@@ -3,8 +3,9 @@ with 退回 (return for rework) and 重新打开 (reopen). The allowed transitio
 with a reason. Deadlines and lapses are computed from the state and an injected date."""
 
 import datetime as dt
-from dataclasses import dataclass
 from enum import StrEnum
+
+from ipcity.workflow.core import Workflow, step
 
 
 class State(StrEnum):
@@ -21,58 +22,28 @@ STATE_LABELS = {State.DRAFT: "立项", State.ASSIGNED: "已交办", State.ACKNOW
                 State.REPORTED: "已反馈", State.UNDER_REVIEW: "复核中", State.CLOSED: "已办结"}
 
 
-class Role(StrEnum):
+class Party(StrEnum):
     OFFICE = "office"  # the leading group office
     UNIT = "unit"  # the responsible unit the item is assigned to
 
 
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: str
-    sources: frozenset[State]
-    target: State
-    role: Role
-    needs_reason: bool = False
-
-
-TRANSITIONS = {t.action: t for t in (
-    Transition("assign", "交办", frozenset({State.DRAFT}), State.ASSIGNED, Role.OFFICE),
-    Transition("acknowledge", "签收", frozenset({State.ASSIGNED}), State.ACKNOWLEDGED, Role.UNIT),
-    Transition("start", "开始办理", frozenset({State.ACKNOWLEDGED}), State.IN_PROGRESS, Role.UNIT),
-    Transition("report", "反馈", frozenset({State.ACKNOWLEDGED, State.IN_PROGRESS}), State.REPORTED, Role.UNIT),
-    Transition("review", "复核", frozenset({State.REPORTED}), State.UNDER_REVIEW, Role.OFFICE),
-    Transition("return", "退回", frozenset({State.REPORTED, State.UNDER_REVIEW}), State.IN_PROGRESS, Role.OFFICE,
-               needs_reason=True),
-    Transition("close", "办结", frozenset({State.UNDER_REVIEW}), State.CLOSED, Role.OFFICE),
-    Transition("reopen", "重新打开", frozenset({State.CLOSED}), State.IN_PROGRESS, Role.OFFICE, needs_reason=True),
-)}
+WORK_ITEM = Workflow(
+    name="supervision.work_item", label="工作事项", states=STATE_LABELS,
+    parties={Party.OFFICE: "领导小组办公室", Party.UNIT: "承办单位"},
+    transitions=(
+        step("assign", "交办", State.DRAFT, State.ASSIGNED, by=Party.OFFICE),
+        step("acknowledge", "签收", State.ASSIGNED, State.ACKNOWLEDGED, by=Party.UNIT),
+        step("start", "开始办理", State.ACKNOWLEDGED, State.IN_PROGRESS, by=Party.UNIT),
+        step("report", "反馈", {State.ACKNOWLEDGED, State.IN_PROGRESS}, State.REPORTED, by=Party.UNIT),
+        step("review", "复核", State.REPORTED, State.UNDER_REVIEW, by=Party.OFFICE),
+        step("return", "退回", {State.REPORTED, State.UNDER_REVIEW}, State.IN_PROGRESS, by=Party.OFFICE,
+             needs_reason=True),
+        step("close", "办结", State.UNDER_REVIEW, State.CLOSED, by=Party.OFFICE),
+        step("reopen", "重新打开", State.CLOSED, State.IN_PROGRESS, by=Party.OFFICE, needs_reason=True),
+    ))
 
 # States in which the unit still owes work: a deadline passing in one of them is a lapse.
 OWING = frozenset({State.ASSIGNED, State.ACKNOWLEDGED, State.IN_PROGRESS})
-
-
-class TransitionError(ValueError):
-    pass
-
-
-def next_state(state: State, action: str, role: Role, reason: str = "") -> State:
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise TransitionError(f"未知的操作：{action}")
-    if role != transition.role:
-        who = "领导小组办公室" if transition.role == Role.OFFICE else "承办单位"
-        raise TransitionError(f"“{transition.label}”只能由{who}操作")
-    if state not in transition.sources:
-        allowed = "、".join(STATE_LABELS[s] for s in sorted(transition.sources, key=list(State).index))
-        raise TransitionError(f"当前状态为“{STATE_LABELS[state]}”，不能{transition.label}（仅在{allowed}时可以）")
-    if transition.needs_reason and not reason.strip():
-        raise TransitionError(f"{transition.label}须填写理由")
-    return transition.target
-
-
-def available_actions(state: State, role: Role) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if state in t.sources and t.role == role]
 
 
 def is_overdue(state: State, deadline: dt.date, today: dt.date) -> bool:
