@@ -18,7 +18,8 @@ from ipcity.evidence.core.merkle import (
     verify_inclusion,
 )
 
-VECTORS = Path(__file__).resolve().parents[3] / "shared" / "data" / "testvectors" / "rfc6962-merkle"
+# Vendored from transparency-dev/merkle (Apache-2.0): source, commit and licence in tests/data/README.md.
+VECTORS = Path(__file__).resolve().parents[1] / "data" / "rfc6962-merkle"
 LEAVES = [bytes.fromhex(h) for h in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657",
                                      "606162636465666768696a6b6c6d6e6f")]
 
