@@ -42,6 +42,13 @@ class Perm:
     TRADE_SECRET_ASSESS = "protection.trade_secrets:assess"  # an enterprise assesses its trade secret protection
     MEDIATION_APPLY = "protection.mediation:apply"  # a party applies for mediation
     MEDIATION_HANDLE = "protection.mediation:handle"  # a mediator of the channel's body conducts it
+    PROTECTION_READ_ALL = "protection:read_all"  # the office sees every mediation, case, assistance request, listing
+    CASE_HANDLE = "protection.cases:handle"  # an enforcement officer: the own unit's cases, drawn for inspections
+    CASE_SUPERVISE = "protection.cases:supervise"  # the office assigns officers to cases, records their certificates
+    ASSISTANCE_APPLY = "protection.assistance:apply"  # an enterprise asks for rights assistance
+    ASSISTANCE_HANDLE = "protection.assistance:handle"  # the office triages, guides, refers and closes requests
+    CREDIT_MANAGE = "protection.credit:write"  # the office lists organizations by the rules and decides on repair
+    MARKET_MANAGE = "protection.markets:write"  # the office keeps standardized markets and cooperation records
     SERVICE_CATALOGUE = "services.catalogue:write"  # the office keeps the catalogue and publishes guide versions
     SERVICE_APPLY = "services.applications:apply"  # file an application for a catalogue item
     SERVICE_HANDLE = "services.applications:handle"  # the item's implementing unit accepts and decides
@@ -74,6 +81,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         Perm.REGISTRY_IMPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_MANAGE,
         Perm.PERSONAL_DATA_READ, Perm.ATTACHMENT_READ_ALL, Perm.WORKSPACE_OFFICE, Perm.EVIDENCE_STATS,
         Perm.OPERATIONS_MANAGE, Perm.NAVIGATION_MANAGE, Perm.EVENTS_MANAGE, Perm.INSPECTION_MANAGE,
+        Perm.PROTECTION_READ_ALL, Perm.CASE_SUPERVISE, Perm.ASSISTANCE_HANDLE, Perm.CREDIT_MANAGE, Perm.MARKET_MANAGE,
         Perm.SERVICE_CATALOGUE, Perm.SERVICE_HANDLE, Perm.SERVICE_SUPERVISE, Perm.TRAINING_MANAGE, Perm.AGENCY_MANAGE,
         Perm.EXPERT_MANAGE, Perm.CULTURE_MANAGE, Perm.CULTURE_SELECT,
     }),
@@ -81,7 +89,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                 Perm.SERVICE_HANDLE, Perm.TRAINING_MANAGE, Perm.CULTURE_MANAGE}),
     Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
                                      Perm.TECH_NEED, Perm.FINANCING_APPLY, Perm.TRADE_SECRET_ASSESS,
-                                     Perm.MEDIATION_APPLY, Perm.SERVICE_APPLY, Perm.CUSTODY_CONFIRM,
+                                     Perm.MEDIATION_APPLY, Perm.ASSISTANCE_APPLY, Perm.SERVICE_APPLY, Perm.CUSTODY_CONFIRM,
                                      Perm.CERTIFICATION_RECORD}),
     Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
                                      Perm.FINANCING_APPLY, Perm.SERVICE_APPLY}),
@@ -89,7 +97,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
                                  Perm.EVENTS_MANAGE, Perm.SERVICE_APPLY, Perm.AGENCY_PROFILE,
                                  Perm.CERTIFICATION_RECORD}),
     Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION, Perm.MEDIATION_HANDLE}),
-    Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION, Perm.CONFLICT_DECLARE}),
+    Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION, Perm.CONFLICT_DECLARE, Perm.CASE_HANDLE}),
     Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT, Perm.EXPERT_PROFILE}),
     Role.NOTARY: frozenset({Perm.WORKSPACE_NOTARY, Perm.NOTARIZATION_HANDLE}),
     Role.FINANCE_USER: frozenset({Perm.WORKSPACE_FINANCE, Perm.FINANCING_HANDLE}),
