@@ -62,3 +62,19 @@ def test_each_operation_documents_its_own_request_body(client):
                     wrong.append(f"{where}: {name}")
     assert wrong == []
     assert len(components) > 50  # the document really was read
+
+
+def test_every_operation_keeps_its_published_operation_id():
+    """Clients generated from the document name their methods by operationId: moving a view to another module must not
+    rename it. tests/data/openapi-operation-ids.json pins them; a new operation is added to it on purpose."""
+    import json
+    from pathlib import Path
+
+    pinned = json.loads((Path(__file__).parent / "data" / "openapi-operation-ids.json").read_text(encoding="utf-8"))
+    document = api.get_openapi_schema()
+    current = {f"{method.upper()} {path}": operation["operationId"]
+               for path, item in document["paths"].items() for method, operation in item.items()}
+    renamed = {key: (pinned[key], current[key]) for key in pinned.keys() & current.keys() if pinned[key] != current[key]}
+    assert renamed == {}, "an operation changed its operationId"
+    assert current.keys() - pinned.keys() == set(), "a new operation: add it to tests/data/openapi-operation-ids.json"
+    assert pinned.keys() - current.keys() == set(), "an operation disappeared from the document"
