@@ -45,11 +45,11 @@ class TokenAuth(HttpBearer):
 
 class IpcityAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
-        """An API module split into a package by topic (`ipcity.services.api.custody`) keeps the operation ids it had
-        as one module (`ipcity_services_api_<view>`): clients generated from the document keep their method names."""
-        module = operation.view_func.__module__
-        if ".api." in module:
-            module = module[:module.index(".api.") + len(".api")]
+        """An API module split into a package by topic (`ipcity.services.api.custody`, `ipcity.plan.supervision_api.fund`)
+        keeps the operation ids it had as one module (`ipcity_services_api_<view>`): generated clients keep their names."""
+        parts = operation.view_func.__module__.split(".")
+        packages = [n for n, part in enumerate(parts[:-1]) if part == "api" or part.endswith("_api")]
+        module = ".".join(parts[:packages[-1] + 1] if packages else parts)
         return f"{module}_{operation.view_func.__name__}".replace(".", "_")
 
 
