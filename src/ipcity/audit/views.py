@@ -1,4 +1,3 @@
-import datetime as dt
 import json
 
 from django.contrib.auth.decorators import login_required
@@ -8,23 +7,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ipcity.audit.selectors import audit_entry_list
-from ipcity.web.params import InputRefused
+from ipcity.web.params import query_day
 from ipcity.web.spreadsheets import xlsx_response
 
 EXPORT_ROW_LIMIT = 100_000
 
 
-def _date(raw: str) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(raw) if raw else None
-    except ValueError:  # a filter that cannot be read is refused, not silently dropped
-        raise InputRefused(f"日期应为有效日期（如 2026-06-30），收到“{raw[:20]}”") from None
-
-
 def _filters(request) -> dict:
     g = request.GET
     return {"q": g.get("q", "").strip(), "action": g.get("action", "").strip(), "actor": g.get("actor", "").strip(),
-            "date_from": _date(g.get("date_from", "")), "date_to": _date(g.get("date_to", ""))}
+            "date_from": query_day(request, "date_from", label="起始日期"),
+            "date_to": query_day(request, "date_to", label="截止日期")}
 
 
 @require_safe

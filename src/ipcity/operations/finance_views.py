@@ -22,7 +22,8 @@ from ipcity.operations.finance import (
 )
 from ipcity.operations.models import FinancingApplication, InsuranceClaim
 from ipcity.stats.models import SecuritizationProduct
-from ipcity.web.forms import form_errors_from, posted_yes_no
+from ipcity.web.forms import form_errors_from
+from ipcity.web.params import posted_yes_no
 
 DATE = forms.DateInput(attrs={"type": "date"})
 

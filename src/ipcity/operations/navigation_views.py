@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,7 +9,7 @@ from ipcity import clock
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
-from ipcity.inputs import object_or_404, parse_day
+from ipcity.inputs import object_or_404
 from ipcity.operations.models import FIELDS, HighValuePortfolio, NavigationProject
 from ipcity.operations.navigation import (
     NAVIGATION_CLIENT_TYPES,
@@ -27,7 +25,8 @@ from ipcity.operations.navigation import (
     portfolios_visible,
 )
 from ipcity.stats.reports import DOCX_TYPE
-from ipcity.web.forms import form_errors_from, posted_int
+from ipcity.web.forms import form_errors_from
+from ipcity.web.params import posted_day, posted_int
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -76,7 +75,7 @@ def navigation_detail(request, pk):
             raise PermissionDenied("只有项目的承担单位或知识产权办公室可以验收")
         try:
             navigation_complete(actor=request.user, project=project,
-                                completed_on=_date(request.POST.get("completed_on", "")))
+                                completed_on=posted_day(request.POST, "completed_on", label="验收日期"))
             messages.success(request, "项目已验收，计入导航项目指标")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
@@ -91,10 +90,6 @@ def navigation_detail(request, pk):
         "chart": {"by_year": [[str(y), n] for y, n in landscape.by_year.items()],
                   "applicants": landscape.top_applicants, "ipc": landscape.ipc,
                   "status": list(landscape.status.items()), "local": list(landscape.local.items())}})
-
-
-def _date(raw: str) -> dt.date:
-    return parse_day(raw, label="日期")
 
 
 class PortfolioForm(forms.Form):
@@ -148,11 +143,11 @@ def portfolio_detail(request, pk):
         try:
             if request.POST.get("form") == "establish":
                 portfolio_establish(actor=user, portfolio=portfolio,
-                                    established_on=_date(request.POST.get("established_on", "")))
+                                    established_on=posted_day(request.POST, "established_on", label="认定日期"))
                 messages.success(request, "已认定为高价值专利组合，计入指标")
             else:
                 portfolio_milestone_done(actor=user, portfolio=portfolio, index=posted_int(request.POST, "index"),
-                                         done_on=_date(request.POST.get("done_on", "")))
+                                         done_on=posted_day(request.POST, "done_on", label="完成日期"))
                 messages.success(request, "节点已完成")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))

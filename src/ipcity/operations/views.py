@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import decimal_form_field
-from ipcity.inputs import object_or_404, parse_day
+from ipcity.inputs import object_or_404
 from ipcity.operations.bulk import OFFERS, OffersRejected, offers_import
 from ipcity.operations.models import FIELDS, MATURITY, Deal, Interest, TechNeed, TechOffer
 from ipcity.operations.selectors import (
@@ -36,7 +36,8 @@ from ipcity.operations.services import (
     offer_withdraw,
     success_rates,
 )
-from ipcity.web.forms import form_errors_from, posted_yes_no
+from ipcity.web.forms import form_errors_from
+from ipcity.web.params import posted_day, posted_yes_no
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -182,7 +183,7 @@ def need_detail(request, pk):
                 need_review(actor=user, need=need, approve=posted_yes_no(request.POST, "approve", label="审批结果"),
                             note=request.POST.get("note", ""))
             elif request.POST.get("form") == "renew":
-                need_renew(actor=user, need=need, deadline=_date(request.POST.get("deadline", "")))
+                need_renew(actor=user, need=need, deadline=posted_day(request.POST, "deadline", label="新的截止日期"))
             elif request.POST.get("form") == "interest":
                 offer = object_or_404(offers_public(), pk=request.POST.get("offer"))
                 interest_express(actor=user, offer=offer, need=need, message=request.POST.get("message", ""))
@@ -197,10 +198,6 @@ def need_detail(request, pk):
         "nav": "operations", "need": need, "owner": owner, "manages": manages, "state": state,
         "state_label": TechNeed.State(state).label, "show_org": owner or manages or not need.confidential,
         "matches": need_matches(need) if (owner or manages) and state == TechNeed.State.PUBLISHED else []})
-
-
-def _date(raw: str):
-    return parse_day(raw, label="日期")
 
 
 class DealForm(forms.Form):
@@ -224,9 +221,8 @@ def interests(request):
                 deal_record(actor=request.user, interest=interest, **form.cleaned_data)
                 messages.success(request, "成交已登记，并已记入专利法律事件")
             else:
-                meeting_on = request.POST.get("meeting_on") or None
                 interest_advance(actor=request.user, interest=interest, action=request.POST.get("action", ""),
-                                 meeting_on=_date(meeting_on) if meeting_on else None)
+                                 meeting_on=posted_day(request.POST, "meeting_on", label="洽谈日期", required=False))
                 messages.success(request, "已更新")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))

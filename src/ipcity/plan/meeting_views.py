@@ -27,7 +27,8 @@ from ipcity.plan.core.schema import ORG_TYPES
 from ipcity.plan.meetings import decision_to_work_item, meeting_list, meeting_record
 from ipcity.plan.models import Interview, KeyTask, LeadingGroupMeeting
 from ipcity.plan.selectors import current_plan_or_404
-from ipcity.web.forms import RecordsField, form_errors_from, posted_yes_no
+from ipcity.web.forms import RecordsField, form_errors_from
+from ipcity.web.params import posted_yes_no
 from ipcity.web.supporting import SupportingFilesField, supporting_attach, supporting_panel
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,8 +12,8 @@ from ipcity import clock
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
-from ipcity.bounds import YEARS, decimal_form_field, int_form_field
-from ipcity.inputs import object_or_404, parse_day
+from ipcity.bounds import decimal_form_field, int_form_field
+from ipcity.inputs import object_or_404
 from ipcity.plan.assessment import (
     assessment_scope_history,
     assessment_scope_set,
@@ -73,7 +71,8 @@ from ipcity.plan.supervision import (
     work_item_transition,
 )
 from ipcity.stats.reports import DOCX_TYPE
-from ipcity.web.forms import form_errors_from, posted_yes_no
+from ipcity.web.forms import form_errors_from
+from ipcity.web.params import posted_day, posted_yes_no, query_year
 from ipcity.web.spreadsheets import XLSX_TYPE
 from ipcity.web.supporting import SupportingFilesField, files_by_subject, supporting_attach, supporting_panel
 
@@ -161,7 +160,8 @@ def item_detail(request, pk):
         try:
             if request.POST.get("form") == "extension":
                 extension_request(actor=request.user, item=item, reason=request.POST.get("reason", ""),
-                                  requested_deadline=_date(request.POST.get("requested_deadline", "")))
+                                  requested_deadline=posted_day(request.POST, "requested_deadline",
+                                                                label="申请延期至"))
                 messages.success(request, "延期申请已提交")
                 return redirect("supervision:item", pk=pk)
             if request.POST.get("form") == "decision":
@@ -254,12 +254,6 @@ class RatingForm(forms.Form):
     note = forms.CharField(label="评价说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def _year(request) -> int:
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isascii() and raw.isdigit() and len(raw) == 4 else 0
-    return year if YEARS[0] <= year <= YEARS[1] else clock.today().year
-
-
 class ScopeForm(forms.Form):
     unranked_units = forms.ModelMultipleChoiceField(
         label="不参与排名的单位", required=False, queryset=Organization.objects.none(),
@@ -274,7 +268,7 @@ class ScopeForm(forms.Form):
 @login_required
 def assessment(request):
     plan = current_plan_or_404()
-    year = _year(request)
+    year = query_year(request)
     form = RatingForm(request.POST if request.method == "POST" and request.POST.get("form") != "scope" else None)
     scope_form = ScopeForm(request.POST if request.method == "POST" and request.POST.get("form") == "scope" else None,
                            initial={"unranked_units": unranked_units()})
@@ -309,7 +303,7 @@ def assessment(request):
 @require_safe
 @login_required
 def bulletin(request):
-    year = _year(request)
+    year = query_year(request)
     try:
         body = bulletin_docx(user=request.user, plan=current_plan_or_404(), year=year,
                              document_number=request.GET.get("document_number", "").strip())
@@ -319,10 +313,6 @@ def bulletin(request):
     response = HttpResponse(body, content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="bulletin-{year}.docx"'
     return response
-
-
-def _date(raw: str) -> dt.date:
-    return parse_day(raw, label="申请延期至")
 
 
 class BudgetLineForm(forms.Form):
@@ -343,7 +333,7 @@ class DisbursementForm(forms.Form):
 
 @login_required
 def fund(request):
-    year = _year(request)
+    year = query_year(request)
     line_form = BudgetLineForm(prefix="line")
     pay_form = DisbursementForm(prefix="pay")
     pay_form.fields["line"].queryset = BudgetLine.objects.filter(year=year)
@@ -372,7 +362,7 @@ def fund(request):
 @require_safe
 @login_required
 def fund_download(request):
-    year = _year(request)
+    year = query_year(request)
     response = HttpResponse(fund_export(user=request.user, year=year), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="fund-{year}.xlsx"'
     return response

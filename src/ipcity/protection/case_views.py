@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,7 +8,7 @@ from ipcity import clock
 from ipcity.accounts.models import User
 from ipcity.accounts.roles import Role
 from ipcity.bounds import posted_decimal
-from ipcity.inputs import as_id, parse_day
+from ipcity.inputs import as_id
 from ipcity.protection.enforcement import (
     STEP_LABELS,
     STEPS,
@@ -29,6 +27,7 @@ from ipcity.protection.enforcement import (
 from ipcity.protection.models import CriminalReferral, EnforcementCase
 from ipcity.web.forms import form_errors_from
 from ipcity.web.supporting import supporting_panel
+from ipcity.web.params import posted_day
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -63,10 +62,6 @@ def cases(request):
     return render(request, "protection/cases.html", {"nav": "protection", "cases": items, "form": form})
 
 
-def _date(raw: str | None) -> dt.date | None:
-    return parse_day(raw, label="日期") if raw else None
-
-
 @login_required
 def case(request, pk):
     item = case_get(user=request.user, pk=pk)
@@ -76,11 +71,13 @@ def case(request, pk):
         try:
             if kind == "refer":
                 case_refer(actor=request.user, case=item, police=request.POST.get("police", ""),
-                           referred_on=_date(request.POST.get("referred_on")) or clock.today(),
+                           referred_on=posted_day(request.POST, "referred_on", label="移送日期", required=False)
+                           or clock.today(),
                            reason=request.POST.get("reason", ""))
             elif kind == "receipt":
                 referral_receipt(actor=request.user, case=item, receipt_number=request.POST.get("receipt_number", ""),
-                                 receipt_on=_date(request.POST.get("receipt_on")) or clock.today())
+                                 receipt_on=posted_day(request.POST, "receipt_on", label="回执日期", required=False)
+                                 or clock.today())
             elif kind == "assign":
                 officers = list(User.objects.filter(pk__in=[as_id(v) for v in request.POST.getlist("officers") if as_id(v)],
                                                     role=Role.ENFORCEMENT_OFFICER))
@@ -88,7 +85,8 @@ def case(request, pk):
             else:
                 fine = posted_decimal(request.POST, "fine", EnforcementCase)
                 case_step(actor=request.user, case=item, action=request.POST.get("action", ""),
-                          day=_date(request.POST.get("day")), note=request.POST.get("note", ""),
+                          day=posted_day(request.POST, "day", label="日期", required=False),
+                          note=request.POST.get("note", ""),
                           decision_number=request.POST.get("decision_number", ""), fine=fine)
             messages.success(request, "已办理")
         except ValidationError as exc:

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,7 +8,7 @@ from django.views.decorators.http import require_safe
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
-from ipcity.inputs import object_or_404
+from ipcity.inputs import object_or_404, parse_day
 from ipcity.protection.core.credit import Penalty
 from ipcity.protection.credit import (
     commitment_sign,
@@ -23,7 +21,8 @@ from ipcity.protection.credit import (
     repair_decide,
 )
 from ipcity.protection.models import DishonestyListing
-from ipcity.web.forms import form_errors_from, posted_yes_no
+from ipcity.web.forms import form_errors_from
+from ipcity.web.params import posted_yes_no
 
 DATE = forms.DateInput(attrs={"type": "date"})
 YES = {"是", "1", "true", "y"}
@@ -37,9 +36,9 @@ def parse_penalties(text: str) -> list[Penalty]:
         if len(parts) != 5:
             raise ValidationError({"penalties": [f"第{number}行应有5项：文号,日期,是否侵权,是否故意,是否严重违法"]})
         try:
-            decided = dt.date.fromisoformat(parts[1])
-        except ValueError:
-            raise ValidationError({"penalties": [f"第{number}行的日期“{parts[1]}”无效"]}) from None
+            decided = parse_day(parts[1], label=f"第{number}行的日期")
+        except ValidationError as exc:
+            raise ValidationError({"penalties": exc.messages}) from None
         penalties.append(Penalty(parts[0], decided, parts[2] in YES, parts[3] in YES, parts[4] in YES))
     return penalties
 

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
-from ipcity.inputs import object_or_404, parse_day
+from ipcity.inputs import object_or_404
 from ipcity.protection.mediation import (
     STEP_LABELS,
     STEPS,
@@ -21,6 +21,7 @@ from ipcity.protection.mediation import (
 )
 from ipcity.protection.models import MediationCase
 from ipcity.web.forms import form_errors_from
+from ipcity.web.params import posted_day
 from ipcity.web.supporting import supporting_panel
 
 
@@ -58,11 +59,11 @@ def mediation(request, pk):
     handles = has_perm(request.user, Perm.MEDIATION_HANDLE) and request.user.organization_id == case.body_id
     if request.method == "POST":
         try:
-            raw = request.POST.get("day") or None
             mediator = object_or_404(mediators_of(case.body), pk=request.POST.get("mediator")) \
                 if request.POST.get("mediator") else None
             mediation_step(actor=request.user, case=case, action=request.POST.get("action", ""),
-                           day=parse_day(raw, label="日期") if raw else None, text=request.POST.get("text", ""),
+                           day=posted_day(request.POST, "day", label="日期", required=False),
+                           text=request.POST.get("text", ""),
                            mediator=mediator, court=request.POST.get("court", ""))
             messages.success(request, "已办理")
         except ValueError:

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,7 +7,6 @@ from django.views.decorators.http import require_safe
 from ipcity import clock
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
-from ipcity.inputs import parse_day
 from ipcity.services.agencies import (
     CUSTODY_SCOPE,
     agency_get,
@@ -28,7 +25,8 @@ from ipcity.services.agencies import (
 )
 from ipcity.services.forms import AgencyProfileForm, CustodyForm
 from ipcity.services.models import AGENCY_SERVICES, AgencyRating, CustodyContract
-from ipcity.web.forms import form_errors_from, posted_int
+from ipcity.web.forms import form_errors_from
+from ipcity.web.params import posted_day, posted_int
 
 
 @require_safe
@@ -40,10 +38,6 @@ def agencies(request):
         "nav": "services", "agencies": agency_list(query=query, service=service, cluster_only=cluster_only),
         "query": query, "service": service, "cluster_only": cluster_only, "services": AGENCY_SERVICES,
         "in_cluster": cluster_count(), "own_profile": has_perm(request.user, Perm.AGENCY_PROFILE)})
-
-
-def _date(value: str) -> dt.date:
-    return parse_day(value, label="日期")
 
 
 def agency(request, pk):
@@ -72,11 +66,11 @@ def agency(request, pk):
             else:
                 if kind == "join":
                     cluster_join(actor=request.user, agency=found, place=request.POST.get("place", ""),
-                                 joined_on=_date(request.POST.get("day")))
+                                 joined_on=posted_day(request.POST, "day", label="日期"))
                 elif kind == "leave":
-                    cluster_leave(actor=request.user, agency=found, left_on=_date(request.POST.get("day")))
+                    cluster_leave(actor=request.user, agency=found, left_on=posted_day(request.POST, "day", label="日期"))
                 elif kind == "brand":
-                    day = _date(request.POST.get("day"))
+                    day = posted_day(request.POST, "day", label="日期")
                     brand_designate(actor=request.user, agency=found, year=day.year, designated_on=day,
                                     reason=request.POST.get("reason", ""))
                 else:
@@ -107,7 +101,7 @@ def custody(request):
                 kind = request.POST["form"]
                 if kind == "terminate":
                     custody_terminate(actor=request.user, contract=contract, note=request.POST.get("note", ""),
-                                      terminated_on=_date(request.POST.get("day")))
+                                      terminated_on=posted_day(request.POST, "day", label="日期"))
                 else:
                     custody_answer(actor=request.user, contract=contract, confirm=kind == "confirm",
                                    note=request.POST.get("note", ""))

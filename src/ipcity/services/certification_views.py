@@ -7,7 +7,7 @@ from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
-from ipcity.inputs import object_or_404, parse_day
+from ipcity.inputs import object_or_404
 from ipcity.services.certification import (
     certification_get,
     certification_list,
@@ -23,6 +23,7 @@ from ipcity.services.certification import (
 from ipcity.services.forms import CertificationForm
 from ipcity.services.models import ComplianceCertification
 from ipcity.web.forms import form_errors_from
+from ipcity.web.params import posted_day
 
 
 @login_required
@@ -51,7 +52,7 @@ def certifications(request):
             elif kind == "guidance" and is_agency:
                 enterprise = object_or_404(Organization, pk=request.POST.get("enterprise"))
                 guidance_start(actor=user, enterprise=enterprise,
-                               started_on=parse_day(request.POST.get("started_on"), label="辅导开始日期"))
+                               started_on=posted_day(request.POST, "started_on", label="辅导开始日期"))
                 messages.success(request, "贯标辅导已登记")
                 return redirect("services:certifications")
             elif kind == "advance":

@@ -22,7 +22,8 @@ from ipcity.services.culture import (
 )
 from ipcity.services.forms import EventForm, NominationForm, SchoolForm, TalentForm
 from ipcity.services.models import DemonstrationUnit, PilotSchool, PublicityEvent
-from ipcity.web.forms import form_errors_from, posted_int, posted_yes_no
+from ipcity.web.forms import form_errors_from
+from ipcity.web.params import posted_int, posted_yes_no
 
 FORMS = {"event": (EventForm, event_record, "活动已登记"), "school": (SchoolForm, school_add, "试点学校已登记"),
          "nomination": (NominationForm, demonstration_nominate, "已推荐")}

@@ -21,7 +21,8 @@ from ipcity.services.experts import (
 )
 from ipcity.services.forms import AssignForm, ExpertAddForm, ExpertEditForm
 from ipcity.services.models import EXPERT_SPECIALTIES
-from ipcity.web.forms import form_errors_from, posted_yes_no
+from ipcity.web.forms import form_errors_from
+from ipcity.web.params import posted_yes_no
 
 
 def experts(request):

@@ -27,7 +27,8 @@ from ipcity.services.forms import ApplicationForm, GuideForm, ItemForm, NewVersi
 from ipcity.services.models import ServiceApplication
 from ipcity.services.open_data import DATASETS, as_records, csv_response, dataset_get
 from ipcity.services.training import training_list
-from ipcity.web.forms import form_errors_from, posted_int
+from ipcity.web.forms import form_errors_from
+from ipcity.web.params import posted_int
 from ipcity.web.uploads import upload_path
 
 

@@ -19,28 +19,6 @@ def form_errors_from(form, exc: ValidationError) -> None:
             form.add_error(None, message)
 
 
-def posted_int(data, name: str, *, default: int | None = None) -> int:
-    """An integer from submitted form data, within 64 bits (ipcity.bounds; the service checks its own range);
-    anything else is a clear refusal instead of a server error."""
-    from ipcity.bounds import INTEGER_COLUMNS, IntRule, NumberRefused
-
-    raw = data.get(name)
-    if (raw is None or raw == "") and default is not None:
-        return default
-    try:
-        return IntRule(f"参数“{name}”", *INTEGER_COLUMNS["BigIntegerField"]).check(raw)
-    except NumberRefused as refused:
-        raise ValidationError(str(refused)) from None
-
-
-def posted_yes_no(data, name: str, *, label: str) -> bool:
-    """A decision posted as "1" (yes) or "0" (no); anything else is refused rather than read as "no"."""
-    raw = data.get(name)
-    if raw not in ("1", "0"):
-        raise ValidationError(f"{label}应为“是”或“否”")
-    return raw == "1"
-
-
 class RecordsField(forms.ModelMultipleChoiceField):
     """A multiple choice of records that refuses an id no record can have ("abc", -1, or beyond a 64-bit column)
     as an invalid choice; Django's own field would hand such an id to the database and fail there."""
