@@ -107,3 +107,26 @@ def test_a_bundle_with_a_copyright_is_pledged_and_its_release_reaches_the_regist
         "bank": people["finance_user"].organization_id, "amount_requested": "1", "purpose": "x",
         "copyrights": ["2099-X"]})
     assert foreign.status_code == 422 and "不是本企业登记的著作权" in _text(foreign)
+
+
+def test_a_bank_step_is_checked_against_the_stored_application_not_a_stale_copy(client_for, people, registry,
+                                                                                frozen_clock):
+    from django.core.exceptions import ValidationError
+
+    from ipcity.audit.models import AuditEntry
+    from ipcity.operations.finance import financing_step
+    from ipcity.operations.models import FinancingApplication
+
+    enterprise, bank = client_for("enterprise_user"), client_for("finance_user")
+    pk = _post(enterprise, "/api/v1/operations/financing", {
+        "bank": people["finance_user"].organization_id, "amount_requested": "300", "purpose": "研发投入",
+        "patents": ["202110011111.1"]}).json()["id"]
+    _post(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "accept"})
+    stale = FinancingApplication.objects.get(pk=pk)  # read while accepted
+    assert _post(bank, f"/api/v1/operations/financing/{pk}/steps",
+                 {"action": "approve", "approved_amount": "250"}).json()["state"] == "approved"
+    with pytest.raises(ValidationError) as refused:
+        financing_step(actor=people["finance_user"], application=stale, action="decline", note="额度已用完")
+    assert "当前状态为“已审批同意”，不能不予批准" in refused.value.messages[0]
+    assert FinancingApplication.objects.get(pk=pk).state == "approved"
+    assert not AuditEntry.objects.filter(action="operations.financing.decline").exists()

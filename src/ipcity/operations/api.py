@@ -1,5 +1,6 @@
 import datetime as dt
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -29,6 +30,7 @@ from ipcity.operations.community import (
     product_record,
 )
 from ipcity.operations.finance import (
+    FINANCING,
     claim_decide,
     claim_file,
     claims_list,
@@ -71,6 +73,7 @@ from ipcity.operations.selectors import (
     offers_public,
 )
 from ipcity.operations.services import (
+    ADVANCE_ACTIONS,
     deal_record,
     interest_advance,
     interest_express,
@@ -282,7 +285,7 @@ def interest_create(request, payload: InterestIn):
 
 
 class StepIn(Schema):
-    action: str  # meet | negotiate | close
+    action: Literal[ADVANCE_ACTIONS]
     meeting_on: dt.date | None = None
 
 
@@ -623,7 +626,7 @@ def financing_new(request, payload: FinancingIn):
 
 
 class FinancingStepIn(Schema):
-    action: str  # accept | approve | decline | register | release
+    action: Literal[FINANCING.actions]
     note: str = ""
     approved_amount: bounded_decimal(FinancingApplication, "approved_amount") | None = None
     pledge_reference: str = ""

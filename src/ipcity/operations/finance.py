@@ -20,17 +20,26 @@ from ipcity.stats.holders import holdings
 from ipcity.stats.models import CopyrightRegistration, InsurancePolicy, Patent, Pledge, Trademark
 from ipcity.stats.services import registry_write
 from ipcity.web.spreadsheets import interchange_csv
+from ipcity.workflow.core import Workflow, step
+from ipcity.workflow.services import workflow_step
 
 State = FinancingApplication.State
-STEPS = {  # action -> (from, to)
-    "accept": ({State.SUBMITTED}, State.ACCEPTED),
-    "approve": ({State.ACCEPTED}, State.APPROVED),
-    "decline": ({State.SUBMITTED, State.ACCEPTED}, State.DECLINED),
-    "register": ({State.APPROVED}, State.REGISTERED),
-    "release": ({State.REGISTERED}, State.RELEASED),
-}
-STEP_LABELS = {"accept": "受理", "approve": "审批同意", "decline": "不予批准", "register": "办理质押登记",
-               "release": "解除质押"}
+FINANCING = Workflow(
+    name="operations.financing", label="质押融资申请", states=dict(State.choices), parties={"bank": "受理银行"},
+    transitions=(
+        step("accept", "受理", State.SUBMITTED, State.ACCEPTED, by="bank"),
+        step("approve", "审批同意", State.ACCEPTED, State.APPROVED, by="bank"),
+        step("decline", "不予批准", {State.SUBMITTED, State.ACCEPTED}, State.DECLINED, by="bank"),
+        step("register", "办理质押登记", State.APPROVED, State.REGISTERED, by="bank"),
+        step("release", "解除质押", State.REGISTERED, State.RELEASED, by="bank"),
+    ))
+Claim = InsuranceClaim.State
+CLAIM = Workflow(
+    name="operations.claim", label="专利保险理赔", states=dict(Claim.choices), parties={"insurer": "承保保险公司"},
+    transitions=(
+        step("pay", "赔付", Claim.FILED, Claim.PAID, by="insurer"),
+        step("reject", "拒赔", Claim.FILED, Claim.REJECTED, by="insurer"),
+    ))
 
 
 def financing_list(*, user) -> QuerySet[FinancingApplication]:
@@ -104,49 +113,45 @@ def _patents_not_pledgeable(organization, numbers) -> list[str]:
 def financing_step(*, actor, application: FinancingApplication, action: str, note: str = "",
                    approved_amount: Decimal | None = None, pledge_reference: str = "",
                    registered_on: dt.date | None = None, released_on: dt.date | None = None) -> FinancingApplication:
+    """The bank's step, checked against the application as stored now (locked), not as the caller last read it."""
     if not (has_perm(actor, Perm.FINANCING_HANDLE) and actor.organization_id == application.bank_id):
         raise PermissionDenied("只有受理的银行可以办理")
-    if action not in STEPS:
-        raise ValidationError(f"未知的操作：{action}")
-    sources, target = STEPS[action]
-    if application.state not in sources:
-        raise ValidationError(f"当前状态为“{application.get_state_display()}”，不能{STEP_LABELS[action]}")
-    problems: dict[str, list[str]] = {}
-    if action == "approve" and (approved_amount is None or approved_amount <= 0):
-        problems["approved_amount"] = ["请填写批准金额"]
-    if action == "decline" and not note.strip():
-        problems["note"] = ["请说明不予批准的理由"]
-    if action == "register":
-        if not pledge_reference.strip():
-            problems["pledge_reference"] = ["请填写质押登记号"]
-        elif len(pledge_reference.strip()) > Pledge._meta.get_field("reference").max_length:
-            problems["pledge_reference"] = ["质押登记号过长（最多64个字符）"]
-        elif Pledge.objects.filter(reference=pledge_reference.strip()).exists():
-            problems["pledge_reference"] = [f"质押登记号“{pledge_reference.strip()}”已在质押登记库中，不能重复登记，"
-                                            "也不能改写已有的质押记录；请核对登记号"]
-        if registered_on is None or registered_on > clock.today():
-            problems["registered_on"] = ["请填写不晚于今天的质押登记日"]
-        if sold := _patents_not_pledgeable(application.organization, application.patents):
-            problems["patents"] = [f"出质人已不是这些专利的专利权人，不能办理质押登记：{'、'.join(sold)}"]
-    if action == "release" and (released_on is None or not application.registered_on <= released_on <= clock.today()):
-        problems["released_on"] = ["解除日应在质押登记日之后、不晚于今天"]
-    if problems:
-        raise ValidationError(problems)
-    before = application.state
-    application.state, application.updated_at = target, clock.now()
-    application.bank_note = note.strip()[:300] or application.bank_note
-    if approved_amount is not None:
-        application.approved_amount = approved_amount
-    if action == "register":
-        application.pledge_reference, application.registered_on = pledge_reference.strip(), registered_on
-    if action == "release":
-        application.released_on = released_on
-    if action in ("register", "release"):
-        _write_pledge(application)
-    application.save()
-    audit_record(actor=actor, action=f"operations.financing.{action}", obj=application, before={"state": before},
-                 after={"state": target, "note": application.bank_note})
-    return application
+
+    def apply(locked: FinancingApplication, transition) -> dict:
+        problems: dict[str, list[str]] = {}
+        if action == "approve" and (approved_amount is None or approved_amount <= 0):
+            problems["approved_amount"] = ["请填写批准金额"]
+        if action == "decline" and not note.strip():
+            problems["note"] = ["请说明不予批准的理由"]
+        if action == "register":
+            if not pledge_reference.strip():
+                problems["pledge_reference"] = ["请填写质押登记号"]
+            elif len(pledge_reference.strip()) > Pledge._meta.get_field("reference").max_length:
+                problems["pledge_reference"] = ["质押登记号过长（最多64个字符）"]
+            elif Pledge.objects.filter(reference=pledge_reference.strip()).exists():
+                problems["pledge_reference"] = [f"质押登记号“{pledge_reference.strip()}”已在质押登记库中，不能重复登记，"
+                                                "也不能改写已有的质押记录；请核对登记号"]
+            if registered_on is None or registered_on > clock.today():
+                problems["registered_on"] = ["请填写不晚于今天的质押登记日"]
+            if sold := _patents_not_pledgeable(locked.organization, locked.patents):
+                problems["patents"] = [f"出质人已不是这些专利的专利权人，不能办理质押登记：{'、'.join(sold)}"]
+        if action == "release" and (released_on is None or not locked.registered_on <= released_on <= clock.today()):
+            problems["released_on"] = ["解除日应在质押登记日之后、不晚于今天"]
+        if problems:
+            raise ValidationError(problems)
+        locked.updated_at = clock.now()
+        locked.bank_note = note.strip()[:300] or locked.bank_note
+        if approved_amount is not None:
+            locked.approved_amount = approved_amount
+        if action == "register":
+            locked.pledge_reference, locked.registered_on = pledge_reference.strip(), registered_on
+        if action == "release":
+            locked.released_on = released_on
+        if action in ("register", "release"):
+            _write_pledge(locked)
+        return {"note": locked.bank_note}
+
+    return workflow_step(application, workflow=FINANCING, action=action, actor=actor, parties={"bank"}, apply=apply)
 
 
 def _write_pledge(application: FinancingApplication) -> None:
@@ -208,15 +213,15 @@ def claim_decide(*, actor, claim: InsuranceClaim, pay: bool, amount_paid: Decima
                  note: str = "") -> InsuranceClaim:
     if not (has_perm(actor, Perm.FINANCING_HANDLE) and actor.organization_id == claim.insurer_id):
         raise PermissionDenied("只有承保的保险公司可以处理理赔")
-    if claim.state != InsuranceClaim.State.FILED:
-        raise ValidationError(f"当前状态为“{claim.get_state_display()}”，不能再处理")
-    if pay and (amount_paid is None or not 0 < amount_paid <= claim.amount_claimed):
-        raise ValidationError({"amount_paid": ["赔付金额应大于0且不超过索赔金额"]})
-    if not pay and not note.strip():
-        raise ValidationError({"note": ["拒赔须说明理由"]})
-    claim.state = InsuranceClaim.State.PAID if pay else InsuranceClaim.State.REJECTED
-    claim.amount_paid, claim.insurer_note, claim.updated_at = amount_paid if pay else None, note.strip()[:300], clock.now()
-    claim.save()
-    audit_record(actor=actor, action="operations.claim." + ("pay" if pay else "reject"), obj=claim,
-                 after={"state": claim.state, "amount_paid": claim.amount_paid})
-    return claim
+
+    def apply(locked: InsuranceClaim, transition) -> dict:
+        if pay and (amount_paid is None or not 0 < amount_paid <= locked.amount_claimed):
+            raise ValidationError({"amount_paid": ["赔付金额应大于0且不超过索赔金额"]})
+        if not pay and not note.strip():
+            raise ValidationError({"note": ["拒赔须说明理由"]})
+        locked.amount_paid, locked.insurer_note, locked.updated_at = amount_paid if pay else None, note.strip()[:300], \
+            clock.now()
+        return {"amount_paid": locked.amount_paid}
+
+    return workflow_step(claim, workflow=CLAIM, action="pay" if pay else "reject", actor=actor, parties={"insurer"},
+                         apply=apply)

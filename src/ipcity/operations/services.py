@@ -29,6 +29,8 @@ from ipcity.stats.holders import holding
 from ipcity.stats.models import LegalEvent, Patent
 from ipcity.stats.services import registry_write
 from ipcity.web.spreadsheets import interchange_csv
+from ipcity.workflow.core import Workflow, step
+from ipcity.workflow.services import workflow_step
 
 Mode = TechOffer.Mode
 LICENCE_MODES = {Mode.EXCLUSIVE, Mode.SOLE, Mode.ORDINARY, Mode.OPEN}
@@ -285,47 +287,70 @@ def interest_express(*, actor, offer: TechOffer, need: TechNeed | None = None, m
     return interest
 
 
-STEPS = {  # action -> (from states, to state)
-    "meet": ({Interest.State.EXPRESSED}, Interest.State.MEETING),
-    "negotiate": ({Interest.State.MEETING}, Interest.State.NEGOTIATING),
-    "close": ({Interest.State.EXPRESSED, Interest.State.MEETING, Interest.State.NEGOTIATING}, Interest.State.CLOSED),
-}
+Step = Interest.State
+INTEREST = Workflow(
+    name="operations.interest", label="对接", states=dict(Step.choices),
+    parties={"seeker": "意向方", "holder": "供给方"},
+    transitions=(
+        step("meet", "约见洽谈", Step.EXPRESSED, Step.MEETING, by={"seeker", "holder"}),
+        step("negotiate", "进入谈判", Step.MEETING, Step.NEGOTIATING, by={"seeker", "holder"}),
+        step("close", "结束（未成交）", {Step.EXPRESSED, Step.MEETING, Step.NEGOTIATING}, Step.CLOSED, by={"seeker", "holder"}),
+        step("deal", "登记成交", {Step.MEETING, Step.NEGOTIATING}, Step.DEAL, by="holder"),
+    ))
+# The steps either side takes on the interest itself; a deal is recorded with its contract (deal_record).
+ADVANCE_ACTIONS = tuple(a for a in INTEREST.actions if a != "deal")
 
 
-def _party(actor, interest: Interest) -> bool:
-    return actor.is_authenticated and actor.organization_id in (interest.organization_id, interest.offer.organization_id)
+def interest_parties(actor, interest: Interest) -> set[str]:
+    """The sides of the matchmaking the actor's organization is on."""
+    if not actor.is_authenticated or actor.organization_id is None:
+        return set()
+    return ({"seeker"} if actor.organization_id == interest.organization_id else set()) | (
+        {"holder"} if actor.organization_id == interest.offer.organization_id else set())
 
 
 @transaction.atomic
 def interest_advance(*, actor, interest: Interest, action: str, meeting_on: dt.date | None = None) -> Interest:
-    if not _party(actor, interest):
+    parties = interest_parties(actor, interest)
+    if not parties:
         raise PermissionDenied("只有对接双方可以推进")
-    if action not in STEPS:
+    if action not in ADVANCE_ACTIONS:
         raise ValidationError(f"未知的操作：{action}")
-    sources, target = STEPS[action]
-    if interest.state not in sources:
-        raise ValidationError(f"当前状态为“{interest.get_state_display()}”，不能进行这一步")
-    if action == "meet" and meeting_on is None:
-        raise ValidationError({"meeting_on": ["请填写洽谈日期"]})
-    before = interest.state
-    interest.state, interest.updated_at = target, clock.now()
-    interest.meeting_on = meeting_on or interest.meeting_on
-    interest.save(update_fields=["state", "updated_at", "meeting_on"])
-    audit_record(actor=actor, action=f"operations.interest.{action}", obj=interest, before={"state": before},
-                 after={"state": target})
-    return interest
+
+    def apply(locked: Interest, transition) -> None:
+        if action == "meet" and meeting_on is None:
+            raise ValidationError({"meeting_on": ["请填写洽谈日期"]})
+        locked.updated_at = clock.now()
+        locked.meeting_on = meeting_on or locked.meeting_on
+
+    return workflow_step(interest, workflow=INTEREST, action=action, actor=actor, parties=parties, apply=apply)
 
 
 @transaction.atomic
 def deal_record(*, actor, interest: Interest, kind: str, amount: Decimal, contract_date: dt.date,
                 recordal_date: dt.date, term_until: dt.date | None = None) -> Deal:
     """The licensor or assignor records the concluded deal; the registry gets the transfer or licence event."""
-    offer = interest.offer
-    if actor.organization_id != offer.organization_id:
+    if "holder" not in interest_parties(actor, interest):
         raise PermissionDenied("由专利权人登记成交")
+    if not any(t.action == "deal" for t in INTEREST.available(interest.state, {"holder"})):  # (rechecked when locked)
+        raise ValidationError({"state": [f"当前状态为“{interest.get_state_display()}”，洽谈后才能登记成交"]})
+    made: list[Deal] = []
+
+    def apply(locked: Interest, transition) -> dict:
+        made.append(_deal_make(actor, locked, kind, amount, contract_date, recordal_date, term_until))
+        locked.updated_at = clock.now()
+        return {"deal": made[0].pk}
+
+    workflow_step(interest, workflow=INTEREST, action="deal", actor=actor, parties={"holder"}, apply=apply)
+    return made[0]
+
+
+def _deal_make(actor, interest: Interest, kind: str, amount: Decimal, contract_date: dt.date, recordal_date: dt.date,
+               term_until: dt.date | None) -> Deal:
+    """Check the deal against the locked interest, store it, write the registry event and, on a transfer, withdraw
+    the offer."""
+    offer = interest.offer
     problems: dict[str, list[str]] = {}
-    if interest.state not in (Interest.State.MEETING, Interest.State.NEGOTIATING):
-        problems["state"] = [f"当前状态为“{interest.get_state_display()}”，洽谈后才能登记成交"]
     if kind not in Mode.values:
         problems["kind"] = [f"未知的交易类型：{kind}"]
     elif kind == Mode.TRANSFER and offer.mode != Mode.TRANSFER or kind != Mode.TRANSFER and offer.mode == Mode.TRANSFER:
@@ -354,8 +379,6 @@ def deal_record(*, actor, interest: Interest, kind: str, amount: Decimal, contra
     deal = Deal.objects.create(interest=interest, offer=offer, counterparty=interest.organization, kind=kind,
                                amount=amount, contract_date=contract_date, recordal_date=recordal_date,
                                term_until=term_until, recorded_by=actor, recorded_at=clock.now())
-    interest.state, interest.updated_at = Interest.State.DEAL, clock.now()
-    interest.save(update_fields=["state", "updated_at"])
     buyer = interest.organization
     _registry_event(actor=actor, origin=f"operations.deal:{deal.pk}", patent=offer.patent, day=recordal_date,
                     amount=amount, counterparty=buyer.name, event_type=event_type,

@@ -8,6 +8,8 @@ from ipcity.workflow.core import Workflow
 # module path -> the names of its Workflow tables, in the order the document lists them
 TABLES = (
     ("ipcity.plan.core.supervision", ("WORK_ITEM",)),
+    ("ipcity.operations.finance", ("FINANCING", "CLAIM")),
+    ("ipcity.operations.services", ("INTEREST",)),
 )
 
 
