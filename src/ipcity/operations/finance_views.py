@@ -10,8 +10,7 @@ from ipcity.accounts.roles import Perm
 from ipcity.bounds import decimal_form_field, posted_decimal
 from ipcity.inputs import object_or_404
 from ipcity.operations.finance import (
-    STEP_LABELS,
-    STEPS,
+    FINANCING,
     claim_decide,
     claim_file,
     claims_list,
@@ -93,8 +92,8 @@ def finance(request):
             else:
                 messages.error(request, "；".join(exc.messages))
     for application in applications:
-        application.steps = [(a, STEP_LABELS[a]) for a, (sources, _) in STEPS.items()
-                             if application.state in sources] if handles else []
+        application.steps = [(t.action, t.label) for t in FINANCING.available(application.state, {"bank"})] \
+            if handles else []
     return render(request, "operations/finance.html", {
         "nav": "operations", "applications": applications, "claims": claims_list(user=user), "handles": handles,
         "apply_form": apply_form, "claim_form": claim_form, "securitizations": SecuritizationProduct.objects.all()})

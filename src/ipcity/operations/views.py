@@ -24,10 +24,12 @@ from ipcity.operations.selectors import (
     offers_public,
 )
 from ipcity.operations.services import (
-    STEPS,
+    ADVANCE_ACTIONS,
+    INTEREST,
     deal_record,
     interest_advance,
     interest_express,
+    interest_parties,
     need_create,
     need_renew,
     need_review,
@@ -229,7 +231,8 @@ def interests(request):
         return redirect("operations:interests")
     for item in items:
         item.owner_side = item.offer.organization_id == request.user.organization_id
-        item.steps = [a for a, (sources, _) in STEPS.items() if item.state in sources]
+        item.steps = [t for t in INTEREST.available(item.state, interest_parties(request.user, item))
+                      if t.action in ADVANCE_ACTIONS]
         item.deal_form = DealForm(prefix=f"deal{item.pk}", initial={"kind": item.offer.mode}) \
             if item.owner_side and item.state in (Interest.State.MEETING, Interest.State.NEGOTIATING) else None
     return render(request, "operations/interests.html", {"nav": "operations", "interests": items})
