@@ -6,6 +6,7 @@ from django.db import models
 
 from ipcity import clock
 from ipcity.accounts.roles import Role
+from ipcity.models import Created
 
 
 class OrgType(models.TextChoices):
@@ -96,14 +97,13 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class ApiToken(models.Model):
+class ApiToken(Created):
     """A bearer token for scripts and other government systems; only its hash is stored."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("用途", max_length=100)
     prefix = models.CharField(max_length=8, db_index=True)
     token_hash = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

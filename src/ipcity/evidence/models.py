@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from ipcity.evidence.kinds import KINDS
+from ipcity.models import Created
 
 
 class SealedError(Exception):
@@ -27,7 +28,7 @@ class CheckpointQuerySet(models.QuerySet):
         raise SealedError("已发布的检查点不可删除")
 
 
-class Registration(models.Model):
+class Registration(Created):
     """One registration: durable (and acknowledged) when created, sequenced into the log within about a second.
     `index` is null until then; the sequencer then sets index, checkpoint and sequenced_at once, and the row never
     changes again. Nothing deletes a registration. The database refuses it all too (migration 0003's triggers);
@@ -48,7 +49,6 @@ class Registration(models.Model):
     leaf = models.BinaryField()
     index = models.BigIntegerField(null=True, blank=True, unique=True)
     checkpoint = models.ForeignKey("LogCheckpoint", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField()
     sequenced_at = models.DateTimeField(null=True, blank=True)
 
     objects = RegistrationQuerySet.as_manager()
@@ -74,7 +74,7 @@ class Registration(models.Model):
         return self.size is None
 
 
-class LogCheckpoint(models.Model):
+class LogCheckpoint(Created):
     """A published checkpoint: the signed and cosigned note, its RFC 3161 token, and both roots."""
 
     size = models.BigIntegerField(unique=True)
@@ -82,7 +82,6 @@ class LogCheckpoint(models.Model):
     root_sm3 = models.CharField(max_length=64)
     note = models.TextField()
     timestamp = models.BinaryField()
-    created_at = models.DateTimeField()
 
     objects = CheckpointQuerySet.as_manager()
 

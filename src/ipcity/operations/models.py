@@ -1,12 +1,14 @@
 from django.conf import settings
 from django.db import models
 
+from ipcity.models import Authored
+
 FIELDS = ("新一代信息技术", "人工智能", "生物医药", "新能源", "新能源汽车", "新材料", "高端装备", "智能制造", "节能环保",
           "数字创意", "现代服务", "其他")
 MATURITY = ("实验室阶段", "小试", "中试", "产业化")
 
 
-class TechOffer(models.Model):
+class TechOffer(Authored):
     """A patent offered for transfer or licence (技术供给), by a university, an institute or an enterprise."""
 
     class Mode(models.TextChoices):
@@ -30,8 +32,6 @@ class TechOffer(models.Model):
     scenarios = models.TextField("应用场景", blank=True)
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PUBLISHED)
     refusal_reasons = models.JSONField("未通过原因", default=list, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -59,7 +59,7 @@ class OpenLicenceDeclaration(models.Model):
         return self.patent_number
 
 
-class TechNeed(models.Model):
+class TechNeed(Authored):
     """An enterprise's technology need (技术需求): reviewed by the office, published, then expires or is renewed."""
 
     class State(models.TextChoices):
@@ -79,8 +79,6 @@ class TechNeed(models.Model):
     confidential = models.BooleanField("对外隐藏企业名称", default=False)
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING)
     review_note = models.CharField("审核意见", max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -90,7 +88,7 @@ class TechNeed(models.Model):
         return self.title
 
 
-class Interest(models.Model):
+class Interest(Authored):
     """Matchmaking: an enterprise's interest in an offer for its need, through meeting and negotiation to a deal."""
 
     class State(models.TextChoices):
@@ -114,8 +112,6 @@ class Interest(models.Model):
     message = models.TextField("意向说明", blank=True)
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.EXPRESSED)
     meeting_on = models.DateField("洽谈日期", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -146,7 +142,7 @@ class Deal(models.Model):
         return f"{self.offer_id} {self.kind} {self.amount}"
 
 
-class NavigationProject(models.Model):
+class NavigationProject(Authored):
     """A patent navigation project (专利导航, GB/T 39551): industry planning, or an enterprise's micro-navigation."""
 
     class Kind(models.TextChoices):
@@ -169,8 +165,6 @@ class NavigationProject(models.Model):
     started_on = models.DateField("立项日期")
     completed_on = models.DateField("验收日期", null=True, blank=True)
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.IN_PROGRESS)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -179,7 +173,7 @@ class NavigationProject(models.Model):
         return self.title
 
 
-class HighValuePortfolio(models.Model):
+class HighValuePortfolio(Authored):
     """A high-value patent portfolio an enterprise cultivates in a strategic emerging industry, with milestones;
     the office confirms it as formed (counted against the plan's target of 3)."""
 
@@ -194,8 +188,6 @@ class HighValuePortfolio(models.Model):
     milestones = models.JSONField("培育节点", default=list)  # [{"name", "due", "done_on"}]
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.CULTIVATING)
     established_on = models.DateField("认定日期", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -205,7 +197,7 @@ class HighValuePortfolio(models.Model):
         return self.name
 
 
-class MatchmakingEvent(models.Model):
+class MatchmakingEvent(Authored):
     """A matchmaking event with its attending organizations: industry-university-research (产学研对接) or
     bank-enterprise (银企对接)."""
 
@@ -220,8 +212,6 @@ class MatchmakingEvent(models.Model):
     organizer = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
     attendees = models.ManyToManyField("accounts.Organization", blank=True, related_name="matchmaking_events")
     summary = models.TextField("活动概况", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -249,7 +239,7 @@ class AllianceMember(models.Model):
         return str(self.organization_id)
 
 
-class PatentProduct(models.Model):
+class PatentProduct(Authored):
     """A patent product record (专利产品备案): a product and the patents it implements."""
 
     organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="patent_products")
@@ -259,8 +249,6 @@ class PatentProduct(models.Model):
     record_number = models.CharField("备案号", max_length=64, blank=True)
     recorded_on = models.DateField("备案日期")
     annual_sales = models.DecimalField("年销售额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-recorded_on", "-id"]
@@ -269,7 +257,7 @@ class PatentProduct(models.Model):
         return self.name
 
 
-class FinancingApplication(models.Model):
+class FinancingApplication(Authored):
     """An enterprise's IP pledge financing application, routed to a partner bank; once the pledge is registered
     it is written to the pledge registry, so the financing indicators count it."""
 
@@ -294,8 +282,6 @@ class FinancingApplication(models.Model):
     pledge_reference = models.CharField("质押登记号", max_length=64, blank=True)
     registered_on = models.DateField("质押登记日", null=True, blank=True)
     released_on = models.DateField("解除日", null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -305,7 +291,7 @@ class FinancingApplication(models.Model):
         return f"{self.organization_id} → {self.bank_id}"
 
 
-class InsuranceClaim(models.Model):
+class InsuranceClaim(Authored):
     """A claim under a patent insurance policy of the registry, decided by the insurer."""
 
     class State(models.TextChoices):
@@ -321,8 +307,6 @@ class InsuranceClaim(models.Model):
     state = models.CharField("状态", max_length=16, choices=State.choices, default=State.FILED)
     amount_paid = models.DecimalField("赔付金额（元）", max_digits=14, decimal_places=2, null=True, blank=True)
     insurer_note = models.CharField("保险公司意见", max_length=300, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
     class Meta:

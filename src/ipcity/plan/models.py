@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from ipcity.models import Authored, Created
 from ipcity.plan.core.schedule import FREQUENCY_LABELS, Frequency
 from ipcity.plan.core.schema import GOAL_CODES, Comparison, DataSource, MembersClause, PeriodType
 from ipcity.plan.core.status import STATUS_LABELS, Status
@@ -230,7 +231,7 @@ def status_label(status: Status) -> str:
     return STATUS_LABELS[status]
 
 
-class WorkItem(models.Model):
+class WorkItem(Created):
     """A milestone of a key task for one year, owned by one unit (the lead or a co-unit's own part)."""
 
     task = models.ForeignKey(KeyTask, on_delete=models.CASCADE, related_name="work_items")
@@ -241,7 +242,6 @@ class WorkItem(models.Model):
     deadline = models.DateField("完成时限")
     state = models.CharField("状态", max_length=16, choices=[(s.value, STATE_LABELS[s]) for s in State], default=State.DRAFT)
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="work_items")
-    created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -369,7 +369,7 @@ class FundUse(models.TextChoices):
     PLATFORM_BUILDING = "platform_building", "平台建设"
 
 
-class BudgetLine(models.Model):
+class BudgetLine(Created):
     """A line of the IP special fund (专项资金) for a year and a use."""
 
     year = models.PositiveSmallIntegerField("年度")
@@ -377,7 +377,6 @@ class BudgetLine(models.Model):
     name = models.CharField("预算项目", max_length=200)
     amount = models.DecimalField("预算金额（元）", max_digits=16, decimal_places=2)
     managing_unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["year", "use", "id"]
@@ -448,7 +447,7 @@ class AssessmentScope(models.Model):
         return f"考核排名范围设定（{self.set_at:%Y-%m-%d %H:%M}）"
 
 
-class EvaluationReport(models.Model):
+class EvaluationReport(Authored):
     """The pilot's evaluation report (final, 2024-01 to 2026-12, or annual): generated from the data, edited by
     the office while a draft, then released and frozen."""
 
@@ -472,8 +471,6 @@ class EvaluationReport(models.Model):
     released_docx = models.ForeignKey("web.Attachment", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     released_pdf = models.ForeignKey("web.Attachment", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     released_counts = models.JSONField(null=True, blank=True)  # the indicator counts the released documents state
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-created_at"]

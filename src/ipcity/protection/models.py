@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from ipcity.models import Authored, Created
+
 
 class RiskRating(models.Model):
     """An organization's credit-risk level for inspections (信用风险分类); unrated organizations count as low."""
@@ -35,7 +37,7 @@ class ConflictOfInterest(models.Model):
         return f"{self.officer_id} × {self.organization_id}"
 
 
-class InspectionPlan(models.Model):
+class InspectionPlan(Authored):
     """A random inspection plan (双随机抽查计划). Publishing freezes the candidates, the inspectors and the seed
     source (the evidence log's latest checkpoint) before anyone can know the draw; drawing then follows from them
     alone, so anyone can redo it."""
@@ -58,8 +60,6 @@ class InspectionPlan(models.Model):
     results = models.JSONField("抽取结果", default=dict)  # {"subjects": [...], "inspectors": {...}, "shortfalls"}
     published_at = models.DateTimeField(null=True, blank=True)
     drawn_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -255,7 +255,7 @@ class CriminalReferral(models.Model):
         return f"{self.case_id} → {self.police}"
 
 
-class StandardizedMarket(models.Model):
+class StandardizedMarket(Created):
     """A market working toward the city- or national-level IP protection standardization (规范化市场)."""
 
     class Level(models.TextChoices):
@@ -266,7 +266,6 @@ class StandardizedMarket(models.Model):
     level = models.CharField("级别", max_length=16, choices=Level.choices)
     checklist = models.JSONField("评价指标完成情况", default=dict)  # item code -> bool
     approved_on = models.DateField("认定日期", null=True, blank=True)
-    created_at = models.DateTimeField()
 
     def __str__(self):
         return self.name

@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.db import models
 
+from ipcity.models import Authored, Created
 from ipcity.services.core.guide import ITEM_TYPES
 
 
-class ServiceItem(models.Model):
+class ServiceItem(Created):
     """An item of the public service catalogue (事项清单); its guide is versioned in ServiceGuide."""
 
     code = models.CharField("事项编码", max_length=32, unique=True)
@@ -13,7 +14,6 @@ class ServiceItem(models.Model):
     unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="service_items",
                              verbose_name="实施主体")
     online = models.BooleanField("可网上办理", default=True)
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["code"]
@@ -43,7 +43,7 @@ class ServiceGuide(models.Model):
         return f"{self.item.code} 第{self.version}版"
 
 
-class ServiceApplication(models.Model):
+class ServiceApplication(Created):
     """办件: an application filed online for an item, from submission to decision and the applicant's rating."""
 
     class State(models.TextChoices):
@@ -73,7 +73,6 @@ class ServiceApplication(models.Model):
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     rating_comment = models.CharField(max_length=300, blank=True)
     rated_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-created_at"]
@@ -82,7 +81,7 @@ class ServiceApplication(models.Model):
         return f"办件 {self.pk}（{self.item.name}）"
 
 
-class Training(models.Model):
+class Training(Authored):
     """A training session (培训) with its sign-in: each attendee is one person-time."""
 
     class Audience(models.TextChoices):
@@ -103,8 +102,6 @@ class Training(models.Model):
     capacity = models.PositiveIntegerField("人数上限", null=True, blank=True)
     sign_in_token = models.CharField(max_length=43, unique=True)
     sign_in_open = models.BooleanField("开放扫码签到", default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-held_on", "-pk"]
@@ -188,7 +185,7 @@ class BrandDesignation(models.Model):
         return f"{self.agency.name} {self.year}"
 
 
-class CustodyContract(models.Model):
+class CustodyContract(Created):
     """托管: an agency manages an SME's IP under contract. It counts once the enterprise confirms it."""
 
     class State(models.TextChoices):
@@ -215,7 +212,6 @@ class CustodyContract(models.Model):
     terminated_on = models.DateField(null=True, blank=True)
     note = models.CharField("说明", max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-starts_on", "-pk"]
@@ -244,7 +240,7 @@ EXPERT_SPECIALTIES = {"patent": "专利", "trademark": "商标", "copyright": "�
                       "law": "知识产权法律", "valuation": "评估与金融", "navigation": "专利导航与分析", "management": "知识产权管理"}
 
 
-class Expert(models.Model):
+class Expert(Created):
     """A member of the expert pool (专家库). Shown publicly only while the expert consents."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -262,7 +258,6 @@ class Expert(models.Model):
     public_consent = models.BooleanField("同意公开个人简介", default=False)
     consent_changed_at = models.DateTimeField(null=True, blank=True)
     active = models.BooleanField("在库", default=True)
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["name", "pk"]
@@ -319,7 +314,7 @@ class ExpertAssignment(models.Model):
         return f"{self.expert.name}：{self.subject}"
 
 
-class ComplianceCertification(models.Model):
+class ComplianceCertification(Created):
     """贯标认证: an enterprise's certificate under GB/T 29490-2023 (企业知识产权合规管理体系)."""
 
     class State(models.TextChoices):
@@ -338,7 +333,6 @@ class ComplianceCertification(models.Model):
                                        related_name="certifications_guided", verbose_name="辅导机构")
     state = models.CharField(max_length=12, choices=State.choices, default=State.VALID)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["valid_until", "pk"]
@@ -347,7 +341,7 @@ class ComplianceCertification(models.Model):
         return f"{self.enterprise.name} {self.certificate_number}"
 
 
-class CertificationGuidance(models.Model):
+class CertificationGuidance(Created):
     """An agency guiding an enterprise toward certification (贯标辅导), stage by stage."""
 
     class Stage(models.TextChoices):
@@ -364,7 +358,6 @@ class CertificationGuidance(models.Model):
     started_on = models.DateField("开始日期")
     stage = models.CharField("当前阶段", max_length=16, choices=Stage.choices, default=Stage.DIAGNOSIS)
     history = models.JSONField(default=list)  # [{day, stage, note}]
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-started_on", "-pk"]
@@ -410,7 +403,7 @@ class PilotSchool(models.Model):
         return self.name
 
 
-class PublicityEvent(models.Model):
+class PublicityEvent(Authored):
     """An education or publicity event on the public calendar: school activities and competitions, salons,
     publicity days, live-stream sessions with experts."""
 
@@ -431,8 +424,6 @@ class PublicityEvent(models.Model):
     stream_url = models.URLField("直播或回放链接", blank=True)
     participants = models.PositiveIntegerField("参与人数（直播为观看人次）", null=True, blank=True)
     summary = models.TextField("活动情况", blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-held_on", "-pk"]
