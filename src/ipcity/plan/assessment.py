@@ -23,6 +23,8 @@ from ipcity.plan.supervision import report_standings, require_supervision_reader
 from ipcity.stats.selectors import indicator_table
 from ipcity.web.official_document import document_number_problem, organ_name
 from ipcity.web.spreadsheets import DocxReport
+from ipcity.workflow.core import Workflow, step
+from ipcity.workflow.services import workflow_step
 
 
 def weights_for(year: int) -> dict[str, float]:
@@ -210,36 +212,41 @@ def interview_record(*, actor, unit, year: int, held_on: dt.date, interviewer: s
     return interview
 
 
+Rectification = Interview.Rectification
+INTERVIEW = Workflow(
+    name="assessment.interview", label="约谈整改", states=dict(Rectification.choices),
+    parties={"unit": "被约谈单位", "office": "领导小组办公室"},
+    transitions=(
+        step("rectification_report", "报送整改情况", Rectification.RECTIFYING, Rectification.REPORTED, by="unit"),
+        step("accept", "确认整改完成", Rectification.REPORTED, Rectification.ACCEPTED, by="office"),
+        step("return", "退回整改", Rectification.REPORTED, Rectification.RECTIFYING, by="office"),
+    ))
+
+
 @transaction.atomic
 def interview_rectification_report(*, actor, interview: Interview, text: str) -> Interview:
     """The interviewed unit reports what it has rectified; the office then accepts it or sends it back."""
     if not (has_perm(actor, Perm.SUPERVISION_WORK) and actor.organization_id == interview.unit_id):
         raise PermissionDenied("只有被约谈单位可以报送整改情况")
-    interview = Interview.objects.select_for_update().get(pk=interview.pk)
-    if interview.state != Interview.Rectification.RECTIFYING:
-        raise ValidationError(f"当前状态为“{interview.get_state_display()}”，不能报送整改情况")
-    if not text.strip():
-        raise ValidationError({"text": ["请填写整改情况"]})
-    interview.rectification_report, interview.reported_at = text.strip(), clock.now()
-    interview.state = Interview.Rectification.REPORTED
-    interview.save(update_fields=["rectification_report", "reported_at", "state"])
-    audit_record(actor=actor, action="assessment.interview.rectification_report", obj=interview,
-                 after={"state": interview.state})
-    return interview
+
+    def apply(locked: Interview, transition) -> None:
+        if not text.strip():
+            raise ValidationError({"text": ["请填写整改情况"]})
+        locked.rectification_report, locked.reported_at = text.strip(), clock.now()
+
+    return workflow_step(interview, workflow=INTERVIEW, action="rectification_report", actor=actor, parties={"unit"},
+                         apply=apply)
 
 
 @transaction.atomic
 def interview_rectification_decide(*, actor, interview: Interview, accept: bool, note: str = "") -> Interview:
     require_perm(actor, Perm.SUPERVISION_MANAGE)
-    interview = Interview.objects.select_for_update().get(pk=interview.pk)
-    if interview.state != Interview.Rectification.REPORTED:
-        raise ValidationError(f"当前状态为“{interview.get_state_display()}”，没有待审核的整改情况")
-    if not accept and not note.strip():
-        raise ValidationError({"note": ["退回整改须说明理由"]})
-    before = interview.state
-    interview.state = Interview.Rectification.ACCEPTED if accept else Interview.Rectification.RECTIFYING
-    interview.office_note = note.strip()
-    interview.save(update_fields=["state", "office_note"])
-    audit_record(actor=actor, action="assessment.interview." + ("accept" if accept else "return"), obj=interview,
-                 before={"state": before}, after={"state": interview.state, "note": interview.office_note})
-    return interview
+
+    def apply(locked: Interview, transition) -> dict:
+        if not accept and not note.strip():
+            raise ValidationError({"note": ["退回整改须说明理由"]})
+        locked.office_note = note.strip()
+        return {"note": locked.office_note}
+
+    return workflow_step(interview, workflow=INTERVIEW, action="accept" if accept else "return", actor=actor,
+                         parties={"office"}, apply=apply)

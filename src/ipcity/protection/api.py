@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -8,6 +9,7 @@ from ipcity.accounts.models import Organization, User
 from ipcity.bounds import QUOTA_MAX, Id, bounded_decimal, bounded_int
 from ipcity.inputs import object_or_404
 from ipcity.protection.assistance import (
+    ASSISTANCE,
     assistance_get,
     assistance_list,
     assistance_request,
@@ -30,6 +32,7 @@ from ipcity.protection.credit import (
     repair_decide,
 )
 from ipcity.protection.enforcement import (
+    CASE,
     case_assign,
     case_get,
     case_list,
@@ -52,6 +55,7 @@ from ipcity.protection.inspections import (
     risk_set,
 )
 from ipcity.protection.mediation import (
+    MEDIATION,
     mediation_apply,
     mediation_get,
     mediation_list,
@@ -268,7 +272,7 @@ def mediation_new(request, payload: MediationIn):
 
 
 class MediationStepIn(Schema):
-    action: str  # accept | session | agree | fail | request_confirmation | confirmed | not_confirmed
+    action: Literal[MEDIATION.actions]
     day: dt.date | None = None
     text: str = ""
     mediator: Id | None = None
@@ -326,7 +330,7 @@ def case_detail(request, case_id: int):
 
 
 class CaseStepIn(Schema):
-    action: str  # file | reject | investigate | notify | decide | execute | close
+    action: Literal[CASE.actions]
     day: dt.date | None = None
     note: str = ""
     decision_number: str = ""
@@ -415,7 +419,7 @@ def assistance_new(request, payload: AssistanceIn):
 
 
 class AssistanceStepIn(Schema):
-    action: str  # triage | guide | refer | close
+    action: Literal[ASSISTANCE.actions]
     text: str = ""
     category: str = ""
 

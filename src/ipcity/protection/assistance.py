@@ -14,11 +14,20 @@ from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
 from ipcity.protection.models import AssistanceRequest, CooperationRecord, EnforcementCase, StandardizedMarket
+from ipcity.workflow.core import Transition, Workflow, step
+from ipcity.workflow.services import workflow_step
 
 State = AssistanceRequest.State
-STEPS = {"triage": ({State.SUBMITTED}, State.TRIAGED), "guide": ({State.TRIAGED, State.GUIDED}, State.GUIDED),
-         "refer": ({State.TRIAGED, State.GUIDED}, State.REFERRED),
-         "close": ({State.TRIAGED, State.GUIDED, State.REFERRED}, State.CLOSED)}
+OFFICE = "office"
+ASSISTANCE = Workflow(
+    name="protection.assistance", label="维权援助申请", states=dict(State.choices),
+    parties={OFFICE: "领导小组办公室"},
+    transitions=(
+        step("triage", "分类受理", State.SUBMITTED, State.TRIAGED, by=OFFICE),
+        step("guide", "记录指导", {State.TRIAGED, State.GUIDED}, State.GUIDED, by=OFFICE),
+        step("refer", "转市保护中心", {State.TRIAGED, State.GUIDED}, State.REFERRED, by=OFFICE),
+        step("close", "办结", {State.TRIAGED, State.GUIDED, State.REFERRED}, State.CLOSED, by=OFFICE),
+    ))
 CATEGORIES = ("专利", "商标", "著作权", "商业秘密", "海外展会", "海外诉讼", "其他")
 # The assessment checklist for IP protection standardized markets (知识产权保护规范化市场).
 CHECKLIST = {
@@ -34,9 +43,9 @@ CHECKLIST = {
 
 
 def assistance_list(*, user) -> QuerySet[AssistanceRequest]:
-    if has_perm(user, Perm.INSPECTION_MANAGE):
+    if has_perm(user, Perm.PROTECTION_READ_ALL):
         return AssistanceRequest.objects.select_related("organization")
-    if has_perm(user, Perm.MEDIATION_APPLY):
+    if has_perm(user, Perm.ASSISTANCE_APPLY):
         return AssistanceRequest.objects.filter(organization_id=user.organization_id)
     raise PermissionDenied("缺少权限：protection.assistance")
 
@@ -45,10 +54,14 @@ def assistance_get(*, user, pk: int) -> AssistanceRequest:
     return object_or_404(assistance_list(user=user), "援助申请不存在或无权查看", pk=pk)
 
 
+def assistance_actions(*, user, request: AssistanceRequest) -> list[Transition]:
+    return ASSISTANCE.available(request.state, {OFFICE}) if has_perm(user, Perm.ASSISTANCE_HANDLE) else []
+
+
 @transaction.atomic
 def assistance_request(*, actor, topic: str, description: str, overseas: bool = False,
                        country: str = "") -> AssistanceRequest:
-    require_perm(actor, Perm.MEDIATION_APPLY)
+    require_perm(actor, Perm.ASSISTANCE_APPLY)
     problems = {}
     if not topic.strip():
         problems["topic"] = ["请填写事项"]
@@ -69,34 +82,27 @@ def assistance_request(*, actor, topic: str, description: str, overseas: bool = 
 @transaction.atomic
 def assistance_step(*, actor, request: AssistanceRequest, action: str, text: str = "",
                     category: str = "") -> AssistanceRequest:
-    require_perm(actor, Perm.INSPECTION_MANAGE)
-    if action not in STEPS:
-        raise ValidationError(f"未知的操作：{action}")
-    sources, target = STEPS[action]
-    if request.state not in sources:
-        raise ValidationError(f"当前状态为“{request.get_state_display()}”，不能进行这一步")
-    if (action == "triage" or category) and category not in CATEGORIES:
-        raise ValidationError({"category": [f"分类应为：{'、'.join(CATEGORIES)}"]})
-    if action in ("guide", "refer") and not text.strip():
-        raise ValidationError({"text": ["请填写指导意见或转办说明"]})
-    before = request.state
-    request.state = target
-    if category:
-        request.category = category
-    if text.strip():
-        request.records = [*request.records, {"day": clock.today().isoformat(), "text": text.strip(),
-                                              "by": actor.display_name}]
-    request.save()
-    audit_record(actor=actor, action=f"protection.assistance.{action}", obj=request, before={"state": before},
-                 after={"state": target})
-    return request
+    require_perm(actor, Perm.ASSISTANCE_HANDLE)
+
+    def apply(request: AssistanceRequest, transition: Transition) -> None:
+        if (action == "triage" or category) and category not in CATEGORIES:
+            raise ValidationError({"category": [f"分类应为：{'、'.join(CATEGORIES)}"]})
+        if action in ("guide", "refer") and not text.strip():
+            raise ValidationError({"text": ["请填写指导意见或转办说明"]})
+        if category:
+            request.category = category
+        if text.strip():
+            request.records = [*request.records, {"day": clock.today().isoformat(), "text": text.strip(),
+                                                  "by": actor.display_name}]
+
+    return workflow_step(request, workflow=ASSISTANCE, action=action, actor=actor, parties={OFFICE}, apply=apply)
 
 
 @transaction.atomic
 def cooperation_record(*, actor, kind: str, title: str, partners: str, started_on: dt.date,
                        ended_on: dt.date | None = None, units: list[Organization] = (),
                        cases: list[EnforcementCase] = (), summary: str = "") -> CooperationRecord:
-    require_perm(actor, Perm.INSPECTION_MANAGE)
+    require_perm(actor, Perm.MARKET_MANAGE)
     problems = {}
     if kind not in CooperationRecord.Kind.values:
         problems["kind"] = ["请选择类型"]
@@ -119,7 +125,7 @@ def cooperation_record(*, actor, kind: str, title: str, partners: str, started_o
 
 @transaction.atomic
 def market_create(*, actor, name: str, level: str) -> StandardizedMarket:
-    require_perm(actor, Perm.INSPECTION_MANAGE)
+    require_perm(actor, Perm.MARKET_MANAGE)
     if not name.strip() or level not in StandardizedMarket.Level.values:
         raise ValidationError({"name": ["请填写市场名称并选择级别"]})
     market = StandardizedMarket.objects.create(name=name.strip()[:200], level=level,
@@ -130,7 +136,7 @@ def market_create(*, actor, name: str, level: str) -> StandardizedMarket:
 
 @transaction.atomic
 def market_check(*, actor, market: StandardizedMarket, items: dict[str, bool]) -> StandardizedMarket:
-    require_perm(actor, Perm.INSPECTION_MANAGE)
+    require_perm(actor, Perm.MARKET_MANAGE)
     unknown = set(items) - set(CHECKLIST)
     if unknown:
         raise ValidationError({"items": [f"未知的评价指标：{'、'.join(sorted(unknown))}"]})
@@ -143,7 +149,7 @@ def market_check(*, actor, market: StandardizedMarket, items: dict[str, bool]) -
 @transaction.atomic
 def market_approve(*, actor, market: StandardizedMarket, approved_on: dt.date) -> StandardizedMarket:
     """Recognized (认定) once every checklist item is met; counted against the plan's 5 city and 1 national."""
-    require_perm(actor, Perm.INSPECTION_MANAGE)
+    require_perm(actor, Perm.MARKET_MANAGE)
     missing = [CHECKLIST[k] for k in CHECKLIST if not market.checklist.get(k)]
     if missing:
         raise ValidationError([f"未达到：{m}" for m in missing])

@@ -11,7 +11,7 @@ from ipcity.inputs import object_or_404
 from ipcity.protection.assistance import (
     CATEGORIES,
     CHECKLIST,
-    STEPS,
+    assistance_actions,
     assistance_get,
     assistance_list,
     assistance_request,
@@ -38,9 +38,8 @@ class AssistanceForm(forms.Form):
 def assistance(request):
     user = request.user
     items = list(assistance_list(user=user))
-    manages = has_perm(user, Perm.INSPECTION_MANAGE)
     form = AssistanceForm(request.POST if request.POST.get("form") == "request" else None) \
-        if has_perm(user, Perm.MEDIATION_APPLY) else None
+        if has_perm(user, Perm.ASSISTANCE_APPLY) else None
     if request.method == "POST":
         try:
             if request.POST.get("form") == "request" and form is not None and form.is_valid():
@@ -59,7 +58,7 @@ def assistance(request):
             else:
                 messages.error(request, "；".join(exc.messages))
     for item in items:
-        item.steps = [a for a, (sources, _) in STEPS.items() if item.state in sources] if manages else []
+        item.steps = [(t.action, t.label) for t in assistance_actions(user=user, request=item)]
     return render(request, "protection/assistance.html", {"nav": "protection", "items": items, "form": form,
                                                           "categories": CATEGORIES})
 
@@ -82,7 +81,7 @@ class CooperationForm(forms.Form):
 
 def markets(request):
     """Public: the standardized markets and their checklists, and the cooperation records; the office edits."""
-    manages = request.user.is_authenticated and has_perm(request.user, Perm.INSPECTION_MANAGE)
+    manages = request.user.is_authenticated and has_perm(request.user, Perm.MARKET_MANAGE)
     market_form = MarketForm(request.POST if request.POST.get("form") == "market" else None) if manages else None
     cooperation_form = CooperationForm(request.POST if request.POST.get("form") == "cooperation" else None) \
         if manages else None

@@ -6,12 +6,12 @@ from django.shortcuts import redirect, render
 
 from ipcity import clock
 from ipcity.accounts.models import User
-from ipcity.accounts.roles import Role
+from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.roles import Perm
 from ipcity.bounds import posted_decimal
 from ipcity.inputs import as_id
 from ipcity.protection.enforcement import (
-    STEP_LABELS,
-    STEPS,
+    case_actions,
     case_assign,
     case_get,
     case_list,
@@ -20,14 +20,15 @@ from ipcity.protection.enforcement import (
     case_step,
     deadlines,
     handles,
+    officers_of,
     overdue,
     personal_data,
     referral_receipt,
 )
 from ipcity.protection.models import CriminalReferral, EnforcementCase
 from ipcity.web.forms import form_errors_from
-from ipcity.web.supporting import supporting_panel
 from ipcity.web.params import posted_day
+from ipcity.web.supporting import supporting_panel
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -48,7 +49,7 @@ class CaseForm(forms.Form):
 @login_required
 def cases(request):
     items = list(case_list(user=request.user))
-    form = CaseForm(request.POST or None) if request.user.role == Role.ENFORCEMENT_OFFICER else None
+    form = CaseForm(request.POST or None) if has_perm(request.user, Perm.CASE_HANDLE) else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             case = case_register(actor=request.user, **form.cleaned_data)
@@ -79,8 +80,8 @@ def case(request, pk):
                                  receipt_on=posted_day(request.POST, "receipt_on", label="回执日期", required=False)
                                  or clock.today())
             elif kind == "assign":
-                officers = list(User.objects.filter(pk__in=[as_id(v) for v in request.POST.getlist("officers") if as_id(v)],
-                                                    role=Role.ENFORCEMENT_OFFICER))
+                officers = list(User.objects.filter(pk__in=[as_id(v) for v in request.POST.getlist("officers")
+                                                            if as_id(v)]))  # the service refuses non-officers
                 case_assign(actor=request.user, case=item, officers=officers)
             else:
                 fine = posted_decimal(request.POST, "fine", EnforcementCase)
@@ -95,7 +96,7 @@ def case(request, pk):
     referral = CriminalReferral.objects.filter(case=item).first()
     return render(request, "protection/case.html", {
         "nav": "protection", "case": item, "mine": mine, "personal": personal_data(user=request.user, case=item),
-        "actions": [(a, STEP_LABELS[a]) for a, (sources, _) in STEPS.items() if item.state in sources] if mine else [],
+        "actions": [(t.action, t.label) for t in case_actions(user=request.user, case=item)],
         "referral": referral, "deadlines": deadlines(item), "late": overdue(item),
-        "colleagues": User.objects.filter(role=Role.ENFORCEMENT_OFFICER, organization_id=item.unit_id),
+        "colleagues": officers_of(item.unit_id),
         "files_panel": supporting_panel(user=request.user, kind="case", subject=item)})

@@ -16,9 +16,32 @@ from ipcity.audit.services import audit_record
 from ipcity.protection.core import credit as rules
 from ipcity.protection.models import CreditCommitment, DishonestyListing
 from ipcity.web.spreadsheets import CSV_TYPE, csv_bytes
+from ipcity.workflow.core import Workflow, step
+from ipcity.workflow.services import workflow_step
 
 EXPORT_FORMAT = "ipcity-credit-export/v1"
 EXPORT_COLUMNS = ("统一社会信用代码", "主体名称", "列入事由", "法律依据", "列入日期", "期满日期", "状态", "惩戒措施")
+State = DishonestyListing.State
+LISTED_ORGANIZATION, OFFICE = "listed", "office"
+
+
+def _not_expired(listing: DishonestyListing) -> str | None:
+    if clock.today() >= listing.ends_on:
+        return f"当前状态为“{State.EXPIRED.label}”，不能申请修复"
+    return None
+
+
+# A listing ends by repair or by its period running out; the latter is not a step: `current_state` reads it off the
+# date, so a listing is never changed to say so.
+LISTING = Workflow(
+    name="protection.credit", label="失信名单列入记录", states=dict(State.choices),
+    parties={LISTED_ORGANIZATION: "被列入的主体", OFFICE: "领导小组办公室"},
+    transitions=(
+        step("repair_apply", "申请信用修复", State.LISTED, State.REPAIR_APPLIED, by=LISTED_ORGANIZATION,
+             guard=_not_expired),
+        step("repair_grant", "准予信用修复", State.REPAIR_APPLIED, State.REPAIRED, by=OFFICE),
+        step("repair_refuse", "不予信用修复", State.REPAIR_APPLIED, State.LISTED, by=OFFICE, needs_reason=True),
+    ))
 
 
 @transaction.atomic
@@ -40,7 +63,7 @@ def commitment_sign(*, actor, text: str, signed_on: dt.date) -> CreditCommitment
 def listing_create(*, actor, organization: Organization, penalties: list[rules.Penalty],
                    listed_on: dt.date) -> DishonestyListing:
     """List an organization when the rules say so; the grounds, basis, period and measures come from the rules."""
-    require_perm(actor, Perm.INSPECTION_MANAGE)
+    require_perm(actor, Perm.CREDIT_MANAGE)
     if DishonestyListing.objects.filter(organization=organization, ends_on__gt=clock.today(), state__in=[
             DishonestyListing.State.LISTED, DishonestyListing.State.REPAIR_APPLIED]).exists():
         raise ValidationError("该主体已在失信名单中")
@@ -71,47 +94,45 @@ def current_state(listing: DishonestyListing, today: dt.date | None = None) -> s
 def repair_apply(*, actor, listing: DishonestyListing, statement: str) -> DishonestyListing:
     if not actor.is_authenticated or actor.organization_id != listing.organization_id:
         raise PermissionDenied("只有被列入的主体可以申请信用修复")
-    if current_state(listing) != DishonestyListing.State.LISTED:
-        raise ValidationError(f"当前状态为“{listing.get_state_display()}”，不能申请修复")
-    if not statement.strip():
-        raise ValidationError({"statement": ["请说明整改和履行情况"]})
-    listing.state, listing.repair_statement = DishonestyListing.State.REPAIR_APPLIED, statement.strip()
-    listing.save(update_fields=["state", "repair_statement"])
-    audit_record(actor=actor, action="protection.credit.repair_apply", obj=listing, after={"state": listing.state})
-    return listing
+
+    def apply(listing: DishonestyListing, transition) -> None:
+        if not statement.strip():
+            raise ValidationError({"statement": ["请说明整改和履行情况"]})
+        listing.repair_statement = statement.strip()
+
+    return workflow_step(listing, workflow=LISTING, action="repair_apply", actor=actor,
+                         parties={LISTED_ORGANIZATION}, apply=apply)
 
 
 @transaction.atomic
 def repair_decide(*, actor, listing: DishonestyListing, grant: bool, penalties_fulfilled: bool,
                   new_violations: bool, note: str = "") -> DishonestyListing:
     """Grant only when the rules allow it (listed a year, penalties fulfilled, no new violation, a commitment)."""
-    require_perm(actor, Perm.INSPECTION_MANAGE)
-    if listing.state != DishonestyListing.State.REPAIR_APPLIED:
-        raise ValidationError("没有待审核的修复申请")
-    today = clock.today()
-    if grant:
-        committed = CreditCommitment.objects.filter(organization=listing.organization,
-                                                    signed_on__gte=listing.listed_on).exists()
-        problems = rules.repair_problems(listed_on=listing.listed_on, today=today,
-                                         penalties_fulfilled=penalties_fulfilled, new_violations=new_violations,
-                                         commitment_signed=committed)
-        if problems:
-            raise ValidationError(problems)
-        listing.state, listing.removed_on = DishonestyListing.State.REPAIRED, today
-    else:
-        if not note.strip():
-            raise ValidationError({"note": ["不予修复须说明理由"]})
-        listing.state = DishonestyListing.State.LISTED
-    listing.repair_decision_note = note.strip()[:300]
-    listing.save(update_fields=["state", "removed_on", "repair_decision_note"])
-    audit_record(actor=actor, action="protection.credit.repair_" + ("grant" if grant else "refuse"), obj=listing,
-                 after={"state": listing.state, "note": listing.repair_decision_note})
-    return listing
+    require_perm(actor, Perm.CREDIT_MANAGE)
+
+    def apply(listing: DishonestyListing, transition) -> dict:
+        today = clock.today()
+        if grant:
+            committed = CreditCommitment.objects.filter(organization=listing.organization,
+                                                        signed_on__gte=listing.listed_on).exists()
+            problems = rules.repair_problems(listed_on=listing.listed_on, today=today,
+                                             penalties_fulfilled=penalties_fulfilled, new_violations=new_violations,
+                                             commitment_signed=committed)
+            if problems:
+                raise ValidationError(problems)
+            listing.removed_on = today
+        listing.repair_decision_note = note.strip()[:300]
+        return {"note": listing.repair_decision_note}
+
+    if not grant and not note.strip():
+        raise ValidationError({"note": ["不予修复须说明理由"]})
+    return workflow_step(listing, workflow=LISTING, action="repair_grant" if grant else "repair_refuse", actor=actor,
+                         parties={OFFICE}, reason="" if grant else note, apply=apply)
 
 
 def listings_for(*, user) -> QuerySet[DishonestyListing]:
     listings = DishonestyListing.objects.select_related("organization")
-    if user.is_authenticated and has_perm(user, Perm.INSPECTION_MANAGE):
+    if user.is_authenticated and has_perm(user, Perm.PROTECTION_READ_ALL):
         return listings
     if user.is_authenticated and user.organization_id:
         return listings.filter(organization_id=user.organization_id)

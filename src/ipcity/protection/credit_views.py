@@ -58,7 +58,7 @@ class CommitmentForm(forms.Form):
 
 def credit(request):
     user = request.user
-    manages = user.is_authenticated and has_perm(user, Perm.INSPECTION_MANAGE)
+    manages = user.is_authenticated and has_perm(user, Perm.CREDIT_MANAGE)
     signed_in = user.is_authenticated and user.organization_id is not None
     listing_form = ListingForm(request.POST if request.POST.get("form") == "list" else None) if manages else None
     commitment_form = CommitmentForm(request.POST if request.POST.get("form") == "commit" else None) \

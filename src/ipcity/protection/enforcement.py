@@ -13,8 +13,8 @@ from django.db.models import Count, Max, QuerySet
 from ipcity import clock
 from ipcity.accounts.masking import mask_id_number, mask_phone
 from ipcity.accounts.models import User
-from ipcity.accounts.permissions import has_perm, require_perm
-from ipcity.accounts.roles import Perm, Role
+from ipcity.accounts.permissions import has_perm, require_perm, users_with_perm
+from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
 from ipcity.protection.models import (
@@ -24,23 +24,29 @@ from ipcity.protection.models import (
     StandardizedMarket,
 )
 from ipcity.stats.core.records import Activity
+from ipcity.workflow.core import Transition, Workflow, step
+from ipcity.workflow.services import workflow_step
 
 State = EnforcementCase.State
 FILING_WORKING_DAYS = 15
 DECISION_DAYS = 90
-STEPS = {  # action -> (from states, to state)
-    "file": ({State.INTAKE}, State.FILED),
-    "reject": ({State.INTAKE}, State.NOT_FILED),
-    "investigate": ({State.FILED}, State.INVESTIGATING),
-    "notify": ({State.INVESTIGATING}, State.NOTIFIED),
-    "decide": ({State.NOTIFIED}, State.DECIDED),
-    "execute": ({State.DECIDED}, State.EXECUTING),
-    "close": ({State.DECIDED, State.EXECUTING, State.INVESTIGATING, State.NOTIFIED}, State.CLOSED),
-}
+OFFICER = "officer"
+CASE = Workflow(
+    name="protection.case", label="执法案件", states=dict(State.choices),
+    parties={OFFICER: "承办该案的执法人员"},
+    transitions=(
+        step("file", "立案", State.INTAKE, State.FILED, by=OFFICER),
+        step("reject", "不予立案", State.INTAKE, State.NOT_FILED, by=OFFICER, needs_reason=True),
+        step("investigate", "开始调查", State.FILED, State.INVESTIGATING, by=OFFICER),
+        step("notify", "告知（听证）", State.INVESTIGATING, State.NOTIFIED, by=OFFICER),
+        step("decide", "作出处罚决定", State.NOTIFIED, State.DECIDED, by=OFFICER),
+        step("execute", "执行", State.DECIDED, State.EXECUTING, by=OFFICER),
+        # Closing before a decision needs the police's receipt of a criminal referral (checked when taken).
+        step("close", "结案", {State.INVESTIGATING, State.NOTIFIED, State.DECIDED, State.EXECUTING}, State.CLOSED,
+             by=OFFICER),
+    ))
 MAX_FINE = Decimal("1000000000000")  # the column holds 12 digits before the point
 DECISION_NUMBER_MAX = EnforcementCase._meta.get_field("decision_number").max_length
-STEP_LABELS = {"file": "立案", "reject": "不予立案", "investigate": "开始调查", "notify": "告知（听证）",
-               "decide": "作出处罚决定", "execute": "执行", "close": "结案"}
 
 
 def deadlines(case: EnforcementCase) -> dict[str, dt.date]:
@@ -66,9 +72,9 @@ def certified(officer: User, day: dt.date) -> bool:
 
 def case_list(*, user) -> QuerySet[EnforcementCase]:
     cases = EnforcementCase.objects.select_related("unit")
-    if has_perm(user, Perm.INSPECTION_MANAGE):
+    if has_perm(user, Perm.PROTECTION_READ_ALL):
         return cases
-    if user.is_authenticated and user.role == Role.ENFORCEMENT_OFFICER:
+    if has_perm(user, Perm.CASE_HANDLE):
         return cases.filter(unit_id=user.organization_id)
     raise PermissionDenied("缺少权限：protection.cases")
 
@@ -78,7 +84,17 @@ def case_get(*, user, pk: int) -> EnforcementCase:
 
 
 def handles(user, case: EnforcementCase) -> bool:
-    return case.officers.filter(pk=user.pk).exists()
+    """An officer assigned to the case who still holds the officer's permission."""
+    return has_perm(user, Perm.CASE_HANDLE) and case.officers.filter(pk=user.pk).exists()
+
+
+def officers_of(unit_id: int) -> QuerySet[User]:
+    """The enforcement officers a case of this unit may be assigned to."""
+    return users_with_perm(Perm.CASE_HANDLE).filter(organization_id=unit_id)
+
+
+def case_actions(*, user, case: EnforcementCase) -> list[Transition]:
+    return CASE.available(case.state, {OFFICER}) if handles(user, case) else []
 
 
 def personal_data(*, user, case: EnforcementCase) -> dict:
@@ -104,7 +120,7 @@ def _log(case: EnforcementCase, actor, action: str, day: dt.date, note: str = ""
 def case_register(*, actor, kind: str, source: str, party: str, facts: str, received_on: dt.date,
                   party_credit_code: str = "", party_id_number: str = "", party_phone: str = "",
                   complainant: str = "", complainant_phone: str = "") -> EnforcementCase:
-    if actor.role != Role.ENFORCEMENT_OFFICER:
+    if not has_perm(actor, Perm.CASE_HANDLE):
         raise PermissionDenied("由执法人员登记案件")
     problems: dict[str, list[str]] = {}
     if kind not in EnforcementCase.Kind.values:
@@ -134,9 +150,10 @@ def case_register(*, actor, kind: str, source: str, party: str, facts: str, rece
 
 @transaction.atomic
 def case_assign(*, actor, case: EnforcementCase, officers: list[User]) -> EnforcementCase:
-    if not handles(actor, case) and not has_perm(actor, Perm.INSPECTION_MANAGE):
+    if not handles(actor, case) and not has_perm(actor, Perm.CASE_SUPERVISE):
         raise PermissionDenied("只有承办人员或办公室可以指派")
-    wrong = [o.display_name for o in officers if o.role != Role.ENFORCEMENT_OFFICER or o.organization_id != case.unit_id]
+    eligible = set(officers_of(case.unit_id).values_list("pk", flat=True))
+    wrong = [o.display_name for o in officers if o.pk not in eligible]
     if wrong:
         raise ValidationError({"officers": [f"不是本案承办单位的执法人员：{'、'.join(wrong)}"]})
     if not officers:
@@ -151,49 +168,41 @@ def case_step(*, actor, case: EnforcementCase, action: str, day: dt.date | None 
               decision_number: str = "", fine: Decimal | None = None) -> EnforcementCase:
     if not handles(actor, case):
         raise PermissionDenied("只有承办该案的执法人员可以办理")
-    case = EnforcementCase.objects.select_for_update().get(pk=case.pk)
-    if action not in STEPS:
-        raise ValidationError(f"未知的操作：{action}")
-    sources, target = STEPS[action]
-    if case.state not in sources:
-        raise ValidationError(f"当前状态为“{case.get_state_display()}”，不能{STEP_LABELS[action]}")
     day = day or clock.today()
-    problems: list[str] = []
-    if day > clock.today():
-        problems.append("日期不能晚于今天")
-    last_step = max((dt.date.fromisoformat(h["day"]) for h in case.history), default=case.received_on)
-    if day < last_step:
-        problems.append(f"日期不能早于上一步（{last_step}）")
-    if action == "file":
-        holders = [o for o in case.officers.all() if certified(o, day)]
-        if len(holders) < 2:
-            problems.append(f"立案须有两名以上持有有效执法证件的执法人员承办（《行政处罚法》第四十二条），现有 {len(holders)} 名")
-    if action == "reject" and not note.strip():
-        problems.append("不予立案须说明理由")
-    if action == "decide" and (not decision_number.strip() or fine is None or not fine.is_finite()
-                               or not 0 <= fine < MAX_FINE):
-        problems.append("请填写处罚决定书文号和罚没款金额（元，0 至 1 万亿以内）")
-    if action == "decide" and len(decision_number.strip()) > DECISION_NUMBER_MAX:
-        problems.append(f"处罚决定书文号不能超过 {DECISION_NUMBER_MAX} 个字符")
-    referral = CriminalReferral.objects.filter(case=case).first()
-    if action == "close" and case.state in (State.INVESTIGATING, State.NOTIFIED) \
-            and not (referral and referral.receipt_number):
-        problems.append("未作出处罚决定的案件，只有移送公安机关并收到回执后才能结案")
-    if problems:
-        raise ValidationError(problems)
-    before = case.state
-    case.state = target
-    if action == "file":
-        case.filed_on = day
-    elif action == "decide":
-        case.decision_number, case.fine, case.decided_on = decision_number.strip(), fine, day
-    elif action in ("close", "reject"):
-        case.closed_on = day
-    _log(case, actor, action, day, note.strip())
-    case.save()
-    audit_record(actor=actor, action=f"protection.case.{action}", obj=case, before={"state": before},
-                 after={"state": target, "note": note.strip()})
-    return case
+
+    def apply(case: EnforcementCase, transition: Transition) -> dict:
+        problems: list[str] = []
+        if day > clock.today():
+            problems.append("日期不能晚于今天")
+        last_step = max((dt.date.fromisoformat(h["day"]) for h in case.history), default=case.received_on)
+        if day < last_step:
+            problems.append(f"日期不能早于上一步（{last_step}）")
+        if action == "file":
+            holders = [o for o in case.officers.all() if certified(o, day)]
+            if len(holders) < 2:
+                problems.append(f"立案须有两名以上持有有效执法证件的执法人员承办（《行政处罚法》第四十二条），现有 {len(holders)} 名")
+        if action == "decide" and (not decision_number.strip() or fine is None or not fine.is_finite()
+                                   or not 0 <= fine < MAX_FINE):
+            problems.append("请填写处罚决定书文号和罚没款金额（元，0 至 1 万亿以内）")
+        if action == "decide" and len(decision_number.strip()) > DECISION_NUMBER_MAX:
+            problems.append(f"处罚决定书文号不能超过 {DECISION_NUMBER_MAX} 个字符")
+        referral = CriminalReferral.objects.filter(case=case).first()
+        if action == "close" and case.state in (State.INVESTIGATING, State.NOTIFIED) \
+                and not (referral and referral.receipt_number):
+            problems.append("未作出处罚决定的案件，只有移送公安机关并收到回执后才能结案")
+        if problems:
+            raise ValidationError(problems)
+        if action == "file":
+            case.filed_on = day
+        elif action == "decide":
+            case.decision_number, case.fine, case.decided_on = decision_number.strip(), fine, day
+        elif action in ("close", "reject"):
+            case.closed_on = day
+        _log(case, actor, action, day, note.strip())
+        return {"note": note.strip()}
+
+    return workflow_step(case, workflow=CASE, action=action, actor=actor, parties={OFFICER},
+                         reason=note if action == "reject" else "", apply=apply)
 
 
 @transaction.atomic
@@ -239,8 +248,8 @@ def referral_receipt(*, actor, case: EnforcementCase, receipt_number: str, recei
 @transaction.atomic
 def certificate_record(*, actor, officer: User, number: str, issued_on: dt.date,
                        valid_until: dt.date) -> EnforcementCertificate:
-    require_perm(actor, Perm.INSPECTION_MANAGE)
-    if officer.role != Role.ENFORCEMENT_OFFICER:
+    require_perm(actor, Perm.CASE_SUPERVISE)
+    if not has_perm(officer, Perm.CASE_HANDLE):
         raise ValidationError({"officer": ["只为执法人员登记执法证件"]})
     if valid_until <= issued_on or not number.strip():
         raise ValidationError({"number": ["请填写证号；有效期应晚于发证日期"]})

@@ -10,14 +10,24 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from ipcity import clock
-from ipcity.accounts.models import Organization, OrgType, User
-from ipcity.accounts.permissions import has_perm, require_perm
-from ipcity.accounts.roles import Perm, Role
+from ipcity.accounts.models import Organization, OrgType
+from ipcity.accounts.permissions import has_perm, require_perm, users_with_perm
+from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.protection.core import draw as rules
 from ipcity.protection.enforcement import certified
 from ipcity.protection.models import ConflictOfInterest, InspectionPlan, RiskRating
+from ipcity.workflow.core import Workflow, step
+from ipcity.workflow.services import workflow_step
 
+OFFICE = "office"
+PLAN = Workflow(
+    name="protection.inspection", label="双随机抽查计划", states=dict(InspectionPlan.State.choices),
+    parties={OFFICE: "领导小组办公室"},
+    transitions=(
+        step("publish", "公布", InspectionPlan.State.DRAFT, InspectionPlan.State.PUBLISHED, by=OFFICE),
+        step("draw", "抽取并公示", InspectionPlan.State.PUBLISHED, InspectionPlan.State.DRAWN, by=OFFICE),
+    ))
 INSPECTABLE_TYPES = (OrgType.ENTERPRISE, OrgType.SERVICE_AGENCY)
 _CODE = re.compile(r"^[a-z0-9-]{3,40}$")
 
@@ -98,30 +108,27 @@ def _seed_source() -> str:
 def plan_publish(*, actor, plan: InspectionPlan) -> InspectionPlan:
     """Freeze the candidates, the inspectors (with their conflicts) and the seed source, and publish them."""
     require_perm(actor, Perm.INSPECTION_MANAGE)
-    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.state != InspectionPlan.State.DRAFT:
-        raise ValidationError(f"当前状态为“{plan.get_state_display()}”，不能公布")
-    risks = dict(RiskRating.objects.values_list("organization_id", "level"))
-    organizations = Organization.objects.filter(org_type__in=plan.subject_types).order_by("pk")
-    candidates = [{"key": subject_key(o.pk), "name": o.name, "risk": risks.get(o.pk, "low")} for o in organizations]
-    conflicts: dict[int, list[str]] = {}
-    for officer_id, organization_id in ConflictOfInterest.objects.values_list("officer_id", "organization_id"):
-        conflicts.setdefault(officer_id, []).append(subject_key(organization_id))
-    # Only officers holding a valid enforcement certificate may inspect (行政执法证).
-    officers = [u for u in User.objects.filter(role=Role.ENFORCEMENT_OFFICER, is_active=True).order_by("pk")
-                if certified(u, clock.today())]
-    inspectors = [{"key": inspector_key(u.pk), "name": u.display_name, "conflicts": sorted(conflicts.get(u.pk, []))}
-                  for u in officers]
-    if not candidates or not inspectors:
-        raise ValidationError("没有可抽取的对象或持有效执法证件的执法人员")
-    source = _seed_source()
-    plan.candidates, plan.inspectors, plan.seed_source = candidates, inspectors, source
-    plan.seed = rules.seed_of(plan.code, source).hex()
-    plan.state, plan.published_at = InspectionPlan.State.PUBLISHED, clock.now()
-    plan.save()
-    audit_record(actor=actor, action="protection.inspection.publish", obj=plan,
-                 after={"candidates": len(candidates), "inspectors": len(inspectors), "seed": plan.seed})
-    return plan
+
+    def freeze(plan: InspectionPlan, transition) -> dict:
+        risks = dict(RiskRating.objects.values_list("organization_id", "level"))
+        organizations = Organization.objects.filter(org_type__in=plan.subject_types).order_by("pk")
+        candidates = [{"key": subject_key(o.pk), "name": o.name, "risk": risks.get(o.pk, "low")} for o in organizations]
+        conflicts: dict[int, list[str]] = {}
+        for officer_id, organization_id in ConflictOfInterest.objects.values_list("officer_id", "organization_id"):
+            conflicts.setdefault(officer_id, []).append(subject_key(organization_id))
+        # Only officers holding a valid enforcement certificate may inspect (行政执法证).
+        officers = [u for u in users_with_perm(Perm.CASE_HANDLE).order_by("pk") if certified(u, clock.today())]
+        inspectors = [{"key": inspector_key(u.pk), "name": u.display_name, "conflicts": sorted(conflicts.get(u.pk, []))}
+                      for u in officers]
+        if not candidates or not inspectors:
+            raise ValidationError("没有可抽取的对象或持有效执法证件的执法人员")
+        source = _seed_source()
+        plan.candidates, plan.inspectors, plan.seed_source = candidates, inspectors, source
+        plan.seed = rules.seed_of(plan.code, source).hex()
+        plan.published_at = clock.now()
+        return {"candidates": len(candidates), "inspectors": len(inspectors), "seed": plan.seed}
+
+    return workflow_step(plan, workflow=PLAN, action="publish", actor=actor, parties={OFFICE}, apply=freeze)
 
 
 def redo(plan: InspectionPlan) -> rules.DrawResult:
@@ -135,16 +142,14 @@ def redo(plan: InspectionPlan) -> rules.DrawResult:
 @transaction.atomic
 def plan_draw(*, actor, plan: InspectionPlan) -> InspectionPlan:
     require_perm(actor, Perm.INSPECTION_MANAGE)
-    plan = InspectionPlan.objects.select_for_update().get(pk=plan.pk)
-    if plan.state != InspectionPlan.State.PUBLISHED:
-        raise ValidationError(f"当前状态为“{plan.get_state_display()}”，不能抽取（须先公布）")
-    result = redo(plan)
-    plan.results = {"subjects": result.subjects, "inspectors": result.inspectors, "shortfalls": result.shortfalls}
-    plan.state, plan.drawn_at = InspectionPlan.State.DRAWN, clock.now()
-    plan.save(update_fields=["results", "state", "drawn_at"])
-    audit_record(actor=actor, action="protection.inspection.draw", obj=plan,
-                 after={"subjects": result.subjects, "shortfalls": result.shortfalls})
-    return plan
+
+    def draw(plan: InspectionPlan, transition) -> dict:
+        result = redo(plan)
+        plan.results = {"subjects": result.subjects, "inspectors": result.inspectors, "shortfalls": result.shortfalls}
+        plan.drawn_at = clock.now()
+        return {"subjects": result.subjects, "shortfalls": result.shortfalls}
+
+    return workflow_step(plan, workflow=PLAN, action="draw", actor=actor, parties={OFFICE}, apply=draw)
 
 
 def public_record(plan: InspectionPlan) -> dict:

@@ -11,34 +11,44 @@ from django.db.models import Count, Max, QuerySet
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType, User
-from ipcity.accounts.permissions import has_perm, require_perm
-from ipcity.accounts.roles import Perm, Role
+from ipcity.accounts.permissions import has_perm, require_perm, users_with_perm
+from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
 from ipcity.protection.models import MediationCase
 from ipcity.stats.core.records import Activity
+from ipcity.workflow.core import Transition, Workflow, step
+from ipcity.workflow.services import workflow_step
 
 State = MediationCase.State
 Channel = MediationCase.Channel
 MEDIATION_DAYS = 30
-# action -> (from states, to state)
-STEPS = {
-    "accept": ({State.APPLIED}, State.ACCEPTED),
-    "session": ({State.ACCEPTED, State.IN_SESSION}, State.IN_SESSION),
-    "agree": ({State.IN_SESSION}, State.AGREED),
-    "fail": ({State.ACCEPTED, State.IN_SESSION}, State.FAILED),
-    "request_confirmation": ({State.AGREED}, State.CONFIRMATION_REQUESTED),
-    "confirmed": ({State.CONFIRMATION_REQUESTED}, State.CONFIRMED),
-    "not_confirmed": ({State.CONFIRMATION_REQUESTED}, State.NOT_CONFIRMED),
-}
-STEP_LABELS = {"accept": "受理", "session": "记录调解", "agree": "达成协议", "fail": "调解不成",
-               "request_confirmation": "申请司法确认", "confirmed": "司法确认有效", "not_confirmed": "司法确认未通过"}
+MEDIATOR = "mediator"
+
+
+def _administrative_only(case: MediationCase) -> str | None:
+    return None if case.channel == Channel.ADMINISTRATIVE else "只有行政调解协议需要申请司法确认"
+
+
+MEDIATION = Workflow(
+    name="protection.mediation", label="调解案件", states=dict(State.choices),
+    parties={MEDIATOR: "受理机构的调解员"},
+    transitions=(
+        step("accept", "受理", State.APPLIED, State.ACCEPTED, by=MEDIATOR),
+        step("session", "记录调解", {State.ACCEPTED, State.IN_SESSION}, State.IN_SESSION, by=MEDIATOR),
+        step("agree", "达成协议", State.IN_SESSION, State.AGREED, by=MEDIATOR),
+        step("fail", "调解不成", {State.ACCEPTED, State.IN_SESSION}, State.FAILED, by=MEDIATOR),
+        step("request_confirmation", "申请司法确认", State.AGREED, State.CONFIRMATION_REQUESTED, by=MEDIATOR,
+             guard=_administrative_only),
+        step("confirmed", "司法确认有效", State.CONFIRMATION_REQUESTED, State.CONFIRMED, by=MEDIATOR),
+        step("not_confirmed", "司法确认未通过", State.CONFIRMATION_REQUESTED, State.NOT_CONFIRMED, by=MEDIATOR),
+    ))
 BODY_TYPES = {Channel.ADMINISTRATIVE: (OrgType.GOVERNMENT_UNIT,)}  # the others: mediation bodies
 
 
 def mediation_list(*, user) -> QuerySet[MediationCase]:
     cases = MediationCase.objects.select_related("body", "applicant", "mediator")
-    if has_perm(user, Perm.INSPECTION_MANAGE):
+    if has_perm(user, Perm.PROTECTION_READ_ALL):
         return cases
     if has_perm(user, Perm.MEDIATION_HANDLE):
         return cases.filter(body_id=user.organization_id)
@@ -52,7 +62,19 @@ def mediation_get(*, user, pk: int) -> MediationCase:
 
 
 def mediators_of(body: Organization) -> QuerySet[User]:
-    return User.objects.filter(organization=body, role=Role.MEDIATOR, is_active=True)
+    return users_with_perm(Perm.MEDIATION_HANDLE, organization=body)
+
+
+def parties_of(user, case: MediationCase) -> set[str]:
+    """The mediation parties `user` holds for `case`: a mediator of the body it was filed with, or none."""
+    return {MEDIATOR} if has_perm(user, Perm.MEDIATION_HANDLE) and user.organization_id == case.body_id else set()
+
+
+def mediation_actions(*, user, case: MediationCase) -> list[Transition]:
+    """The steps `user` may take on `case` now (a step its guard refuses, such as judicial confirmation of a
+    non-administrative mediation, is not offered)."""
+    return [t for t in MEDIATION.available(case.state, parties_of(user, case))
+            if t.guard is None or t.guard(case) is None]
 
 
 @transaction.atomic
@@ -82,50 +104,40 @@ def mediation_apply(*, actor, channel: str, body: Organization, respondent: str,
 @transaction.atomic
 def mediation_step(*, actor, case: MediationCase, action: str, day: dt.date | None = None, text: str = "",
                    mediator: User | None = None, court: str = "") -> MediationCase:
-    if not (has_perm(actor, Perm.MEDIATION_HANDLE) and actor.organization_id == case.body_id):
+    if not parties_of(actor, case):
         raise PermissionDenied("只有受理机构的调解员可以办理")
-    case = MediationCase.objects.select_for_update().get(pk=case.pk)
-    if action not in STEPS:
-        raise ValidationError(f"未知的操作：{action}")
-    sources, target = STEPS[action]
-    if case.state not in sources:
-        raise ValidationError(f"当前状态为“{case.get_state_display()}”，不能{STEP_LABELS[action]}")
     day = day or clock.today()
-    problems: dict[str, list[str]] = {}
-    if day > clock.today():
-        problems["day"] = ["日期不能晚于今天"]
-    earliest = max(d for d in (clock.localdate(case.applied_at), case.accepted_on, case.concluded_on) if d)
-    if day < earliest:
-        problems["day"] = [f"日期不能早于{earliest}（申请、受理或结案之日）"]
-    if action == "accept":
-        mediator = mediator or actor
-        if mediator.organization_id != case.body_id or mediator.role != Role.MEDIATOR:
+
+    def apply(case: MediationCase, transition: Transition) -> None:
+        problems: dict[str, list[str]] = {}
+        if day > clock.today():
+            problems["day"] = ["日期不能晚于今天"]
+        earliest = max(d for d in (clock.localdate(case.applied_at), case.accepted_on, case.concluded_on) if d)
+        if day < earliest:
+            problems["day"] = [f"日期不能早于{earliest}（申请、受理或结案之日）"]
+        assigned = mediator or actor
+        if action == "accept" and not (assigned.organization_id == case.body_id
+                                       and has_perm(assigned, Perm.MEDIATION_HANDLE)):
             problems["mediator"] = ["请指派本机构的调解员"]
-    if action in ("session", "agree") and not text.strip():
-        problems["text"] = ["请填写调解记录" if action == "session" else "请填写调解协议内容"]
-    if action == "request_confirmation":
-        if case.channel != Channel.ADMINISTRATIVE:
-            problems["action"] = ["只有行政调解协议需要申请司法确认"]
-        if not court.strip():
+        if action in ("session", "agree") and not text.strip():
+            problems["text"] = ["请填写调解记录" if action == "session" else "请填写调解协议内容"]
+        if action == "request_confirmation" and not court.strip():
             problems["court"] = ["请填写受理司法确认的法院"]
-    if problems:
-        raise ValidationError(problems)
-    before = case.state
-    if action == "accept":
-        case.mediator, case.accepted_on, case.deadline = mediator, day, day + dt.timedelta(days=MEDIATION_DAYS)
-    elif action == "session":
-        case.sessions = [*case.sessions, {"held_on": day.isoformat(), "summary": text.strip()}]
-    elif action in ("agree", "fail"):
-        case.agreement, case.concluded_on = text.strip(), day
-    elif action == "request_confirmation":
-        case.court = court.strip()[:100]
-    elif action in ("confirmed", "not_confirmed"):
-        case.confirmed_on = day
-    case.state = target
-    case.save()
-    audit_record(actor=actor, action=f"protection.mediation.{action}", obj=case, before={"state": before},
-                 after={"state": target})
-    return case
+        if problems:
+            raise ValidationError(problems)
+        if action == "accept":
+            case.mediator, case.accepted_on, case.deadline = assigned, day, day + dt.timedelta(days=MEDIATION_DAYS)
+        elif action == "session":
+            case.sessions = [*case.sessions, {"held_on": day.isoformat(), "summary": text.strip()}]
+        elif action in ("agree", "fail"):
+            case.agreement, case.concluded_on = text.strip(), day
+        elif action == "request_confirmation":
+            case.court = court.strip()[:100]
+        elif action in ("confirmed", "not_confirmed"):
+            case.confirmed_on = day
+
+    return workflow_step(case, workflow=MEDIATION, action=action, actor=actor, parties=parties_of(actor, case),
+                         apply=apply)
 
 
 def overdue(case: MediationCase, today: dt.date | None = None) -> bool:

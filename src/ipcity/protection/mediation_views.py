@@ -9,8 +9,7 @@ from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.inputs import object_or_404
 from ipcity.protection.mediation import (
-    STEP_LABELS,
-    STEPS,
+    mediation_actions,
     mediation_apply,
     mediation_get,
     mediation_list,
@@ -18,6 +17,7 @@ from ipcity.protection.mediation import (
     mediators_of,
     outcomes,
     overdue,
+    parties_of,
 )
 from ipcity.protection.models import MediationCase
 from ipcity.web.forms import form_errors_from
@@ -56,7 +56,7 @@ def mediations(request):
 @login_required
 def mediation(request, pk):
     case = mediation_get(user=request.user, pk=pk)
-    handles = has_perm(request.user, Perm.MEDIATION_HANDLE) and request.user.organization_id == case.body_id
+    handles = bool(parties_of(request.user, case))
     if request.method == "POST":
         try:
             mediator = object_or_404(mediators_of(case.body), pk=request.POST.get("mediator")) \
@@ -71,9 +71,7 @@ def mediation(request, pk):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect("protection:mediation", pk=pk)
-    actions = [(a, STEP_LABELS[a]) for a, (sources, _) in STEPS.items() if case.state in sources
-               and (a != "request_confirmation" or case.channel == MediationCase.Channel.ADMINISTRATIVE)] \
-        if handles else []
+    actions = [(t.action, t.label) for t in mediation_actions(user=request.user, case=case)]
     return render(request, "protection/mediation.html", {
         "nav": "protection", "case": case, "actions": actions, "mediators": mediators_of(case.body) if handles else [],
         "overdue": overdue(case), "files_panel": supporting_panel(user=request.user, kind="mediation", subject=case)})

@@ -25,6 +25,8 @@ from ipcity.services.models import (
     CustodyContract,
 )
 from ipcity.stats.core.records import Activity
+from ipcity.workflow.core import Workflow, step
+from ipcity.workflow.services import workflow_step
 
 CUSTODY_SCOPE = {"filing": "专利商标申请管理", "fees": "年费监控与缴纳", "monitoring": "侵权与竞争对手监测",
                  "portfolio": "专利布局与分级管理", "certification": "贯标辅导", "finance": "质押融资对接",
@@ -239,45 +241,53 @@ def custody_record(*, actor, enterprise: Organization, enterprise_size: str, sco
     return contract
 
 
+Custody = CustodyContract.State
+CUSTODY = Workflow(
+    name="services.custody", label="托管合同", states=dict(Custody.choices),
+    parties={"enterprise": "被托管企业", "agency": "托管服务机构"},
+    transitions=(
+        step("confirm", "确认", Custody.PROPOSED, Custody.CONFIRMED, by="enterprise"),
+        step("decline", "不认可", Custody.PROPOSED, Custody.DECLINED, by="enterprise"),
+        step("terminate", "提前终止", Custody.CONFIRMED, Custody.TERMINATED, by={"enterprise", "agency"}),
+    ))
+
+
 @transaction.atomic
 def custody_answer(*, actor, contract: CustodyContract, confirm: bool, note: str = "") -> CustodyContract:
     """The enterprise confirms (or declines) what the agency recorded in its name."""
     require_perm(actor, Perm.CUSTODY_CONFIRM)
-    contract = CustodyContract.objects.select_for_update().get(pk=contract.pk)
     if contract.enterprise_id != actor.organization_id:
         raise PermissionDenied("只有被托管企业可以确认")
-    if contract.state != CustodyContract.State.PROPOSED:
-        raise ValidationError(f"当前状态为“{contract.get_state_display()}”，不能确认")
-    if not confirm and not note.strip():
-        raise ValidationError({"note": ["请说明不认可的原因"]})
-    contract.state = CustodyContract.State.CONFIRMED if confirm else CustodyContract.State.DECLINED
-    contract.confirmed_on = clock.today() if confirm else None
-    if note.strip():
-        contract.note = note.strip()[:300]
-    contract.save(update_fields=["state", "confirmed_on", "note"])
-    audit_record(actor=actor, action="services.custody." + ("confirm" if confirm else "decline"), obj=contract,
-                 after={"state": contract.state})
-    return contract
+
+    def apply(locked: CustodyContract, transition) -> None:
+        if not confirm and not note.strip():
+            raise ValidationError({"note": ["请说明不认可的原因"]})
+        locked.confirmed_on = clock.today() if confirm else None
+        if note.strip():
+            locked.note = note.strip()[:300]
+
+    return workflow_step(contract, workflow=CUSTODY, action="confirm" if confirm else "decline", actor=actor,
+                         parties={"enterprise"}, apply=apply)
 
 
 @transaction.atomic
 def custody_terminate(*, actor, contract: CustodyContract, terminated_on: dt.date, note: str) -> CustodyContract:
     """Either party ends a confirmed contract early; coverage already counted stays counted (it is cumulative)."""
-    contract = CustodyContract.objects.select_for_update().get(pk=contract.pk)
-    if actor.organization_id not in (contract.agency_id, contract.enterprise_id) or not (
-            has_perm(actor, Perm.AGENCY_PROFILE) or has_perm(actor, Perm.CUSTODY_CONFIRM)):
+    parties = ({"agency"} if actor.organization_id == contract.agency_id and has_perm(actor, Perm.AGENCY_PROFILE)
+               else set()) | ({"enterprise"} if actor.organization_id == contract.enterprise_id
+                              and has_perm(actor, Perm.CUSTODY_CONFIRM) else set())
+    if not parties:
         raise PermissionDenied("只有合同双方可以终止")
-    if contract.state != CustodyContract.State.CONFIRMED:
-        raise ValidationError("只能终止已确认的合同")
-    if not note.strip():
-        raise ValidationError({"note": ["请说明终止原因"]})
-    if not contract.starts_on <= terminated_on <= min(contract.ends_on, clock.today()):
-        raise ValidationError({"terminated_on": ["终止日期应在合同期内且不晚于今天"]})
-    contract.state, contract.terminated_on, contract.note = CustodyContract.State.TERMINATED, terminated_on, \
-        note.strip()[:300]
-    contract.save(update_fields=["state", "terminated_on", "note"])
-    audit_record(actor=actor, action="services.custody.terminate", obj=contract, after={"on": terminated_on})
-    return contract
+
+    def apply(locked: CustodyContract, transition) -> dict:
+        if not note.strip():
+            raise ValidationError({"note": ["请说明终止原因"]})
+        if not locked.starts_on <= terminated_on <= min(locked.ends_on, clock.today()):
+            raise ValidationError({"terminated_on": ["终止日期应在合同期内且不晚于今天"]})
+        locked.terminated_on, locked.note = terminated_on, note.strip()[:300]
+        return {"on": terminated_on}
+
+    return workflow_step(contract, workflow=CUSTODY, action="terminate", actor=actor, parties=parties, apply=apply)
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import File, Form, Router, Schema, Status
@@ -26,6 +27,7 @@ from ipcity.services.agencies import (
     profile_save,
 )
 from ipcity.services.applications import (
+    APPLICATION,
     application_get,
     application_list,
     application_rate,
@@ -171,7 +173,7 @@ def application(request, application_id: int):
 
 @router.post("/applications/{application_id}/steps",
              summary="办理：accept、supplement、not_accept、approve、refuse（实施单位）；resubmit、withdraw（申请人）")
-def application_act(request, application_id: int, action: Form[str], note: Form[str] = "",
+def application_act(request, application_id: int, action: Form[Literal[APPLICATION.actions]], note: Form[str] = "",
                     files: File[list[UploadedFile]] = None):
     found = application_get(user=request.user, pk=application_id)
     return _application_out(application_step(actor=request.user, application=found, action=action, note=note,

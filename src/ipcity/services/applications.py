@@ -15,20 +15,30 @@ from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
 from ipcity.services.models import ServiceApplication, ServiceItem
 from ipcity.web.uploads import attachment_store
+from ipcity.workflow.core import Workflow, step
+from ipcity.workflow.services import workflow_step
 
 State = ServiceApplication.State
-# action -> (who acts, from states, to state)
-STEPS = {
-    "accept": ("unit", {State.SUBMITTED}, State.ACCEPTED),
-    "supplement": ("unit", {State.SUBMITTED}, State.SUPPLEMENT),
-    "not_accept": ("unit", {State.SUBMITTED}, State.NOT_ACCEPTED),
-    "approve": ("unit", {State.ACCEPTED}, State.APPROVED),
-    "refuse": ("unit", {State.ACCEPTED}, State.REFUSED),
-    "resubmit": ("applicant", {State.SUPPLEMENT}, State.SUBMITTED),
-    "withdraw": ("applicant", {State.SUBMITTED, State.SUPPLEMENT}, State.WITHDRAWN),
-}
-STEP_LABELS = {"accept": "受理", "supplement": "一次性告知补正", "not_accept": "不予受理", "approve": "办结（准予）",
-               "refuse": "办结（不予）", "resubmit": "提交补正材料", "withdraw": "撤回申请"}
+
+
+def _supplemented_before(application) -> str | None:
+    if any(h["action"] == "supplement" for h in application.history):
+        return "已一次性告知补正，不能再次要求补正；请受理或不予受理"
+    return None
+
+
+APPLICATION = Workflow(
+    name="services.application", label="办件", states=dict(State.choices),
+    parties={"unit": "事项的实施单位", "applicant": "申请人"},
+    transitions=(
+        step("accept", "受理", State.SUBMITTED, State.ACCEPTED, by="unit"),
+        step("supplement", "一次性告知补正", State.SUBMITTED, State.SUPPLEMENT, by="unit", guard=_supplemented_before),
+        step("not_accept", "不予受理", State.SUBMITTED, State.NOT_ACCEPTED, by="unit"),
+        step("approve", "办结（准予）", State.ACCEPTED, State.APPROVED, by="unit"),
+        step("refuse", "办结（不予）", State.ACCEPTED, State.REFUSED, by="unit"),
+        step("resubmit", "提交补正材料", State.SUPPLEMENT, State.SUBMITTED, by="applicant"),
+        step("withdraw", "撤回申请", {State.SUBMITTED, State.SUPPLEMENT}, State.WITHDRAWN, by="applicant"),
+    ))
 NEEDS_NOTE = {"supplement": "请列明需要补正的全部材料", "not_accept": "不予受理须说明理由",
               "refuse": "不予办理须说明理由和救济途径", "resubmit": "请说明补正情况"}
 ENDED = {State.APPROVED, State.REFUSED, State.NOT_ACCEPTED}
@@ -110,43 +120,44 @@ def application_submit(*, actor, item: ServiceItem, description: str, files=()) 
     return application
 
 
+def application_parties(user, application: ServiceApplication) -> set[str]:
+    return ({"unit"} if handles(user, application) else set()) | ({"applicant"} if is_applicant(user, application)
+                                                                 else set())
+
+
 @transaction.atomic
 def application_step(*, actor, application: ServiceApplication, action: str, note: str = "",
                      files=()) -> ServiceApplication:
-    application = ServiceApplication.objects.select_for_update().select_related("item", "guide").get(pk=application.pk)
-    if action not in STEPS:
+    transition = APPLICATION.by_action.get(action)
+    if transition is None:
         raise ValidationError(f"未知的操作：{action}")
-    who, sources, target = STEPS[action]
-    allowed = handles(actor, application) if who == "unit" else is_applicant(actor, application)
-    if not allowed:
-        raise PermissionDenied("只有事项的实施单位可以办理" if who == "unit" else "只有申请人可以" + STEP_LABELS[action])
-    if application.state not in sources:
-        raise ValidationError(f"当前状态为“{application.get_state_display()}”，不能{STEP_LABELS[action]}")
-    if action == "supplement" and any(h["action"] == "supplement" for h in application.history):
-        raise ValidationError("已一次性告知补正，不能再次要求补正；请受理或不予受理")
-    if action in NEEDS_NOTE and not note.strip():
-        raise ValidationError({"note": [NEEDS_NOTE[action]]})
-    if action == "resubmit" and not files:
-        raise ValidationError({"files": ["请上传补正材料"]})
-    before, today = application.state, clock.today()
-    application.state = target
-    if action != "resubmit" and action != "withdraw":
-        application.handled_by = actor
-    if action == "accept":
-        application.accepted_on = today
-        application.decide_due = clock.add_working_days(today, application.guide.content["decide_days"])
-    elif action in ("approve", "refuse", "not_accept"):
-        application.decided_on = today
-    elif action == "resubmit":
-        application.materials.add(*_store(files, actor))
-        # the acceptance clock restarts from the complete submission
-        application.submitted_on = today
-        application.accept_due = clock.add_working_days(today, application.guide.content["accept_days"])
-    _log(application, actor, action, note.strip())
-    application.save()
-    audit_record(actor=actor, action=f"services.application.{action}", obj=application, before={"state": before},
-                 after={"state": target, "note": note.strip()})
-    return application
+    if not transition.parties & application_parties(actor, application):
+        raise PermissionDenied("只有事项的实施单位可以办理" if "unit" in transition.parties
+                               else "只有申请人可以" + transition.label)
+
+    def apply(locked: ServiceApplication, transition) -> dict:
+        if action in NEEDS_NOTE and not note.strip():
+            raise ValidationError({"note": [NEEDS_NOTE[action]]})
+        if action == "resubmit" and not files:
+            raise ValidationError({"files": ["请上传补正材料"]})
+        today = clock.today()
+        if "unit" in transition.parties:
+            locked.handled_by = actor
+        if action == "accept":
+            locked.accepted_on = today
+            locked.decide_due = clock.add_working_days(today, locked.guide.content["decide_days"])
+        elif action in ("approve", "refuse", "not_accept"):
+            locked.decided_on = today
+        elif action == "resubmit":
+            locked.materials.add(*_store(files, actor))
+            # the acceptance clock restarts from the complete submission
+            locked.submitted_on = today
+            locked.accept_due = clock.add_working_days(today, locked.guide.content["accept_days"])
+        _log(locked, actor, action, note.strip())
+        return {"note": note.strip()}
+
+    return workflow_step(application, workflow=APPLICATION, action=action, actor=actor,
+                         parties=lambda locked: application_parties(actor, locked), apply=apply)
 
 
 @transaction.atomic

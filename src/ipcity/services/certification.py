@@ -15,6 +15,8 @@ from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
 from ipcity.services.models import CertificationGuidance, CertificationReminder, ComplianceCertification
+from ipcity.workflow.core import Workflow, step
+from ipcity.workflow.services import workflow_step
 
 REMINDER_LEAD_DAYS = (90, 30)  # before expiry: time to schedule the recertification audit
 STAGES = list(CertificationGuidance.Stage.values)
@@ -112,27 +114,40 @@ def certification_record(*, actor, enterprise: Organization, certifier: str, cer
     return certification
 
 
+Cert = ComplianceCertification.State
+CERTIFICATION = Workflow(
+    name="services.certification", label="贯标认证证书", states=dict(Cert.choices),
+    parties={"office": "知识产权办公室", "enterprise": "获证企业"},
+    transitions=(
+        step("suspend", "暂停", Cert.VALID, Cert.SUSPENDED, by={"office", "enterprise"}),
+        step("withdraw", "撤销", {Cert.VALID, Cert.SUSPENDED}, Cert.WITHDRAWN, by={"office", "enterprise"}),
+        step("reinstate", "恢复有效", Cert.SUSPENDED, Cert.VALID, by="office"),
+    ))
+# the state a step reaches -> the step (the certifier's notice names the state the certificate is in now)
+STEP_TO = {t.target: t.action for t in CERTIFICATION.transitions}
+
+
+def certificate_parties(user, certification: ComplianceCertification) -> set[str]:
+    """Who the user is for this certificate's status: the office, the certified enterprise, or neither."""
+    return ({"office"} if has_perm(user, Perm.SERVICE_SUPERVISE) else set()) | (
+        {"enterprise"} if has_perm(user, Perm.CERTIFICATION_RECORD)
+        and user.organization_id == certification.enterprise_id else set())
+
+
 @transaction.atomic
 def certification_state(*, actor, certification: ComplianceCertification, state: str) -> ComplianceCertification:
     """The certifier suspended or withdrew it: the enterprise or the office records that. Only the office reinstates
     a suspended certificate (on the certifier's notice); a withdrawal is final."""
-    office = has_perm(actor, Perm.SERVICE_SUPERVISE)
-    if not (office or (has_perm(actor, Perm.CERTIFICATION_RECORD)
-                       and actor.organization_id == certification.enterprise_id)):
+    parties = certificate_parties(actor, certification)
+    if not parties:
         raise PermissionDenied("只有企业本身或办公室可以变更证书状态")
-    State = ComplianceCertification.State
-    if state not in State.values:
+    if state not in STEP_TO:
         raise ValidationError({"state": ["状态应为有效、暂停或撤销"]})
-    if certification.state == State.WITHDRAWN and state != State.WITHDRAWN:
-        raise ValidationError("证书已撤销，不能恢复；重新认证后请登记新证书")
-    if state == State.VALID and certification.state != State.VALID and not office:
+    action = STEP_TO[state]
+    if not CERTIFICATION.by_action[action].parties & parties:
         raise PermissionDenied("恢复证书有效须由办公室根据认证机构的通知登记")
-    before = certification.state
-    certification.state = state
-    certification.save(update_fields=["state"])
-    audit_record(actor=actor, action="services.certification.state", obj=certification, before={"state": before},
-                 after={"state": state})
-    return certification
+    return workflow_step(certification, workflow=CERTIFICATION, action=action, actor=actor, parties=parties,
+                         audit_action="services.certification.state")
 
 
 @transaction.atomic

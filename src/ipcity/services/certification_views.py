@@ -9,6 +9,8 @@ from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.inputs import object_or_404
 from ipcity.services.certification import (
+    CERTIFICATION,
+    certificate_parties,
     certification_get,
     certification_list,
     certification_parties,
@@ -21,7 +23,6 @@ from ipcity.services.certification import (
     status,
 )
 from ipcity.services.forms import CertificationForm
-from ipcity.services.models import ComplianceCertification
 from ipcity.web.forms import form_errors_from
 from ipcity.web.params import posted_day
 
@@ -75,9 +76,10 @@ def certifications(request):
     today = clock.today()
     for certificate in certificates:
         certificate.status = status(certificate, today)
+        certificate.steps = [(t.target, t.label) for t in
+                             CERTIFICATION.available(certificate.state, certificate_parties(user, certificate))]
     return render(request, "services/certifications.html", {
         "nav": "services", "certificates": certificates, "guidance": guidance_list(user=user), "form": form,
         "is_agency": is_agency, "office": has_perm(user, Perm.SERVICE_SUPERVISE), "today": today,
-        "states": ComplianceCertification.State.choices,
         "enterprises": Organization.objects.filter(org_type=OrgType.ENTERPRISE).order_by("name") if is_agency else [],
         "certified": len({c.enterprise_id for c in certificates if c.status in ("有效", "即将到期")})})

@@ -14,6 +14,8 @@ from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.services.models import DemonstrationUnit, Expert, PilotSchool, PublicityEvent, TalentRecord
+from ipcity.workflow.core import Workflow, step
+from ipcity.workflow.services import workflow_step
 
 MAX_PARTICIPANTS = 10_000_000  # a live stream's views can be large, but not unbounded
 
@@ -136,18 +138,27 @@ def nominations_pending(*, user) -> QuerySet[DemonstrationUnit]:
     return DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.NOMINATED)
 
 
+Unit = DemonstrationUnit.State
+DEMONSTRATION = Workflow(
+    name="services.culture", label="示范单位推荐", states=dict(Unit.choices),
+    parties={"office": "知识产权办公室"},
+    transitions=(
+        step("select", "入选", Unit.NOMINATED, Unit.SELECTED, by="office"),
+        step("not_select", "未入选", Unit.NOMINATED, Unit.NOT_SELECTED, by="office"),
+    ))
+
+
 @transaction.atomic
 def demonstration_decide(*, actor, unit: DemonstrationUnit, selected: bool, note: str) -> DemonstrationUnit:
     require_perm(actor, Perm.CULTURE_SELECT)
-    if unit.state != DemonstrationUnit.State.NOMINATED:
-        raise ValidationError("该推荐已有评审结果")
-    if not note.strip():
-        raise ValidationError({"note": ["请填写评审意见"]})
-    unit.state = DemonstrationUnit.State.SELECTED if selected else DemonstrationUnit.State.NOT_SELECTED
-    unit.decision_note, unit.decided_on = note.strip()[:300], clock.today()
-    unit.save(update_fields=["state", "decision_note", "decided_on"])
-    audit_record(actor=actor, action="services.culture.decide", obj=unit, after={"state": unit.state})
-    return unit
+
+    def apply(locked: DemonstrationUnit, transition) -> None:
+        if not note.strip():
+            raise ValidationError({"note": ["请填写评审意见"]})
+        locked.decision_note, locked.decided_on = note.strip()[:300], clock.today()
+
+    return workflow_step(unit, workflow=DEMONSTRATION, action="select" if selected else "not_select", actor=actor,
+                         parties={"office"}, apply=apply, audit_action="services.culture.decide")
 
 
 @transaction.atomic

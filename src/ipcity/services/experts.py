@@ -11,10 +11,12 @@ from django.http import Http404
 from ipcity import clock
 from ipcity.accounts.models import Organization, User
 from ipcity.accounts.permissions import has_perm, require_perm
-from ipcity.accounts.roles import Perm, Role
+from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
 from ipcity.services.models import EXPERT_SPECIALTIES, Expert, ExpertAssignment, ExpertConflict
+from ipcity.workflow.core import Workflow, step
+from ipcity.workflow.services import workflow_step
 
 Kind = ExpertAssignment.Kind
 
@@ -66,7 +68,7 @@ def expert_add(*, actor, name: str, title: str, organization_name: str, specialt
                organization: Organization | None = None) -> Expert:
     require_perm(actor, Perm.EXPERT_MANAGE)
     _check_profile(name, title, organization_name, specialties)
-    if user is not None and (user.role != Role.EXPERT or Expert.objects.filter(user=user).exists()):
+    if user is not None and (not has_perm(user, Perm.EXPERT_PROFILE) or Expert.objects.filter(user=user).exists()):
         raise ValidationError({"user": ["关联账号应为尚未入库的专家账号"]})
     expert = Expert.objects.create(user=user, name=name.strip()[:50], title=title.strip()[:100],
                                    organization_name=organization_name.strip()[:200],
@@ -185,21 +187,29 @@ def assignments_for(*, user) -> QuerySet[ExpertAssignment]:
     raise PermissionDenied("缺少权限：services.experts")
 
 
+Assignment = ExpertAssignment.State
+ASSIGNMENT = Workflow(
+    name="services.expert", label="专家指派", states=dict(Assignment.choices),
+    parties={"expert": "被指派的专家", "office": "知识产权办公室"},
+    transitions=(
+        step("opinion", "提交专家意见", Assignment.ASSIGNED, Assignment.DONE, by="expert"),
+        step("withdraw", "撤回指派", Assignment.ASSIGNED, Assignment.WITHDRAWN, by="office"),
+    ))
+
+
 @transaction.atomic
 def assignment_close(*, actor, assignment: ExpertAssignment, opinion: str = "", withdraw: bool = False):
     """The expert records their opinion and completes it; the office may withdraw it instead."""
-    if assignment.state != ExpertAssignment.State.ASSIGNED:
-        raise ValidationError("该指派已结束")
     if withdraw:
         require_perm(actor, Perm.EXPERT_MANAGE)
-        assignment.state = ExpertAssignment.State.WITHDRAWN
-    else:
-        if assignment.expert.user_id != actor.pk:
-            raise PermissionDenied("只有被指派的专家可以提交意见")
-        if not opinion.strip():
+    elif not (has_perm(actor, Perm.EXPERT_PROFILE) and assignment.expert.user_id == actor.pk):
+        raise PermissionDenied("只有被指派的专家可以提交意见")
+
+    def apply(locked: ExpertAssignment, transition) -> None:
+        if not withdraw and not opinion.strip():
             raise ValidationError({"opinion": ["请填写专家意见"]})
-        assignment.state, assignment.opinion = ExpertAssignment.State.DONE, opinion.strip()
-    assignment.save(update_fields=["state", "opinion"])
-    audit_record(actor=actor, action="services.expert." + ("withdraw" if withdraw else "opinion"), obj=assignment,
-                 after={"state": assignment.state})
-    return assignment
+        if not withdraw:
+            locked.opinion = opinion.strip()
+
+    return workflow_step(assignment, workflow=ASSIGNMENT, action="withdraw" if withdraw else "opinion", actor=actor,
+                         parties={"office" if withdraw else "expert"}, apply=apply)

@@ -9,15 +9,14 @@ from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.inputs import as_id
 from ipcity.services.applications import (
+    APPLICATION,
     ENDED,
-    STEP_LABELS,
-    STEPS,
     application_get,
     application_list,
+    application_parties,
     application_rate,
     application_step,
     application_submit,
-    handles,
     is_applicant,
     overdue,
     satisfaction,
@@ -133,13 +132,12 @@ def application(request, pk):
                 action = request.POST.get("action", "")
                 application_step(actor=request.user, application=found, action=action,
                                  note=request.POST.get("note", ""), files=request.FILES.getlist("files"))
-                messages.success(request, f"已{STEP_LABELS.get(action, '办理')}")
+                messages.success(request, f"已{APPLICATION.action_labels.get(action, '办理')}")
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect("services:application", pk=pk)
-    unit, applicant = handles(request.user, found), is_applicant(request.user, found)
-    actions = [(a, STEP_LABELS[a]) for a, (who, sources, _) in STEPS.items() if found.state in sources
-               and ((who == "unit" and unit) or (who == "applicant" and applicant))]
+    applicant = is_applicant(request.user, found)
+    actions = [(t.action, t.label) for t in APPLICATION.available(found.state, application_parties(request.user, found))]
     return render(request, "services/application.html", {
         "nav": "services", "application": found, "actions": actions, "overdue": overdue(found),
         "content": found.guide.content, "can_rate": applicant and found.state in ENDED and found.rating is None,

@@ -8,6 +8,12 @@ from ipcity.workflow.core import Workflow
 # module path -> the names of its Workflow tables, in the order the document lists them
 TABLES = (
     ("ipcity.plan.core.supervision", ("WORK_ITEM",)),
+    ("ipcity.services.applications", ("APPLICATION",)),
+    ("ipcity.services.agencies", ("CUSTODY",)),
+    ("ipcity.services.certification", ("CERTIFICATION",)),
+    ("ipcity.services.culture", ("DEMONSTRATION",)),
+    ("ipcity.services.experts", ("ASSIGNMENT",)),
+    ("ipcity.plan.assessment", ("INTERVIEW",)),
     ("ipcity.operations.finance", ("FINANCING", "CLAIM")),
     ("ipcity.operations.services", ("INTEREST",)),
 )

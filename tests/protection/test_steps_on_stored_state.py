@@ -1,0 +1,75 @@
+"""Protection workflows run on the workflow core: a step is checked against the record as stored now, not against a
+copy a page or script read earlier, and a refused step writes nothing."""
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from ipcity.audit.models import AuditEntry
+from ipcity.protection.assistance import assistance_step
+from ipcity.protection.credit import repair_decide
+from ipcity.protection.models import AssistanceRequest, DishonestyListing
+
+PENALTIES = [{"reference": "津南市监处〔2025〕7号", "decided_on": "2025-06-01", "infringement": True},
+             {"reference": "津南市监处〔2025〕9号", "decided_on": "2025-09-01", "infringement": True}]
+
+
+def _post(client, path, body):
+    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+def _listing(client_for, people) -> int:
+    office, enterprise = client_for("office_admin"), client_for("enterprise_user")
+    listing = _post(office, "/api/v1/protection/credit/listings", {
+        "organization": people["enterprise_user"].organization_id, "listed_on": "2025-10-01",
+        "penalties": PENALTIES}).json()
+    assert _post(enterprise, f"/api/v1/protection/credit/listings/{listing['id']}/repair",
+                 {"statement": "已缴纳罚款"}).status_code == 200
+    return listing["id"]
+
+
+def test_a_repair_decision_made_on_a_stale_copy_is_checked_against_the_listing_as_stored(client_for, people,
+                                                                                          frozen_clock):
+    pk = _listing(client_for, people)
+    stale = DishonestyListing.objects.get(pk=pk)  # read while the repair application was pending
+    assert _post(client_for("office_admin"), f"/api/v1/protection/credit/listings/{pk}/decision",
+                 {"grant": False, "note": "整改材料不全"}).status_code == 200
+    before = AuditEntry.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        repair_decide(actor=people["office_admin"], listing=stale, grant=False, penalties_fulfilled=False,
+                      new_violations=False, note="再次不予修复")
+    assert "当前状态为“列入名单”" in refused.value.messages[0]
+    stored = DishonestyListing.objects.get(pk=pk)
+    assert stored.repair_decision_note == "整改材料不全" and AuditEntry.objects.count() == before
+
+
+def test_an_expired_listing_cannot_apply_for_repair_and_is_told_it_has_expired(client_for, people, frozen_clock):
+    office, enterprise = client_for("office_admin"), client_for("enterprise_user")
+    listing = _post(office, "/api/v1/protection/credit/listings", {
+        "organization": people["enterprise_user"].organization_id, "listed_on": "2025-10-01",
+        "penalties": PENALTIES}).json()
+    frozen_clock.advance(days=3 * 366)
+    late = _post(enterprise, f"/api/v1/protection/credit/listings/{listing['id']}/repair", {"statement": "已整改"})
+    assert late.status_code == 422 and "期满移出" in json.dumps(late.json(), ensure_ascii=False)
+    assert DishonestyListing.objects.get(pk=listing["id"]).state == DishonestyListing.State.LISTED
+
+
+def test_an_assistance_step_on_a_stale_copy_is_checked_against_the_request_as_stored(client_for, people,
+                                                                                      frozen_clock):
+    enterprise, office = client_for("enterprise_user"), client_for("office_admin")
+    pk = _post(enterprise, "/api/v1/protection/assistance", {"topic": "商标被抢注", "description": "海外抢注"}).json()["id"]
+    stale = AssistanceRequest.objects.get(pk=pk)
+    assert _post(office, f"/api/v1/protection/assistance/{pk}/steps",
+                 {"action": "triage", "category": "商标"}).status_code == 200
+    with pytest.raises(ValidationError):
+        assistance_step(actor=people["office_admin"], request=stale, action="triage", category="其他")
+    assert AssistanceRequest.objects.get(pk=pk).category == "商标"
+
+
+def test_an_assistance_step_the_table_does_not_know_is_refused_at_the_door(client_for, people, frozen_clock):
+    pk = _post(client_for("enterprise_user"), "/api/v1/protection/assistance",
+               {"topic": "商标被抢注", "description": "海外抢注"}).json()["id"]
+    unknown = _post(client_for("office_admin"), f"/api/v1/protection/assistance/{pk}/steps", {"action": "approve"})
+    assert unknown.status_code == 422
+    assert AssistanceRequest.objects.get(pk=pk).state == AssistanceRequest.State.SUBMITTED
