@@ -1,5 +1,6 @@
 import datetime as dt
 import json
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -10,7 +11,12 @@ from ipcity.evidence.certificate import certificate_number, certificate_pdf
 from ipcity.evidence.core.bundle import verify_bundle
 from ipcity.evidence.keys import log_keys
 from ipcity.evidence.ledger import bundle_text, sequence_pending
-from ipcity.evidence.notarization import notarization_get, notarization_list, notarization_transition
+from ipcity.evidence.notarization import (
+    NOTARIZATION,
+    notarization_get,
+    notarization_list,
+    notarization_transition,
+)
 from ipcity.evidence.selectors import registration_get, registration_statistics, registrations_for
 from ipcity.evidence.services import RateLimited, registration_create
 
@@ -173,7 +179,7 @@ def notarizations(request):
 
 
 class NotarizationActionIn(Schema):
-    action: str  # accept | notarize | refuse
+    action: Literal[NOTARIZATION.actions]
     note: str = ""
     certificate_number: str = ""
 

@@ -17,8 +17,7 @@ from ipcity.evidence.kinds import KINDS
 from ipcity.evidence.ledger import bundle_text, latest_checkpoint, log_tree, published_size, sequence_pending
 from ipcity.evidence.models import LogCheckpoint, NotarizationRequest, Registration
 from ipcity.evidence.notarization import (
-    ACTION_LABELS,
-    TRANSITIONS,
+    notarization_actions,
     notarization_get,
     notarization_list,
     notarization_transition,
@@ -192,8 +191,7 @@ def notarizations(request):
         return redirect("evidence:notarizations")
     handles = has_perm(request.user, Perm.NOTARIZATION_HANDLE)
     for item in requests:
-        item.actions = [(a, ACTION_LABELS[a]) for a, (sources, _, _) in TRANSITIONS.items() if item.state in sources] \
-            if handles else []
+        item.actions = [(t.action, t.label) for t in notarization_actions(user=request.user, request=item)]
     return render(request, "evidence/notarizations.html", {"nav": "evidence", "requests": requests,
                                                            "handles": handles})
 

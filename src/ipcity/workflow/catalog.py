@@ -16,6 +16,12 @@ TABLES = (
     ("ipcity.plan.assessment", ("INTERVIEW",)),
     ("ipcity.operations.finance", ("FINANCING", "CLAIM")),
     ("ipcity.operations.services", ("INTEREST",)),
+    ("ipcity.protection.mediation", ("MEDIATION",)),
+    ("ipcity.protection.enforcement", ("CASE",)),
+    ("ipcity.protection.inspections", ("PLAN",)),
+    ("ipcity.protection.assistance", ("ASSISTANCE",)),
+    ("ipcity.protection.credit", ("LISTING",)),
+    ("ipcity.evidence.notarization", ("NOTARIZATION",)),
 )
 
 
