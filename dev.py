@@ -41,7 +41,7 @@ def main(argv: list[str]) -> int:
         # The demo on this machine is development (debug pages, the built-in key); a bare `ipcity serve` is production.
         env = {**os.environ, "IPCITY_ENV": os.environ.get("IPCITY_ENV", "development")}
         subprocess.run([BIN / "ipcity", "demo"], check=True, env=env)
-        return subprocess.call([BIN / "ipcity", "serve", *rest], env=env)
+        return subprocess.call([BIN / "ipcity", "serve", "--dev", *rest], env=env)
     if command == "test":
         return subprocess.call([BIN / "python", "-m", "pytest", *rest], cwd=ROOT)
     if command == "bench":

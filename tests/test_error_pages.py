@@ -1,12 +1,14 @@
-"""What a visitor sees when something goes wrong: a Chinese error page, never Django's debug page, also on a server
-started with no configuration at all."""
+"""What a visitor sees when something goes wrong: a Chinese error page, never Django's debug page, also on a real
+production server; and what a production start needs (tests/test_production_start.py checks what it refuses)."""
 
 import importlib.util
 import os
+import re
+import secrets
 import sqlite3
-import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -23,8 +25,17 @@ def _assert_no_debug_page(body: str) -> None:
     assert not [mark for mark in DEBUG_PAGE_MARKS if mark in body], body[:3000]
 
 
-def test_a_bare_ipcity_serve_shows_chinese_error_pages_and_never_a_traceback(tmp_path):
-    env = bare_environment(tmp_path / "data")  # no IPCITY_ENV, no secret, nothing
+def production_environment(data_dir: Path, **extra: str) -> dict:
+    """What a production deployment sets: its own key and data folder, mail explicitly off, nothing else."""
+    return bare_environment(data_dir, IPCITY_ENV="production", IPCITY_SECRET_KEY=secrets.token_urlsafe(50),
+                            IPCITY_EMAIL_DISABLED="1", **extra)
+
+
+def test_a_production_ipcity_serve_shows_chinese_error_pages_hashed_static_names_and_logs_request_ids(tmp_path):
+    env = production_environment(tmp_path / "data")
+    for step in (["evidence", "keys", "init"], ["migrate"]):  # the deployment's one-time steps, then the server
+        done = subprocess.run([sys.executable, "-m", "ipcity.cli", *step], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
     with served(env, tmp_path / "server.log") as server:
         visitor = browser()
         status, body, _ = fetch(visitor, server.url + "/no-such-page/")
@@ -34,6 +45,7 @@ def test_a_bare_ipcity_serve_shows_chinese_error_pages_and_never_a_traceback(tmp
         # Plain http on this machine still signs in: the CSRF cookie comes back (it is not marked Secure).
         status, page, headers = fetch(visitor, server.url + "/login/")
         assert "Strict-Transport-Security" not in headers
+        assert re.search(r'href="/static/ipcity/css/site\.[0-9a-f]{12}\.css"', page), page  # cached safely for a year
         status, body, _ = fetch(visitor, server.url + "/login/", {"username": "nobody", "password": "x",
                                                                   "csrfmiddlewaretoken": csrf_token(page)})
         assert status == 200 and "用户名或密码错误" in body
@@ -41,40 +53,45 @@ def test_a_bare_ipcity_serve_shows_chinese_error_pages_and_never_a_traceback(tmp
         # Break the database under the running server: every page now fails while rendering.
         with sqlite3.connect(tmp_path / "data" / "ipcity.sqlite3") as db:
             db.execute("ALTER TABLE accounts_organization RENAME TO accounts_organization_gone")
-        status, body, _ = fetch(browser(), server.url + "/")
+        status, body, headers = fetch(browser(), server.url + "/")
         assert status == 500 and "服务器内部错误" in body
         _assert_no_debug_page(body)
-        log = server.output()
-    key = tmp_path / "data" / "secret_key"
-    assert key.is_file() and stat.S_IMODE(key.stat().st_mode) == 0o600 and len(key.read_text().strip()) >= 40
-    assert "已生成密钥" in log
+        request_id = headers["X-Request-ID"]
+        deadline = time.monotonic() + 10
+        while f"[{request_id}] django.request" not in server.output() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert f"ERROR [{request_id}] django.request: Internal Server Error: /" in server.output()
+    assert not (tmp_path / "data" / "secret_key").exists()  # nothing generated behind the operator's back
 
 
-def test_a_production_start_without_a_key_uses_the_one_serve_stored_in_the_data_folder(tmp_path):
-    assert startup.ensure_stored_secret_key(tmp_path) is True
-    assert startup.ensure_stored_secret_key(tmp_path) is False  # kept across restarts: sessions stay valid
-    env = bare_environment(tmp_path, IPCITY_ENV="production", DJANGO_SETTINGS_MODULE="ipcity.settings")
+def test_a_key_an_earlier_serve_stored_in_the_data_folder_still_counts_in_production(tmp_path):
+    stored = secrets.token_urlsafe(50)
+    (tmp_path / "secret_key").write_text(stored + "\n", encoding="ascii")
+    env = bare_environment(tmp_path, IPCITY_ENV="production", IPCITY_EMAIL_DISABLED="1",
+                           DJANGO_SETTINGS_MODULE="ipcity.settings")
     shown = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.conf import settings; "
                             "print(settings.SECRET_KEY, settings.DEBUG)"], env=env, capture_output=True, text=True)
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.split() == [(tmp_path / "secret_key").read_text().strip(), "False"]
+    assert shown.stdout.split() == [stored, "False"]
 
 
-@pytest.mark.parametrize(("given", "host", "expected"), [
-    ({}, "127.0.0.1", {"IPCITY_ENV": "production", "IPCITY_HTTPS": "0"}),
-    ({}, "0.0.0.0", {"IPCITY_ENV": "production", "IPCITY_HTTPS": None}),  # reachable from the network: HTTPS stays on
-    ({"IPCITY_HTTPS": "1"}, "localhost", {"IPCITY_ENV": "production", "IPCITY_HTTPS": "1"}),
-    ({"IPCITY_ENV": "development"}, "127.0.0.1", {"IPCITY_ENV": "development", "IPCITY_HTTPS": None}),
+@pytest.mark.parametrize(("given", "dev", "host", "expected"), [
+    ({}, False, "127.0.0.1", {"IPCITY_ENV": "production", "IPCITY_HTTPS": "0"}),
+    ({}, False, "0.0.0.0", {"IPCITY_ENV": "production", "IPCITY_HTTPS": None}),  # reachable: HTTPS stays on
+    ({"IPCITY_HTTPS": "1"}, False, "localhost", {"IPCITY_ENV": "production", "IPCITY_HTTPS": "1"}),
+    ({"IPCITY_ENV": "development"}, False, "127.0.0.1", {"IPCITY_ENV": "development", "IPCITY_HTTPS": None}),
+    ({}, True, "127.0.0.1", {"IPCITY_ENV": "development", "IPCITY_HTTPS": None}),
+    ({"IPCITY_ENV": "production"}, True, "127.0.0.1", {"IPCITY_ENV": "development", "IPCITY_HTTPS": None}),
 ])
-def test_serve_is_production_unless_development_is_asked_for(tmp_path, monkeypatch, given, host, expected):
+def test_serve_is_production_unless_development_is_asked_for(tmp_path, monkeypatch, given, dev, host, expected):
     for name in ["IPCITY_ENV", "IPCITY_HTTPS", "IPCITY_SECRET_KEY"]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("IPCITY_DATA_DIR", str(tmp_path))
     for name, value in given.items():
         monkeypatch.setenv(name, value)
-    startup.serve_environment(host)
+    startup.serve_environment(host, development=dev)
     assert {name: os.environ.get(name) for name in expected} == expected
-    assert (tmp_path / "secret_key").exists() == (expected["IPCITY_ENV"] == "production")
+    assert not (tmp_path / "secret_key").exists()  # a production key is given, never made up
 
 
 def test_dev_py_start_asks_for_development_for_the_demo_and_the_server(monkeypatch):
@@ -85,9 +102,9 @@ def test_dev_py_start_asks_for_development_for_the_demo_and_the_server(monkeypat
     started = []
     monkeypatch.setattr(dev, "ensure_environment", lambda: None)
     monkeypatch.setattr(dev.subprocess, "run", lambda cmd, **kw: started.append((cmd[-1], kw["env"]["IPCITY_ENV"])))
-    monkeypatch.setattr(dev.subprocess, "call", lambda cmd, **kw: started.append((cmd[1], kw["env"]["IPCITY_ENV"])) or 0)
+    monkeypatch.setattr(dev.subprocess, "call", lambda cmd, **kw: started.append((" ".join(cmd[1:3]), kw["env"]["IPCITY_ENV"])) or 0)
     assert dev.main(["start"]) == 0
-    assert started == [("demo", "development"), ("serve", "development")]
+    assert started == [("demo", "development"), ("serve --dev", "development")]
 
 
 def test_a_request_for_an_unknown_host_gets_the_chinese_400_page(plan):

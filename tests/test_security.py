@@ -117,7 +117,8 @@ def test_phone_and_id_numbers_are_masked_unless_the_role_needs_them(client_for, 
 
 def _start_in_production(env_extra):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("IPCITY_", "DJANGO_"))}
-    env.update({"IPCITY_ENV": "production", "DJANGO_SETTINGS_MODULE": "ipcity.settings", **env_extra})
+    env.update({"IPCITY_ENV": "production", "DJANGO_SETTINGS_MODULE": "ipcity.settings", "IPCITY_EMAIL_DISABLED": "1",
+                **env_extra})
     return subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=env, capture_output=True, text=True)
 
 

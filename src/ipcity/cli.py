@@ -21,15 +21,53 @@ def _migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
-def cmd_serve(args) -> int:
-    from ipcity.startup import serve_environment
+def _deployment_problems() -> list[str]:
+    """What a production server needs done before it starts, each done once per deployment by its own command
+    (several servers starting at once must not all migrate): the keys made, the database and static files current."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
 
-    # Production unless development is asked for (IPCITY_ENV=development, as `dev.py start` does): an error
+    from ipcity.evidence.keys import keys_path
+
+    problems = []
+    if not keys_path().exists():
+        problems.append(f"存证签名密钥不存在（{keys_path()}）：请先运行 ipcity evidence keys init（只需一次，并与数据库一同备份）")
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        problems.append(f"无法连接数据库：{exc}".strip())
+    else:
+        if pending:
+            problems.append(f"数据库尚有 {len(pending)} 项迁移未应用：请先运行 ipcity migrate")
+    if not staticfiles_storage.exists(staticfiles_storage.manifest_name):
+        problems.append("静态文件尚未收集：请先运行 ipcity migrate（它同时收集静态文件）")
+    return problems
+
+
+def _refuse_production(problems: list[str]) -> None:
+    if problems:
+        raise _Refused("ipcity serve 以生产模式启动，但以下条件未满足，未启动：\n"
+                       + "\n".join(f"  · {p}" for p in problems)
+                       + "\n在本机开发或试用请运行 ipcity serve --dev（或 python3 dev.py start）。", 2)
+
+
+def cmd_serve(args) -> int:
+    from ipcity.startup import production_problems, serve_environment
+
+    # Production unless development is asked for (--dev or IPCITY_ENV=development, as `dev.py start` does): an error
     # shows the Chinese error page, never Django's debug page with the stack trace and settings.
-    for note in serve_environment(args.host):
+    for note in serve_environment(args.host, development=args.dev):
         print(note, flush=True)
+    production = os.environ["IPCITY_ENV"] == "production"
+    if production:
+        _refuse_production(production_problems(os.environ))
     _setup()
-    _migrate()
+    if production:
+        _refuse_production(_deployment_problems())
+    else:
+        _migrate()
     from gunicorn.app.base import BaseApplication
 
     from ipcity.wsgi import application
@@ -177,11 +215,32 @@ def cmd_inspection_redo(args) -> int:
     return 0 if same else 1
 
 
+def cmd_migrate(args) -> int:
+    """Once per deployment, before the servers start: apply the migrations and collect the static files."""
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"数据库已迁移到当前版本，静态文件已收集到 {settings.STATIC_ROOT}")
+    return 0
+
+
 def cmd_evidence_keys(args) -> int:
     _setup()
-    from ipcity.evidence.keys import log_keys
+    from ipcity.evidence.keys import KeysMissing, keys_init, keys_path, log_keys
 
-    text = log_keys().public_text()
+    if args.action == "init":
+        if keys_init():
+            print(f"已生成存证签名密钥：{keys_path()}（权限 0600，请与数据库一同备份；平台公钥用 ipcity evidence keys 输出）")
+        else:
+            print(f"存证签名密钥已存在，未改动：{keys_path()}")
+        return 0
+    try:
+        text = log_keys().public_text()
+    except KeysMissing as exc:
+        raise _Refused(str(exc), 1) from None
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     else:
@@ -453,12 +512,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ipcity", description="知识产权强市建设试点平台")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    serve = sub.add_parser("serve", help="应用数据库迁移并启动网站（gunicorn）")
+    serve = sub.add_parser("serve", help="启动网站（gunicorn）；默认为生产模式，先检查配置、存证密钥、数据库迁移与静态文件")
+    serve.add_argument("--dev", action="store_true",
+                       help="开发模式：显示调试页面、使用内置开发密钥、启动时自动迁移数据库（切勿对外提供服务）")
     serve.add_argument("--host", default=os.environ.get("IPCITY_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("IPCITY_PORT", "8000")))
     serve.add_argument("--workers", type=int, default=2)
     serve.add_argument("--threads", type=int, default=4)
     serve.set_defaults(func=cmd_serve)
+
+    migrate = sub.add_parser("migrate", help="应用数据库迁移并收集静态文件（每次部署新版本后、启动网站前运行一次）")
+    migrate.set_defaults(func=cmd_migrate)
 
     demo = sub.add_parser("demo", help="生成确定性的合成演示数据（已存在则保持不变）")
     demo.add_argument("--reset", action="store_true", help="先清空数据库再生成")
@@ -525,7 +589,8 @@ def build_parser() -> argparse.ArgumentParser:
                                        "结果为“未核验平台公钥”（退出码 3），不是核验通过")
     verify.add_argument("--salt", help="只登记摘要的加盐登记：盐值（十六进制）")
     verify.set_defaults(func=cmd_evidence_verify)
-    keys = evidence.add_parser("keys", help="输出平台公钥（供核验方固定使用）")
+    keys = evidence.add_parser("keys", help="输出平台公钥（供核验方固定使用）；keys init 生成签名密钥（部署时一次）")
+    keys.add_argument("action", nargs="?", choices=["init"], help="init：生成存证签名密钥（已存在则不改动）")
     keys.add_argument("--out")
     keys.set_defaults(func=cmd_evidence_keys)
     sequencer = evidence.add_parser("sequencer", help="运行定序器（每秒封存待上链的登记）")

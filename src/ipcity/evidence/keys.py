@@ -1,5 +1,6 @@
-"""The log's keys, the witness's key and the TSA identity, generated on first use and kept in the data folder
-(mode 0600), never in the database. Several app servers share them through the data folder."""
+"""The log's keys, the witness's key and the TSA identity, kept in the data folder (mode 0600), never in the
+database. Several app servers share them through the data folder. Production makes them only when asked
+(`ipcity evidence keys init`, keys_init); development and tests make them on first use."""
 
 import json
 import os
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
 from ipcity import clock
 from ipcity.evidence.core.bundle import TrustedKeys
@@ -37,16 +39,37 @@ class LogKeys:
         return "\n".join(self.trusted.lines()) + "\n"
 
 
-def _path() -> Path:
+class KeysMissing(ImproperlyConfigured):
+    def __init__(self, path: Path):
+        super().__init__(f"存证签名密钥不存在（{path}）：请先运行 ipcity evidence keys init 生成（只需一次，并与数据库一同备份）")
+
+
+def keys_path() -> Path:
     return Path(settings.DATA_DIR) / "evidence" / "keys.json"
 
 
 def log_keys() -> LogKeys:
-    path = _path()
+    path = keys_path()
     with _lock:
         if path not in _loaded:
-            _loaded[path] = _read(path) if path.exists() else _create(path)
+            if path.exists():
+                _loaded[path] = _read(path)
+            elif settings.EVIDENCE_KEYS_ON_FIRST_USE:
+                _loaded[path] = _create(path)
+            else:
+                raise KeysMissing(path)
         return _loaded[path]
+
+
+def keys_init() -> bool:
+    """Make the keys unless they exist; True when they were made now. Never replaces existing keys: every
+    certificate issued so far is signed with them."""
+    path = keys_path()
+    with _lock:
+        if path.exists():
+            return False
+        _loaded[path] = _create(path)
+        return True
 
 
 def _create(path: Path) -> LogKeys:
