@@ -79,7 +79,6 @@ def cmd_serve(args) -> int:
             self.cfg.set("threads", args.threads)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
-            self.cfg.set("post_worker_init", _start_sequencer)
             self.cfg.set("control_socket_disable", True)  # one fixed path in $HOME: two servers on a machine would clash
 
         def load(self):
@@ -90,10 +89,20 @@ def cmd_serve(args) -> int:
     return 0
 
 
-def _start_sequencer(worker) -> None:
-    from ipcity.evidence.worker import start_background_sequencer
+def cmd_worker(args) -> int:
+    """The task queue's worker: imports, reports, reminders and sealing (web processes only queue them)."""
+    _setup()
+    if args.migrate:
+        _migrate()
+    import logging
 
-    start_background_sequencer()
+    from ipcity.jobs import run_worker
+
+    logging.getLogger("django_tasks_db").setLevel(logging.INFO)
+    logging.getLogger("ipcity.jobs").setLevel(logging.INFO)
+    print("后台任务进程已启动（Ctrl+C 停止）" if not args.until_empty else "后台任务进程：运行全部待办任务后退出", flush=True)
+    run_worker(until_empty=args.until_empty, interval=args.interval, handle_signals=True)
+    return 0
 
 
 def cmd_evidence_register(args) -> int:
@@ -464,11 +473,10 @@ def cmd_report(args) -> int:
 def cmd_remind(args) -> int:
     _setup()
     _migrate()
-    from ipcity.plan.supervision import reminders_send
-    from ipcity.services.certification import expiry_reminders_send
+    from ipcity.jobs import send_reminders
 
-    sent = reminders_send()
-    print(f"临近提醒 {sent['reminder']} 条，到期催办 {sent['chaser']} 条，贯标证书到期提醒 {expiry_reminders_send()} 条")
+    sent = send_reminders.call()  # the worker runs the same task once a day
+    print(f"临近提醒 {sent['reminder']} 条，到期催办 {sent['chaser']} 条，贯标证书到期提醒 {sent['certification']} 条")
     return 0
 
 
@@ -478,23 +486,24 @@ def cmd_evidence_package(args) -> int:
     from django.core.exceptions import ValidationError
     from django.http import Http404
 
-    from ipcity.web.evidence_package import package_write, year_param
+    from ipcity.web.evidence_package import year_param
+    from ipcity.web.tasks import write_evidence_package
 
-    target = Path(args.output)
+    target = Path(args.output).resolve()
     if not target.parent.is_dir():
         raise _Refused(f"目录不存在：{target.parent}", 2)
     try:
         year = year_param(args.year)
     except (ValidationError, Http404) as exc:
         raise _Refused("；".join(getattr(exc, "messages", [str(exc)])), 2) from None
-    partial = target.with_name(target.name + ".part")
+    if args.queue:
+        result = write_evidence_package.enqueue(year=year, output=str(target))
+        print(f"已排队（任务 {result.id}）：ipcity worker 将生成 {target}", file=sys.stderr)
+        return 0
     try:
-        summary = package_write(actor=None, year=year, target=partial)
-        partial.replace(target)
+        summary = write_evidence_package.call(year=year, output=str(target))
     except ValidationError as exc:  # the package would pass its size limit
         raise _Refused("；".join(exc.messages), 1) from None
-    finally:
-        partial.unlink(missing_ok=True)
     missing = f"，{summary['missing']} 个文件缺失（见目录的“文件缺失”表）" if summary["missing"] else ""
     print(f"已生成 {target}：{year}年佐证材料 {summary['files']} 个，{summary['folders']} 个文件夹{missing}", file=sys.stderr)
     return 0
@@ -567,8 +576,14 @@ def build_parser() -> argparse.ArgumentParser:
     indicator_report.add_argument("--out", required=True)
     indicator_report.set_defaults(func=cmd_report)
 
-    remind = sub.add_parser("remind", help="发送到期提醒与催办（可由 cron 定时运行，重复运行不会重复催办）")
+    remind = sub.add_parser("remind", help="立即发送到期提醒与催办（ipcity worker 每天自动发送；重复运行不会重复催办）")
     remind.set_defaults(func=cmd_remind)
+
+    worker = sub.add_parser("worker", help="运行后台任务（导入、报告、提醒、存证封存）；网站进程只负责排队")
+    worker.add_argument("--until-empty", action="store_true", help="运行完当前待办任务后退出（不安排定时任务）")
+    worker.add_argument("--interval", type=float, default=1.0, help="无任务时每隔几秒查看一次队列")
+    worker.add_argument("--migrate", action="store_true", help="启动前先应用数据库迁移")
+    worker.set_defaults(func=cmd_worker)
 
     evidence = sub.add_parser("evidence", help="存证：登记、离线核验、公钥、定序器").add_subparsers(
         dest="evidence_command", required=True)
@@ -605,6 +620,7 @@ def build_parser() -> argparse.ArgumentParser:
     package = sub.add_parser("evidence-package", help="导出某一试点年度的佐证材料包（.zip：按指标、重点任务、保障措施分文件夹，含目录.xlsx）")
     package.add_argument("--year", required=True, help="试点年度，如 2025")
     package.add_argument("--output", required=True, help="写入的 .zip 文件")
+    package.add_argument("--queue", action="store_true", help="交给后台任务进程（ipcity worker）生成，命令立即返回")
     package.set_defaults(func=cmd_evidence_package)
 
     sub.add_parser("manage", help="Django 管理命令，例如 ipcity manage migrate", add_help=False)

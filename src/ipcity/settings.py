@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "ipcity.accounts",
     "ipcity.audit",
     "ipcity.plan",
@@ -256,3 +258,10 @@ EVIDENCE_MAX_BYTES = _env_int("IPCITY_EVIDENCE_MAX_MB", 200) * 1024 * 1024
 EVIDENCE_RATE_PER_MINUTE = _env_int("IPCITY_EVIDENCE_RATE_PER_MINUTE", 30)
 # Each registration queues a sealing task for `ipcity worker` (the row lock keeps sealing to one at a time).
 EVIDENCE_BACKGROUND_SEQUENCER = _env_bool("IPCITY_EVIDENCE_BACKGROUND_SEQUENCER", True)
+
+# Background work (imports, reports, reminders, sealing) runs on Django's Tasks API with the database backend:
+# web processes queue a row, `ipcity worker` runs it. A task whose worker process is gone is run again (at most
+# TASK_MAX_ATTEMPTS times in all); a worker on another machine counts as gone after TASK_LEASE_SECONDS.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+TASK_MAX_ATTEMPTS = 3
+TASK_LEASE_SECONDS = _env_int("IPCITY_TASK_LEASE_SECONDS", 6 * 3600)

@@ -8,5 +8,7 @@ os.environ.setdefault("IPCITY_DATA_DIR", tempfile.mkdtemp(prefix="ipcity-test-")
 
 from ipcity.settings import *  # noqa: E402,F403
 
-IMPORT_INLINE = True  # imports started from a page run in the request's thread after commit
+# Tasks run where they are queued (an import from a page runs in the request); tests of the queue itself switch
+# to the database backend and run `ipcity worker` (tests/test_task_queue.py).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EVIDENCE_BACKGROUND_SEQUENCER = False  # tests seal explicitly (or with wait=true), never behind their back

@@ -11,6 +11,7 @@ from ipcity.accounts.credit_code import credit_code_problem
 from ipcity.accounts.models import ApiToken, EnterpriseTag, Organization, OrgType, User
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import ROLE_ORG_TYPES, Perm, Role
+from ipcity.accounts.system import SYSTEM_USERNAME, system_actor
 from ipcity.accounts.validators import id_number_problem, phone_problem
 from ipcity.audit.services import audit_record, changed_fields
 
@@ -40,7 +41,7 @@ def login_attempt(*, request, username: str, password: str) -> User:
     if user is None:
         _spend_a_password_hash(password)
         with transaction.atomic():
-            audit_record(actor=None, action="auth.login_failed_unknown_user", object_type="accounts.user",
+            audit_record(actor=system_actor(), action="auth.login_failed_unknown_user", object_type="accounts.user",
                          after={"username": username[:150]})
         raise LoginRefused(login_refusal_message())
     claimed, locked_by_me = _claim_login_try(user)
@@ -147,7 +148,7 @@ def user_create(*, actor, username: str, password: str, organization: Organizati
     """`actor=None` is the server operator at the command line (ipcity user create, ipcity demo)."""
     if actor is not None:
         require_perm(actor, Perm.ACCOUNTS_MANAGE)
-    if User.objects.filter(username=username).exists():
+    if User.objects.filter(username=username).exists() or username == SYSTEM_USERNAME:
         raise ValidationError({"username": [f"用户名“{username}”已被使用"]})
     if role not in Role.values:
         raise ValidationError(f"未知角色：{role}")
@@ -166,7 +167,7 @@ def user_create(*, actor, username: str, password: str, organization: Organizati
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    audit_record(actor=actor, action="accounts.user.create", obj=user,
+    audit_record(actor=actor or system_actor(), action="accounts.user.create", obj=user,
                  after={"username": username, "organization": organization.name, "role": role})
     return user
 

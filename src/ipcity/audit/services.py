@@ -19,12 +19,15 @@ def _jsonable(value):
 
 
 def audit_record(*, actor, action: str, obj=None, object_type: str = "", object_id="", before=None, after=None) -> AuditEntry:
-    """Write one audit row. Called inside the service's transaction, so the row commits with the change."""
+    """Write one audit row. Called inside the service's transaction, so the row commits with the change. Every row
+    names who acted: a person, or the platform itself (`ipcity.accounts.system.system_actor()`), never nobody."""
+    if actor is None:
+        raise ValueError("audit_record needs an actor: pass the person, or system_actor() for the platform's own jobs")
     where = current_origin()
     return AuditEntry.objects.create(
         at=clock.now(),
-        actor=actor if actor is not None and actor.pk else None,
-        actor_name=(actor.username if actor is not None else "system"),
+        actor=actor if actor.pk else None,
+        actor_name=actor.username,
         organization=getattr(actor, "organization", None),
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),

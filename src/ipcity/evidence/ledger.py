@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 
 from ipcity import clock
+from ipcity.accounts.system import system_actor
 from ipcity.audit.services import audit_record
 from ipcity.evidence.core import tsa
 from ipcity.evidence.core.log import EvidenceLog, Witness, WitnessRefused, bundle_for
@@ -91,7 +92,7 @@ def _sequence(limit: int) -> LogCheckpoint | None:
     Registration.objects.bulk_update(pending, ["index", "sequenced_at", "checkpoint"], batch_size=2000)
     state.size = tree.size
     state.save(update_fields=["size"])
-    audit_record(actor=None, action="evidence.checkpoint.publish", obj=checkpoint,
+    audit_record(actor=system_actor(), action="evidence.checkpoint.publish", obj=checkpoint,
                  after={"size": checkpoint.size, "root": checkpoint.root_sha256, "entries": len(pending)})
     return checkpoint
 

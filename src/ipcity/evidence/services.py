@@ -21,6 +21,8 @@ from ipcity.evidence.kinds import KINDS, TITLE_FIELDS, metadata_problems
 from ipcity.evidence.ledger import submitter_identity
 from ipcity.evidence.models import NotarizationRequest, Registration
 from ipcity.evidence.notarization import notary_named
+from ipcity.evidence.tasks import seal_pending
+from ipcity.jobs import enqueue_once
 from ipcity.web.uploads import human_size
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -126,6 +128,8 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
                          after={"kind": kind, "sha256": sha256, "title": registration.title})
             if notary is not None:
                 NotarizationRequest.objects.create(registration=registration, notary=notary, updated_at=now)
+            if settings.EVIDENCE_BACKGROUND_SEQUENCER:
+                enqueue_once(seal_pending)  # the task row commits with the registration; `ipcity worker` seals
     except IntegrityError:  # the same content registered at the same moment by a colleague
         return Registration.objects.get(organization_id=actor.organization_id, sha256=sha256, kind=kind), False
     return registration, True

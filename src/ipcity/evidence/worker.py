@@ -1,10 +1,9 @@
-"""The sequencer loop: in a thread of each web worker (the row lock lets one seal at a time) or as its own
-process (`ipcity evidence sequencer`)."""
+"""The sequencer loop as its own process (`ipcity evidence sequencer`), for operators who want sealing apart from
+the task worker; normally `ipcity worker` seals (ipcity.evidence.tasks). Web processes never run it."""
 
 import logging
 import threading
 
-from django.conf import settings
 from django.db import close_old_connections
 
 from ipcity.evidence.ledger import sequence_pending
@@ -22,11 +21,3 @@ def run(stop: threading.Event, interval: float = SEAL_INTERVAL_SECONDS) -> None:
         finally:
             close_old_connections()
         stop.wait(interval)
-
-
-def start_background_sequencer() -> threading.Thread | None:
-    if not settings.EVIDENCE_BACKGROUND_SEQUENCER:
-        return None
-    thread = threading.Thread(target=run, args=(threading.Event(),), name="evidence-sequencer", daemon=True)
-    thread.start()
-    return thread

@@ -11,6 +11,7 @@ from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.accounts.system import system_actor
 from ipcity.audit.services import audit_record, changed_fields
 from ipcity.plan.core import schema
 from ipcity.plan.core.value_sense import value_problem
@@ -85,7 +86,7 @@ def plan_import(*, plan_data: schema.WorkPlan, actor, make_current: bool = True)
                                              text=s.text, units_text=s.units_text, members_clause=s.members_clause)
         SafeguardUnit.objects.bulk_create(SafeguardUnit(safeguard=safeguard, unit=units[c], position=i)
                                           for i, c in enumerate(s.units))
-    audit_record(actor=actor, action="plan.import", obj=plan,
+    audit_record(actor=actor or system_actor(), action="plan.import", obj=plan,
                  after={"code": plan.code, "version": plan.version, "indicators": len(plan_data.indicators),
                         "tasks": len(tasks)})
     return plan

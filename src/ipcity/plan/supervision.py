@@ -13,6 +13,7 @@ from ipcity import clock
 from ipcity.accounts.models import Organization, User
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.accounts.system import system_actor
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
 from ipcity.plan.core import schedule
@@ -252,7 +253,7 @@ def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
             with transaction.atomic():
                 Reminder.objects.create(work_item=item, kind=kind, deadline=item.deadline, sent_at=clock.now(),
                                         recipients=recipients)
-                audit_record(actor=None, action=f"supervision.{kind}", obj=item,
+                audit_record(actor=system_actor(), action=f"supervision.{kind}", obj=item,
                              after={"deadline": item.deadline, "recipients": recipients})
         except IntegrityError:
             continue  # already sent for this lapse

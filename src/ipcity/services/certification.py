@@ -12,6 +12,7 @@ from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType, User
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.accounts.system import system_actor
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
 from ipcity.services.models import CertificationGuidance, CertificationReminder, ComplianceCertification
@@ -211,7 +212,7 @@ def expiry_reminders_send(*, today: dt.date | None = None) -> int:
             with transaction.atomic():
                 CertificationReminder.objects.create(certification=certification, lead_days=lead,
                                                      sent_at=clock.now(), recipients=recipients)
-                audit_record(actor=None, action="services.certification.reminder", obj=certification,
+                audit_record(actor=system_actor(), action="services.certification.reminder", obj=certification,
                              after={"lead_days": lead, "recipients": recipients})
         except IntegrityError:
             continue

@@ -13,6 +13,7 @@ from ipcity import clock
 from ipcity.accounts.masking import mask_phone
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.accounts.system import system_actor
 from ipcity.accounts.validators import phone_problem
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
@@ -128,7 +129,7 @@ def sign_in(*, training: Training, token: str, name: str, organization_name: str
                                                    signed_at=clock.now())
     except IntegrityError:
         raise ValidationError({"phone": ["该手机号已签到"]}) from None
-    audit_record(actor=None, action="services.training.sign_in", obj=training, after={"attendance": attendance.pk})
+    audit_record(actor=system_actor(), action="services.training.sign_in", obj=training, after={"attendance": attendance.pk})
     return attendance
 
 

@@ -157,13 +157,11 @@ def build_registry(*, seed: int, batch: m.ImportBatch, scale: float = 1.0) -> di
 
 @transaction.atomic
 def build_demo_registry(*, seed: int, scale: float = 1.0) -> dict:
-    batch = m.ImportBatch.objects.create(kind="demo", filename="ipcity demo", state=m.ImportBatch.State.RUNNING,
+    # Made in its final state: the records are written in this same transaction, so no one sees it unfinished.
+    batch = m.ImportBatch.objects.create(kind="demo", filename="ipcity demo", state=m.ImportBatch.State.DONE,
                                          started_at=clock.now(), note="合成演示数据")
     counts = build_registry(seed=seed, batch=batch, scale=scale)
-    batch.state = m.ImportBatch.State.DONE
-    batch.created = sum(counts.values())
-    batch.finished_at = clock.now()
-    batch.save()
+    m.ImportBatch.objects.filter(pk=batch.pk).update(created=sum(counts.values()), finished_at=clock.now())
     return counts
 
 

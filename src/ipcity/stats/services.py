@@ -1,26 +1,31 @@
 """Imports into the registries: a file is checked whole, then stored whole in one transaction, or not at all."""
 
 import json
-import threading
+import os
+import sys
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, transaction
 
 from ipcity import clock
 from ipcity.accounts.models import Street
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.accounts.system import system_actor
 from ipcity.audit.services import audit_record
 from ipcity.bounds import YUAN_MAX
 from ipcity.stats import matching
 from ipcity.stats import models as m
+from ipcity.stats.batches import IMPORT_BATCH, SYSTEM
 from ipcity.stats.core import importer
 from ipcity.stats.core.addresses import resolve
 from ipcity.stats.core.records import EVENT_LABELS
+from ipcity.workflow.services import workflow_step
 
 STREET_NAMES = tuple(label for _, label in Street.choices)
 STREET_CODES = {label: code for code, label in Street.choices}
@@ -90,7 +95,7 @@ def _write(model, lookup: dict, fields: dict, batch) -> bool:
     for name, value in fields.items():
         setattr(existing, name, value)
     existing.save()
-    audit_record(actor=None, action="stats.registry.update", obj=existing, before=before, after=changed)
+    audit_record(actor=batch_actor(batch), action="stats.registry.update", obj=existing, before=before, after=changed)
     return False
 
 
@@ -165,13 +170,13 @@ def _official_confirms(event, fields: dict, batch) -> None:
         replaced = _take_official(event, fields)
         event.match_origin, event.match_batch, event.matched_at = event.origin, batch, clock.now()
         event.save()
-        _audit_match(event, batch.started_by, before={"replaced": replaced} if replaced else None)
+        _audit_match(event, batch_actor(batch), before={"replaced": replaced} if replaced else None)
     elif event.match_values.get("official") != official:  # a later official file says something else: it wins
         before = event.match_values.get("official")
         replaced = _take_official(event, fields)
         event.match_values = {**event.match_values, "official": official}
         event.save()
-        audit_record(actor=batch.started_by, action="stats.legal_event.official_values", obj=event,
+        audit_record(actor=batch_actor(batch), action="stats.legal_event.official_values", obj=event,
                      before={"official": before, "batch": event.match_batch_id, "replaced": replaced},
                      after={"official": official, "batch": batch.pk})
 
@@ -191,7 +196,7 @@ def _deal_links(event, fields: dict, batch) -> None:
     event.match_origin, event.match_batch_id, event.matched_at = batch.origin, event.batch_id, clock.now()
     event.match_values = {"platform": matching.values(fields), "official": matching.values_of(event)}
     event.save(update_fields=["match_origin", "match_batch", "matched_at", "match_values"])
-    _audit_match(event, batch.started_by)
+    _audit_match(event, batch_actor(batch))
 
 
 def _upsert(model, key: str, rows, batch, report, build: Callable[[dict], dict]):
@@ -319,26 +324,34 @@ def registry_write(*, kind: str, data: bytes, origin: str, filename: str, note: 
         raise ValidationError("登记库中已有同一条记录（刚由其他登记写入），未作改写，请核对后重试") from None
 
 
+def batch_actor(batch: m.ImportBatch):
+    """Who a batch's audit rows name: the person who uploaded it, or the platform for its own writes."""
+    return batch.started_by or system_actor()
+
+
+def _batch_step(batch: m.ImportBatch, action: str, *, reason: str = "", apply=None) -> m.ImportBatch:
+    return workflow_step(batch, workflow=IMPORT_BATCH, action=action, actor=batch_actor(batch), parties={SYSTEM},
+                         reason=reason, apply=apply)
+
+
 def import_batch_run(*, batch: m.ImportBatch, data: bytes, progress: Callable[[int, int], None] | None = None) -> m.ImportBatch:
-    """Check every row, then store all rows in one transaction. Raises ImportRejected listing every problem."""
+    """Check every row, then store all rows in one transaction. Raises ImportRejected listing every problem.
+    A batch left running by a worker that died is resumed: its rows were never committed, so it starts again."""
     spec = importer.SPECS[batch.kind]
-    batch.state = m.ImportBatch.State.RUNNING
-    batch.save(update_fields=["state"])
+    batch = _batch_step(batch, "start" if batch.state == m.ImportBatch.State.QUEUED else "resume")
     parsed = importer.parse(spec, data, batch.filename)
     problems = parsed.problems or (EXTRA_CHECKS[batch.kind](parsed.rows) if batch.kind in EXTRA_CHECKS else [])
     if not problems and batch.origin:
         problems = WORKFLOW_CHECKS[batch.kind](parsed.rows, batch.origin)
-    batch.encoding = parsed.encoding
-    batch.total_rows = len(parsed.rows) + len({p.row for p in problems if p.row is not None})
     if problems:
-        batch.state = m.ImportBatch.State.FAILED
-        batch.problems = [str(p) for p in sorted(problems, key=lambda p: (p.row or 0))]
-        batch.finished_at = clock.now()
-        batch.save()
-        with transaction.atomic():
-            audit_record(actor=batch.started_by, action="stats.import.rejected", obj=batch,
-                         after={"kind": batch.kind, "file": batch.filename, "problems": len(problems)})
-        raise ImportRejected(batch)
+        def reject(locked, _):
+            locked.encoding = parsed.encoding
+            locked.total_rows = len(parsed.rows) + len({p.row for p in problems if p.row is not None})
+            locked.problems = [str(p) for p in sorted(problems, key=lambda p: (p.row or 0))]
+            locked.finished_at = clock.now()
+            return {"kind": locked.kind, "file": locked.filename, "problems": len(problems)}
+
+        raise ImportRejected(_batch_step(batch, "rejected", apply=reject))
 
     def report(done: int) -> None:
         if done % PROGRESS_EVERY == 0 or done == len(parsed.rows):
@@ -347,38 +360,71 @@ def import_batch_run(*, batch: m.ImportBatch, data: bytes, progress: Callable[[i
 
     with transaction.atomic():
         created, updated = STORES[batch.kind](parsed.rows, batch, report)
-        batch.state = m.ImportBatch.State.DONE
-        batch.processed_rows = len(parsed.rows)
-        batch.created, batch.updated = created, updated
-        batch.finished_at = clock.now()
-        batch.save()
-        audit_record(actor=batch.started_by, action="stats.import.done", obj=batch,
-                     after={"kind": batch.kind, "file": batch.filename, "created": created, "updated": updated})
-    return batch
+        _pause_for_crash_test()
+
+        def finish(locked, _):
+            locked.encoding = parsed.encoding
+            locked.total_rows = locked.processed_rows = len(parsed.rows)
+            locked.created, locked.updated = created, updated
+            locked.finished_at = clock.now()
+            return {"kind": locked.kind, "file": locked.filename, "created": created, "updated": updated}
+
+        return _batch_step(batch, "done", apply=finish)
+
+
+def import_batch_abandon(batch: m.ImportBatch, reason: str) -> m.ImportBatch:
+    """Give up on a batch that cannot finish (its file is gone, its worker died too often): failed, nothing stored,
+    and the reason, in Chinese, is what the page and the API show."""
+    def note(locked, _):
+        locked.problems = [reason]
+        locked.finished_at = clock.now()
+
+    return _batch_step(batch, "abandon", reason=reason, apply=note)
+
+
+def _pause_for_crash_test() -> None:
+    """A pause for the worker crash test to kill the worker with the rows written but not committed."""
+    pause = float(os.environ.get("IPCITY_IMPORT_TEST_PAUSE", "0") or 0)
+    if pause:
+        print("import: rows stored, not yet committed", file=sys.stderr, flush=True)
+        time.sleep(pause)
 
 
 def import_in_background(*, batch: m.ImportBatch, data: bytes) -> None:
-    """Run an import after the current transaction commits, in a thread of this process, so the page returns
-    at once and polls the batch for progress. Tests set IPCITY_IMPORT_INLINE to run it in place."""
+    """Queue the import for the task worker (`ipcity worker`), so the page returns at once and polls the batch for
+    progress. The file waits in the data folder until the batch finishes; the task row commits with the batch."""
+    from ipcity.stats.tasks import import_batch_task
 
-    def run():
-        try:
-            import_batch_run(batch=m.ImportBatch.objects.get(pk=batch.pk), data=data,
-                             progress=lambda done, total: progress_write(batch.pk, done, total))
-        except ImportRejected:
-            pass  # the batch records its problems for the page and the API
+    path = upload_path(batch.pk)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    import_batch_task.enqueue(batch_id=batch.pk)
 
-    def work():
-        close_old_connections()
-        try:
-            run()
-        finally:
-            close_old_connections()
 
-    if getattr(settings, "IMPORT_INLINE", False):
-        run()
-    else:
-        transaction.on_commit(lambda: threading.Thread(target=work, name=f"import-{batch.pk}", daemon=True).start())
+def import_stored_upload(batch: m.ImportBatch) -> m.ImportBatch:
+    """Run a queued batch from its stored file (the task's body). A batch already finished is left as it is, so a
+    task run again after its worker died never imports twice."""
+    if batch.state in (m.ImportBatch.State.DONE, m.ImportBatch.State.FAILED):
+        return batch
+    try:
+        data = upload_path(batch.pk).read_bytes()
+    except FileNotFoundError:
+        return import_batch_abandon(batch, "上传的文件已不在服务器上，未导入任何数据，请重新上传")
+    try:
+        batch = import_batch_run(batch=batch, data=data, progress=lambda done, total: progress_write(batch.pk, done, total))
+    except ImportRejected as rejected:
+        batch = rejected.batch  # the batch records its problems for the page and the API
+    except Exception:
+        import_batch_abandon(m.ImportBatch.objects.get(pk=batch.pk), "导入时发生内部错误，未导入任何数据；请联系平台管理员")
+        upload_path(batch.pk).unlink(missing_ok=True)
+        raise
+    upload_path(batch.pk).unlink(missing_ok=True)
+    _progress_path(batch.pk).unlink(missing_ok=True)
+    return batch
+
+
+def upload_path(batch_id: int) -> Path:
+    return Path(settings.DATA_DIR) / "imports" / f"batch-{batch_id}"
 
 
 def _progress_path(batch_id: int) -> Path:

@@ -46,6 +46,7 @@ from django.utils import timezone
 from ipcity import clock
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
+from ipcity.accounts.system import system_actor
 from ipcity.audit.services import audit_record
 from ipcity.web.models import Attachment, SupportingFile
 from ipcity.web.spreadsheets import xlsx_bytes
@@ -271,7 +272,7 @@ def package_write(*, actor, year: int, target, base_url: str = "") -> dict:
         archive.writestr(info, xlsx_bytes(sheets))
     summary = {"year": year, "files": len(present), "folders": len({e.folder for e in present}),
                "missing": len(missing)}
-    audit_record(actor=actor, action="evidence_package.export", obj=plan, after=summary)
+    audit_record(actor=actor or system_actor(), action="evidence_package.export", obj=plan, after=summary)
     return summary
 
 

@@ -8,6 +8,7 @@ from ipcity.workflow.core import Workflow
 # module path -> the names of its Workflow tables, in the order the document lists them
 TABLES = (
     ("ipcity.plan.core.supervision", ("WORK_ITEM",)),
+    ("ipcity.stats.batches", ("IMPORT_BATCH",)),
     ("ipcity.services.applications", ("APPLICATION",)),
     ("ipcity.services.agencies", ("CUSTODY",)),
     ("ipcity.services.certification", ("CERTIFICATION",)),
