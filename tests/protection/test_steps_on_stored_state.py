@@ -1,5 +1,5 @@
 """Protection workflows run on the workflow core: a step is checked against the record as stored now, not against a
-copy a page or script read earlier, and a refused step writes nothing."""
+copy a page or script read earlier, a refused step writes nothing, and pages name each step in Chinese."""
 
 import json
 
@@ -73,3 +73,16 @@ def test_an_assistance_step_the_table_does_not_know_is_refused_at_the_door(clien
     unknown = _post(client_for("office_admin"), f"/api/v1/protection/assistance/{pk}/steps", {"action": "approve"})
     assert unknown.status_code == 422
     assert AssistanceRequest.objects.get(pk=pk).state == AssistanceRequest.State.SUBMITTED
+
+
+def test_a_case_history_names_each_step_in_chinese_and_a_rejection_needs_its_reason(client_for, people,
+                                                                                      frozen_clock):
+    officer = client_for("enforcement_officer")
+    case = _post(officer, "/api/v1/protection/cases", {"kind": "patent", "source": "complaint", "party": "某公司",
+                                                       "facts": "假冒专利", "received_on": "2026-10-20"}).json()
+    bare = _post(officer, f"/api/v1/protection/cases/{case['id']}/steps", {"action": "reject"})
+    assert bare.status_code == 422 and "不予立案须" in json.dumps(bare.json(), ensure_ascii=False)
+    assert _post(officer, f"/api/v1/protection/cases/{case['id']}/steps",
+                 {"action": "reject", "note": "不属于本机关管辖"}).json()["state"] == "not_filed"
+    page = officer.get(f"/protection/cases/{case['id']}/").content.decode()
+    assert "：登记" in page and "：不予立案（不属于本机关管辖）" in page and "：register" not in page

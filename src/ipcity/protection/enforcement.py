@@ -45,6 +45,8 @@ CASE = Workflow(
         step("close", "结案", {State.INVESTIGATING, State.NOTIFIED, State.DECIDED, State.EXECUTING}, State.CLOSED,
              by=OFFICER),
     ))
+# What the case's history calls each entry: the table's steps and the entries that change no state.
+HISTORY_LABELS = {**CASE.action_labels, "register": "登记", "refer": "移送公安机关", "receipt": "登记公安机关回执"}
 MAX_FINE = Decimal("1000000000000")  # the column holds 12 digits before the point
 DECISION_NUMBER_MAX = EnforcementCase._meta.get_field("decision_number").max_length
 
