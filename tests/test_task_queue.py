@@ -26,6 +26,7 @@ from ipcity.evidence.models import LogCheckpoint, Registration
 from ipcity.jobs import housekeeping, run_worker, send_reminders
 from ipcity.plan.models import Reminder
 from ipcity.stats.models import ImportBatch, Patent
+from tests.serving import bare_environment, run_python
 
 PATENTS = ("申请号,申请日,专利类型,发明名称,专利权人,专利权人地址,授权公告日\n"
            "202310012345.6,2023-01-05,发明,一种图像识别方法,天开智能,天津市南开区华苑街道,2024-06-01\n"
@@ -163,9 +164,6 @@ def test_a_queued_evidence_package_is_written_by_the_worker(people, tmp_path, ca
 # ---- a worker killed with SIGKILL in the middle of an import ----
 ROWS = 600
 PREPARE = textwrap.dedent(f'''
-    import django, os
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipcity.settings")
-    django.setup()
     from django.core.management import call_command
     call_command("migrate", verbosity=0)
     from ipcity.stats.services import import_batch_start, import_in_background
@@ -175,9 +173,7 @@ PREPARE = textwrap.dedent(f'''
     print(batch.pk)
 ''')
 CHECK = textwrap.dedent('''
-    import django, os, json
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipcity.settings")
-    django.setup()
+    import json
     from django_tasks_db.models import DBTaskResult
     from ipcity.audit.models import AuditEntry
     from ipcity.stats.models import ImportBatch, Patent
@@ -192,16 +188,8 @@ CHECK = textwrap.dedent('''
 
 @pytest.mark.django_db(transaction=False)
 def test_killing_the_worker_mid_import_leaves_nothing_and_the_next_worker_imports_once(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}  # a SQLite file both workers share
-    env.update(IPCITY_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="ipcity.settings", IPCITY_ENV="test",
-               IPCITY_EVIDENCE_BACKGROUND_SEQUENCER="0")
-
-    def python(code):
-        done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
-        assert done.returncode == 0, done.stderr
-        return done.stdout
-
-    python(PREPARE)
+    env = bare_environment(tmp_path, IPCITY_ENV="test", IPCITY_EVIDENCE_BACKGROUND_SEQUENCER="0")  # a SQLite file
+    run_python(env, PREPARE)
     worker = subprocess.Popen([sys.executable, "-m", "ipcity.cli", "worker", "--interval", "0.1"],
                               env={**env, "IPCITY_IMPORT_TEST_PAUSE": "60"}, stderr=subprocess.PIPE, text=True)
     try:
@@ -214,13 +202,13 @@ def test_killing_the_worker_mid_import_leaves_nothing_and_the_next_worker_import
         worker.kill()
         worker.wait(timeout=30)
         worker.stderr.close()
-    crashed = json.loads(python(CHECK))
+    crashed = json.loads(run_python(env, CHECK))
     assert crashed == {"state": "running", "created": 0, "patents": 0, "done": 0, "progress": [ROWS, ROWS],
                        "task": "RUNNING", "attempts": 1}  # every row was stored and shown, none committed
     again = subprocess.run([sys.executable, "-m", "ipcity.cli", "worker", "--until-empty"], env=env,
                            capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
-    final = json.loads(python(CHECK))
+    final = json.loads(run_python(env, CHECK))
     assert final == {"state": "done", "created": ROWS, "patents": ROWS, "done": 1, "progress": None,
                      "task": "SUCCESSFUL", "attempts": 2}
     assert not list((tmp_path / "imports").iterdir())  # the stored upload is removed once the batch is done
