@@ -13,14 +13,11 @@ from ipcity.accounts.models import Organization
 from ipcity.audit.models import AuditEntry
 from ipcity.plan.models import AssessmentScope, KeyTask
 from ipcity.plan.supervision import work_item_create, work_item_transition
+from tests.helpers import json_text
 
 
 def _put(client, path, body):
     return client.put(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
-
-
-def _text(response) -> str:
-    return json.dumps(response.json(), ensure_ascii=False)
 
 
 def _overdue_item(people, code, task=7):
@@ -135,11 +132,11 @@ def test_an_unknown_or_non_unit_id_is_refused_in_chinese_and_nothing_changes(cli
     office = client_for("office_admin")
     enterprise = people["enterprise_user"].organization
     unknown = _put(office, "/api/v1/supervision/assessment/scope", {"unranked_units": [999999]})
-    assert unknown.status_code == 422 and "以下编号不是责任单位：999999" in _text(unknown)
+    assert unknown.status_code == 422 and "以下编号不是责任单位：999999" in json_text(unknown)
     not_a_unit = _put(office, "/api/v1/supervision/assessment/scope", {"unranked_units": [enterprise.pk]})
-    assert not_a_unit.status_code == 422 and "不是责任单位" in _text(not_a_unit)
+    assert not_a_unit.status_code == 422 and "不是责任单位" in json_text(not_a_unit)
     garbage = _put(office, "/api/v1/supervision/assessment/scope", {"unranked_units": ["法院"]})
-    assert garbage.status_code == 422 and "编号" in _text(garbage)
+    assert garbage.status_code == 422 and "编号" in json_text(garbage)
     huge = _put(office, "/api/v1/supervision/assessment/scope", {"unranked_units": [2**70]})
     assert huge.status_code == 422
     page = office.post("/supervision/assessment/", {"form": "scope", "unranked_units": ["999999"]})

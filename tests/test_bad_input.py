@@ -532,9 +532,9 @@ def _api_send(client, method, path, query, body, change):
 
 def _api_body(body, ids, own_org):
     if body == NEXT_VERSION:
-        from tests.test_permissions import _next_version_plan
+        from tests.helpers import next_version_plan
 
-        return json.loads(_next_version_plan())
+        return json.loads(next_version_plan())
     if isinstance(body, upload):
         return upload({k: _fill(v, ids, own_org) if isinstance(v, str) else v for k, v in body.items()})
     if isinstance(body, dict):

@@ -12,6 +12,7 @@ from ipcity import clock
 from ipcity.audit.models import AuditEntry
 from ipcity.plan.models import EvaluationReport
 from ipcity.plan.services import indicator_value_report
+from tests.helpers import patch_json, post_json
 
 DAY = dt.datetime(2027, 1, 8, 9, 0, tzinfo=dt.UTC)  # the pilot is over
 
@@ -20,14 +21,6 @@ DAY = dt.datetime(2027, 1, 8, 9, 0, tzinfo=dt.UTC)  # the pilot is over
 def after_the_pilot():
     with clock.frozen_at(DAY):
         yield
-
-
-def _post(client, path, body):
-    return client.post(path, json.dumps(body), content_type="application/json")
-
-
-def _patch(client, path, body):
-    return client.patch(path, json.dumps(body), content_type="application/json")
 
 
 def _text(document) -> str:
@@ -39,7 +32,7 @@ def _text(document) -> str:
 
 def test_the_final_report_counts_every_one_of_the_32_indicators_as_met_not_met_or_pending(
         client_for, people, after_the_pilot):
-    draft = _post(client_for("office_admin"), "/api/v1/supervision/evaluations", {"kind": "final"})
+    draft = post_json(client_for("office_admin"), "/api/v1/supervision/evaluations", {"kind": "final"})
     assert draft.status_code == 201
     report = draft.json()
     assert report["title"] == "天津市南开区国家知识产权强市建设试点终期评估报告（2024年1月至2026年12月）"
@@ -58,7 +51,7 @@ def test_an_annual_report_reads_its_year_end_values_not_todays(client_for, peopl
                            source="区科技局培训台账")
     indicator_value_report(indicator=patents, actor=people["office_admin"], as_of=dt.date(2026, 12, 31), value=99,
                            source="区科技局培训台账")
-    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2024}).json()
+    report = post_json(office, "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2024}).json()
     assert report["as_of"] == "2024-12-31"
     assert report["title"].endswith("2024年度评估报告")
     total = (report["indicators_met"] + report["indicators_not_met"] + report["indicators_pending"]
@@ -75,12 +68,12 @@ def test_an_annual_report_reads_its_year_end_values_not_todays(client_for, peopl
 
 
 def test_an_annual_report_needs_a_pilot_year_that_has_begun(client_for, people, after_the_pilot):
-    refused = _post(client_for("office_admin"), "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2030})
+    refused = post_json(client_for("office_admin"), "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2030})
     assert refused.status_code == 422 and "试点期内的年度" in refused.json()["detail"][0]
     with clock.frozen_at(dt.datetime(2024, 6, 1, tzinfo=dt.UTC)):
-        early = _post(client_for("office_admin"), "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2025})
+        early = post_json(client_for("office_admin"), "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2025})
     assert early.status_code == 422 and "尚未开始" in early.json()["detail"][0]
-    made = _post(client_for("office_admin"), "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2025})
+    made = post_json(client_for("office_admin"), "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2025})
     assert made.json()["title"].endswith("2025年度评估报告") and made.json()["as_of"] == "2025-12-31"
 
 
@@ -88,7 +81,7 @@ def test_a_report_drafted_before_the_year_ends_says_not_completed_with_the_date_
         client_for, people):
     with clock.frozen_at(dt.datetime(2026, 12, 2, 9, 0, tzinfo=dt.UTC)):
         office = client_for("office_admin")
-        report = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
+        report = post_json(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
         assert report["as_of"] == "2026-12-02"
         body = office.get(f"/api/v1/supervision/evaluations/{report['id']}/document", {"format": "docx"}).content
     text = _text(Document(io.BytesIO(body)))
@@ -100,9 +93,9 @@ def test_a_report_drafted_before_the_year_ends_says_not_completed_with_the_date_
 def test_the_office_sets_the_document_number_issuer_and_date_and_edits_the_sections_until_release(
         client_for, people, after_the_pilot):
     office = client_for("office_admin")
-    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
+    report = post_json(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
     url = f"/api/v1/supervision/evaluations/{report['id']}"
-    edited = _patch(office, url, {"document_number": "南开知强办〔2027〕3号", "written_on": "2027-01-08",
+    edited = patch_json(office, url, {"document_number": "南开知强办〔2027〕3号", "written_on": "2027-01-08",
                                   "overview": "南开区试点基本情况。", "highlights": "建成知识产权全链条服务平台。",
                                   "problems": "问题。", "next_steps": "打算。"})
     assert edited.status_code == 200, edited.content
@@ -111,8 +104,8 @@ def test_the_office_sets_the_document_number_issuer_and_date_and_edits_the_secti
     entry = AuditEntry.objects.filter(action="evaluation.update").latest("id")
     assert entry.after["document_number"] == "南开知强办〔2027〕3号"
 
-    assert _post(office, f"{url}/release", {}).json()["released"]
-    frozen = _patch(office, url, {"problems": "x"})
+    assert post_json(office, f"{url}/release", {}).json()["released"]
+    frozen = patch_json(office, url, {"problems": "x"})
     assert frozen.status_code == 422 and "报告已发布" in frozen.json()["detail"][0]
     assert EvaluationReport.objects.get(pk=report["id"]).problems == "问题。"
 
@@ -133,8 +126,8 @@ def test_the_office_sets_the_document_number_issuer_and_date_and_edits_the_secti
 def test_a_wrong_document_number_date_or_overlong_text_is_refused_and_nothing_is_written(
         client_for, people, after_the_pilot, body, says):
     office = client_for("office_admin")
-    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
-    refused = _patch(office, f"/api/v1/supervision/evaluations/{report['id']}", {**body, "highlights": "不应保存"})
+    report = post_json(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
+    refused = patch_json(office, f"/api/v1/supervision/evaluations/{report['id']}", {**body, "highlights": "不应保存"})
     assert refused.status_code == 422
     assert says in json.dumps(refused.json(), ensure_ascii=False)
     stored = EvaluationReport.objects.get(pk=report["id"])
@@ -165,9 +158,9 @@ def test_the_page_sets_the_particulars_saves_the_sections_and_releases(client_fo
 def test_a_released_report_downloads_as_it_was_released_though_the_figures_change_afterwards(
         client_for, people, plan, after_the_pilot):
     office = client_for("office_admin")
-    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2025}).json()
+    report = post_json(office, "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2025}).json()
     url = f"/api/v1/supervision/evaluations/{report['id']}"
-    _post(office, f"{url}/release", {})
+    post_json(office, f"{url}/release", {})
     released = {fmt: office.get(f"{url}/document", {"format": fmt}).content for fmt in ("docx", "pdf")}
     counts = {k: v for k, v in office.get(url).json().items() if k.startswith("indicators_")}
     indicator_value_report(indicator=plan.indicators.get(code="trainings"), actor=people["office_admin"],
@@ -179,7 +172,7 @@ def test_a_released_report_downloads_as_it_was_released_though_the_figures_chang
     entry = AuditEntry.objects.filter(action="evaluation.release").latest("id")
     stored = EvaluationReport.objects.get(pk=report["id"])
     assert entry.after["pdf_sha256"] == stored.released_pdf.sha256
-    draft = _post(office, "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2025}).json()
+    draft = post_json(office, "/api/v1/supervision/evaluations", {"kind": "annual", "year": 2025}).json()
     fresh = office.get(f"/api/v1/supervision/evaluations/{draft['id']}/document", {"format": "docx"}).content
     assert "77" in _text(Document(io.BytesIO(fresh)))
 
@@ -189,10 +182,10 @@ def test_a_released_report_downloads_as_it_was_released_though_the_figures_chang
 def test_the_final_report_document_has_the_seven_sections_every_indicator_for_three_years_and_every_task(
         client_for, people, after_the_pilot):
     office = client_for("office_admin")
-    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
+    report = post_json(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
     url = f"/api/v1/supervision/evaluations/{report['id']}"
-    _patch(office, url, {"document_number": "南开知强办〔2027〕3号", "written_on": "2027-01-08"})
-    _post(office, f"{url}/release", {})
+    patch_json(office, url, {"document_number": "南开知强办〔2027〕3号", "written_on": "2027-01-08"})
+    post_json(office, f"{url}/release", {})
     document = Document(io.BytesIO(office.get(f"{url}/document", {"format": "docx"}).content))
     paragraphs = [p.text for p in document.paragraphs]
     headings = [t for t in paragraphs if t[:2] in ("一、", "二、", "三、", "四、", "五、", "六、", "七、")]
@@ -223,7 +216,7 @@ def test_the_final_report_document_has_the_seven_sections_every_indicator_for_th
 
 def test_the_pdf_carries_the_same_sections_in_the_embedded_chinese_font(client_for, people, after_the_pilot):
     office = client_for("office_admin")
-    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
+    report = post_json(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
     pdf = office.get(f"/supervision/evaluations/{report['id']}/", {"format": "pdf"})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     import pypdfium2 as pdfium
@@ -242,7 +235,7 @@ def test_an_office_that_has_used_its_upload_quota_can_still_release_its_report(
         client_for, people, after_the_pilot, settings):
     settings.UPLOAD_QUOTA_BYTES = 1
     office = client_for("office_admin")
-    report = _post(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
-    released = _post(office, f"/api/v1/supervision/evaluations/{report['id']}/release", {})
+    report = post_json(office, "/api/v1/supervision/evaluations", {"kind": "final"}).json()
+    released = post_json(office, f"/api/v1/supervision/evaluations/{report['id']}/release", {})
     assert released.status_code == 200 and released.json()["released"]
     assert EvaluationReport.objects.get(pk=report["id"]).released_pdf.size > 1

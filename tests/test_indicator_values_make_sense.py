@@ -5,13 +5,13 @@ be fractional), shares (%) lie within 0–100, growth rates may fall but not bel
 the by-year page and in a progress report's figures, and nothing is written."""
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest
 
 from ipcity.audit.models import AuditEntry
 from ipcity.plan.models import IndicatorConfirmation, IndicatorValue, ProgressReport
+from tests.helpers import json_text, post_json
 
 # (indicator, value, what the refusal says)
 NONSENSE = [
@@ -31,14 +31,6 @@ SENSIBLE = [
 ]
 
 
-def _post(client, path, body):
-    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
-
-
-def _text(response) -> str:
-    return json.dumps(response.json(), ensure_ascii=False)
-
-
 def _nothing_written():
     assert not IndicatorConfirmation.objects.exists() and not IndicatorValue.objects.exists()
     assert not AuditEntry.objects.filter(action__in=["plan.indicator.confirm", "plan.indicator_value.report"]).exists()
@@ -48,9 +40,9 @@ def _nothing_written():
 def test_the_office_cannot_confirm_a_value_that_makes_no_sense_for_the_indicator(
         client_for, plan, frozen_clock, code, value, message):
     office = client_for("office_admin")
-    api = _post(office, f"/api/v1/indicators/{code}/confirmations",
+    api = post_json(office, f"/api/v1/indicators/{code}/confirmations",
                 {"year": 2025, "basis": "other", "value": value, "reason": "核定"})
-    assert api.status_code == 422 and message in _text(api)
+    assert api.status_code == 422 and message in json_text(api)
     page = office.post("/indicators/by-year/", {"indicator": code, "year": "2025", "basis": "other", "value": value,
                                                 "reason": "核定"})
     form = page.content.decode().split('data-testid="confirm-form"', 1)[1].split("</form>", 1)[0]
@@ -66,9 +58,9 @@ def test_the_office_cannot_confirm_a_value_that_makes_no_sense_for_the_indicator
 def test_a_value_that_makes_no_sense_for_the_indicator_cannot_be_reported(
         client_for, plan, frozen_clock, code, value, message):
     office = client_for("office_admin")
-    api = _post(office, f"/api/v1/plan/indicators/{code}/values", {"as_of": "2026-10-31", "value": value,
+    api = post_json(office, f"/api/v1/plan/indicators/{code}/values", {"as_of": "2026-10-31", "value": value,
                                                                     "source": "台账"})
-    assert api.status_code == 422 and message in _text(api)
+    assert api.status_code == 422 and message in json_text(api)
     page = office.post(f"/plan/indicators/{code}/", {"form": "report", "report-as_of": "2026-10-31",
                                                      "report-value": value, "report-source": "台账"})
     assert page.status_code == 200 and message in page.content.decode()
@@ -78,10 +70,10 @@ def test_a_value_that_makes_no_sense_for_the_indicator_cannot_be_reported(
 @pytest.mark.parametrize(("code", "value"), SENSIBLE)
 def test_a_sensible_value_is_reported_and_confirmed(client_for, plan, frozen_clock, code, value):
     office = client_for("office_admin")
-    reported = _post(office, f"/api/v1/plan/indicators/{code}/values", {"as_of": "2025-12-31", "value": value,
+    reported = post_json(office, f"/api/v1/plan/indicators/{code}/values", {"as_of": "2025-12-31", "value": value,
                                                                          "source": "台账"})
     assert reported.status_code == 201, reported.content
-    confirmed = _post(office, f"/api/v1/indicators/{code}/confirmations",
+    confirmed = post_json(office, f"/api/v1/indicators/{code}/confirmations",
                       {"year": 2025, "basis": "other", "value": value, "reason": "核定"})
     assert confirmed.status_code == 201, confirmed.content
     assert IndicatorConfirmation.objects.get().value == Decimal(value)
@@ -90,14 +82,14 @@ def test_a_sensible_value_is_reported_and_confirmed(client_for, plan, frozen_clo
 def test_a_progress_report_with_a_negative_figure_is_refused_and_neither_the_report_nor_the_value_is_stored(
         client_for, people, frozen_clock):
     office, unit = client_for("office_admin"), client_for("unit_staff")
-    item = _post(office, "/api/v1/supervision/items", {"task": 2, "unit": "science_technology", "year": 2026,
+    item = post_json(office, "/api/v1/supervision/items", {"task": 2, "unit": "science_technology", "year": 2026,
                                                         "title": "培育产业规划类专利导航项目", "deadline": "2026-12-15"})
     item = item.json()["id"]
     for client, action in [(office, "assign"), (unit, "acknowledge"), (unit, "start")]:
-        assert _post(client, f"/api/v1/supervision/items/{item}/transitions", {"action": action}).status_code == 200
-    api = _post(unit, f"/api/v1/supervision/items/{item}/reports", {
+        assert post_json(client, f"/api/v1/supervision/items/{item}/transitions", {"action": action}).status_code == 200
+    api = post_json(unit, f"/api/v1/supervision/items/{item}/reports", {
         "period": "2026-10", "text": "完成导航项目", "figures": {"navigation_projects_industry_planning": -2}})
-    assert api.status_code == 422 and "“产业规划类专利导航项目”是数量（单位：个），不能为负数" in _text(api)
+    assert api.status_code == 422 and "“产业规划类专利导航项目”是数量（单位：个），不能为负数" in json_text(api)
     page = unit.post(f"/supervision/items/{item}/", {
         "form": "report", "period": "2026-10", "text": "完成导航项目",
         "figure_navigation_projects_industry_planning": "1.5"})
@@ -110,7 +102,7 @@ def test_the_office_cannot_adopt_a_reported_value_that_makes_no_sense(client_for
     IndicatorValue.objects.create(indicator=plan.indicators.get(code="patent_enforcement_cases"),
                                   as_of=dt.date(2025, 12, 31), value=-5, source="旧台账",
                                   reported_by=people["office_admin"], reported_at=frozen_clock.now)
-    response = _post(client_for("office_admin"), "/api/v1/indicators/patent_enforcement_cases/confirmations",
+    response = post_json(client_for("office_admin"), "/api/v1/indicators/patent_enforcement_cases/confirmations",
                      {"year": 2025, "basis": "reported", "reason": "采用报送值"})
-    assert response.status_code == 422 and "不能采用该值：“专利行政查处案件”是数量（单位：件），不能为负数" in _text(response)
+    assert response.status_code == 422 and "不能采用该值：“专利行政查处案件”是数量（单位：件），不能为负数" in json_text(response)
     assert not IndicatorConfirmation.objects.exists()

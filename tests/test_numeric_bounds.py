@@ -4,7 +4,6 @@ door — the JSON API with 422, a page with a form error or message — and behi
 the pages that read the registries keep rendering for everyone."""
 
 import decimal
-import json
 from decimal import Decimal
 
 import pytest
@@ -16,7 +15,8 @@ from ipcity.api import api
 from ipcity.operations.models import Deal, FinancingApplication, PatentProduct, TechNeed
 from ipcity.stats.models import LegalEvent, Patent
 from ipcity.stats.services import import_batch_run, import_batch_start
-from tests.operations.test_operations import OPEN, PATENTS
+from tests.helpers import json_text, post_json
+from tests.operations.helpers import OPEN, PATENTS
 
 ENTERPRISE_PATENTS = PATENTS.decode().replace("测试大学", "测试企业有限公司").encode()
 PAGES = ["/", "/indicators/", "/workspace/", "/supervision/", "/api/v1/plan/indicators"]
@@ -26,14 +26,6 @@ PAGES = ["/", "/indicators/", "/workspace/", "/supervision/", "/api/v1/plan/indi
 def registry(people):
     batch = import_batch_start(kind="patents", filename="patents.csv", actor=None)
     import_batch_run(batch=batch, data=PATENTS)
-
-
-def _post(client, path, body):
-    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
-
-
-def _text(response) -> str:
-    return json.dumps(response.json(), ensure_ascii=False)
 
 
 def _pages_render_for_everyone(client_for, *pages):
@@ -46,9 +38,9 @@ def _pages_render_for_everyone(client_for, *pages):
 
 def _interest_in_meeting(client_for):
     university, enterprise = client_for("university_user"), client_for("enterprise_user")
-    offer = _post(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110011111.1"}).json()
-    interest = _post(enterprise, "/api/v1/operations/interests", {"offer": offer["id"]}).json()
-    assert _post(university, f"/api/v1/operations/interests/{interest['id']}/steps",
+    offer = post_json(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110011111.1"}).json()
+    interest = post_json(enterprise, "/api/v1/operations/interests", {"offer": offer["id"]}).json()
+    assert post_json(university, f"/api/v1/operations/interests/{interest['id']}/steps",
                  {"action": "meet", "meeting_on": "2026-10-15"}).json()["state"] == "meeting"
     return interest["id"]
 
@@ -61,29 +53,29 @@ def test_a_deal_amount_beyond_its_column_or_sense_is_refused_and_pages_still_ren
         client_for, registry, frozen_clock, amount):
     university = client_for("university_user")
     pk = _interest_in_meeting(client_for)
-    refused = _post(university, f"/api/v1/operations/interests/{pk}/deal", {**DEAL, "amount": amount})
+    refused = post_json(university, f"/api/v1/operations/interests/{pk}/deal", {**DEAL, "amount": amount})
     assert refused.status_code == 422, refused.content
-    assert "金额（元）" in _text(refused)
+    assert "金额（元）" in json_text(refused)
     assert not Deal.objects.exists() and not LegalEvent.objects.filter(event_type="licence").exists()
     _pages_render_for_everyone(client_for)
-    accepted = _post(university, f"/api/v1/operations/interests/{pk}/deal", {**DEAL, "amount": "1000000000000"})
+    accepted = post_json(university, f"/api/v1/operations/interests/{pk}/deal", {**DEAL, "amount": "1000000000000"})
     assert accepted.status_code == 201, accepted.content
     _pages_render_for_everyone(client_for)
 
 
 def test_a_deal_of_1e30_names_the_bound_in_chinese(client_for, registry, frozen_clock):
     pk = _interest_in_meeting(client_for)
-    refused = _post(client_for("university_user"), f"/api/v1/operations/interests/{pk}/deal", {**DEAL, "amount": "1e30"})
-    assert "金额（元）应在0～1,000,000,000,000之间" in _text(refused)
+    refused = post_json(client_for("university_user"), f"/api/v1/operations/interests/{pk}/deal", {**DEAL, "amount": "1e30"})
+    assert "金额（元）应在0～1,000,000,000,000之间" in json_text(refused)
 
 
 def test_a_product_with_annual_sales_of_1e30_is_refused_and_the_products_page_renders(client_for, registry,
                                                                                       frozen_clock):
     university = client_for("university_user")
-    refused = _post(university, "/api/v1/operations/products", {
+    refused = post_json(university, "/api/v1/operations/products", {
         "name": "电池健康监测模组", "patent_numbers": ["202110011111.1"], "recorded_on": "2026-10-01",
         "annual_sales": "1e30"})
-    assert refused.status_code == 422 and "年销售额（万元）" in _text(refused)
+    assert refused.status_code == 422 and "年销售额（万元）" in json_text(refused)
     assert not PatentProduct.objects.exists()
     page = university.post("/operations/products/", {
         "name": "电池健康监测模组", "patent_numbers": "202110011111.1", "recorded_on": "2026-10-01",
@@ -96,10 +88,10 @@ def test_a_product_with_annual_sales_of_1e30_is_refused_and_the_products_page_re
 def test_a_need_with_a_budget_of_1e30_is_refused_and_the_office_operations_page_renders(client_for, registry,
                                                                                         frozen_clock):
     enterprise = client_for("enterprise_user")
-    refused = _post(enterprise, "/api/v1/operations/needs", {
+    refused = post_json(enterprise, "/api/v1/operations/needs", {
         "title": "动力电池寿命预测", "problem": "需要根据充放电数据预测电池健康状态", "field": "新能源",
         "budget": "1e30", "deadline": "2027-06-30"})
-    assert refused.status_code == 422 and "预算（万元）" in _text(refused)
+    assert refused.status_code == 422 and "预算（万元）" in json_text(refused)
     assert not TechNeed.objects.exists()
     assert client_for("office_admin").get("/operations/").status_code == 200
     _pages_render_for_everyone(client_for, "/operations/")
@@ -114,10 +106,10 @@ def enterprise_registry(people):
 def test_a_financing_request_of_1e30_is_refused_and_the_finance_page_renders(client_for, people, enterprise_registry,
                                                                              frozen_clock):
     enterprise = client_for("enterprise_user")
-    refused = _post(enterprise, "/api/v1/operations/financing", {
+    refused = post_json(enterprise, "/api/v1/operations/financing", {
         "bank": people["finance_user"].organization_id, "amount_requested": "1e30", "purpose": "研发投入",
         "patents": ["202110011111.1"]})
-    assert refused.status_code == 422 and "申请金额（万元）" in _text(refused)
+    assert refused.status_code == 422 and "申请金额（万元）" in json_text(refused)
     assert not FinancingApplication.objects.exists()
     for persona in ("enterprise_user", "finance_user", "office_admin"):
         assert client_for(persona).get("/operations/finance/").status_code == 200
@@ -127,19 +119,19 @@ def test_a_financing_request_of_1e30_is_refused_and_the_finance_page_renders(cli
 def test_the_banks_approved_amount_must_be_a_sensible_number_on_the_page_and_the_api(
         client_for, people, enterprise_registry, frozen_clock, approved):
     enterprise, bank = client_for("enterprise_user"), client_for("finance_user")
-    pk = _post(enterprise, "/api/v1/operations/financing", {
+    pk = post_json(enterprise, "/api/v1/operations/financing", {
         "bank": people["finance_user"].organization_id, "amount_requested": "300", "purpose": "研发投入",
         "patents": ["202110011111.1"]}).json()["id"]
-    _post(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "accept"})
+    post_json(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "accept"})
     page = bank.post("/operations/finance/", {"form": "step", "pk": pk, "action": "approve",
                                               "approved_amount": approved})
     assert page.status_code == 200 and "批准金额（万元）" in page.content.decode()
-    api_refused = _post(bank, f"/api/v1/operations/financing/{pk}/steps",
+    api_refused = post_json(bank, f"/api/v1/operations/financing/{pk}/steps",
                         {"action": "approve", "approved_amount": approved})
-    assert api_refused.status_code == 422 and "批准金额（万元）" in _text(api_refused)
+    assert api_refused.status_code == 422 and "批准金额（万元）" in json_text(api_refused)
     application = FinancingApplication.objects.get(pk=pk)
     assert application.state == "accepted" and application.approved_amount is None
-    assert _post(bank, f"/api/v1/operations/financing/{pk}/steps",
+    assert post_json(bank, f"/api/v1/operations/financing/{pk}/steps",
                  {"action": "approve", "approved_amount": "250"}).status_code == 200
 
 
@@ -254,7 +246,7 @@ def _missing_field(apps, key) -> bool:
 def test_an_anonymous_visitor_sees_no_500_after_a_refused_value(client_for, registry, frozen_clock):
     client = Client(raise_request_exception=False)
     pk = _interest_in_meeting(client_for)
-    _post(client_for("university_user"), f"/api/v1/operations/interests/{pk}/deal", {**DEAL, "amount": "1e30"})
+    post_json(client_for("university_user"), f"/api/v1/operations/interests/{pk}/deal", {**DEAL, "amount": "1e30"})
     for page in PAGES:
         assert client.get(page).status_code < 500, page
 

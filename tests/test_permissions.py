@@ -40,6 +40,7 @@ from ipcity.services.experts import consent_set, expert_add, expert_assign
 from ipcity.services.training import training_create
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.conftest import PERSONAS, bundled_plan_bytes, make_people
+from tests.helpers import next_version_plan
 from tests.services.helpers import guide as service_guide
 
 ANONYMOUS = None
@@ -137,12 +138,6 @@ def custody_party(anonymous=401, agency=403, enterprise=403, office=403):
 NEW_ORGANIZATION = {"name": "新设企业", "org_type": "enterprise", "street": "xuefu", "tags": ["high_tech"],
                     "credit_code": "914403001922038216"}
 NEW_MEMBER = {"username": "new_member", "full_name": "新成员", "role": "enterprise_user", "password": "Str0ng!Passw0rd"}
-
-
-def _next_version_plan() -> str:
-    data = json.loads(bundled_plan_bytes())
-    data["version"] = 2
-    return json.dumps(data, ensure_ascii=False)
 
 
 # (method, path, body, expected status per persona). {other_org} is an organization no persona belongs to;
@@ -936,7 +931,7 @@ def _request(client, method, path, body, api):
 
         return client.post(path, {"kind": "population", "file": SimpleUploadedFile("pop.csv", POPULATION_CSV)})
     if api:
-        payload = _next_version_plan() if body == "NEXT_VERSION" else json.dumps(body)
+        payload = next_version_plan() if body == "NEXT_VERSION" else json.dumps(body)
         return getattr(client, method)(path, payload, content_type="application/json")
     return client.post(path, body)
 

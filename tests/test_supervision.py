@@ -9,14 +9,11 @@ from django.core import mail
 from ipcity.accounts.models import User
 from ipcity.cli import main as ipcity_main
 from ipcity.plan.models import IndicatorValue, Reminder, WorkItem
-
-
-def _post(client, path, body):
-    return client.post(path, json.dumps(body), content_type="application/json")
+from tests.helpers import post_json
 
 
 def _create_item(office, deadline="2026-12-15"):
-    response = _post(office, "/api/v1/supervision/items", {"task": 2, "unit": "science_technology", "year": 2026,
+    response = post_json(office, "/api/v1/supervision/items", {"task": 2, "unit": "science_technology", "year": 2026,
                                                             "title": "培育产业规划类专利导航项目", "deadline": deadline})
     assert response.status_code == 201, response.content
     return response.json()["id"]
@@ -27,19 +24,19 @@ def test_a_whole_cycle_through_the_api_with_a_return(client_for, people, frozen_
     item = _create_item(office)
     assert unit.get(f"/api/v1/supervision/items/{item}").status_code == 404  # not visible before it is assigned
     for client, action in [(office, "assign"), (unit, "acknowledge"), (unit, "start")]:
-        assert _post(client, f"/api/v1/supervision/items/{item}/transitions", {"action": action}).status_code == 200
-    report = _post(unit, f"/api/v1/supervision/items/{item}/reports", {
+        assert post_json(client, f"/api/v1/supervision/items/{item}/transitions", {"action": action}).status_code == 200
+    report = post_json(unit, f"/api/v1/supervision/items/{item}/reports", {
         "period": "2026-10", "text": "完成两个导航项目的立项", "figures": {"navigation_projects_industry_planning": 2}})
     assert report.status_code == 201 and report.json()["state"] == "reported"
     assert IndicatorValue.objects.get(indicator__code="navigation_projects_industry_planning").value == 2
-    _post(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "review"})
-    refused = _post(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "return"})
+    post_json(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "review"})
+    refused = post_json(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "return"})
     assert refused.status_code == 422 and refused.json()["detail"] == ["退回须填写理由"]
-    returned = _post(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "return", "reason": "缺少佐证"})
+    returned = post_json(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "return", "reason": "缺少佐证"})
     assert returned.json()["state"] == "in_progress"
-    _post(unit, f"/api/v1/supervision/items/{item}/reports", {"period": "2026-11", "text": "补充了佐证材料"})
-    _post(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "review"})
-    closed = _post(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "close"})
+    post_json(unit, f"/api/v1/supervision/items/{item}/reports", {"period": "2026-11", "text": "补充了佐证材料"})
+    post_json(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "review"})
+    closed = post_json(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "close"})
     assert closed.json()["state_label"] == "已办结"
     history = list(WorkItem.objects.get(pk=item).history.values_list("action", flat=True))
     assert history == ["assign", "acknowledge", "start", "report", "review", "return", "report", "review", "close"]
@@ -48,14 +45,14 @@ def test_a_whole_cycle_through_the_api_with_a_return(client_for, people, frozen_
 def test_a_unit_cannot_act_for_the_office_or_for_another_unit(client_for, people):
     office, unit = client_for("office_admin"), client_for("unit_staff")
     item = _create_item(office)
-    _post(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "assign"})
-    refused = _post(unit, f"/api/v1/supervision/items/{item}/transitions", {"action": "close"})
+    post_json(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "assign"})
+    refused = post_json(unit, f"/api/v1/supervision/items/{item}/transitions", {"action": "close"})
     assert refused.status_code == 422 and "只能由领导小组办公室操作" in refused.json()["detail"][0]
     assert client_for("enterprise_user").get(f"/api/v1/supervision/items/{item}").status_code == 403
 
 
 def test_an_item_for_a_unit_not_responsible_for_the_task_is_refused(client_for, people):
-    response = _post(client_for("office_admin"), "/api/v1/supervision/items", {
+    response = post_json(client_for("office_admin"), "/api/v1/supervision/items", {
         "task": 16, "unit": "science_technology", "year": 2026, "title": "x", "deadline": "2026-12-01"})
     assert response.status_code == 422 and "不是重点任务16的责任单位" in response.json()["detail"][0]
 
@@ -64,13 +61,13 @@ def test_exactly_one_chaser_goes_out_when_an_item_falls_overdue(client_for, peop
     User.objects.filter(username="unit_staff").update(email="kejiju@example.gov.cn")
     office = client_for("office_admin")
     item = _create_item(office, deadline="2026-11-10")
-    _post(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "assign"})
+    post_json(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "assign"})
     frozen_clock.advance(days=4)  # 2026-11-06: within seven days of the deadline
     assert ipcity_main(["remind"]) == 0
     frozen_clock.advance(days=5)  # 2026-11-11: one day late
     assert ipcity_main(["remind"]) == 0
     assert ipcity_main(["remind"]) == 0
-    assert _post(office, "/api/v1/supervision/reminders/run", {}).json() == {"reminder": 0, "chaser": 0}
+    assert post_json(office, "/api/v1/supervision/reminders/run", {}).json() == {"reminder": 0, "chaser": 0}
     assert list(Reminder.objects.order_by("kind").values_list("kind", flat=True)) == ["chaser", "reminder"]
     assert [m.subject.split("】")[0] for m in mail.outbox] == ["【临近提醒", "【催办"]
     assert mail.outbox[1].to == ["kejiju@example.gov.cn"]
@@ -104,18 +101,18 @@ def test_the_unit_walks_its_part_in_the_pages(client_for, people):
 def test_an_approved_extension_moves_the_deadline_and_clears_the_lapse(client_for, people, frozen_clock):
     office, unit = client_for("office_admin"), client_for("unit_staff")
     item = _create_item(office, deadline="2026-11-10")
-    _post(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "assign"})
-    too_early = _post(unit, f"/api/v1/supervision/items/{item}/extensions",
+    post_json(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "assign"})
+    too_early = post_json(unit, f"/api/v1/supervision/items/{item}/extensions",
                       {"requested_deadline": "2026-11-01", "reason": "等待数据"})
     assert too_early.status_code == 422 and "应晚于现有完成时限" in json.dumps(too_early.json(), ensure_ascii=False)
-    asked = _post(unit, f"/api/v1/supervision/items/{item}/extensions",
+    asked = post_json(unit, f"/api/v1/supervision/items/{item}/extensions",
                   {"requested_deadline": "2026-12-10", "reason": "等待统计数据发布"})
     assert asked.status_code == 201
-    again = _post(unit, f"/api/v1/supervision/items/{item}/extensions",
+    again = post_json(unit, f"/api/v1/supervision/items/{item}/extensions",
                   {"requested_deadline": "2026-12-20", "reason": "再等等"})
     assert again.status_code == 422 and "待审批" in again.json()["detail"][0]
-    assert _post(unit, f"/api/v1/supervision/extensions/{asked.json()['id']}/decision", {"approve": True}).status_code == 403
-    decided = _post(office, f"/api/v1/supervision/extensions/{asked.json()['id']}/decision", {"approve": True})
+    assert post_json(unit, f"/api/v1/supervision/extensions/{asked.json()['id']}/decision", {"approve": True}).status_code == 403
+    decided = post_json(office, f"/api/v1/supervision/extensions/{asked.json()['id']}/decision", {"approve": True})
     assert decided.json()["decision"] == "approved"
     assert WorkItem.objects.get(pk=item).deadline == dt.date(2026, 12, 10)
     frozen_clock.advance(days=10)  # 2026-11-12: past the old deadline, not the new one
@@ -128,7 +125,7 @@ def test_status_lights_follow_the_deadline_and_the_rules_are_shown(client_for, p
     green = _create_item(office, deadline="2026-12-20")
     red = _create_item(office, deadline="2026-11-01")
     for item in (green, red):
-        _post(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "assign"})
+        post_json(office, f"/api/v1/supervision/items/{item}/transitions", {"action": "assign"})
     page = office.get("/supervision/").content.decode()
     assert f'data-item="{green}" data-light="green"' in page and f'data-item="{red}" data-light="red"' in page
     assert 'data-unit-light="red"' in page and "红灯：未反馈且已过完成时限" in page

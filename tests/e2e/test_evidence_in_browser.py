@@ -9,7 +9,7 @@ from ipcity.evidence.core.sm3 import sm3_pure
 from ipcity.evidence.keys import log_keys
 from ipcity.evidence.models import Registration
 from tests.e2e.conftest import sign_in
-from tests.evidence.test_cli_and_crash import _verify
+from tests.evidence.helpers import verify_offline
 
 pytestmark = pytest.mark.browser
 
@@ -35,7 +35,7 @@ def test_a_registered_file_downloads_a_certificate_that_verifies_offline(open_pa
     download.value.save_as(bundle)
     keys = tmp_path / "keys.txt"
     keys.write_text(log_keys().public_text(), encoding="utf-8")
-    result = _verify(tmp_path, str(bundle), str(work), "--keys", str(keys))
+    result = verify_offline(tmp_path, str(bundle), str(work), "--keys", str(keys))
     assert result.returncode == 0 and "核验通过" in result.stdout, result.stdout + result.stderr
 
     page.goto("/evidence/verify/")

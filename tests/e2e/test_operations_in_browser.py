@@ -6,7 +6,7 @@ import pytest
 
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.e2e.conftest import sign_in
-from tests.operations.test_operations import PATENTS
+from tests.operations.helpers import PATENTS
 
 pytestmark = pytest.mark.browser
 

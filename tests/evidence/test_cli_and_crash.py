@@ -6,23 +6,10 @@ import signal
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 from ipcity.accounts.models import Organization
 from ipcity.cli import main as ipcity_main
-
-
-def _offline_env(tmp_path: Path) -> dict:
-    """No settings, no data folder, a database that does not exist: verification must not need any of them."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("IPCITY_", "DJANGO_", "DATABASE_URL"))}
-    return {**env, "DATABASE_URL": "postgres://nobody@203.0.113.1:1/none", "IPCITY_DATA_DIR": str(tmp_path / "absent")}
-
-
-def _verify(tmp_path, *args):
-    code = ("import sys; from ipcity.cli import main; rc = main(sys.argv[1:]); "
-            "assert 'django.db.backends' not in ' '.join(sys.modules), 'verification touched a database'; sys.exit(rc)")
-    return subprocess.run([sys.executable, "-c", code, "evidence", "verify", *args], capture_output=True, text=True,
-                          env=_offline_env(tmp_path), timeout=120)
+from tests.evidence.helpers import verify_offline
 
 
 def test_the_cli_registers_a_file_and_an_offline_machine_verifies_it(people, tmp_path, capsys):
@@ -35,11 +22,11 @@ def test_the_cli_registers_a_file_and_an_offline_machine_verifies_it(people, tmp
                         "--meta", "completed_on=2026-09-01", "--out", str(bundle)]) == 0
     assert "新登记：日志序号 0" in capsys.readouterr().out
     assert ipcity_main(["evidence", "keys", "--out", str(keys)]) == 0
-    good = _verify(tmp_path, str(bundle), str(work), "--keys", str(keys))
+    good = verify_offline(tmp_path, str(bundle), str(work), "--keys", str(keys))
     assert good.returncode == 0, good.stdout + good.stderr
     assert "✓ SHA-256 包含证明" in good.stdout and "✓ RFC 3161 时间戳" in good.stdout and "核验通过" in good.stdout
     work.write_text("南开大学校园速写集（第二卷）", encoding="utf-8")
-    bad = _verify(tmp_path, str(bundle), str(work), "--keys", str(keys))
+    bad = verify_offline(tmp_path, str(bundle), str(work), "--keys", str(keys))
     assert bad.returncode == 1 and "✗ 文件内容" in bad.stdout and "核验未通过：文件内容" in bad.stdout
 
 

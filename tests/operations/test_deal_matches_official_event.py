@@ -16,7 +16,8 @@ from ipcity.audit.models import AuditEntry
 from ipcity.operations.models import Deal, TechOffer
 from ipcity.stats.models import LegalEvent
 from ipcity.stats.services import import_batch_run, import_batch_start
-from tests.operations.test_operations import PATENTS
+from tests.helpers import post_json
+from tests.operations.helpers import PATENTS
 
 NUMBER = "202110033333.3"
 INDICATOR = "/api/v1/indicators/transfers_and_licences_growth/records"
@@ -29,10 +30,6 @@ def registry(people):
     # the events registry reaches back before the base year, so the indicator is computed from its records
     import_batch_run(batch=import_batch_start(kind="events", filename="grants.csv", actor=None),
                      data="申请号,法律事件,生效日\n202120022222.2,授权,2021-11-02\n".encode())
-
-
-def _post(client, path, body):
-    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 
 def _official_import(client_for, day="2026-10-28", party="测试企业有限公司", number=NUMBER, row=LICENCE_ROW) -> dict:
@@ -49,19 +46,19 @@ def _official_import(client_for, day="2026-10-28", party="测试企业有限公�
 def _meeting(client_for, *, mode="ordinary", number=NUMBER) -> int:
     """The university lists the patent, the enterprise shows interest and they meet: the interest, ready for a deal."""
     university, enterprise = client_for("university_user"), client_for("enterprise_user")
-    offer = _post(university, "/api/v1/operations/offers", {"patent_number": number, "mode": mode,
+    offer = post_json(university, "/api/v1/operations/offers", {"patent_number": number, "mode": mode,
                                                             "price_terms": "面议", "field": "智能制造",
                                                             "maturity": "小试"})
     assert offer.status_code == 201, offer.content
-    interest = _post(enterprise, "/api/v1/operations/interests", {"offer": offer.json()["id"]}).json()
-    _post(university, f"/api/v1/operations/interests/{interest['id']}/steps", {"action": "meet",
+    interest = post_json(enterprise, "/api/v1/operations/interests", {"offer": offer.json()["id"]}).json()
+    post_json(university, f"/api/v1/operations/interests/{interest['id']}/steps", {"action": "meet",
                                                                              "meeting_on": "2026-10-15"})
     return interest["id"]
 
 
 def _record(client_for, interest: int, *, kind="ordinary", day="2026-10-28"):
     """The university (the patentee) records the concluded deal."""
-    return _post(client_for("university_user"), f"/api/v1/operations/interests/{interest}/deal", {
+    return post_json(client_for("university_user"), f"/api/v1/operations/interests/{interest}/deal", {
         "kind": kind, "amount": "80000", "contract_date": "2026-10-20", "recordal_date": day})
 
 
@@ -240,10 +237,10 @@ def test_a_second_deal_on_the_same_day_cannot_claim_the_official_licence_another
     university = client_for("university_user")
     buyer = member_client("second_enterprise", "第二企业有限公司", OrgType.ENTERPRISE, Role.ENTERPRISE_USER)
     offer = TechOffer.objects.get(state="published")  # an ordinary licence may be granted again
-    interest = _post(buyer, "/api/v1/operations/interests", {"offer": offer.pk}).json()
-    _post(university, f"/api/v1/operations/interests/{interest['id']}/steps", {"action": "meet",
+    interest = post_json(buyer, "/api/v1/operations/interests", {"offer": offer.pk}).json()
+    post_json(university, f"/api/v1/operations/interests/{interest['id']}/steps", {"action": "meet",
                                                                              "meeting_on": "2026-10-15"})
-    second = _post(university, f"/api/v1/operations/interests/{interest['id']}/deal", {
+    second = post_json(university, f"/api/v1/operations/interests/{interest['id']}/deal", {
         "kind": "ordinary", "amount": "1", "contract_date": "2026-10-20", "recordal_date": "2026-10-28"})
     assert second.status_code == 422 and "2026-10-28" in second.content.decode()
     assert Deal.objects.count() == 1 and LegalEvent.objects.get(patent__application_number=NUMBER).match_origin == matched

@@ -8,7 +8,8 @@ import pytest
 from ipcity.accounts.models import Organization
 from ipcity.stats.models import Pledge
 from ipcity.stats.services import import_batch_run, import_batch_start
-from tests.operations.test_operations import PATENTS
+from tests.helpers import json_text, post_json
+from tests.operations.helpers import PATENTS
 
 ENTERPRISE_PATENTS = PATENTS.decode().replace("测试大学", "测试企业有限公司").encode()
 
@@ -23,33 +24,25 @@ def registry(people):
                      .encode())
 
 
-def _post(client, path, body):
-    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
-
-
-def _text(response) -> str:
-    return json.dumps(response.json(), ensure_ascii=False)
-
-
 def test_a_pledge_loan_goes_from_application_to_the_registry_and_the_indicator(client_for, people, registry,
                                                                                covered_registries, frozen_clock):
     enterprise, bank = client_for("enterprise_user"), client_for("finance_user")
     Organization.objects.filter(pk=people["enterprise_user"].organization_id).update(address="天津市南开区学府街道某路1号")
     bank_id = people["finance_user"].organization_id
-    application = _post(enterprise, "/api/v1/operations/financing", {
+    application = post_json(enterprise, "/api/v1/operations/financing", {
         "bank": bank_id, "amount_requested": "300", "purpose": "研发投入",
         "patents": ["202110011111.1", "202110033333.3"]})
     assert application.status_code == 201, application.content
     pk = application.json()["id"]
     assert [a["id"] for a in bank.get("/api/v1/operations/financing").json()] == [pk]
     assert client_for("notary_user").get("/api/v1/operations/financing").status_code == 403
-    assert _post(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "approve", "approved_amount": "1"}
+    assert post_json(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "approve", "approved_amount": "1"}
                  ).status_code == 422  # not accepted yet
-    _post(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "accept"})
-    _post(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "approve", "approved_amount": "250"})
-    missing = _post(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "register"})
-    assert missing.status_code == 422 and "质押登记号" in _text(missing)
-    done = _post(bank, f"/api/v1/operations/financing/{pk}/steps", {
+    post_json(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "accept"})
+    post_json(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "approve", "approved_amount": "250"})
+    missing = post_json(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "register"})
+    assert missing.status_code == 422 and "质押登记号" in json_text(missing)
+    done = post_json(bank, f"/api/v1/operations/financing/{pk}/steps", {
         "action": "register", "pledge_reference": "Y2026120000123", "registered_on": "2026-10-30"})
     assert done.json()["state"] == "registered"
     pledge = Pledge.objects.get(reference="Y2026120000123")
@@ -61,28 +54,28 @@ def test_a_pledge_loan_goes_from_application_to_the_registry_and_the_indicator(c
 
 def test_an_application_with_someone_elses_or_ungranted_patents_is_refused(client_for, people, registry):
     enterprise = client_for("enterprise_user")
-    response = _post(enterprise, "/api/v1/operations/financing", {
+    response = post_json(enterprise, "/api/v1/operations/financing", {
         "bank": people["enterprise_user"].organization_id, "amount_requested": "0", "purpose": "",
         "patents": ["202110044444.4"]})
-    text = _text(response)
+    text = json_text(response)
     assert response.status_code == 422
     assert all(w in text for w in ("请选择合作银行", "申请金额应大于0", "请填写资金用途", "不是本企业已授权的专利"))
 
 
 def test_the_insurer_pays_or_rejects_a_claim_with_a_reason(client_for, people, registry, frozen_clock):
     enterprise, insurer = client_for("enterprise_user"), client_for("finance_user")
-    claim = _post(enterprise, "/api/v1/operations/claims", {"policy_number": "BD2026001", "amount_claimed": "80000",
+    claim = post_json(enterprise, "/api/v1/operations/claims", {"policy_number": "BD2026001", "amount_claimed": "80000",
                                                             "reason": "维权诉讼律师费"})
     assert claim.status_code == 201 and claim.json()["insurer"] == "测试银行"
     pk = claim.json()["id"]
-    assert _post(insurer, f"/api/v1/operations/claims/{pk}/decision", {"pay": False}).status_code == 422
-    over = _post(insurer, f"/api/v1/operations/claims/{pk}/decision", {"pay": True, "amount_paid": "90000"})
-    assert over.status_code == 422 and "不超过索赔金额" in _text(over)
-    paid = _post(insurer, f"/api/v1/operations/claims/{pk}/decision", {"pay": True, "amount_paid": "60000"})
+    assert post_json(insurer, f"/api/v1/operations/claims/{pk}/decision", {"pay": False}).status_code == 422
+    over = post_json(insurer, f"/api/v1/operations/claims/{pk}/decision", {"pay": True, "amount_paid": "90000"})
+    assert over.status_code == 422 and "不超过索赔金额" in json_text(over)
+    paid = post_json(insurer, f"/api/v1/operations/claims/{pk}/decision", {"pay": True, "amount_paid": "60000"})
     assert paid.json()["state"] == "paid"
-    unknown = _post(enterprise, "/api/v1/operations/claims", {"policy_number": "NOPE", "amount_claimed": "1",
+    unknown = post_json(enterprise, "/api/v1/operations/claims", {"policy_number": "NOPE", "amount_claimed": "1",
                                                               "reason": "x"})
-    assert unknown.status_code == 422 and "保单库中没有" in _text(unknown)
+    assert unknown.status_code == 422 and "保单库中没有" in json_text(unknown)
     assert Organization.objects.filter(name="测试银行").exists()
 
 
@@ -92,21 +85,21 @@ def test_a_bundle_with_a_copyright_is_pledged_and_its_release_reaches_the_regist
     import_batch_run(batch=works, data=("登记号,类别,作品名称,著作权人,登记日\n"
                                         "2024-R-001,计算机软件,电池管理软件V1.0,测试企业有限公司,2024-03-01").encode())
     enterprise, bank = client_for("enterprise_user"), client_for("finance_user")
-    pk = _post(enterprise, "/api/v1/operations/financing", {
+    pk = post_json(enterprise, "/api/v1/operations/financing", {
         "bank": people["finance_user"].organization_id, "amount_requested": "100", "purpose": "流动资金",
         "patents": ["202110011111.1"], "copyrights": ["2024-R-001"]}).json()["id"]
     for body in ({"action": "accept"}, {"action": "approve", "approved_amount": "80"},
                  {"action": "register", "pledge_reference": "Y2026-9", "registered_on": "2026-09-01"}):
-        assert _post(bank, f"/api/v1/operations/financing/{pk}/steps", body).status_code == 200
-    early = _post(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "release", "released_on": "2026-08-01"})
-    assert early.status_code == 422 and "解除日" in _text(early)
-    released = _post(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "release", "released_on": "2026-10-15"})
+        assert post_json(bank, f"/api/v1/operations/financing/{pk}/steps", body).status_code == 200
+    early = post_json(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "release", "released_on": "2026-08-01"})
+    assert early.status_code == 422 and "解除日" in json_text(early)
+    released = post_json(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "release", "released_on": "2026-10-15"})
     assert released.json()["state"] == "released"
     assert str(Pledge.objects.get(reference="Y2026-9").released_on) == "2026-10-15"
-    foreign = _post(enterprise, "/api/v1/operations/financing", {
+    foreign = post_json(enterprise, "/api/v1/operations/financing", {
         "bank": people["finance_user"].organization_id, "amount_requested": "1", "purpose": "x",
         "copyrights": ["2099-X"]})
-    assert foreign.status_code == 422 and "不是本企业登记的著作权" in _text(foreign)
+    assert foreign.status_code == 422 and "不是本企业登记的著作权" in json_text(foreign)
 
 
 def test_a_bank_step_is_checked_against_the_stored_application_not_a_stale_copy(client_for, people, registry,
@@ -118,12 +111,12 @@ def test_a_bank_step_is_checked_against_the_stored_application_not_a_stale_copy(
     from ipcity.operations.models import FinancingApplication
 
     enterprise, bank = client_for("enterprise_user"), client_for("finance_user")
-    pk = _post(enterprise, "/api/v1/operations/financing", {
+    pk = post_json(enterprise, "/api/v1/operations/financing", {
         "bank": people["finance_user"].organization_id, "amount_requested": "300", "purpose": "研发投入",
         "patents": ["202110011111.1"]}).json()["id"]
-    _post(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "accept"})
+    post_json(bank, f"/api/v1/operations/financing/{pk}/steps", {"action": "accept"})
     stale = FinancingApplication.objects.get(pk=pk)  # read while accepted
-    assert _post(bank, f"/api/v1/operations/financing/{pk}/steps",
+    assert post_json(bank, f"/api/v1/operations/financing/{pk}/steps",
                  {"action": "approve", "approved_amount": "250"}).json()["state"] == "approved"
     with pytest.raises(ValidationError) as refused:
         financing_step(actor=people["finance_user"], application=stale, action="decline", note="额度已用完")

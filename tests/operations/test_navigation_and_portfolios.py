@@ -11,17 +11,14 @@ from docx import Document
 from ipcity.operations.core.landscape import analyse
 from ipcity.stats.core.records import EventType, LegalEvent, Patent, PatentType
 from ipcity.stats.services import import_batch_run, import_batch_start
-from tests.operations.test_operations import PATENTS
+from tests.helpers import post_json
+from tests.operations.helpers import PATENTS
 
 
 @pytest.fixture
 def registry(people):
     batch = import_batch_start(kind="patents", filename="patents.csv", actor=None)
     import_batch_run(batch=batch, data=PATENTS)
-
-
-def _post(client, path, body):
-    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 
 def _count(client, code):
@@ -51,7 +48,7 @@ def test_a_completed_navigation_project_counts_and_its_report_downloads(client_f
     office = client_for("office_admin")
     agency = client_for("agency_user")
     undertaker = people["agency_user"].organization
-    created = _post(agency, "/api/v1/operations/navigation", {
+    created = post_json(agency, "/api/v1/operations/navigation", {
         "kind": "industry_planning", "title": "南开区新能源电池产业专利导航", "undertaker": undertaker.pk,
         "industry": "新能源", "started_on": "2025-03-01", "scope_ipc": "H01M,B60L", "scope_keywords": "电池"})
     assert created.status_code == 201, created.content
@@ -59,7 +56,7 @@ def test_a_completed_navigation_project_counts_and_its_report_downloads(client_f
     landscape = client_for(None).get(f"/api/v1/operations/navigation/{project}/landscape").json()
     assert landscape["total"] == 2 and landscape["local"] == {"本区": 2}
     assert _count(office, "navigation_projects_industry_planning") == 0  # nothing completed yet
-    assert _post(office, f"/api/v1/operations/navigation/{project}/complete", {"completed_on": "2026-10-20"}).json()[
+    assert post_json(office, f"/api/v1/operations/navigation/{project}/complete", {"completed_on": "2026-10-20"}).json()[
         "state"] == "completed"
     assert _count(office, "navigation_projects_industry_planning") == 1
     records = office.get("/api/v1/indicators/navigation_projects_industry_planning/records",
@@ -68,7 +65,7 @@ def test_a_completed_navigation_project_counts_and_its_report_downloads(client_f
     report = client_for(None).get(f"/api/v1/operations/navigation/{project}/report.docx")
     text = "\n".join(p.text for p in Document(io.BytesIO(report.content)).paragraphs)
     assert "专利导航分析报告" in text and "共检索到专利 2 件" in text
-    micro = _post(agency, "/api/v1/operations/navigation", {
+    micro = post_json(agency, "/api/v1/operations/navigation", {
         "kind": "enterprise_operation", "title": "微导航", "undertaker": undertaker.pk, "industry": "新能源",
         "started_on": "2025-03-01"})
     assert micro.status_code == 422
@@ -78,17 +75,17 @@ def test_a_completed_navigation_project_counts_and_its_report_downloads(client_f
 def test_a_portfolio_is_confirmed_only_when_its_milestones_are_done_and_it_holds_enough_inventions(
         client_for, registry, frozen_clock):
     university, office = client_for("university_user"), client_for("office_admin")
-    created = _post(university, "/api/v1/operations/portfolios", {
+    created = post_json(university, "/api/v1/operations/portfolios", {
         "name": "动力电池健康管理专利组合", "industry": "新能源",
         "patent_numbers": ["202110011111.1", "202120022222.2", "202110033333.3"],
         "milestones": [{"name": "完成专利布局规划", "due": "2025-06-30"}]}).json()
-    confirm = _post(office, f"/api/v1/operations/portfolios/{created['id']}/establish", {"established_on": "2026-10-30"})
+    confirm = post_json(office, f"/api/v1/operations/portfolios/{created['id']}/establish", {"established_on": "2026-10-30"})
     problems = json.dumps(confirm.json(), ensure_ascii=False)
     assert confirm.status_code == 422 and "尚未完成" in problems and "至少需要 5 件" in problems
-    _post(university, f"/api/v1/operations/portfolios/{created['id']}/milestones/0", {"done_on": "2025-06-20"})
+    post_json(university, f"/api/v1/operations/portfolios/{created['id']}/milestones/0", {"done_on": "2025-06-20"})
     again = office.get("/api/v1/operations/portfolios").json()[0]
     assert again["problems"] == ["有效发明专利 2 件，形成高价值组合至少需要 5 件"]
-    foreign = _post(university, "/api/v1/operations/portfolios", {
+    foreign = post_json(university, "/api/v1/operations/portfolios", {
         "name": "x", "industry": "新能源", "patent_numbers": ["202110044444.4"], "milestones": []})
     assert foreign.status_code == 422 and "不是本机构的专利" in json.dumps(foreign.json(), ensure_ascii=False)
     assert client_for("enterprise_user").get(f"/operations/portfolios/{created['id']}/").status_code == 404
@@ -100,11 +97,11 @@ def test_a_confirmed_portfolio_counts(client_for, people, covered_registries, fr
     batch = import_batch_start(kind="patents", filename="p.csv", actor=None)
     import_batch_run(batch=batch, data=(PATENTS.decode().splitlines()[0] + "\n" + rows).encode())
     university, office = client_for("university_user"), client_for("office_admin")
-    created = _post(university, "/api/v1/operations/portfolios", {
+    created = post_json(university, "/api/v1/operations/portfolios", {
         "name": "电池组合", "industry": "新能源", "patent_numbers": [f"2021100555{i:02d}.{i}" for i in range(5)],
         "milestones": []}).json()
     assert created["problems"] == []
-    confirmed = _post(office, f"/api/v1/operations/portfolios/{created['id']}/establish", {"established_on": "2026-10-30"})
+    confirmed = post_json(office, f"/api/v1/operations/portfolios/{created['id']}/establish", {"established_on": "2026-10-30"})
     assert confirmed.json()["state"] == "established"
     assert _count(office, "high_value_portfolios") == 1
 
@@ -117,7 +114,7 @@ def test_the_same_patents_cannot_make_a_second_portfolio_and_be_counted_twice(cl
     university = client_for("university_user")
     body = {"name": "储能组合", "industry": "新能源", "patent_numbers": [f"2021100666{i:02d}.{i}" for i in range(5)],
             "milestones": []}
-    assert _post(university, "/api/v1/operations/portfolios", body).status_code in (200, 201)
-    again = _post(university, "/api/v1/operations/portfolios", {**body, "name": "储能组合（二）"})
+    assert post_json(university, "/api/v1/operations/portfolios", body).status_code in (200, 201)
+    again = post_json(university, "/api/v1/operations/portfolios", {**body, "name": "储能组合（二）"})
     assert again.status_code == 422 and "已在其他高价值专利组合中" in json.dumps(again.json(), ensure_ascii=False)
     assert len(client_for("office_admin").get("/api/v1/operations/portfolios").json()) == 1

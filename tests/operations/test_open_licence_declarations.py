@@ -3,13 +3,12 @@ listed patent's, the patent is in force on the day, and the declarant is the pat
 any recorded transfer). A declaration naming another patent or another company is refused and appears neither on
 the offer page nor in the open data CSV."""
 
-import json
-
 import pytest
 
 from ipcity.operations.models import OpenLicenceDeclaration, TechOffer
 from ipcity.stats.services import import_batch_run, import_batch_start
-from tests.operations.test_operations import OPEN, PATENTS
+from tests.helpers import json_text, post_json
+from tests.operations.helpers import OPEN, PATENTS
 
 
 def _import(kind: str, data: bytes) -> None:
@@ -21,14 +20,6 @@ def registry(people):
     _import("patents", PATENTS)
 
 
-def _post(client, path, body):
-    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
-
-
-def _text(response) -> str:
-    return json.dumps(response.json(), ensure_ascii=False)
-
-
 def _open_data(client_for) -> str:
     response = client_for(None).get("/services/open-data/open_licences.csv")
     assert response.status_code == 200
@@ -38,10 +29,10 @@ def _open_data(client_for) -> str:
 def test_a_declaration_naming_an_unknown_patent_and_another_company_is_refused_and_not_published(
         client_for, registry, frozen_clock):
     university = client_for("university_user")
-    forged = _post(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110011111.1", "declaration": {
+    forged = post_json(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110011111.1", "declaration": {
         **OPEN["declaration"], "patent_number": "ZL209999999999.9", "patentee": "某某科技有限公司"}})
     assert forged.status_code == 422
-    assert "209999999999.9" in _text(forged) and "某某科技有限公司" in _text(forged)
+    assert "209999999999.9" in json_text(forged) and "某某科技有限公司" in json_text(forged)
     assert not TechOffer.objects.exists() and not OpenLicenceDeclaration.objects.exists()
     published = _open_data(client_for)
     assert "209999999999.9" not in published and "某某科技有限公司" not in published
@@ -49,7 +40,7 @@ def test_a_declaration_naming_an_unknown_patent_and_another_company_is_refused_a
 
 def test_a_declaration_takes_its_number_and_patentee_from_the_registry(client_for, registry, frozen_clock):
     university = client_for("university_user")
-    spelled = _post(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110011111.1", "declaration": {
+    spelled = post_json(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110011111.1", "declaration": {
         **OPEN["declaration"], "patent_number": "CN202110011111.1", "patentee": "测试大学"}})
     assert spelled.status_code == 201 and spelled.json()["state"] == "published", spelled.content
     declaration = OpenLicenceDeclaration.objects.get()
@@ -62,8 +53,8 @@ def test_a_declaration_takes_its_number_and_patentee_from_the_registry(client_fo
 def test_only_the_current_patentee_may_declare_an_open_licence(client_for, registry, frozen_clock):
     _import("events", "申请号,法律事件,生效日,相对方\n202110011111.1,转让,2026-09-01,某科技公司\n".encode())
     university = client_for("university_user")
-    response = _post(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110011111.1"})
-    assert response.status_code == 422 and "某科技公司" in _text(response)
+    response = post_json(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110011111.1"})
+    assert response.status_code == 422 and "某科技公司" in json_text(response)
     assert not OpenLicenceDeclaration.objects.exists()
     assert "202110011111.1" not in _open_data(client_for)
 
@@ -71,7 +62,7 @@ def test_only_the_current_patentee_may_declare_an_open_licence(client_for, regis
 def test_a_patent_no_longer_in_force_on_the_day_is_not_published(client_for, registry, frozen_clock):
     _import("events", "申请号,法律事件,生效日\n202110011111.1,未缴年费专利权终止,2026-05-01\n".encode())
     university = client_for("university_user")
-    response = _post(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110011111.1"})
+    response = post_json(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110011111.1"})
     assert response.status_code == 201 and response.json()["state"] == "refused"
     assert any("终止" in reason for reason in response.json()["refusal_reasons"])
     assert "202110011111.1" not in _open_data(client_for)

@@ -2,20 +2,13 @@
 its legal reason), an enterprise posts a need the office reviews, the matcher proposes the right patent and says
 why, the two meet and a licence is recorded, and the transfers-and-licences indicator counts it."""
 
-import json
-
 import pytest
 
 from ipcity.operations.models import Deal, TechOffer
 from ipcity.stats.models import LegalEvent
 from ipcity.stats.services import import_batch_run, import_batch_start
-
-PATENTS = """申请号,申请日,专利类型,发明名称,摘要,专利权人,专利权人地址,IPC分类号,授权公告日
-202110011111.1,2021-03-01,发明,一种锂离子电池健康状态估计方法,利用深度学习网络根据充放电曲线估计电池容量衰减和剩余寿命,测试大学,天津市南开区卫津路92号,H01M10/48;G01R31/367,2023-05-09
-202120022222.2,2021-04-01,实用新型,一种充电桩散热装置,充电模块风冷散热结构,测试大学,天津市南开区卫津路92号,B60L53/30,2021-11-02
-202110033333.3,2021-05-01,发明,基于卷积神经网络的焊缝缺陷识别方法,采集焊缝图像并识别气孔和裂纹,测试大学,天津市南开区卫津路92号,G06V10/82,2023-08-15
-202110044444.4,2021-06-01,发明,一种中药降糖提取物,黄芪多糖提取工艺,其他大学,天津市南开区鞍山西道,A61K36/481,2023-02-01
-""".encode()
+from tests.helpers import json_text, post_json
+from tests.operations.helpers import OPEN, PATENTS
 
 
 @pytest.fixture
@@ -24,25 +17,13 @@ def registry(people):
     import_batch_run(batch=batch, data=PATENTS)
 
 
-def _post(client, path, body):
-    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
-
-
-def _text(response) -> str:
-    return json.dumps(response.json(), ensure_ascii=False)
-
-
-OPEN = {"mode": "open", "price_terms": "按年支付许可费", "field": "新能源", "maturity": "中试",
-        "declaration": {"fee_method": "按年支付", "fee_standard": "每年2万元", "term_until": "2030-12-31"}}
-
-
 def test_an_invention_in_force_is_declared_open_and_a_utility_model_without_a_report_is_refused(
         client_for, registry, frozen_clock):
     university = client_for("university_user")
-    accepted = _post(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "ZL202110011111.1"})
+    accepted = post_json(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "ZL202110011111.1"})
     assert accepted.status_code == 201 and accepted.json()["state"] == "published"
     assert LegalEvent.objects.filter(event_type="open_licence", patent__application_number="202110011111.1").exists()
-    refused = _post(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202120022222.2"})
+    refused = post_json(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202120022222.2"})
     assert refused.status_code == 201 and refused.json()["state"] == "refused"
     assert "专利权评价报告" in refused.json()["refusal_reasons"][0] and "第五十条" in refused.json()["refusal_reasons"][0]
     page = university.get(f"/operations/offers/{refused.json()['id']}/").content.decode()
@@ -51,10 +32,10 @@ def test_an_invention_in_force_is_declared_open_and_a_utility_model_without_a_re
 
 def test_someone_elses_patent_or_an_unknown_one_cannot_be_listed(client_for, registry):
     university = client_for("university_user")
-    other = _post(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110044444.4"})
-    assert other.status_code == 422 and "不是本机构" in _text(other)
-    unknown = _post(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202399999999.9"})
-    assert unknown.status_code == 422 and "专利库中没有" in _text(unknown)
+    other = post_json(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110044444.4"})
+    assert other.status_code == 422 and "不是本机构" in json_text(other)
+    unknown = post_json(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202399999999.9"})
+    assert unknown.status_code == 422 and "专利库中没有" in json_text(unknown)
     assert not TechOffer.objects.exists()
 
 
@@ -63,10 +44,10 @@ def test_a_pledged_patent_needs_the_pledgees_consent(client_for, registry):
     import_batch_run(batch=batch, data="申请号,法律事件,生效日,质权人\n202110033333.3,质押登记,2024-01-10,某银行".encode())
     university = client_for("university_user")
     body = {**OPEN, "patent_number": "202110033333.3", "field": "智能制造"}
-    refused = _post(university, "/api/v1/operations/offers", body)
+    refused = post_json(university, "/api/v1/operations/offers", body)
     assert "质权人同意" in refused.json()["refusal_reasons"][0]
-    _post(university, f"/api/v1/operations/offers/{refused.json()['id']}/withdraw", {})  # refused: nothing to withdraw
-    consented = _post(university, "/api/v1/operations/offers",
+    post_json(university, f"/api/v1/operations/offers/{refused.json()['id']}/withdraw", {})  # refused: nothing to withdraw
+    consented = post_json(university, "/api/v1/operations/offers",
                       {**body, "declaration": {**OPEN["declaration"], "pledgee_consents": True}})
     assert consented.json()["state"] == "published"
 
@@ -74,32 +55,32 @@ def test_a_pledged_patent_needs_the_pledgees_consent(client_for, registry):
 def test_a_need_is_reviewed_matched_met_and_licensed_and_the_indicator_counts_it(client_for, registry,
                                                                                    covered_registries, frozen_clock):
     university, enterprise, office = client_for("university_user"), client_for("enterprise_user"), client_for("office_admin")
-    offer = _post(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110011111.1"}).json()
-    _post(university, "/api/v1/operations/offers", {"patent_number": "202110033333.3", "mode": "ordinary",
+    offer = post_json(university, "/api/v1/operations/offers", {**OPEN, "patent_number": "202110011111.1"}).json()
+    post_json(university, "/api/v1/operations/offers", {"patent_number": "202110033333.3", "mode": "ordinary",
                                                      "price_terms": "面议", "field": "智能制造", "maturity": "小试"})
-    need = _post(enterprise, "/api/v1/operations/needs", {
+    need = post_json(enterprise, "/api/v1/operations/needs", {
         "title": "动力电池寿命预测", "problem": "需要根据充放电数据预测电池健康状态和剩余寿命", "field": "新能源",
         "ipc": "H01M", "budget": "50", "deadline": "2027-06-30"}).json()
     assert need["state"] == "pending"
     assert all(n["id"] != need["id"] for n in client_for(None).get("/api/v1/operations/needs").json())
-    assert _post(office, f"/api/v1/operations/needs/{need['id']}/review", {"approve": False}).status_code == 422
-    assert _post(office, f"/api/v1/operations/needs/{need['id']}/review", {"approve": True}).json()["state"] == "published"
+    assert post_json(office, f"/api/v1/operations/needs/{need['id']}/review", {"approve": False}).status_code == 422
+    assert post_json(office, f"/api/v1/operations/needs/{need['id']}/review", {"approve": True}).json()["state"] == "published"
     matches = enterprise.get(f"/api/v1/operations/needs/{need['id']}/matches").json()
     assert matches[0]["offer"] == offer["id"]
     assert "H01M" in matches[0]["shared_ipc"] and "健康" in matches[0]["shared_terms"]
     assert "相同IPC小类：H01M" in matches[0]["reason"]
     before = client_for(None).get("/api/v1/indicators/transfers_and_licences_growth/records",
                                   {"as_of": "2026-11-02"}).json()["count"]
-    interest = _post(enterprise, "/api/v1/operations/interests", {"offer": offer["id"], "need": need["id"]}).json()
-    early = _post(university, f"/api/v1/operations/interests/{interest['id']}/deal", {
+    interest = post_json(enterprise, "/api/v1/operations/interests", {"offer": offer["id"], "need": need["id"]}).json()
+    early = post_json(university, f"/api/v1/operations/interests/{interest['id']}/deal", {
         "kind": "open", "amount": "20000", "contract_date": "2026-10-20", "recordal_date": "2026-10-28"})
-    assert early.status_code == 422 and "洽谈后才能登记成交" in _text(early)
-    assert _post(university, f"/api/v1/operations/interests/{interest['id']}/steps",
+    assert early.status_code == 422 and "洽谈后才能登记成交" in json_text(early)
+    assert post_json(university, f"/api/v1/operations/interests/{interest['id']}/steps",
                  {"action": "meet", "meeting_on": "2026-10-15"}).json()["state"] == "meeting"
-    assert _post(enterprise, f"/api/v1/operations/interests/{interest['id']}/deal", {
+    assert post_json(enterprise, f"/api/v1/operations/interests/{interest['id']}/deal", {
         "kind": "open", "amount": "20000", "contract_date": "2026-10-20",
         "recordal_date": "2026-10-28"}).status_code == 403  # the patentee records it
-    deal = _post(university, f"/api/v1/operations/interests/{interest['id']}/deal", {
+    deal = post_json(university, f"/api/v1/operations/interests/{interest['id']}/deal", {
         "kind": "open", "amount": "20000", "contract_date": "2026-10-20", "recordal_date": "2026-10-28"})
     assert deal.status_code == 201 and Deal.objects.count() == 1
     event = LegalEvent.objects.get(event_type="licence", patent__application_number="202110011111.1")
@@ -111,18 +92,18 @@ def test_a_need_is_reviewed_matched_met_and_licensed_and_the_indicator_counts_it
 
 def test_an_expired_need_reads_as_expired_until_renewed(client_for, registry, frozen_clock):
     enterprise, office = client_for("enterprise_user"), client_for("office_admin")
-    need = _post(enterprise, "/api/v1/operations/needs", {
+    need = post_json(enterprise, "/api/v1/operations/needs", {
         "title": "焊缝检测", "problem": "希望自动识别焊缝图像中的气孔和裂纹缺陷", "field": "智能制造",
         "deadline": "2026-11-30"}).json()
-    _post(office, f"/api/v1/operations/needs/{need['id']}/review", {"approve": True})
+    post_json(office, f"/api/v1/operations/needs/{need['id']}/review", {"approve": True})
     frozen_clock.advance(days=40)
     mine = next(n for n in enterprise.get("/api/v1/operations/needs").json() if n["id"] == need["id"])
     assert mine["state"] == "expired"
-    renewed = _post(enterprise, f"/api/v1/operations/needs/{need['id']}/renew", {"deadline": "2027-03-31"})
+    renewed = post_json(enterprise, f"/api/v1/operations/needs/{need['id']}/renew", {"deadline": "2027-03-31"})
     assert renewed.json()["state"] == "published"
-    bad = _post(enterprise, "/api/v1/operations/needs", {"title": "x", "problem": "短", "field": "未知",
+    bad = post_json(enterprise, "/api/v1/operations/needs", {"title": "x", "problem": "短", "field": "未知",
                                                          "deadline": "2020-01-01"})
-    assert bad.status_code == 422 and all(w in _text(bad) for w in ("至少10个字", "技术领域应为", "有效期应晚于今天"))
+    assert bad.status_code == 422 and all(w in json_text(bad) for w in ("至少10个字", "技术领域应为", "有效期应晚于今天"))
 
 
 def test_a_university_lists_its_patents_from_a_spreadsheet(client_for, registry, frozen_clock):

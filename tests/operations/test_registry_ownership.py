@@ -5,7 +5,6 @@ it (one event, the registry's values kept), an open licence declaration cannot r
 what a workflow did create (the pledge it registered) it may still release."""
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest
@@ -15,7 +14,8 @@ from ipcity.accounts.roles import Role
 from ipcity.operations.models import Deal, FinancingApplication
 from ipcity.stats.models import LegalEvent, Pledge
 from ipcity.stats.services import import_batch_run, import_batch_start
-from tests.operations.test_operations import PATENTS
+from tests.helpers import json_text, post_json
+from tests.operations.helpers import PATENTS
 
 ENTERPRISE_PATENTS = PATENTS.decode().replace("测试大学", "测试企业有限公司").encode()
 REGISTRY_PLEDGE = ("质押登记号,出质人,出质人地址,质权人,质押金额（万元）,登记日,注销日,涉及专利\n"
@@ -32,14 +32,6 @@ def registry(people):
     _import("pledges", REGISTRY_PLEDGE)
 
 
-def _post(client, path, body):
-    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
-
-
-def _text(response) -> str:
-    return json.dumps(response.json(), ensure_ascii=False)
-
-
 def _registry_pledge_is_untouched() -> None:
     pledge = Pledge.objects.get(reference="ZX2025-0001")
     assert (pledge.pledgor, pledge.pledgee, pledge.amount, pledge.registered_on, pledge.released_on, pledge.patents) == (
@@ -48,20 +40,20 @@ def _registry_pledge_is_untouched() -> None:
 
 def _approved_application(client_for, people) -> int:
     enterprise, bank = client_for("enterprise_user"), client_for("finance_user")
-    pk = _post(enterprise, "/api/v1/operations/financing", {
+    pk = post_json(enterprise, "/api/v1/operations/financing", {
         "bank": people["finance_user"].organization_id, "amount_requested": "300", "purpose": "研发投入",
         "patents": ["202110011111.1"]}).json()["id"]
     for body in ({"action": "accept"}, {"action": "approve", "approved_amount": "250"}):
-        assert _post(bank, f"/api/v1/operations/financing/{pk}/steps", body).status_code == 200
+        assert post_json(bank, f"/api/v1/operations/financing/{pk}/steps", body).status_code == 200
     return pk
 
 
 def test_a_bank_reusing_the_reference_of_a_registry_pledge_is_refused_and_the_registry_pledge_is_unchanged(
         client_for, people, registry, frozen_clock):
     pk = _approved_application(client_for, people)
-    response = _post(client_for("finance_user"), f"/api/v1/operations/financing/{pk}/steps", {
+    response = post_json(client_for("finance_user"), f"/api/v1/operations/financing/{pk}/steps", {
         "action": "register", "pledge_reference": "ZX2025-0001", "registered_on": "2026-10-30"})
-    assert response.status_code == 422 and "ZX2025-0001" in _text(response) and "已在质押登记库" in _text(response)
+    assert response.status_code == 422 and "ZX2025-0001" in json_text(response) and "已在质押登记库" in json_text(response)
     _registry_pledge_is_untouched()
     assert FinancingApplication.objects.get(pk=pk).state == "approved"
 
@@ -80,14 +72,14 @@ def test_the_pledge_a_bank_registered_is_its_own_to_release_and_nobody_elses_reg
         client_for, people, registry, frozen_clock):
     bank = client_for("finance_user")
     first = _approved_application(client_for, people)
-    assert _post(bank, f"/api/v1/operations/financing/{first}/steps", {
+    assert post_json(bank, f"/api/v1/operations/financing/{first}/steps", {
         "action": "register", "pledge_reference": "Y2026-77", "registered_on": "2026-10-01"}).status_code == 200
     second = _approved_application(client_for, people)
-    reused = _post(bank, f"/api/v1/operations/financing/{second}/steps", {
+    reused = post_json(bank, f"/api/v1/operations/financing/{second}/steps", {
         "action": "register", "pledge_reference": "Y2026-77", "registered_on": "2026-10-20"})
-    assert reused.status_code == 422 and "已在质押登记库" in _text(reused)
+    assert reused.status_code == 422 and "已在质押登记库" in json_text(reused)
     assert Pledge.objects.get(reference="Y2026-77").registered_on == dt.date(2026, 10, 1)
-    released = _post(bank, f"/api/v1/operations/financing/{first}/steps", {"action": "release",
+    released = post_json(bank, f"/api/v1/operations/financing/{first}/steps", {"action": "release",
                                                                            "released_on": "2026-10-25"})
     assert released.status_code == 200 and Pledge.objects.get(reference="Y2026-77").released_on == dt.date(2026, 10, 25)
 
@@ -97,12 +89,12 @@ def test_a_deal_recording_the_licence_the_registry_already_holds_for_that_day_ma
     _import("events", "申请号,法律事件,生效日,金额,相对方\n202110033333.3,许可,2026-10-28,50000,某科技公司\n".encode())
     seller = client_for("enterprise_user")
     buyer = member_client("second_enterprise", "第二企业有限公司", OrgType.ENTERPRISE, Role.ENTERPRISE_USER)
-    offer = _post(seller, "/api/v1/operations/offers", {"patent_number": "202110033333.3", "mode": "ordinary",
+    offer = post_json(seller, "/api/v1/operations/offers", {"patent_number": "202110033333.3", "mode": "ordinary",
                                                         "price_terms": "面议", "field": "智能制造", "maturity": "小试"})
     assert offer.status_code == 201, offer.content
-    interest = _post(buyer, "/api/v1/operations/interests", {"offer": offer.json()["id"]}).json()
-    _post(seller, f"/api/v1/operations/interests/{interest['id']}/steps", {"action": "meet", "meeting_on": "2026-10-15"})
-    deal = _post(seller, f"/api/v1/operations/interests/{interest['id']}/deal", {
+    interest = post_json(buyer, "/api/v1/operations/interests", {"offer": offer.json()["id"]}).json()
+    post_json(seller, f"/api/v1/operations/interests/{interest['id']}/steps", {"action": "meet", "meeting_on": "2026-10-15"})
+    deal = post_json(seller, f"/api/v1/operations/interests/{interest['id']}/deal", {
         "kind": "ordinary", "amount": "1", "contract_date": "2026-10-20", "recordal_date": "2026-10-28"})
     assert deal.status_code == 201, deal.content
     event = LegalEvent.objects.get(event_type="licence", patent__application_number="202110033333.3")
@@ -115,10 +107,10 @@ def test_a_deal_recording_the_licence_the_registry_already_holds_for_that_day_ma
 def test_a_deal_cannot_rewrite_the_open_licence_declaration_the_registry_holds_for_that_day(
         client_for, registry, frozen_clock):
     _import("events", "申请号,法律事件,生效日\n202110033333.3,开放许可声明,2026-11-02\n".encode())
-    declared = _post(client_for("enterprise_user"), "/api/v1/operations/offers", {
+    declared = post_json(client_for("enterprise_user"), "/api/v1/operations/offers", {
         "patent_number": "202110033333.3", "mode": "open", "price_terms": "按年支付", "field": "智能制造",
         "maturity": "小试", "declaration": {"fee_method": "按年支付", "fee_standard": "每年2万元",
                                            "term_until": "2030-12-31"}})
-    assert declared.status_code == 422 and "已有" in _text(declared)
+    assert declared.status_code == 422 and "已有" in json_text(declared)
     event = LegalEvent.objects.get(patent__application_number="202110033333.3")
     assert (event.origin, event.match_origin) == ("", "")

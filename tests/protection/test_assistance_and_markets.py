@@ -3,26 +3,20 @@ recognized only when their checklist is met, counted against the plan's 5 city a
 
 import json
 
-
-def _post(client, path, body):
-    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
-
-
-def _text(response) -> str:
-    return json.dumps(response.json(), ensure_ascii=False)
+from tests.helpers import json_text, post_json
 
 
 def test_an_overseas_dispute_is_triaged_guided_and_referred(client_for, people, frozen_clock):
     enterprise, office = client_for("enterprise_user"), client_for("office_admin")
-    missing = _post(enterprise, "/api/v1/protection/assistance", {"topic": "展会被诉", "description": "x", "overseas": True})
-    assert missing.status_code == 422 and "国家或地区" in _text(missing)
-    pk = _post(enterprise, "/api/v1/protection/assistance", {"topic": "德国展会被诉侵犯外观设计", "description": "展会现场收到临时禁令",
+    missing = post_json(enterprise, "/api/v1/protection/assistance", {"topic": "展会被诉", "description": "x", "overseas": True})
+    assert missing.status_code == 422 and "国家或地区" in json_text(missing)
+    pk = post_json(enterprise, "/api/v1/protection/assistance", {"topic": "德国展会被诉侵犯外观设计", "description": "展会现场收到临时禁令",
                                                              "overseas": True, "country": "德国"}).json()["id"]
-    assert _post(office, f"/api/v1/protection/assistance/{pk}/steps", {"action": "triage", "category": "未知"}
+    assert post_json(office, f"/api/v1/protection/assistance/{pk}/steps", {"action": "triage", "category": "未知"}
                  ).status_code == 422
-    _post(office, f"/api/v1/protection/assistance/{pk}/steps", {"action": "triage", "category": "海外展会"})
-    _post(office, f"/api/v1/protection/assistance/{pk}/steps", {"action": "guide", "text": "联系当地律师，准备不侵权抗辩材料"})
-    referred = _post(office, f"/api/v1/protection/assistance/{pk}/steps",
+    post_json(office, f"/api/v1/protection/assistance/{pk}/steps", {"action": "triage", "category": "海外展会"})
+    post_json(office, f"/api/v1/protection/assistance/{pk}/steps", {"action": "guide", "text": "联系当地律师，准备不侵权抗辩材料"})
+    referred = post_json(office, f"/api/v1/protection/assistance/{pk}/steps",
                      {"action": "refer", "text": "转天津市知识产权保护中心海外纠纷应对指导"}).json()
     assert referred["state"] == "referred" and len(referred["records"]) == 2
     assert enterprise.get("/api/v1/protection/assistance").json()[0]["state"] == "referred"
@@ -32,12 +26,12 @@ def test_an_overseas_dispute_is_triaged_guided_and_referred(client_for, people, 
 def test_a_market_is_recognized_only_when_every_item_is_met_and_then_counts(client_for, people, covered_registries,
                                                                             frozen_clock):
     office = client_for("office_admin")
-    market = _post(office, "/api/v1/protection/markets", {"name": "南开大悦城", "level": "city"}).json()
-    refused = _post(office, f"/api/v1/protection/markets/{market['id']}/approve", {"approved_on": "2026-10-30"})
-    assert refused.status_code == 422 and "未达到" in _text(refused)
+    market = post_json(office, "/api/v1/protection/markets", {"name": "南开大悦城", "level": "city"}).json()
+    refused = post_json(office, f"/api/v1/protection/markets/{market['id']}/approve", {"approved_on": "2026-10-30"})
+    assert refused.status_code == 422 and "未达到" in json_text(refused)
     office.put(f"/api/v1/protection/markets/{market['id']}/checklist",
                json.dumps({"items": dict.fromkeys(market["checklist"], True)}), content_type="application/json")
-    approved = _post(office, f"/api/v1/protection/markets/{market['id']}/approve", {"approved_on": "2026-10-30"})
+    approved = post_json(office, f"/api/v1/protection/markets/{market['id']}/approve", {"approved_on": "2026-10-30"})
     assert approved.json()["approved_on"] == "2026-10-30"
     assert client_for(None).get("/api/v1/indicators/city_standardized_markets/records").json()["count"] == 1
     assert "南开大悦城" in client_for(None).get("/protection/markets/").content.decode()
@@ -45,11 +39,11 @@ def test_a_market_is_recognized_only_when_every_item_is_met_and_then_counts(clie
 
 def test_a_joint_operation_needs_two_units(client_for, people, frozen_clock):
     office = client_for("office_admin")
-    one = _post(office, "/api/v1/protection/cooperation", {"kind": "joint_operation", "title": "铁拳行动", "partners": "区市场监管局",
+    one = post_json(office, "/api/v1/protection/cooperation", {"kind": "joint_operation", "title": "铁拳行动", "partners": "区市场监管局",
                                                            "started_on": "2026-05-01",
                                                            "units": [people["enforcement_officer"].organization_id]})
-    assert one.status_code == 422 and "两个以上参加单位" in _text(one)
-    regional = _post(office, "/api/v1/protection/cooperation", {"kind": "regional", "title": "京津冀商标保护协作",
+    assert one.status_code == 422 and "两个以上参加单位" in json_text(one)
+    regional = post_json(office, "/api/v1/protection/cooperation", {"kind": "regional", "title": "京津冀商标保护协作",
                                                                 "partners": "北京市朝阳区、河北省廊坊市", "started_on": "2026-03-01"})
     assert regional.status_code == 201
     assert client_for(None).get("/api/v1/protection/cooperation").json()[0]["title"] == "京津冀商标保护协作"

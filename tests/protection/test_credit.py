@@ -8,14 +8,7 @@ import json
 
 from ipcity.accounts.models import Organization
 from ipcity.protection.core.credit import Penalty, listing_grounds, repair_problems
-
-
-def _post(client, path, body):
-    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
-
-
-def _text(response) -> str:
-    return json.dumps(response.json(), ensure_ascii=False)
+from tests.helpers import json_text, post_json
 
 
 def test_the_rules_list_repeat_intentional_and_serious_cases_and_nothing_else():
@@ -43,10 +36,10 @@ def test_a_listing_is_public_without_its_penalty_documents_and_is_repaired_after
     organization = Organization.objects.get(pk=people["enterprise_user"].organization_id)
     organization.credit_code = "914403001922038216"
     organization.save()
-    none = _post(office, "/api/v1/protection/credit/listings", {
+    none = post_json(office, "/api/v1/protection/credit/listings", {
         "organization": organization.pk, "listed_on": "2025-10-01", "penalties": PENALTIES[:1]})
-    assert none.status_code == 422 and "不满足列入失信名单的条件" in _text(none)
-    listing = _post(office, "/api/v1/protection/credit/listings", {
+    assert none.status_code == 422 and "不满足列入失信名单的条件" in json_text(none)
+    listing = post_json(office, "/api/v1/protection/credit/listings", {
         "organization": organization.pk, "listed_on": "2025-10-01", "penalties": PENALTIES}).json()
     assert listing["ends_on"] == "2028-10-01" and "重复侵权" in listing["grounds"][0]
     public = client.get("/api/v1/protection/credit", {"q": "914403001922038216"}).json()
@@ -58,14 +51,14 @@ def test_a_listing_is_public_without_its_penalty_documents_and_is_repaired_after
     assert rows[0][0] == "统一社会信用代码" and rows[1][0] == "914403001922038216" and "津南市监处" not in exported
     assert json.loads(client.get("/protection/credit/export.json").content)["format"] == "ipcity-credit-export/v1"
 
-    assert _post(enterprise, f"/api/v1/protection/credit/listings/{listing['id']}/repair",
+    assert post_json(enterprise, f"/api/v1/protection/credit/listings/{listing['id']}/repair",
                  {"statement": "已缴纳罚款并建立知识产权合规制度"}).status_code == 200
-    early = _post(office, f"/api/v1/protection/credit/listings/{listing['id']}/decision",
+    early = post_json(office, f"/api/v1/protection/credit/listings/{listing['id']}/decision",
                   {"grant": True, "penalties_fulfilled": True})
-    assert early.status_code == 422 and "尚未作出信用承诺" in _text(early)
-    _post(enterprise, "/api/v1/protection/credit/commitments", {"text": "依法经营，尊重他人知识产权",
+    assert early.status_code == 422 and "尚未作出信用承诺" in json_text(early)
+    post_json(enterprise, "/api/v1/protection/credit/commitments", {"text": "依法经营，尊重他人知识产权",
                                                                 "signed_on": "2026-10-20"})
-    granted = _post(office, f"/api/v1/protection/credit/listings/{listing['id']}/decision",
+    granted = post_json(office, f"/api/v1/protection/credit/listings/{listing['id']}/decision",
                     {"grant": True, "penalties_fulfilled": True})
     assert granted.status_code == 200 and granted.json()["state"] == "repaired"
     assert client.get("/api/v1/protection/credit").json() == []
@@ -73,10 +66,10 @@ def test_a_listing_is_public_without_its_penalty_documents_and_is_repaired_after
 
 def test_another_organization_cannot_see_or_repair_a_listing(client_for, people, frozen_clock):
     office = client_for("office_admin")
-    listing = _post(office, "/api/v1/protection/credit/listings", {
+    listing = post_json(office, "/api/v1/protection/credit/listings", {
         "organization": people["enterprise_user"].organization_id, "listed_on": "2025-10-01",
         "penalties": PENALTIES}).json()
     other = client_for("agency_user")
     assert other.get("/api/v1/protection/credit/listings").json() == []
-    assert _post(other, f"/api/v1/protection/credit/listings/{listing['id']}/repair",
+    assert post_json(other, f"/api/v1/protection/credit/listings/{listing['id']}/repair",
                  {"statement": "x"}).status_code == 404

@@ -12,10 +12,7 @@ from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.services import user_create
 from ipcity.protection.enforcement import certificate_record
 from ipcity.protection.models import InspectionPlan
-
-
-def _post(client, path, body):
-    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
+from tests.helpers import post_json
 
 
 def _seal_a_checkpoint(client_for):
@@ -43,24 +40,24 @@ def test_a_published_draw_is_public_and_reproducible(client_for, people, client,
     _world(people)
     office, officer = client_for("office_admin"), client_for("enforcement_officer")
     target = Organization.objects.get(name="抽查企业0")
-    assert _post(officer, "/api/v1/protection/conflicts", {"organization": target.pk, "reason": "亲属任职"}
+    assert post_json(officer, "/api/v1/protection/conflicts", {"organization": target.pk, "reason": "亲属任职"}
                  ).status_code == 201
     office.put(f"/api/v1/protection/risk/{target.pk}", json.dumps({"level": "high", "reason": "曾被处罚"}),
                content_type="application/json")
-    plan = _post(office, "/api/v1/protection/inspections", {"code": "2026-q4-patent", "title": "2026年第四季度专利抽查",
+    plan = post_json(office, "/api/v1/protection/inspections", {"code": "2026-q4-patent", "title": "2026年第四季度专利抽查",
                                                             "quotas": {"high": 1, "low": 2}, "inspectors_per_subject": 2})
     assert plan.status_code == 201
     pk = InspectionPlan.objects.get().pk
     assert client.get(f"/api/v1/protection/inspections/{pk}").status_code == 404  # a draft is not public
-    no_seed = _post(office, f"/api/v1/protection/inspections/{pk}/publish", {})
+    no_seed = post_json(office, f"/api/v1/protection/inspections/{pk}/publish", {})
     assert no_seed.status_code == 422 and "存证日志尚无检查点" in json.dumps(no_seed.json(), ensure_ascii=False)
     _seal_a_checkpoint(client_for)
-    assert _post(office, f"/api/v1/protection/inspections/{pk}/draw", {}).status_code == 422  # not published yet
-    published = _post(office, f"/api/v1/protection/inspections/{pk}/publish", {}).json()
+    assert post_json(office, f"/api/v1/protection/inspections/{pk}/draw", {}).status_code == 422  # not published yet
+    published = post_json(office, f"/api/v1/protection/inspections/{pk}/publish", {}).json()
     assert published["state"] == "published" and "evidence.ipcity.local" in published["seed_source"]
     assert "无证人员" not in [i["name"] for i in published["inspectors"]]  # only certified officers inspect
     assert len(published["inspectors"]) == 4
-    drawn = _post(office, f"/api/v1/protection/inspections/{pk}/draw", {}).json()
+    drawn = post_json(office, f"/api/v1/protection/inspections/{pk}/draw", {}).json()
     assert f"ORG-{target.pk:06d}" in drawn["results"]["subjects"]  # the only high-risk candidate
     officer_key = f"OFFICER-{people['enforcement_officer'].pk:06d}"
     assert officer_key not in drawn["results"]["inspectors"][f"ORG-{target.pk:06d}"]
@@ -81,12 +78,12 @@ def test_a_published_draw_is_public_and_reproducible(client_for, people, client,
 
 def test_bad_plans_are_refused_by_field(client_for, people):
     office = client_for("office_admin")
-    bad = _post(office, "/api/v1/protection/inspections", {"code": "X", "title": "", "quotas": {"extreme": 1},
+    bad = post_json(office, "/api/v1/protection/inspections", {"code": "X", "title": "", "quotas": {"extreme": 1},
                                                            "inspectors_per_subject": 2})
     text = json.dumps(bad.json(), ensure_ascii=False)
     assert bad.status_code == 422 and all(w in text for w in ("计划编号", "计划名称", "抽取数量"))
-    too_many = _post(office, "/api/v1/protection/inspections", {"code": "x-1", "title": "t", "quotas": {"low": 1},
+    too_many = post_json(office, "/api/v1/protection/inspections", {"code": "x-1", "title": "t", "quotas": {"low": 1},
                                                                 "inspectors_per_subject": 9})
     assert too_many.status_code == 422 and "每个对象的执法人员数应在1～5之间" in json.dumps(too_many.json(), ensure_ascii=False)
-    assert _post(client_for("enforcement_officer"), "/api/v1/protection/inspections", {
+    assert post_json(client_for("enforcement_officer"), "/api/v1/protection/inspections", {
         "code": "abc", "title": "t", "quotas": {"low": 1}}).status_code == 403

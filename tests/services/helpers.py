@@ -1,6 +1,6 @@
-"""A complete guide and small request helpers shared by the services tests."""
+"""A complete service guide and a service item made from it, shared by the services tests."""
 
-import json
+from tests.helpers import post_json
 
 
 def guide(**changes) -> dict:
@@ -15,14 +15,6 @@ def guide(**changes) -> dict:
         "faqs": [{"q": "可以邮寄材料吗？", "a": "请通过平台在线提交。"}],
     }
     return {**base, **changes}
-
-
-def post_json(client, path, body):
-    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
-
-
-def text(response) -> str:
-    return json.dumps(response.json(), ensure_ascii=False)
 
 
 def make_item(client, unit_id, code="NK-TEST-001", **changes):

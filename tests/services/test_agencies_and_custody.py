@@ -5,7 +5,7 @@ early ends included, and only served enterprises rate an agency."""
 import json
 
 from ipcity.accounts.models import Organization, OrgType
-from tests.services.helpers import post_json, text
+from tests.helpers import json_text, post_json
 
 PROFILE = {"services": ["patent_agency", "custody"], "staff": 12, "attorneys": 4, "description": "专注电子信息领域",
            "qualifications": [{"name": "专利代理机构执业许可证", "number": "12345", "valid_until": "2028-12-31"}]}
@@ -24,10 +24,10 @@ def _contract(client, enterprise_id, **changes):
 def test_an_agency_keeps_its_entry_and_the_public_finds_it(client_for, people):
     agency, public = client_for("agency_user"), client_for(None)
     wrong = _put(agency, "/api/v1/services/agency-profile", {**PROFILE, "attorneys": 0})
-    assert wrong.status_code == 422 and "专利代理师" in text(wrong)
+    assert wrong.status_code == 422 and "专利代理师" in json_text(wrong)
     bad_date = _put(agency, "/api/v1/services/agency-profile",
                     {**PROFILE, "qualifications": [{"name": "许可证", "number": "1", "valid_until": "明年"}]})
-    assert bad_date.status_code == 422 and "第1项资质" in text(bad_date)
+    assert bad_date.status_code == 422 and "第1项资质" in json_text(bad_date)
     assert _put(agency, "/api/v1/services/agency-profile", PROFILE).status_code == 200
     assert _put(client_for("enterprise_user"), "/api/v1/services/agency-profile", PROFILE).status_code == 403
     found = public.get("/api/v1/services/agencies?service=custody").json()["agencies"]
@@ -47,7 +47,7 @@ def test_the_cluster_counts_agencies_while_they_are_there(client_for, people, fr
                      ).status_code == 403
     assert post_json(office, path, {"action": "join", "day": "2025-03-01", "place": "天开园A座3层"}).status_code == 200
     again = post_json(office, path, {"action": "join", "day": "2025-04-01", "place": "B座"})
-    assert again.status_code == 422 and "已在聚集区内" in text(again)
+    assert again.status_code == 422 and "已在聚集区内" in json_text(again)
     records = public.get("/api/v1/indicators/cluster_agencies/records").json()
     assert records["count"] == 1 and "天开园A座3层" in json.dumps(records, ensure_ascii=False)
     assert "测试知识产权代理所" not in json.dumps(records, ensure_ascii=False)  # no public directory entry yet
@@ -66,9 +66,9 @@ def test_custody_counts_each_confirmed_sme_once(client_for, people, covered_regi
     agency, enterprise, public = client_for("agency_user"), client_for("enterprise_user"), client_for(None)
     enterprise_id = people["enterprise_user"].organization_id
     large = _contract(agency, enterprise_id, enterprise_size="large")
-    assert large.status_code == 422 and "中小微" in text(large)
+    assert large.status_code == 422 and "中小微" in json_text(large)
     university = _contract(agency, people["university_user"].organization_id)
-    assert university.status_code == 422 and "应为企业" in text(university)
+    assert university.status_code == 422 and "应为企业" in json_text(university)
     first = _contract(agency, enterprise_id).json()
     assert _contract(agency, enterprise_id, starts_on="2025-06-01", ends_on="2026-05-31").status_code == 422  # overlap
     assert public.get("/api/v1/indicators/custody_smes/records").json()["count"] == 0  # not confirmed: nothing counted

@@ -4,7 +4,8 @@ decision, time limits flagged when passed, and the satisfaction it feeds."""
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ipcity.audit.models import AuditEntry
-from tests.services.helpers import guide, make_item, post_json, text
+from tests.helpers import json_text, post_json
+from tests.services.helpers import guide, make_item
 
 PDF = b"%PDF-1.4 application material"
 
@@ -30,11 +31,11 @@ def _step(client, pk, action, note="", files=None):
 def test_the_office_publishes_an_item_and_a_new_version_keeps_the_old_one_readable(client_for, people):
     office, public = client_for("office_admin"), client_for(None)
     bad = make_item(office, _unit(people), code="nk lower", fees="", materials=[])
-    assert bad.status_code == 422 and "事项编码" in text(bad) and "收费标准" in text(bad) and "申请材料" in text(bad)
+    assert bad.status_code == 422 and "事项编码" in json_text(bad) and "收费标准" in json_text(bad) and "申请材料" in json_text(bad)
     assert make_item(office, _unit(people)).status_code == 201
     assert make_item(client_for("unit_staff"), _unit(people), code="NK-TEST-002").status_code == 403
     same = post_json(office, "/api/v1/services/items/NK-TEST-001/guides", {"guide": guide(), "change_note": "无变化"})
-    assert same.status_code == 422 and "无需发布新版本" in text(same)
+    assert same.status_code == 422 and "无需发布新版本" in json_text(same)
     second = post_json(office, "/api/v1/services/items/NK-TEST-001/guides",
                        {"guide": guide(decide_days=10), "change_note": "承诺时限由15个工作日压缩为10个工作日"})
     assert second.json()["version"] == 2
@@ -50,7 +51,7 @@ def test_an_application_runs_through_a_supplement_to_approval_and_is_rated(clien
     office, unit, enterprise = client_for("office_admin"), client_for("unit_staff"), client_for("enterprise_user")
     make_item(office, _unit(people))
     missing = _apply(enterprise, files=False)
-    assert missing.status_code == 422 and "申请表" in text(missing)
+    assert missing.status_code == 422 and "申请表" in json_text(missing)
     filed = _apply(enterprise).json()
     pk = filed["id"]
     assert filed["accept_due"] == "2026-11-09" and len(filed["materials"]) == 2  # 5 working days from Monday 11-02
@@ -65,7 +66,7 @@ def test_an_application_runs_through_a_supplement_to_approval_and_is_rated(clien
     assert again["state"] == "submitted" and again["accept_due"] == "2026-11-17" and len(again["materials"]) == 3
     assert _post_rating(enterprise, pk, 5).status_code == 422  # not yet ended
     once = _step(unit, pk, "supplement", "再补充一份材料")
-    assert once.status_code == 422 and "一次性告知" in text(once)
+    assert once.status_code == 422 and "一次性告知" in json_text(once)
     accepted = _step(unit, pk, "accept").json()
     assert accepted["decide_due"] == "2026-12-01"
     frozen_clock.advance(days=30)
@@ -123,4 +124,4 @@ def test_a_malformed_form_value_gets_a_clear_refusal_not_a_server_error(client_f
     bad_guide = post_json(client_for("office_admin"), "/api/v1/services/items",
                           {"code": "NK-TEST-009", "name": "事项", "item_type": "public_service", "unit": _unit(people),
                            "guide": guide(materials=3)})
-    assert bad_guide.status_code == 422 and "应为列表" in text(bad_guide)
+    assert bad_guide.status_code == 422 and "应为列表" in json_text(bad_guide)

@@ -5,7 +5,7 @@ from django.core import mail
 
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.services.models import CertificationReminder
-from tests.services.helpers import post_json, text
+from tests.helpers import json_text, post_json
 
 CERTIFICATE = {"certifier": "中知（北京）认证有限公司", "certificate_number": "165IP260001R0M", "scope": "电子产品的研发和销售",
                "issued_on": "2026-01-05", "valid_until": "2029-01-04"}
@@ -26,16 +26,16 @@ def test_an_agency_guides_an_enterprise_and_records_its_certificate(client_for, 
                           {"note": "完成"}).json()["stage"]
     assert stage == "done"
     again = post_json(agency, f"/api/v1/services/certification-guidance/{guidance['id']}/advance", {})
-    assert again.status_code == 422 and "辅导已完成" in text(again)
+    assert again.status_code == 422 and "辅导已完成" in json_text(again)
     too_long = post_json(agency, "/api/v1/services/certifications", {**CERTIFICATE, "enterprise": enterprise_id,
                                                                       "guiding_agency": agency_id,
                                                                       "valid_until": "2030-01-04"})
-    assert too_long.status_code == 422 and "3年" in text(too_long)
+    assert too_long.status_code == 422 and "3年" in json_text(too_long)
     made = post_json(agency, "/api/v1/services/certifications", {**CERTIFICATE, "enterprise": enterprise_id,
                                                                   "guiding_agency": agency_id})
     assert made.status_code == 201 and made.json()["status"] == "有效"
     duplicate = post_json(enterprise, "/api/v1/services/certifications", {**CERTIFICATE, "enterprise": enterprise_id})
-    assert duplicate.status_code == 422 and "已登记" in text(duplicate)
+    assert duplicate.status_code == 422 and "已登记" in json_text(duplicate)
     assert len(enterprise.get("/api/v1/services/certifications").json()) == 1
     assert client_for("university_user").get("/api/v1/services/certifications").status_code == 403
     pk = made.json()["id"]
@@ -46,11 +46,11 @@ def test_an_agency_guides_an_enterprise_and_records_its_certificate(client_for, 
     assert post_json(office, f"/api/v1/services/certifications/{pk}/state", {"state": "valid"}).json()["status"] == "有效"
     post_json(enterprise, f"/api/v1/services/certifications/{pk}/state", {"state": "withdrawn"})
     final = post_json(office, f"/api/v1/services/certifications/{pk}/state", {"state": "valid"})
-    assert final.status_code == 422 and "不能恢复" in text(final)
+    assert final.status_code == 422 and "不能恢复" in json_text(final)
     stranger_agency = Organization.objects.create(name="未辅导的代理所", org_type=OrgType.SERVICE_AGENCY)
     unguided = post_json(enterprise, "/api/v1/services/certifications", {
         **CERTIFICATE, "certificate_number": "OTHER-1", "enterprise": enterprise_id, "guiding_agency": stranger_agency.pk})
-    assert unguided.status_code == 422 and "没有登记对本企业的贯标辅导" in text(unguided)
+    assert unguided.status_code == 422 and "没有登记对本企业的贯标辅导" in json_text(unguided)
 
 
 def test_expiry_reminders_go_out_ninety_and_thirty_days_before_once_each(client_for, people, frozen_clock):

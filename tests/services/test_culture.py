@@ -2,7 +2,7 @@
 selection of demonstration units; talent records whose names stay with the office and units."""
 
 from ipcity.services.experts import consent_set, expert_add
-from tests.services.helpers import post_json, text
+from tests.helpers import json_text, post_json
 
 
 def test_events_go_on_the_public_calendar_and_a_live_stream_needs_an_expert(client_for, people, frozen_clock):
@@ -13,13 +13,13 @@ def test_events_go_on_the_public_calendar_and_a_live_stream_needs_an_expert(clie
                                                                   "joined_on": "2025-09-01", "street": "xuefu"}).json()
     no_school = post_json(unit, "/api/v1/services/culture/events", {"kind": "competition", "title": "创意大赛",
                                                                     "held_on": "2026-04-26", "place": "礼堂"})
-    assert no_school.status_code == 422 and "试点学校" in text(no_school)
+    assert no_school.status_code == 422 and "试点学校" in json_text(no_school)
     post_json(unit, "/api/v1/services/culture/events", {"kind": "competition", "title": "青少年发明创意大赛",
                                                         "held_on": "2026-04-26", "place": "礼堂", "school": school["id"],
                                                         "participants": 320, "summary": "30件作品获奖"})
     no_expert = post_json(unit, "/api/v1/services/culture/events", {"kind": "live_stream", "title": "知识产权公开课",
                                                                     "held_on": "2026-11-20", "place": "政务视频号"})
-    assert no_expert.status_code == 422 and "专家" in text(no_expert)
+    assert no_expert.status_code == 422 and "专家" in json_text(no_expert)
     named = expert_add(actor=people["office_admin"], name="张教授", title="教授", organization_name="测试大学",
                        specialties=["patent"], user=people["expert"])
     consent_set(actor=people["expert"], expert=named, consent=True)
@@ -27,16 +27,16 @@ def test_events_go_on_the_public_calendar_and_a_live_stream_needs_an_expert(clie
                          specialties=["law"])
     live = {"kind": "live_stream", "title": "知识产权公开课", "held_on": "2026-11-20", "place": "政务视频号"}
     unconsented = post_json(unit, "/api/v1/services/culture/events", {**live, "experts": [named.pk, private.pk]})
-    assert unconsented.status_code == 422 and "已同意公开简介" in text(unconsented)
+    assert unconsented.status_code == 422 and "已同意公开简介" in json_text(unconsented)
     script = post_json(unit, "/api/v1/services/culture/events", {**live, "experts": [named.pk],
                                                                  "stream_url": "javascript:alert(1)"})
-    assert script.status_code == 422 and "http 或 https" in text(script)
+    assert script.status_code == 422 and "http 或 https" in json_text(script)
     future = post_json(unit, "/api/v1/services/culture/events", {**live, "experts": [named.pk],
                                                                  "stream_url": "https://live.example.cn/ip"})
     assert future.status_code == 201
     early = post_json(unit, f"/api/v1/services/culture/events/{future.json()['id']}/report",
                       {"participants": 1000, "summary": "观看"})
-    assert early.status_code == 422 and "举办后" in text(early)
+    assert early.status_code == 422 and "举办后" in json_text(early)
     events = public.get("/api/v1/services/culture/events").json()
     assert [e["title"] for e in events] == ["知识产权公开课", "青少年发明创意大赛"]
     assert events[0]["experts"] == "张教授"
@@ -56,7 +56,7 @@ def test_demonstration_units_are_nominated_by_units_and_decided_by_the_office(cl
                      {"name": "南开实验小学", "kind": "school", "year": 2026, "reason": "课程体系完整"}).json()
     twice = post_json(unit, "/api/v1/services/culture/demonstration-units",
                       {"name": "南开实验小学", "kind": "school", "year": 2026, "reason": "再次推荐"})
-    assert twice.status_code == 422 and "已被推荐" in text(twice)
+    assert twice.status_code == 422 and "已被推荐" in json_text(twice)
     assert public.get("/api/v1/services/culture/demonstration-units").json() == []
     assert post_json(unit, f"/api/v1/services/culture/demonstration-units/{made['id']}/decision",
                      {"selected": True, "note": "同意"}).status_code == 403

@@ -6,7 +6,7 @@ import json
 
 from ipcity.operations.navigation import navigation_create
 from ipcity.protection.mediation import mediation_apply
-from tests.services.helpers import post_json, text
+from tests.helpers import json_text, post_json
 
 EXPERT = {"name": "张教授", "title": "教授", "organization_name": "测试大学", "specialties": ["patent", "navigation"],
           "fields": ["新材料"], "bio": "长期从事专利分析"}
@@ -49,18 +49,18 @@ def test_conflicts_and_unavailability_block_an_assignment_and_the_expert_gives_a
               {"organization": people["enterprise_user"].organization_id, "reason": "曾为该企业提供咨询"})
     blocked = post_json(office, f"/api/v1/services/experts/{pk}/assignments", {"kind": "mediation",
                                                                                "mediation": mediation.pk})
-    assert blocked.status_code == 422 and "曾为该企业提供咨询" in text(blocked)
+    assert blocked.status_code == 422 and "曾为该企业提供咨询" in json_text(blocked)
     own = post_json(office, f"/api/v1/services/experts/{pk}/assignments", {"kind": "navigation",
                                                                            "navigation": project.pk})
-    assert own.status_code == 422 and "专家任职于测试大学" in text(own)  # the project's client employs the expert
+    assert own.status_code == 422 and "专家任职于测试大学" in json_text(own)  # the project's client employs the expert
     unavailable = expert.put(f"/api/v1/services/experts/{pk}", json.dumps({**EXPERT, "available": False}),
                              content_type="application/json")
-    assert unavailable.status_code == 422 and "说明" in text(unavailable)
+    assert unavailable.status_code == 422 and "说明" in json_text(unavailable)
     expert.put(f"/api/v1/services/experts/{pk}", json.dumps({**EXPERT, "available": False,
                                                              "availability_note": "出国访学至2027年1月"}),
                content_type="application/json")
     away = post_json(office, f"/api/v1/services/experts/{pk}/assignments", {"kind": "assessment", "subject": "品牌机构评审"})
-    assert away.status_code == 422 and "出国访学" in text(away)
+    assert away.status_code == 422 and "出国访学" in json_text(away)
     expert.put(f"/api/v1/services/experts/{pk}", json.dumps({**EXPERT, "available": True}),
                content_type="application/json")
     assigned = post_json(office, f"/api/v1/services/experts/{pk}/assignments",

@@ -4,7 +4,8 @@ import csv
 import io
 
 from ipcity.services.open_data import DATASETS
-from tests.services.helpers import make_item, post_json
+from tests.helpers import post_json
+from tests.services.helpers import make_item
 
 
 def test_every_dataset_downloads_as_csv_and_json_without_login(client_for, people):

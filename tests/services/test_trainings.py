@@ -3,7 +3,7 @@ person-times counted per year by the indicator engine without exposing who atten
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.services.helpers import post_json, text
+from tests.helpers import json_text, post_json
 
 
 def _training(client, **changes):
@@ -34,15 +34,15 @@ def test_attendees_sign_in_by_qr_on_the_day_once_each(client_for, people, frozen
     assert _sign_in(public, pk, token, phone="12345").status_code == 422
     assert _sign_in(public, pk, token).status_code == 201
     twice = _sign_in(public, pk, token, name="张三（再次）")
-    assert twice.status_code == 422 and "已签到" in text(twice)
+    assert twice.status_code == 422 and "已签到" in json_text(twice)
     assert _sign_in(public, pk, token, phone="13800000002").status_code == 201
     full = _sign_in(public, pk, token, phone="13800000003")
-    assert full.status_code == 422 and "人数上限" in text(full)
+    assert full.status_code == 422 and "人数上限" in json_text(full)
     listed = unit.get(f"/api/v1/services/trainings/{pk}/attendees").json()["attendees"]
     assert [a["phone"] for a in listed] == ["138****0001", "138****0002"]
     frozen_clock.advance(days=1)
     late = _sign_in(public, pk, token, phone="13800000004")
-    assert late.status_code == 422 and "培训当天" in text(late)
+    assert late.status_code == 422 and "培训当天" in json_text(late)
 
 
 def test_an_imported_list_with_a_bad_row_adds_nobody_and_names_the_row_and_column(client_for, people):
@@ -52,11 +52,11 @@ def test_an_imported_list_with_a_bad_row_adds_nobody_and_names_the_row_and_colum
                     {"file": _roster([("李四", "某公司", "13900000001"), ("王五", "", "13900000002"),
                                       ("赵六", "某大学", "1390000")])})
     assert bad.status_code == 422
-    assert "第3行“单位”列" in text(bad) and "第4行“手机号”列" in text(bad)
+    assert "第3行“单位”列" in json_text(bad) and "第4行“手机号”列" in json_text(bad)
     assert unit.get(f"/api/v1/services/trainings/{pk}").json()["attendees"] == 0
     repeated = unit.post(f"/api/v1/services/trainings/{pk}/attendees/import",
                          {"file": _roster([("李四", "某公司", "13900000001"), ("李四", "某公司", "13900000001")])})
-    assert repeated.status_code == 422 and "与第2行重复" in text(repeated)
+    assert repeated.status_code == 422 and "与第2行重复" in json_text(repeated)
     assert client_for("agency_user").post(f"/api/v1/services/trainings/{pk}/attendees/import",
                                           {"file": _roster([("李四", "某公司", "13900000001")])}).status_code == 403
 
@@ -74,7 +74,7 @@ def test_forty_attendees_raise_the_training_indicators_and_the_public_sees_no_na
     person_times = public.get("/api/v1/indicators/training_person_times/records").json()
     assert person_times["count"] == 40
     assert public.get("/api/v1/indicators/trainings/records").json()["count"] == 1
-    exported = text(public.get("/api/v1/indicators/training_person_times/records"))
+    exported = json_text(public.get("/api/v1/indicators/training_person_times/records"))
     assert "学员01" not in exported and "1370000" not in exported
     page = public.get(f"/services/trainings/{pk}/").content.decode()
     assert "学员01" not in page and "40" in page and "签到二维码" not in page
@@ -86,4 +86,4 @@ def test_a_sign_in_list_cannot_be_imported_before_the_session(client_for, people
     pk = _training(unit, held_on="2026-12-15").json()["id"]
     early = unit.post(f"/api/v1/services/trainings/{pk}/attendees/import",
                       {"file": _roster([("李四", "某公司", "13900000001")])})
-    assert early.status_code == 422 and "尚未举办" in text(early)
+    assert early.status_code == 422 and "尚未举办" in json_text(early)

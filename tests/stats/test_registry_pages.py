@@ -3,24 +3,15 @@
 import csv
 import io
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from ipcity.stats.models import ImportBatch, Patent
-
-PATENTS = ("申请号,申请日,专利类型,发明名称,专利权人,专利权人地址,授权公告日\n"
-           "202310012345.6,2023-01-05,发明,一种图像识别方法,天开智能,天津市南开区华苑街道,2024-06-01\n"
-           "202310012346.4,2023-01-06,发明,一种电池,天开智能,天津市南开区华苑街道,2024-07-01\n"
-           "202220000001.1,2022-01-06,实用新型,一种夹具,外区企业,北京市海淀区,2022-07-01\n")
-
-
-def _upload(client, kind, name, text, path="/registries/"):
-    return client.post(path, {"kind": kind, "file": SimpleUploadedFile(name, text.encode("gbk"))})
+from tests.stats.helpers import PATENTS, upload
 
 
 def test_the_office_imports_from_the_page_and_sees_the_batch_finish(client_for):
     office = client_for("office_admin")
-    response = _upload(office, "patents", "专利.csv", PATENTS)
+    response = upload(office, "patents", "专利.csv", PATENTS)
     batch = ImportBatch.objects.get(filename="专利.csv")
     assert response["Location"] == f"/registries/batches/{batch.pk}/"
     assert batch.state == "done" and batch.created == 3 and batch.encoding == "gb18030"
@@ -31,7 +22,7 @@ def test_the_office_imports_from_the_page_and_sees_the_batch_finish(client_for):
 
 def test_a_rejected_upload_lists_its_problems_on_the_batch_page(client_for):
     office = client_for("office_admin")
-    response = _upload(office, "patents", "bad.csv", PATENTS.replace("2023-01-06", "2023-02-30"))
+    response = upload(office, "patents", "bad.csv", PATENTS.replace("2023-01-06", "2023-02-30"))
     page = office.get(response["Location"]).content.decode()
     assert 'data-state="failed"' in page
     assert "第3行“申请日”列（值：2023-02-30）：不是有效日期" in page
@@ -40,20 +31,20 @@ def test_a_rejected_upload_lists_its_problems_on_the_batch_page(client_for):
 
 def test_an_import_through_the_api_reports_its_progress_and_result(client_for):
     office = client_for("office_admin")
-    response = _upload(office, "patents", "p.csv", PATENTS, path="/api/v1/registries/imports")
+    response = upload(office, "patents", "p.csv", PATENTS, path="/api/v1/registries/imports")
     assert response.status_code == 202
     status = office.get(f"/api/v1/registries/imports/{response.json()['id']}").json()
     assert (status["state"], status["processed_rows"], status["total_rows"], status["created"]) == ("done", 3, 3, 3)
 
 
 def test_an_unknown_import_kind_is_refused(client_for):
-    response = _upload(client_for("office_admin"), "comets", "p.csv", PATENTS, path="/api/v1/registries/imports")
+    response = upload(client_for("office_admin"), "comets", "p.csv", PATENTS, path="/api/v1/registries/imports")
     assert response.status_code == 422 and "未知的导入类型" in response.json()["detail"][0]
 
 
 def test_a_computed_number_lists_and_downloads_the_records_behind_it(client_for, plan):
     office = client_for("office_admin")
-    _upload(office, "patents", "p.csv", PATENTS)
+    upload(office, "patents", "p.csv", PATENTS)
     dashboard = office.get("/indicators/", {"as_of": "2024-06-30"}).content.decode()
     assert 'href="/indicators/valid_patents/records/?as_of=2024-06-30"' in dashboard
     page = office.get("/indicators/valid_patents/records/", {"as_of": "2024-06-30"}).content.decode()
@@ -70,7 +61,7 @@ def test_a_computed_number_lists_and_downloads_the_records_behind_it(client_for,
 
 def test_the_dashboard_goes_back_to_any_date(client_for, plan):
     office = client_for("office_admin")
-    _upload(office, "patents", "p.csv", PATENTS)
+    upload(office, "patents", "p.csv", PATENTS)
     rows = {r["code"]: r for r in office.get("/api/v1/plan/indicators", {"as_of": "2024-06-15"}).json()}
     assert rows["valid_patents"]["latest"]["value"] == "1" and rows["valid_patents"]["computed"]
     rows = {r["code"]: r for r in office.get("/api/v1/plan/indicators", {"as_of": "2024-07-15"}).json()}
@@ -79,19 +70,19 @@ def test_the_dashboard_goes_back_to_any_date(client_for, plan):
 
 def test_a_unit_browses_patents_but_cannot_import(client_for):
     office = client_for("office_admin")
-    _upload(office, "patents", "p.csv", PATENTS)
+    upload(office, "patents", "p.csv", PATENTS)
     unit = client_for("unit_staff")
     assert "一种图像识别方法" in unit.get("/registries/patents/", {"q": "图像"}).content.decode()
-    assert _upload(unit, "patents", "p.csv", PATENTS).status_code == 403
+    assert upload(unit, "patents", "p.csv", PATENTS).status_code == 403
 
 
 def test_the_office_lowers_the_pledge_threshold_and_a_pledged_invention_becomes_high_value(client_for, plan):
     import json
 
     office = client_for("office_admin")
-    _upload(office, "patents", "p.csv", PATENTS)
-    _upload(office, "population", "pop.csv", "年份,年末常住人口（万人）,来源\n2024,1,测试\n")
-    _upload(office, "pledges", "z.csv", "质押登记号,出质人,出质人地址,质押金额（万元）,登记日,涉及专利\n"
+    upload(office, "patents", "p.csv", PATENTS)
+    upload(office, "population", "pop.csv", "年份,年末常住人口（万人）,来源\n2024,1,测试\n")
+    upload(office, "pledges", "z.csv", "质押登记号,出质人,出质人地址,质押金额（万元）,登记日,涉及专利\n"
                                          "Z1,天开智能,天津市南开区,600,2025-01-10,202310012345.6\n")
 
     def high_value():

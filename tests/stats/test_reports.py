@@ -6,12 +6,12 @@ from docx import Document
 from openpyxl import load_workbook
 
 from ipcity.cli import main as ipcity_main
-from tests.stats.test_registry_pages import PATENTS, _upload
+from tests.stats.helpers import PATENTS, upload
 
 
 def test_the_xlsx_report_lists_every_indicator_by_quarter_with_computed_values(client_for, plan):
     office = client_for("office_admin")
-    _upload(office, "patents", "p.csv", PATENTS)
+    upload(office, "patents", "p.csv", PATENTS)
     response = office.get("/indicators/report.xlsx", {"as_of": "2024-12-31"})
     sheet = load_workbook(io.BytesIO(response.content))["指标（按季度）"]
     rows = list(sheet.iter_rows(values_only=True))

@@ -1,0 +1,28 @@
+"""Helpers the tests share: requests to the JSON API and its answers as text. What two test modules need lives in a
+helpers module like this one (tests/<area>/helpers.py for one area's data), never in one test module imported by
+another."""
+
+import json
+
+from tests.conftest import bundled_plan_bytes
+
+
+def post_json(client, path, body):
+    """POST a JSON body to the API, as a script or another system would."""
+    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+def patch_json(client, path, body):
+    return client.patch(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
+
+
+def json_text(response) -> str:
+    """An API answer as readable text (Chinese unescaped), to look for a message in it."""
+    return json.dumps(response.json(), ensure_ascii=False)
+
+
+def next_version_plan() -> str:
+    """The bundled plan as its second version: importing it replaces the current plan."""
+    data = json.loads(bundled_plan_bytes())
+    data["version"] = 2
+    return json.dumps(data, ensure_ascii=False)
