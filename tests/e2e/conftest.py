@@ -1,5 +1,7 @@
 import os
+import re
 import shutil
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -25,24 +27,43 @@ def browser():
 
 
 @pytest.fixture
-def open_page(browser, live_server):
-    """A fresh browser context (its own cookies) per persona; console errors fail the test."""
+def refusals():
+    """The refusals a test opens on purpose, as (status, path): `refusals.append((403, "/plan/"))`. The browser logs
+    each one as a console error; one the test states is expected (and must happen), any other fails the test."""
+    return []
+
+
+@pytest.fixture
+def open_page(browser, live_server, refusals):
+    """A fresh browser context (its own cookies) per persona; console errors fail the test, except the refusals it
+    states it expects (see `refusals`)."""
     contexts = []
-    problems = []
+    problems = []  # (console text, address of the resource it is about)
 
     def make():
         context = browser.new_context(base_url=live_server.url, locale="zh-CN")
         contexts.append(context)
         page = context.new_page()
-        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        page.on("console", lambda msg: problems.append((msg.text, msg.location.get("url", "")))
+                if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: problems.append((str(exc), "")))
         return page
 
     yield make
     for context in contexts:
         context.close()
-    expected = [p for p in problems if "403" in p or "404" in p]  # pages the test opens to see a refusal
-    assert [p for p in problems if p not in expected] == []
+    expected = {(status, path) for status, path in refusals}
+    seen = set()
+    unexpected = []
+    for text, url in problems:
+        status = re.search(r"status of (\d{3})", text)
+        found = (int(status.group(1)), urlsplit(url).path) if status else None
+        if found in expected:
+            seen.add(found)
+        else:
+            unexpected.append(f"{text} ({url})" if url else text)
+    assert unexpected == [], "console errors the test did not state it expects"
+    assert expected - seen == set(), "refusals the test expected but the browser never saw"
 
 
 def sign_in(page, username: str, password: str | None = None) -> None:

@@ -11,7 +11,8 @@ pytestmark = pytest.mark.browser
 
 
 
-def test_the_office_and_an_enterprise_see_different_workspaces(open_page, people):
+def test_the_office_and_an_enterprise_see_different_workspaces(open_page, people, refusals):
+    refusals.append((403, "/audit/"))  # the enterprise opens the audit log to see it refused
     office = open_page()
     sign_in(office, "office_admin")
     assert office.text_content("[data-testid=workspace-title]") == "知识产权办公室工作台"
