@@ -26,7 +26,11 @@ from ipcity.operations.community import (
     alliance_activity,
     alliance_join,
     alliance_leave,
+    alliance_member_get,
+    alliance_member_list,
+    event_list,
     event_record,
+    product_list,
     product_record,
 )
 from ipcity.operations.finance import (
@@ -40,14 +44,11 @@ from ipcity.operations.finance import (
     financing_step,
 )
 from ipcity.operations.models import (
-    AllianceMember,
     Deal,
     FinancingApplication,
-    HighValuePortfolio,
     InsuranceClaim,
     Interest,
     MatchmakingEvent,
-    NavigationProject,
     PatentProduct,
     TechNeed,
     WatchListEntry,
@@ -57,9 +58,12 @@ from ipcity.operations.navigation import (
     landscape_of,
     navigation_complete,
     navigation_create,
+    navigation_project_get,
+    navigation_project_list,
     navigation_report_docx,
     portfolio_create,
     portfolio_establish,
+    portfolio_get,
     portfolio_milestone_done,
     portfolios_visible,
 )
@@ -357,7 +361,7 @@ def _navigation_out(p) -> dict:
 
 @router.get("/navigation", auth=None, response=list[NavigationOut], summary="专利导航项目（公开）")
 def navigation_projects(request):
-    return [_navigation_out(p) for p in NavigationProject.objects.select_related("undertaker", "client")]
+    return [_navigation_out(p) for p in navigation_project_list()]
 
 
 @router.post("/navigation", response={201: NavigationOut}, summary="导航项目立项（办公室或服务机构）")
@@ -374,13 +378,13 @@ class CompleteIn(Schema):
 
 @router.post("/navigation/{project_id}/complete", response=NavigationOut, summary="导航项目验收（计入指标）")
 def navigation_done(request, project_id: int, payload: CompleteIn):
-    project = object_or_404(NavigationProject, pk=project_id)
+    project = navigation_project_get(pk=project_id)
     return _navigation_out(navigation_complete(actor=request.user, project=project, completed_on=payload.completed_on))
 
 
 @router.get("/navigation/{project_id}/landscape", auth=None, summary="导航项目的专利态势分析（公开）")
 def navigation_landscape(request, project_id: int):
-    result = landscape_of(object_or_404(NavigationProject, pk=project_id))
+    result = landscape_of(navigation_project_get(pk=project_id))
     return {"total": result.total, "by_year": result.by_year, "top_applicants": result.top_applicants,
             "ipc": result.ipc, "status": result.status, "local": result.local,
             "local_applicants": result.local_applicants}
@@ -388,7 +392,7 @@ def navigation_landscape(request, project_id: int):
 
 @router.get("/navigation/{project_id}/report.docx", auth=None, summary="导航分析报告（Word）")
 def navigation_report(request, project_id: int):
-    project = object_or_404(NavigationProject, pk=project_id)
+    project = navigation_project_get(pk=project_id)
     response = HttpResponse(navigation_report_docx(project), content_type=DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="navigation-{project.pk}.docx"'
     return response
@@ -425,11 +429,6 @@ def _portfolio_out(p) -> dict:
             "problems": establishment_problems(p, clock.today()) if p.state == "cultivating" else []}
 
 
-def _portfolio(request, portfolio_id: int) -> HighValuePortfolio:
-    portfolio = object_or_404(portfolios_visible(user=request.user), pk=portfolio_id)
-    return portfolio
-
-
 @router.get("/portfolios", response=list[PortfolioOut], summary="高价值专利组合（企业看本企业，办公室看全部）")
 def portfolios(request):
     if not (has_perm(request.user, Perm.OPERATIONS_MANAGE) or has_perm(request.user, Perm.TECH_OFFER)):
@@ -451,7 +450,7 @@ class MilestoneDoneIn(Schema):
 @router.post("/portfolios/{portfolio_id}/milestones/{index}", response=PortfolioOut, summary="填报培育节点完成（企业）")
 def portfolio_milestone(request, portfolio_id: int, index: bounded_int(label="节点序号", minimum=0, maximum=1000),
                         payload: MilestoneDoneIn):
-    portfolio = _portfolio(request, portfolio_id)
+    portfolio = portfolio_get(user=request.user, pk=portfolio_id)
     portfolio_milestone_done(actor=request.user, portfolio=portfolio, index=index, done_on=payload.done_on)
     return _portfolio_out(portfolio)
 
@@ -462,7 +461,7 @@ class EstablishIn(Schema):
 
 @router.post("/portfolios/{portfolio_id}/establish", response=PortfolioOut, summary="认定高价值专利组合（办公室，计入指标）")
 def portfolio_confirm(request, portfolio_id: int, payload: EstablishIn):
-    portfolio = _portfolio(request, portfolio_id)
+    portfolio = portfolio_get(user=request.user, pk=portfolio_id)
     return _portfolio_out(portfolio_establish(actor=request.user, portfolio=portfolio,
                                               established_on=payload.established_on))
 
@@ -496,7 +495,7 @@ def _event_out(e) -> dict:
 
 @router.get("/events", auth=None, response=list[EventOut], summary="产学研对接活动（公开）")
 def events_list(request):
-    return [_event_out(e) for e in MatchmakingEvent.objects.select_related("organizer")]
+    return [_event_out(e) for e in event_list()]
 
 
 @router.post("/events", response={201: EventOut}, summary="记录对接活动及参加机构（办公室或服务机构）")
@@ -531,7 +530,7 @@ def _member_out(m) -> dict:
 
 @router.get("/alliance", auth=None, response=list[AllianceMemberOut], summary="产学研联盟成员及其活动（公开）")
 def alliance_members(request):
-    return [_member_out(m) for m in AllianceMember.objects.select_related("organization")]
+    return [_member_out(m) for m in alliance_member_list()]
 
 
 @router.post("/alliance", response={201: AllianceMemberOut}, summary="登记加入联盟（办公室）")
@@ -547,7 +546,7 @@ class LeaveIn(Schema):
 
 @router.post("/alliance/{member_id}/leave", response=AllianceMemberOut, summary="登记退出联盟（办公室）")
 def alliance_remove(request, member_id: int, payload: LeaveIn):
-    member = object_or_404(AllianceMember, pk=member_id)
+    member = alliance_member_get(pk=member_id)
     return _member_out(alliance_leave(actor=request.user, member=member, left_on=payload.left_on))
 
 
@@ -577,7 +576,7 @@ def _product_out(p) -> dict:
 
 @router.get("/products", auth=None, response=list[ProductOut], summary="专利产品备案（公开）")
 def products_list(request):
-    return [_product_out(p) for p in PatentProduct.objects.select_related("organization")]
+    return [_product_out(p) for p in product_list()]
 
 
 @router.post("/products", response={201: ProductOut}, summary="专利产品备案（专利权人）")

@@ -5,12 +5,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 from ipcity.operations.models import AllianceMember, MatchmakingEvent, PatentProduct
 from ipcity.stats.holders import holdings
 from ipcity.stats.models import Patent
@@ -18,6 +20,24 @@ from ipcity.stats.models import Patent
 # The organizations that take part in matchmaking and the alliance (the forms offer only these).
 PARTNER_ORG_TYPES = (OrgType.ENTERPRISE, OrgType.UNIVERSITY, OrgType.SERVICE_AGENCY, OrgType.FINANCIAL_INSTITUTION)
 PARTNER_LABEL = "企业、高校院所、服务机构或金融机构"
+
+
+# ---- the public lists: one read behind the page and the API ----
+
+def event_list() -> QuerySet[MatchmakingEvent]:
+    return MatchmakingEvent.objects.select_related("organizer").prefetch_related("attendees", "interests")
+
+
+def alliance_member_list() -> QuerySet[AllianceMember]:
+    return AllianceMember.objects.select_related("organization")
+
+
+def alliance_member_get(*, pk) -> AllianceMember:
+    return object_or_404(alliance_member_list(), pk=pk)
+
+
+def product_list() -> QuerySet[PatentProduct]:
+    return PatentProduct.objects.select_related("organization").prefetch_related("patents")
 
 
 @transaction.atomic

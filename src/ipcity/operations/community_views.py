@@ -7,17 +7,21 @@ from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import decimal_form_field
-from ipcity.inputs import object_or_404
 from ipcity.operations.community import (
     PARTNER_ORG_TYPES,
     alliance_activity,
     alliance_join,
     alliance_leave,
+    alliance_member_get,
+    alliance_member_list,
+    event_list,
     event_record,
+    product_list,
     product_record,
 )
 from ipcity.operations.models import AllianceMember, MatchmakingEvent, PatentProduct
 from ipcity.web.forms import RecordsField, form_errors_from
+from ipcity.web.params import posted_day
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -59,7 +63,7 @@ def events(request):
                 return redirect("operations:events")
     return render(request, "operations/events.html", {
         "nav": "operations", "form": form,
-        "events": MatchmakingEvent.objects.select_related("organizer").prefetch_related("attendees", "interests")})
+        "events": event_list()})
 
 
 class JoinForm(forms.Form):
@@ -77,9 +81,9 @@ def alliance(request):
             raise PermissionDenied("缺少权限：operations")
         try:
             if request.POST.get("form") == "leave":
-                member = object_or_404(AllianceMember, pk=request.POST.get("member"))
-                alliance_leave(actor=request.user, member=member, left_on=forms.DateField().clean(
-                    request.POST.get("left_on")))
+                member = alliance_member_get(pk=request.POST.get("member"))
+                alliance_leave(actor=request.user, member=member,
+                               left_on=posted_day(request.POST, "left_on", label="退出日期"))
                 messages.success(request, "已登记退出")
                 return redirect("operations:alliance")
             if form.is_valid():
@@ -91,7 +95,7 @@ def alliance(request):
                 form_errors_from(form, exc)
             else:
                 messages.error(request, "；".join(exc.messages))
-    members = list(AllianceMember.objects.select_related("organization"))
+    members = list(alliance_member_list())
     for member in members:
         member.activity = alliance_activity(member)
     return render(request, "operations/alliance.html", {"nav": "operations", "members": members, "form": form,
@@ -125,4 +129,4 @@ def products(request):
                 return redirect("operations:products")
     return render(request, "operations/products.html", {
         "nav": "operations", "form": form,
-        "products": PatentProduct.objects.select_related("organization").prefetch_related("patents")})
+        "products": product_list()})

@@ -12,6 +12,7 @@ from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
+from ipcity.inputs import object_or_404
 from ipcity.operations.core.landscape import Landscape, analyse
 from ipcity.operations.models import FIELDS, HighValuePortfolio, NavigationProject
 from ipcity.stats.core.records import Activity
@@ -28,6 +29,15 @@ def _split(text: str) -> tuple[str, ...]:
 
 
 # ---- navigation projects ----
+
+def navigation_project_list() -> QuerySet[NavigationProject]:
+    """Every navigation project: public, as their reports are."""
+    return NavigationProject.objects.select_related("undertaker", "client")
+
+
+def navigation_project_get(*, pk) -> NavigationProject:
+    return object_or_404(navigation_project_list(), pk=pk)
+
 
 def navigation_may_act(user, project: NavigationProject) -> bool:
     """Who may act on a project: its undertaker (the organization doing the work) or the office."""
@@ -133,6 +143,10 @@ def portfolios_visible(*, user) -> QuerySet[HighValuePortfolio]:
     if has_perm(user, Perm.TECH_OFFER):
         return portfolios.filter(organization_id=user.organization_id)
     return portfolios.none()
+
+
+def portfolio_get(*, user, pk) -> HighValuePortfolio:
+    return object_or_404(portfolios_visible(user=user), pk=pk)
 
 
 @transaction.atomic

@@ -9,7 +9,6 @@ from ipcity import clock
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
-from ipcity.inputs import object_or_404
 from ipcity.operations.models import FIELDS, HighValuePortfolio, NavigationProject
 from ipcity.operations.navigation import (
     NAVIGATION_CLIENT_TYPES,
@@ -18,9 +17,12 @@ from ipcity.operations.navigation import (
     navigation_complete,
     navigation_create,
     navigation_may_act,
+    navigation_project_get,
+    navigation_project_list,
     navigation_report_docx,
     portfolio_create,
     portfolio_establish,
+    portfolio_get,
     portfolio_milestone_done,
     portfolios_visible,
 )
@@ -63,12 +65,12 @@ def navigation_list(request):
                 messages.success(request, "导航项目已立项")
                 return redirect("operations:navigation", pk=project.pk)
     return render(request, "operations/navigation_list.html", {
-        "nav": "operations", "projects": NavigationProject.objects.select_related("undertaker", "client"),
+        "nav": "operations", "projects": navigation_project_list(),
         "form": form})
 
 
 def navigation_detail(request, pk):
-    project = object_or_404(NavigationProject.objects.select_related("undertaker", "client"), pk=pk)
+    project = navigation_project_get(pk=pk)
     manages = navigation_may_act(request.user, project)
     if request.method == "POST":
         if not manages:
@@ -136,7 +138,7 @@ def portfolio_list(request):
 @login_required
 def portfolio_detail(request, pk):
     user = request.user
-    portfolio = object_or_404(portfolios_visible(user=user), pk=pk)
+    portfolio = portfolio_get(user=user, pk=pk)
     manages = has_perm(user, Perm.OPERATIONS_MANAGE)
     owner = has_perm(user, Perm.TECH_OFFER) and portfolio.organization_id == user.organization_id
     if request.method == "POST":

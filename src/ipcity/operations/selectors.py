@@ -25,9 +25,9 @@ def offers_public() -> QuerySet[TechOffer]:
 
 def offer_get(*, user, pk: int) -> TechOffer:
     """Published offers are public; refused and withdrawn ones only to their organization and the office."""
-    offer = TechOffer.objects.select_related("patent", "organization").filter(pk=pk).first()
-    visible = offer is not None and (offer.state == TechOffer.State.PUBLISHED or user.is_authenticated and (
-        offer.organization_id == user.organization_id or has_perm(user, Perm.OPERATIONS_MANAGE)))
+    offer = object_or_404(TechOffer.objects.select_related("patent", "organization"), "供给信息不存在", pk=pk)
+    visible = offer.state == TechOffer.State.PUBLISHED or user.is_authenticated and (
+        offer.organization_id == user.organization_id or has_perm(user, Perm.OPERATIONS_MANAGE))
     if not visible:
         raise Http404("供给信息不存在")
     return offer

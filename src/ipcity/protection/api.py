@@ -51,7 +51,6 @@ from ipcity.protection.inspections import (
     plan_publish,
     plans_visible,
     public_record,
-    require_visible,
     risk_set,
 )
 from ipcity.protection.mediation import (
@@ -63,11 +62,15 @@ from ipcity.protection.mediation import (
     mediators_of,
 )
 from ipcity.protection.models import (
-    CooperationRecord,
-    CriminalReferral,
     EnforcementCase,
     InspectionPlan,
-    StandardizedMarket,
+)
+from ipcity.protection.selectors import (
+    cooperation_record_list,
+    inspection_plan_get,
+    market_get,
+    market_list,
+    referral_of,
 )
 from ipcity.protection.trade_secrets import assessment_submit, assessments_for
 
@@ -91,25 +94,19 @@ def inspection_new(request, payload: PlanIn):
     return Status(201, public_record(plan_create(actor=request.user, **payload.dict())))
 
 
-def _plan(request, plan_id: int) -> InspectionPlan:
-    plan = object_or_404(InspectionPlan, pk=plan_id)
-    require_visible(request.user, plan)
-    return plan
-
-
 @router.get("/inspections/{plan_id}", auth=None, summary="抽查计划的公示数据（可据此复算）")
 def inspection(request, plan_id: int):
-    return public_record(_plan(request, plan_id))
+    return public_record(inspection_plan_get(user=request.user, pk=plan_id))
 
 
 @router.post("/inspections/{plan_id}/publish", summary="公布计划：冻结名录和随机种子（办公室）")
 def inspection_publish(request, plan_id: int):
-    return public_record(plan_publish(actor=request.user, plan=_plan(request, plan_id)))
+    return public_record(plan_publish(actor=request.user, plan=inspection_plan_get(user=request.user, pk=plan_id)))
 
 
 @router.post("/inspections/{plan_id}/draw", summary="按公布的种子抽取并公示（办公室）")
 def inspection_draw(request, plan_id: int):
-    return public_record(plan_draw(actor=request.user, plan=_plan(request, plan_id)))
+    return public_record(plan_draw(actor=request.user, plan=inspection_plan_get(user=request.user, pk=plan_id)))
 
 
 class RiskIn(Schema):
@@ -303,7 +300,7 @@ class CaseIn(Schema):
 
 
 def _case_out(case, user) -> dict:
-    referral = CriminalReferral.objects.filter(case=case).first()
+    referral = referral_of(case)
     return {"id": case.pk, "kind": case.kind, "source": case.source, "party": case.party, "state": case.state,
             "state_label": case.get_state_display(), "received_on": case.received_on, "filed_on": case.filed_on,
             "decision_number": case.decision_number, "fine": case.fine, "closed_on": case.closed_on,
@@ -444,7 +441,7 @@ class CooperationIn(Schema):
 @router.get("/cooperation", auth=None, summary="京津冀协作与联合执法（公开）")
 def cooperation(request):
     return [{"id": r.pk, "kind": r.kind, "title": r.title, "partners": r.partners, "started_on": r.started_on,
-             "ended_on": r.ended_on, "units": [u.name for u in r.units.all()]} for r in CooperationRecord.objects.all()]
+             "ended_on": r.ended_on, "units": [u.name for u in r.units.all()]} for r in cooperation_record_list()]
 
 
 @router.post("/cooperation", response={201: dict}, summary="记录协作或联合执法（办公室）")
@@ -467,7 +464,7 @@ def _market_out(m) -> dict:
 
 @router.get("/markets", auth=None, summary="规范化市场及评价指标（公开）")
 def markets(request):
-    return [_market_out(m) for m in StandardizedMarket.objects.all()]
+    return [_market_out(m) for m in market_list()]
 
 
 @router.post("/markets", response={201: dict}, summary="登记创建中的规范化市场（办公室）")
@@ -481,7 +478,7 @@ class ChecklistIn(Schema):
 
 @router.put("/markets/{market_id}/checklist", summary="更新评价指标（办公室）")
 def market_checklist(request, market_id: int, payload: ChecklistIn):
-    market = object_or_404(StandardizedMarket, pk=market_id)
+    market = market_get(pk=market_id)
     return _market_out(market_check(actor=request.user, market=market, items=payload.items))
 
 
@@ -491,5 +488,5 @@ class ApproveIn(Schema):
 
 @router.post("/markets/{market_id}/approve", summary="认定规范化市场（办公室；计入指标）")
 def market_ok(request, market_id: int, payload: ApproveIn):
-    market = object_or_404(StandardizedMarket, pk=market_id)
+    market = market_get(pk=market_id)
     return _market_out(market_approve(actor=request.user, market=market, approved_on=payload.approved_on))

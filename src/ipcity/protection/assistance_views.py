@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
-from ipcity.inputs import object_or_404
 from ipcity.protection.assistance import (
     CATEGORIES,
     CHECKLIST,
@@ -22,7 +21,9 @@ from ipcity.protection.assistance import (
     market_create,
 )
 from ipcity.protection.models import CooperationRecord, StandardizedMarket
+from ipcity.protection.selectors import cooperation_record_list, market_get, market_list
 from ipcity.web.forms import RecordsField, form_errors_from
+from ipcity.web.params import posted_day
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -95,13 +96,13 @@ def markets(request):
             elif kind == "cooperation" and cooperation_form.is_valid():
                 cooperation_record(actor=request.user, **cooperation_form.cleaned_data)
             elif kind == "check":
-                market = object_or_404(StandardizedMarket, pk=request.POST.get("market"))
+                market = market_get(pk=request.POST.get("market"))
                 market_check(actor=request.user, market=market,
                              items={k: bool(request.POST.get(k)) for k in CHECKLIST})
             elif kind == "approve":
-                market = object_or_404(StandardizedMarket, pk=request.POST.get("market"))
+                market = market_get(pk=request.POST.get("market"))
                 market_approve(actor=request.user, market=market,
-                               approved_on=forms.DateField().clean(request.POST.get("approved_on")))
+                               approved_on=posted_day(request.POST, "approved_on", label="认定日期"))
             else:
                 raise ValidationError("请检查填写的内容")
             messages.success(request, "已保存")
@@ -113,6 +114,6 @@ def markets(request):
             else:
                 messages.error(request, "；".join(exc.messages))
     return render(request, "protection/markets.html", {
-        "nav": "protection", "markets": StandardizedMarket.objects.order_by("level", "name"), "checklist": CHECKLIST,
-        "records": CooperationRecord.objects.prefetch_related("units"), "manages": manages,
+        "nav": "protection", "markets": market_list(), "checklist": CHECKLIST,
+        "records": cooperation_record_list(), "manages": manages,
         "market_form": market_form, "cooperation_form": cooperation_form})

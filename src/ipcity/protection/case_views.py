@@ -26,7 +26,8 @@ from ipcity.protection.enforcement import (
     personal_data,
     referral_receipt,
 )
-from ipcity.protection.models import CriminalReferral, EnforcementCase
+from ipcity.protection.models import EnforcementCase
+from ipcity.protection.selectors import referral_of
 from ipcity.web.forms import form_errors_from
 from ipcity.web.params import posted_day
 from ipcity.web.supporting import supporting_panel
@@ -94,7 +95,7 @@ def case(request, pk):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect("protection:case", pk=pk)
-    referral = CriminalReferral.objects.filter(case=item).first()
+    referral = referral_of(item)
     return render(request, "protection/case.html", {
         "nav": "protection", "case": item, "mine": mine, "personal": personal_data(user=request.user, case=item),
         "actions": [(t.action, t.label) for t in case_actions(user=request.user, case=item)],

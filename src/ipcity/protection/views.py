@@ -11,7 +11,6 @@ from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import QUOTA_MAX, int_form_field
-from ipcity.inputs import object_or_404
 from ipcity.protection.core.trade_secret import QUESTIONS
 from ipcity.protection.inspections import (
     INSPECTABLE_TYPES,
@@ -22,10 +21,10 @@ from ipcity.protection.inspections import (
     plans_visible,
     public_record,
     redo,
-    require_visible,
     risk_set,
 )
 from ipcity.protection.models import InspectionPlan, RiskRating
+from ipcity.protection.selectors import inspection_plan_get
 from ipcity.protection.trade_secrets import assessment_submit, assessments_for
 from ipcity.web.forms import form_errors_from
 
@@ -84,8 +83,7 @@ def home(request):
 
 
 def inspection(request, pk):
-    plan = object_or_404(InspectionPlan, pk=pk)
-    require_visible(request.user, plan)
+    plan = inspection_plan_get(user=request.user, pk=pk)
     if request.method == "POST":
         if not (request.user.is_authenticated and has_perm(request.user, Perm.INSPECTION_MANAGE)):
             raise PermissionDenied("缺少权限：protection.inspections")

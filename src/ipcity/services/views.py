@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
-from ipcity.inputs import as_id
+from ipcity.inputs import as_id, object_or_404
 from ipcity.services.applications import (
     APPLICATION,
     ENDED,
@@ -149,8 +149,8 @@ def application(request, pk):
 def material(request, pk, attachment_pk):
     """A material is seen by whoever may see the application (the applicant, the unit, the office)."""
     found: ServiceApplication = application_get(user=request.user, pk=pk)
-    attachment = found.materials.filter(pk=attachment_pk).first()
-    if attachment is None or not upload_path(attachment.stored_name).exists():
+    attachment = object_or_404(found.materials, "材料不存在", pk=attachment_pk)
+    if not upload_path(attachment.stored_name).exists():
         raise Http404("材料不存在")
     return FileResponse(open(upload_path(attachment.stored_name), "rb"), as_attachment=True,
                         filename=attachment.original_name, content_type=attachment.content_type)

@@ -25,7 +25,7 @@ from ipcity import clock
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
-from ipcity.inputs import as_id
+from ipcity.inputs import object_or_404
 from ipcity.web.models import Attachment, SupportingFile
 from ipcity.web.uploads import TYPE_LABELS, attachment_store, quota_problem, upload_path
 
@@ -184,10 +184,7 @@ def subject_spec(kind: str) -> Subject:
 def subject_get(*, user, kind: str, pk) -> Model:
     """A record the user reads, or 404 (another organization's record does not exist for them)."""
     spec = subject_spec(kind)
-    found = spec.readable(user).filter(pk=as_id(pk) or 0).first()
-    if found is None:
-        raise Http404(f"{spec.label}不存在或无权查看")
-    return found
+    return object_or_404(spec.readable(user), f"{spec.label}不存在或无权查看", pk=pk)
 
 
 def may_attach(*, user, kind: str, subject: Model) -> bool:

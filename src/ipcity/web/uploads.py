@@ -163,11 +163,11 @@ def attachments_visible(*, user) -> QuerySet[Attachment]:
 def attachment_get(*, user, pk: int) -> Attachment:
     """A file the user may read (web/supporting.py says who: the office, the uploading organization, and whoever
     reads a record it supports), or 404."""
-    from ipcity.inputs import as_id
+    from ipcity.inputs import object_or_404
     from ipcity.web.supporting import attachment_readable
 
-    attachment = Attachment.objects.filter(pk=as_id(pk) or 0).first()
-    if attachment is None or not attachment_readable(user=user, attachment=attachment):
+    attachment = object_or_404(Attachment, "附件不存在或无权查看", pk=pk)
+    if not attachment_readable(user=user, attachment=attachment):
         raise Http404("附件不存在或无权查看")
     return attachment
 
