@@ -29,7 +29,7 @@ from ipcity import clock
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
-from ipcity.inputs import text_problem
+from ipcity.inputs import object_or_404, text_problem
 from ipcity.plan.core.schema import Comparison
 from ipcity.plan.core.supervision import State
 from ipcity.plan.models import (
@@ -366,6 +366,18 @@ def _draft_texts(report: EvaluationReport, content: dict) -> dict:
 def default_issuer(plan) -> str:
     """The leading group office's full name (天津市南开区知识产权工作领导小组办公室)."""
     return organ_name(plan.region, plan.leading_group_office.name)
+
+
+# ---------------------------------------------------------------- reads (the office prepares the reports)
+
+def evaluation_report_list(*, user, plan):
+    require_perm(user, Perm.SUPERVISION_MANAGE)
+    return EvaluationReport.objects.filter(plan=plan).select_related("plan")
+
+
+def evaluation_report_get(*, user, pk) -> EvaluationReport:
+    require_perm(user, Perm.SUPERVISION_MANAGE)
+    return object_or_404(EvaluationReport.objects.select_related("plan"), "没有这份评估报告", pk=pk)
 
 
 # ---------------------------------------------------------------- services

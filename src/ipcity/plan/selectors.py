@@ -4,12 +4,19 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from ipcity import clock
+from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.inputs import object_or_404
 from ipcity.plan.core import schema
 from ipcity.plan.core.schema import MembersClause
 from ipcity.plan.core.status import indicator_status
 from ipcity.plan.models import Indicator, IndicatorValue, KeyTask, TaskUnit, WorkPlan
+
+
+def unit_by_code(code: str) -> Organization:
+    """The organization an API request names by its code (e.g. a responsible unit), or 404 naming the code."""
+    return object_or_404(Organization, f"未知的单位代码：{code}", code=code)
 
 
 def current_plan() -> WorkPlan | None:

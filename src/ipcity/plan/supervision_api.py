@@ -7,7 +7,6 @@ from django.http import Http404, HttpResponse
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import Id, Year, bounded_decimal, bounded_int, bounded_number
@@ -34,6 +33,8 @@ from ipcity.plan.evaluation import (
     evaluation_draft,
     evaluation_file,
     evaluation_release,
+    evaluation_report_get,
+    evaluation_report_list,
     evaluation_update,
     report_counts,
 )
@@ -51,7 +52,7 @@ from ipcity.plan.models import (
     OfficeRating,
     SupervisionSettings,
 )
-from ipcity.plan.selectors import current_plan_or_404, task_get
+from ipcity.plan.selectors import current_plan_or_404, task_get, unit_by_code
 from ipcity.plan.supervision import (
     extension_decide,
     extension_request,
@@ -111,8 +112,8 @@ class WorkItemIn(Schema):
 def item_create(request, payload: WorkItemIn):
     require_perm(request.user, Perm.SUPERVISION_MANAGE)
     task = task_get(plan=current_plan_or_404(), number=payload.task)
-    item = work_item_create(actor=request.user, task=task, unit=_unit(payload.unit), year=payload.year, title=payload.title,
-                            deadline=payload.deadline, deliverable=payload.deliverable,
+    item = work_item_create(actor=request.user, task=task, unit=unit_by_code(payload.unit), year=payload.year,
+                            title=payload.title, deadline=payload.deadline, deliverable=payload.deliverable,
                             indicators=list(task.indicators.all()))
     return Status(201, _out(item))
 
@@ -265,9 +266,7 @@ class RatingOut(Schema):
 
 @router.put("/assessment/ratings/{unit_code}", response=RatingOut, summary="办公室评分（仅领导小组办公室）")
 def rating(request, unit_code: str, payload: UnitRatingIn):
-    unit = Organization.objects.filter(code=unit_code).first()
-    if unit is None:
-        raise Http404(f"未知的单位代码：{unit_code}")
+    unit = unit_by_code(unit_code)
     saved = office_rating_set(actor=request.user, unit=unit, year=payload.year, score=payload.score, note=payload.note)
     return {"unit": unit.name, "year": saved.year, "score": saved.score}
 
@@ -365,9 +364,7 @@ def fund(request, year: Year):
 
 @router.post("/fund/lines", response={201: BudgetLineOut}, summary="添加预算项目（仅领导小组办公室）")
 def fund_line_create(request, payload: BudgetLineIn):
-    unit = Organization.objects.filter(code=payload.managing_unit).first()
-    if unit is None:
-        raise Http404(f"未知的单位代码：{payload.managing_unit}")
+    unit = unit_by_code(payload.managing_unit)
     line = budget_line_create(actor=request.user, year=payload.year, use=payload.use, name=payload.name,
                               amount=payload.amount, managing_unit=unit)
     return Status(201, {"id": line.pk, "year": line.year, "use": line.use, "name": line.name, "amount": line.amount,
@@ -450,17 +447,14 @@ def _evaluation_out(report) -> dict:
 
 
 def _evaluation(request, report_id: int) -> EvaluationReport:
-    require_perm(request.user, Perm.SUPERVISION_MANAGE)
-    return object_or_404(EvaluationReport.objects, "没有这份评估报告", pk=report_id)
+    return evaluation_report_get(user=request.user, pk=report_id)
 
 
 @router.get("/evaluations", response=list[EvaluationListOut], summary="评估报告列表")
 def evaluation_list(request):
-    require_perm(request.user, Perm.SUPERVISION_MANAGE)
-    plan = current_plan_or_404()
     return [{"id": r.pk, "kind": r.kind, "year": r.year, "title": r.title, "as_of": r.as_of,
              "released": r.released_at is not None, "document_number": r.document_number}
-            for r in EvaluationReport.objects.filter(plan=plan).select_related("plan")]
+            for r in evaluation_report_list(user=request.user, plan=current_plan_or_404())]
 
 
 @router.post("/evaluations", response={201: EvaluationOut},
@@ -599,13 +593,6 @@ def _meeting_out(meeting) -> dict:
                            "work_item": d.work_item_id} for d in meeting.decisions.all()]}
 
 
-def _unit(code: str) -> Organization:
-    unit = Organization.objects.filter(code=code).first()
-    if unit is None:
-        raise Http404(f"未知的单位代码：{code}")
-    return unit
-
-
 def _task(number: int | None, plan) -> KeyTask | None:
     return task_get(plan=plan, number=number) if number is not None else None
 
@@ -619,11 +606,11 @@ def meetings(request):
 def meeting_create(request, payload: MeetingIn):
     require_perm(request.user, Perm.SUPERVISION_MANAGE)
     plan = current_plan_or_404()
-    decisions = [{"text": d.text, "task": _task(d.task, plan), "unit": _unit(d.unit) if d.unit else None,
+    decisions = [{"text": d.text, "task": _task(d.task, plan), "unit": unit_by_code(d.unit) if d.unit else None,
                   "deadline": d.deadline} for d in payload.decisions]
     meeting = meeting_record(actor=request.user, plan=plan, title=payload.title, kind=payload.kind,
                              held_on=payload.held_on, place=payload.place, chaired_by=payload.chaired_by,
-                             summary=payload.summary, attendees=[_unit(c) for c in payload.attendees],
+                             summary=payload.summary, attendees=[unit_by_code(c) for c in payload.attendees],
                              decisions=decisions)
     return Status(201, _meeting_out(meeting))
 
@@ -653,7 +640,7 @@ def decision_item(request, meeting_id: int, number: bounded_int(MeetingDecision,
     if decision is None:
         raise Http404("议定事项不存在")
     item = decision_to_work_item(actor=request.user, decision=decision, task=_task(payload.task, found.plan),
-                                 unit=_unit(payload.unit) if payload.unit else None, deadline=payload.deadline,
+                                 unit=unit_by_code(payload.unit) if payload.unit else None, deadline=payload.deadline,
                                  title=payload.title)
     return Status(201, _out(item))
 
@@ -703,7 +690,7 @@ def interviews(request):
 def interview_create(request, payload: InterviewIn):
     require_perm(request.user, Perm.SUPERVISION_MANAGE)
     data = payload.dict()
-    data["unit"] = _unit(data["unit"])
+    data["unit"] = unit_by_code(data["unit"])
     return Status(201, _interview_out(interview_record(actor=request.user, **data)))
 
 

@@ -33,6 +33,8 @@ from ipcity.plan.evaluation import (
     evaluation_draft,
     evaluation_file,
     evaluation_release,
+    evaluation_report_get,
+    evaluation_report_list,
     evaluation_update,
     indicator_summary,
     report_content,
@@ -387,7 +389,7 @@ def evaluations(request):
         else:
             return redirect("supervision:evaluation", pk=report.pk)
     return render(request, "supervision/evaluations.html", {
-        "nav": "supervision", "form": form, "reports": EvaluationReport.objects.filter(plan=plan),
+        "nav": "supervision", "form": form, "reports": evaluation_report_list(user=request.user, plan=plan),
         "package_years": range(plan.period_start.year, plan.period_end.year + 1)})
 
 
@@ -407,8 +409,7 @@ class EvaluationEditForm(forms.Form):
 
 @login_required
 def evaluation(request, pk):
-    require_perm(request.user, Perm.SUPERVISION_MANAGE)
-    report = object_or_404(EvaluationReport, pk=pk)
+    report = evaluation_report_get(user=request.user, pk=pk)
     fields = ("document_number", "issuer", "written_on", "overview", "highlights", "problems", "next_steps")
     form = EvaluationEditForm(request.POST if request.method == "POST" else None,
                               initial={f: getattr(report, f) for f in fields})
