@@ -16,6 +16,7 @@ from ipcity.operations.brands import (
 )
 from ipcity.operations.models import WatchListEntry
 from ipcity.web.forms import form_errors_from
+from ipcity.web.params import posted_day
 
 
 class WatchForm(forms.Form):
@@ -36,7 +37,7 @@ def brands(request):
             if request.POST.get("form") == "remove":
                 entry = object_or_404(WatchListEntry, pk=request.POST.get("entry"))
                 watch_remove(actor=request.user, entry=entry,
-                             removed_on=forms.DateField().clean(request.POST.get("removed_on")))
+                             removed_on=posted_day(request.POST, "removed_on", label="移出日期"))
                 messages.success(request, "已移出关注名录")
                 return redirect("operations:brands")
             if form.is_valid():
