@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Quick start with nothing but Python 3.11: creates .venv, installs ipcity into it, then runs.
 
-    python3 dev.py start    # platform with demo data at http://127.0.0.1:8000
+    python3 dev.py start    # platform with demo data at http://127.0.0.1:8000, and its task worker
     python3 dev.py test     # the whole test suite (add pytest options after it)
     python3 dev.py lint     # ruff
     python3 dev.py bench    # benchmarks against their peers; `bench ledger` runs one
@@ -66,7 +66,12 @@ def main(argv: list[str]) -> int:
         # The demo on this machine is development (debug pages, the built-in key); a bare `ipcity serve` is production.
         env = {**os.environ, "IPCITY_ENV": os.environ.get("IPCITY_ENV", "development")}
         subprocess.run([BIN / "ipcity", "demo"], check=True, env=env)
-        return subprocess.call([BIN / "ipcity", "serve", "--dev", *rest], env=env)
+        worker = subprocess.Popen([BIN / "ipcity", "worker"], env=env)  # imports, reminders, sealing
+        try:
+            return subprocess.call([BIN / "ipcity", "serve", "--dev", *rest], env=env)
+        finally:
+            worker.terminate()
+            worker.wait()
     if command == "test":
         return subprocess.call([BIN / "python", "-m", "pytest", *rest], cwd=ROOT)
     if command == "bench":

@@ -103,8 +103,21 @@ def test_dev_py_start_asks_for_development_for_the_demo_and_the_server(monkeypat
     monkeypatch.setattr(dev, "ensure_environment", lambda: None)
     monkeypatch.setattr(dev.subprocess, "run", lambda cmd, **kw: started.append((cmd[-1], kw["env"]["IPCITY_ENV"])))
     monkeypatch.setattr(dev.subprocess, "call", lambda cmd, **kw: started.append((" ".join(cmd[1:3]), kw["env"]["IPCITY_ENV"])) or 0)
+
+    class Worker:
+        def __init__(self, cmd, **kw):
+            started.append((cmd[-1], kw["env"]["IPCITY_ENV"]))
+
+        def terminate(self):
+            started.append(("worker stopped", ""))
+
+        def wait(self):
+            pass
+
+    monkeypatch.setattr(dev.subprocess, "Popen", Worker)
     assert dev.main(["start"]) == 0
-    assert started == [("demo", "development"), ("serve --dev", "development")]
+    assert started == [("demo", "development"), ("worker", "development"), ("serve --dev", "development"),
+                       ("worker stopped", "")]
 
 
 def test_a_request_for_an_unknown_host_gets_the_chinese_400_page(plan):
