@@ -176,10 +176,8 @@ class MatchOut(Schema):
 @router.get("/offers/{offer_id}/matches", response=list[MatchOut], summary="与供给匹配的需求（发布机构）")
 def offer_matches_api(request, offer_id: int):
     offer = offer_get(user=request.user, pk=offer_id)
-    if not has_perm(request.user, Perm.TECH_OFFER) or offer.organization_id != request.user.organization_id:
-        raise PermissionDenied("只有发布机构可以查看匹配结果")
     return [{"key": m.key, "score": m.score, "reason": m.reason, "shared_terms": m.shared_terms,
-             "shared_ipc": m.shared_ipc, "title": n.title, "offer": None} for m, n in offer_matches(offer)]
+             "shared_ipc": m.shared_ipc, "title": n.title, "offer": None} for m, n in offer_matches(offer, user=request.user)]
 
 
 class NeedOut(Schema):
@@ -245,12 +243,9 @@ def need_renew_api(request, need_id: int, payload: RenewIn):
 @router.get("/needs/{need_id}/matches", response=list[MatchOut], summary="为需求匹配的专利与供给，附匹配理由")
 def need_matches_api(request, need_id: int):
     need = need_get(user=request.user, pk=need_id)
-    owner = has_perm(request.user, Perm.TECH_NEED) and need.organization_id == request.user.organization_id
-    if not owner and not has_perm(request.user, Perm.OPERATIONS_MANAGE):
-        raise PermissionDenied("只有发布企业和知识产权办公室可以查看匹配结果")
     return [{"key": m.key, "score": m.score, "reason": m.reason, "shared_terms": m.shared_terms,
              "shared_ipc": m.shared_ipc, "title": item.patent.title if hasattr(item, "patent") else item.title,
-             "offer": item.pk if hasattr(item, "patent") else None} for m, item in need_matches(need)]
+             "offer": item.pk if hasattr(item, "patent") else None} for m, item in need_matches(need, user=request.user)]
 
 
 class InterestIn(Schema):

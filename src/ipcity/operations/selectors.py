@@ -137,7 +137,11 @@ def _need_document(need: TechNeed) -> Document:
                     need.organization.street or "")
 
 
-def need_matches(need: TechNeed, limit: int = 10) -> list[tuple[Match, object]]:
+def need_matches(need: TechNeed, *, user, limit: int = 10) -> list[tuple[Match, object]]:
+    """The patents and offers matching a need: for the enterprise that posted it and the office only."""
+    owner = has_perm(user, Perm.TECH_NEED) and need.organization_id == user.organization_id
+    if not owner and not has_perm(user, Perm.OPERATIONS_MANAGE):
+        raise PermissionDenied("只有发布企业和知识产权办公室可以查看匹配结果")
     matches = supply_index().search(_need_document(need), limit=limit)
     offers = {f"offer:{o.pk}": o for o in offers_public().filter(pk__in=[int(m.key[6:]) for m in matches
                                                                            if m.key.startswith("offer:")])}
@@ -146,7 +150,10 @@ def need_matches(need: TechNeed, limit: int = 10) -> list[tuple[Match, object]]:
     return [(m, offers.get(m.key) or patents.get(m.key)) for m in matches if m.key in offers or m.key in patents]
 
 
-def offer_matches(offer: TechOffer, limit: int = 10) -> list[tuple[Match, TechNeed]]:
+def offer_matches(offer: TechOffer, *, user, limit: int = 10) -> list[tuple[Match, TechNeed]]:
+    """The needs matching an offer: for the organization that listed it only."""
+    if not has_perm(user, Perm.TECH_OFFER) or offer.organization_id != user.organization_id:
+        raise PermissionDenied("只有发布机构可以查看匹配结果")
     matches = demand_index().search(_patent_document("query", offer.patent, (offer.field,)), limit=limit)
     needs = {f"need:{n.pk}": n for n in needs_public().filter(pk__in=[int(m.key[5:]) for m in matches])}
     return [(m, needs[m.key]) for m in matches if m.key in needs]

@@ -146,7 +146,7 @@ def offer_detail(request, pk):
             messages.error(request, "；".join(exc.messages))
     return render(request, "operations/offer.html", {
         "nav": "operations", "offer": offer, "owner": owner, "form": form,
-        "matches": offer_matches(offer) if owner and offer.state == TechOffer.State.PUBLISHED else []})
+        "matches": offer_matches(offer, user=user) if owner and offer.state == TechOffer.State.PUBLISHED else []})
 
 
 class NeedForm(forms.Form):
@@ -199,7 +199,7 @@ def need_detail(request, pk):
     return render(request, "operations/need.html", {
         "nav": "operations", "need": need, "owner": owner, "manages": manages, "state": state,
         "state_label": TechNeed.State(state).label, "show_org": owner or manages or not need.confidential,
-        "matches": need_matches(need) if (owner or manages) and state == TechNeed.State.PUBLISHED else []})
+        "matches": need_matches(need, user=user) if (owner or manages) and state == TechNeed.State.PUBLISHED else []})
 
 
 class DealForm(forms.Form):

@@ -42,7 +42,7 @@ from ipcity.services.certification import (
     certification_list,
     certification_record,
     certification_state,
-    expiry_reminders_send,
+    expiry_reminders_run,
     guidance_advance,
     guidance_list,
     guidance_start,
@@ -628,9 +628,7 @@ def guidance_next(request, guidance_id: int, payload: AdvanceIn):
 
 @router.post("/certifications/reminders/run", summary="发送贯标证书到期提醒（办公室；也可由 ipcity remind 定时执行）")
 def certification_reminders(request):
-    if not has_perm(request.user, Perm.SERVICE_SUPERVISE):
-        raise PermissionDenied("缺少权限：services.applications:read_all")
-    return {"sent": expiry_reminders_send()}
+    return {"sent": expiry_reminders_run(actor=request.user)}
 
 
 # ---- IP culture: events, pilot schools, demonstration units, talent ----

@@ -144,6 +144,8 @@ def certification_state(*, actor, certification: ComplianceCertification, state:
         raise PermissionDenied("只有企业本身或办公室可以变更证书状态")
     if state not in STEP_TO:
         raise ValidationError({"state": ["状态应为有效、暂停或撤销"]})
+    if state == certification.state:  # the notice confirms the status recorded: nothing changes
+        return certification
     action = STEP_TO[state]
     if not CERTIFICATION.by_action[action].parties & parties:
         raise PermissionDenied("恢复证书有效须由办公室根据认证机构的通知登记")
@@ -191,6 +193,12 @@ def guidance_advance(*, actor, guidance: CertificationGuidance, note: str = "") 
 
 def certification_get(*, user, pk: int) -> ComplianceCertification:
     return object_or_404(certification_list(user=user), "证书不存在或无权查看", pk=pk)
+
+
+def expiry_reminders_run(*, actor) -> int:
+    """The office sends the due reminders now (cron sends them through `ipcity remind` without anyone)."""
+    require_perm(actor, Perm.SERVICE_SUPERVISE)
+    return expiry_reminders_send()
 
 
 def expiry_reminders_send(*, today: dt.date | None = None) -> int:

@@ -16,7 +16,7 @@ from ipcity.services.certification import (
     certification_parties,
     certification_record,
     certification_state,
-    expiry_reminders_send,
+    expiry_reminders_run,
     guidance_advance,
     guidance_list,
     guidance_start,
@@ -62,7 +62,7 @@ def certifications(request):
                 messages.success(request, "已进入下一阶段")
                 return redirect("services:certifications")
             elif kind == "reminders" and has_perm(user, Perm.SERVICE_SUPERVISE):
-                messages.success(request, f"已发送到期提醒 {expiry_reminders_send()} 条")
+                messages.success(request, f"已发送到期提醒 {expiry_reminders_run(actor=user)} 条")
                 return redirect("services:certifications")
             else:
                 raise PermissionDenied("无权执行此操作")
