@@ -8,15 +8,15 @@ from ipcity.workflow.core import Workflow
 # module path -> the names of its Workflow tables, in the order the document lists them
 TABLES = (
     ("ipcity.plan.core.supervision", ("WORK_ITEM",)),
-    ("ipcity.stats.batches", ("IMPORT_BATCH",)),
+    ("ipcity.operations.finance", ("FINANCING", "CLAIM")),
+    ("ipcity.operations.services", ("INTEREST",)),
     ("ipcity.services.applications", ("APPLICATION",)),
     ("ipcity.services.agencies", ("CUSTODY",)),
     ("ipcity.services.certification", ("CERTIFICATION",)),
     ("ipcity.services.culture", ("DEMONSTRATION",)),
     ("ipcity.services.experts", ("ASSIGNMENT",)),
     ("ipcity.plan.assessment", ("INTERVIEW",)),
-    ("ipcity.operations.finance", ("FINANCING", "CLAIM")),
-    ("ipcity.operations.services", ("INTEREST",)),
+    ("ipcity.stats.batches", ("IMPORT_BATCH",)),
     ("ipcity.protection.mediation", ("MEDIATION",)),
     ("ipcity.protection.enforcement", ("CASE",)),
     ("ipcity.protection.inspections", ("PLAN",)),

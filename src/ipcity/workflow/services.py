@@ -27,7 +27,8 @@ def workflow_check(workflow: Workflow, record, action: str, *, parties: Iterable
 def workflow_step(record, *, workflow: Workflow, action: str, actor, parties: Iterable[str] | Callable[[Any], Iterable[str]],
                   reason: str = "", apply: Callable[[Any, Transition], dict | None] | None = None,
                   audit_action: str = ""):
-    """Take `action` on `record` and return the locked, saved record.
+    """Take `action` on `record` and return the locked, saved record; `record` itself is brought up to date too, so a
+    caller holding it goes on from the new state.
 
     `parties` are the workflow parties the actor holds for this record (or a function of the locked record giving
     them). `apply(locked, transition)` validates the step's input against the locked row (raising ValidationError
@@ -46,4 +47,6 @@ def workflow_step(record, *, workflow: Workflow, action: str, actor, parties: It
     after.update(extra or {})
     audit_record(actor=actor, action=audit_action or f"{workflow.name}.{action}", obj=locked, before={"state": before},
                  after=after)
+    for field in type(record)._meta.concrete_fields:
+        setattr(record, field.attname, getattr(locked, field.attname))
     return locked
