@@ -1,5 +1,6 @@
 """The one workflow mechanism: tables are well formed, documented as they are, and the only way a state changes."""
 
+import ast
 import re
 from pathlib import Path
 
@@ -59,3 +60,30 @@ def test_the_steps_offered_are_those_of_the_state_and_the_party():
     assert [t.action for t in TOY.available("b", {"y"})] == ["back", "on"]
     assert [t.action for t in TOY.available("b", {"x"})] == ["back"]
     assert TOY.actions == ("go", "back", "on") and TOY.choices[0] == ("a", "甲")
+
+
+def _state_writes(tree: ast.AST):
+    """Line numbers where code assigns a record's `state` (alone or in a tuple) or bulk-updates it."""
+    for node in ast.walk(tree):
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else [])
+        for target in targets:
+            for element in (target.elts if isinstance(target, ast.Tuple) else [target]):
+                if isinstance(element, ast.Attribute) and element.attr == "state":
+                    yield node.lineno
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "update" and any(k.arg == "state" for k in node.keywords)):
+            yield node.lineno
+
+
+def test_no_record_changes_state_except_through_the_workflow_helper():
+    source = ROOT / "src" / "ipcity"
+    helper = source / "workflow" / "services.py"
+    found = [f"{path.relative_to(source)}:{line}" for path in sorted(source.rglob("*.py")) if path != helper
+             for line in _state_writes(ast.parse(path.read_text(encoding="utf-8")))]
+    assert found == [], "a state changed outside workflow_step, unchecked and unaudited: " + ", ".join(found)
+
+
+def test_the_state_check_sees_a_state_set_inside_a_tuple_or_a_bulk_update():
+    sample = "a.state, a.note = 'x', ''\nqs.update(state='y')\nb.state_label = 'z'\n"
+    assert list(_state_writes(ast.parse(sample))) == [1, 2]

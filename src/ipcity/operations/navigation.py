@@ -19,6 +19,8 @@ from ipcity.stats.core.records import Activity
 from ipcity.stats.holders import holdings
 from ipcity.stats.models import Patent
 from ipcity.web.spreadsheets import DocxReport
+from ipcity.workflow.core import Workflow, step
+from ipcity.workflow.services import workflow_step
 
 NAVIGATION_CLIENT_TYPES = (OrgType.ENTERPRISE, OrgType.UNIVERSITY)  # whom a micro-navigation serves (the form offers these)
 MIN_PORTFOLIO_PATENTS = 5  # a portfolio "of some scale": at least five granted inventions
@@ -37,12 +39,6 @@ def navigation_project_list() -> QuerySet[NavigationProject]:
 
 def navigation_project_get(*, pk) -> NavigationProject:
     return object_or_404(navigation_project_list(), pk=pk)
-
-
-def navigation_may_act(user, project: NavigationProject) -> bool:
-    """Who may act on a project: its undertaker (the organization doing the work) or the office."""
-    return user.is_authenticated and has_perm(user, Perm.NAVIGATION_MANAGE) and (
-        has_perm(user, Perm.OPERATIONS_MANAGE) or user.organization_id == project.undertaker_id)
 
 
 @transaction.atomic
@@ -79,20 +75,39 @@ def navigation_create(*, actor, kind: str, title: str, industry: str, started_on
     return project
 
 
+NAVIGATION = Workflow(
+    name="operations.navigation", label="专利导航项目", states=dict(NavigationProject.State.choices),
+    parties={"office": "知识产权办公室", "undertaker": "承担单位"},
+    transitions=(step("complete", "验收", NavigationProject.State.IN_PROGRESS, NavigationProject.State.COMPLETED,
+                      by={"office", "undertaker"}),))
+
+
+def navigation_parties(user, project: NavigationProject) -> set[str]:
+    if not (user.is_authenticated and has_perm(user, Perm.NAVIGATION_MANAGE)):
+        return set()
+    return ({"office"} if has_perm(user, Perm.OPERATIONS_MANAGE) else set()) | (
+        {"undertaker"} if user.organization_id == project.undertaker_id else set())
+
+
+def navigation_may_act(user, project: NavigationProject) -> bool:
+    """Who may act on a project: its undertaker (the organization doing the work) or the office."""
+    return bool(navigation_parties(user, project))
+
+
 @transaction.atomic
 def navigation_complete(*, actor, project: NavigationProject, completed_on: dt.date) -> NavigationProject:
     require_perm(actor, Perm.NAVIGATION_MANAGE)
-    if not navigation_may_act(actor, project):
+    parties = navigation_parties(actor, project)
+    if not parties:
         raise PermissionDenied("只有项目的承担单位或知识产权办公室可以验收")
-    if project.state == NavigationProject.State.COMPLETED:
-        raise ValidationError("该项目已验收")
-    if not (project.started_on <= completed_on <= clock.today()):
-        raise ValidationError({"completed_on": ["验收日期应在立项日期之后、今天之前"]})
-    project.state, project.completed_on = NavigationProject.State.COMPLETED, completed_on
-    project.save(update_fields=["state", "completed_on"])
-    audit_record(actor=actor, action="operations.navigation.complete", obj=project,
-                 after={"completed_on": completed_on})
-    return project
+
+    def apply(locked: NavigationProject, transition) -> dict:
+        if not (locked.started_on <= completed_on <= clock.today()):
+            raise ValidationError({"completed_on": ["验收日期应在立项日期之后、今天之前"]})
+        locked.completed_on = completed_on
+        return {"completed_on": completed_on}
+
+    return workflow_step(project, workflow=NAVIGATION, action="complete", actor=actor, parties=parties, apply=apply)
 
 
 def landscape_of(project: NavigationProject, *, as_of: dt.date | None = None) -> Landscape:
@@ -168,8 +183,8 @@ def portfolio_create(*, actor, name: str, industry: str, patent_numbers: list[st
     if taken := sorted(set(Patent.objects.filter(pk__in=[p.pk for p in patents], portfolios__isnull=False)
                            .values_list("application_number", flat=True))):
         problems.setdefault("patent_numbers", []).append(f"已在其他高价值专利组合中：{'、'.join(taken)}")
-    for number, step in enumerate(milestones, start=1):
-        if not str(step.get("name", "")).strip() or not step.get("due"):
+    for number, milestone in enumerate(milestones, start=1):
+        if not str(milestone.get("name", "")).strip() or not milestone.get("due"):
             problems.setdefault("milestones", []).append(f"第{number}个节点须有名称和计划日期")
     if problems:
         raise ValidationError(problems)
@@ -221,24 +236,30 @@ def establishment_problems(portfolio: HighValuePortfolio, today: dt.date) -> lis
     return problems
 
 
+PORTFOLIO = Workflow(
+    name="operations.portfolio", label="高价值专利组合", states=dict(HighValuePortfolio.State.choices),
+    parties={"office": "知识产权办公室"},
+    transitions=(step("establish", "认定形成", HighValuePortfolio.State.CULTIVATING,
+                      HighValuePortfolio.State.ESTABLISHED, by="office"),))
+
+
 @transaction.atomic
 def portfolio_establish(*, actor, portfolio: HighValuePortfolio, established_on: dt.date) -> HighValuePortfolio:
     """The office confirms the portfolio as formed when every milestone is done and it holds enough granted
     inventions in force."""
     require_perm(actor, Perm.OPERATIONS_MANAGE)
-    if portfolio.state == HighValuePortfolio.State.ESTABLISHED:
-        raise ValidationError("该组合已认定")
-    problems = establishment_problems(portfolio, established_on)
-    if established_on > clock.today():
-        problems.append("认定日期不能晚于今天")
-    if problems:
-        raise ValidationError(problems)
-    portfolio.state, portfolio.established_on = HighValuePortfolio.State.ESTABLISHED, established_on
-    portfolio.updated_at = clock.now()
-    portfolio.save(update_fields=["state", "established_on", "updated_at"])
-    audit_record(actor=actor, action="operations.portfolio.establish", obj=portfolio,
-                 after={"established_on": established_on})
-    return portfolio
+
+    def apply(locked: HighValuePortfolio, transition) -> dict:
+        problems = establishment_problems(locked, established_on)
+        if established_on > clock.today():
+            problems.append("认定日期不能晚于今天")
+        if problems:
+            raise ValidationError(problems)
+        locked.established_on, locked.updated_at = established_on, clock.now()
+        return {"established_on": established_on}
+
+    return workflow_step(portfolio, workflow=PORTFOLIO, action="establish", actor=actor, parties={"office"},
+                         apply=apply)
 
 
 # ---- what the indicator engine counts ----

@@ -149,9 +149,7 @@ def offer_create(*, actor, patent_number: str, mode: str, price_terms: str, fiel
     if problems:
         raise ValidationError(problems)
     now = clock.now()
-    offer = TechOffer.objects.create(organization=actor.organization, patent=patent, mode=mode,
-                                     price_terms=price_terms.strip()[:300], field=field, maturity=maturity,
-                                     scenarios=scenarios.strip(), created_by=actor, created_at=now, updated_at=now)
+    reasons: list[str] = []
     if mode == Mode.OPEN:
         items = Declaration(patent_number=f"ZL{patent.application_number}", patentee=actor.organization.name,
                             fee_method=declaration.get("fee_method", ""), fee_standard=declaration.get("fee_standard", ""),
@@ -159,15 +157,19 @@ def offer_create(*, actor, patent_number: str, mode: str, price_terms: str, fiel
         facts = patent_facts(patent, today=clock.today(), pledgee_consents=bool(declaration.get("pledgee_consents")),
                              has_evaluation_report=bool(declaration.get("evaluation_report", "").strip()))
         reasons = refusal_reasons(facts, items, clock.today(), term_end=validity.term_end(_record(patent)))
+    # A declaration that fails the open-licence conditions is kept, refused with its reasons, never published.
+    offer = TechOffer.objects.create(organization=actor.organization, patent=patent, mode=mode,
+                                     price_terms=price_terms.strip()[:300], field=field, maturity=maturity,
+                                     scenarios=scenarios.strip(), created_by=actor, created_at=now, updated_at=now,
+                                     state=TechOffer.State.REFUSED if reasons else TechOffer.State.PUBLISHED,
+                                     refusal_reasons=reasons)
+    if mode == Mode.OPEN:
         OpenLicenceDeclaration.objects.create(
             offer=offer, patent_number=items.patent_number[:32], patentee=items.patentee[:300],
             fee_method=items.fee_method[:100], fee_standard=items.fee_standard[:200], term_until=items.term_until,
             pledgee_consents=bool(declaration.get("pledgee_consents")),
             evaluation_report=declaration.get("evaluation_report", "").strip()[:64], declared_at=now)
-        if reasons:
-            offer.state, offer.refusal_reasons = TechOffer.State.REFUSED, reasons
-            offer.save(update_fields=["state", "refusal_reasons"])
-        else:
+        if not reasons:
             _registry_event(actor=actor, origin=f"operations.offer:{offer.pk}", patent=patent,
                             event_type=EventType.OPEN_LICENCE, day=clock.today())
     audit_record(actor=actor, action="operations.offer.create", obj=offer,
@@ -176,22 +178,36 @@ def offer_create(*, actor, patent_number: str, mode: str, price_terms: str, fiel
     return offer
 
 
+OFFER = Workflow(
+    name="operations.offer", label="技术供给", states=dict(TechOffer.State.choices),
+    parties={"holder": "发布机构"},
+    transitions=(
+        step("withdraw", "撤回", TechOffer.State.PUBLISHED, TechOffer.State.WITHDRAWN, by="holder"),
+        # an assignment recorded under the offer ends it: the patent is no longer the holder's to offer
+        step("assign", "转让成交后下架", TechOffer.State.PUBLISHED, TechOffer.State.WITHDRAWN, by="holder"),
+    ))
+
+
+def offer_parties(actor, offer: TechOffer) -> set[str]:
+    return {"holder"} if has_perm(actor, Perm.TECH_OFFER) and offer.organization_id == actor.organization_id else set()
+
+
 @transaction.atomic
 def offer_withdraw(*, actor, offer: TechOffer) -> TechOffer:
     """Withdraw an offer; licences already granted under it stay valid (only new ones stop)."""
-    if not has_perm(actor, Perm.TECH_OFFER) or offer.organization_id != actor.organization_id:
+    if not offer_parties(actor, offer):
         raise PermissionDenied("只有发布机构可以撤回")
-    if offer.state != TechOffer.State.PUBLISHED:
-        raise ValidationError(f"当前状态为“{offer.get_state_display()}”，不能撤回")
-    offer.state, offer.updated_at = TechOffer.State.WITHDRAWN, clock.now()
-    offer.save(update_fields=["state", "updated_at"])
+
+    def apply(locked: TechOffer, transition) -> None:
+        locked.updated_at = clock.now()
+
+    offer = workflow_step(offer, workflow=OFFER, action="withdraw", actor=actor, parties={"holder"}, apply=apply)
     if offer.mode == Mode.OPEN:
         OpenLicenceDeclaration.objects.filter(offer=offer).update(withdrawn_at=offer.updated_at)
         if registry_event_taken(offer.patent, EventType.OPEN_LICENCE_WITHDRAWN, clock.today()) is None:
             # (when the registry already records a withdrawal that day, it says what this one would: nothing to add)
             _registry_event(actor=actor, origin=f"operations.offer:{offer.pk}", patent=offer.patent,
                             event_type=EventType.OPEN_LICENCE_WITHDRAWN, day=clock.today())
-    audit_record(actor=actor, action="operations.offer.withdraw", obj=offer, after={"state": offer.state})
     return offer
 
 
@@ -222,18 +238,30 @@ def need_create(*, actor, title: str, problem: str, field: str, deadline: dt.dat
     return need
 
 
+NEED = Workflow(
+    name="operations.need", label="技术需求", states=dict(TechNeed.State.choices),
+    parties={"office": "知识产权办公室", "owner": "发布企业"},
+    transitions=(
+        step("approve", "审核通过", TechNeed.State.PENDING, TechNeed.State.PUBLISHED, by="office"),
+        step("reject", "审核不通过", TechNeed.State.PENDING, TechNeed.State.REJECTED, by="office", needs_reason=True),
+        # an expired need is stored as published (expiry is read from its deadline, need_state)
+        step("renew", "续期", TechNeed.State.PUBLISHED, TechNeed.State.PUBLISHED, by="owner"),
+    ))
+
+
 @transaction.atomic
 def need_review(*, actor, need: TechNeed, approve: bool, note: str = "") -> TechNeed:
     require_perm(actor, Perm.OPERATIONS_MANAGE)
-    if need.state != TechNeed.State.PENDING:
-        raise ValidationError(f"当前状态为“{need.get_state_display()}”，不能审核")
     if not approve and not note.strip():
         raise ValidationError({"note": ["不通过须说明理由"]})
-    need.state = TechNeed.State.PUBLISHED if approve else TechNeed.State.REJECTED
-    need.review_note, need.updated_at = note.strip()[:300], clock.now()
-    need.save(update_fields=["state", "review_note", "updated_at"])
-    audit_record(actor=actor, action="operations.need.review", obj=need, after={"state": need.state, "note": note})
-    return need
+
+    def apply(locked: TechNeed, transition) -> dict:
+        locked.review_note, locked.updated_at = note.strip()[:300], clock.now()
+        # (a refusal's note is the step's reason, already in the audit row)
+        return {"note": locked.review_note} if approve and locked.review_note else None
+
+    return workflow_step(need, workflow=NEED, action="approve" if approve else "reject", actor=actor,
+                         parties={"office"}, reason=note, apply=apply, audit_action="operations.need.review")
 
 
 def need_state(need: TechNeed, today: dt.date | None = None) -> str:
@@ -247,16 +275,15 @@ def need_state(need: TechNeed, today: dt.date | None = None) -> str:
 def need_renew(*, actor, need: TechNeed, deadline: dt.date) -> TechNeed:
     if not has_perm(actor, Perm.TECH_NEED) or need.organization_id != actor.organization_id:
         raise PermissionDenied("只有发布企业可以续期")
-    if need_state(need) not in (TechNeed.State.PUBLISHED, TechNeed.State.EXPIRED):
-        raise ValidationError(f"当前状态为“{need.get_state_display()}”，不能续期")
     if deadline <= clock.today():
         raise ValidationError({"deadline": ["新的有效期应晚于今天"]})
-    before = need.deadline
-    need.deadline, need.state, need.updated_at = deadline, TechNeed.State.PUBLISHED, clock.now()
-    need.save(update_fields=["deadline", "state", "updated_at"])
-    audit_record(actor=actor, action="operations.need.renew", obj=need, before={"deadline": before},
-                 after={"deadline": deadline})
-    return need
+
+    def apply(locked: TechNeed, transition) -> dict:
+        before, locked.deadline, locked.updated_at = locked.deadline, deadline, clock.now()
+        return {"deadline": deadline, "previous_deadline": before}
+
+    return workflow_step(need, workflow=NEED, action="renew", actor=actor, parties={"owner"}, apply=apply,
+                         audit_action="operations.need.renew")
 
 
 # ---- matchmaking ----
@@ -384,8 +411,11 @@ def _deal_make(actor, interest: Interest, kind: str, amount: Decimal, contract_d
                     amount=amount, counterparty=buyer.name, event_type=event_type,
                     new_owner_address=(buyer.address if kind == Mode.TRANSFER else ""))
     if kind == Mode.TRANSFER:
-        offer.state, offer.updated_at = TechOffer.State.WITHDRAWN, clock.now()
-        offer.save(update_fields=["state", "updated_at"])
+        def apply(locked: TechOffer, transition) -> dict:
+            locked.updated_at = clock.now()
+            return {"deal": deal.pk}
+
+        workflow_step(offer, workflow=OFFER, action="assign", actor=actor, parties={"holder"}, apply=apply)
     audit_record(actor=actor, action="operations.deal.record", obj=deal,
                  after={"patent": offer.patent.application_number, "kind": kind, "amount": amount,
                         "counterparty": buyer.name})

@@ -9,7 +9,8 @@ from ipcity.workflow.core import Workflow
 TABLES = (
     ("ipcity.plan.core.supervision", ("WORK_ITEM",)),
     ("ipcity.operations.finance", ("FINANCING", "CLAIM")),
-    ("ipcity.operations.services", ("INTEREST",)),
+    ("ipcity.operations.services", ("OFFER", "NEED", "INTEREST")),
+    ("ipcity.operations.navigation", ("NAVIGATION", "PORTFOLIO")),
     ("ipcity.services.applications", ("APPLICATION",)),
     ("ipcity.services.agencies", ("CUSTODY",)),
     ("ipcity.services.certification", ("CERTIFICATION",)),
