@@ -45,7 +45,7 @@ class TokenAuth(HttpBearer):
 
 class IpcityAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation) -> str:
-        """An API module split into a package by topic (`ipcity.services.api.custody`, `ipcity.plan.supervision_api.fund`)
+        """An API module split into a package by topic (`ipcity.services.api.agencies`, `ipcity.plan.supervision_api.fund`)
         keeps the operation ids it had as one module (`ipcity_services_api_<view>`): generated clients keep their names."""
         parts = operation.view_func.__module__.split(".")
         packages = [n for n, part in enumerate(parts[:-1]) if part == "api" or part.endswith("_api")]
