@@ -21,7 +21,10 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
 from django.urls import resolve
 
-from tests.test_permissions import world  # noqa: F401  (the module-scoped world: plan, personas, one of everything)
+from tests import permission_world
+from tests.permission_world import PAGES as PERMISSION_PAGES
+
+world = permission_world.world  # the module-scoped world: plan, personas, one of everything
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 TEN_K = "长" * 10_000
@@ -32,14 +35,7 @@ DATE_BAD = ("0001-01-01", "2026-13-45", "abc")
 ID_BAD = ("abc", "999999", "-1", HUGE_ID, "")
 
 
-@pytest.fixture
-def people(world, db):  # noqa: F811
-    return world[0]
-
-
-@pytest.fixture
-def ids(world, db):  # noqa: F811
-    return world[1]
+people, ids = permission_world.people, permission_world.ids
 
 
 def _fill(value, ids, own_org):
@@ -1062,8 +1058,6 @@ def test_a_spreadsheet_row_with_a_control_character_is_refused_with_its_row_and_
 # Completeness: a new route, operation or query parameter without a row fails here.
 
 def test_every_page_route_that_takes_post_has_a_row(people, ids):
-    from tests.test_permissions import PAGES as PERMISSION_PAGES
-
     def route(path):
         return resolve(_fill(path, ids, people["office_admin"].organization_id).split("?")[0]).route
 

@@ -6,14 +6,11 @@ import json
 from ipcity.accounts.models import Organization
 from ipcity.audit.models import AuditEntry
 from ipcity.plan.models import Interview, KeyTask, LeadingGroupMeeting, WorkItem
+from tests.helpers import json_text
 
 
 def _send(client, method, path, body=None):
     return getattr(client, method)(path, json.dumps(body or {}), content_type="application/json")
-
-
-def _text(response) -> str:
-    return json.dumps(response.json(), ensure_ascii=False)
 
 
 MEETING = {"title": "2026年区知识产权工作领导小组第二次全体会议", "kind": "plenary", "held_on": "2026-10-28",
@@ -42,7 +39,7 @@ def test_a_decision_becomes_a_work_item_that_the_unit_then_sees(client_for, peop
     minutes = unit.get(f"/supervision/meetings/{meeting['id']}/").content.decode()
     assert MEETING["summary"] in minutes and "已转为工作事项" in minutes and 'data-testid="decision-form"' not in minutes
     again = _send(office, "post", f"/api/v1/supervision/meetings/{meeting['id']}/decisions/1/work-item")
-    assert again.status_code == 422 and "已转为工作事项" in _text(again)
+    assert again.status_code == 422 and "已转为工作事项" in json_text(again)
     assert WorkItem.objects.count() == 1
     assert AuditEntry.objects.filter(action="supervision.meeting.decision_to_item").count() == 1
 
@@ -51,7 +48,7 @@ def test_a_decision_without_a_unit_needs_one_when_it_becomes_an_item(client_for,
     office = client_for("office_admin")
     meeting = _send(office, "post", "/api/v1/supervision/meetings", MEETING).json()
     bare = _send(office, "post", f"/api/v1/supervision/meetings/{meeting['id']}/decisions/2/work-item")
-    assert bare.status_code == 422 and "请选择该事项所属的重点任务" in _text(bare) and "请选择承办单位" in _text(bare)
+    assert bare.status_code == 422 and "请选择该事项所属的重点任务" in json_text(bare) and "请选择承办单位" in json_text(bare)
     named = _send(office, "post", f"/api/v1/supervision/meetings/{meeting['id']}/decisions/2/work-item",
                   {"task": 18, "unit": "market_supervision", "deadline": "2026-12-31", "title": "建立信息报送制度"})
     assert named.status_code == 201 and named.json()["title"] == "建立信息报送制度"
@@ -62,9 +59,9 @@ def test_a_meeting_with_a_bad_decision_is_refused_whole(client_for, people, froz
     bad = {**MEETING, "decisions": [{"text": "好的事项"}, {"text": "时限超出试点期", "deadline": "2027-03-01"}, {"text": " "}]}
     response = _send(office, "post", "/api/v1/supervision/meetings", bad)
     assert response.status_code == 422
-    assert "第2项议定事项：完成时限应在试点期内" in _text(response) and "第3项议定事项：请填写内容" in _text(response)
+    assert "第2项议定事项：完成时限应在试点期内" in json_text(response) and "第3项议定事项：请填写内容" in json_text(response)
     future = _send(office, "post", "/api/v1/supervision/meetings", {**MEETING, "held_on": "2026-12-01"})
-    assert future.status_code == 422 and "召开日期不能晚于今天" in _text(future)
+    assert future.status_code == 422 and "召开日期不能晚于今天" in json_text(future)
     assert LeadingGroupMeeting.objects.count() == 0
 
 
@@ -108,7 +105,7 @@ def test_an_interviewed_unit_reports_its_rectification_and_the_office_sends_it_b
     assert _send(office, "post", f"/api/v1/supervision/interviews/{pk}/decision", {"accept": True}).status_code == 422
     assert unit.post(f"/supervision/interviews/{pk}/", {"form": "rectification", "text": "已补报三项进展"}).status_code == 302
     no_reason = _send(office, "post", f"/api/v1/supervision/interviews/{pk}/decision", {"accept": False})
-    assert no_reason.status_code == 422 and "退回整改须说明理由" in _text(no_reason)
+    assert no_reason.status_code == 422 and "退回整改须说明理由" in json_text(no_reason)
     back = _send(office, "post", f"/api/v1/supervision/interviews/{pk}/decision",
                  {"accept": False, "note": "缺少整改措施"})
     assert back.json()["state"] == "rectifying" and back.json()["office_note"] == "缺少整改措施"

@@ -5,6 +5,7 @@ import json
 
 from ipcity.audit.models import AuditEntry
 from ipcity.plan.models import WorkItem
+from tests.helpers import json_text
 
 
 def _send(client, method, path, body=None):
@@ -18,10 +19,6 @@ def _acknowledged_item(office, unit, deadline="2026-12-20"):
     _send(office, "post", f"/api/v1/supervision/items/{item}/transitions", {"action": "assign"})
     _send(unit, "post", f"/api/v1/supervision/items/{item}/transitions", {"action": "acknowledge"})
     return item
-
-
-def _text(response) -> str:
-    return json.dumps(response.json(), ensure_ascii=False)
 
 
 def _standings(client, item):
@@ -71,7 +68,7 @@ def test_a_period_in_the_wrong_form_is_refused_and_nothing_is_stored(client_for,
     item = _acknowledged_item(office, unit)
     response = _send(unit, "post", f"/api/v1/supervision/items/{item}/reports", {"period": "2026Q4", "text": "进展"})
     assert response.status_code == 422
-    assert "按月报送" in _text(response)
+    assert "按月报送" in json_text(response)
     assert WorkItem.objects.get(pk=item).reports.count() == 0
 
 
@@ -82,7 +79,7 @@ def test_a_unit_must_acknowledge_before_it_reports(client_for, people, frozen_cl
     item = created.json()["id"]
     _send(office, "post", f"/api/v1/supervision/items/{item}/transitions", {"action": "assign"})
     response = _send(unit, "post", f"/api/v1/supervision/items/{item}/reports", {"period": "2026-11", "text": "进展"})
-    assert response.status_code == 422 and "请先签收" in _text(response)
+    assert response.status_code == 422 and "请先签收" in json_text(response)
 
 
 def test_the_office_switches_to_quarterly_reports_and_the_change_is_audited(client_for, people, frozen_clock):
@@ -93,7 +90,7 @@ def test_the_office_switches_to_quarterly_reports_and_the_change_is_audited(clie
     assert changed.status_code == 200
     assert unit.get("/api/v1/supervision/settings").json()["report_frequency"] == "quarterly"
     refused = _send(unit, "post", f"/api/v1/supervision/items/{item}/reports", {"period": "2026-11", "text": "进展"})
-    assert refused.status_code == 422 and "按季度报送" in _text(refused)
+    assert refused.status_code == 422 and "按季度报送" in json_text(refused)
     assert _send(unit, "post", f"/api/v1/supervision/items/{item}/reports",
                  {"period": "2026Q4", "text": "进展", "request_review": False}).status_code == 201
     entry = AuditEntry.objects.filter(action="supervision.settings.set").get()
@@ -104,10 +101,10 @@ def test_bad_settings_are_refused_with_the_field_named(client_for, people):
     office = client_for("office_admin")
     response = _send(office, "put", "/api/v1/supervision/settings",
                      {"report_frequency": "weekly", "report_due_days": 0, "reminder_days": 7})
-    assert response.status_code == 422 and "报告期结束后几日内报送应在1～60之间" in _text(response)
+    assert response.status_code == 422 and "报告期结束后几日内报送应在1～60之间" in json_text(response)
     response = _send(office, "put", "/api/v1/supervision/settings",
                      {"report_frequency": "weekly", "report_due_days": 5, "reminder_days": 7})
-    assert response.status_code == 422 and "报送频次" in _text(response)
+    assert response.status_code == 422 and "报送频次" in json_text(response)
     page = office.post("/supervision/settings/", {"report_frequency": "monthly", "report_due_days": "abc",
                                                    "reminder_days": "7"})
     assert page.status_code == 200 and "整数" in page.content.decode()

@@ -1,7 +1,6 @@
 """The operations and services endpoints are not the only guard: the service or selector behind each checks the same
 permission itself, so a caller that skips the endpoint (a page, a command, another service) is refused the same way."""
 
-import json
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -10,11 +9,8 @@ from ipcity.operations.models import TechNeed, TechOffer
 from ipcity.operations.selectors import need_matches, offer_matches
 from ipcity.services.certification import expiry_reminders_run
 from ipcity.stats.services import import_batch_run, import_batch_start
-from tests.operations.test_operations import OPEN, PATENTS
-
-
-def _post(client, path, body):
-    return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
+from tests.helpers import post_json
+from tests.operations.helpers import OPEN, PATENTS
 
 
 @pytest.fixture
@@ -22,9 +18,9 @@ def listed(client_for, people):
     """A university's published offer and an enterprise's need, through the API."""
     batch = import_batch_start(kind="patents", filename="patents.csv", actor=None)
     import_batch_run(batch=batch, data=PATENTS)
-    offer = _post(client_for("university_user"), "/api/v1/operations/offers",
+    offer = post_json(client_for("university_user"), "/api/v1/operations/offers",
                   {**OPEN, "patent_number": "202110011111.1"}).json()
-    need = _post(client_for("enterprise_user"), "/api/v1/operations/needs", {
+    need = post_json(client_for("enterprise_user"), "/api/v1/operations/needs", {
         "title": "动力电池寿命预测", "problem": "需要根据充放电数据预测电池健康状态和剩余寿命", "field": "新能源",
         "deadline": "2027-06-30"}).json()
     return TechOffer.objects.get(pk=offer["id"]), TechNeed.objects.get(pk=need["id"])

@@ -12,7 +12,8 @@ from django.db import transaction
 from ipcity import clock
 from ipcity.accounts.credit_code import CREDIT_CODE_ALPHABET, with_check_character
 from ipcity.accounts.models import EnterpriseTag, Organization, OrgType, Street, User
-from ipcity.accounts.roles import Role
+from ipcity.accounts.permissions import users_with_perm
+from ipcity.accounts.roles import Perm, Role
 from ipcity.accounts.services import user_create
 from ipcity.accounts.validators import id_check_character
 from ipcity.evidence.demo import build_evidence
@@ -91,7 +92,7 @@ def _organizations(rng: random.Random) -> None:
 
 def _unit_staff(plan: WorkPlan, rng: random.Random) -> dict[int, User]:
     """A synthetic staff member for every responsible unit that has no demo persona, so every unit can act."""
-    staff = {u.organization_id: u for u in User.objects.filter(role=Role.UNIT_STAFF, is_synthetic=True)}
+    staff = {u.organization_id: u for u in users_with_perm(Perm.WORKSPACE_UNIT).filter(is_synthetic=True)}
     for unit in plan.members.all():
         if unit.pk not in staff:
             staff[unit.pk] = user_create(actor=None, username=f"staff_{unit.code}", password=DEMO_PASSWORD,

@@ -6,8 +6,9 @@ import random
 from decimal import Decimal
 
 from ipcity import clock
-from ipcity.accounts.models import Organization, OrgType, User
-from ipcity.accounts.roles import Role
+from ipcity.accounts.models import Organization, OrgType
+from ipcity.accounts.permissions import users_with_perm
+from ipcity.accounts.roles import Perm, Role
 from ipcity.accounts.services import user_create
 from ipcity.services.agencies import (
     agency_rate,
@@ -209,7 +210,7 @@ def _agencies_and_custody(users: dict, rng: random.Random, today: dt.date, scale
                                 reason="服务质量优、辐射带动作用强（演示）")
     enterprises = list(Organization.objects.filter(org_type=OrgType.ENTERPRISE, is_synthetic=True).order_by("pk"))
     contacts = {users["enterprise_user"].organization_id: users["enterprise_user"]}
-    contacts.update({u.organization_id: u for u in User.objects.filter(role=Role.ENTERPRISE_USER, is_synthetic=True)})
+    contacts.update({u.organization_id: u for u in users_with_perm(Perm.WORKSPACE_ENTERPRISE).filter(is_synthetic=True)})
     made = 0
     for n, enterprise in enumerate(enterprises[:round(len(enterprises) * 0.85) if scale >= 1 else 4]):
         contact = contacts.get(enterprise.pk) or user_create(
@@ -292,7 +293,7 @@ def _certifications(users: dict, rng: random.Random, today: dt.date) -> int:
                              certificate_number="DEMO-IPMS-2025-001", scope="集成电路设计与销售（演示）", issued_on=issued,
                              valid_until=years_later(issued, 3) - dt.timedelta(days=1),
                              guiding_agency=agency.organization)
-    holders = User.objects.filter(role=Role.ENTERPRISE_USER, is_synthetic=True).exclude(pk=enterprise.pk).order_by("pk")
+    holders = users_with_perm(Perm.WORKSPACE_ENTERPRISE).filter(is_synthetic=True).exclude(pk=enterprise.pk).order_by("pk")
     for n, holder in enumerate(holders[:6]):
         issued = min(today, today.replace(day=1) - dt.timedelta(days=365 * 3 - 60)) if n == 0 else \
             dt.date(2024, 1, 15) + dt.timedelta(days=rng.randrange(0, 700))

@@ -3,7 +3,9 @@ line); the lines become the guide's JSON, which the core checks."""
 
 from django import forms
 
-from ipcity.accounts.models import Organization, OrgType, Street, User
+from ipcity.accounts.models import Organization, OrgType, Street
+from ipcity.accounts.permissions import users_with_perm
+from ipcity.accounts.roles import Perm
 from ipcity.bounds import decimal_form_field, int_form_field
 from ipcity.operations.models import NavigationProject
 from ipcity.protection.models import MediationCase
@@ -192,8 +194,8 @@ class ExpertProfileForm(forms.Form):
 
 class ExpertAddForm(ExpertProfileForm):
     name = forms.CharField(label="姓名", max_length=50)
-    user = forms.ModelChoiceField(label="关联专家账号（可不选）", required=False, queryset=User.objects.filter(
-        role="expert", expert__isnull=True).order_by("username"))
+    user = forms.ModelChoiceField(label="关联专家账号（可不选）", required=False, queryset=users_with_perm(
+        Perm.EXPERT_PROFILE).filter(expert__isnull=True).order_by("username"))
 
     field_order = ["name", "user"]
 
