@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from pydantic import ValidationError as SchemaError
 
 from ipcity import clock
@@ -31,16 +32,25 @@ from ipcity.plan.selectors import indicator_is_reportable_by
 INDICATOR_EDITABLE_FIELDS = ("name", "target", "unit", "comparison", "period_type", "deadline", "reading", "data_source")
 
 
-def _unit_for(spec: schema.Unit) -> Organization:
-    unit = Organization.objects.filter(code=spec.code).first() or Organization.objects.filter(name=spec.name).first()
-    if unit is None:
-        return Organization.objects.create(code=spec.code, name=spec.name, full_name=spec.full_name, org_type=spec.org_type)
-    if unit.org_type not in schema.ORG_TYPES:
-        raise ValidationError(f"单位“{spec.name}”已作为{unit.get_org_type_display()}存在，不能作为责任单位")
-    if not unit.code:
-        unit.code = spec.code
-        unit.save(update_fields=["code"])
-    return unit
+def _units_for(specs) -> dict[str, Organization]:
+    """The responsible units by code: each found by its code or else its name, or created (one query to look)."""
+    specs = list(specs)
+    known = list(Organization.objects.filter(Q(code__in=[s.code for s in specs]) | Q(name__in=[s.name for s in specs])))
+    units = {}
+    for spec in specs:
+        unit = next((o for o in known if o.code == spec.code), None) or next((o for o in known if o.name == spec.name),
+                                                                             None)
+        if unit is None:
+            unit = Organization.objects.create(code=spec.code, name=spec.name, full_name=spec.full_name,
+                                               org_type=spec.org_type)
+            known.append(unit)
+        elif unit.org_type not in schema.ORG_TYPES:
+            raise ValidationError(f"单位“{spec.name}”已作为{unit.get_org_type_display()}存在，不能作为责任单位")
+        elif not unit.code:
+            unit.code = spec.code
+            unit.save(update_fields=["code"])
+        units[spec.code] = unit
+    return units
 
 
 @transaction.atomic
@@ -50,7 +60,7 @@ def plan_import(*, plan_data: schema.WorkPlan, actor, make_current: bool = True)
         require_perm(actor, Perm.PLAN_IMPORT)
     if WorkPlan.objects.filter(code=plan_data.code, version=plan_data.version).exists():
         raise ValidationError(f"方案 {plan_data.code} 第 {plan_data.version} 版已导入；请提高 version 后再导入")
-    units = {spec.code: _unit_for(spec) for spec in plan_data.units}
+    units = _units_for(plan_data.units)
     lg = plan_data.leading_group
     office, _ = Organization.objects.get_or_create(
         name=lg.office_name, defaults={"org_type": OrgType.LEADING_GROUP_OFFICE, "full_name": lg.office_name})
@@ -65,27 +75,32 @@ def plan_import(*, plan_data: schema.WorkPlan, actor, make_current: bool = True)
         is_current=make_current, imported_at=clock.now(),
     )
     plan.members.set([units[c] for c in lg.members])
-    goals = {g.code: Goal.objects.create(plan=plan, code=g.code, number=g.number, name=g.name, text=g.text,
-                                         qualitative=list(g.qualitative)) for g in plan_data.goals}
-    tasks = {}
-    for a in plan_data.actions:
-        action = Action.objects.create(plan=plan, number=a.number, numeral=a.numeral, title=a.title)
-        for t in a.tasks:
-            task = KeyTask.objects.create(plan=plan, action=action, number=t.number, title=t.title, text=t.text,
-                                          units_text=t.units_text, members_clause=t.members_clause)
-            TaskUnit.objects.bulk_create(TaskUnit(task=task, unit=units[c], position=i) for i, c in enumerate(t.units))
-            tasks[t.number] = task
-    for position, i in enumerate(plan_data.indicators):
-        indicator = Indicator.objects.create(
-            plan=plan, goal=goals[i.goal], code=i.code, position=position, name=i.name, target=i.target,
-            unit=i.unit, comparison=i.comparison, period_type=i.period_type, deadline=i.deadline,
-            source_sentence=i.source_sentence, reading=i.reading, data_source=i.data_source)
-        indicator.key_tasks.set([tasks[n] for n in i.key_tasks])
-    for s in plan_data.safeguards:
-        safeguard = Safeguard.objects.create(plan=plan, code=s.code, number=s.number, numeral=s.numeral, title=s.title,
-                                             text=s.text, units_text=s.units_text, members_clause=s.members_clause)
-        SafeguardUnit.objects.bulk_create(SafeguardUnit(safeguard=safeguard, unit=units[c], position=i)
-                                          for i, c in enumerate(s.units))
+    # (rows are written in bulk: a plan is ~150 rows, and every test and every demo starts by importing one)
+    goals = {g.code: g for g in Goal.objects.bulk_create(
+        Goal(plan=plan, code=g.code, number=g.number, name=g.name, text=g.text, qualitative=list(g.qualitative))
+        for g in plan_data.goals)}
+    actions = Action.objects.bulk_create(Action(plan=plan, number=a.number, numeral=a.numeral, title=a.title)
+                                         for a in plan_data.actions)
+    specs = [(action, t) for action, a in zip(actions, plan_data.actions, strict=True) for t in a.tasks]
+    tasks = {t.number: task for (_, t), task in zip(specs, KeyTask.objects.bulk_create(
+        KeyTask(plan=plan, action=action, number=t.number, title=t.title, text=t.text, units_text=t.units_text,
+                members_clause=t.members_clause) for action, t in specs), strict=True)}
+    TaskUnit.objects.bulk_create(TaskUnit(task=tasks[t.number], unit=units[c], position=i)
+                                 for _, t in specs for i, c in enumerate(t.units))
+    indicators = Indicator.objects.bulk_create(
+        Indicator(plan=plan, goal=goals[i.goal], code=i.code, position=position, name=i.name, target=i.target,
+                  unit=i.unit, comparison=i.comparison, period_type=i.period_type, deadline=i.deadline,
+                  source_sentence=i.source_sentence, reading=i.reading, data_source=i.data_source)
+        for position, i in enumerate(plan_data.indicators))
+    Indicator.key_tasks.through.objects.bulk_create(
+        Indicator.key_tasks.through(indicator=indicator, keytask=tasks[n])
+        for indicator, i in zip(indicators, plan_data.indicators, strict=True) for n in i.key_tasks)
+    safeguards = Safeguard.objects.bulk_create(
+        Safeguard(plan=plan, code=s.code, number=s.number, numeral=s.numeral, title=s.title, text=s.text,
+                  units_text=s.units_text, members_clause=s.members_clause) for s in plan_data.safeguards)
+    SafeguardUnit.objects.bulk_create(SafeguardUnit(safeguard=safeguard, unit=units[c], position=i)
+                                      for safeguard, s in zip(safeguards, plan_data.safeguards, strict=True)
+                                      for i, c in enumerate(s.units))
     audit_record(actor=actor or system_actor(), action="plan.import", obj=plan,
                  after={"code": plan.code, "version": plan.version, "indicators": len(plan_data.indicators),
                         "tasks": len(tasks)})
