@@ -25,7 +25,7 @@ from ipcity.services.agencies import (
     custody_terminate,
     profile_save,
 )
-from ipcity.services.api.schemas import ServiceRatingIn
+from ipcity.services.api.schemas import AgencyDirectoryOut, AgencyOut, CustodyOut, ServiceRatingIn
 from ipcity.services.models import AgencyProfile, CustodyContract
 
 router = Router()
@@ -43,13 +43,14 @@ def _agency_out(a) -> dict:
             "rating": agency_rating(a)}
 
 
-@router.get("/agencies", auth=None, summary="服务机构名录（公开）；service 按服务类型，cluster=true 仅看聚集区内")
+@router.get("/agencies", auth=None, response=AgencyDirectoryOut,
+            summary="服务机构名录（公开）；service 按服务类型，cluster=true 仅看聚集区内")
 def agencies(request, q: str = "", service: str = "", cluster: bool = False):
     return {"in_cluster": cluster_count(),
             "agencies": [_agency_out(a) for a in agency_list(query=q, service=service, cluster_only=cluster)]}
 
 
-@router.get("/agencies/{agency_id}", auth=None, summary="服务机构详情（公开）")
+@router.get("/agencies/{agency_id}", auth=None, response=AgencyOut, summary="服务机构详情（公开）")
 def agency(request, agency_id: int):
     return _agency_out(agency_get(user=request.user, pk=agency_id))
 
@@ -64,7 +65,7 @@ class ProfileIn(Schema):
     listed: bool = True
 
 
-@router.put("/agency-profile", summary="维护本机构名录信息（服务机构）")
+@router.put("/agency-profile", response=AgencyOut, summary="维护本机构名录信息（服务机构）")
 def agency_profile(request, payload: ProfileIn):
     profile = profile_save(actor=request.user, **payload.dict())
     return _agency_out(profile.organization)
@@ -76,7 +77,7 @@ class ClusterIn(Schema):
     place: str = ""
 
 
-@router.post("/agencies/{agency_id}/cluster", summary="登记入驻或迁出聚集区（办公室；计入指标）")
+@router.post("/agencies/{agency_id}/cluster", response=AgencyOut, summary="登记入驻或迁出聚集区（办公室；计入指标）")
 def agency_cluster(request, agency_id: int, payload: ClusterIn):
     found = agency_get(user=request.user, pk=agency_id)
     if payload.action == "join":
@@ -93,14 +94,14 @@ class BrandIn(Schema):
     reason: str
 
 
-@router.post("/agencies/{agency_id}/brand", response={201: dict}, summary="认定知识产权服务品牌机构（办公室）")
+@router.post("/agencies/{agency_id}/brand", response={201: AgencyOut}, summary="认定知识产权服务品牌机构（办公室）")
 def agency_brand(request, agency_id: int, payload: BrandIn):
     found = agency_get(user=request.user, pk=agency_id)
     brand_designate(actor=request.user, agency=found, year=payload.designated_on.year, **payload.dict())
     return Status(201, _agency_out(found))
 
 
-@router.post("/agencies/{agency_id}/rating", summary="评价托管服务机构（接受过其托管服务的企业）")
+@router.post("/agencies/{agency_id}/rating", response=AgencyOut, summary="评价托管服务机构（接受过其托管服务的企业）")
 def agency_rating_api(request, agency_id: int, payload: ServiceRatingIn):
     found = agency_get(user=request.user, pk=agency_id)
     agency_rate(actor=request.user, agency=found, **payload.dict())
@@ -114,7 +115,7 @@ def _custody_out(c) -> dict:
             "terminated_on": c.terminated_on, "note": c.note}
 
 
-@router.get("/custody", summary="托管合同（机构看本机构的，企业看本企业的，办公室看全部）")
+@router.get("/custody", response=list[CustodyOut], summary="托管合同（机构看本机构的，企业看本企业的，办公室看全部）")
 def custody(request):
     return [_custody_out(c) for c in custody_list(user=request.user)]
 
@@ -130,7 +131,7 @@ class CustodyIn(Schema):
     note: str = ""
 
 
-@router.post("/custody", response={201: dict}, summary="登记托管合同（服务机构；企业确认后计入）")
+@router.post("/custody", response={201: CustodyOut}, summary="登记托管合同（服务机构；企业确认后计入）")
 def custody_new(request, payload: CustodyIn):
     data = payload.dict()
     data["enterprise"] = object_or_404(Organization, pk=data["enterprise"])
@@ -143,7 +144,7 @@ class CustodyAnswerIn(Schema):
     note: str = ""
 
 
-@router.post("/custody/{contract_id}/answer", summary="企业确认或不认可托管合同")
+@router.post("/custody/{contract_id}/answer", response=CustodyOut, summary="企业确认或不认可托管合同")
 def custody_answer_api(request, contract_id: int, payload: CustodyAnswerIn):
     found = custody_get(user=request.user, pk=contract_id)
     return _custody_out(custody_answer(actor=request.user, contract=found, **payload.dict()))
@@ -154,7 +155,7 @@ class TerminateIn(Schema):
     note: str
 
 
-@router.post("/custody/{contract_id}/terminate", summary="提前终止托管合同（合同双方）")
+@router.post("/custody/{contract_id}/terminate", response=CustodyOut, summary="提前终止托管合同（合同双方）")
 def custody_terminate_api(request, contract_id: int, payload: TerminateIn):
     found = custody_get(user=request.user, pk=contract_id)
     return _custody_out(custody_terminate(actor=request.user, contract=found, **payload.dict()))

@@ -5,7 +5,7 @@ from typing import Literal
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from ipcity.services.api.schemas import ServiceRatingIn
+from ipcity.services.api.schemas import ServiceApplicationOut, ServiceRatingIn, ServiceSatisfactionOut
 from ipcity.services.applications import (
     APPLICATION,
     application_get,
@@ -30,12 +30,13 @@ def _application_out(a) -> dict:
             "rating": a.rating, "rating_comment": a.rating_comment}
 
 
-@router.get("/applications", summary="办件（申请人看本机构的，实施单位看本单位事项的，办公室看全部）")
+@router.get("/applications", response=list[ServiceApplicationOut],
+            summary="办件（申请人看本机构的，实施单位看本单位事项的，办公室看全部）")
 def applications(request):
     return [_application_out(a) for a in application_list(user=request.user).select_related("guide")]
 
 
-@router.post("/applications", response={201: dict},
+@router.post("/applications", response={201: ServiceApplicationOut},
              summary="在线申请（multipart：事项编码、申请事由、材料文件）")
 def application_new(request, item: Form[str], description: Form[str], files: File[list[UploadedFile]] = None):
     made = application_submit(actor=request.user, item=item_get(code=item), description=description,
@@ -43,12 +44,13 @@ def application_new(request, item: Form[str], description: Form[str], files: Fil
     return Status(201, _application_out(made))
 
 
-@router.get("/applications/{application_id}", summary="办件详情")
+@router.get("/applications/{application_id}", response=ServiceApplicationOut, summary="办件详情")
 def application(request, application_id: int):
     return _application_out(application_get(user=request.user, pk=application_id))
 
 
-@router.post("/applications/{application_id}/steps", summary="办理：accept、supplement、not_accept、approve、refuse（实施单位）；resubmit、withdraw（申请人）")
+@router.post("/applications/{application_id}/steps", response=ServiceApplicationOut,
+             summary="办理：accept、supplement、not_accept、approve、refuse（实施单位）；resubmit、withdraw（申请人）")
 def application_act(request, application_id: int, action: Form[Literal[APPLICATION.actions]], note: Form[str] = "",
                     files: File[list[UploadedFile]] = None):
     found = application_get(user=request.user, pk=application_id)
@@ -56,12 +58,13 @@ def application_act(request, application_id: int, action: Form[Literal[APPLICATI
                                               files=files or []))
 
 
-@router.post("/applications/{application_id}/rating", summary="办结后评价（申请人，1～5星）")
+@router.post("/applications/{application_id}/rating", response=ServiceApplicationOut,
+             summary="办结后评价（申请人，1～5星）")
 def application_rating(request, application_id: int, payload: ServiceRatingIn):
     found = application_get(user=request.user, pk=application_id)
     return _application_out(application_rate(actor=request.user, application=found, **payload.dict()))
 
 
-@router.get("/satisfaction", auth=None, summary="办件满意度（公开）")
+@router.get("/satisfaction", auth=None, response=ServiceSatisfactionOut, summary="办件满意度（公开）")
 def satisfaction_api(request):
     return satisfaction()

@@ -5,6 +5,7 @@ from ninja import Router, Schema, Status
 from ipcity.accounts.models import Organization
 from ipcity.bounds import Id, bounded_int
 from ipcity.inputs import object_or_404
+from ipcity.services.api.schemas import ServiceItemOut
 from ipcity.services.catalogue import guide_get, guide_publish, item_create, item_get, item_list
 from ipcity.services.models import ServiceGuide
 
@@ -18,12 +19,12 @@ def _item_out(item, guide=None) -> dict:
             "change_note": guide.change_note, "guide": guide.content}
 
 
-@router.get("/items", auth=None, summary="公共服务事项清单（公开）")
+@router.get("/items", auth=None, response=list[ServiceItemOut], summary="公共服务事项清单（公开）")
 def items(request, q: str = ""):
     return [_item_out(i) for i in item_list(query=q)]
 
 
-@router.get("/items/{code}", auth=None, summary="办事指南；version 取历史版本（公开）")
+@router.get("/items/{code}", auth=None, response=ServiceItemOut, summary="办事指南；version 取历史版本（公开）")
 def item(request, code: str, version: bounded_int(ServiceGuide, "version", label="版本") | None = None):
     found = item_get(code=code)
     return _item_out(found, guide_get(item=found, version=version))
@@ -38,7 +39,7 @@ class ItemIn(Schema):
     guide: dict
 
 
-@router.post("/items", response={201: dict}, summary="新增服务事项及第1版办事指南（办公室）")
+@router.post("/items", response={201: ServiceItemOut}, summary="新增服务事项及第1版办事指南（办公室）")
 def item_new(request, payload: ItemIn):
     data = payload.dict()
     data["unit"] = object_or_404(Organization, pk=data["unit"])
@@ -50,7 +51,7 @@ class GuideIn(Schema):
     change_note: str
 
 
-@router.post("/items/{code}/guides", response={201: dict}, summary="发布办事指南新版本（办公室）")
+@router.post("/items/{code}/guides", response={201: ServiceItemOut}, summary="发布办事指南新版本（办公室）")
 def guide_new(request, code: str, payload: GuideIn):
     found = item_get(code=code)
     published = guide_publish(actor=request.user, item=found, guide=payload.guide, change_note=payload.change_note)

@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from ipcity.accounts.models import Organization
 from ipcity.bounds import Id
 from ipcity.inputs import object_or_404
+from ipcity.services.api.schemas import CertificationGuidanceOut, CertificationOut, CertificationRemindersOut
 from ipcity.services.certification import (
     certification_get,
     certification_list,
@@ -30,7 +31,8 @@ def _certification_out(c) -> dict:
             "state": c.state, "status": certification_status(c)}
 
 
-@router.get("/certifications", summary="贯标认证证书（企业看本企业的，辅导机构看其辅导的，办公室看全部）")
+@router.get("/certifications", response=list[CertificationOut],
+            summary="贯标认证证书（企业看本企业的，辅导机构看其辅导的，办公室看全部）")
 def certifications(request):
     return [_certification_out(c) for c in certification_list(user=request.user)]
 
@@ -45,7 +47,7 @@ class CertificationIn(Schema):
     guiding_agency: Id | None = None
 
 
-@router.post("/certifications", response={201: dict}, summary="登记贯标认证证书（企业本身或其辅导机构）")
+@router.post("/certifications", response={201: CertificationOut}, summary="登记贯标认证证书（企业本身或其辅导机构）")
 def certification_new(request, payload: CertificationIn):
     data = payload.dict()
     data["enterprise"] = object_or_404(Organization, pk=data["enterprise"])
@@ -58,7 +60,8 @@ class CertificationStateIn(Schema):
     state: str
 
 
-@router.post("/certifications/{certification_id}/state", summary="变更证书状态：valid、suspended、withdrawn")
+@router.post("/certifications/{certification_id}/state", response=CertificationOut,
+             summary="变更证书状态：valid、suspended、withdrawn")
 def certification_state_api(request, certification_id: int, payload: CertificationStateIn):
     found = certification_get(user=request.user, pk=certification_id)
     return _certification_out(certification_state(actor=request.user, certification=found, state=payload.state))
@@ -69,7 +72,8 @@ def _guidance_out(g) -> dict:
             "stage": g.stage, "history": g.history}
 
 
-@router.get("/certification-guidance", summary="贯标辅导（机构看本机构的，企业看本企业的，办公室看全部）")
+@router.get("/certification-guidance", response=list[CertificationGuidanceOut],
+            summary="贯标辅导（机构看本机构的，企业看本企业的，办公室看全部）")
 def guidance(request):
     return [_guidance_out(g) for g in guidance_list(user=request.user)]
 
@@ -79,7 +83,7 @@ class GuidanceIn(Schema):
     started_on: dt.date
 
 
-@router.post("/certification-guidance", response={201: dict}, summary="登记贯标辅导（服务机构）")
+@router.post("/certification-guidance", response={201: CertificationGuidanceOut}, summary="登记贯标辅导（服务机构）")
 def guidance_new(request, payload: GuidanceIn):
     enterprise = object_or_404(Organization, pk=payload.enterprise)
     return Status(201, _guidance_out(guidance_start(actor=request.user, enterprise=enterprise,
@@ -90,12 +94,14 @@ class AdvanceIn(Schema):
     note: str = ""
 
 
-@router.post("/certification-guidance/{guidance_id}/advance", summary="辅导进入下一阶段（辅导机构）")
+@router.post("/certification-guidance/{guidance_id}/advance", response=CertificationGuidanceOut,
+             summary="辅导进入下一阶段（辅导机构）")
 def guidance_next(request, guidance_id: int, payload: AdvanceIn):
     found = object_or_404(guidance_list(user=request.user), pk=guidance_id)
     return _guidance_out(guidance_advance(actor=request.user, guidance=found, note=payload.note))
 
 
-@router.post("/certifications/reminders/run", summary="发送贯标证书到期提醒（办公室；也可由 ipcity remind 定时执行）")
+@router.post("/certifications/reminders/run", response=CertificationRemindersOut,
+             summary="发送贯标证书到期提醒（办公室；也可由 ipcity remind 定时执行）")
 def certification_reminders(request):
     return {"sent": expiry_reminders_run(actor=request.user)}

@@ -6,6 +6,15 @@ from ninja import Router, Schema, Status
 
 from ipcity.bounds import Id, Year, bounded_int
 from ipcity.inputs import object_or_404
+from ipcity.services.api.schemas import (
+    CultureEventOut,
+    DemonstrationUnitOut,
+    PilotSchoolCreatedOut,
+    PilotSchoolOut,
+    TalentCountsOut,
+    TalentRecordCreatedOut,
+    TalentRecordOut,
+)
 from ipcity.services.culture import (
     calendar,
     demonstration_decide,
@@ -30,7 +39,7 @@ def _event_out(e) -> dict:
             "summary": e.summary}
 
 
-@router.get("/culture/events", auth=None, summary="知识产权教育与宣传活动日历（公开）")
+@router.get("/culture/events", auth=None, response=list[CultureEventOut], summary="知识产权教育与宣传活动日历（公开）")
 def culture_events(request, year: Year | None = None, kind: str = ""):
     return [_event_out(e) for e in calendar(year=year, kind=kind)]
 
@@ -47,7 +56,7 @@ class CultureEventIn(Schema):
     summary: str = ""
 
 
-@router.post("/culture/events", response={201: dict}, summary="登记活动（办公室、责任单位）")
+@router.post("/culture/events", response={201: CultureEventOut}, summary="登记活动（办公室、责任单位）")
 def culture_event_new(request, payload: CultureEventIn):
     data = payload.dict()
     data["school"] = object_or_404(PilotSchool, pk=data["school"]) if data["school"] else None
@@ -60,13 +69,13 @@ class EventReportIn(Schema):
     summary: str
 
 
-@router.post("/culture/events/{event_id}/report", summary="填报活动参与人数和情况（主办单位）")
+@router.post("/culture/events/{event_id}/report", response=CultureEventOut, summary="填报活动参与人数和情况（主办单位）")
 def culture_event_report(request, event_id: int, payload: EventReportIn):
     event = object_or_404(PublicityEvent, pk=event_id)
     return _event_out(event_report(actor=request.user, event=event, **payload.dict()))
 
 
-@router.get("/culture/schools", auth=None, summary="中小学知识产权教育试点学校（公开）")
+@router.get("/culture/schools", auth=None, response=list[PilotSchoolOut], summary="中小学知识产权教育试点学校（公开）")
 def culture_schools(request):
     return [{"id": s.pk, "name": s.name, "level": s.level, "street": s.street, "joined_on": s.joined_on}
             for s in PilotSchool.objects.all()]
@@ -79,7 +88,7 @@ class SchoolIn(Schema):
     street: str = ""
 
 
-@router.post("/culture/schools", response={201: dict}, summary="登记试点学校（办公室、责任单位）")
+@router.post("/culture/schools", response={201: PilotSchoolCreatedOut}, summary="登记试点学校（办公室、责任单位）")
 def culture_school_new(request, payload: SchoolIn):
     school = school_add(actor=request.user, **payload.dict())
     return Status(201, {"id": school.pk, "name": school.name})
@@ -90,7 +99,8 @@ def _unit_out(u) -> dict:
             "decision_note": u.decision_note}
 
 
-@router.get("/culture/demonstration-units", auth=None, summary="入选的知识产权教育示范单位（公开）")
+@router.get("/culture/demonstration-units", auth=None, response=list[DemonstrationUnitOut],
+            summary="入选的知识产权教育示范单位（公开）")
 def culture_units(request):
     return [_unit_out(u) for u in DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.SELECTED)]
 
@@ -102,7 +112,7 @@ class NominationIn(Schema):
     reason: str
 
 
-@router.post("/culture/demonstration-units", response={201: dict},
+@router.post("/culture/demonstration-units", response={201: DemonstrationUnitOut},
              summary="推荐教育示范单位（办公室、责任单位）")
 def culture_nominate(request, payload: NominationIn):
     return Status(201, _unit_out(demonstration_nominate(actor=request.user, **payload.dict())))
@@ -113,18 +123,20 @@ class CultureUnitDecisionIn(Schema):
     note: str
 
 
-@router.post("/culture/demonstration-units/{unit_id}/decision", summary="评审教育示范单位（办公室）")
+@router.post("/culture/demonstration-units/{unit_id}/decision", response=DemonstrationUnitOut,
+             summary="评审教育示范单位（办公室）")
 def culture_decide(request, unit_id: int, payload: CultureUnitDecisionIn):
     unit = object_or_404(DemonstrationUnit, pk=unit_id)
     return _unit_out(demonstration_decide(actor=request.user, unit=unit, **payload.dict()))
 
 
-@router.get("/culture/talent", auth=None, summary="知识产权人才各类别人数（公开）")
+@router.get("/culture/talent", auth=None, response=TalentCountsOut, by_alias=True,
+            summary="知识产权人才各类别人数（公开）")
 def culture_talent(request):
     return dict(talent_counts())
 
 
-@router.get("/culture/talent/records", summary="知识产权人才名单（办公室、责任单位）")
+@router.get("/culture/talent/records", response=list[TalentRecordOut], summary="知识产权人才名单（办公室、责任单位）")
 def culture_talent_records(request):
     return [{"name": r.name, "organization_name": r.organization_name, "category": r.category,
              "credential": r.credential, "recorded_on": r.recorded_on} for r in talent_list(user=request.user)]
@@ -137,7 +149,7 @@ class TalentIn(Schema):
     credential: str = ""
 
 
-@router.post("/culture/talent", response={201: dict}, summary="登记人才信息（办公室、责任单位）")
+@router.post("/culture/talent", response={201: TalentRecordCreatedOut}, summary="登记人才信息（办公室、责任单位）")
 def culture_talent_new(request, payload: TalentIn):
     record = talent_record(actor=request.user, **payload.dict())
     return Status(201, {"id": record.pk, "category": record.category})

@@ -8,6 +8,7 @@ from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import Id
 from ipcity.inputs import object_or_404
+from ipcity.services.api.schemas import ExpertAssignmentOut, ExpertDetailOut, ExpertOut, ExpertPublicOut
 from ipcity.services.experts import (
     assignment_close,
     assignments_for,
@@ -42,12 +43,12 @@ def _expert_out(request, e) -> dict:
     return _expert_full(e) if full else _expert_public(e)
 
 
-@router.get("/experts", auth=None, summary="专家库：公开的专家简介（仅本人同意公开的）")
+@router.get("/experts", auth=None, response=list[ExpertPublicOut], summary="专家库：公开的专家简介（仅本人同意公开的）")
 def experts(request, specialty: str = "", q: str = ""):
     return [_expert_public(e) for e in public_experts(specialty=specialty, query=q)]
 
 
-@router.get("/experts/pool", summary="专家库全部专家（办公室）")
+@router.get("/experts/pool", response=list[ExpertOut], summary="专家库全部专家（办公室）")
 def expert_pool(request):
     return [_expert_full(e) for e in expert_list(user=request.user)]
 
@@ -62,14 +63,15 @@ class ExpertIn(Schema):
     user: str | None = None  # username of an expert account
 
 
-@router.post("/experts", response={201: dict}, summary="专家入库（办公室）")
+@router.post("/experts", response={201: ExpertOut}, summary="专家入库（办公室）")
 def expert_new(request, payload: ExpertIn):
     data = payload.dict()
     data["user"] = object_or_404(User, username=data["user"]) if data["user"] else None
     return Status(201, _expert_full(expert_add(actor=request.user, **data)))
 
 
-@router.get("/experts/{expert_id}", auth=None, summary="专家简介（公开的）；本人和办公室可见完整信息")
+@router.get("/experts/{expert_id}", auth=None, response=ExpertDetailOut,
+            summary="专家简介（公开的）；本人和办公室可见完整信息")
 def expert_detail(request, expert_id: int):
     return _expert_out(request, expert_get(user=request.user, pk=expert_id))
 
@@ -84,7 +86,7 @@ class ExpertUpdateIn(Schema):
     availability_note: str = ""
 
 
-@router.put("/experts/{expert_id}", summary="维护专家信息（专家本人或办公室）")
+@router.put("/experts/{expert_id}", response=ExpertOut, summary="维护专家信息（专家本人或办公室）")
 def expert_edit(request, expert_id: int, payload: ExpertUpdateIn):
     found = expert_get(user=request.user, pk=expert_id)
     return _expert_full(expert_update(actor=request.user, expert=found, **payload.dict()))
@@ -94,7 +96,7 @@ class ConsentIn(Schema):
     consent: bool
 
 
-@router.post("/experts/{expert_id}/consent", summary="同意或撤回公开个人简介（专家本人）")
+@router.post("/experts/{expert_id}/consent", response=ExpertOut, summary="同意或撤回公开个人简介（专家本人）")
 def expert_consent(request, expert_id: int, payload: ConsentIn):
     found = expert_get(user=request.user, pk=expert_id)
     return _expert_full(consent_set(actor=request.user, expert=found, consent=payload.consent))
@@ -105,7 +107,7 @@ class ExpertConflictIn(Schema):
     reason: str
 
 
-@router.post("/experts/{expert_id}/conflicts", response={201: dict}, summary="声明回避（专家本人或办公室）")
+@router.post("/experts/{expert_id}/conflicts", response={201: ExpertOut}, summary="声明回避（专家本人或办公室）")
 def expert_conflict(request, expert_id: int, payload: ExpertConflictIn):
     found = expert_get(user=request.user, pk=expert_id)
     organization = object_or_404(Organization, pk=payload.organization)
@@ -126,7 +128,7 @@ def _assignment_out(a) -> dict:
             "opinion": a.opinion, "assigned_on": a.assigned_on, "parties": [o.name for o in a.parties.all()]}
 
 
-@router.post("/experts/{expert_id}/assignments", response={201: dict},
+@router.post("/experts/{expert_id}/assignments", response={201: ExpertAssignmentOut},
              summary="指派专家：navigation、mediation 或 assessment（办公室；回避审查）")
 def expert_assign_api(request, expert_id: int, payload: AssignIn):
     from ipcity.operations.models import NavigationProject
@@ -141,7 +143,7 @@ def expert_assign_api(request, expert_id: int, payload: AssignIn):
     return Status(201, _assignment_out(made))
 
 
-@router.get("/expert-assignments", summary="指派任务（专家看本人的，办公室看全部）")
+@router.get("/expert-assignments", response=list[ExpertAssignmentOut], summary="指派任务（专家看本人的，办公室看全部）")
 def expert_assignments(request):
     return [_assignment_out(a) for a in assignments_for(user=request.user)]
 
@@ -151,7 +153,8 @@ class CloseIn(Schema):
     withdraw: bool = False
 
 
-@router.post("/expert-assignments/{assignment_id}/close", summary="提交专家意见（本人）或撤回指派（办公室）")
+@router.post("/expert-assignments/{assignment_id}/close", response=ExpertAssignmentOut,
+             summary="提交专家意见（本人）或撤回指派（办公室）")
 def expert_assignment_close(request, assignment_id: int, payload: CloseIn):
     found = object_or_404(assignments_for(user=request.user), pk=assignment_id)
     return _assignment_out(assignment_close(actor=request.user, assignment=found, **payload.dict()))
