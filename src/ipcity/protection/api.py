@@ -1,13 +1,16 @@
 import datetime as dt
+from decimal import Decimal
 from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
+from pydantic import BaseModel, ConfigDict
 
 from ipcity.accounts.models import Organization, User
 from ipcity.bounds import QUOTA_MAX, Id, bounded_decimal, bounded_int
 from ipcity.inputs import object_or_404
+from ipcity.openapi import file_response
 from ipcity.protection.assistance import (
     ASSISTANCE,
     assistance_get,
@@ -77,7 +80,59 @@ from ipcity.protection.trade_secrets import assessment_submit, assessments_for
 router = Router(tags=["保护"])
 
 
-@router.get("/inspections", auth=None, summary="已公布的双随机抽查计划及结果（公开）")
+class InspectionQuotasOut(Schema):
+    high: int
+    medium: int
+    low: int
+
+
+class InspectionCandidateOut(Schema):
+    key: str  # ORG-000012
+    name: str
+    risk: str  # high | medium | low
+
+
+class InspectionInspectorOut(Schema):
+    key: str  # OFFICER-000034
+    name: str
+    conflicts: list[str]  # candidate keys the inspector declared a conflict with
+
+
+class InspectionDrawOut(Schema):
+    subjects: list[str]  # candidate keys drawn
+    inspectors: dict[str, list[str]]  # candidate key -> inspector keys
+    shortfalls: list[str]
+
+
+class InspectionNotDrawnOut(BaseModel):
+    """A plan not drawn yet has no results: an empty object."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class InspectionNamedResultOut(Schema):
+    subject: str
+    inspectors: list[str]
+
+
+class InspectionPlanOut(Schema):
+    """Everything the public page shows and the download carries: enough to redo the draw."""
+
+    format: str  # ipcity-inspection-draw/v1
+    code: str
+    title: str
+    state: str
+    quotas: InspectionQuotasOut
+    inspectors_per_subject: int
+    seed_source: str  # empty until published
+    seed: str
+    candidates: list[InspectionCandidateOut]  # empty until published
+    inspectors: list[InspectionInspectorOut]
+    results: InspectionDrawOut | InspectionNotDrawnOut
+    named_results: list[InspectionNamedResultOut]
+
+
+@router.get("/inspections", auth=None, response=list[InspectionPlanOut], summary="已公布的双随机抽查计划及结果（公开）")
 def inspections(request):
     return [public_record(p) for p in plans_visible(user=request.user)]
 
@@ -89,22 +144,22 @@ class PlanIn(Schema):
     inspectors_per_subject: bounded_int(InspectionPlan, "inspectors_per_subject") = 2
 
 
-@router.post("/inspections", response={201: dict}, summary="草拟抽查计划（办公室）")
+@router.post("/inspections", response={201: InspectionPlanOut}, summary="草拟抽查计划（办公室）")
 def inspection_new(request, payload: PlanIn):
     return Status(201, public_record(plan_create(actor=request.user, **payload.dict())))
 
 
-@router.get("/inspections/{plan_id}", auth=None, summary="抽查计划的公示数据（可据此复算）")
+@router.get("/inspections/{plan_id}", auth=None, response=InspectionPlanOut, summary="抽查计划的公示数据（可据此复算）")
 def inspection(request, plan_id: int):
     return public_record(inspection_plan_get(user=request.user, pk=plan_id))
 
 
-@router.post("/inspections/{plan_id}/publish", summary="公布计划：冻结名录和随机种子（办公室）")
+@router.post("/inspections/{plan_id}/publish", response=InspectionPlanOut, summary="公布计划：冻结名录和随机种子（办公室）")
 def inspection_publish(request, plan_id: int):
     return public_record(plan_publish(actor=request.user, plan=inspection_plan_get(user=request.user, pk=plan_id)))
 
 
-@router.post("/inspections/{plan_id}/draw", summary="按公布的种子抽取并公示（办公室）")
+@router.post("/inspections/{plan_id}/draw", response=InspectionPlanOut, summary="按公布的种子抽取并公示（办公室）")
 def inspection_draw(request, plan_id: int):
     return public_record(plan_draw(actor=request.user, plan=inspection_plan_get(user=request.user, pk=plan_id)))
 
@@ -114,7 +169,13 @@ class RiskIn(Schema):
     reason: str
 
 
-@router.put("/risk/{organization_id}", summary="设置机构的信用风险等级（办公室）")
+class RiskRatingOut(Schema):
+    organization: str
+    level: str
+    reason: str
+
+
+@router.put("/risk/{organization_id}", response=RiskRatingOut, summary="设置机构的信用风险等级（办公室）")
 def risk(request, organization_id: int, payload: RiskIn):
     rating = risk_set(actor=request.user, organization=object_or_404(Organization, pk=organization_id),
                       **payload.dict())
@@ -126,7 +187,12 @@ class EnforcementConflictIn(Schema):
     reason: str
 
 
-@router.post("/conflicts", response={201: dict}, summary="声明回避（执法人员）")
+class EnforcementConflictOut(Schema):
+    organization: str
+    reason: str
+
+
+@router.post("/conflicts", response={201: EnforcementConflictOut}, summary="声明回避（执法人员）")
 def conflict(request, payload: EnforcementConflictIn):
     made = conflict_declare(actor=request.user, organization=object_or_404(Organization, pk=payload.organization),
                             reason=payload.reason)
@@ -135,12 +201,32 @@ def conflict(request, payload: EnforcementConflictIn):
 
 # ---- credit supervision ----
 
-@router.get("/credit", auth=None, summary="失信名单公开查询（仅可公开的字段）")
+class DishonestyEntryOut(Schema):
+    """What may be published of a listing: never the penalty references, statements or notes."""
+
+    credit_code: str
+    name: str
+    grounds: list[str]
+    basis: list[str]
+    listed_on: dt.date
+    ends_on: dt.date
+    state: str
+    measures: list[str]
+
+
+class CreditExportOut(Schema):
+    format: str  # ipcity-credit-export/v1
+    generated_on: dt.date
+    entries: list[DishonestyEntryOut]
+
+
+@router.get("/credit", auth=None, response=list[DishonestyEntryOut], summary="失信名单公开查询（仅可公开的字段）")
 def credit_query(request, q: str = ""):
     return public_query(q)
 
 
-@router.get("/credit/export", auth=None, summary="失信名单导出（csv 或 json，供市信用平台归集）")
+@router.get("/credit/export", auth=None, response=CreditExportOut, openapi_extra=file_response("text/csv"),
+            summary="失信名单导出（csv 或 json，供市信用平台归集）")
 def credit_export(request, format: str = "json"):  # noqa: A002 (the query parameter's public name)
     if format not in ("csv", "json"):
         raise ValidationError({"format": ["导出格式为 csv 或 json"]})
@@ -162,12 +248,27 @@ class ListingIn(Schema):
     penalties: list[PenaltyIn]
 
 
+class DishonestyListingOut(Schema):
+    id: int
+    credit_code: str
+    name: str
+    grounds: list[str]
+    basis: list[str]
+    listed_on: dt.date
+    ends_on: dt.date
+    state: str
+    measures: list[str]
+    penalties: list[str]  # the penalty decisions' references, never published
+    repair_statement: str
+    repair_decision_note: str
+
+
 def _listing_out(listing) -> dict:
     return {"id": listing.pk, **public_entry(listing), "penalties": [p for g in listing.grounds for p in g["penalties"]],
             "repair_statement": listing.repair_statement, "repair_decision_note": listing.repair_decision_note}
 
 
-@router.post("/credit/listings", response={201: dict}, summary="按规则判定并列入失信名单（办公室）")
+@router.post("/credit/listings", response={201: DishonestyListingOut}, summary="按规则判定并列入失信名单（办公室）")
 def listing_new(request, payload: ListingIn):
     organization = object_or_404(Organization, pk=payload.organization)
     penalties = [Penalty(**p.dict()) for p in payload.penalties]
@@ -175,7 +276,7 @@ def listing_new(request, payload: ListingIn):
                                                    listed_on=payload.listed_on)))
 
 
-@router.get("/credit/listings", summary="列入记录（办公室看全部，机构看本机构，含不公开的处罚文号）")
+@router.get("/credit/listings", response=list[DishonestyListingOut], summary="列入记录（办公室看全部，机构看本机构，含不公开的处罚文号）")
 def listings(request):
     return [_listing_out(listing) for listing in listings_for(user=request.user)]
 
@@ -184,7 +285,7 @@ class RepairIn(Schema):
     statement: str
 
 
-@router.post("/credit/listings/{listing_id}/repair", summary="申请信用修复（被列入的主体）")
+@router.post("/credit/listings/{listing_id}/repair", response=DishonestyListingOut, summary="申请信用修复（被列入的主体）")
 def repair(request, listing_id: int, payload: RepairIn):
     listing = object_or_404(listings_for(user=request.user), pk=listing_id)
     return _listing_out(repair_apply(actor=request.user, listing=listing, statement=payload.statement))
@@ -197,7 +298,7 @@ class RepairDecisionIn(Schema):
     note: str = ""
 
 
-@router.post("/credit/listings/{listing_id}/decision", summary="审核信用修复（办公室）")
+@router.post("/credit/listings/{listing_id}/decision", response=DishonestyListingOut, summary="审核信用修复（办公室）")
 def repair_decision(request, listing_id: int, payload: RepairDecisionIn):
     listing = object_or_404(listings_for(user=request.user), pk=listing_id)
     return _listing_out(repair_decide(actor=request.user, listing=listing, **payload.dict()))
@@ -208,7 +309,12 @@ class CommitmentIn(Schema):
     signed_on: dt.date
 
 
-@router.post("/credit/commitments", response={201: dict}, summary="作出信用承诺（机构）")
+class CreditCommitmentOut(Schema):
+    organization: str
+    signed_on: dt.date
+
+
+@router.post("/credit/commitments", response={201: CreditCommitmentOut}, summary="作出信用承诺（机构）")
 def commitment(request, payload: CommitmentIn):
     made = commitment_sign(actor=request.user, **payload.dict())
     return Status(201, {"organization": made.organization.name, "signed_on": made.signed_on})
@@ -216,7 +322,14 @@ def commitment(request, payload: CommitmentIn):
 
 # ---- trade secret self-assessment ----
 
-@router.get("/trade-secrets/questions", auth=None, summary="商业秘密保护自评问卷（公开）")
+class TradeSecretQuestionOut(Schema):
+    code: str
+    area: str
+    text: str
+    weight: int
+
+
+@router.get("/trade-secrets/questions", auth=None, response=list[TradeSecretQuestionOut], summary="商业秘密保护自评问卷（公开）")
 def secret_questions(request):
     return [{"code": q.code, "area": q.area, "text": q.text, "weight": q.weight} for q in QUESTIONS]
 
@@ -225,7 +338,28 @@ class AssessmentIn(Schema):
     answers: dict[str, bool]
 
 
-@router.post("/trade-secrets/assessments", response={201: dict}, summary="提交自评，得到得分和改进建议（企业）")
+class TradeSecretGuidanceOut(Schema):
+    area: str
+    advice: str
+
+
+class TradeSecretResultOut(Schema):
+    id: int
+    score: int  # 0-100
+    grade: str  # 良好 / 一般 / 薄弱
+    by_area: dict[str, int]  # area -> score 0-100
+    guidance: list[TradeSecretGuidanceOut]  # one for each question answered no
+    evidence_link: str  # where to register the evidence of the measures
+
+
+class TradeSecretAssessmentOut(Schema):
+    id: int
+    score: int
+    grade: str
+    assessed_at: dt.datetime
+
+
+@router.post("/trade-secrets/assessments", response={201: TradeSecretResultOut}, summary="提交自评，得到得分和改进建议（企业）")
 def secret_assess(request, payload: AssessmentIn):
     record, result = assessment_submit(actor=request.user, answers=payload.answers)
     return Status(201, {"id": record.pk, "score": result.score, "grade": result.grade, "by_area": result.by_area,
@@ -233,7 +367,7 @@ def secret_assess(request, payload: AssessmentIn):
                         "evidence_link": "/evidence/new/trade_secret/"})
 
 
-@router.get("/trade-secrets/assessments", summary="本企业的历次自评")
+@router.get("/trade-secrets/assessments", response=list[TradeSecretAssessmentOut], summary="本企业的历次自评")
 def secret_history(request):
     return [{"id": a.pk, "score": a.score, "grade": a.grade, "assessed_at": a.assessed_at}
             for a in assessments_for(user=request.user)]
@@ -249,6 +383,27 @@ class MediationIn(Schema):
     claim: str
 
 
+class MediationSessionOut(Schema):
+    held_on: dt.date
+    summary: str
+
+
+class MediationCaseOut(Schema):
+    id: int
+    channel: str
+    body: str
+    applicant: str
+    respondent: str
+    state: str
+    state_label: str
+    mediator: str | None  # None until the body assigns one
+    deadline: dt.date | None  # set on acceptance
+    sessions: list[MediationSessionOut]
+    agreement: str
+    court: str  # the court confirming the agreement (administrative mediation)
+    confirmed_on: dt.date | None
+
+
 def _mediation_out(c) -> dict:
     return {"id": c.pk, "channel": c.channel, "body": c.body.name, "applicant": c.applicant.name,
             "respondent": c.respondent, "state": c.state, "state_label": c.get_state_display(),
@@ -256,12 +411,12 @@ def _mediation_out(c) -> dict:
             "sessions": c.sessions, "agreement": c.agreement, "court": c.court, "confirmed_on": c.confirmed_on}
 
 
-@router.get("/mediations", summary="调解案件（申请人看本机构，调解机构看受理的，办公室看全部）")
+@router.get("/mediations", response=list[MediationCaseOut], summary="调解案件（申请人看本机构，调解机构看受理的，办公室看全部）")
 def mediations(request):
     return [_mediation_out(c) for c in mediation_list(user=request.user)]
 
 
-@router.post("/mediations", response={201: dict}, summary="申请调解（当事企业）")
+@router.post("/mediations", response={201: MediationCaseOut}, summary="申请调解（当事企业）")
 def mediation_new(request, payload: MediationIn):
     data = payload.dict()
     data["body"] = object_or_404(Organization, pk=data["body"])
@@ -276,7 +431,7 @@ class MediationStepIn(Schema):
     court: str = ""
 
 
-@router.post("/mediations/{case_id}/steps", summary="调解机构办理")
+@router.post("/mediations/{case_id}/steps", response=MediationCaseOut, summary="调解机构办理")
 def mediation_act(request, case_id: int, payload: MediationStepIn):
     case = mediation_get(user=request.user, pk=case_id)
     mediator = object_or_404(mediators_of(case.body), pk=payload.mediator) if payload.mediator else None
@@ -299,6 +454,47 @@ class CaseIn(Schema):
     complainant_phone: str = ""
 
 
+class CasePersonalDataOut(Schema):
+    """Whole for the officers handling the case (the view is audited), masked for everyone else; empty when
+    not recorded."""
+
+    party_id_number: str
+    party_phone: str
+    complainant_phone: str
+
+
+class CaseReferralOut(Schema):
+    police: str
+    referred_on: dt.date
+    receipt_number: str  # empty until the police's receipt is recorded
+
+
+class EnforcementCaseOut(Schema):
+    id: int
+    kind: str
+    source: str
+    party: str
+    state: str
+    state_label: str
+    received_on: dt.date
+    filed_on: dt.date | None
+    decision_number: str
+    fine: Decimal | None
+    closed_on: dt.date | None
+    officers: list[str]
+    overdue: list[str]  # the deadlines the case has passed
+    personal: CasePersonalDataOut
+    referral: CaseReferralOut | None  # None: not referred to the police
+
+
+class EnforcementCaseRowOut(Schema):
+    id: int
+    kind: str
+    party: str
+    state: str
+    received_on: dt.date
+
+
 def _case_out(case, user) -> dict:
     referral = referral_of(case)
     return {"id": case.pk, "kind": case.kind, "source": case.source, "party": case.party, "state": case.state,
@@ -310,18 +506,18 @@ def _case_out(case, user) -> dict:
                          "receipt_number": referral.receipt_number} if referral else None}
 
 
-@router.get("/cases", summary="执法案件（执法人员看本单位，办公室看全部）")
+@router.get("/cases", response=list[EnforcementCaseRowOut], summary="执法案件（执法人员看本单位，办公室看全部）")
 def cases(request):
     return [{"id": c.pk, "kind": c.kind, "party": c.party, "state": c.state, "received_on": c.received_on}
             for c in case_list(user=request.user)]
 
 
-@router.post("/cases", response={201: dict}, summary="登记案件（执法人员）")
+@router.post("/cases", response={201: EnforcementCaseOut}, summary="登记案件（执法人员）")
 def case_new(request, payload: CaseIn):
     return Status(201, _case_out(case_register(actor=request.user, **payload.dict()), request.user))
 
 
-@router.get("/cases/{case_id}", summary="案件详情（当事人身份证号、电话仅对承办人员完整显示，查看留痕）")
+@router.get("/cases/{case_id}", response=EnforcementCaseOut, summary="案件详情（当事人身份证号、电话仅对承办人员完整显示，查看留痕）")
 def case_detail(request, case_id: int):
     return _case_out(case_get(user=request.user, pk=case_id), request.user)
 
@@ -334,7 +530,7 @@ class CaseStepIn(Schema):
     fine: bounded_decimal(EnforcementCase, "fine") | None = None
 
 
-@router.post("/cases/{case_id}/steps", summary="办理：立案、调查、告知、处罚决定、执行、结案")
+@router.post("/cases/{case_id}/steps", response=EnforcementCaseOut, summary="办理：立案、调查、告知、处罚决定、执行、结案")
 def case_act(request, case_id: int, payload: CaseStepIn):
     case = case_step(actor=request.user, case=case_get(user=request.user, pk=case_id), **payload.dict())
     return _case_out(case, request.user)
@@ -344,7 +540,7 @@ class OfficersIn(Schema):
     officers: list[Id]
 
 
-@router.post("/cases/{case_id}/officers", summary="指派承办人员")
+@router.post("/cases/{case_id}/officers", response=EnforcementCaseOut, summary="指派承办人员")
 def case_officers(request, case_id: int, payload: OfficersIn):
     case = case_get(user=request.user, pk=case_id)
     officers = list(User.objects.filter(pk__in=payload.officers))
@@ -357,7 +553,7 @@ class ReferIn(Schema):
     reason: str
 
 
-@router.post("/cases/{case_id}/referral", summary="移送公安机关（行刑衔接）")
+@router.post("/cases/{case_id}/referral", response=EnforcementCaseOut, summary="移送公安机关（行刑衔接）")
 def case_referral(request, case_id: int, payload: ReferIn):
     case = case_get(user=request.user, pk=case_id)
     case_refer(actor=request.user, case=case, **payload.dict())
@@ -369,7 +565,7 @@ class ReceiptIn(Schema):
     receipt_on: dt.date
 
 
-@router.post("/cases/{case_id}/receipt", summary="登记公安机关回执")
+@router.post("/cases/{case_id}/receipt", response=EnforcementCaseOut, summary="登记公安机关回执")
 def case_receipt(request, case_id: int, payload: ReceiptIn):
     case = case_get(user=request.user, pk=case_id)
     referral_receipt(actor=request.user, case=case, **payload.dict())
@@ -383,7 +579,13 @@ class CertificateIn(Schema):
     valid_until: dt.date
 
 
-@router.post("/certificates", response={201: dict}, summary="登记执法证件（办公室；计入持证人员指标）")
+class EnforcementCertificateOut(Schema):
+    id: int
+    number: str
+    valid_until: dt.date
+
+
+@router.post("/certificates", response={201: EnforcementCertificateOut}, summary="登记执法证件（办公室；计入持证人员指标）")
 def certificate(request, payload: CertificateIn):
     data = payload.dict()
     data["officer"] = object_or_404(User, pk=data["officer"])
@@ -400,17 +602,34 @@ class AssistanceIn(Schema):
     country: str = ""
 
 
+class AssistanceRecordOut(Schema):
+    day: dt.date
+    text: str
+    by: str
+
+
+class RightsAssistanceOut(Schema):
+    id: int
+    organization: str
+    topic: str
+    overseas: bool
+    country: str
+    category: str  # empty until triaged
+    state: str
+    records: list[AssistanceRecordOut]  # guidance and referral notes
+
+
 def _assistance_out(a) -> dict:
     return {"id": a.pk, "organization": a.organization.name, "topic": a.topic, "overseas": a.overseas,
             "country": a.country, "category": a.category, "state": a.state, "records": a.records}
 
 
-@router.get("/assistance", summary="维权援助申请（企业看本企业，办公室看全部）")
+@router.get("/assistance", response=list[RightsAssistanceOut], summary="维权援助申请（企业看本企业，办公室看全部）")
 def assistance(request):
     return [_assistance_out(a) for a in assistance_list(user=request.user)]
 
 
-@router.post("/assistance", response={201: dict}, summary="申请维权援助（企业）")
+@router.post("/assistance", response={201: RightsAssistanceOut}, summary="申请维权援助（企业）")
 def assistance_new(request, payload: AssistanceIn):
     return Status(201, _assistance_out(assistance_request(actor=request.user, **payload.dict())))
 
@@ -421,7 +640,7 @@ class AssistanceStepIn(Schema):
     category: str = ""
 
 
-@router.post("/assistance/{request_id}/steps", summary="办理援助：分类、指导、转市保护中心、办结（办公室）")
+@router.post("/assistance/{request_id}/steps", response=RightsAssistanceOut, summary="办理援助：分类、指导、转市保护中心、办结（办公室）")
 def assistance_act(request, request_id: int, payload: AssistanceStepIn):
     item = assistance_get(user=request.user, pk=request_id)
     return _assistance_out(assistance_step(actor=request.user, request=item, **payload.dict()))
@@ -438,13 +657,28 @@ class CooperationIn(Schema):
     summary: str = ""
 
 
-@router.get("/cooperation", auth=None, summary="京津冀协作与联合执法（公开）")
+class CooperationRecordOut(Schema):
+    id: int
+    kind: str
+    title: str
+    partners: str
+    started_on: dt.date
+    ended_on: dt.date | None
+    units: list[str]
+
+
+class CooperationRecordedOut(Schema):
+    id: int
+    title: str
+
+
+@router.get("/cooperation", auth=None, response=list[CooperationRecordOut], summary="京津冀协作与联合执法（公开）")
 def cooperation(request):
     return [{"id": r.pk, "kind": r.kind, "title": r.title, "partners": r.partners, "started_on": r.started_on,
              "ended_on": r.ended_on, "units": [u.name for u in r.units.all()]} for r in cooperation_record_list()]
 
 
-@router.post("/cooperation", response={201: dict}, summary="记录协作或联合执法（办公室）")
+@router.post("/cooperation", response={201: CooperationRecordedOut}, summary="记录协作或联合执法（办公室）")
 def cooperation_new(request, payload: CooperationIn):
     data = payload.dict()
     data["units"] = list(Organization.objects.filter(pk__in=data["units"]))
@@ -458,16 +692,24 @@ class MarketIn(Schema):
     level: str
 
 
+class StandardizedMarketOut(Schema):
+    id: int
+    name: str
+    level: str
+    checklist: dict[str, bool]  # checklist item code -> met
+    approved_on: dt.date | None  # None until recognized
+
+
 def _market_out(m) -> dict:
     return {"id": m.pk, "name": m.name, "level": m.level, "checklist": m.checklist, "approved_on": m.approved_on}
 
 
-@router.get("/markets", auth=None, summary="规范化市场及评价指标（公开）")
+@router.get("/markets", auth=None, response=list[StandardizedMarketOut], summary="规范化市场及评价指标（公开）")
 def markets(request):
     return [_market_out(m) for m in market_list()]
 
 
-@router.post("/markets", response={201: dict}, summary="登记创建中的规范化市场（办公室）")
+@router.post("/markets", response={201: StandardizedMarketOut}, summary="登记创建中的规范化市场（办公室）")
 def market_new(request, payload: MarketIn):
     return Status(201, _market_out(market_create(actor=request.user, **payload.dict())))
 
@@ -476,7 +718,7 @@ class ChecklistIn(Schema):
     items: dict[str, bool]
 
 
-@router.put("/markets/{market_id}/checklist", summary="更新评价指标（办公室）")
+@router.put("/markets/{market_id}/checklist", response=StandardizedMarketOut, summary="更新评价指标（办公室）")
 def market_checklist(request, market_id: int, payload: ChecklistIn):
     market = market_get(pk=market_id)
     return _market_out(market_check(actor=request.user, market=market, items=payload.items))
@@ -486,7 +728,7 @@ class ApproveIn(Schema):
     approved_on: dt.date
 
 
-@router.post("/markets/{market_id}/approve", summary="认定规范化市场（办公室；计入指标）")
+@router.post("/markets/{market_id}/approve", response=StandardizedMarketOut, summary="认定规范化市场（办公室；计入指标）")
 def market_ok(request, market_id: int, payload: ApproveIn):
     market = market_get(pk=market_id)
     return _market_out(market_approve(actor=request.user, market=market, approved_on=payload.approved_on))
