@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
-from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.permissions import has_perm, scoped
 from ipcity.accounts.roles import Perm
 from ipcity.evidence.models import NotarizationRequest
 from ipcity.inputs import object_or_404
@@ -36,12 +36,9 @@ def notary_choices() -> list[str]:
 
 def notarization_list(*, user) -> QuerySet[NotarizationRequest]:
     """A notary office sees what was sent to it; an applicant organization sees what it sent."""
-    requests = NotarizationRequest.objects.select_related("registration", "notary", "registration__organization")
-    if has_perm(user, Perm.NOTARIZATION_HANDLE):
-        return requests.filter(notary_id=user.organization_id)
-    if has_perm(user, Perm.EVIDENCE_REGISTER):
-        return requests.filter(registration__organization_id=user.organization_id)
-    raise PermissionDenied("缺少权限：evidence.notarization")
+    return scoped(user, NotarizationRequest.objects.select_related("registration", "notary", "registration__organization"),
+                  ((Perm.NOTARIZATION_HANDLE, "notary"), (Perm.EVIDENCE_REGISTER, "registration__organization")),
+                  what="公证申请")
 
 
 def notarization_get(*, user, pk: int) -> NotarizationRequest:

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
-from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.permissions import has_perm, require_perm, scoped
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
@@ -43,14 +43,9 @@ CLAIM = Workflow(
 
 
 def financing_list(*, user) -> QuerySet[FinancingApplication]:
-    applications = FinancingApplication.objects.select_related("organization", "bank")
-    if has_perm(user, Perm.OPERATIONS_MANAGE):
-        return applications
-    if has_perm(user, Perm.FINANCING_HANDLE):
-        return applications.filter(bank_id=user.organization_id)
-    if has_perm(user, Perm.FINANCING_APPLY):
-        return applications.filter(organization_id=user.organization_id)
-    raise PermissionDenied("缺少权限：operations.financing")
+    return scoped(user, FinancingApplication.objects.select_related("organization", "bank"), (
+        (Perm.OPERATIONS_MANAGE, None), (Perm.FINANCING_HANDLE, "bank"), (Perm.FINANCING_APPLY, "organization")),
+        what="质押融资申请")
 
 
 def financing_get(*, user, pk: int) -> FinancingApplication:
@@ -170,14 +165,9 @@ def _write_pledge(application: FinancingApplication) -> None:
 # ---- insurance claims ----
 
 def claims_list(*, user) -> QuerySet[InsuranceClaim]:
-    claims = InsuranceClaim.objects.select_related("organization", "insurer")
-    if has_perm(user, Perm.OPERATIONS_MANAGE):
-        return claims
-    if has_perm(user, Perm.FINANCING_HANDLE):
-        return claims.filter(insurer_id=user.organization_id)
-    if has_perm(user, Perm.FINANCING_APPLY):
-        return claims.filter(organization_id=user.organization_id)
-    raise PermissionDenied("缺少权限：operations.financing")
+    return scoped(user, InsuranceClaim.objects.select_related("organization", "insurer"), (
+        (Perm.OPERATIONS_MANAGE, None), (Perm.FINANCING_HANDLE, "insurer"), (Perm.FINANCING_APPLY, "organization")),
+        what="保险理赔")
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.db.models import Min, Q, QuerySet
 
 from ipcity import clock
 from ipcity.accounts.models import Organization
-from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.permissions import has_perm, require_perm, scoped
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
@@ -178,11 +178,8 @@ def bulletin_docx(*, user, plan, year: int, as_of: dt.date | None = None, docume
 # ---- 约谈: formal talks with lagging units and their rectification ----
 
 def interview_list(*, user) -> QuerySet[Interview]:
-    if has_perm(user, Perm.SUPERVISION_MANAGE):
-        return Interview.objects.select_related("unit")
-    if has_perm(user, Perm.SUPERVISION_WORK):
-        return Interview.objects.filter(unit_id=user.organization_id).select_related("unit")
-    raise PermissionDenied("缺少权限：plan.supervision")
+    return scoped(user, Interview.objects.select_related("unit"), (
+        (Perm.SUPERVISION_MANAGE, None), (Perm.SUPERVISION_WORK, "unit")), what="约谈记录")
 
 
 def interview_get(*, user, pk: int) -> Interview:

@@ -3,13 +3,13 @@ standardized markets' assessment checklist."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
 from ipcity import clock
 from ipcity.accounts.models import Organization
-from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.permissions import has_perm, require_perm, scoped
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
@@ -43,11 +43,8 @@ CHECKLIST = {
 
 
 def assistance_list(*, user) -> QuerySet[AssistanceRequest]:
-    if has_perm(user, Perm.PROTECTION_READ_ALL):
-        return AssistanceRequest.objects.select_related("organization")
-    if has_perm(user, Perm.ASSISTANCE_APPLY):
-        return AssistanceRequest.objects.filter(organization_id=user.organization_id)
-    raise PermissionDenied("缺少权限：protection.assistance")
+    return scoped(user, AssistanceRequest.objects.select_related("organization"), (
+        (Perm.PROTECTION_READ_ALL, None), (Perm.ASSISTANCE_APPLY, "organization")), what="维权援助申请")
 
 
 def assistance_get(*, user, pk: int) -> AssistanceRequest:

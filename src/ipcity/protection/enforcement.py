@@ -13,7 +13,7 @@ from django.db.models import Count, Max, QuerySet
 from ipcity import clock
 from ipcity.accounts.masking import mask_id_number, mask_phone
 from ipcity.accounts.models import User
-from ipcity.accounts.permissions import has_perm, require_perm, users_with_perm
+from ipcity.accounts.permissions import has_perm, require_perm, scoped, users_with_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
@@ -73,12 +73,8 @@ def certified(officer: User, day: dt.date) -> bool:
 
 
 def case_list(*, user) -> QuerySet[EnforcementCase]:
-    cases = EnforcementCase.objects.select_related("unit")
-    if has_perm(user, Perm.PROTECTION_READ_ALL):
-        return cases
-    if has_perm(user, Perm.CASE_HANDLE):
-        return cases.filter(unit_id=user.organization_id)
-    raise PermissionDenied("缺少权限：protection.cases")
+    return scoped(user, EnforcementCase.objects.select_related("unit"), (
+        (Perm.PROTECTION_READ_ALL, None), (Perm.CASE_HANDLE, "unit")), what="执法案件")
 
 
 def case_get(*, user, pk: int) -> EnforcementCase:

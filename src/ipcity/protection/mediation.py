@@ -11,7 +11,7 @@ from django.db.models import Count, Max, QuerySet
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType, User
-from ipcity.accounts.permissions import has_perm, require_perm, users_with_perm
+from ipcity.accounts.permissions import has_perm, require_perm, scoped, users_with_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
@@ -47,14 +47,9 @@ BODY_TYPES = {Channel.ADMINISTRATIVE: (OrgType.GOVERNMENT_UNIT,)}  # the others:
 
 
 def mediation_list(*, user) -> QuerySet[MediationCase]:
-    cases = MediationCase.objects.select_related("body", "applicant", "mediator")
-    if has_perm(user, Perm.PROTECTION_READ_ALL):
-        return cases
-    if has_perm(user, Perm.MEDIATION_HANDLE):
-        return cases.filter(body_id=user.organization_id)
-    if has_perm(user, Perm.MEDIATION_APPLY):
-        return cases.filter(applicant_id=user.organization_id)
-    raise PermissionDenied("缺少权限：protection.mediation")
+    return scoped(user, MediationCase.objects.select_related("body", "applicant", "mediator"), (
+        (Perm.PROTECTION_READ_ALL, None), (Perm.MEDIATION_HANDLE, "body"), (Perm.MEDIATION_APPLY, "applicant")),
+        what="调解案件")
 
 
 def mediation_get(*, user, pk: int) -> MediationCase:

@@ -12,7 +12,7 @@ from django.http import Http404
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
-from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.permissions import has_perm, require_perm, scoped
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
@@ -186,14 +186,9 @@ def brand_designate(*, actor, agency: Organization, year: int, designated_on: dt
 # ---- custody ----
 
 def custody_list(*, user) -> QuerySet[CustodyContract]:
-    contracts = CustodyContract.objects.select_related("agency", "enterprise")
-    if has_perm(user, Perm.AGENCY_MANAGE):
-        return contracts
-    if has_perm(user, Perm.AGENCY_PROFILE):
-        return contracts.filter(agency_id=user.organization_id)
-    if has_perm(user, Perm.CUSTODY_CONFIRM):
-        return contracts.filter(enterprise_id=user.organization_id)
-    raise PermissionDenied("缺少权限：services.custody")
+    return scoped(user, CustodyContract.objects.select_related("agency", "enterprise"), (
+        (Perm.AGENCY_MANAGE, None), (Perm.AGENCY_PROFILE, "agency"), (Perm.CUSTODY_CONFIRM, "enterprise")),
+        what="托管合同")
 
 
 def custody_get(*, user, pk: int) -> CustodyContract:

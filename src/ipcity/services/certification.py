@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType, User
-from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.permissions import has_perm, require_perm, scoped
 from ipcity.accounts.roles import Perm
 from ipcity.accounts.system import system_actor
 from ipcity.audit.services import audit_record
@@ -44,12 +44,10 @@ def status(certification: ComplianceCertification, today: dt.date | None = None)
 
 
 def certification_list(*, user) -> QuerySet[ComplianceCertification]:
-    certifications = ComplianceCertification.objects.select_related("enterprise", "guiding_agency")
-    if has_perm(user, Perm.SERVICE_SUPERVISE):
-        return certifications
-    if has_perm(user, Perm.CERTIFICATION_RECORD):
-        return certifications.filter(Q(enterprise_id=user.organization_id) | Q(guiding_agency_id=user.organization_id))
-    raise PermissionDenied("缺少权限：services.certifications")
+    return scoped(user, ComplianceCertification.objects.select_related("enterprise", "guiding_agency"), (
+        (Perm.SERVICE_SUPERVISE, None),
+        (Perm.CERTIFICATION_RECORD, lambda user: Q(enterprise_id=user.organization_id)
+         | Q(guiding_agency_id=user.organization_id))), what="贯标认证记录")
 
 
 def guidance_list(*, user) -> QuerySet[CertificationGuidance]:

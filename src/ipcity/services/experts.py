@@ -10,7 +10,7 @@ from django.http import Http404
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, User
-from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.permissions import has_perm, require_perm, scoped
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.inputs import object_or_404
@@ -179,12 +179,8 @@ def expert_assign(*, actor, expert: Expert, kind: str, subject: str = "", naviga
 
 
 def assignments_for(*, user) -> QuerySet[ExpertAssignment]:
-    assignments = ExpertAssignment.objects.select_related("expert")
-    if has_perm(user, Perm.EXPERT_MANAGE):
-        return assignments
-    if has_perm(user, Perm.EXPERT_PROFILE):
-        return assignments.filter(expert__user=user)
-    raise PermissionDenied("缺少权限：services.experts")
+    return scoped(user, ExpertAssignment.objects.select_related("expert"), (
+        (Perm.EXPERT_MANAGE, None), (Perm.EXPERT_PROFILE, lambda user: Q(expert__user=user))), what="专家任务")
 
 
 Assignment = ExpertAssignment.State
