@@ -1,0 +1,101 @@
+"""Brands: holders of well-known marks and time-honored brands, geographical indications, and the office's
+watch list of enterprises."""
+
+import datetime as dt
+
+from ninja import Router, Schema, Status
+
+from ipcity.accounts.models import Organization
+from ipcity.bounds import Id
+from ipcity.inputs import object_or_404
+from ipcity.operations.brands import (
+    brand_holders,
+    geographical_indications,
+    ip_profile,
+    watch_add,
+    watch_list,
+    watch_remove,
+)
+from ipcity.operations.models import WatchListEntry
+
+router = Router()
+
+
+class BrandHolderOut(Schema):
+    holder: str
+    marks: int  # the holder's whole trademark portfolio
+    valid: int
+    well_known: int
+    time_honored: int
+    madrid: int
+
+
+class GeographicalIndicationOut(Schema):
+    name: str
+    kind: str
+    product: str
+    holder: str
+    registered_on: dt.date
+
+
+class BrandsOut(Schema):
+    holders: list[BrandHolderOut]
+    geographical_indications: list[GeographicalIndicationOut]
+
+
+@router.get("/brands", auth=None, response=BrandsOut, summary="驰名商标与老字号注册人及其商标组合、地理标志（公开）")
+def brands(request):
+    return {"holders": brand_holders(),
+            "geographical_indications": [{"name": g.name, "kind": g.kind, "product": g.product, "holder": g.holder,
+                                          "registered_on": g.registered_on} for g in geographical_indications()]}
+
+
+class WatchIn(Schema):
+    organization: Id
+    reason: str
+    added_on: dt.date
+
+
+class IpProfileOut(Schema):
+    patents: int  # patents the organization holds now (after recorded transfers)
+    granted_inventions: int
+    valid_marks: int
+    well_known: int
+    time_honored: int
+    madrid: int
+
+
+class WatchOut(Schema):
+    id: int
+    organization: str
+    reason: str
+    added_on: dt.date
+    removed_on: dt.date | None
+    profile: IpProfileOut
+
+
+def _watch_out(e) -> dict:
+    return {"id": e.pk, "organization": e.organization.name, "reason": e.reason, "added_on": e.added_on,
+            "removed_on": e.removed_on, "profile": ip_profile(e.organization)}
+
+
+@router.get("/watch-list", response=list[WatchOut], summary="重点企业关注名录及各企业知识产权概况（办公室）")
+def watch(request):
+    return [_watch_out(e) for e in watch_list(user=request.user)]
+
+
+@router.post("/watch-list", response={201: WatchOut}, summary="列入关注名录（办公室）")
+def watch_new(request, payload: WatchIn):
+    organization = object_or_404(Organization, pk=payload.organization)
+    return Status(201, _watch_out(watch_add(actor=request.user, organization=organization, reason=payload.reason,
+                                            added_on=payload.added_on)))
+
+
+class UnwatchIn(Schema):
+    removed_on: dt.date
+
+
+@router.post("/watch-list/{entry_id}/remove", response=WatchOut, summary="移出关注名录（办公室）")
+def watch_drop(request, entry_id: int, payload: UnwatchIn):
+    entry = object_or_404(WatchListEntry, pk=entry_id)
+    return _watch_out(watch_remove(actor=request.user, entry=entry, removed_on=payload.removed_on))
