@@ -1,6 +1,7 @@
 """`ipcity demo` builds the same synthetic data every time, and each persona sees its own workspace."""
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from ipcity.accounts.models import Organization, User
@@ -40,9 +41,23 @@ def test_the_demo_is_deterministic_and_a_second_run_changes_nothing():
     assert _snapshot() == first
 
 
-@pytest.mark.django_db(transaction=True)
-def test_every_demo_record_is_marked_synthetic_and_the_ui_says_so():
-    build_demo(scale=SMALL)
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, built once for the tests that only read it, inside a transaction rolled back at the module's end
+    (each test runs in its own savepoint, so what it writes, a sign-in included, vanishes after it)."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            build_demo(scale=SMALL)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.mark.django_db
+def test_every_demo_record_is_marked_synthetic_and_the_ui_says_so(demo):
     assert not Organization.objects.filter(org_type__in=["enterprise", "university", "service_agency"], is_synthetic=False).exists()
     assert all(name.endswith("（演示）") for name in
                Organization.objects.filter(is_synthetic=True).values_list("name", flat=True))
@@ -54,7 +69,7 @@ def test_every_demo_record_is_marked_synthetic_and_the_ui_says_so():
     assert "合成数据（非真实数据）" in Client().get("/").content.decode()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 @pytest.mark.parametrize(("username", "title", "must_see", "must_not_see"), [
     ("office_admin", "知识产权办公室工作台", ["指标状态", "审计日志（查询与导出）"], []),
     ("kejiju_staff", "责任单位工作台", ["待办工作事项", "本单位重点任务", "实施天开高教科创园核心区知识产权强基行动"],
@@ -63,8 +78,7 @@ def test_every_demo_record_is_marked_synthetic_and_the_ui_says_so():
     ("university_user", "高校院所工作台", ["专利技术供给（含开放许可）"], ["审计日志"]),
     ("agency_user", "服务机构工作台", ["托管合同管理"], ["审计日志"]),
 ])
-def test_each_demo_persona_signs_in_and_sees_a_different_workspace(username, title, must_see, must_not_see):
-    build_demo(scale=SMALL)
+def test_each_demo_persona_signs_in_and_sees_a_different_workspace(demo, username, title, must_see, must_not_see):
     client = Client()
     assert client.post("/login/", {"username": username, "password": DEMO_PASSWORD}).status_code == 302
     page = client.get("/workspace/").content.decode()
@@ -75,9 +89,8 @@ def test_each_demo_persona_signs_in_and_sees_a_different_workspace(username, tit
         assert text not in page, text
 
 
-@pytest.mark.django_db(transaction=True)
-def test_every_persona_in_the_readme_exists_with_the_documented_password():
-    build_demo(scale=SMALL)
+@pytest.mark.django_db
+def test_every_persona_in_the_readme_exists_with_the_documented_password(demo):
     from pathlib import Path
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
@@ -87,9 +100,8 @@ def test_every_persona_in_the_readme_exists_with_the_documented_password():
     assert DEMO_PASSWORD in readme
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_demo_shows_protection_at_work_and_its_indicators_count_records():
-    build_demo(scale=SMALL)
+@pytest.mark.django_db
+def test_the_demo_shows_protection_at_work_and_its_indicators_count_records(demo):
     client = Client()
     client.post("/login/", {"username": "office_admin", "password": DEMO_PASSWORD})
     referred = EnforcementCase.objects.filter(referral__receipt_number__gt="").get()
