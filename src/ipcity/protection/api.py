@@ -248,16 +248,10 @@ class ListingIn(Schema):
     penalties: list[PenaltyIn]
 
 
-class DishonestyListingOut(Schema):
+class DishonestyListingOut(DishonestyEntryOut):
+    """The whole listing, for the office and the listed organization."""
+
     id: int
-    credit_code: str
-    name: str
-    grounds: list[str]
-    basis: list[str]
-    listed_on: dt.date
-    ends_on: dt.date
-    state: str
-    measures: list[str]
     penalties: list[str]  # the penalty decisions' references, never published
     repair_statement: str
     repair_decision_note: str
