@@ -78,3 +78,43 @@ def test_every_operation_keeps_its_published_operation_id():
     assert renamed == {}, "an operation changed its operationId"
     assert current.keys() - pinned.keys() == set(), "a new operation: add it to tests/data/openapi-operation-ids.json"
     assert pinned.keys() - current.keys() == set(), "an operation disappeared from the document"
+
+
+
+def _names_its_fields(schema: dict, components: dict) -> bool:
+    """An object with its properties, a list of such, or a choice among such: something a client can read an
+    answer by. `{"type": "object"}` alone, or with additionalProperties only, says nothing of what comes back."""
+    if "$ref" in schema:
+        return _names_its_fields(components[schema["$ref"].rsplit("/", 1)[-1]], components)
+    if schema.get("type") == "array":
+        return _names_its_fields(schema.get("items", {}), components)
+    for choice in ("anyOf", "oneOf", "allOf"):
+        if choice in schema:
+            return all(_names_its_fields(option, components) for option in schema[choice])
+    if not schema or schema.get("type") == "object":
+        return bool(schema.get("properties"))
+    return True  # a string, a number, null: the value is the answer
+
+
+def test_every_json_answer_of_the_api_names_its_fields(client):
+    """A client generated from the document is told the fields of every answer, not just "an object". A file
+    download (xlsx, docx, pdf, zip, csv…) declares its content types instead (ipcity.openapi.file_response)."""
+    document = client.get("/api/v1/openapi.json").json()
+    components = document["components"]["schemas"]
+    undescribed = []
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            where = f"{method.upper()} {path}"
+            answers = {code: answer for code, answer in operation["responses"].items()
+                       if code.startswith("2")}
+            if not answers:
+                undescribed.append(f"{where}: no successful answer declared")
+            for code, answer in answers.items():
+                content = answer.get("content", {})
+                if not content and code != "204":
+                    undescribed.append(f"{where} {code}: nothing declared (a schema, or file_response(types))")
+                elif "application/json" in content and not _names_its_fields(
+                        content["application/json"].get("schema", {}), components):
+                    undescribed.append(f"{where} {code}: JSON without its fields (declare a response schema)")
+    assert not undescribed, ("a client reading /api/v1/openapi.json is not told what these operations answer:\n"
+                             + "\n".join(undescribed))

@@ -19,6 +19,7 @@ from ipcity.evidence.notarization import (
 )
 from ipcity.evidence.selectors import registration_get, registration_statistics, registrations_for
 from ipcity.evidence.services import RateLimited, registration_create
+from ipcity.openapi import file_response
 
 router = Router(tags=["存证"])
 
@@ -108,7 +109,8 @@ def _sealed(request, registration_id: int):
     return item
 
 
-@router.get("/registrations/{registration_id}/bundle", summary="下载证书包（离线核验用）")
+@router.get("/registrations/{registration_id}/bundle", openapi_extra=file_response("text/plain"),
+            summary="下载证书包（离线核验用）")
 def bundle(request, registration_id: int):
     item = _sealed(request, registration_id)
     response = HttpResponse(bundle_text(item), content_type="text/plain; charset=utf-8")
@@ -116,7 +118,9 @@ def bundle(request, registration_id: int):
     return response
 
 
-@router.get("/registrations/{registration_id}/certificate.pdf", summary="下载 PDF 证书")
+@router.get("/registrations/{registration_id}/certificate.pdf",
+            openapi_extra=file_response("application/pdf"),
+            summary="下载 PDF 证书")
 def certificate(request, registration_id: int):
     item = _sealed(request, registration_id)
     return HttpResponse(certificate_pdf(item, base_url=request.build_absolute_uri("/")), content_type="application/pdf")
@@ -148,7 +152,16 @@ def verify(request, bundle: File[UploadedFile], file: File[UploadedFile] = None)
             "checks": [{"name": c.name, "ok": c.ok, "detail": c.detail} for c in report.checks], "notes": report.notes}
 
 
-@router.get("/statistics", summary="存证统计（领导小组办公室）")
+class EvidenceStatisticsOut(Schema):
+    total: int
+    sequenced: int  # sealed into the log
+    organizations: int  # organizations that registered anything
+    by_kind: list[tuple[str, int]]  # [kind label, registrations], every kind
+    by_org_type: list[tuple[str, int]]  # [organization type, registrations]
+    by_month: list[tuple[str, int]]  # ["2026-10", registrations]
+
+
+@router.get("/statistics", response=EvidenceStatisticsOut, summary="存证统计（领导小组办公室）")
 def statistics(request):
     return registration_statistics(user=request.user)
 

@@ -23,7 +23,7 @@ from ipcity.stats.selectors import indicator_table
 router = Router(tags=["工作方案"])
 
 
-@router.get("", auth=None, summary="当前工作方案全文（与 ipcity plan export 相同格式）")
+@router.get("", auth=None, response=schema.WorkPlan, summary="当前工作方案全文（与 ipcity plan export 相同格式）")
 def plan_get(request):
     plan = plan_export(plan=current_plan_or_404())
     return HttpResponse(schema.dump_plan(plan), content_type="application/json; charset=utf-8")

@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 from ipcity import clock
 from ipcity.bounds import Limit, Offset
 from ipcity.inputs import object_or_404
+from ipcity.openapi import file_response
 from ipcity.plan.selectors import current_plan_or_404, indicator_get
 from ipcity.stats.reports import DOCX_TYPE, indicator_report_docx, indicator_report_xlsx
 from ipcity.stats.selectors import (
@@ -178,12 +179,14 @@ def _report(fmt: str, as_of: dt.date | None) -> HttpResponse:
     return response
 
 
-@router.get("/reports/indicators.xlsx", auth=None, summary="指标监测报告（Excel，按季度）")
+@router.get("/reports/indicators.xlsx", auth=None, openapi_extra=file_response(XLSX_TYPE),
+            summary="指标监测报告（Excel，按季度）")
 def report_xlsx(request, as_of: dt.date | None = None):
     return _report("xlsx", as_of)
 
 
-@router.get("/reports/indicators.docx", auth=None, summary="指标监测报告（Word）")
+@router.get("/reports/indicators.docx", auth=None, openapi_extra=file_response(DOCX_TYPE),
+            summary="指标监测报告（Word）")
 def report_docx(request, as_of: dt.date | None = None):
     return _report("docx", as_of)
 

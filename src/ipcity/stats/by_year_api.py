@@ -1,6 +1,8 @@
 """The by-year indicator table and the office's confirmations in the JSON API: the same data and the same service
 as the pages. Decimal values are strings; every source and status carries its Chinese label and its code."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 
@@ -13,7 +15,66 @@ from ipcity.stats.by_year import as_json, indicator_year, indicator_years, numbe
 router = Router(tags=["指标逐年情况与核定"])
 
 
-@router.get("/indicators/by-year", auth=None,
+class YearReportedOut(Schema):
+    """The latest value a unit reported for the year."""
+
+    value: str | None
+    as_of: dt.date
+    source: str
+    unit: str | None
+    attachment: str | None  # the supporting file's name
+
+
+class YearConfirmedOut(Schema):
+    """The office's latest confirmation of the year's value."""
+
+    id: int
+    value: str | None
+    basis: str  # computed | reported | other
+    basis_label: str
+    reason: str
+    confirmed_at: str
+    confirmed_by_unit: str | None
+
+
+class IndicatorYearOut(Schema):
+    year: int
+    as_of: dt.date  # the year's last day
+    target: str | None
+    official: str | None  # the value that counts: confirmed, else computed, else none
+    source: str  # confirmed | computed | reported | none
+    source_label: str
+    pending: bool  # a reported value waits for the office's confirmation
+    status: str
+    status_label: str
+    computed: str | None
+    computed_note: str
+    covered: bool  # the registries cover the year, so the value could be computed
+    reported: YearReportedOut | None
+    difference: str | None  # computed − reported
+    confirmed: YearConfirmedOut | None
+
+
+class IndicatorYearsOut(Schema):
+    code: str
+    name: str
+    unit: str
+    goal: str
+    target_display: str
+    period_type: str
+    period_type_label: str
+    data_source: str
+    data_source_label: str
+    years: list[IndicatorYearOut]
+
+
+class ByYearOut(Schema):
+    plan: str
+    years: list[int]
+    indicators: list[IndicatorYearsOut]
+
+
+@router.get("/indicators/by-year", auth=None, response=ByYearOut,
             summary="全部指标逐年情况：各年度目标、计算值、报送值、差额、核定值、数值来源与状态")
 def by_year(request, year: Year | None = None):
     plan = current_plan_or_404()
@@ -57,7 +118,7 @@ def _confirmation_out(c: IndicatorConfirmation) -> dict:
 
 class ConfirmedOut(Schema):
     confirmation: ConfirmationOut
-    year: dict
+    year: IndicatorYearOut  # the year as it stands after the confirmation
 
 
 @router.post("/indicators/{code}/confirmations", response={201: ConfirmedOut},

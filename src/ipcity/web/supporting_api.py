@@ -9,7 +9,8 @@ from ninja.files import UploadedFile
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import Id, Year
-from ipcity.web.evidence_package import package_response, year_param
+from ipcity.openapi import file_response
+from ipcity.web.evidence_package import ZIP_TYPE, package_response, year_param
 from ipcity.web.supporting import subject_files, subject_get, supporting_attach
 from ipcity.web.uploads import attachment_get, attachment_response
 
@@ -51,12 +52,14 @@ def record_files_add(request, kind: str, subject_id: Id, files: File[list[Upload
     return Status(201, [_out(a) for a in stored])
 
 
-@router.get("/files/{attachment_id}", summary="下载附件（办公室、上传单位及能查看其所属记录的用户）")
+@router.get("/files/{attachment_id}", openapi_extra=file_response("*/*", description="附件原文件（按上传时的类型）"),
+            summary="下载附件（办公室、上传单位及能查看其所属记录的用户）")
 def file_download(request, attachment_id: Id):
     return attachment_response(attachment_get(user=request.user, pk=attachment_id))
 
 
-@router.get("/supervision/evidence-package", summary="下载某一试点年度的佐证材料包（.zip，含目录.xlsx；仅领导小组办公室）")
+@router.get("/supervision/evidence-package", openapi_extra=file_response(ZIP_TYPE),
+            summary="下载某一试点年度的佐证材料包（.zip，含目录.xlsx；仅领导小组办公室）")
 def evidence_package(request, year: Year | None = None):
     require_perm(request.user, Perm.SUPERVISION_MANAGE)
     return package_response(actor=request.user, year=year_param(year))
