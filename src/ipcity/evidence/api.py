@@ -19,7 +19,7 @@ from ipcity.evidence.notarization import (
 )
 from ipcity.evidence.selectors import registration_get, registration_statistics, registrations_for
 from ipcity.evidence.services import RateLimited, registration_create
-from ipcity.openapi import file_response
+from ipcity.openapi import NameCount, file_response
 
 router = Router(tags=["存证"])
 
@@ -156,9 +156,9 @@ class EvidenceStatisticsOut(Schema):
     total: int
     sequenced: int  # sealed into the log
     organizations: int  # organizations that registered anything
-    by_kind: list[tuple[str, int]]  # [kind label, registrations], every kind
-    by_org_type: list[tuple[str, int]]  # [organization type, registrations]
-    by_month: list[tuple[str, int]]  # ["2026-10", registrations]
+    by_kind: list[NameCount]  # [kind label, registrations], every kind
+    by_org_type: list[NameCount]  # [organization type, registrations]
+    by_month: list[NameCount]  # ["2026-10", registrations]
 
 
 @router.get("/statistics", response=EvidenceStatisticsOut, summary="存证统计（领导小组办公室）")

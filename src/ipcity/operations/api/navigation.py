@@ -12,7 +12,7 @@ from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import Id, bounded_int
 from ipcity.inputs import object_or_404
-from ipcity.openapi import file_response
+from ipcity.openapi import NameCount, file_response
 from ipcity.operations.navigation import (
     establishment_problems,
     landscape_of,
@@ -93,11 +93,11 @@ class LandscapeOut(Schema):
 
     total: int
     by_year: dict[int, int]  # filing year -> patents
-    top_applicants: list[tuple[str, int]]  # [applicant, patents], most first
-    ipc: list[tuple[str, int]]  # [IPC subclass, patents]
+    top_applicants: list[NameCount]  # [applicant, patents], most first
+    ipc: list[NameCount]  # [IPC subclass, patents]
     status: dict[str, int]  # 有效 / 审中 / 失效 -> patents
     local: dict[str, int]  # 本区 / 区外 / 未知 -> patents
-    local_applicants: list[tuple[str, int]]
+    local_applicants: list[NameCount]
 
 
 @router.get("/navigation/{project_id}/landscape", auth=None, response=LandscapeOut, summary="导航项目的专利态势分析（公开）")
