@@ -86,6 +86,23 @@ def test_a_second_buyer_met_before_the_sale_cannot_buy_the_same_patent(client_fo
     assert _transfers("202110033333.3") == 1 and Deal.objects.count() == 1
 
 
+def test_a_sale_agreed_after_the_seller_took_its_offer_down_is_still_recorded_like_a_licence_is(
+        client_for, registry, frozen_clock):
+    university, enterprise = client_for("university_user"), client_for("enterprise_user")
+    offer = post_json(university, "/api/v1/operations/offers", {**LISTING, "patent_number": "202110033333.3",
+                                                             "mode": "transfer"}).json()
+    interest = _met(university, enterprise, offer["id"])
+    assert post_json(university, f"/api/v1/operations/offers/{offer['id']}/withdraw", {}).status_code == 200
+    sold = post_json(university, f"/api/v1/operations/interests/{interest}/deal", {
+        "kind": "transfer", "amount": "100000", "contract_date": "2026-10-12", "recordal_date": "2026-10-20"})
+    assert sold.status_code == 201, sold.content  # was: 422 “当前状态为‘已撤回’，不能转让成交后下架”
+    assert _transfers("202110033333.3") == 1
+    assert TechOffer.objects.get(pk=offer["id"]).state == "withdrawn"
+    again = post_json(university, "/api/v1/operations/offers", {**LISTING, "patent_number": "202110033333.3",
+                                                             "mode": "transfer"})
+    assert again.status_code == 422 and "测试企业有限公司" in json_text(again)
+
+
 def test_the_former_patentee_is_refused_in_the_form_and_the_spreadsheet(client_for, registry, frozen_clock):
     university, enterprise = client_for("university_user"), client_for("enterprise_user")
     assert _sell(university, enterprise, "202110033333.3").status_code == 201

@@ -183,8 +183,10 @@ OFFER = Workflow(
     parties={"holder": "发布机构"},
     transitions=(
         step("withdraw", "撤回", TechOffer.State.PUBLISHED, TechOffer.State.WITHDRAWN, by="holder"),
-        # an assignment recorded under the offer ends it: the patent is no longer the holder's to offer
-        step("assign", "转让成交后下架", TechOffer.State.PUBLISHED, TechOffer.State.WITHDRAWN, by="holder"),
+        # an assignment recorded under the offer ends it: the patent is no longer the holder's to offer. An offer
+        # taken down while the sale was being negotiated stays down, and the sale is recorded as a licence would be.
+        step("assign", "转让成交后下架", {TechOffer.State.PUBLISHED, TechOffer.State.WITHDRAWN}, TechOffer.State.WITHDRAWN,
+             by="holder"),
     ))
 
 
