@@ -12,11 +12,15 @@ import re
 
 import pypdfium2 as pdfium
 import pytest
+from django.db import transaction
+from django.test import Client
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Length
 
 from ipcity import clock
+from ipcity.plan.core.schema import parse_plan
+from ipcity.plan.services import plan_import
 from ipcity.web.official_document import (
     FONT_DIR,
     TITLE_WORDS,
@@ -24,24 +28,30 @@ from ipcity.web.official_document import (
     register_pdf_fonts,
     title_lines,
 )
+from tests.conftest import bundled_plan_bytes, make_people
 
 DAY = dt.datetime(2027, 1, 8, 9, 0, tzinfo=dt.UTC)
 TITLE_LINE = "天津市南开区国家知识产权"  # the first line of the final report's title as it breaks
 
 
-@pytest.fixture
-def final_report(client_for, people):
-    """The office's final report with its 文号 and 成文日期, released."""
-    with clock.frozen_at(DAY):
-        office = client_for("office_admin")
-        report = office.post("/api/v1/supervision/evaluations", json.dumps({"kind": "final"}),
-                             content_type="application/json").json()
-        url = f"/api/v1/supervision/evaluations/{report['id']}"
-        office.patch(url, json.dumps({"document_number": "南开知强办〔2027〕3号", "written_on": "2027-01-08"}),
-                     content_type="application/json")
-        office.post(f"{url}/release")
-        docx = office.get(f"{url}/document", {"format": "docx"}).content
-        pdf = office.get(f"{url}/document", {"format": "pdf"}).content
+@pytest.fixture(scope="module")
+def final_report(django_db_setup, django_db_blocker):
+    """The office's final report with its 文号 and 成文日期, released: made once for the module's tests, which only
+    read the documents, in a transaction rolled back right after."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        plan_import(plan_data=parse_plan(bundled_plan_bytes()), actor=None)
+        office = Client()
+        office.force_login(make_people()["office_admin"])
+        with clock.frozen_at(DAY):
+            report = office.post("/api/v1/supervision/evaluations", json.dumps({"kind": "final"}),
+                                 content_type="application/json").json()
+            url = f"/api/v1/supervision/evaluations/{report['id']}"
+            office.patch(url, json.dumps({"document_number": "南开知强办〔2027〕3号", "written_on": "2027-01-08"}),
+                         content_type="application/json")
+            office.post(f"{url}/release")
+            docx = office.get(f"{url}/document", {"format": "docx"}).content
+            pdf = office.get(f"{url}/document", {"format": "pdf"}).content
+        transaction.set_rollback(True)
     return {"docx": Document(io.BytesIO(docx)), "pdf": pdf}
 
 
