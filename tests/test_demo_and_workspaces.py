@@ -1,5 +1,7 @@
 """`ipcity demo` builds the same synthetic data every time, and each persona sees its own workspace."""
 
+from decimal import Decimal
+
 import pytest
 from django.db import transaction
 from django.test import Client
@@ -8,7 +10,7 @@ from ipcity.accounts.models import Organization, User
 from ipcity.demo import DEMO_PASSWORD, PERSONAS, build_demo
 from ipcity.plan.models import IndicatorValue
 from ipcity.protection.models import DishonestyListing, EnforcementCase, InspectionPlan, MediationCase
-from ipcity.stats.models import LegalEvent, Patent, Trademark
+from ipcity.stats.models import LegalEvent, Patent, RegistryCoverage, Trademark
 
 SMALL = 0.02  # a registry of 800 patents keeps these tests quick; the demo itself uses 1.0
 
@@ -115,3 +117,22 @@ def test_the_demo_shows_protection_at_work_and_its_indicators_count_records(demo
                  "certified_patent_enforcement_officers"):
         records = client.get(f"/api/v1/indicators/{code}/records").json()
         assert records["count"] > 0, code
+
+
+def _indicator(client, code, as_of):
+    return next(r for r in client.get("/api/v1/plan/indicators", {"as_of": as_of}).json() if r["code"] == code)
+
+
+@pytest.mark.django_db
+def test_the_demo_keeps_2024_reported_values_and_computes_2025_from_the_records(demo):
+    """The demo's office records realistic registry coverage: activity records start in 2025, so 2024 keeps the units'
+    reported values while 2025 is computed from the records; recognitions are on record since the pilot began."""
+    client = Client()
+    at_2024 = _indicator(client, "patent_enforcement_cases", "2024-12-31")
+    at_2025 = _indicator(client, "patent_enforcement_cases", "2025-12-31")
+    assert not at_2024["computed"] and at_2024["latest"]["source"].startswith("演示数据")
+    assert at_2025["computed"] and at_2025["latest"]["source"].startswith("由登记记录计算")
+    markets = _indicator(client, "national_standardized_markets", "2024-12-31")
+    assert markets["computed"] and Decimal(markets["latest"]["value"]) == 0
+    assert Decimal(_indicator(client, "operation_centers", "2026-06-30")["latest"]["value"]) == 1
+    assert RegistryCoverage.objects.filter(kind="activity:case_patent").get().complete_from.isoformat() == "2025-01-01"
