@@ -170,7 +170,7 @@ def progress_report_submit(*, actor, item: WorkItem, period: str, text: str, fig
     item's feedback (反馈) and the item moves on to the office's review; without, it is a periodic report only."""
     if party_of(actor, item) != rules.Party.UNIT:
         raise PermissionDenied("只有承办单位可以报送进展")
-    item = WorkItem.objects.select_for_update().get(pk=item.pk)
+    item = WorkItem.objects.select_for_update(of=("self",)).select_related("task", "unit").get(pk=item.pk)
     state = rules.State(item.state)
     if state not in REPORTABLE:
         raise ValidationError(f"当前状态为“{rules.STATE_LABELS[state]}”，不能报送进展"

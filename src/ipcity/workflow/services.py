@@ -35,6 +35,7 @@ def workflow_step(record, *, workflow: Workflow, action: str, actor, parties: It
     refuses the step, nothing written) and sets the fields the step changes besides the state; what it returns is
     added to the audit row's `after`."""
     locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
+    _keep_related(record, locked)
     held = parties(locked) if callable(parties) else parties
     transition = workflow_check(workflow, locked, action, parties=held, reason=reason)
     extra = apply(locked, transition) if apply is not None else None
@@ -50,3 +51,11 @@ def workflow_step(record, *, workflow: Workflow, action: str, actor, parties: It
     for field in type(record)._meta.concrete_fields:
         setattr(record, field.attname, getattr(locked, field.attname))
     return locked
+
+
+def _keep_related(record, locked) -> None:
+    """Give the locked row the related objects the caller already loaded (its task, its unit…) where they are still
+    the ones it points to, so the audit row's description and the step's checks do not fetch them again."""
+    for field in type(record)._meta.concrete_fields:
+        if field.is_relation and field.is_cached(record) and getattr(record, field.attname) == getattr(locked, field.attname):
+            field.set_cached_value(locked, field.get_cached_value(record))
