@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
-from ipcity.accounts.roles import ROLE_PERMISSIONS
+from ipcity.accounts.roles import PERM_LABELS, ROLE_PERMISSIONS
 
 
 def permissions_of(user) -> frozenset[str]:
@@ -19,9 +19,14 @@ def has_perm(user, perm: str) -> bool:
     return perm in permissions_of(user)
 
 
+def missing(perm: str) -> str:
+    """The refusal a person reads for a permission they lack, in Chinese: 缺少权限：审计日志查询."""
+    return f"缺少权限：{PERM_LABELS[perm]}"
+
+
 def require_perm(user, perm: str) -> None:
     if not has_perm(user, perm):
-        raise PermissionDenied(f"缺少权限：{perm}")
+        raise PermissionDenied(missing(perm))
 
 
 def users_with_perm(perm: str, *, organization=None):

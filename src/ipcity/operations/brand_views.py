@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from ipcity.accounts.models import Organization, OrgType
-from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.permissions import has_perm, missing
 from ipcity.accounts.roles import Perm
 from ipcity.inputs import object_or_404
 from ipcity.operations.brands import (
@@ -32,7 +32,7 @@ def brands(request):
     form = WatchForm(request.POST or None) if manages else None
     if request.method == "POST":
         if not manages:
-            raise PermissionDenied("缺少权限：operations")
+            raise PermissionDenied(missing(Perm.OPERATIONS_MANAGE))
         try:
             if request.POST.get("form") == "remove":
                 entry = object_or_404(WatchListEntry, pk=request.POST.get("entry"))

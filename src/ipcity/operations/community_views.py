@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from ipcity.accounts.models import Organization
-from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.permissions import has_perm, missing
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import decimal_form_field
 from ipcity.operations.community import (
@@ -52,7 +52,7 @@ def events(request):
     form = EventForm(request.POST or None, user=request.user) if allowed else None
     if request.method == "POST":
         if not allowed:
-            raise PermissionDenied("缺少权限：operations.events")
+            raise PermissionDenied(missing(Perm.EVENTS_MANAGE))
         if form.is_valid():
             try:
                 event_record(actor=request.user, **form.cleaned_data)
@@ -78,7 +78,7 @@ def alliance(request):
     form = JoinForm(request.POST or None) if allowed else None
     if request.method == "POST":
         if not allowed:
-            raise PermissionDenied("缺少权限：operations")
+            raise PermissionDenied(missing(Perm.OPERATIONS_MANAGE))
         try:
             if request.POST.get("form") == "leave":
                 member = alliance_member_get(pk=request.POST.get("member"))
@@ -116,7 +116,7 @@ def products(request):
     form = ProductForm(request.POST or None) if allowed else None
     if request.method == "POST":
         if not allowed:
-            raise PermissionDenied("缺少权限：operations.offers")
+            raise PermissionDenied(missing(Perm.TECH_OFFER))
         if form.is_valid():
             data = dict(form.cleaned_data)
             data["patent_numbers"] = [n.strip().upper().removeprefix("ZL") for n in data["patent_numbers"].split()]

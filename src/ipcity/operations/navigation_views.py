@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from ipcity import clock
 from ipcity.accounts.models import Organization
-from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.permissions import has_perm, missing
 from ipcity.accounts.roles import Perm
 from ipcity.operations.models import FIELDS, HighValuePortfolio, NavigationProject
 from ipcity.operations.navigation import (
@@ -55,7 +55,7 @@ def navigation_list(request):
         form.fields["undertaker"].queryset = Organization.objects.filter(pk=request.user.organization_id)
     if request.method == "POST":
         if not manages:
-            raise PermissionDenied("缺少权限：operations.navigation")
+            raise PermissionDenied(missing(Perm.NAVIGATION_MANAGE))
         if form.is_valid():
             try:
                 project = navigation_create(actor=request.user, **form.cleaned_data)
@@ -116,7 +116,7 @@ def portfolio_list(request):
     manages = has_perm(user, Perm.OPERATIONS_MANAGE)
     owns = has_perm(user, Perm.TECH_OFFER)
     if not (manages or owns):
-        raise PermissionDenied("缺少权限：operations")
+        raise PermissionDenied("无权查看高价值专利组合")
     form = PortfolioForm(request.POST or None) if owns else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:

@@ -75,7 +75,7 @@ def needs_pending(*, user) -> QuerySet[TechNeed]:
 
 def interests_for(*, user) -> QuerySet[Interest]:
     if not any(has_perm(user, p) for p in (Perm.TECH_OFFER, Perm.TECH_NEED, Perm.OPERATIONS_MANAGE)):
-        raise PermissionDenied("缺少权限：operations")
+        raise PermissionDenied("无权查看技术对接")
     interests = Interest.objects.select_related("offer__patent", "offer__organization", "organization", "need")
     if has_perm(user, Perm.OPERATIONS_MANAGE):
         return interests

@@ -38,7 +38,7 @@ from ipcity.workflow.services import workflow_step
 def require_supervision_reader(user) -> None:
     """The office and the responsible units' staff read the supervision records; nobody else does."""
     if not (has_perm(user, Perm.SUPERVISION_MANAGE) or has_perm(user, Perm.SUPERVISION_WORK)):
-        raise PermissionDenied("缺少权限：plan.supervision")
+        raise PermissionDenied("无权查看督办工作事项")
 
 
 # ---- the office's rules ----
@@ -89,7 +89,7 @@ def work_item_list(*, user, task: KeyTask | None = None, state: str = "") -> Que
     elif has_perm(user, Perm.SUPERVISION_WORK):
         items = WorkItem.objects.filter(unit_id=user.organization_id).exclude(state=rules.State.DRAFT)
     else:
-        raise PermissionDenied("缺少权限：plan.supervision")
+        raise PermissionDenied("无权查看督办工作事项")
     if task is not None:
         items = items.filter(task=task)
     if state:

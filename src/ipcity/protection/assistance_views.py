@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 
 from ipcity.accounts.models import Organization, OrgType
-from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.permissions import has_perm, missing
 from ipcity.accounts.roles import Perm
 from ipcity.protection.assistance import (
     CATEGORIES,
@@ -88,7 +88,7 @@ def markets(request):
         if manages else None
     if request.method == "POST":
         if not manages:
-            raise PermissionDenied("缺少权限：protection")
+            raise PermissionDenied(missing(Perm.MARKET_MANAGE))
         kind = request.POST.get("form")
         try:
             if kind == "market" and market_form.is_valid():

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from ipcity.accounts.models import Organization
-from ipcity.accounts.permissions import has_perm
+from ipcity.accounts.permissions import has_perm, missing
 from ipcity.accounts.roles import Perm
 from ipcity.inputs import object_or_404, parse_day
 from ipcity.protection.core.credit import Penalty
@@ -83,7 +83,7 @@ def credit(request):
                 return redirect("protection:credit")
             if kind == "decide":
                 if not manages:
-                    raise PermissionDenied("缺少权限：protection")
+                    raise PermissionDenied(missing(Perm.CREDIT_MANAGE))
                 listing = object_or_404(DishonestyListing, pk=request.POST.get("listing"))
                 repair_decide(actor=user, listing=listing, grant=posted_yes_no(request.POST, "grant", label="是否准予信用修复"),
                               penalties_fulfilled=bool(request.POST.get("penalties_fulfilled")),
@@ -92,7 +92,7 @@ def credit(request):
                 messages.success(request, "已审核")
                 return redirect("protection:credit")
             if kind not in ("list", "commit", "repair", "decide") or (kind == "list" and not manages):
-                raise PermissionDenied("缺少权限：protection")
+                raise PermissionDenied(missing(Perm.CREDIT_MANAGE))
         except ValidationError as exc:
             form = listing_form if kind == "list" else commitment_form if kind == "commit" else None
             if form is not None:

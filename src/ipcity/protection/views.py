@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from ipcity.accounts.models import Organization
-from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.permissions import has_perm, missing, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import QUOTA_MAX, int_form_field
 from ipcity.protection.core.trade_secret import QUESTIONS
@@ -61,7 +61,7 @@ def home(request):
         kind = request.POST.get("form")
         allowed = {"plan": manages, "risk": manages, "conflict": declares}.get(kind, False)
         if not allowed:
-            raise PermissionDenied("缺少权限：protection")
+            raise PermissionDenied("无权办理该事项：抽查计划和风险评级由办公室办理，回避声明由执法人员提出")
         form = {"plan": PlanForm, "risk": RiskForm, "conflict": ConflictForm}[kind](request.POST, prefix=kind)
         forms_[kind] = form
         if form.is_valid():
@@ -86,7 +86,7 @@ def inspection(request, pk):
     plan = inspection_plan_get(user=request.user, pk=pk)
     if request.method == "POST":
         if not (request.user.is_authenticated and has_perm(request.user, Perm.INSPECTION_MANAGE)):
-            raise PermissionDenied("缺少权限：protection.inspections")
+            raise PermissionDenied(missing(Perm.INSPECTION_MANAGE))
         try:
             if request.POST.get("action") == "publish":
                 plan_publish(actor=request.user, plan=plan)

@@ -57,7 +57,7 @@ def application_list(*, user) -> QuerySet[ServiceApplication]:
     if has_perm(user, Perm.SERVICE_APPLY):
         scope |= Q(applicant_id=user.organization_id)
     if not scope:
-        raise PermissionDenied("缺少权限：services.applications")
+        raise PermissionDenied("无权查看服务申请")
     return applications.filter(scope)
 
 

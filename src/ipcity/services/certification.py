@@ -56,7 +56,7 @@ def guidance_list(*, user) -> QuerySet[CertificationGuidance]:
         return guidance
     if has_perm(user, Perm.CERTIFICATION_RECORD):
         return guidance.filter(Q(enterprise_id=user.organization_id) | Q(agency_id=user.organization_id))
-    raise PermissionDenied("缺少权限：services.certifications")
+    raise PermissionDenied("无权查看贯标指导记录")
 
 
 def certification_parties(*, user) -> tuple[QuerySet[Organization], QuerySet[Organization]]:

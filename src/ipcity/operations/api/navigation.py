@@ -157,7 +157,7 @@ def _portfolio_out(p) -> dict:
 @router.get("/portfolios", response=list[PortfolioOut], summary="高价值专利组合（企业看本企业，办公室看全部）")
 def portfolios(request):
     if not (has_perm(request.user, Perm.OPERATIONS_MANAGE) or has_perm(request.user, Perm.TECH_OFFER)):
-        raise PermissionDenied("缺少权限：operations")
+        raise PermissionDenied("无权查看高价值专利组合")
     return [_portfolio_out(p) for p in portfolios_visible(user=request.user)]
 
 
