@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
+from ipcity import clock
 from ipcity.accounts.services import user_create
 from ipcity.audit.models import AuditEntry
 from ipcity.web.uploads import attachment_store, upload_path
@@ -50,13 +51,35 @@ def test_an_idle_session_expires_and_the_user_must_sign_in_again(people, setting
     client = Client()
     _login(client, "office_admin", PASSWORD)
     assert client.get("/workspace/").status_code == 200
-    assert settings.SESSION_COOKIE_AGE == 30 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
     import datetime as dt
 
     from django.utils import timezone
     Session.objects.update(expire_date=timezone.now() - dt.timedelta(seconds=1))
     response = client.get("/workspace/")
     assert response.status_code == 302 and response["Location"].startswith("/login/")
+
+
+def test_a_session_in_use_is_written_at_most_once_a_minute_and_its_idle_timeout_still_slides(people):
+    import datetime as dt
+
+    client = Client()
+    start = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
+    with clock.frozen_at(start):
+        _login(client, "office_admin", PASSWORD)
+        signed_in = Session.objects.get().expire_date
+        for _ in range(3):
+            assert client.get("/workspace/").status_code == 200
+    assert Session.objects.get().expire_date == signed_in  # three pages within the minute: not one write
+    with clock.frozen_at(start + dt.timedelta(seconds=61)):
+        assert client.get("/workspace/").status_code == 200
+    assert Session.objects.get().expire_date > signed_in  # used again after a minute: the idle timeout moves on
+
+
+def test_an_anonymous_visit_gets_no_session(plan):
+    client = Client()
+    assert client.get("/").status_code == 200
+    assert not Session.objects.exists() and "sessionid" not in client.cookies
 
 
 def test_a_form_post_without_a_csrf_token_is_refused(people):

@@ -1,5 +1,10 @@
 from django.conf import settings
 
+from ipcity import clock
+
+SESSION_TOUCH_SECONDS = 60
+SESSION_TOUCHED = "_touched"  # when the session was last written, in seconds
+
 
 class ContentSecurityPolicyMiddleware:
     """Every asset is served by the platform itself, so the policy allows only 'self'."""
@@ -11,6 +16,25 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class SessionTouchMiddleware:
+    """The idle timeout slides with use, but a signed-in user's session row is written at most once a minute instead
+    of on every request: a session used in the last minute still has at least SESSION_COOKIE_AGE less a minute."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or (session.session_key is None and not session.modified) or session.is_empty():
+            return response  # no session to keep alive (an anonymous visit, a sign-out)
+        now = int(clock.now().timestamp())
+        touched = session.get(SESSION_TOUCHED)
+        if session.modified or touched is None or not 0 <= now - touched < SESSION_TOUCH_SECONDS:
+            session[SESSION_TOUCHED] = now  # marks it modified: SessionMiddleware saves it with a new expiry
         return response
 
 
