@@ -123,3 +123,25 @@ def frozen_clock():
     handle._cm.__enter__()
     yield handle
     handle._cm.__exit__(None, None, None)
+
+
+DEMO_SCALE = 0.02  # a registry of 800 patents keeps the demo tests quick; `ipcity demo` itself uses 1.0
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, built once per module for the tests that only read it, inside a transaction rolled back at the
+    module's end (each test runs in its own savepoint, so what it writes, a sign-in included, vanishes after it)."""
+    from django.db import transaction
+
+    from ipcity.demo import build_demo
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            build_demo(scale=DEMO_SCALE)
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

@@ -26,3 +26,13 @@ def next_version_plan() -> str:
     data = json.loads(bundled_plan_bytes())
     data["version"] = 2
     return json.dumps(data, ensure_ascii=False)
+
+
+def query_count(client, path: str) -> int:
+    """How many database queries one GET of the path costs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(path)
+    return len(queries)

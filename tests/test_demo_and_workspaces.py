@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from ipcity.accounts.models import Organization, User
@@ -11,8 +10,7 @@ from ipcity.demo import DEMO_PASSWORD, PERSONAS, build_demo
 from ipcity.plan.models import IndicatorValue
 from ipcity.protection.models import DishonestyListing, EnforcementCase, InspectionPlan, MediationCase
 from ipcity.stats.models import LegalEvent, Patent, RegistryCoverage, Trademark
-
-SMALL = 0.02  # a registry of 800 patents keeps these tests quick; the demo itself uses 1.0
+from tests.conftest import DEMO_SCALE
 
 
 def _snapshot():
@@ -35,27 +33,12 @@ def _snapshot():
 
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_is_deterministic_and_a_second_run_changes_nothing():
-    build_demo(scale=SMALL)
+    build_demo(scale=DEMO_SCALE)
     first = _snapshot()
-    assert "已存在" in build_demo(scale=SMALL)
+    assert "已存在" in build_demo(scale=DEMO_SCALE)
     assert _snapshot() == first
-    build_demo(reset=True, scale=SMALL)
+    build_demo(reset=True, scale=DEMO_SCALE)
     assert _snapshot() == first
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo, built once for the tests that only read it, inside a transaction rolled back at the module's end
-    (each test runs in its own savepoint, so what it writes, a sign-in included, vanishes after it)."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            build_demo(scale=SMALL)
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 @pytest.mark.django_db

@@ -135,13 +135,14 @@ def send_reminders() -> dict[str, int]:
 
 @task()
 def housekeeping() -> dict[str, int]:
-    """Recover lost tasks, give up on import batches no task will finish, seal what is pending, and keep the
-    reminders and the next housekeeping queued."""
+    """Recover lost tasks, give up on import batches no task will finish, seal what is pending, compute today's
+    indicator values if they are not yet, and keep the reminders and the next housekeeping queued."""
     from ipcity.evidence.tasks import seal_pending
-    from ipcity.stats.tasks import abandon_orphaned_batches
+    from ipcity.stats.tasks import abandon_orphaned_batches, warm_indicators
 
     counts = {**recover_lost_tasks(), "orphaned_batches": abandon_orphaned_batches()}
     seal_pending.call()
+    warm_indicators.call()  # a registry write or a new day since the last minute: computed before anyone asks
     schedule_periodic()
     return counts
 

@@ -21,3 +21,10 @@ class Authored(Created):
 
     class Meta:
         abstract = True
+
+
+def prefetched(record: models.Model, relation: str) -> list | None:
+    """The related records a list's prefetch_related already loaded, or None: a property that reads them keeps a
+    list page at a fixed number of queries, and still works (with its own query) on a record fetched alone."""
+    cache = getattr(record, "_prefetched_objects_cache", {})
+    return list(cache[relation]) if relation in cache else None

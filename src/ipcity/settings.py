@@ -146,6 +146,17 @@ else:
         }
     }
 
+# Computed indicator values are shared by every worker through the cache, keyed by the registry version (never
+# stale): a file cache in DATA_DIR by default (every worker of a server, or servers sharing the path), Redis when
+# IPCITY_CACHE_URL names one (redis://host:6379/0).
+CACHE_URL = os.environ.get("IPCITY_CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://")):
+    raise ImproperlyConfigured("IPCITY_CACHE_URL must start with redis:// or rediss://")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+          if CACHE_URL else
+          {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": DATA_DIR / "cache",
+           "OPTIONS": {"MAX_ENTRIES": 5000}}}
+
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["ipcity.accounts.backends.LockoutAwareBackend"]
 LOGIN_URL = "/login/"

@@ -12,3 +12,7 @@ from ipcity.settings import *  # noqa: E402,F403
 # to the database backend and run `ipcity worker` (tests/test_task_queue.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EVIDENCE_BACKGROUND_SEQUENCER = False  # tests seal explicitly (or with wait=true), never behind their back
+
+# Each test process keeps its computed values in memory (keys carry the registry version's random token, so tests
+# never meet each other's values); tests of the shared file cache set their own.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max
 
 from ipcity import clock
 from ipcity.accounts.models import Organization
@@ -76,10 +75,6 @@ def center_record(*, actor, name: str, authority: str, recognized_on: dt.date, o
 
 
 # ---- the indicator engine's activity source ----
-
-def activity_version() -> tuple:
-    return tuple(OperationCenterRecognition.objects.aggregate(n=Count("id"), m=Max("id")).values())
-
 
 def activity_records() -> list[Activity]:
     """One activity per center (by its name, however typed), on its first recognition date: a center recorded more

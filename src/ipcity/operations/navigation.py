@@ -264,15 +264,6 @@ def portfolio_establish(*, actor, portfolio: HighValuePortfolio, established_on:
 
 # ---- what the indicator engine counts ----
 
-def activity_version() -> tuple:
-    from django.db.models import Count, Max
-
-    return (NavigationProject.objects.aggregate(n=Count("id"), m=Max("completed_on")),
-            HighValuePortfolio.objects.aggregate(n=Count("id"), m=Max("updated_at")),
-            NavigationProject.objects.filter(state=NavigationProject.State.COMPLETED).count(),
-            HighValuePortfolio.objects.filter(state=HighValuePortfolio.State.ESTABLISHED).count())
-
-
 def activity_records() -> list[Activity]:
     done = [Activity(f"navigation_{p.kind}", f"NAV-{p.pk}", p.completed_on)
             for p in NavigationProject.objects.filter(state=NavigationProject.State.COMPLETED)]

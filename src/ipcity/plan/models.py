@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from ipcity.models import Authored, Created
+from ipcity.models import Authored, Created, prefetched
 from ipcity.plan.core.schedule import FREQUENCY_LABELS, Frequency
 from ipcity.plan.core.schema import GOAL_CODES, Comparison, DataSource, MembersClause, PeriodType
 from ipcity.plan.core.status import STATUS_LABELS, Status
@@ -94,14 +94,20 @@ class KeyTask(ResponsibilityMixin):
     def __str__(self):
         return f"{self.number}.{self.title}"
 
+    def _ordered_assignments(self) -> list["TaskUnit"]:
+        loaded = prefetched(self, "assignments")  # plan.selectors.task_list loads them with their units
+        if loaded is not None:
+            return sorted(loaded, key=lambda a: a.position)
+        return list(self.assignments.select_related("unit").order_by("position"))
+
     @property
     def ordered_units(self):
-        return [a.unit for a in self.assignments.select_related("unit").order_by("position")]
+        return [a.unit for a in self._ordered_assignments()]
 
     @property
     def lead_unit(self):
-        first = self.assignments.select_related("unit").order_by("position").first()
-        return first.unit if first else None
+        assignments = self._ordered_assignments()
+        return assignments[0].unit if assignments else None
 
 
 class TaskUnit(models.Model):

@@ -70,16 +70,39 @@ def reported_indicator_rows(*, plan: WorkPlan, as_of=None) -> list[dict]:
     return rows
 
 
-def indicator_is_reportable_by(*, indicator: Indicator, user) -> bool:
+def indicators_reportable_by(*, plan: WorkPlan, user) -> set[int]:
+    """The plan's indicators (ids) a user may report values for: the office every one; a unit those of the key
+    tasks it is named in, and, as a member unit, those of tasks whose members clause includes the members. Three
+    queries however many indicators."""
+    indicators = Indicator.objects.filter(plan=plan)
     if has_perm(user, Perm.PLAN_EDIT):
-        return True
+        return set(indicators.values_list("pk", flat=True))
     if not has_perm(user, Perm.INDICATOR_REPORT):
-        return False
-    tasks = indicator.key_tasks.all()
-    if any(t.members_clause != MembersClause.NONE for t in tasks) and indicator.plan.members.filter(
-            pk=user.organization_id).exists():
-        return True
-    return TaskUnit.objects.filter(task__in=tasks, unit_id=user.organization_id).exists()
+        return set()
+    member = plan.members.filter(pk=user.organization_id).exists()
+    named = set(TaskUnit.objects.filter(task__plan=plan, unit_id=user.organization_id).values_list("task_id", flat=True))
+    return {pk for pk, task_id, clause in indicators.filter(key_tasks__isnull=False).values_list(
+                "pk", "key_tasks", "key_tasks__members_clause")
+            if task_id in named or (member and clause != MembersClause.NONE)}
+
+
+def indicator_is_reportable_by(*, indicator: Indicator, user) -> bool:
+    return indicator.pk in indicators_reportable_by(plan=indicator.plan, user=user)
+
+
+def unit_task_counts(*, plan: WorkPlan) -> dict[int, tuple[int, int]]:
+    """Per unit (by id): how many key tasks it takes part in and how many it leads, the members clause included,
+    in three queries however many units and tasks."""
+    members = set(plan.members.values_list("pk", flat=True))
+    counts: dict[int, list[int]] = {}
+    for task in task_list(plan=plan):
+        units = [a.unit_id for a in sorted(task.assignments.all(), key=lambda a: a.position)]
+        involved = set(units) | (members if task.members_clause == MembersClause.ALL else set())
+        for unit_id in involved:
+            counts.setdefault(unit_id, [0, 0])[0] += 1
+        if units:
+            counts.setdefault(units[0], [0, 0])[1] += 1
+    return {unit_id: (tasks, leads) for unit_id, (tasks, leads) in counts.items()}
 
 
 def unit_tasks(*, plan: WorkPlan, unit) -> list[KeyTask]:

@@ -21,6 +21,7 @@ from ipcity.plan.selectors import (
     indicator_is_reportable_by,
     task_get,
     task_list,
+    unit_task_counts,
     unit_tasks,
 )
 from ipcity.plan.supervision import work_item_list
@@ -163,10 +164,9 @@ def unit_detail(request, pk):
 def unit_list(request):
     plan = current_plan_or_404()
     units = list(Organization.objects.filter(org_type__in=ORG_TYPES).order_by("pk"))
+    counts = unit_task_counts(plan=plan)
     for unit in units:
-        tasks = unit_tasks(plan=plan, unit=unit)
-        unit.task_count = len(tasks)
-        unit.lead_count = sum(1 for t in tasks if t.lead_unit == unit)
+        unit.task_count, unit.lead_count = counts.get(unit.pk, (0, 0))
     return render(request, "plan/units.html", {"nav": "plan", "plan": plan, "units": units})
 
 

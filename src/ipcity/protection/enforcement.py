@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 
 from ipcity import clock
 from ipcity.accounts.masking import mask_id_number, mask_phone
@@ -266,13 +266,6 @@ def certificate_record(*, actor, officer: User, number: str, issued_on: dt.date,
 
 
 # ---- what the indicator engine counts ----
-
-def activity_version() -> tuple:
-    return (tuple(EnforcementCase.objects.aggregate(n=Count("id"), f=Max("filed_on")).values()),
-            tuple(EnforcementCertificate.objects.aggregate(n=Count("id"), v=Max("valid_until")).values()),
-            tuple(StandardizedMarket.objects.aggregate(n=Count("id"), a=Max("approved_on")).values()),
-            EnforcementCase.objects.filter(filed_on__isnull=False).count())
-
 
 def activity_records() -> list[Activity]:
     counted = {EnforcementCase.Kind.PATENT, EnforcementCase.Kind.TRADEMARK, EnforcementCase.Kind.COPYRIGHT}

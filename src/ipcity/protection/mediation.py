@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import QuerySet
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType, User
@@ -151,11 +151,6 @@ def outcomes() -> list[tuple[str, int, int]]:
 
 
 # ---- what the indicator engine counts: successful mediations per channel and year ----
-
-def activity_version() -> tuple:
-    return tuple(MediationCase.objects.aggregate(n=Count("id"), c=Max("concluded_on"), f=Max("confirmed_on")).values()) \
-        + (MediationCase.objects.filter(state__in=[State.AGREED, State.CONFIRMED]).count(),)
-
 
 def activity_records() -> list[Activity]:
     done = [Activity(f"mediation_{c.channel}", f"MED-{c.pk}", c.concluded_on)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from ipcity import clock
@@ -38,14 +38,22 @@ def _in_cluster(day: dt.date):
     return Q(joined_on__lte=day) & (Q(left_on__isnull=True) | Q(left_on__gt=day))
 
 
+def _with_directory_facts(agencies: QuerySet[Organization]) -> QuerySet[Organization]:
+    """Each agency with its profile, rating, cluster stays and brand years, in the same few queries however many
+    agencies are listed."""
+    return agencies.annotate(
+        in_cluster=Exists(ClusterMembership.objects.filter(_in_cluster(clock.today()), agency=OuterRef("pk"))),
+        rating_mean=Avg("agency_ratings__rating"), ratings=Count("agency_ratings", distinct=True),
+    ).select_related("agency_profile").prefetch_related(
+        Prefetch("brand_designations", queryset=BrandDesignation.objects.order_by("year")),
+        Prefetch("cluster_memberships", queryset=ClusterMembership.objects.order_by("joined_on")))
+
+
 def agency_list(*, query: str = "", service: str = "", cluster_only: bool = False) -> QuerySet[Organization]:
     """The public directory: agencies that agreed to be listed, with their rating and whether they are in the
     cluster today."""
-    today = clock.today()
-    agencies = Organization.objects.filter(org_type=OrgType.SERVICE_AGENCY, agency_profile__listed=True).annotate(
-        in_cluster=Exists(ClusterMembership.objects.filter(_in_cluster(today), agency=OuterRef("pk"))),
-        rating_mean=Avg("agency_ratings__rating"), ratings=Count("agency_ratings", distinct=True),
-    ).select_related("agency_profile").order_by("name")
+    agencies = _with_directory_facts(Organization.objects.filter(
+        org_type=OrgType.SERVICE_AGENCY, agency_profile__listed=True)).order_by("name")
     if query.strip():
         agencies = agencies.filter(Q(name__icontains=query.strip()) | Q(agency_profile__description__icontains=query.strip()))
     if service:  # a short list kept as JSON: filtered here the same way on every database
@@ -59,7 +67,7 @@ def agency_list(*, query: str = "", service: str = "", cluster_only: bool = Fals
 
 def agency_get(*, user, pk: int) -> Organization:
     """A listed agency is public; an unlisted one is seen by its own people, its custody clients and the office."""
-    agency = Organization.objects.filter(pk=pk, org_type=OrgType.SERVICE_AGENCY).select_related("agency_profile").first()
+    agency = _with_directory_facts(Organization.objects.filter(pk=pk, org_type=OrgType.SERVICE_AGENCY)).first()
     if agency is None:
         raise Http404("服务机构不存在")
     profile = getattr(agency, "agency_profile", None)
@@ -74,8 +82,8 @@ def agency_get(*, user, pk: int) -> Organization:
 
 
 def agency_rating(agency: Organization) -> dict:
-    numbers = AgencyRating.objects.filter(agency=agency).aggregate(n=Count("id"), mean=Avg("rating"))
-    return {"ratings": numbers["n"], "mean": round(numbers["mean"], 2) if numbers["n"] else None}
+    """From an agency as agency_list or agency_get give it."""
+    return {"ratings": agency.ratings, "mean": round(agency.rating_mean, 2) if agency.ratings else None}
 
 
 def cluster_count(day: dt.date | None = None) -> int:
@@ -308,13 +316,6 @@ def agency_rate(*, actor, agency: Organization, rating: int, comment: str = "") 
 # ---- what the indicator engine counts ----
 
 _COUNTED = [CustodyContract.State.CONFIRMED, CustodyContract.State.TERMINATED]  # confirmed at some point
-
-
-def activity_version() -> tuple:
-    return (tuple(ClusterMembership.objects.aggregate(n=Count("id"), j=Min("joined_on")).values()),
-            ClusterMembership.objects.filter(left_on__isnull=False).count(),
-            tuple(CustodyContract.objects.filter(state__in=_COUNTED).aggregate(n=Count("id"), c=Min("confirmed_on"))
-                  .values()))
 
 
 def _first_contracts() -> list[CustodyContract]:

@@ -20,7 +20,7 @@ IMPLEMENTING_TYPES = (OrgType.GOVERNMENT_UNIT, OrgType.LEADING_GROUP_OFFICE, Org
 
 
 def item_list(*, query: str = "", unit_id: int | None = None) -> QuerySet[ServiceItem]:
-    items = ServiceItem.objects.select_related("unit").filter(guides__isnull=False).distinct()
+    items = ServiceItem.objects.select_related("unit").filter(guides__isnull=False).distinct().prefetch_related("guides")
     if query.strip():
         items = items.filter(Q(name__icontains=query.strip()) | Q(code__icontains=query.strip()))
     if unit_id:

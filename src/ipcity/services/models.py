@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from ipcity.models import Authored, Created
+from ipcity.models import Authored, Created, prefetched
 from ipcity.services.core.guide import ITEM_TYPES
 
 
@@ -23,6 +23,9 @@ class ServiceItem(Created):
 
     @property
     def guide(self) -> "ServiceGuide | None":
+        loaded = prefetched(self, "guides")  # services.catalogue.item_list loads them
+        if loaded is not None:
+            return max(loaded, key=lambda guide: guide.version, default=None)
         return self.guides.order_by("-version").first()
 
 

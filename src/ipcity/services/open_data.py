@@ -48,8 +48,8 @@ def _agencies() -> list[list]:
     from ipcity.services.agencies import agency_list
     from ipcity.services.models import AGENCY_SERVICES
 
-    return [[a.name, "、".join(AGENCY_SERVICES[s] for s in a.agency_profile.services), a.agency_profile.attorneys,
-             "是" if a.in_cluster else "否", "、".join(str(y) for y in a.brand_designations.values_list("year", flat=True)),
+    return [[a.name, "、".join(AGENCY_SERVICES.get(s, "其他服务") for s in a.agency_profile.services), a.agency_profile.attorneys,
+             "是" if a.in_cluster else "否", "、".join(str(b.year) for b in a.brand_designations.all()),
              round(a.rating_mean, 2) if a.ratings else ""] for a in agency_list()]
 
 

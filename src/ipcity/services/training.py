@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, QuerySet
 
 from ipcity import clock
 from ipcity.accounts.masking import mask_phone
@@ -171,11 +171,6 @@ def sign_in_close(*, actor, training: Training) -> Training:
 
 
 # ---- what the indicator engine counts ----
-
-def activity_version() -> tuple:
-    return (tuple(Training.objects.aggregate(n=Count("id"), d=Max("held_on")).values()),
-            tuple(Attendance.objects.aggregate(n=Count("id"), m=Max("id")).values()))
-
 
 def activity_records() -> list[Activity]:
     """A session counts once someone attended; each attendance is one person-time on the session's day."""

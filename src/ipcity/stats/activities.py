@@ -1,6 +1,7 @@
 """Activities other apps record and the indicator engine counts (navigation projects completed, high-value
 portfolios established, …). An app registers a source in its AppConfig.ready(); the registry snapshot takes the
-sources' records, and its cache key their versions, so a new activity shows in the indicators at once."""
+sources' records, and a write to any of a source's models moves the registry version (stats.versioning), so a new
+activity shows in the indicators at once."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from ipcity.stats.core.records import Activity
 class ActivitySource:
     kinds: tuple[str, ...]
     columns: tuple[str, ...]  # the headings of the lineage rows
-    version: Callable[[], object]  # changes whenever the records do
+    models: tuple[str, ...]  # "app_label.Model" of every table `records` reads: their writes move the version
     records: Callable[[], list[Activity]]
     rows: Callable[[list[str]], list[list]]  # lineage rows for keys, in their order
     # Lineage is public, so `rows` masks what is not (an SME's name under custody, a case's party). The office sees

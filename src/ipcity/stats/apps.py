@@ -5,3 +5,8 @@ class StatsConfig(AppConfig):
     name = "ipcity.stats"
     label = "stats"
     verbose_name = "知识产权登记与指标"
+
+    def ready(self):
+        from ipcity.stats import versioning
+
+        versioning.install()

@@ -122,8 +122,8 @@ def year_target(indicator: Indicator, year: int) -> Decimal | None:
 def _computed_on(plan: WorkPlan, days: tuple[dt.date, ...]) -> dict[dt.date, dict]:
     """The engine's results on each day, kept together under one registry version so that a warm page costs the
     same few queries whatever the number of years (computed_indicators caches one date at a time)."""
-    key = (plan.pk, plan.region, selectors._registry_version())
-    return selectors._cached(("by_year", days), key, lambda: {
+    key = (plan.pk, plan.region, selectors.registry_version(), days)
+    return selectors._cached("by_year", key, lambda: {
         day: selectors.computed_indicators(plan=plan, as_of=day) for day in days})
 
 

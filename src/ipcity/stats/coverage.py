@@ -58,7 +58,7 @@ def coverage_list(*, user, plan=None) -> list[CoverageRow]:
 @transaction.atomic
 def coverage_set(*, actor, kind: str, complete_from: dt.date, reason: str = "") -> m.RegistryCoverage:
     """Record that the records of a kind are complete from a date on. The earlier row stays as history; the new one
-    applies, and computed values follow at once (the registry cache key includes the latest row)."""
+    applies, and computed values follow at once (the write moves the registry version)."""
     require_perm(actor, Perm.REGISTRY_IMPORT)
     problems: dict[str, list[str]] = {}
     kinds = coverage_kinds()

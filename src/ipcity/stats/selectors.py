@@ -2,10 +2,13 @@
 their computed values laid over the reported ones."""
 
 import datetime as dt
+import hashlib
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
 from ipcity import clock
@@ -16,42 +19,67 @@ from ipcity.plan.core.schema import Comparison, DataSource, PeriodType
 from ipcity.plan.core.status import indicator_status
 from ipcity.plan.models import IndicatorValue
 from ipcity.plan.selectors import reported_indicator_rows
-from ipcity.stats import activities
+from ipcity.stats import activities, versioning
 from ipcity.stats import models as m
 from ipcity.stats.core import engine, forecast
 from ipcity.stats.core import records as r
 from ipcity.stats.services import high_value_pledge_threshold
 
 _cache_lock = threading.Lock()
-_cache: dict = {}
+_slots: dict = {}  # this process's registry and index: one of each, too large to share or to keep several of
+_recent: OrderedDict = OrderedDict()  # this process's copy of the shared values it read last
+_RECENT_SIZE = 64
+SHARED_TIMEOUT = 30 * 24 * 3600  # a value is keyed by the registry version, so age never makes it wrong
 
 
 def clear_cache() -> None:
     with _cache_lock:
-        _cache.clear()
+        _slots.clear()
+        _recent.clear()
 
 
-def _cached(slot: str, key, build):
-    """One value per slot, rebuilt when its key changes (keys carry the registry version)."""
+def _in_slot(slot: str, key, build):
+    """This process's one value per slot, rebuilt when its key changes (keys carry the registry version)."""
     with _cache_lock:
-        cached = _cache.get(slot)
+        cached = _slots.get(slot)
         if cached is not None and cached[0] == key:
             return cached[1]
     value = build()
     with _cache_lock:
-        _cache[slot] = (key, value)
+        _slots[slot] = (key, value)
     return value
 
 
-def _registry_version() -> tuple:
-    """Changes whenever the registries do: every write to them goes through a finished import batch."""
-    last = m.ImportBatch.objects.filter(state=m.ImportBatch.State.DONE).order_by("-id").values_list("id", "finished_at").first()
-    return (last,
-            m.Patent.objects.count(), m.LegalEvent.objects.count(), m.Trademark.objects.count(),
-            m.Pledge.objects.count(), m.PopulationFigure.objects.count(), m.SeiIpcEntry.objects.count(),
-            m.InsurancePolicy.objects.count(), m.SecuritizationProduct.objects.count(),
-            m.EngineSetting.objects.aggregate(last=Max("id"))["last"], tuple(src.version() for src in activities.SOURCES),
-            m.RegistryCoverage.objects.aggregate(last=Max("id"))["last"])
+def _shared_key(name: str, key) -> str:
+    return f"ipcity:indicators:{name}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
+
+
+def _cached(name: str, key, build):
+    """A computed value every worker shares: from this process's recent values, else from the shared cache (Django's
+    cache framework: a file cache by default, Redis when configured), else computed once and stored in both. Keys
+    carry the registry version, so a stored value is never stale; `build` must return something that pickles."""
+    shared_key = _shared_key(name, key)
+    with _cache_lock:
+        if shared_key in _recent:
+            _recent.move_to_end(shared_key)
+            return _recent[shared_key]
+    value = cache.get(shared_key, _MISSING)
+    if value is _MISSING:
+        value = build()
+        cache.set(shared_key, value, SHARED_TIMEOUT)
+    with _cache_lock:
+        _recent[shared_key] = value
+        while len(_recent) > _RECENT_SIZE:
+            _recent.popitem(last=False)
+    return value
+
+
+_MISSING = object()
+
+
+def registry_version() -> str:
+    """Changes, in the same transaction, with every write to what the engine reads (stats.versioning)."""
+    return versioning.current()
 
 
 def _build_registry(district: str) -> r.Registry:
@@ -91,7 +119,7 @@ def registry_coverage() -> dict[str, dt.date]:
 
 def registry_snapshot(*, district: str) -> r.Registry:
     """The registries as plain records; rebuilt only when an import or setting has changed them."""
-    return _cached("registry", (district, _registry_version()), lambda: _build_registry(district))
+    return _in_slot("registry", (district, registry_version()), lambda: _build_registry(district))
 
 
 def computed_indicators(*, plan, as_of: dt.date) -> dict[str, engine.Result]:
@@ -99,11 +127,11 @@ def computed_indicators(*, plan, as_of: dt.date) -> dict[str, engine.Result]:
         registry, index = _engine_index(plan)
         return engine.evaluate(registry, as_of, index)
 
-    return _cached("results", (plan.region, _registry_version(), as_of), build)
+    return _cached("results", (plan.region, registry_version(), as_of), build)
 
 
 def synthetic_registry() -> bool:
-    return m.Patent.objects.filter(is_synthetic=True).exists()
+    return _cached("synthetic", registry_version(), m.Patent.objects.filter(is_synthetic=True).exists)
 
 
 @dataclass(frozen=True)
@@ -144,7 +172,9 @@ def indicator_table(*, plan, as_of: dt.date | None = None, with_forecast: bool =
     _mark_proposals(plan, rows)
     if with_forecast:
         reported = IndicatorValue.objects.filter(indicator__plan=plan).aggregate(last=Max("id"), n=Count("id"))
-        forecasts = _cached("forecasts", (plan.pk, _registry_version(), tuple(reported.values()), as_of),
+        targets = tuple((i.code, i.target, i.deadline, i.comparison, i.period_type)
+                        for i in (row["indicator"] for row in rows))
+        forecasts = _cached("forecasts", (plan.pk, registry_version(), tuple(reported.values()), targets, as_of),
                             lambda: indicator_forecasts(plan=plan, rows=rows, as_of=as_of))
         for row in rows:
             row["forecast"] = forecasts.get(row["indicator"].code)
@@ -326,7 +356,7 @@ def import_batch_list(*, user):
 
 def _engine_index(plan):
     registry = registry_snapshot(district=plan.region)
-    return registry, _cached("index", (plan.region, _registry_version()), lambda: engine._Index.of(registry))
+    return registry, _in_slot("index", (plan.region, registry_version()), lambda: engine._Index.of(registry))
 
 
 def _reported_forecast(indicator, as_of: dt.date) -> forecast.Forecast | None:
@@ -407,6 +437,7 @@ BREAKDOWNS = {"type": "按专利类型", "street": "按街道", "sei": "按战�
 def _group_labels(registry, by: str, numbers: list[str]) -> dict[str, list[str]]:
     """Group application numbers by a dimension; a patent in several enterprise categories counts in each."""
     patents = {p.application_number: p for p in registry.patents}
+    streets = dict(Street.choices)
     groups: dict[str, list[str]] = {}
     if by == "tag":
         tags_by_name = {name: tags for name, tags in Organization.objects.filter(org_type=OrgType.ENTERPRISE)
@@ -417,7 +448,7 @@ def _group_labels(registry, by: str, numbers: list[str]) -> dict[str, list[str]]
         if by == "type":
             keys = [m.PATENT_TYPE_LABELS[patent.patent_type]]
         elif by == "street":
-            keys = [dict(Street.choices).get(patent.owner_street or "", "街道未知")]
+            keys = [streets.get(patent.owner_street or "", "街道未知")]
         elif by == "sei":
             industry = registry.sei_table.industry_of(patent.ipc_codes) if registry.sei_table else None
             keys = [industry or "非战略性新兴产业"]
@@ -433,16 +464,35 @@ def valid_patent_breakdowns(*, plan, as_of: dt.date) -> dict[str, dict[str, list
     result = computed_indicators(plan=plan, as_of=as_of).get("valid_patents")
     if result is None or not result.covered:
         return {}
-    registry, _ = _engine_index(plan)
-    return {by: _group_labels(registry, by, list(result.records)) for by in BREAKDOWNS}
+
+    def build():
+        registry, _ = _engine_index(plan)
+        return {by: _group_labels(registry, by, list(result.records)) for by in BREAKDOWNS}
+
+    return _cached("breakdowns", (plan.region, registry_version(), as_of), build)
 
 
 def valid_patent_trend(*, plan, as_of: dt.date) -> dict | None:
     result = computed_indicators(plan=plan, as_of=as_of).get("valid_patents")
     if result is None or not result.covered:
         return None
-    registry, index = _engine_index(plan)
-    days = forecast.month_ends(dt.date(as_of.year - 3, as_of.month, 1), as_of)
-    return {"days": [d.isoformat() for d in days],
-            "valid_patents": [int(v) for v in engine.series(registry, index, "valid_patents", days)],
-            "valid_invention_patents": [int(v) for v in engine.series(registry, index, "valid_invention_patents", days)]}
+
+    def build():
+        registry, index = _engine_index(plan)
+        days = forecast.month_ends(dt.date(as_of.year - 3, as_of.month, 1), as_of)
+        return {"days": [d.isoformat() for d in days],
+                "valid_patents": [int(v) for v in engine.series(registry, index, "valid_patents", days)],
+                "valid_invention_patents": [int(v) for v in engine.series(registry, index, "valid_invention_patents",
+                                                                          days)]}
+
+    return _cached("trend", (plan.region, registry_version(), as_of), build)
+
+
+def warm(*, plan, as_of: dt.date) -> None:
+    """Everything the indicator pages compute for a day, into the shared cache (stats.tasks.warm_indicators)."""
+    from ipcity.stats.by_year import indicator_years
+
+    indicator_table(plan=plan, as_of=as_of, with_forecast=True)
+    valid_patent_breakdowns(plan=plan, as_of=as_of)
+    valid_patent_trend(plan=plan, as_of=as_of)
+    indicator_years(plan=plan)

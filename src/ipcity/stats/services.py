@@ -369,7 +369,15 @@ def import_batch_run(*, batch: m.ImportBatch, data: bytes, progress: Callable[[i
             locked.finished_at = clock.now()
             return {"kind": locked.kind, "file": locked.filename, "created": created, "updated": updated}
 
+        transaction.on_commit(_warm_after_import)
         return _batch_step(batch, "done", apply=finish)
+
+
+def _warm_after_import() -> None:
+    from ipcity.jobs import enqueue_once
+    from ipcity.stats.tasks import warm_indicators
+
+    enqueue_once(warm_indicators)
 
 
 def import_batch_abandon(batch: m.ImportBatch, reason: str) -> m.ImportBatch:
@@ -461,7 +469,8 @@ ENGINE_SETTINGS = {
 
 @transaction.atomic
 def engine_setting_set(*, actor, key: str, value: str) -> m.EngineSetting:
-    """Change a parameter of an indicator definition; computed values follow at once (the cache key includes it)."""
+    """Change a parameter of an indicator definition; computed values follow at once (the write moves the registry
+    version)."""
     require_perm(actor, Perm.REGISTRY_IMPORT)
     if key not in ENGINE_SETTINGS:
         raise ValidationError(f"key: 未知的参数 {key!r}（可用：{'、'.join(ENGINE_SETTINGS)}）")
@@ -473,8 +482,7 @@ def engine_setting_set(*, actor, key: str, value: str) -> m.EngineSetting:
         raise ValidationError(f"value: 应为大于0、不超过{YUAN_MAX:,f}的数字")
     setting = m.EngineSetting.objects.filter(key=key).first()
     before = setting.value if setting else str(ENGINE_SETTINGS[key][1])
-    if setting is not None:
-        setting.delete()  # a new row (a new id) is what tells the caches that the definitions changed
-    setting = m.EngineSetting.objects.create(key=key, value=str(number), note=ENGINE_SETTINGS[key][0])
+    setting, _ = m.EngineSetting.objects.update_or_create(key=key, defaults={"value": str(number),
+                                                                            "note": ENGINE_SETTINGS[key][0]})
     audit_record(actor=actor, action="stats.engine_setting.set", obj=setting, before={key: before}, after={key: str(number)})
     return setting

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django_tasks import task
 
+from ipcity import clock
 from ipcity.jobs import when_lost
 from ipcity.stats import models as m
 
@@ -14,6 +15,21 @@ def import_batch_task(batch_id: int) -> str:
     from ipcity.stats.services import import_stored_upload
 
     return import_stored_upload(m.ImportBatch.objects.get(pk=batch_id)).state
+
+
+@task()
+def warm_indicators() -> bool:
+    """Compute what the indicator pages show today into the shared cache, so that the first visitor after a change
+    (an import, a registry write, a new day) reads the values instead of waiting for them. Queued when an import
+    finishes and run by housekeeping every minute; costs one query when everything is already there."""
+    from ipcity.plan.selectors import current_plan
+    from ipcity.stats.selectors import warm
+
+    plan = current_plan()
+    if plan is None:
+        return False
+    warm(plan=plan, as_of=clock.today())
+    return True
 
 
 @when_lost(import_batch_task)

@@ -8,7 +8,7 @@ from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.plan.core.supervision import State, is_overdue
-from ipcity.plan.selectors import current_plan, indicator_is_reportable_by, unit_tasks
+from ipcity.plan.selectors import current_plan, indicators_reportable_by, unit_tasks
 from ipcity.plan.supervision import work_item_list
 from ipcity.stats.selectors import indicator_table
 from ipcity.web.uploads import attachment_get, attachment_response
@@ -50,8 +50,8 @@ def workspace(request):
                                    Organization.objects.values("org_type").annotate(n=Count("id")).order_by("org_type")])
     elif has_perm(user, Perm.WORKSPACE_UNIT):
         tasks = unit_tasks(plan=plan, unit=user.organization) if plan else []
-        reportable = [r for r in (indicator_table(plan=plan) if plan else [])
-                      if indicator_is_reportable_by(indicator=r["indicator"], user=user)]
+        allowed = indicators_reportable_by(plan=plan, user=user) if plan else set()
+        reportable = [r for r in (indicator_table(plan=plan) if plan else []) if r["indicator"].pk in allowed]
         open_items = list(work_item_list(user=user).exclude(state=State.CLOSED).order_by("deadline"))
         for item in open_items:
             item.overdue = is_overdue(State(item.state), item.deadline, clock.today())

@@ -37,9 +37,9 @@ def _agency_out(a) -> dict:
             "qualifications": profile.qualifications if profile else [], "staff": profile.staff if profile else 0,
             "attorneys": profile.attorneys if profile else 0, "description": profile.description if profile else "",
             "contact_phone": profile.contact_phone if profile else "",
-            "brand_years": list(a.brand_designations.order_by("year").values_list("year", flat=True)),
+            "brand_years": [b.year for b in a.brand_designations.all()],
             "cluster": [{"place": m.place, "joined_on": m.joined_on, "left_on": m.left_on}
-                        for m in a.cluster_memberships.order_by("joined_on")],
+                        for m in a.cluster_memberships.all()],
             "rating": agency_rating(a)}
 
 
@@ -68,7 +68,7 @@ class ProfileIn(Schema):
 @router.put("/agency-profile", response=AgencyOut, summary="维护本机构名录信息（服务机构）")
 def agency_profile(request, payload: ProfileIn):
     profile = profile_save(actor=request.user, **payload.dict())
-    return _agency_out(profile.organization)
+    return _agency_out(agency_get(user=request.user, pk=profile.organization_id))
 
 
 class ClusterIn(Schema):
@@ -86,7 +86,7 @@ def agency_cluster(request, agency_id: int, payload: ClusterIn):
         cluster_leave(actor=request.user, agency=found, left_on=payload.day)
     else:
         raise ValidationError({"action": ["应为 join 或 leave"]})
-    return _agency_out(found)
+    return _agency_out(agency_get(user=request.user, pk=agency_id))
 
 
 class BrandIn(Schema):
@@ -98,14 +98,14 @@ class BrandIn(Schema):
 def agency_brand(request, agency_id: int, payload: BrandIn):
     found = agency_get(user=request.user, pk=agency_id)
     brand_designate(actor=request.user, agency=found, year=payload.designated_on.year, **payload.dict())
-    return Status(201, _agency_out(found))
+    return Status(201, _agency_out(agency_get(user=request.user, pk=agency_id)))
 
 
 @router.post("/agencies/{agency_id}/rating", response=AgencyOut, summary="评价托管服务机构（接受过其托管服务的企业）")
 def agency_rating_api(request, agency_id: int, payload: ServiceRatingIn):
     found = agency_get(user=request.user, pk=agency_id)
     agency_rate(actor=request.user, agency=found, **payload.dict())
-    return _agency_out(found)
+    return _agency_out(agency_get(user=request.user, pk=agency_id))
 
 
 def _custody_out(c) -> dict:

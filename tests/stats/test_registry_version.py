@@ -1,0 +1,160 @@
+"""Computed indicator values are cached under the registry version: every way of writing what the engine reads moves
+it, in the same transaction; reading it is one query; values are shared between processes and never stale."""
+
+import datetime as dt
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from ipcity.accounts.models import Organization, OrgType
+from ipcity.stats import activities, selectors, versioning
+from ipcity.stats import models as m
+from tests.stats.helpers import PATENTS, upload
+
+_READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
+
+
+def _patent(number: str) -> m.Patent:
+    return m.Patent(application_number=number, patent_type="invention", filing_date=dt.date(2023, 1, 5),
+                    title="一种方法", patentee="天开智能", owner_district="南开区")
+
+
+def _moves(write) -> bool:
+    before = versioning.current()
+    write()
+    return versioning.current() != before
+
+
+@pytest.mark.django_db
+def test_saving_bulk_creating_updating_deleting_and_raw_sql_each_move_the_version():
+    assert _moves(lambda: _patent("202310000001.1").save())
+    assert _moves(lambda: m.Patent.objects.bulk_create([_patent("202310000002.X"), _patent("202310000003.8")]))
+    assert _moves(lambda: m.Patent.objects.filter(application_number__startswith="2023").update(title="改名"))
+    assert _moves(lambda: m.Patent.objects.filter(application_number="202310000003.8").delete())
+    table = connection.ops.quote_name(m.Patent._meta.db_table)
+    assert _moves(lambda: connection.cursor().execute(f"UPDATE {table} SET title = %s", ["直接改写"]))
+
+
+@pytest.mark.django_db
+def test_an_organization_s_category_moves_the_version_since_breakdowns_group_by_it():
+    organization = Organization.objects.create(name="某企业", org_type=OrgType.ENTERPRISE)
+    assert _moves(lambda: Organization.objects.filter(pk=organization.pk).update(tags=["high_tech"]))
+
+
+@pytest.mark.django_db
+def test_a_statement_that_changes_no_row_leaves_the_version_alone():
+    assert not _moves(lambda: m.Patent.objects.filter(application_number="不存在").update(title="x"))
+
+
+def test_writes_to_tables_the_engine_does_not_read_leave_the_version_alone(plan):
+    assert not _moves(plan.save)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_write_leaves_the_version_it_found():
+    before = versioning.current()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _patent("202310000009.5").save()
+        assert versioning.current() != before  # seen inside the transaction that wrote
+        raise RuntimeError
+    assert versioning.current() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_emptied_of_its_version_row_gets_a_new_one_on_first_read_or_write():
+    m.RegistryVersion.objects.all().delete()
+    first = versioning.current()
+    assert m.RegistryVersion.objects.get().token == first
+    m.RegistryVersion.objects.all().delete()
+    _patent("202310000010.2").save()
+    assert m.RegistryVersion.objects.count() == 1 and versioning.current() != first
+
+
+def _tables_read(read) -> set[str]:
+    with CaptureQueriesContext(connection) as queries:
+        read()
+    return {table for query in queries.captured_queries for table in _READ.findall(query["sql"])}
+
+
+@pytest.mark.django_db
+def test_every_table_the_engine_reads_is_one_whose_writes_move_the_version(plan):
+    """A table read by the registry snapshot or by an activity source but not watched would let a cached value
+    outlive the records it was computed from."""
+    watched = versioning.watched_tables() | {m.RegistryVersion._meta.db_table}
+    read = _tables_read(lambda: selectors._build_registry("南开区"))
+    for source in activities.SOURCES:
+        read |= _tables_read(source.records)
+    read |= _tables_read(lambda: selectors.valid_patent_breakdowns(plan=plan, as_of=dt.date(2026, 6, 30)))
+    assert read and read <= watched, f"read but not watched: {sorted(read - watched)}"
+
+
+@pytest.mark.django_db
+def test_reading_the_version_is_one_query():
+    with CaptureQueriesContext(connection) as queries:
+        versioning.current()
+    assert len(queries) == 1
+
+
+def test_the_watch_recognizes_the_write_statements_of_both_databases():
+    assert versioning.written_table('INSERT INTO "stats_patent" ("a") VALUES (%s)') == "stats_patent"
+    assert versioning.written_table('INSERT OR IGNORE INTO "stats_patent" ("a") VALUES (%s)') == "stats_patent"
+    assert versioning.written_table('UPDATE "stats_patent" SET "a" = %s') == "stats_patent"
+    assert versioning.written_table('DELETE FROM "stats_patent" WHERE "id" IN (%s)') == "stats_patent"
+    assert versioning.written_table('SELECT * FROM "stats_patent"') is None
+
+
+def _valid_patents(client) -> int:
+    return client.get("/api/v1/indicators/valid_patents/records", {"as_of": "2024-12-31"}).json()["count"]
+
+
+def test_an_import_shows_in_the_indicators_at_once_and_a_second_import_moves_them_again(client_for, plan):
+    office = client_for("office_admin")
+    upload(office, "patents", "p.csv", PATENTS)
+    first = _valid_patents(office)
+    more = PATENTS + "202310012347.2,2023-02-01,发明,一种传感器,天开智能,天津市南开区华苑街道,2024-08-01\n"
+    upload(office, "patents", "p2.csv", more)
+    assert first == 2 and _valid_patents(office) == 3
+
+
+def test_a_value_computed_by_one_process_is_read_by_another_without_computing_again(client_for, plan, monkeypatch):
+    office = client_for("office_admin")
+    upload(office, "patents", "p.csv", PATENTS)
+    computed = selectors.computed_indicators(plan=plan, as_of=dt.date(2024, 12, 31))
+    selectors.clear_cache()  # another worker: nothing in its memory, the shared cache as it is
+
+    def no_rebuild(*_):
+        raise AssertionError("the registry was built again although the shared cache held the values")
+
+    monkeypatch.setattr(selectors, "_build_registry", no_rebuild)
+    assert selectors.computed_indicators(plan=plan, as_of=dt.date(2024, 12, 31)) == computed
+    cache.clear()
+    selectors.clear_cache()
+    with pytest.raises(AssertionError, match="built again"):
+        selectors.computed_indicators(plan=plan, as_of=dt.date(2024, 12, 31))
+
+
+def test_asking_for_another_date_keeps_the_values_of_the_first(client_for, plan, monkeypatch):
+    office = client_for("office_admin")
+    upload(office, "patents", "p.csv", PATENTS)
+    at_year_end = selectors.computed_indicators(plan=plan, as_of=dt.date(2024, 12, 31))
+    selectors.computed_indicators(plan=plan, as_of=dt.date(2025, 6, 30))
+    monkeypatch.setattr(selectors.engine, "evaluate", lambda *_: pytest.fail("evaluated again"))
+    assert selectors.computed_indicators(plan=plan, as_of=dt.date(2024, 12, 31)) == at_year_end
+
+
+def test_after_an_import_the_indicator_pages_are_computed_before_the_first_visit(
+        client_for, plan, monkeypatch, django_capture_on_commit_callbacks):
+    office = client_for("office_admin")
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(office, "patents", "p.csv", PATENTS)
+    selectors.clear_cache()  # the visit lands on another worker
+
+    def no_rebuild(*_):
+        raise AssertionError("the page computed what the import's task should have computed")
+
+    monkeypatch.setattr(selectors, "_build_registry", no_rebuild)
+    for page in ("/indicators/", "/indicators/by-year/", "/api/v1/plan/indicators", "/"):
+        assert office.get(page).status_code == 200, page
