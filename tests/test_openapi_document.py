@@ -118,3 +118,15 @@ def test_every_json_answer_of_the_api_names_its_fields(client):
                     undescribed.append(f"{where} {code}: JSON without its fields (declare a response schema)")
     assert not undescribed, ("a client reading /api/v1/openapi.json is not told what these operations answer:\n"
                              + "\n".join(undescribed))
+
+
+def test_the_document_is_built_once_per_process_and_then_served_as_built(client, monkeypatch):
+    import ninja.main
+
+    builds = []
+    real = ninja.main.get_schema
+    monkeypatch.setattr(ninja.main, "get_schema", lambda **kw: builds.append(1) or real(**kw))
+    monkeypatch.setattr(api, "_openapi_schemas", {})
+    first = client.get("/api/v1/openapi.json").json()
+    assert client.get("/api/v1/openapi.json").json() == first
+    assert len(builds) == 1 and "/api/v1/plan/indicators" in first["paths"]

@@ -5,6 +5,7 @@ import subprocess
 import sys
 
 import pytest
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -159,3 +160,36 @@ def test_a_malformed_setting_stops_start_up_naming_the_variable(tmp_path):
     result = _start_in_production({"IPCITY_DATA_DIR": str(tmp_path), "IPCITY_SECRET_KEY": "x" * 50,
                                    "IPCITY_LOGIN_FAILURE_LIMIT": "five"})
     assert result.returncode != 0 and "IPCITY_LOGIN_FAILURE_LIMIT must be a whole number" in result.stderr
+
+
+def test_an_api_token_notes_its_last_use_at_most_once_a_minute(people, frozen_clock):
+    from ipcity.accounts.models import ApiToken
+    from ipcity.accounts.services import api_token_create
+
+    raw = api_token_create(user=people["office_admin"], name="脚本")[1]
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get("/api/v1/me").status_code == 200
+    first_use = ApiToken.objects.get().last_used_at
+    assert first_use == frozen_clock.now
+    frozen_clock.advance(seconds=30)
+    assert client.get("/api/v1/me").status_code == 200
+    assert ApiToken.objects.get().last_used_at == first_use  # within the minute: the row is not written again
+    frozen_clock.advance(seconds=31)
+    assert client.get("/api/v1/me").status_code == 200
+    assert ApiToken.objects.get().last_used_at == frozen_clock.now
+
+
+def test_a_password_hashed_by_an_earlier_version_still_signs_in_and_is_stored_as_argon2_from_then_on(people):
+    from django.contrib.auth.hashers import make_password
+
+    from ipcity.accounts.models import User
+
+    production = [h for h in settings.PASSWORD_HASHERS if "MD5" not in h]
+    with override_settings(PASSWORD_HASHERS=production):
+        User.objects.filter(username="office_admin").update(
+            password=make_password(PASSWORD, hasher="pbkdf2_sha256"))
+        client = Client()
+        _login(client, "office_admin", PASSWORD)
+        assert client.get("/workspace/").status_code == 200
+        stored = User.objects.get(username="office_admin").password
+        assert stored.startswith("argon2$argon2id$") and "m=19456,t=2,p=1" in stored

@@ -256,8 +256,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("IPCITY_LOG_LEVEL", "WARNING")},
 }
 
+# Argon2 (accounts/passwords.py); the PBKDF2 hashes of earlier versions still check and become Argon2 at the next
+# sign-in.
+PASSWORD_HASHERS = ["ipcity.accounts.passwords.Argon2Hasher", "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+                    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher"]
 if ENVIRONMENT == "test":
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 
 # Evidence registration (存证). The origin names the log in its checkpoints; keys live in DATA_DIR/evidence/.
 # Development and tests make the signing keys on first use; production only through `ipcity evidence keys init`.
