@@ -23,6 +23,7 @@ from ipcity.plan.meetings import meeting_record
 from ipcity.plan.models import BudgetLine, EvaluationReport, ExtensionRequest, KeyTask
 from ipcity.plan.services import plan_import
 from ipcity.plan.supervision import work_item_create, work_item_transition
+from ipcity.plan.survey import QuestionIn, survey_create, survey_transition
 from ipcity.protection.assistance import assistance_request, market_create
 from ipcity.protection.core.credit import Penalty
 from ipcity.protection.credit import listing_create
@@ -152,6 +153,17 @@ PAGES = [
     ("get", "/plan/tasks/1/", None, public()),
     ("get", "/plan/units/", None, public()),
     ("get", "/plan/units/{unit}/", None, public()),
+    ("get", "/plan/satisfaction/", None, public()),
+    ("post", "/plan/satisfaction/", {"year": 2026, "title": "满意度调查", "questions": "您对知识产权保护工作是否满意"},
+     office_form_post()),
+    ("get", "/plan/satisfaction/{survey}/", None, public()),  # open: its results are public
+    ("post", "/plan/satisfaction/{survey}/", {"action": "close"}, office_form_post()),
+    ("get", "/plan/satisfaction/{survey}/qr.svg", None, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),
+    ("get", "/plan/satisfaction/answer/{survey_token}/", None, public()),
+    ("post", "/plan/satisfaction/answer/{survey_token}/", {"phone": "13800000009", "q1": "5"}, public()),
+    ("get", "/plan/high-tech/", None, public()),
+    ("post", "/plan/high-tech/", {"form": "figure", "year": "2026", "district": "nankai", "count": "900",
+                                  "source": "区科技局"}, office_form_post()),
     ("get", "/evidence/", None, public()),
     ("get", "/evidence/new/copyright_work/", None, evidence_registrant()),
     ("post", "/evidence/new/copyright_work/", "EVIDENCE_PAGE_UPLOAD", evidence_registrant(302)),
@@ -388,6 +400,17 @@ API = [
     ("get", "/api/v1/plan/tasks/3", None, public()),
     ("get", "/api/v1/plan/tasks/1/modules", None, public()),
     ("get", "/api/v1/plan/safeguards", None, public()),
+    ("get", "/api/v1/plan/surveys", None, public()),
+    ("post", "/api/v1/plan/surveys", {"year": 2026, "title": "满意度调查",
+                                      "questions": [{"kind": "scale", "text": "您对知识产权保护工作是否满意"}]},
+     office_api(201)),
+    ("get", "/api/v1/plan/surveys/{survey}", None, public()),
+    ("post", "/api/v1/plan/surveys/{survey}/transitions", {"action": "close"}, office_api()),
+    ("get", "/api/v1/plan/satisfaction", None, public()),
+    ("get", "/api/v1/plan/high-tech", None, public()),
+    ("post", "/api/v1/plan/high-tech", {"year": 2026, "district": "nankai", "count": 900, "source": "区科技局"},
+     office_api(201)),
+    ("post", "/api/v1/plan/high-tech/import", "ROSTER_UPLOAD", {**office_api(), "office_admin": 422}),  # not its columns
     ("get", "/api/v1/openapi.json", None, public()),
     ("get", "/api/v1/docs", None, public()),
     ("get", "/api/v1/me", None, {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 200)}),
@@ -764,6 +787,9 @@ def world(django_db_setup, django_db_blocker):
             interview = interview_record(actor=people["office_admin"], **interview_fields)
             reported = interview_record(actor=people["office_admin"], **interview_fields)
             interview_rectification_report(actor=people["unit_staff"], interview=reported, text="已整改")
+            survey = survey_create(actor=people["office_admin"], year=2026, title="2026年满意度调查",
+                                   questions=[QuestionIn("scale", "您对知识产权保护工作是否满意")])
+            survey_transition(actor=people["office_admin"], survey=survey, action="open")
             registration, _ = registration_create(
                 actor=people["enterprise_user"], kind="copyright_work", chunks=[b"world file"], filename="w.pdf",
                 metadata={"title": "作品", "work_type": "美术", "author": "张三", "completed_on": "2026-10-01"})
@@ -849,6 +875,7 @@ def world(django_db_setup, django_db_blocker):
                    "listing": listing.pk, "inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1", "unpooled_patent": "202110033333.3",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
+                   "survey": survey.pk, "survey_token": survey.token,
                    "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
                    "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}
             yield people, ids

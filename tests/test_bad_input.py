@@ -155,6 +155,14 @@ API = [
     ("get", "/api/v1/plan/tasks/3", "office_admin"),
     ("get", "/api/v1/plan/tasks/1/modules", "office_admin"),
     ("get", "/api/v1/plan/safeguards", "office_admin"),
+    ("get", "/api/v1/plan/surveys", "office_admin"),
+    ("post", "/api/v1/plan/surveys", "office_admin", {"year": 2026, "title": "满意度调查", "questions": [{"kind": "choice", "text": "您的身份", "options": ["企业", "公众"]}]}),
+    ("get", "/api/v1/plan/surveys/{survey}", "office_admin"),
+    ("post", "/api/v1/plan/surveys/{survey}/transitions", "office_admin", {"action": "close"}),
+    ("get", "/api/v1/plan/satisfaction", "office_admin"),
+    ("get", "/api/v1/plan/high-tech", "office_admin"),
+    ("post", "/api/v1/plan/high-tech", "office_admin", {"year": 2026, "district": "nankai", "count": 900, "source": "区科技局"}),
+    ("post", "/api/v1/plan/high-tech/import", "office_admin", upload(file=("h.csv", "年度,区,国家高新技术企业数量,来源\n2026,南开区,900,区科技局".encode()))),
     ("get", "/api/v1/me", "office_admin"),
     ("post", "/api/v1/me/tokens", "office_admin", {"name": "脚本"}),
     ("get", "/api/v1/organizations", "office_admin"),
@@ -791,7 +799,8 @@ POPULATION_FILE = ("pop.csv", POPULATION_CSV)
 # upload and spreadsheet limits' tests): they are still posted with an unknown action, which must not fail.
 NOTHING_TO_TYPE = {"/logout/", "/orgs/{other_org}/members/other_member/", "/supervision/ledger/", "/evidence/verify/",
                    "/operations/offers/import/", "/operations/offers/{offer}/", "/protection/inspections/{inspection}/",
-                   "/services/trainings/{training}/", "/files/attach/meeting/{meeting}/"}
+                   "/services/trainings/{training}/", "/files/attach/meeting/{meeting}/",
+                   "/plan/satisfaction/{survey}/"}
 PAGES = [
     _row("/login/", None),
     _row("/logout/", "office_admin", page="/"),
@@ -806,6 +815,10 @@ PAGES = [
     _row("/indicators/by-year/", "office_admin"),
     _row("/plan/indicators/navigation_projects_industry_planning/", "unit_staff"),
     _row("/plan/tasks/1/", "office_admin"),
+    _row("/plan/satisfaction/", "office_admin"),
+    _row("/plan/satisfaction/{survey}/", "office_admin"),
+    _row("/plan/satisfaction/answer/{survey_token}/", None),
+    _row("/plan/high-tech/", "office_admin", {"file": ("h.csv", "年度,区,国家高新技术企业数量,来源\n2026,南开区,900,区科技局".encode())}),
     _row("/supervision/tasks/2/new/", "office_admin"),
     _row("/supervision/items/{item}/", "unit_staff", {"period": "2026-10"}),
     _row("/supervision/ledger/", "office_admin", {"file": ("ledger.csv", "编号,重点任务编号\n1,2".encode())}),

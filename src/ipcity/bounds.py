@@ -76,6 +76,11 @@ RULES: dict[str, tuple] = {
     "plan.Disbursement.amount": (0, YUAN_MAX),
     "plan.SupervisionSettings.report_due_days": (1, 60),
     "plan.SupervisionSettings.reminder_days": (0, 60),
+    "plan.SatisfactionSurvey.year": YEARS,
+    "plan.SurveyQuestion.number": (1, 30, "题号"),
+    "plan.SurveyAnswer.value": (1, 10, "回答"),  # a score 1～5, or one of at most 10 options
+    "plan.HighTechCount.year": YEARS,
+    "plan.HighTechCount.count": (0, 100_000),  # a district's high-tech enterprises: thousands at most
     # the operations center (money in 万元 where the column says so)
     "operations.TechNeed.budget": (0, WAN_YUAN_MAX),
     "operations.Deal.amount": (0, YUAN_MAX),

@@ -14,7 +14,8 @@ from ipcity.plan.assessment import (
 from ipcity.plan.core import schedule
 from ipcity.plan.fund import budget_line_create, disbursement_record
 from ipcity.plan.meetings import decision_to_work_item, meeting_record
-from ipcity.plan.models import KeyTask, WorkPlan
+from ipcity.plan.models import CentralDistrict, KeyTask, WorkPlan
+from ipcity.plan.ranking import high_tech_record
 from ipcity.plan.supervision import (
     progress_report_submit,
     reminders_send,
@@ -22,6 +23,7 @@ from ipcity.plan.supervision import (
     work_item_create,
     work_item_transition,
 )
+from ipcity.plan.survey import Kind, QuestionIn, survey_answer, survey_create, survey_transition
 
 MILESTONES = ["制定年度工作方案", "完成阶段性任务并形成总结", "报送年度工作成效与典型案例"]
 MEETING_DECISIONS = [
@@ -57,6 +59,8 @@ def build_supervision(*, plan: WorkPlan, office: User, unit_users: dict[int, Use
     reminders_send(today=today)
     _meetings(plan, office, unit_users, rng, today)
     _fund(plan, office, rng, today)
+    _satisfaction_surveys(plan, office, random.Random(seed + 1), today)
+    _high_tech(office, random.Random(seed + 2), today)
     return created
 
 
@@ -164,3 +168,60 @@ def _fund(plan: WorkPlan, office: User, rng: random.Random, today: dt.date) -> N
                 paid_on = min(dt.date(year, rng.randrange(3, 12), 15), today)
                 disbursement_record(actor=office, line=line, amount=round(amount * share * part, 2), paid_on=paid_on,
                                     recipient="演示受款单位（演示）", purpose=f"{name}（演示数据）", task=tasks[task])
+
+
+SURVEY_QUESTIONS = [
+    QuestionIn(Kind.SCALE, "您对南开区知识产权保护工作的总体评价"),
+    QuestionIn(Kind.SCALE, "您对侵犯知识产权和假冒伪劣行为查处力度的评价"),
+    QuestionIn(Kind.SCALE, "您对知识产权纠纷调解和维权援助服务的评价"),
+    QuestionIn(Kind.SCALE, "您对知识产权保护宣传普及工作的评价"),
+    QuestionIn(Kind.CHOICE, "您的身份", ("企业经营管理人员", "企业员工", "高校院所人员", "个体工商户", "其他社会公众")),
+    QuestionIn(Kind.CHOICE, "您是否了解知识产权维权援助渠道", ("了解", "听说过但不清楚", "不了解")),
+]
+
+
+def _satisfaction_surveys(plan: WorkPlan, office: User, rng: random.Random, today: dt.date) -> None:
+    """One 知识产权保护社会满意度 survey per pilot year (September to October), answered by synthetic members of the
+    public whose satisfaction rises a little each year."""
+    for step, year in enumerate(range(plan.period_start.year, plan.period_end.year + 1)):
+        opened_on, closed_on = dt.date(year, 9, 10), dt.date(year, 10, 31)
+        if opened_on > today:
+            continue
+        with clock.on_day(dt.date(year, 9, 1)):
+            survey = survey_create(actor=office, year=year, title=f"{year}年南开区知识产权保护社会满意度调查（演示）",
+                                   questions=SURVEY_QUESTIONS, is_synthetic=True)
+        with clock.on_day(opened_on):
+            survey_transition(actor=office, survey=survey, action="open")
+        weights = [2, 4, 12 - 2 * step, 42 + step, 40 + step]  # scores 1–5: more 4s and 5s each year
+        phones = rng.sample(range(10_000_000, 99_999_999), 50 + 8 * step)
+        for number, phone in enumerate(phones):
+            day = opened_on + dt.timedelta(days=number * (closed_on - opened_on).days // len(phones))
+            if day > today:
+                break
+            answers = {n: rng.choices(range(1, 6), weights)[0] for n in range(1, 5)}
+            answers[5] = rng.choices(range(1, 6), [30, 35, 10, 10, 15])[0]
+            answers[6] = rng.choices(range(1, 4), [45 + 5 * step, 35, 20 - 5 * step])[0]
+            with clock.on_day(day, hour=9 + number % 9):
+                survey_answer(token=survey.token, phone=f"139{phone}", answers=answers)
+        if closed_on <= today:
+            with clock.on_day(closed_on, hour=18):
+                survey_transition(actor=office, survey=survey, action="close")
+
+
+HIGH_TECH_BASE = {  # a plausible 2023 count per central district; 河西 leads 2023, 南开 then overtakes
+    CentralDistrict.NANKAI: 1010, CentralDistrict.HEXI: 1040, CentralDistrict.HEPING: 430,
+    CentralDistrict.HEDONG: 390, CentralDistrict.HEBEI: 560, CentralDistrict.HONGQIAO: 220,
+}
+HIGH_TECH_GROWTH = {CentralDistrict.NANKAI: 0.12, CentralDistrict.HEXI: 0.05}  # the others about 6 % a year
+
+
+def _high_tech(office: User, rng: random.Random, today: dt.date) -> None:
+    """The central districts' national high-tech enterprise counts 2023–2026, marked synthetic, source 演示数据."""
+    for year in range(2023, min(2026, today.year) + 1):
+        recorded_on = min(dt.date(year + 1, 3, 20), today)
+        with clock.on_day(recorded_on):
+            for district, base in HIGH_TECH_BASE.items():
+                growth = HIGH_TECH_GROWTH.get(district, 0.06) + rng.uniform(-0.015, 0.015)
+                count = round(base * (1 + growth) ** (year - 2023))
+                high_tech_record(actor=office, year=year, district=district, count=count, source="演示数据",
+                                 is_synthetic=True)

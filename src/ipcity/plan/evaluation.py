@@ -190,6 +190,15 @@ def _task_rows(report: EvaluationReport, years: list[int], as_of: dt.date) -> li
     return rows
 
 
+def _overall_goal_facts(years: list[int]) -> list[str]:
+    """The overall goals' figures that are not indicators: 知识产权保护社会满意度 from the platform's surveys and 南开's
+    rank in 国家高新技术企业数量 among the central districts, each year of the report."""
+    from ipcity.plan.ranking import high_tech_sentence
+    from ipcity.plan.survey import satisfaction_sentence
+
+    return [satisfaction_sentence(years), high_tech_sentence(years)]
+
+
 # ---------------------------------------------------------------- 四、保障措施落实情况
 
 def _organization(plan, years, as_of) -> list[str]:
@@ -293,7 +302,7 @@ def report_content(report: EvaluationReport, *, user=None) -> dict:
     indicators = _indicator_rows(report, years)
     tasks = _task_rows(report, years, as_of)
     return {"years": years, "as_of": as_of, "judged_year": years[-1], "indicators": indicators,
-            "counts": _counts(indicators), "tasks": tasks,
+            "counts": _counts(indicators), "overall_goals": _overall_goal_facts(years), "tasks": tasks,
             "safeguards": _safeguard_rows(report, years, as_of, user)}
 
 
@@ -528,6 +537,8 @@ def evaluation_document(report: EvaluationReport, *, user=None, content: dict | 
     doc.paragraph(indicator_summary(report, content))
     doc.table(["序号", "指标", "年度", "目标", "核定值", "完成情况", "说明"], _indicator_table(content),
               widths=[22, 80, 50, 62, 50, 56, 122], size=10.5)
+    for text in content.get("overall_goals", ()):
+        doc.paragraph(text)
     doc.heading("三、重点任务完成情况", 1)
     doc.paragraph(task_summary(content))
     doc.table(["重点任务", "工作内容", *(f"{y}年" for y in years), "合计"], _task_table(content),

@@ -588,3 +588,115 @@ class Interview(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.held_on}"
+
+
+# ---- the overall goals' own figures: 知识产权保护社会满意度 (plan/survey.py) and 国家高新技术企业 (plan/ranking.py) ----
+
+class SatisfactionSurvey(Authored):
+    """A questionnaire on 知识产权保护社会满意度 for one year: the office writes it, opens it to the public through a
+    link (no account needed) and closes it. An answer is anonymous: the phone number that keeps it to one per person
+    is stored only as a salted hash."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        OPEN = "open", "收集中"
+        CLOSED = "closed", "已结束"
+        DISCARDED = "discarded", "已作废"
+
+    year = models.PositiveSmallIntegerField("调查年度")
+    title = models.CharField("标题", max_length=100)
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT)
+    token = models.CharField(max_length=64, unique=True)  # the public link's key
+    phone_salt = models.CharField(max_length=64)  # this survey's salt for the phone (and address) hashes
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    is_synthetic = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-year", "-id"]
+        verbose_name = "满意度调查"
+
+    def __str__(self):
+        return f"{self.year}年 {self.title}"
+
+
+class SurveyQuestion(models.Model):
+    class Kind(models.TextChoices):
+        SCALE = "scale", "满意度（1～5分）"
+        CHOICE = "choice", "单选"
+
+    survey = models.ForeignKey(SatisfactionSurvey, on_delete=models.CASCADE, related_name="questions")
+    number = models.PositiveSmallIntegerField("题号")
+    kind = models.CharField("题型", max_length=8, choices=Kind.choices)
+    text = models.CharField("题目", max_length=200)
+    options = models.JSONField("选项", default=list, blank=True)  # a single choice's options, in order
+
+    class Meta:
+        ordering = ["survey", "number"]
+        constraints = [models.UniqueConstraint(fields=["survey", "number"], name="survey_question_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.text}"
+
+
+class SurveyResponse(models.Model):
+    """One person's answers. `phone_hash` is HMAC-SHA256 of the number keyed by the platform's secret and the survey's
+    salt: it tells a second answer from the same number apart, and nobody can read the number back from it."""
+
+    survey = models.ForeignKey(SatisfactionSurvey, on_delete=models.PROTECT, related_name="responses")
+    phone_hash = models.CharField(max_length=64)
+    source_hash = models.CharField(max_length=64, blank=True)  # the network address, hashed the same way (rate bound)
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["survey", "submitted_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["survey", "phone_hash"], name="survey_one_answer_per_phone")]
+        indexes = [models.Index(fields=["survey", "source_hash", "submitted_at"], name="survey_source_time")]
+
+    def __str__(self):
+        return f"{self.survey_id}-{self.pk}"
+
+
+class SurveyAnswer(models.Model):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(SurveyQuestion, on_delete=models.PROTECT, related_name="answers")
+    value = models.PositiveSmallIntegerField("回答")  # a scale's score 1–5, or the number of the chosen option
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["response", "question"], name="survey_one_answer_per_question")]
+
+    def __str__(self):
+        return f"{self.response_id}-{self.question_id}: {self.value}"
+
+
+class CentralDistrict(models.TextChoices):
+    """天津市中心城区: the districts 南开 is compared with."""
+
+    NANKAI = "nankai", "南开区"
+    HEPING = "heping", "和平区"
+    HEXI = "hexi", "河西区"
+    HEDONG = "hedong", "河东区"
+    HEBEI = "hebei", "河北区"
+    HONGQIAO = "hongqiao", "红桥区"
+
+
+class HighTechCount(models.Model):
+    """How many national high-tech enterprises (国家高新技术企业) a central district has in a year, as its source
+    states; goal 一 wants 南开 to stay first among the central districts. One figure per district and year: a later
+    entry replaces it, and the audit trail keeps the value it replaced."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    district = models.CharField("区", max_length=16, choices=CentralDistrict.choices)
+    count = models.PositiveIntegerField("国家高新技术企业数量")
+    source = models.CharField("来源", max_length=200)
+    is_synthetic = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-year", "district"]
+        constraints = [models.UniqueConstraint(fields=["year", "district"], name="high_tech_one_figure_per_year")]
+        verbose_name = "国家高新技术企业数量"
+
+    def __str__(self):
+        return f"{self.year}年{self.get_district_display()}{self.count}家"

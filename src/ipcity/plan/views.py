@@ -14,6 +14,7 @@ from ipcity.plan.core.schema import ORG_TYPES
 from ipcity.plan.core.status import STATUS_LABELS
 from ipcity.plan.dashboard import indicator_attainment
 from ipcity.plan.forms import IndicatorForm, IndicatorValueForm, TaskUnitsForm
+from ipcity.plan.ranking import high_tech_years, rank_label
 from ipcity.plan.selectors import (
     current_plan,
     current_plan_or_404,
@@ -25,6 +26,7 @@ from ipcity.plan.selectors import (
     unit_tasks,
 )
 from ipcity.plan.supervision import work_item_list
+from ipcity.plan.survey import satisfaction_by_year
 from ipcity.plan.task_modules import one_task_modules, pilot_years
 from ipcity.stats.by_year import indicator_years
 from ipcity.stats.by_year_views import ConfirmForm, confirm_from_post
@@ -50,7 +52,8 @@ def home(request):
     return render(request, "plan/home.html", {
         "nav": "plan", "plan": plan, "goals": goals, "actions": actions, "rows": rows,
         "safeguards": plan.safeguards.all(), "status_labels": STATUS_LABELS,
-        "indicator_count": len(rows), "task_count": len(tasks)})
+        "indicator_count": len(rows), "task_count": len(tasks),
+        "satisfaction": satisfaction_by_year()[:3], "high_tech": high_tech_years()[:3]})
 
 
 @require_safe
@@ -58,7 +61,11 @@ def goal_detail(request, code):
     plan = current_plan_or_404()
     goal = object_or_404(plan.goals, code=code)
     rows = [r for r in indicator_table(plan=plan, as_of=_as_of(request)) if r["indicator"].goal_id == goal.pk]
-    return render(request, "plan/goal.html", {"nav": "plan", "plan": plan, "goal": goal, "rows": rows})
+    high_tech = high_tech_years() if goal.code == "creation" else []  # goal 一: 高新技术企业中心城区领先
+    for row in high_tech:
+        row["rank_label"] = rank_label(row)
+    return render(request, "plan/goal.html", {"nav": "plan", "plan": plan, "goal": goal, "rows": rows,
+                                              "high_tech": high_tech})
 
 
 def indicator_detail(request, code):

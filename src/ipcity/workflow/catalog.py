@@ -17,6 +17,7 @@ TABLES = (
     ("ipcity.services.culture", ("DEMONSTRATION",)),
     ("ipcity.services.experts", ("ASSIGNMENT",)),
     ("ipcity.plan.assessment", ("INTERVIEW",)),
+    ("ipcity.plan.survey", ("SURVEY",)),
     ("ipcity.stats.batches", ("IMPORT_BATCH",)),
     ("ipcity.protection.mediation", ("MEDIATION",)),
     ("ipcity.protection.enforcement", ("CASE",)),
