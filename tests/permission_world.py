@@ -36,6 +36,7 @@ from ipcity.services.catalogue import item_create
 from ipcity.services.certification import certification_record, guidance_start
 from ipcity.services.culture import demonstration_nominate, event_record
 from ipcity.services.experts import consent_set, expert_add, expert_assign
+from ipcity.services.policies import policy_apply, policy_create
 from ipcity.services.training import training_create
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.conftest import PERSONAS, bundled_plan_bytes, make_people
@@ -131,6 +132,28 @@ def custody_party(anonymous=401, agency=403, enterprise=403, office=403):
     """A custody contract the agency persona proposed to the enterprise persona's organization."""
     return {ANONYMOUS: anonymous, **dict.fromkeys(SIGNED_IN, 403), "agency_user": agency, "enterprise_user": enterprise,
             "office_admin": office}
+
+
+def policy_keeper(ok=200, unit=200):
+    """The office keeps the policy library; the unit persona's unit (区科技局) keeps its own policies."""
+    return {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 403), "office_admin": ok, "unit_staff": unit}
+
+
+def policy_party():
+    """The enterprise persona's application under a policy of the unit persona's unit; the office sees all."""
+    return {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 403), "enterprise_user": 200, "unit_staff": 200,
+            "office_admin": 200}
+
+
+POLICY_FORM = {"level": "district", "issuer": "南开区科学技术局", "document_number": "南开科规〔2025〕8号",
+               "title": "南开区专利导航资助办法", "summary": "资助专利导航", "issued_on": "2025-03-01",
+               "effective_from": "2025-03-15", "effective_until": "", "responsible_unit": "{tech}",
+               "task_numbers": ["11"], "measures": "资助|专利授权资助|3000|每件3000元\n资助|专利导航资助|200000|最高20万元"}
+POLICY_JSON = {"level": "district", "issuer": "南开区科学技术局", "document_number": "南开科规〔2025〕8号",
+               "title": "南开区专利导航资助办法", "summary": "资助专利导航", "issued_on": "2025-03-01",
+               "effective_from": "2025-03-15", "responsible_unit": "science_technology", "task_numbers": [11],
+               "measures": [{"kind": "subsidy", "name": "专利授权资助", "standard": "每件3000元", "cap": "3000"},
+                            {"kind": "subsidy", "name": "专利导航资助", "standard": "最高20万元", "cap": "200000"}]}
 
 
 NEW_ORGANIZATION = {"name": "新设企业", "org_type": "enterprise", "street": "xuefu", "tags": ["high_tech"],
@@ -255,6 +278,20 @@ PAGES = [
     ("get", "/services/trainings/{training}/", None, public()),
     ("get", "/services/trainings/{training}/qr.svg", None, training_manager(anonymous=403)),
     ("get", "/services/trainings/{training}/sign-in/", None, public()),
+    ("get", "/services/policies/", None, public()),
+    ("get", "/services/policies/new/", None, policy_keeper()),
+    ("post", "/services/policies/new/", POLICY_FORM, policy_keeper(302, 302)),
+    ("get", "/services/policies/{policy}/", None, public()),
+    ("post", "/services/policies/{policy}/", {"form": "apply", "measure": "{policy_measure}", "amount_requested": "1000",
+                                            "description": "导航项目"},
+     {**dict.fromkeys(EVERYONE, 403), "enterprise_user": 302}),
+    ("get", "/services/policies/{policy}/edit/", None, policy_keeper()),
+    ("post", "/services/policies/{policy}/edit/", {**POLICY_FORM, "document_number": "南开科规〔2025〕9号"},
+     policy_keeper(302, 302)),
+    ("get", "/services/policies/applications/", None, {**policy_party(), ANONYMOUS: 302}),
+    ("get", "/services/policies/applications/{policy_application}/", None, {**policy_party(), ANONYMOUS: 302}),
+    ("post", "/services/policies/applications/{policy_application}/", {"action": "approve", "amount_granted": "1000"},
+     {**dict.fromkeys(EVERYONE, 403), ANONYMOUS: 302, "unit_staff": 302}),  # the enterprise may not approve its own
     ("get", "/login/", None, public()),
     ("post", "/logout/", {}, public(302)),
     ("get", "/workspace/", None, signed_in_page()),
@@ -656,6 +693,22 @@ API = [
     ("post", "/api/v1/services/trainings/{training}/attendees/import", "ROSTER_UPLOAD",
      training_manager(anonymous=401)),
     ("post", "/api/v1/services/trainings/{training}/close", {}, training_manager(anonymous=401)),
+    ("get", "/api/v1/services/policies", None, public()),
+    ("get", "/api/v1/services/policies/figures", None, public()),
+    ("post", "/api/v1/services/policies", POLICY_JSON, {**office_api(201), "unit_staff": 201}),
+    ("get", "/api/v1/services/policies/{policy}", None, public()),
+    ("put", "/api/v1/services/policies/{policy}", {**POLICY_JSON, "document_number": "南开科规〔2025〕9号"},
+     {**office_api(), "unit_staff": 200}),
+    ("post", "/api/v1/services/policies/{policy}/awards/import", "POLICY_AWARDS_UPLOAD",
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 403), "unit_staff": 200}),
+    ("get", "/api/v1/services/policy-applications", None, policy_party()),
+    ("post", "/api/v1/services/policy-applications", {"measure": "{policy_measure}", "amount_requested": "1000",
+                                                      "description": "导航项目"},
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 403), "enterprise_user": 201}),
+    ("get", "/api/v1/services/policy-applications/{policy_application}", None, policy_party()),
+    ("post", "/api/v1/services/policy-applications/{policy_application}/steps",
+     {"action": "approve", "amount_granted": "1000"}, {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 403), "unit_staff": 200}),
+    ("get", "/api/v1/services/policy-awards", None, policy_party()),
     ("post", "/api/v1/protection/conflicts", {"organization": "{other_org}", "reason": "亲属"},
      operations_role(201, 401, ("enforcement_officer",))),
     ("get", "/api/v1/operations/navigation", None, public()),
@@ -867,7 +920,17 @@ def world(django_db_setup, django_db_blocker):
                                  place="会议室")
             nomination = demonstration_nominate(actor=people["unit_staff"], name="南开实验小学", kind="school", year=2026,
                                                 reason="课程体系完整")
-            ids = {"event": event.pk, "nomination": nomination.pk, "guidance": guidance.pk, "certification": certification.pk, "expert_record": expert_record.pk, "expert_assignment": expert_assignment.pk,
+            policy_record = policy_create(
+                actor=people["office_admin"], level="district", issuer="南开区科学技术局", document_number="南开科规〔2025〕9号",
+                title="南开区专利导航资助办法", summary="资助专利导航", issued_on=dt.date(2025, 3, 1),
+                effective_from=dt.date(2025, 3, 15), responsible_unit=tech, task_numbers=[11],
+                measures=[{"kind": "subsidy", "name": "专利授权资助", "standard": "每件3000元", "cap": Decimal(3000)},
+                          {"kind": "subsidy", "name": "专利导航资助", "standard": "最高20万元", "cap": Decimal(200000)}])
+            policy_application = policy_apply(actor=people["enterprise_user"], description="授权1件",
+                                              measure=policy_record.measures.get(name="专利授权资助"),
+                                              amount_requested=Decimal(3000))
+            ids = {"policy": policy_record.pk, "policy_application": policy_application.pk,
+                   "policy_measure": policy_record.measures.get(name="专利导航资助").pk, "event": event.pk, "nomination": nomination.pk, "guidance": guidance.pk, "certification": certification.pk, "expert_record": expert_record.pk, "expert_assignment": expert_assignment.pk,
                    "agency": people["agency_user"].organization_id, "custody": custody.pk,
                    "custody_client": people["enterprise_user"].organization_id, "service_item": service_item.code, "service_application": application.pk,
                    "material": application.materials.get().pk, "training": training.pk,

@@ -332,6 +332,17 @@ API = [
     ("post", "/api/v1/services/trainings/{training}/sign-in", "office_admin", {"token": "{training_token}", "name": "张三", "organization_name": "某公司", "phone": "13800000009"}),
     ("post", "/api/v1/services/trainings/{training}/attendees/import", "office_admin", upload(file=("r.csv", "姓名,单位,手机号\n李四,某公司,13900000001".encode()))),
     ("post", "/api/v1/services/trainings/{training}/close", "office_admin", {}),
+    ("get", "/api/v1/services/policies", "office_admin"),
+    ("get", "/api/v1/services/policies/figures", "office_admin"),
+    ("post", "/api/v1/services/policies", "office_admin", {"level": "district", "issuer": "南开区科学技术局", "document_number": "南开科规〔2025〕8号", "title": "资助办法", "summary": "资助", "issued_on": "2025-03-01", "effective_from": "2025-03-15", "responsible_unit": "science_technology", "task_numbers": [11], "measures": [{"kind": "subsidy", "name": "专利授权资助", "standard": "每件3000元", "cap": "3000"}]}),
+    ("get", "/api/v1/services/policies/{policy}", "office_admin"),
+    ("put", "/api/v1/services/policies/{policy}", "office_admin", {"level": "district", "issuer": "南开区科学技术局", "document_number": "南开科规〔2025〕9号", "title": "资助办法", "summary": "资助", "issued_on": "2025-03-01", "effective_from": "2025-03-15", "responsible_unit": "science_technology", "task_numbers": [11], "measures": [{"kind": "subsidy", "name": "专利授权资助", "standard": "每件3000元", "cap": "3000"}, {"kind": "subsidy", "name": "专利导航资助", "standard": "最高20万元", "cap": "200000"}]}),
+    ("post", "/api/v1/services/policies/{policy}/awards/import", "unit_staff", upload(file=("a.csv", "措施,企业名称,兑现金额（元）,兑现日期\n专利授权资助,测试企业有限公司,1000,2026-11-01".encode()))),
+    ("get", "/api/v1/services/policy-applications", "office_admin"),
+    ("post", "/api/v1/services/policy-applications", "enterprise_user", {"measure": "{policy_measure}", "amount_requested": "1000", "description": "导航项目"}),
+    ("get", "/api/v1/services/policy-applications/{policy_application}", "office_admin"),
+    ("post", "/api/v1/services/policy-applications/{policy_application}/steps", "unit_staff", {"action": "approve", "amount_granted": "1000"}),
+    ("get", "/api/v1/services/policy-awards", "office_admin"),
     ("post", "/api/v1/protection/conflicts", "enforcement_officer", {"organization": "{other_org}", "reason": "亲属"}),
     ("get", "/api/v1/operations/navigation", "office_admin"),
     ("get", "/api/v1/operations/events", "office_admin"),
@@ -889,6 +900,10 @@ PAGES = [
     _row("/services/experts/{expert_record}/", "office_admin"),
     _row("/services/trainings/", "unit_staff"),
     _row("/services/trainings/{training}/", "unit_staff"),
+    _row("/services/policies/new/", "office_admin", {"measures": "资助|专利资助|3000|每件3000元"}),
+    _row("/services/policies/{policy}/edit/", "office_admin"),
+    _row("/services/policies/{policy}/", "enterprise_user", {"measure": "{policy_measure}"}),
+    _row("/services/policies/applications/{policy_application}/", "unit_staff"),
     _row("/services/trainings/{training}/sign-in/", None, page="/services/trainings/{training}/sign-in/?t={training_token}"),
 ]
 
@@ -962,6 +977,7 @@ QUERIES = [
     ("/services/items/{service_item}/", None, {"version": "version"}),
     ("/services/agencies/", None, {"q": "text", "service": "text", "cluster": "text"}),
     ("/services/experts/", None, {"q": "text", "specialty": "text"}),
+    ("/services/policies/", None, {"level": "text", "in_force": "text"}),
     ("/services/trainings/{training}/sign-in/", None, {"t": "text"}),
 ]
 

@@ -63,6 +63,11 @@ def _request(client, method, path, body, api):
         from django.core.files.uploadedfile import SimpleUploadedFile
 
         return client.post(path, {"file": SimpleUploadedFile("r.csv", "姓名,单位,手机号\n李四,某公司,13900000001".encode())})
+    if body == "POLICY_AWARDS_UPLOAD":
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return client.post(path, {"file": SimpleUploadedFile("awards.csv", "措施,企业名称,兑现金额（元）,兑现日期\n"
+                                                              "专利授权资助,测试企业有限公司,1000,2026-11-01".encode())})
     if body == "OFFERS_UPLOAD":
         from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -115,7 +120,7 @@ def _route(path: str) -> str:
                                notarization=1, offer=1, need=1, offered_patent="x", unpooled_patent="x",
                                navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
                                watch=1, inspection=1, listing=1, mediation=1, case=1, assistance=1, market=1,
-                               service_item="X", service_application=1, material=1, training=1, agency=1,
+                               service_item="X", service_application=1, policy=1, policy_application=1, material=1, training=1, agency=1,
                                expert_record=1, certification=1, survey=1, survey_token="x")).route
 
 
@@ -180,6 +185,7 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{agency}", "{agency_id}"), ("{custody}", "{contract_id}"),
                                ("{expert_record}", "{expert_id}"), ("open-data/agencies", "open-data/{code}"),
                                ("{certification}", "{certification_id}"), ("{guidance}", "{guidance_id}"),
+                               ("{policy_application}", "{application_id}"), ("{policy}", "{policy_id}"),
                                ("{event}", "{event_id}"), ("{survey}", "{survey_id}"), ("{nomination}", "{unit_id}"), ("{expert_assignment}", "{assignment_id}"),
                                ("records/meeting/{meeting_id}", "records/{kind}/{subject_id}"),
                                ("files/{attachment}", "files/{attachment_id}"),

@@ -56,6 +56,7 @@ from ipcity.services.catalogue import item_create
 from ipcity.services.certification import certification_record, guidance_advance, guidance_start
 from ipcity.services.culture import demonstration_nominate, talent_record
 from ipcity.services.experts import conflict_add, consent_set, expert_add, expert_assign
+from ipcity.services.policies import policy_application_step, policy_apply, policy_create
 from ipcity.services.training import sign_in, training_create
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.conftest import bundled_plan_bytes, make_people
@@ -219,6 +220,19 @@ def _world():
         expert_assign(actor=office, expert=experts[key], kind="assessment", subject=m(f"assignment.{key}"))
     consent_set(actor=p["expert"], expert=experts["own"], consent=True)  # the other never consented
     conflict_add(actor=office, expert=experts["own"], organization=other_ent, reason=m("conflict.reason"))
+    policies = {}
+    for unit, key, number in ((own_unit, "own", "南开科规〔2025〕1号"), (other_unit, "other", "南开文旅规〔2025〕1号")):
+        policies[key] = policy_create(
+            actor=office, level="district", issuer="某局", document_number=number, title=f"资助办法{key}",
+            summary="资助", issued_on=dt.date(2025, 3, 1), effective_from=dt.date(2025, 3, 1), responsible_unit=unit,
+            task_numbers=[11], measures=[{"kind": "subsidy", "name": "资助", "standard": "每件3000元",
+                                          "cap": Decimal(3000)}])
+    for who, unit_staff, key in (("enterprise_user", "unit_staff", "own"),
+                                 ("other_enterprise_user", "other_unit_staff", "other")):
+        applied = policy_apply(actor=p[who], measure=policies[key].measures.get(), amount_requested=Decimal(3000),
+                               description=m(f"policy_application.{key}"))
+        policy_application_step(actor=p[unit_staff], application=applied, action="approve",
+                                amount_granted=Decimal(3000))
     talent_record(actor=office, name=m("talent.name"), organization_name="某所", category="patent_attorney")
     demonstration_nominate(actor=p["unit_staff"], name=m("nomination.pending"), kind="school", year=2026,
                            reason="课程体系完整")
@@ -244,7 +258,8 @@ def _world():
         api_token_create(user=p[who], name=m(f"token.{key}"))
 
     ids = {"own_org": own_ent.pk, "training": training.pk, "task": task.number, "expert": experts["own"].pk, "case": cases["own"].pk,
-           "offer": offers["own.published"].pk, "need": needs["own.published"].pk, "service_item": items["own"].code}
+           "offer": offers["own.published"].pk, "need": needs["own.published"].pk, "service_item": items["own"].code,
+           "policy": policies["own"].pk}
     return people, ids, m
 
 
@@ -420,6 +435,14 @@ ROWS = [
     row("/protection/cases/{case}/", "enforcement_officer", ["case.own", "case.phone"]),  # registered, handles it
     row("/services/talent/", "office_admin", ["talent.name"]),  # the roll itself: office and units (by design)
     row("/api/v1/services/culture/talent/records", "office_admin", ["talent.name"]),
+    *mirror("/services/policies/applications/", "enterprise_user", "policy_application"),
+    *mirror("/services/policies/applications/", "unit_staff", "policy_application", office=False),  # its policies
+    *mirror("/api/v1/services/policy-applications", "enterprise_user", "policy_application"),
+    *mirror("/api/v1/services/policy-applications", "unit_staff", "policy_application", office=False),
+    row("/api/v1/services/policy-awards", "enterprise_user", never=["org.other_enterprise"]),
+    row("/api/v1/services/policy-awards", "unit_staff", never=["org.other_enterprise"]),
+    row("/api/v1/services/policy-awards", "other_unit_staff", ["org.other_enterprise"]),
+    row("/api/v1/services/policy-awards", "office_admin", ["org.other_enterprise"]),
 ]
 
 # Public routes: an anonymous visitor gets 200 and never a private marker (see PUBLIC_MARKERS).
@@ -453,6 +476,8 @@ PUBLIC = [
     *(f"/api/v1/services/open-data/{code}?format=csv" for code in DATASET_CODES),
     "/api/v1/services/culture/events", "/api/v1/services/culture/schools",
     "/api/v1/services/culture/demonstration-units", "/api/v1/services/culture/talent",
+    "/services/policies/", "/services/policies/{policy}/", "/api/v1/services/policies",
+    "/api/v1/services/policies/{policy}", "/api/v1/services/policies/figures",
 ]
 # What anyone may read: published offers and needs (a confidential need's title, not its enterprise), consenting
 # experts, the catalogue's items, the patents' titles in the public registers (the withdrawn offers' markers are those
@@ -554,6 +579,9 @@ UNSCOPED = {
     "/api/v1/services/agencies/{agency_id}": "one agency (unlisted ones 404: permission table)",
     "/api/v1/services/experts/pool": "the office's pool (permission table)",
     "/api/v1/services/applications/{application_id}": "one application (permission table)",
+    "services/policies/new/": "a form", "services/policies/<int:pk>/edit/": "a form (permission table)",
+    "services/policies/applications/<int:pk>/": "one application (permission table)",
+    "/api/v1/services/policy-applications/{application_id}": "one application (permission table)",
 }
 # Markers that no one is ever shown (personal data masked for everyone who may read the list).
 NEVER_SHOWN = {"attendee.phone"}
@@ -635,7 +663,7 @@ def _route_of(path: str) -> str:
     from django.urls import resolve
 
     route = resolve(path.split("?")[0].format(training=1, own_org=1, expert=1, case=1, offer=1, need=1,
-                                              service_item="X", code="valid_patents", task=1)).route
+                                              service_item="X", code="valid_patents", task=1, policy=1)).route
     if route.startswith("api/"):
         import re
 

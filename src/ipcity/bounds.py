@@ -33,6 +33,7 @@ YUAN_MAX = Decimal(10) ** 12  # 一万亿元: far above any amount a district pi
 WAN_YUAN_MAX = Decimal(10) ** 8  # the same amount in 万元
 INDICATOR_MAX = Decimal(10) ** 12 - Decimal("0.0001")  # an indicator's value or target, whatever its unit
 PEOPLE_MAX = 10_000_000  # attendances, viewers of a live stream
+POLICY_AMOUNT_MAX = Decimal(10) ** 8  # 一亿元: the most one policy measure grants one enterprise
 QUOTA_MAX = 10_000  # subjects drawn for one risk level of a random inspection
 YEARS = (2000, 2100)  # a pilot's working years
 _TEXT_MAX = 64  # characters of a number written as text; more is not a number anyone means
@@ -104,6 +105,10 @@ RULES: dict[str, tuple] = {
     "services.BrandDesignation.year": YEARS,
     "services.DemonstrationUnit.year": YEARS,
     "services.PublicityEvent.participants": (0, PEOPLE_MAX),
+    # policy measures and what is granted under them (元): no single award of a district pilot exceeds 一亿元
+    "services.PolicyMeasure.cap": (0, POLICY_AMOUNT_MAX),
+    "services.PolicyApplication.amount_requested": (0, POLICY_AMOUNT_MAX),
+    "services.PolicyAward.amount": (0, POLICY_AMOUNT_MAX),
 }
 
 

@@ -64,6 +64,9 @@ class Perm:
     CULTURE_SELECT = "services.culture:select"  # the office decides the demonstration units
     EXPERT_MANAGE = "services.experts:manage"  # the office keeps the pool and assigns experts
     EXPERT_PROFILE = "services.experts:profile"  # an expert keeps their profile, consent, conflicts and opinions
+    POLICY_MANAGE = "services.policies:manage"  # the office keeps the policy library and follows every 兑现
+    POLICY_HANDLE = "services.policies:handle"  # a responsible unit keeps its own policies and decides their 兑现
+    POLICY_APPLY = "services.policies:apply"  # an enterprise applies under a policy's measure
     PERSONAL_DATA_READ = "accounts.personal_data:read"
     ATTACHMENT_READ_ALL = "files:read_all"
     WORKSPACE_OFFICE = "workspace.office"
@@ -126,6 +129,9 @@ PERM_LABELS: dict[str, str] = {
     Perm.CULTURE_SELECT: "认定示范单位",
     Perm.EXPERT_MANAGE: "专家库管理",
     Perm.EXPERT_PROFILE: "专家信息维护",
+    Perm.POLICY_MANAGE: "政策库管理（办公室）",
+    Perm.POLICY_HANDLE: "办理政策兑现（责任单位）",
+    Perm.POLICY_APPLY: "申请政策兑现",
     Perm.PERSONAL_DATA_READ: "查看个人信息",
     Perm.ATTACHMENT_READ_ALL: "查看全部附件",
     Perm.WORKSPACE_OFFICE: "知识产权办公室工作台",
@@ -148,14 +154,14 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         Perm.OPERATIONS_MANAGE, Perm.NAVIGATION_MANAGE, Perm.EVENTS_MANAGE, Perm.INSPECTION_MANAGE,
         Perm.PROTECTION_READ_ALL, Perm.CASE_SUPERVISE, Perm.ASSISTANCE_HANDLE, Perm.CREDIT_MANAGE, Perm.MARKET_MANAGE,
         Perm.SERVICE_CATALOGUE, Perm.SERVICE_HANDLE, Perm.SERVICE_SUPERVISE, Perm.TRAINING_MANAGE, Perm.AGENCY_MANAGE,
-        Perm.EXPERT_MANAGE, Perm.CULTURE_MANAGE, Perm.CULTURE_SELECT,
+        Perm.EXPERT_MANAGE, Perm.CULTURE_MANAGE, Perm.CULTURE_SELECT, Perm.POLICY_MANAGE,
     }),
     Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_WORK, Perm.WORKSPACE_UNIT,
-                                Perm.SERVICE_HANDLE, Perm.TRAINING_MANAGE, Perm.CULTURE_MANAGE}),
+                                Perm.SERVICE_HANDLE, Perm.TRAINING_MANAGE, Perm.CULTURE_MANAGE, Perm.POLICY_HANDLE}),
     Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
                                      Perm.TECH_NEED, Perm.FINANCING_APPLY, Perm.TRADE_SECRET_ASSESS,
                                      Perm.MEDIATION_APPLY, Perm.ASSISTANCE_APPLY, Perm.SERVICE_APPLY, Perm.CUSTODY_CONFIRM,
-                                     Perm.CERTIFICATION_RECORD}),
+                                     Perm.CERTIFICATION_RECORD, Perm.POLICY_APPLY}),
     Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
                                      Perm.FINANCING_APPLY, Perm.SERVICE_APPLY}),
     Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY, Perm.EVIDENCE_REGISTER, Perm.NAVIGATION_MANAGE,

@@ -227,8 +227,18 @@ def _policy(plan, years, as_of) -> list[str]:
     from ipcity.services.models import ServiceItem
 
     items = ServiceItem.objects.filter(created_at__date__lte=as_of)
+    # the policy library and 政策兑现 (ipcity.services.policies): policies issued by level, enterprises supported
+    from ipcity.services.policies import LEVELS, policy_figures
+
+    figures = policy_figures(years=years, as_of=as_of)
+    issued = "；".join(f"{f['year']}年{f['issued_total']}项（"
+                      + "、".join(f"{label}{f['issued'][level]}项" for level, label in LEVELS.items()) + "）"
+                      for f in figures)
+    supported = "；".join(f"{f['year']}年支持企业{f['enterprises']}家、兑现{f['awards']}笔、金额{_amount(f['amount'])}"
+                          for f in figures)
     return [f"兑现知识产权专项资助政策：{'；'.join(per_year)}。"
-            f"知识产权公共服务事项清单共{items.count()}项，均公开办事指南、网上可办{items.filter(online=True).count()}项。"]
+            f"知识产权公共服务事项清单共{items.count()}项，均公开办事指南、网上可办{items.filter(online=True).count()}项。",
+            f"政策库收录当年印发的知识产权政策：{issued}。政策兑现：{supported}。"]
 
 
 def _funding(plan, years, as_of) -> list[str]:

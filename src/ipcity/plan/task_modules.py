@@ -154,6 +154,9 @@ MODULES: dict[str, Module] = {
     "meetings": Module("区知识产权工作领导小组会议", "次", "supervision:meetings", "plan.LeadingGroupMeeting",
                        _one("held_on")),
     "fund": Module("知识产权专项资金拨付", "笔", "supervision:fund", "plan.Disbursement", _one("paid_on")),
+    # ---- the policy system (政策体系) ----
+    "policies": Module("知识产权政策（印发）", "项", "services:policies", "services.Policy", _one("issued_on")),
+    "policy_awards": Module("知识产权政策兑现", "笔", "services:policies", "services.PolicyAward", _one("granted_on")),
 }
 
 # Key task number -> the modules that carry it, in the order shown. The one place this mapping lives.
@@ -168,7 +171,7 @@ TASK_MODULES: dict[int, tuple[str, ...]] = {
     8: ("regional_cooperation", "mediation_success", "assistance"),  # 京津冀协同保护、多元化解、维权援助
     9: ("evidence", "notarizations", "trade_secrets"),  # 存证平台、互联网公证、商业秘密保护基地
     10: ("meetings", "officer_trainings", "talent"),  # 管理机制：领导小组、干部培训、人才
-    11: ("fund", "service_applications"),  # 政策兑现：专项资金、公共服务事项
+    11: ("policies", "policy_awards", "fund", "service_applications"),  # 政策库、政策兑现、专项资金、公共服务事项
     12: ("inspections", "credit_commitments", "dishonesty"),  # 双随机、信用承诺、失信惩戒
     13: ("service_applications", "certifications", "certification_guidance"),  # 公共服务、贯标认证
     14: ("brand_agencies", "agency_trainings"),  # 服务品牌机构、代理执业培训

@@ -30,7 +30,7 @@ from ipcity.services.culture import (
     talent_record,
 )
 from ipcity.services.experts import assignment_close, conflict_add, consent_set, expert_add, expert_assign
-from ipcity.services.models import ServiceApplication
+from ipcity.services.models import Policy, ServiceApplication
 from ipcity.services.training import attendees_import, sign_in_close, training_create
 
 CONTACT = {"place": "南开区政务服务中心知识产权窗口（演示）", "hours": "工作日 9:00—12:00，13:30—17:00",
@@ -95,6 +95,7 @@ def build_services(*, users: dict, seed: int, scale: float = 1.0) -> int:
     made += _experts(users, rng)
     made += _certifications(users, rng, today)
     made += _culture(users, rng, today)
+    made += _policies(users, rng, today)
     return made + _trainings(users, rng, today, scale)
 
 
@@ -358,3 +359,118 @@ def _culture(users: dict, rng: random.Random, today: dt.date) -> int:
                           organization_name="南开区某单位（演示）", category=categories[n % len(categories)],
                           credential="资格证书（演示）")
     return len(SCHOOLS) + len(EVENTS) + 21
+
+
+# level, issuer, 文号, title, issued, effective from, until, responsible unit code, tasks, measures (kind, name, cap, standard)
+POLICIES = [
+    ("district", "南开区市场监督管理局（演示）", "南开市监规〔2024〕1号（演示）", "南开区知识产权资助奖励办法（演示）",
+     dt.date(2024, 3, 20), dt.date(2024, 4, 1), dt.date(2026, 12, 31), "market_supervision", [11, 2],
+     [("subsidy", "发明专利授权资助", 3000, "每件国内发明专利授权资助3000元（演示）"),
+      ("reward", "中国专利奖获奖奖励", 500000, "获中国专利金奖的奖励50万元，银奖、优秀奖按标准递减（演示）"),
+      ("subsidy", "专利导航项目资助", 200000, "按项目实际投入的50%资助，最高20万元（演示）")]),
+    ("district", "南开区财政局（演示）", "南开财规〔2024〕2号（演示）", "南开区知识产权质押融资贴息和保险补贴办法（演示）",
+     dt.date(2024, 5, 16), dt.date(2024, 6, 1), dt.date(2026, 12, 31), "finance", [6, 11],
+     [("subsidy", "质押贷款贴息", 300000, "按贷款市场报价利率的50%贴息，每家企业每年最高30万元（演示）"),
+      ("subsidy", "专利保险保费补贴", 20000, "按实缴保费的60%补贴，最高2万元（演示）")]),
+    ("district", "南开区科学技术局（演示）", "南开科规〔2025〕1号（演示）", "南开区支持天开园知识产权强基行动若干措施（演示）",
+     dt.date(2025, 2, 18), dt.date(2025, 3, 1), None, "science_technology", [1, 2, 11],
+     [("reward", "高价值专利组合培育奖励", 100000, "经认定形成高价值专利组合的奖励10万元（演示）"),
+      ("service", "知识产权托管服务", None, "由服务机构为园区中小微企业提供一年托管服务（演示）"),
+      ("subsidy", "贯标认证资助", 50000, "通过GB/T 29490认证的资助5万元（演示）")]),
+    ("district", "南开区商务局（演示）", "南开商规〔2025〕3号（演示）", "南开区商标品牌建设奖励办法（演示）",
+     dt.date(2025, 4, 10), dt.date(2025, 5, 1), dt.date(2027, 4, 30), "commerce", [4, 11],
+     [("reward", "驰名商标认定奖励", 500000, "新认定驰名商标的奖励50万元（演示）"),
+      ("subsidy", "马德里商标国际注册资助", 10000, "每件马德里国际注册资助1万元（演示）")]),
+    ("district", "南开区市场监督管理局（演示）", "南开市监规〔2021〕5号（演示）", "南开区专利申请资助暂行办法（演示）",
+     dt.date(2021, 6, 15), dt.date(2021, 7, 1), dt.date(2023, 12, 31), "market_supervision", [11],
+     [("subsidy", "专利申请资助", 1000, "每件发明专利申请资助1000元（已失效，演示）")]),
+    ("city", "天津市市场监督管理委员会（演示）", "津市监规〔2024〕3号（演示）", "天津市知识产权资助管理办法（演示）",
+     dt.date(2024, 4, 22), dt.date(2024, 5, 1), dt.date(2029, 4, 30), "market_supervision", [7, 8, 11],
+     [("subsidy", "PCT国际专利申请资助", 50000, "每件进入国家阶段的PCT申请资助最高5万元（演示）"),
+      ("service", "海外知识产权纠纷应对指导", None, "为企业提供海外纠纷应对指导服务（演示）")]),
+    ("city", "天津市版权局（演示）", "津版规〔2025〕2号（演示）", "天津市促进版权产业发展若干措施（演示）",
+     dt.date(2025, 7, 8), dt.date(2025, 8, 1), None, "culture_tourism", [4, 11],
+     [("reward", "精品版权作品奖励", 30000, "入选精品版权作品的奖励3万元（演示）")]),
+    ("national", "国家知识产权局（演示）", "国知发运字〔2024〕18号（演示）", "关于深化知识产权强市建设试点示范工作的通知（演示）",
+     dt.date(2024, 9, 12), dt.date(2024, 9, 12), None, "market_supervision", [5, 10, 11],
+     [("subsidy", "专利转化运用项目资助", 500000, "按项目考核结果给予最高50万元资助（演示）"),
+      ("service", "试点城市建设指导", None, "国家知识产权局对试点城市建设的业务指导（演示）")]),
+]
+# what happens to the n-th application: most are approved, some rejected or withdrawn, the latest still wait
+POLICY_OUTCOMES = ["approve", "approve", "reject", "approve", "withdraw", "approve", "approve", "reject", "approve",
+                   "wait", "approve", "wait"]
+
+
+def _policies(users: dict, rng: random.Random, today: dt.date) -> int:
+    """The policy library (区级、市级、国家级, one expired), enterprises' applications in every state with the units'
+    decisions, and a spreadsheet of awards the market supervision bureau recorded in bulk. All marked 演示."""
+    from ipcity.services.policies import (
+        AWARD_HEADERS,
+        in_force_q,
+        policy_application_step,
+        policy_apply,
+        policy_awards_import,
+        policy_create,
+    )
+    from ipcity.web.spreadsheets import xlsx_bytes
+
+    office = users["office_admin"]
+    made = []
+    for level, issuer, number, title, issued, start, until, unit_code, tasks, measures in POLICIES:
+        unit = Organization.objects.get(code=unit_code)
+        author = users["kejiju_staff"] if unit_code == "science_technology" else office  # a unit registers its own
+        with clock.on_day(min(today, issued + dt.timedelta(days=3))):
+            made.append(policy_create(
+                actor=author, level=level, issuer=issuer, document_number=number, title=title,
+                summary=f"{title.removesuffix('（演示）')}的主要内容摘要（演示，非真实政策文件）", issued_on=issued,
+                effective_from=start, effective_until=until, responsible_unit=unit, task_numbers=tasks,
+                measures=[{"kind": k, "name": n, "cap": None if c is None else Decimal(c), "standard": t}
+                          for k, n, c, t in measures], is_synthetic=True))
+    handlers = {}
+    for policy in made:
+        handler = users_with_perm(Perm.POLICY_HANDLE, organization=policy.responsible_unit).filter(
+            is_synthetic=True).order_by("pk").first()
+        if handler is not None:
+            handlers[policy.pk] = handler
+    applicants = list(users_with_perm(Perm.POLICY_APPLY).filter(is_synthetic=True).order_by("pk")[:12])
+    count = 0
+    for n, outcome in enumerate(POLICY_OUTCOMES):
+        applicant = applicants[n % len(applicants)] if applicants else None
+        day = dt.date(2024, 10, 8) + dt.timedelta(days=70 * n + rng.randrange(0, 20))
+        if applicant is None or day > today:
+            continue
+        open_policies = [p for p in made if p.pk in handlers and Policy.objects.filter(in_force_q(day), pk=p.pk).exists()]
+        if not open_policies:
+            continue
+        policy = open_policies[n % len(open_policies)]
+        measure = policy.measures.order_by("position")[n % policy.measures.count()]
+        amount = (measure.cap * Decimal(rng.choice([40, 60, 80, 100])) / 100).quantize(Decimal(1)) \
+            if measure.pays and measure.cap else (Decimal(5000) if measure.pays else None)
+        with clock.on_day(day):
+            application = policy_apply(actor=applicant, measure=measure, amount_requested=amount,
+                                       description=f"申请{measure.name}（演示）")
+        count += 1
+        decided = day + dt.timedelta(days=rng.randrange(8, 25))
+        if outcome == "wait" or decided > today:
+            continue
+        with clock.on_day(decided):
+            if outcome == "withdraw":
+                policy_application_step(actor=applicant, application=application, action="withdraw")
+            elif outcome == "reject":
+                policy_application_step(actor=handlers[policy.pk], application=application, action="reject",
+                                        reason="申报材料不符合政策条件（演示）")
+            else:
+                policy_application_step(actor=handlers[policy.pk], application=application, action="approve",
+                                        amount_granted=amount)
+    # the market supervision bureau records a round of 发明专利授权资助 from its spreadsheet
+    subsidy, granted_on = made[0], dt.date(2025, 12, 16)
+    handler = handlers.get(subsidy.pk)
+    enterprises = list(Organization.objects.filter(org_type=OrgType.ENTERPRISE, is_synthetic=True).order_by("pk")[:8])
+    if handler is not None and granted_on <= today and enterprises:
+        rows = [["发明专利授权资助", e.name, e.credit_code, (3000, 3000, 1500)[k % 3], granted_on.isoformat(), "2025年第二批（演示）"]
+                for k, e in enumerate(enterprises)]
+        with clock.on_day(granted_on):
+            policy_awards_import(actor=handler, policy=subsidy, filename="2025年第二批发明专利资助（演示）.xlsx",
+                                 data=xlsx_bytes([("兑现记录", AWARD_HEADERS, rows)]))
+        count += len(rows)
+    return len(made) + count

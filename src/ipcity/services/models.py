@@ -488,3 +488,116 @@ class TalentRecord(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.get_category_display()}）"
+
+
+class Policy(Authored):
+    """知识产权政策 (task 11, safeguard 二): a district, city or national IP policy in the library, with the measures
+    it contains, its responsible unit (which decides the applications under it) and the plan's key tasks it serves.
+    Public: anyone reads the library; the office, or the responsible unit for its own policies, keeps it."""
+
+    class Level(models.TextChoices):
+        DISTRICT = "district", "区级"
+        CITY = "city", "市级"
+        NATIONAL = "national", "国家级"
+
+    level = models.CharField("政策层级", max_length=12, choices=Level.choices)
+    issuer = models.CharField("发文机关", max_length=100)
+    document_number = models.CharField("文号", max_length=64)
+    title = models.CharField("政策名称", max_length=200)
+    summary = models.TextField("政策摘要")
+    issued_on = models.DateField("印发日期")
+    effective_from = models.DateField("施行日期")
+    effective_until = models.DateField("有效期至", null=True, blank=True)  # none: in force until repealed
+    responsible_unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="policies",
+                                         verbose_name="责任单位")
+    task_numbers = models.JSONField("服务的重点任务", default=list)  # the plan's KeyTask numbers, e.g. [11, 2]
+    is_synthetic = models.BooleanField("演示数据", default=False)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.title}（{self.document_number}）"
+
+
+class PolicyMeasure(models.Model):
+    """One measure of a policy (资助 / 奖励 / 服务): what it supports, its standard, and for money a cap per award."""
+
+    class Kind(models.TextChoices):
+        SUBSIDY = "subsidy", "资助"
+        REWARD = "reward", "奖励"
+        SERVICE = "service", "服务"
+
+    policy = models.ForeignKey(Policy, on_delete=models.CASCADE, related_name="measures")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField("措施类别", max_length=8, choices=Kind.choices)
+    name = models.CharField("措施名称", max_length=100)
+    standard = models.TextField("支持标准")
+    cap = models.DecimalField("单项上限（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        ordering = ["policy", "position"]
+        constraints = [models.UniqueConstraint(fields=["policy", "name"], name="one_measure_name_per_policy")]
+
+    def __str__(self):
+        return f"{self.policy.title}：{self.name}"
+
+    @property
+    def pays(self) -> bool:
+        return self.kind != self.Kind.SERVICE
+
+
+class PolicyApplication(Created):
+    """政策兑现申请: an enterprise applies under a measure of a policy in force; the responsible unit decides."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "待审核"
+        APPROVED = "approved", "准予兑现"
+        REJECTED = "rejected", "不予兑现"
+        WITHDRAWN = "withdrawn", "已撤回"
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="applications")
+    measure = models.ForeignKey(PolicyMeasure, on_delete=models.PROTECT, related_name="applications")
+    enterprise = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    description = models.CharField("申请说明", max_length=500)
+    amount_requested = models.DecimalField("申请金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.SUBMITTED)
+    decided_on = models.DateField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    reason = models.CharField("不予兑现理由", max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"政策兑现申请 {self.pk}（{self.measure.name}）"
+
+
+class PolicyAward(Created):
+    """兑现记录: what a policy's responsible unit granted an enterprise under a measure (an amount, or for a service
+    measure the service itself), from an approved application or a spreadsheet of awards."""
+
+    class Source(models.TextChoices):
+        APPLICATION = "application", "申请审核"
+        IMPORT = "import", "批量登记"
+
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="awards")
+    measure = models.ForeignKey(PolicyMeasure, on_delete=models.PROTECT, related_name="awards")
+    enterprise = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="policy_awards",
+                                   verbose_name="受益企业")
+    amount = models.DecimalField("兑现金额（元）", max_digits=12, decimal_places=2, null=True, blank=True)
+    granted_on = models.DateField("兑现日期")
+    source = models.CharField(max_length=12, choices=Source.choices)
+    application = models.OneToOneField(PolicyApplication, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="award")
+    note = models.CharField("说明", max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-granted_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.enterprise.name} {self.measure.name} {self.granted_on}"

@@ -16,6 +16,7 @@ TABLES = (
     ("ipcity.services.certification", ("CERTIFICATION",)),
     ("ipcity.services.culture", ("DEMONSTRATION",)),
     ("ipcity.services.experts", ("ASSIGNMENT",)),
+    ("ipcity.services.policies", ("POLICY_APPLICATION",)),
     ("ipcity.plan.assessment", ("INTERVIEW",)),
     ("ipcity.plan.survey", ("SURVEY",)),
     ("ipcity.stats.batches", ("IMPORT_BATCH",)),

@@ -14,9 +14,10 @@ from ipcity.services.api import (
     culture,
     experts,
     open_data,
+    policies,
     training,
 )
 
 router = Router(tags=["服务"])
-for topic in (catalogue, applications, training, agencies, experts, open_data, certification, culture):
+for topic in (catalogue, applications, training, agencies, experts, open_data, certification, culture, policies):
     router.add_router("", topic.router)
