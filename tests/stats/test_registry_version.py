@@ -2,11 +2,13 @@
 it, in the same transaction; reading it is one query; values are shared between processes and never stale."""
 
 import datetime as dt
+import os
 import re
 
 import pytest
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
 from ipcity.accounts.models import Organization, OrgType
@@ -158,3 +160,37 @@ def test_after_an_import_the_indicator_pages_are_computed_before_the_first_visit
     monkeypatch.setattr(selectors, "_build_registry", no_rebuild)
     for page in ("/indicators/", "/indicators/by-year/", "/api/v1/plan/indicators", "/"):
         assert office.get(page).status_code == 200, page
+
+
+REDIS_URL = os.environ.get("IPCITY_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+def _redis_or_skip():
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"CI runs Redis for the shared-cache test: nothing answers at {REDIS_URL}")
+        pytest.skip(f"no Redis at {REDIS_URL}: the shared cache is tested on the file cache only")
+
+
+@pytest.mark.parametrize("backend", ["file", "redis"])
+def test_another_process_reads_the_values_one_computed_from_the_file_cache_or_redis(
+        client_for, plan, monkeypatch, tmp_path, backend):
+    if backend == "redis":
+        _redis_or_skip()
+        shared = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                  "KEY_PREFIX": f"test-{os.getpid()}"}
+    else:  # the default: DATA_DIR/cache
+        shared = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)}
+    with override_settings(CACHES={"default": shared}):
+        cache.clear()
+        office = client_for("office_admin")
+        upload(office, "patents", "p.csv", PATENTS)
+        computed = selectors.computed_indicators(plan=plan, as_of=dt.date(2024, 12, 31))
+        selectors.clear_cache()
+        monkeypatch.setattr(selectors, "_build_registry", lambda *_: pytest.fail("computed again"))
+        assert selectors.computed_indicators(plan=plan, as_of=dt.date(2024, 12, 31)) == computed
+        cache.clear()
