@@ -24,11 +24,13 @@ from ipcity.plan.models import BudgetLine, EvaluationReport, ExtensionRequest, K
 from ipcity.plan.services import plan_import
 from ipcity.plan.supervision import work_item_create, work_item_transition
 from ipcity.plan.survey import QuestionIn, survey_create, survey_transition
+from ipcity.protection.agency_conduct import conduct_record
 from ipcity.protection.assistance import assistance_request, market_create
 from ipcity.protection.core.credit import Penalty
 from ipcity.protection.credit import listing_create
 from ipcity.protection.enforcement import case_register, certificate_record
-from ipcity.protection.inspections import plan_create, plan_publish
+from ipcity.protection.inspection_results import result_record
+from ipcity.protection.inspections import plan_create, plan_draw, plan_publish
 from ipcity.protection.mediation import mediation_apply
 from ipcity.services.agencies import custody_record, profile_save
 from ipcity.services.applications import application_submit
@@ -239,6 +241,8 @@ PAGES = [
     ("get", "/protection/", None, public()),
     ("post", "/protection/", {"form": "conflict"}, {**dict.fromkeys(EVERYONE, 403), "enforcement_officer": 200}),
     ("get", "/protection/inspections/{inspection}/", None, public()),
+    ("get", "/protection/inspections/{inspection}/results/", None, office_page()),  # nobody drawn yet: the office
+    ("get", "/protection/agency-conduct/", None, office_page()),
     ("get", "/protection/credit/", None, public()),
     ("get", "/protection/cases/", None, operations_role(roles=("enforcement_officer", "office_admin"))),
     ("get", "/protection/cases/{case}/", None, operations_role(roles=("enforcement_officer", "office_admin"))),
@@ -389,6 +393,13 @@ PAGES = [
      {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),  # nothing to decide yet: the page says so
     ("post", "/protection/inspections/{inspection}/", {"action": "publish"},
      {**dict.fromkeys(EVERYONE, 403), "office_admin": 302}),  # already published: the page says so
+    ("post", "/protection/inspections/{inspection}/results/", {"action": "record", "subject": "ORG-000001",
+                                                              "outcome": "no_problem", "description": "未发现问题",
+                                                              "inspected_on": "2026-10-01"},
+     {ANONYMOUS: 302, **dict.fromkeys(SIGNED_IN, 403), "office_admin": 200}),  # not drawn yet: the page says so
+    ("post", "/protection/agency-conduct/", {"form": "record", "agency": "{agency}", "source": "inspection",
+                                            "occurred_on": "2026-10-01", "finding": "收费标准未公示",
+                                            "measure": "talk"}, office_signed_in_post()),
     ("post", "/protection/trade-secrets/", {}, operations_role(roles=("enterprise_user",))),  # unanswered: listed
     ("post", "/protection/mediations/", {"channel": "people", "body": "{mediation_body}", "respondent": "某店",
                                          "right_type": "trademark", "claim": "假冒"},
@@ -591,6 +602,24 @@ API = [
     ("get", "/api/v1/protection/inspections/{inspection}", None, public()),
     ("post", "/api/v1/protection/inspections/{inspection}/publish", {}, {**office_api(), "office_admin": 422}),
     ("post", "/api/v1/protection/inspections/{inspection}/draw", {}, office_api()),
+    ("get", "/api/v1/protection/inspections/{inspection}/results", None, public()),
+    # not drawn yet: the office is told so; an officer not drawn for the subject may not record it
+    ("post", "/api/v1/protection/inspections/{inspection}/results", {"subject": "ORG-000001", "outcome": "no_problem",
+                                                                     "description": "未发现问题",
+                                                                     "inspected_on": "2026-10-01"},
+     {**office_api(), "office_admin": 422}),
+    ("put", "/api/v1/protection/inspections/{inspection}/results", {"subject": "ORG-000001", "outcome": "problem",
+                                                                    "description": "标识不规范",
+                                                                    "inspected_on": "2026-10-01", "reason": "补充"},
+     {**office_api(), "office_admin": 404}),  # no result recorded on this plan
+    ("post", "/api/v1/protection/inspections/{inspection}/publish-results", {}, {**office_api(), "office_admin": 422}),
+    ("get", "/api/v1/protection/agency-conduct", None, office_api()),
+    ("post", "/api/v1/protection/agency-conduct", {"agency": "{agency}", "source": "inspection",
+                                                   "occurred_on": "2026-10-01", "finding": "收费标准未公示",
+                                                   "measure": "talk"}, office_api(201)),
+    ("post", "/api/v1/protection/agency-conduct/publication", {"record": "{conduct}", "publish_in_directory": True},
+     office_api()),
+    ("get", "/api/v1/protection/agency-conduct/published", None, public()),
     ("put", "/api/v1/protection/risk/{other_org}", {"level": "high", "reason": "处罚记录"}, office_api()),
     ("get", "/api/v1/protection/assistance", None, operations_role(200, 401, ("enterprise_user", "office_admin"))),
     ("post", "/api/v1/protection/assistance", {"topic": "展会被诉", "description": "临时禁令"},
@@ -884,6 +913,17 @@ def world(django_db_setup, django_db_blocker):
                                issued_on=dt.date(2024, 1, 1), valid_until=dt.date(2030, 12, 31))
             inspection = plan_create(actor=people["office_admin"], code="world-plan", title="抽查", quotas={"low": 1})
             plan_publish(actor=people["office_admin"], plan=inspection)
+            drawn = plan_create(actor=people["office_admin"], code="world-drawn", title="已抽取的抽查", quotas={"low": 2},
+                                inspectors_per_subject=1)
+            plan_publish(actor=people["office_admin"], plan=drawn)
+            plan_draw(actor=people["office_admin"], plan=drawn)
+            recorded_subject, open_subject = drawn.results["subjects"][:2]
+            result_record(actor=people["office_admin"], plan=drawn, subject=recorded_subject, outcome="no_problem",
+                          description="未发现问题", inspected_on=clock.today())
+            conduct = conduct_record(actor=people["office_admin"], agency=people["agency_user"].organization,
+                                     source="inspection", occurred_on=dt.date(2026, 10, 1), finding="以包授权招揽业务",
+                                     measure="warning", document_number="津警-世界-1",
+                                     valid_until=dt.date(2027, 9, 30))
             listing = listing_create(actor=people["office_admin"], organization=people["enterprise_user"].organization,
                                      listed_on=dt.date(2026, 1, 10),
                                      penalties=[Penalty("p", dt.date(2025, 1, 1), True, True, False)])
@@ -938,6 +978,8 @@ def world(django_db_setup, django_db_blocker):
                    "listing": listing.pk, "inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1", "unpooled_patent": "202110033333.3",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,
                    "interview": interview.pk, "reported_interview": reported.pk,
+                   "drawn_inspection": drawn.pk, "open_subject": open_subject, "recorded_subject": recorded_subject,
+                   "conduct": conduct.pk, "today": clock.today().isoformat(),
                    "survey": survey.pk, "survey_token": survey.token,
                    "evaluation": evaluation.pk, "line": line.pk, "extension": extension.pk, "item": item.pk, "tech": Organization.objects.get(code="science_technology").pk, "batch": batch.pk, "patent": "202310012345.6", "member": "other_member", "other_org": other.pk,
                    "unit": Organization.objects.get(code="culture_tourism").pk, "attachment": attachment.pk}

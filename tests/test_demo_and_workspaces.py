@@ -93,9 +93,12 @@ def test_the_demo_shows_protection_at_work_and_its_indicators_count_records(demo
     assert referred.state == "closed" and referred.kind == "trademark"
     assert MediationCase.objects.filter(channel="administrative", state="confirmed").exists()
     assert list(DishonestyListing.objects.order_by("listed_on").values_list("state", flat=True)) == ["repaired", "listed"]
-    inspection = InspectionPlan.objects.get()
-    assert inspection.state == "drawn"
-    assert "平台按公布数据复算，结果一致" in client.get(f"/protection/inspections/{inspection.pk}/").content.decode()
+    inspection = InspectionPlan.objects.get(code="2026-q2-ip")
+    assert inspection.state == "results_published"
+    page = client.get(f"/protection/inspections/{inspection.pk}/").content.decode()
+    assert "平台按公布数据复算，结果一致" in page and "立案查处" in page and "未发现问题" in page
+    assert InspectionPlan.objects.get(code="2026-q3-ip").state == "drawn"  # its results are still being recorded
+    assert 'data-testid="conduct-mark"' in client.get("/services/agencies/").content.decode()
     for code in ("city_standardized_markets", "trademark_enforcement_cases", "mediation_people",
                  "certified_patent_enforcement_officers"):
         records = client.get(f"/api/v1/indicators/{code}/records").json()

@@ -469,6 +469,7 @@ PUBLIC = [
     "/api/v1/operations/brands", "/api/v1/protection/inspections", "/api/v1/protection/credit",
     "/api/v1/protection/credit/export?format=csv", "/api/v1/protection/credit/export?format=json",
     "/api/v1/protection/trade-secrets/questions", "/api/v1/protection/cooperation", "/api/v1/protection/markets",
+    "/api/v1/protection/agency-conduct/published",
     "/api/v1/services/items", "/api/v1/services/items/{service_item}", "/api/v1/services/satisfaction",
     "/api/v1/services/trainings", "/api/v1/services/trainings/{training}", "/api/v1/services/experts/{expert}",
     "/api/v1/services/agencies", "/api/v1/services/experts", "/api/v1/services/open-data",
@@ -532,6 +533,9 @@ UNSCOPED = {
     "operations/navigation/<int:pk>/": "one public project",
     "operations/portfolios/<int:pk>/": "one portfolio (permission table)",
     "protection/inspections/<int:pk>/": "one plan (drafts 404 to all but the office: permission table)",
+    "protection/inspections/<int:pk>/results/": "one plan's results: the office and the plan's drawn inspectors "
+                                                "(permission table)",
+    "protection/agency-conduct/": "the office's supervision records of service agencies: every agency by design",
     "protection/mediations/<int:pk>/": "one mediation (permission table)",
     "services/items/new/": "the office's form",
     "services/items/<str:code>/apply/": "a form",
@@ -575,6 +579,9 @@ UNSCOPED = {
     "/api/v1/operations/navigation/{project_id}/report.docx": "one public project",
     "/api/v1/operations/watch-list": "the office's working list (permission table)",
     "/api/v1/protection/inspections/{plan_id}": "one plan (drafts 404 to all but the office: permission table)",
+    "/api/v1/protection/inspections/{plan_id}/results": "one plan's results: public once published, before that the "
+                                                        "office and the drawn inspectors (permission table)",
+    "/api/v1/protection/agency-conduct": "the office's supervision records of service agencies: every agency by design",
     "/api/v1/protection/cases/{case_id}": "one case (permission table)",
     "/api/v1/services/agencies/{agency_id}": "one agency (unlisted ones 404: permission table)",
     "/api/v1/services/experts/pool": "the office's pool (permission table)",

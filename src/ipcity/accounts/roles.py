@@ -51,6 +51,7 @@ class Perm:
     ASSISTANCE_HANDLE = "protection.assistance:handle"  # the office triages, guides, refers and closes requests
     CREDIT_MANAGE = "protection.credit:write"  # the office lists organizations by the rules and decides on repair
     MARKET_MANAGE = "protection.markets:write"  # the office keeps standardized markets and cooperation records
+    AGENCY_CONDUCT_MANAGE = "protection.agency_conduct:write"  # the office inspects agencies' practice, records measures
     SERVICE_CATALOGUE = "services.catalogue:write"  # the office keeps the catalogue and publishes guide versions
     SERVICE_APPLY = "services.applications:apply"  # file an application for a catalogue item
     SERVICE_HANDLE = "services.applications:handle"  # the item's implementing unit accepts and decides
@@ -116,6 +117,7 @@ PERM_LABELS: dict[str, str] = {
     Perm.ASSISTANCE_HANDLE: "办理维权援助",
     Perm.CREDIT_MANAGE: "失信名单管理",
     Perm.MARKET_MANAGE: "规范化市场与协作管理",
+    Perm.AGENCY_CONDUCT_MANAGE: "代理机构执业监管",
     Perm.SERVICE_CATALOGUE: "服务事项目录管理",
     Perm.SERVICE_APPLY: "申请服务事项",
     Perm.SERVICE_HANDLE: "办理服务事项",
@@ -153,6 +155,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         Perm.PERSONAL_DATA_READ, Perm.ATTACHMENT_READ_ALL, Perm.WORKSPACE_OFFICE, Perm.EVIDENCE_STATS,
         Perm.OPERATIONS_MANAGE, Perm.NAVIGATION_MANAGE, Perm.EVENTS_MANAGE, Perm.INSPECTION_MANAGE,
         Perm.PROTECTION_READ_ALL, Perm.CASE_SUPERVISE, Perm.ASSISTANCE_HANDLE, Perm.CREDIT_MANAGE, Perm.MARKET_MANAGE,
+        Perm.AGENCY_CONDUCT_MANAGE,
         Perm.SERVICE_CATALOGUE, Perm.SERVICE_HANDLE, Perm.SERVICE_SUPERVISE, Perm.TRAINING_MANAGE, Perm.AGENCY_MANAGE,
         Perm.EXPERT_MANAGE, Perm.CULTURE_MANAGE, Perm.CULTURE_SELECT, Perm.POLICY_MANAGE,
     }),

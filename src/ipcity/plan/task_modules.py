@@ -104,7 +104,11 @@ MODULES: dict[str, Module] = {
     "markets": Module("知识产权保护规范化市场（认定）", "个", "protection:markets", "protection.StandardizedMarket",
                       _one("approved_on")),
     "inspections": Module("“双随机、一公开”抽查（抽取公示）", "次", "protection:home", "protection.InspectionPlan",
-                          _one("drawn_at", Q(state="drawn"))),
+                          _one("drawn_at", Q(state__in=["drawn", "results_published"]))),
+    "inspection_results": Module("“双随机、一公开”抽查（检查结果已录入）", "户次", "protection:home",
+                                 "protection.InspectionResult", _one("inspected_on")),
+    "agency_conduct": Module("专利、商标代理机构执业检查和处理", "次", "protection:agency_conduct",
+                             "protection.AgencyConductRecord", _one("occurred_on")),
     "credit_commitments": Module("知识产权信用承诺", "份", "protection:credit", "protection.CreditCommitment",
                                  _one("signed_on")),
     "dishonesty": Module("严重违法失信名单（列入）", "家", "protection:credit", "protection.DishonestyListing",
@@ -172,7 +176,7 @@ TASK_MODULES: dict[int, tuple[str, ...]] = {
     9: ("evidence", "notarizations", "trade_secrets"),  # 存证平台、互联网公证、商业秘密保护基地
     10: ("meetings", "officer_trainings", "talent"),  # 管理机制：领导小组、干部培训、人才
     11: ("policies", "policy_awards", "fund", "service_applications"),  # 政策库、政策兑现、专项资金、公共服务事项
-    12: ("inspections", "credit_commitments", "dishonesty"),  # 双随机、信用承诺、失信惩戒
+    12: ("inspections", "inspection_results", "agency_conduct", "credit_commitments", "dishonesty"),  # 双随机、代理执业、信用
     13: ("service_applications", "certifications", "certification_guidance"),  # 公共服务、贯标认证
     14: ("brand_agencies", "agency_trainings"),  # 服务品牌机构、代理执业培训
     15: ("cluster", "custody"),  # 服务业聚集区、托管

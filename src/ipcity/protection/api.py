@@ -2,15 +2,25 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
 
 from ipcity.accounts.models import Organization, User
+from ipcity.accounts.permissions import has_perm, require_perm
+from ipcity.accounts.roles import Perm
 from ipcity.bounds import QUOTA_MAX, Id, bounded_decimal, bounded_int
 from ipcity.inputs import object_or_404
 from ipcity.openapi import file_response
+from ipcity.protection.agency_conduct import (
+    conduct_get,
+    conduct_list,
+    conduct_publication_set,
+    conduct_record,
+    conduct_row,
+    published_in_force,
+)
 from ipcity.protection.assistance import (
     ASSISTANCE,
     assistance_get,
@@ -47,11 +57,13 @@ from ipcity.protection.enforcement import (
     personal_data,
     referral_receipt,
 )
+from ipcity.protection.inspection_results import result_correct, result_record, result_rows
 from ipcity.protection.inspections import (
     conflict_declare,
     plan_create,
     plan_draw,
     plan_publish,
+    plan_results_publish,
     plans_visible,
     public_record,
     risk_set,
@@ -67,6 +79,7 @@ from ipcity.protection.mediation import (
 from ipcity.protection.models import (
     EnforcementCase,
     InspectionPlan,
+    InspectionResult,
 )
 from ipcity.protection.selectors import (
     cooperation_record_list,
@@ -115,8 +128,21 @@ class InspectionNamedResultOut(Schema):
     inspectors: list[str]
 
 
+class InspectionPublishedResultOut(Schema):
+    """One drawn subject's inspection result as published (一公开)."""
+
+    subject: str  # the candidate key drawn, ORG-000012
+    name: str
+    outcome: str  # no_problem | problem | rectify | case_filed
+    outcome_label: str  # 未发现问题 / 发现问题 / 责令整改 / 立案查处
+    description: str
+    inspected_on: dt.date
+    corrected: bool  # the office corrected it after it was recorded
+
+
 class InspectionPlanOut(Schema):
-    """Everything the public page shows and the download carries: enough to redo the draw."""
+    """Everything the public page shows and the download carries: enough to redo the draw, and the inspection
+    results once the office has published them."""
 
     format: str  # ipcity-inspection-draw/v1
     code: str
@@ -130,11 +156,13 @@ class InspectionPlanOut(Schema):
     inspectors: list[InspectionInspectorOut]
     results: InspectionDrawOut | InspectionNotDrawnOut
     named_results: list[InspectionNamedResultOut]
+    results_published_on: dt.date | None  # None until the office publishes the inspection results
+    inspection_results: list[InspectionPublishedResultOut]  # empty until then
 
 
 @router.get("/inspections", auth=None, response=list[InspectionPlanOut], summary="已公布的双随机抽查计划及结果（公开）")
 def inspections(request):
-    return [public_record(p) for p in plans_visible(user=request.user)]
+    return [public_record(p) for p in plans_visible(user=request.user).prefetch_related("inspection_results")]
 
 
 class PlanIn(Schema):
@@ -162,6 +190,74 @@ def inspection_publish(request, plan_id: int):
 @router.post("/inspections/{plan_id}/draw", response=InspectionPlanOut, summary="按公布的种子抽取并公示（办公室）")
 def inspection_draw(request, plan_id: int):
     return public_record(plan_draw(actor=request.user, plan=inspection_plan_get(user=request.user, pk=plan_id)))
+
+
+@router.post("/inspections/{plan_id}/publish-results", response=InspectionPlanOut,
+             summary="公示检查结果：每个抽中对象均已录入后（办公室）")
+def inspection_results_publish(request, plan_id: int):
+    return public_record(plan_results_publish(actor=request.user,
+                                              plan=inspection_plan_get(user=request.user, pk=plan_id)))
+
+
+class InspectionResultOut(Schema):
+    """A drawn subject's inspection result: in full for the office and the subject's drawn inspectors; once
+    published, everyone else sees it without the linked case."""
+
+    id: int
+    subject: str  # ORG-000012
+    name: str
+    outcome: str  # no_problem | problem | rectify | case_filed
+    outcome_label: str
+    description: str
+    inspected_on: dt.date
+    case: int | None  # the enforcement case opened (立案查处); None for the public
+    corrected_on: dt.date | None  # the last correction by the office
+
+
+class InspectionResultIn(Schema):
+    subject: str  # the drawn candidate key, ORG-000012
+    outcome: str  # no_problem | problem | rectify | case_filed
+    description: str
+    inspected_on: dt.date
+    case: Id | None = None  # required for case_filed: a case the recorder handles (the office: any case)
+
+
+class InspectionResultCorrectionIn(InspectionResultIn):
+    reason: str  # why the office corrects it (kept on the result, audited)
+
+
+def _result_out(user, plan, subject: str) -> dict:
+    return next(row for row in result_rows(user=user, plan=plan) if row["subject"] == subject)
+
+
+@router.get("/inspections/{plan_id}/results", auth=None, response=list[InspectionResultOut],
+            summary="抽查对象的检查结果（公示后公开；办公室和抽中的执法人员可看未公示的）")
+def inspection_results(request, plan_id: int):
+    return result_rows(user=request.user, plan=inspection_plan_get(user=request.user, pk=plan_id))
+
+
+@router.post("/inspections/{plan_id}/results", response={201: InspectionResultOut},
+             summary="录入抽中对象的检查结果（抽中该对象的执法人员或办公室，只录入一次）")
+def inspection_result_record(request, plan_id: int, payload: InspectionResultIn):
+    plan = inspection_plan_get(user=request.user, pk=plan_id)
+    data = payload.dict()
+    result = result_record(actor=request.user, plan=plan, subject=data["subject"], outcome=data["outcome"],
+                           description=data["description"], inspected_on=data["inspected_on"], case_id=data["case"])
+    return Status(201, _result_out(request.user, result.plan, result.subject_key))
+
+
+@router.put("/inspections/{plan_id}/results", response=InspectionResultOut,
+            summary="更正已录入的检查结果（办公室，须说明理由，留痕）")
+def inspection_result_correct(request, plan_id: int, payload: InspectionResultCorrectionIn):
+    plan = inspection_plan_get(user=request.user, pk=plan_id)
+    data = payload.dict()
+    if not has_perm(request.user, Perm.INSPECTION_MANAGE):
+        raise PermissionDenied("检查结果录入后只能由办公室更正")
+    found = object_or_404(InspectionResult.objects.filter(plan=plan), "该对象尚无检查结果", subject_key=data["subject"])
+    result = result_correct(actor=request.user, result=found, outcome=data["outcome"],
+                            description=data["description"], inspected_on=data["inspected_on"],
+                            case_id=data["case"], reason=data["reason"])
+    return _result_out(request.user, result.plan, result.subject_key)
 
 
 class RiskIn(Schema):
@@ -726,3 +822,79 @@ class ApproveIn(Schema):
 def market_ok(request, market_id: int, payload: ApproveIn):
     market = market_get(pk=market_id)
     return _market_out(market_approve(actor=request.user, market=market, approved_on=payload.approved_on))
+
+
+# ---- agency conduct supervision (规范专利、商标代理行业执业行为) ----
+
+class AgencyConductIn(Schema):
+    agency: Id  # a service agency
+    source: str  # inspection | complaint | monitoring
+    occurred_on: dt.date
+    finding: str
+    measure: str  # none | talk | rectify | warning | dishonest
+    basis: str = ""
+    document_number: str = ""  # required for warning and dishonest
+    valid_until: dt.date | None = None  # required for warning and dishonest
+    publish_in_directory: bool = False  # show the measure in the agency directory while in force
+
+
+class AgencyConductOut(Schema):
+    id: int
+    agency_id: int
+    agency: str
+    source: str
+    source_label: str
+    occurred_on: dt.date
+    finding: str
+    measure: str
+    measure_label: str  # 未发现违规 / 约谈提醒 / 责令整改 / 警示 / 列入失信名单
+    basis: str
+    document_number: str
+    valid_until: dt.date | None
+    in_force: bool  # a warning or dishonesty measure within its validity today
+    publish_in_directory: bool
+
+
+class AgencyConductPublicationIn(Schema):
+    record: Id
+    publish_in_directory: bool
+
+
+class AgencyConductMarkOut(Schema):
+    """A measure in force the office publishes in the agency directory."""
+
+    agency_id: int
+    agency: str
+    measure: str  # warning | dishonest
+    measure_label: str
+    occurred_on: dt.date
+    valid_until: dt.date
+
+
+@router.get("/agency-conduct", response=list[AgencyConductOut], summary="代理机构执业监管记录（办公室）")
+def agency_conduct(request):
+    return [conduct_row(r) for r in conduct_list(user=request.user)]
+
+
+@router.post("/agency-conduct", response={201: AgencyConductOut}, summary="记录代理机构执业检查或处理措施（办公室）")
+def agency_conduct_new(request, payload: AgencyConductIn):
+    require_perm(request.user, Perm.AGENCY_CONDUCT_MANAGE)
+    data = payload.dict()
+    data["agency"] = object_or_404(Organization, "服务机构不存在", pk=data["agency"])
+    return Status(201, conduct_row(conduct_record(actor=request.user, **data)))
+
+
+@router.post("/agency-conduct/publication", response=AgencyConductOut,
+             summary="决定处理措施是否在服务机构名录中公示（办公室）")
+def agency_conduct_publication(request, payload: AgencyConductPublicationIn):
+    record = conduct_get(user=request.user, pk=payload.record)
+    return conduct_row(conduct_publication_set(actor=request.user, record=record,
+                                               publish=payload.publish_in_directory))
+
+
+@router.get("/agency-conduct/published", auth=None, response=list[AgencyConductMarkOut],
+            summary="在服务机构名录中公示的、有效期内的警示和失信措施（公开）")
+def agency_conduct_published(request):
+    return [{"agency_id": r.agency_id, "agency": r.agency.name, "measure": r.measure,
+             "measure_label": r.get_measure_display(), "occurred_on": r.occurred_on, "valid_until": r.valid_until}
+            for r in published_in_force().order_by("agency__name", "-occurred_on", "-id")]

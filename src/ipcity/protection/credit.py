@@ -13,6 +13,7 @@ from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
+from ipcity.protection.agency_conduct import dishonesty_entries
 from ipcity.protection.core import credit as rules
 from ipcity.protection.models import CreditCommitment, DishonestyListing
 from ipcity.web.spreadsheets import CSV_TYPE, csv_bytes
@@ -149,14 +150,16 @@ def public_entry(listing: DishonestyListing) -> dict:
 
 
 def public_query(query: str = "") -> list[dict]:
-    """Listings in force (listed, or repair pending), searchable by name or credit code."""
+    """Listings in force (listed, or repair pending), and the service agencies under a dishonesty measure in force
+    for their practice (protection/agency_conduct.py), searchable by name or credit code; newest first."""
     today = clock.today()
     listings = DishonestyListing.objects.select_related("organization").filter(
         state__in=[DishonestyListing.State.LISTED, DishonestyListing.State.REPAIR_APPLIED], ends_on__gt=today)
     if query.strip():
         listings = listings.filter(Q(organization__name__icontains=query.strip())
                                    | Q(organization__credit_code=query.strip().upper()))
-    return [public_entry(listing) for listing in listings]
+    entries = [public_entry(listing) for listing in listings] + dishonesty_entries(query)
+    return sorted(entries, key=lambda entry: entry["listed_on"], reverse=True)  # stable: listings keep their order
 
 
 def export(fmt: str) -> tuple[bytes, str]:

@@ -1,7 +1,9 @@
 """Synthetic protection records for the demo: certified officers and their cases (one referred to the police),
-mediations in the four channels, a published and drawn random inspection, a dishonesty listing that was repaired,
-rights-assistance requests, standardized markets and cooperation records — so every protection page and indicator
-shows a district at work. Everything acts through the services on the day it happened."""
+mediations in the four channels, two drawn random inspections (the first with every result recorded and published,
+one of them a case opened on the spot; the second with its results still being recorded), agency conduct records
+(a talk, an order to rectify, a warning and a dishonesty measure shown in the directory), a dishonesty listing that
+was repaired, rights-assistance requests, standardized markets and cooperation records — so every protection page
+and indicator shows a district at work. Everything acts through the services on the day it happened."""
 
 import datetime as dt
 import random
@@ -11,6 +13,7 @@ from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType, User
 from ipcity.accounts.roles import Role
 from ipcity.accounts.services import user_create
+from ipcity.protection.agency_conduct import conduct_record
 from ipcity.protection.assistance import (
     CHECKLIST,
     assistance_request,
@@ -30,7 +33,15 @@ from ipcity.protection.enforcement import (
     certificate_record,
     referral_receipt,
 )
-from ipcity.protection.inspections import conflict_declare, plan_create, plan_draw, plan_publish, risk_set
+from ipcity.protection.inspection_results import result_record
+from ipcity.protection.inspections import (
+    conflict_declare,
+    plan_create,
+    plan_draw,
+    plan_publish,
+    plan_results_publish,
+    risk_set,
+)
 from ipcity.protection.mediation import mediation_apply, mediation_step
 from ipcity.protection.models import EnforcementCase, MediationCase
 from ipcity.protection.trade_secrets import assessment_submit
@@ -76,6 +87,7 @@ def build_protection(*, users: dict, seed: int, scale: float = 1.0) -> int:
     made = _cases(officers, rng, today, scale)
     made += _mediations(users, enterprises, rng, today, scale)
     made += _inspection(office, officers, enterprises, rng)
+    made += _agency_conduct(office, today)
     made += _credit(office, enterprises)
     made += _assistance_and_markets(users, office, officers)
     with clock.on_day(dt.date(2026, 5, 12)):
@@ -230,7 +242,88 @@ def _inspection(office: User, officers: list[User], enterprises: list[Organizati
         plan_publish(actor=office, plan=plan)
     with clock.on_day(dt.date(2026, 3, 18)):
         plan_draw(actor=office, plan=plan)
-    return 1
+    made = 1 + _inspection_results(office, plan, dt.date(2026, 3, 24), case_at=2)
+    publish_on = dt.date(2026, 4, 20)
+    if publish_on <= clock.today():
+        with clock.on_day(publish_on):
+            plan_results_publish(actor=office, plan=plan)
+    # A second quarter's plan, drawn and still being inspected: two subjects have no result yet.
+    if dt.date(2026, 7, 8) <= clock.today():
+        with clock.on_day(dt.date(2026, 6, 29)):
+            later = plan_create(actor=office, code="2026-q3-ip", title="2026年第三季度知识产权领域双随机抽查（演示）",
+                                quotas={"high": 1, "medium": 2, "low": 4})
+        with clock.on_day(dt.date(2026, 7, 6)):
+            plan_publish(actor=office, plan=later)
+        with clock.on_day(dt.date(2026, 7, 8)):
+            plan_draw(actor=office, plan=later)
+        made += 1 + _inspection_results(office, later, dt.date(2026, 7, 14), leave_open=2)
+    return made
+
+
+OUTCOMES = ("no_problem", "no_problem", "problem", "no_problem", "rectify", "no_problem", "no_problem")
+DESCRIPTIONS = {
+    "no_problem": "现场核查专利标识、商标使用和进货查验台账，未发现违法行为（演示）",
+    "problem": "部分商品专利标识未标明专利类型，已当场指导更正（演示）",
+    "rectify": "门店招牌使用与他人注册商标近似的标识，责令限期整改（演示）",
+    "case_filed": "发现销售涉嫌假冒注册商标的商品，当场登记立案查处（演示）",
+}
+
+
+def _inspection_results(office: User, plan, first_day: dt.date, *, case_at: int | None = None,
+                        leave_open: int = 0) -> int:
+    """Each drawn subject's result, recorded by its first drawn inspector a few days apart; at `case_at` the
+    inspectors open a trademark case on the spot and the result names it."""
+    subjects = plan.results["subjects"]
+    names = {c["key"]: c["name"] for c in plan.candidates}
+    made = 0
+    for n, key in enumerate(subjects[:max(0, len(subjects) - leave_open)]):
+        day = first_day + dt.timedelta(days=2 * n)
+        if day > clock.today():
+            break
+        inspectors = [User.objects.get(pk=int(k.split("-")[1])) for k in plan.results["inspectors"][key]]
+        recorder, outcome, case = (inspectors[0] if inspectors else office), OUTCOMES[n % len(OUTCOMES)], None
+        with clock.on_day(day):
+            if n == case_at and len(inspectors) >= 2:
+                outcome = "case_filed"
+                case = case_register(actor=recorder, kind=EnforcementCase.Kind.TRADEMARK,
+                                     source=EnforcementCase.Source.INSPECTION, party=names[key],
+                                     facts="双随机抽查中发现销售涉嫌假冒注册商标的商品（演示）", received_on=day)
+                case_assign(actor=recorder, case=case, officers=inspectors[:2])
+                case = case_step(actor=recorder, case=case, action="file", day=day)
+            result_record(actor=recorder, plan=plan, subject=key, outcome=outcome, description=DESCRIPTIONS[outcome],
+                          inspected_on=day, case_id=case.pk if case else None)
+        made += 1
+    return made
+
+
+def _agency_conduct(office: User, today: dt.date) -> int:
+    """规范代理执业: an inspection that found nothing, a talk, an order to rectify, and a warning and a dishonesty
+    measure that the office shows in the agency directory (the dishonesty measure is on the credit list too)."""
+    agencies = list(Organization.objects.filter(org_type=OrgType.SERVICE_AGENCY, is_synthetic=True).order_by("pk"))
+    if len(agencies) < 8:
+        return 0
+    records = [
+        (agencies[2], "inspection", dt.date(2025, 5, 20), "执业检查：委托合同、收费公示和代理师执业信息规范（演示）",
+         "none", "", "", None, False),
+        (agencies[4], "complaint", dt.date(2025, 9, 12), "投诉核查：未经委托人同意将代理业务转委托他人（演示）",
+         "talk", "《专利代理条例》第十七条", "津南知约〔2025〕演示-3号", None, False),
+        (agencies[5], "monitoring", dt.date(2026, 4, 8), "日常监测：以“包授权”“不授权退款”为宣传招揽专利代理业务（演示）",
+         "warning", "《专利代理管理办法》第四十条", "津南知警〔2026〕演示-1号", dt.date(2027, 4, 7), True),
+        (agencies[7], "inspection", dt.date(2026, 8, 18), "执业检查：代理非正常专利申请并伪造委托材料，经处罚后拒不改正（演示）",
+         "dishonest", "《国家知识产权局知识产权信用管理规定》", "津南知信〔2026〕演示-2号", dt.date(2029, 8, 17), True),
+        (agencies[3], "inspection", dt.date(2026, 10, 20), "执业检查：未在经营场所公示商标代理服务收费标准（演示）",
+         "rectify", "《商标代理监督管理规定》", "津南知改〔2026〕演示-5号", dt.date(2026, 11, 30), False),
+    ]
+    made = 0
+    for agency, source, day, finding, measure, basis, number, valid_until, publish in records:
+        if day > today:
+            continue
+        with clock.on_day(day):
+            conduct_record(actor=office, agency=agency, source=source, occurred_on=day, finding=finding,
+                           measure=measure, basis=basis, document_number=number, valid_until=valid_until,
+                           publish_in_directory=publish)
+        made += 1
+    return made
 
 
 def _credit(office: User, enterprises: list[Organization]) -> int:

@@ -1,6 +1,7 @@
 """Random inspections (双随机、一公开): plans drafted by the office, published with their candidates, inspectors and
 seed source frozen, drawn by the published algorithm, and shown to the public with everything needed to redo the
-draw. Officers declare conflicts of interest; the office rates organizations' risk."""
+draw. Officers declare conflicts of interest; the office rates organizations' risk. Once every drawn subject's
+inspection result is recorded (protection/inspection_results.py), the office publishes the results with the draw."""
 
 import re
 
@@ -16,17 +17,34 @@ from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.protection.core import draw as rules
 from ipcity.protection.enforcement import certified
-from ipcity.protection.models import ConflictOfInterest, InspectionPlan, RiskRating
+from ipcity.protection.models import ConflictOfInterest, InspectionPlan, InspectionResult, RiskRating
 from ipcity.workflow.core import Workflow, step
 from ipcity.workflow.services import workflow_step
 
 OFFICE = "office"
+DRAWN_STATES = (InspectionPlan.State.DRAWN, InspectionPlan.State.RESULTS_PUBLISHED)
+
+
+def _every_subject_has_a_result(plan: InspectionPlan) -> str | None:
+    """Results are published all at once: every drawn subject's result is recorded first."""
+    drawn = set(plan.results.get("subjects", []))
+    if not drawn:
+        return "本计划没有抽中的对象，没有检查结果可以公示"
+    recorded = set(InspectionResult.objects.filter(plan=plan).values_list("subject_key", flat=True))
+    missing = len(drawn - recorded)
+    if missing:
+        return f"还有 {missing} 个抽查对象未录入检查结果，全部录入后才能公示"
+    return None
+
+
 PLAN = Workflow(
     name="protection.inspection", label="双随机抽查计划", states=dict(InspectionPlan.State.choices),
     parties={OFFICE: "领导小组办公室"},
     transitions=(
         step("publish", "公布", InspectionPlan.State.DRAFT, InspectionPlan.State.PUBLISHED, by=OFFICE),
         step("draw", "抽取并公示", InspectionPlan.State.PUBLISHED, InspectionPlan.State.DRAWN, by=OFFICE),
+        step("publish_results", "公示检查结果", InspectionPlan.State.DRAWN, InspectionPlan.State.RESULTS_PUBLISHED,
+             by=OFFICE, guard=_every_subject_has_a_result),
     ))
 INSPECTABLE_TYPES = (OrgType.ENTERPRISE, OrgType.SERVICE_AGENCY)
 _CODE = re.compile(r"^[a-z0-9-]{3,40}$")
@@ -152,6 +170,31 @@ def plan_draw(*, actor, plan: InspectionPlan) -> InspectionPlan:
     return workflow_step(plan, workflow=PLAN, action="draw", actor=actor, parties={OFFICE}, apply=draw)
 
 
+@transaction.atomic
+def plan_results_publish(*, actor, plan: InspectionPlan) -> InspectionPlan:
+    """一公开: publish every drawn subject's result beside the draw (only when all are recorded)."""
+    require_perm(actor, Perm.INSPECTION_MANAGE)
+
+    def publish(plan: InspectionPlan, transition) -> dict:
+        plan.results_published_at = clock.now()
+        return {"results": InspectionResult.objects.filter(plan=plan).count()}
+
+    return workflow_step(plan, workflow=PLAN, action="publish_results", actor=actor, parties={OFFICE}, apply=publish)
+
+
+def published_results(plan: InspectionPlan) -> list[dict]:
+    """Each drawn subject's result as the public sees it, in the draw's order; nothing before the office publishes."""
+    if plan.state != InspectionPlan.State.RESULTS_PUBLISHED:
+        return []
+    names = {c["key"]: c["name"] for c in plan.candidates}
+    found = {r.subject_key: r for r in plan.inspection_results.all()}  # prefetched by the lists
+    return [{"subject": key, "name": names.get(key, key), "outcome": found[key].outcome,
+             "outcome_label": found[key].get_outcome_display(), "description": found[key].description,
+             "inspected_on": found[key].inspected_on.isoformat(),
+             "corrected": bool(found[key].corrections)}
+            for key in plan.results.get("subjects", []) if key in found]
+
+
 def public_record(plan: InspectionPlan) -> dict:
     """Everything the public page shows and the download carries: enough to redo the draw."""
     names = {c["key"]: c["name"] for c in plan.candidates} | {i["key"]: i["name"] for i in plan.inspectors}
@@ -160,7 +203,10 @@ def public_record(plan: InspectionPlan) -> dict:
             "seed_source": plan.seed_source, "seed": plan.seed, "candidates": plan.candidates,
             "inspectors": plan.inspectors, "results": plan.results,
             "named_results": [{"subject": names[s], "inspectors": [names[i] for i in plan.results["inspectors"][s]]}
-                              for s in plan.results.get("subjects", [])]}
+                              for s in plan.results.get("subjects", [])],
+            "results_published_on": clock.localdate(plan.results_published_at).isoformat()
+            if plan.results_published_at else None,
+            "inspection_results": published_results(plan)}
 
 
 def plans_visible(*, user) -> QuerySet[InspectionPlan]:

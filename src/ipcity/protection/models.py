@@ -46,13 +46,14 @@ class InspectionPlan(Authored):
         DRAFT = "draft", "草拟"
         PUBLISHED = "published", "已公布（待抽取）"
         DRAWN = "drawn", "已抽取并公示"
+        RESULTS_PUBLISHED = "results_published", "检查结果已公示"
 
     code = models.SlugField("计划编号", max_length=40, unique=True)
     title = models.CharField("计划名称", max_length=200)
     subject_types = models.JSONField("抽查对象类型")  # organization types
     quotas = models.JSONField("各风险等级抽取数量")  # {"high": 3, "medium": 2, "low": 1}
     inspectors_per_subject = models.PositiveSmallIntegerField("每个对象的执法人员数", default=2)
-    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.DRAFT)
+    state = models.CharField("状态", max_length=24, choices=State.choices, default=State.DRAFT)
     seed_source = models.TextField("随机种子来源", blank=True)
     seed = models.CharField("随机种子（SHA-256）", max_length=64, blank=True)
     candidates = models.JSONField("候选对象（公布时冻结）", default=list)  # [{"key", "name", "risk"}]
@@ -60,6 +61,7 @@ class InspectionPlan(Authored):
     results = models.JSONField("抽取结果", default=dict)  # {"subjects": [...], "inspectors": {...}, "shortfalls"}
     published_at = models.DateTimeField(null=True, blank=True)
     drawn_at = models.DateTimeField(null=True, blank=True)
+    results_published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -321,3 +323,69 @@ class CooperationRecord(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class InspectionResult(models.Model):
+    """What one drawn inspection found (一公开): recorded once by an inspector drawn for the subject or by the office,
+    corrected afterwards only by the office with a reason; public once the office publishes the plan's results."""
+
+    class Outcome(models.TextChoices):
+        NO_PROBLEM = "no_problem", "未发现问题"
+        PROBLEM = "problem", "发现问题"
+        RECTIFY = "rectify", "责令整改"
+        CASE_FILED = "case_filed", "立案查处"
+
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.PROTECT, related_name="inspection_results")
+    subject_key = models.CharField("抽查对象编号", max_length=16)  # ORG-000012, as drawn
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    outcome = models.CharField("检查结果", max_length=16, choices=Outcome.choices)
+    description = models.CharField("情况说明", max_length=300)
+    inspected_on = models.DateField("检查日期")
+    case = models.ForeignKey(EnforcementCase, on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="inspection_results")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+    corrections = models.JSONField("更正记录", default=list)  # [{"at", "by", "reason", "before": {...}}]
+
+    class Meta:
+        ordering = ["plan", "subject_key"]
+        constraints = [models.UniqueConstraint(fields=["plan", "subject_key"], name="inspection_result_once")]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.subject_key}"
+
+
+class AgencyConductRecord(models.Model):
+    """规范专利、商标代理行业执业行为: an inspection of a service agency's practice, or a conduct finding, with the
+    measure the office took. A warning or a dishonesty measure in force shows in the agency directory when the office
+    publishes it there; a dishonesty measure in force is on the public dishonesty list."""
+
+    class Source(models.TextChoices):
+        INSPECTION = "inspection", "执业检查"
+        COMPLAINT = "complaint", "投诉举报核查"
+        MONITORING = "monitoring", "日常监测"
+
+    class Measure(models.TextChoices):
+        NONE = "none", "未发现违规"
+        TALK = "talk", "约谈提醒"
+        RECTIFY = "rectify", "责令整改"
+        WARNING = "warning", "警示"
+        DISHONEST = "dishonest", "列入失信名单"
+
+    agency = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="conduct_records")
+    source = models.CharField("来源", max_length=16, choices=Source.choices)
+    occurred_on = models.DateField("检查或处理日期")
+    finding = models.CharField("检查发现", max_length=500)
+    measure = models.CharField("处理措施", max_length=16, choices=Measure.choices)
+    basis = models.CharField("依据", max_length=200, blank=True)
+    document_number = models.CharField("文书编号", max_length=64, blank=True)
+    valid_until = models.DateField("有效期至", null=True, blank=True)
+    publish_in_directory = models.BooleanField("在服务机构名录中公示", default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-occurred_on", "-id"]
+
+    def __str__(self):
+        return f"{self.agency_id} {self.occurred_on} {self.measure}"

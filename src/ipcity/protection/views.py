@@ -12,7 +12,9 @@ from ipcity.accounts.permissions import has_perm, missing, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import QUOTA_MAX, int_form_field
 from ipcity.protection.core.trade_secret import QUESTIONS
+from ipcity.protection.inspection_results import subjects_for
 from ipcity.protection.inspections import (
+    DRAWN_STATES,
     INSPECTABLE_TYPES,
     conflict_declare,
     plan_create,
@@ -104,12 +106,13 @@ def inspection(request, pk):
         response["Content-Disposition"] = f'attachment; filename="inspection-{plan.code}.json"'
         return response
     reproduced = None
-    if plan.state == InspectionPlan.State.DRAWN:
+    if plan.state in DRAWN_STATES:
         again = redo(plan)
         reproduced = again.subjects == plan.results["subjects"] and again.inspectors == plan.results["inspectors"]
     return render(request, "protection/inspection.html", {
         "nav": "protection", "plan": plan, "record": record, "reproduced": reproduced,
-        "manages": request.user.is_authenticated and has_perm(request.user, Perm.INSPECTION_MANAGE)})
+        "manages": request.user.is_authenticated and has_perm(request.user, Perm.INSPECTION_MANAGE),
+        "records_results": bool(subjects_for(request.user, plan))})
 
 
 @login_required

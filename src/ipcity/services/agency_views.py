@@ -7,6 +7,7 @@ from django.views.decorators.http import require_safe
 from ipcity import clock
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.protection.agency_conduct import with_directory_marks
 from ipcity.services.agencies import (
     CUSTODY_SCOPE,
     agency_get,
@@ -35,7 +36,8 @@ def agencies(request):
     query, service = request.GET.get("q", ""), request.GET.get("service", "")
     cluster_only = request.GET.get("cluster") == "1"
     return render(request, "services/agencies.html", {
-        "nav": "services", "agencies": agency_list(query=query, service=service, cluster_only=cluster_only),
+        "nav": "services",
+        "agencies": with_directory_marks(agency_list(query=query, service=service, cluster_only=cluster_only)),
         "query": query, "service": service, "cluster_only": cluster_only, "services": AGENCY_SERVICES,
         "in_cluster": cluster_count(), "own_profile": has_perm(request.user, Perm.AGENCY_PROFILE)})
 
