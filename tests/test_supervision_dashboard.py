@@ -2,6 +2,7 @@
 a unit sees only its own items, what is due soon and the reports it owes. Page and API show the same data."""
 
 import json
+import re
 
 from ipcity.accounts.models import Organization
 from ipcity.plan.models import KeyTask
@@ -65,3 +66,41 @@ def test_the_dashboard_can_be_read_as_of_an_earlier_day(client_for, people, froz
     office = client_for("office_admin")
     assert office.get("/api/v1/supervision/dashboard", {"as_of": "2026-11-05"}).json()["overdue"] == []
     assert len(office.get("/api/v1/supervision/dashboard").json()["overdue"]) == 1
+
+
+def test_the_dashboard_is_computed_once_per_change_and_follows_each_change_at_once(
+        client_for, people, frozen_clock, monkeypatch):
+    from ipcity.plan import dashboard
+    from ipcity.stats.selectors import clear_cache
+
+    office = client_for("office_admin")
+    _assigned(people, 2, "science_technology", "2026-11-10", "导航项目")
+    first = office.get("/api/v1/supervision/dashboard").json()
+    clear_cache()  # another worker: only the shared cache
+    computed = []
+    real = dashboard._work_item_standings
+    monkeypatch.setattr(dashboard, "_work_item_standings", lambda *a: computed.append(1) or real(*a))
+    assert office.get("/api/v1/supervision/dashboard").json() == first and not computed
+    _assigned(people, 7, "public_security", "2026-11-04", "打击侵权犯罪")
+    second = office.get("/api/v1/supervision/dashboard").json()
+    assert computed == [1] and sum(second["counts"].values()) == sum(first["counts"].values()) + 1
+    frozen_clock.advance(days=1)  # a new day: standings move with it
+    office.get("/api/v1/supervision/dashboard")
+    assert computed == [1, 1]
+
+
+def test_every_table_the_dashboard_reads_is_one_whose_writes_move_its_version(client_for, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ipcity import clock, versions
+    from ipcity.plan.dashboard import _work_item_standings
+    from ipcity.plan.supervision import work_item_list
+    from ipcity.web.models import DataVersion
+
+    _assigned(people, 2, "science_technology", "2026-11-10", "导航项目")
+    with CaptureQueriesContext(connection) as queries:
+        _work_item_standings(work_item_list(user=people["office_admin"]), clock.today())
+    read = {t for q in queries.captured_queries for t in re.findall(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', q["sql"])}
+    watched = versions.tables("supervision") | {DataVersion._meta.db_table}
+    assert read and read <= watched, f"read but not watched: {sorted(read - watched)}"

@@ -11,9 +11,11 @@ from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from ipcity import versions
 from ipcity.accounts.models import Organization, OrgType
-from ipcity.stats import activities, selectors, versioning
+from ipcity.stats import activities, selectors
 from ipcity.stats import models as m
+from ipcity.web.models import DataVersion
 from tests.stats.helpers import PATENTS, upload
 
 _READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
@@ -25,9 +27,9 @@ def _patent(number: str) -> m.Patent:
 
 
 def _moves(write) -> bool:
-    before = versioning.current()
+    before = versions.current("registry")
     write()
-    return versioning.current() != before
+    return versions.current("registry") != before
 
 
 @pytest.mark.django_db
@@ -57,22 +59,22 @@ def test_writes_to_tables_the_engine_does_not_read_leave_the_version_alone(plan)
 
 @pytest.mark.django_db(transaction=True)
 def test_a_rolled_back_write_leaves_the_version_it_found():
-    before = versioning.current()
+    before = versions.current("registry")
     with pytest.raises(RuntimeError), transaction.atomic():
         _patent("202310000009.5").save()
-        assert versioning.current() != before  # seen inside the transaction that wrote
+        assert versions.current("registry") != before  # seen inside the transaction that wrote
         raise RuntimeError
-    assert versioning.current() == before
+    assert versions.current("registry") == before
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_database_emptied_of_its_version_row_gets_a_new_one_on_first_read_or_write():
-    m.RegistryVersion.objects.all().delete()
-    first = versioning.current()
-    assert m.RegistryVersion.objects.get().token == first
-    m.RegistryVersion.objects.all().delete()
+    DataVersion.objects.all().delete()
+    first = versions.current("registry")
+    assert DataVersion.objects.get(scope="registry").token == first
+    DataVersion.objects.all().delete()
     _patent("202310000010.2").save()
-    assert m.RegistryVersion.objects.count() == 1 and versioning.current() != first
+    assert DataVersion.objects.filter(scope="registry").count() == 1 and versions.current("registry") != first
 
 
 def _tables_read(read) -> set[str]:
@@ -85,7 +87,7 @@ def _tables_read(read) -> set[str]:
 def test_every_table_the_engine_reads_is_one_whose_writes_move_the_version(plan):
     """A table read by the registry snapshot or by an activity source but not watched would let a cached value
     outlive the records it was computed from."""
-    watched = versioning.watched_tables() | {m.RegistryVersion._meta.db_table}
+    watched = versions.tables("registry") | {DataVersion._meta.db_table}
     read = _tables_read(lambda: selectors._build_registry("南开区"))
     for source in activities.SOURCES:
         read |= _tables_read(source.records)
@@ -95,17 +97,18 @@ def test_every_table_the_engine_reads_is_one_whose_writes_move_the_version(plan)
 
 @pytest.mark.django_db
 def test_reading_the_version_is_one_query():
+    versions.current("registry")  # a new database writes the scope's first token on its first read
     with CaptureQueriesContext(connection) as queries:
-        versioning.current()
+        versions.current("registry")
     assert len(queries) == 1
 
 
 def test_the_watch_recognizes_the_write_statements_of_both_databases():
-    assert versioning.written_table('INSERT INTO "stats_patent" ("a") VALUES (%s)') == "stats_patent"
-    assert versioning.written_table('INSERT OR IGNORE INTO "stats_patent" ("a") VALUES (%s)') == "stats_patent"
-    assert versioning.written_table('UPDATE "stats_patent" SET "a" = %s') == "stats_patent"
-    assert versioning.written_table('DELETE FROM "stats_patent" WHERE "id" IN (%s)') == "stats_patent"
-    assert versioning.written_table('SELECT * FROM "stats_patent"') is None
+    assert versions.written_table('INSERT INTO "stats_patent" ("a") VALUES (%s)') == "stats_patent"
+    assert versions.written_table('INSERT OR IGNORE INTO "stats_patent" ("a") VALUES (%s)') == "stats_patent"
+    assert versions.written_table('UPDATE "stats_patent" SET "a" = %s') == "stats_patent"
+    assert versions.written_table('DELETE FROM "stats_patent" WHERE "id" IN (%s)') == "stats_patent"
+    assert versions.written_table('SELECT * FROM "stats_patent"') is None
 
 
 def _valid_patents(client) -> int:

@@ -4,7 +4,7 @@ reports missing; for a unit, its own items, what is due soon and the reports it 
 
 import datetime as dt
 
-from ipcity import clock
+from ipcity import clock, versions
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.plan.core import supervision as rules
@@ -33,12 +33,28 @@ def _item_row(item, **extra) -> dict:
             "deadline": item.deadline, "state": item.state, "state_label": item.get_state_display(), **extra}
 
 
+# What the dashboard reads: its computation is cached under this scope's version (ipcity/versions.py).
+SUPERVISION_MODELS = ("plan.WorkItem", "plan.WorkItemEvent", "plan.ProgressReport", "plan.SupervisionSettings",
+                      "plan.KeyTask", "plan.Action", "accounts.Organization")
+
+
 def supervision_dashboard(*, user, plan: WorkPlan, today: dt.date | None = None) -> dict:
+    """The dashboard's work-item part is computed once per change of the work items, their reports or the rules (and
+    per day), for the office and for each unit, and shared by every worker; the indicators come from their own cache."""
     today = today or clock.today()
-    config = supervision_settings()
+    items = work_item_list(user=user)  # refuses whoever may not see the dashboard
     office = has_perm(user, Perm.SUPERVISION_MANAGE)
-    items = list(work_item_list(user=user).select_related("task__action").prefetch_related("history", "reports")
-                 .order_by("deadline", "id"))
+    work = versions.cached("supervision-dashboard",
+                           (versions.current("supervision"), today, "office" if office else user.organization_id),
+                           lambda: _work_item_standings(items, today))
+    _, attainment = indicator_attainment(plan=plan, as_of=today)
+    return {"scope": "office" if office else "unit", "as_of": today,
+            "state_labels": {s.value: rules.STATE_LABELS[s] for s in STATES}, **work, "attainment": attainment}
+
+
+def _work_item_standings(items, today: dt.date) -> dict:
+    config = supervision_settings()
+    items = list(items.select_related("task__action").prefetch_related("history", "reports").order_by("deadline", "id"))
     by_action: dict = {}
     by_unit: dict = {}
     overdue, due_soon, reports_owed = [], [], []
@@ -68,14 +84,10 @@ def supervision_dashboard(*, user, plan: WorkPlan, today: dt.date | None = None)
                                               standing_label=STANDING_LABELS[standing.standing]))
     for unit in by_unit.values():
         unit["light"] = rules.worst(unit.pop("lights"))
-    _, attainment = indicator_attainment(plan=plan, as_of=today)
     return {
-        "scope": "office" if office else "unit", "as_of": today,
-        "state_labels": {s.value: rules.STATE_LABELS[s] for s in STATES},
         "counts": {s.value: sum(1 for i in items if i.state == s) for s in STATES},
         "by_action": [by_action[k] for k in sorted(by_action)],
         "by_unit": sorted(by_unit.values(), key=lambda u: u["unit"]),
         "overdue": overdue, "due_soon": due_soon,
         "reports_owed": sorted(reports_owed, key=lambda r: (r["due"], r["id"])),
-        "attainment": attainment,
     }

@@ -1,7 +1,7 @@
 """Activities other apps record and the indicator engine counts (navigation projects completed, high-value
 portfolios established, …). An app registers a source in its AppConfig.ready(); the registry snapshot takes the
-sources' records, and a write to any of a source's models moves the registry version (stats.versioning), so a new
-activity shows in the indicators at once."""
+sources' records, and a write to any of a source's models moves the registry version (ipcity/versions.py), so a
+new activity shows in the indicators at once."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,3 +33,15 @@ def register(source: ActivitySource) -> None:
 
 def source_for(kind: str) -> ActivitySource:
     return next(s for s in SOURCES if kind in s.kinds)
+
+
+# What the engine reads besides the activity sources: the registries, its settings and coverage, and the
+# organizations its breakdowns group by.
+ENGINE_MODELS = ("stats.Patent", "stats.LegalEvent", "stats.Trademark", "stats.Pledge", "stats.InsurancePolicy",
+                 "stats.SecuritizationProduct", "stats.PopulationFigure", "stats.SeiIpcEntry", "stats.EngineSetting",
+                 "stats.RegistryCoverage", "accounts.Organization")
+
+
+def engine_models() -> list[str]:
+    """Every model the indicator engine reads: the "registry" scope of ipcity/versions.py."""
+    return list(dict.fromkeys([*ENGINE_MODELS, *(label for source in SOURCES for label in source.models)]))

@@ -7,6 +7,7 @@ class StatsConfig(AppConfig):
     verbose_name = "知识产权登记与指标"
 
     def ready(self):
-        from ipcity.stats import versioning
+        from ipcity import versions
+        from ipcity.stats.activities import engine_models
 
-        versioning.install()
+        versions.declare("registry", engine_models)

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ipcity import clock
+from ipcity import clock, versions
 from ipcity.plan.core.schema import Comparison, DataSource, PeriodType
 from ipcity.plan.core.status import Status
 from ipcity.plan.models import Indicator, IndicatorConfirmation, IndicatorValue, WorkPlan
@@ -123,7 +123,7 @@ def _computed_on(plan: WorkPlan, days: tuple[dt.date, ...]) -> dict[dt.date, dic
     """The engine's results on each day, kept together under one registry version so that a warm page costs the
     same few queries whatever the number of years (computed_indicators caches one date at a time)."""
     key = (plan.pk, plan.region, selectors.registry_version(), days)
-    return selectors._cached("by_year", key, lambda: {
+    return versions.cached("by_year", key, lambda: {
         day: selectors.computed_indicators(plan=plan, as_of=day) for day in days})
 
 

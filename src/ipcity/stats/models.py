@@ -262,14 +262,3 @@ class RegistryCoverage(models.Model):
     def __str__(self):
         return f"{self.kind} ≥ {self.complete_from}"
 
-
-class RegistryVersion(models.Model):
-    """One row whose token changes, in the same transaction, with every write to a table the indicator engine reads
-    (stats.versioning watches the SQL): computed values are cached under it. A random token rather than a counter,
-    so a rolled-back write or a restored database can never meet a value computed from other records."""
-
-    token = models.CharField(max_length=32)
-    changed_at = models.DateTimeField()
-
-    def __str__(self):
-        return self.token

@@ -2,16 +2,13 @@
 their computed values laid over the reported ones."""
 
 import datetime as dt
-import hashlib
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
-from ipcity import clock
+from ipcity import clock, versions
 from ipcity.accounts.models import EnterpriseTag, Organization, OrgType, Street
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
@@ -19,67 +16,38 @@ from ipcity.plan.core.schema import Comparison, DataSource, PeriodType
 from ipcity.plan.core.status import indicator_status
 from ipcity.plan.models import IndicatorValue
 from ipcity.plan.selectors import reported_indicator_rows
-from ipcity.stats import activities, versioning
+from ipcity.stats import activities
 from ipcity.stats import models as m
 from ipcity.stats.core import engine, forecast
 from ipcity.stats.core import records as r
 from ipcity.stats.services import high_value_pledge_threshold
 
-_cache_lock = threading.Lock()
+_slot_lock = threading.Lock()
 _slots: dict = {}  # this process's registry and index: one of each, too large to share or to keep several of
-_recent: OrderedDict = OrderedDict()  # this process's copy of the shared values it read last
-_RECENT_SIZE = 64
-SHARED_TIMEOUT = 30 * 24 * 3600  # a value is keyed by the registry version, so age never makes it wrong
 
 
 def clear_cache() -> None:
-    with _cache_lock:
+    with _slot_lock:
         _slots.clear()
-        _recent.clear()
+    versions.forget_recent()
 
 
 def _in_slot(slot: str, key, build):
     """This process's one value per slot, rebuilt when its key changes (keys carry the registry version)."""
-    with _cache_lock:
+    with _slot_lock:
         cached = _slots.get(slot)
         if cached is not None and cached[0] == key:
             return cached[1]
     value = build()
-    with _cache_lock:
+    with _slot_lock:
         _slots[slot] = (key, value)
     return value
 
 
-def _shared_key(name: str, key) -> str:
-    return f"ipcity:indicators:{name}:{hashlib.sha256(repr(key).encode()).hexdigest()}"
-
-
-def _cached(name: str, key, build):
-    """A computed value every worker shares: from this process's recent values, else from the shared cache (Django's
-    cache framework: a file cache by default, Redis when configured), else computed once and stored in both. Keys
-    carry the registry version, so a stored value is never stale; `build` must return something that pickles."""
-    shared_key = _shared_key(name, key)
-    with _cache_lock:
-        if shared_key in _recent:
-            _recent.move_to_end(shared_key)
-            return _recent[shared_key]
-    value = cache.get(shared_key, _MISSING)
-    if value is _MISSING:
-        value = build()
-        cache.set(shared_key, value, SHARED_TIMEOUT)
-    with _cache_lock:
-        _recent[shared_key] = value
-        while len(_recent) > _RECENT_SIZE:
-            _recent.popitem(last=False)
-    return value
-
-
-_MISSING = object()
-
 
 def registry_version() -> str:
-    """Changes, in the same transaction, with every write to what the engine reads (stats.versioning)."""
-    return versioning.current()
+    """Changes, in the same transaction, with every write to what the engine reads (ipcity/versions.py)."""
+    return versions.current("registry")
 
 
 def _build_registry(district: str) -> r.Registry:
@@ -127,11 +95,11 @@ def computed_indicators(*, plan, as_of: dt.date) -> dict[str, engine.Result]:
         registry, index = _engine_index(plan)
         return engine.evaluate(registry, as_of, index)
 
-    return _cached("results", (plan.region, registry_version(), as_of), build)
+    return versions.cached("results", (plan.region, registry_version(), as_of), build)
 
 
 def synthetic_registry() -> bool:
-    return _cached("synthetic", registry_version(), m.Patent.objects.filter(is_synthetic=True).exists)
+    return versions.cached("synthetic", registry_version(), m.Patent.objects.filter(is_synthetic=True).exists)
 
 
 @dataclass(frozen=True)
@@ -174,7 +142,7 @@ def indicator_table(*, plan, as_of: dt.date | None = None, with_forecast: bool =
         reported = IndicatorValue.objects.filter(indicator__plan=plan).aggregate(last=Max("id"), n=Count("id"))
         targets = tuple((i.code, i.target, i.deadline, i.comparison, i.period_type)
                         for i in (row["indicator"] for row in rows))
-        forecasts = _cached("forecasts", (plan.pk, registry_version(), tuple(reported.values()), targets, as_of),
+        forecasts = versions.cached("forecasts", (plan.pk, registry_version(), tuple(reported.values()), targets, as_of),
                             lambda: indicator_forecasts(plan=plan, rows=rows, as_of=as_of))
         for row in rows:
             row["forecast"] = forecasts.get(row["indicator"].code)
@@ -469,7 +437,7 @@ def valid_patent_breakdowns(*, plan, as_of: dt.date) -> dict[str, dict[str, list
         registry, _ = _engine_index(plan)
         return {by: _group_labels(registry, by, list(result.records)) for by in BREAKDOWNS}
 
-    return _cached("breakdowns", (plan.region, registry_version(), as_of), build)
+    return versions.cached("breakdowns", (plan.region, registry_version(), as_of), build)
 
 
 def valid_patent_trend(*, plan, as_of: dt.date) -> dict | None:
@@ -485,7 +453,7 @@ def valid_patent_trend(*, plan, as_of: dt.date) -> dict | None:
                 "valid_invention_patents": [int(v) for v in engine.series(registry, index, "valid_invention_patents",
                                                                           days)]}
 
-    return _cached("trend", (plan.region, registry_version(), as_of), build)
+    return versions.cached("trend", (plan.region, registry_version(), as_of), build)
 
 
 def warm(*, plan, as_of: dt.date) -> None:

@@ -45,3 +45,15 @@ class SupportingFile(models.Model):
 
     def __str__(self):
         return f"{self.subject_kind}:{self.subject_id} {self.attachment_id}"
+
+
+class DataVersion(models.Model):
+    """One row per scope of data a cached computation reads ("registry", "supervision"): its token changes, in the
+    same transaction, with every write to one of the scope's tables (ipcity/versions.py)."""
+
+    scope = models.CharField(max_length=32, unique=True)
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.scope}:{self.token}"
