@@ -5,6 +5,12 @@ import os
 import sys
 from pathlib import Path
 
+# gunicorn's gthread workers: a worker per core, threads for the requests waiting on the database; keep-alive longer
+# than a user's pause between pages, so a browser's kept connection is not closed under it (bench/web.py measures).
+SERVE_WORKERS = 2
+SERVE_THREADS = 4
+SERVE_KEEPALIVE_SECONDS = 5
+
 
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipcity.settings")
@@ -77,6 +83,7 @@ def cmd_serve(args) -> int:
             self.cfg.set("bind", f"{args.host}:{args.port}")
             self.cfg.set("workers", args.workers)
             self.cfg.set("threads", args.threads)
+            self.cfg.set("keepalive", SERVE_KEEPALIVE_SECONDS)
             self.cfg.set("accesslog", "-")
             self.cfg.set("timeout", 120)
             self.cfg.set("control_socket_disable", True)  # one fixed path in $HOME: two servers on a machine would clash
@@ -277,12 +284,22 @@ def cmd_evidence_sequencer(args) -> int:
     return 0
 
 
+def _demo_scale(text: str) -> float:
+    try:
+        scale = float(text)
+    except ValueError:
+        scale = 0.0
+    if not 0.01 <= scale <= 1:
+        raise argparse.ArgumentTypeError("规模应为 0.01 到 1 之间的数")
+    return scale
+
+
 def cmd_demo(args) -> int:
     _setup()
     _migrate()
     from ipcity.demo import build_demo
 
-    print(build_demo(reset=args.reset))
+    print(build_demo(reset=args.reset, scale=args.scale))
     return 0
 
 
@@ -526,8 +543,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="开发模式：显示调试页面、使用内置开发密钥、启动时自动迁移数据库（切勿对外提供服务）")
     serve.add_argument("--host", default=os.environ.get("IPCITY_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("IPCITY_PORT", "8000")))
-    serve.add_argument("--workers", type=int, default=2)
-    serve.add_argument("--threads", type=int, default=4)
+    serve.add_argument("--workers", type=int, default=SERVE_WORKERS)
+    serve.add_argument("--threads", type=int, default=SERVE_THREADS)
     serve.set_defaults(func=cmd_serve)
 
     migrate = sub.add_parser("migrate", help="应用数据库迁移并收集静态文件（每次部署新版本后、启动网站前运行一次）")
@@ -535,6 +552,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = sub.add_parser("demo", help="生成确定性的合成演示数据（已存在则保持不变）")
     demo.add_argument("--reset", action="store_true", help="先清空数据库再生成")
+    demo.add_argument("--scale", type=_demo_scale, default=1.0, help="登记数据规模（0.01～1，默认1：全区规模）")
     demo.set_defaults(func=cmd_demo)
 
     plan = sub.add_parser("plan", help="工作方案的导出与导入").add_subparsers(dest="plan_command", required=True)
