@@ -3,13 +3,14 @@
 1. Durable appends per second of the ledger core on one core: leaves appended to both trees (SHA-256 and SM3)
    and written to an append-only file with one fsync per batch; pymerkle's in-memory tree (SHA-256 only, no
    file) appends the same leaves. Both trees' roots are checked equal.
-2. Time to certificate through the HTTP API at a fixed offered load (a real server, registrations that wait for
-   their certificate): p50 and p99.
+2. The product path, on SQLite and PostgreSQL: registrations offered at a fixed rate (200/s) through the API of a
+   production server, each sealed by the sequencer into the database and answered with its certificate: the rate
+   sustained, p50 and p99 time to certificate, beside the same server's answer to a read of the log's keys (the floor).
 3. Bundle size at 10^6 entries, measured, and at 10^9, computed (two more proof hashes per doubling).
 4. Offline verification time of one bundle.
 
-Goals from the issue: >= 20,000 durable appends/s, p99 time to certificate <= 1 s, a bundle <= 3 KB, verification
-<= 5 ms. The script prints what it measured, goals met or not.
+Goals from the issues: >= 20,000 durable appends/s, >= 200 registrations/s sustained to certificate with p99 <= 1 s,
+a bundle <= 3 KB, verification <= 5 ms (SM2 included). The script prints what it measured, goals met or not.
 
     python3 dev.py bench            (runs every benchmark)
     .venv/bin/python bench/ledger.py --leaves 200000 --bundle-entries 1000000 --rate 20 --seconds 10
@@ -17,15 +18,16 @@ Goals from the issue: >= 20,000 durable appends/s, p99 time to certificate <= 1 
 
 import argparse
 import base64
+import concurrent.futures
 import datetime as dt
 import json
 import math
 import os
+import secrets
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -119,8 +121,6 @@ SERVER_SETUP = """
 import django, os
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipcity.settings")
 django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
 from ipcity.accounts.models import Organization
 from ipcity.accounts.services import api_token_create, user_create
 org = Organization.objects.create(name="压测企业", org_type="enterprise")
@@ -129,20 +129,41 @@ print(api_token_create(user=user, name="bench")[1])
 """
 
 
-def certificate_latency(rate: float, seconds: float, port: int) -> dict:
+def _database_url(database: str) -> str | None:
+    if database == "sqlite":
+        return None
+    import psycopg
+
+    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
+        connection.execute('DROP DATABASE IF EXISTS "ipcity_bench_ledger" WITH (FORCE)')
+        connection.execute('CREATE DATABASE "ipcity_bench_ledger"')
+    return "postgres://postgres@127.0.0.1:5432/ipcity_bench_ledger"
+
+
+def certificate_latency(rate: float, seconds: float, port: int, database: str = "sqlite") -> dict:
+    """Registrations offered at a fixed rate through the API of a production server (two workers), each waiting for
+    its certificate (sealed by the sequencer into the database in the request); the floor is the same server
+    answering a public read of the log's keys, one for every ten registrations, in the same run."""
     with tempfile.TemporaryDirectory() as folder:
         env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, "IPCITY_DATA_DIR": folder,
-               "IPCITY_EVIDENCE_RATE_PER_MINUTE": "1000000"}
+               "IPCITY_EVIDENCE_RATE_PER_MINUTE": "1000000", "IPCITY_ENV": "production",
+               "IPCITY_SECRET_KEY": secrets.token_urlsafe(50), "IPCITY_EMAIL_DISABLED": "1",
+               "IPCITY_ALLOWED_HOSTS": "127.0.0.1", "IPCITY_HTTPS": "0"}
+        if (url := _database_url(database)) is not None:
+            env["DATABASE_URL"] = url
+        for command in (["migrate"], ["evidence", "keys", "init"]):  # what a production server needs first
+            subprocess.run([sys.executable, "-m", "ipcity.cli", *command], env=env, check=True,
+                           stdout=subprocess.DEVNULL)
         token = subprocess.run([sys.executable, "-c", SERVER_SETUP], env=env, capture_output=True, text=True,
                                check=True).stdout.strip().splitlines()[-1]
         server = subprocess.Popen([sys.executable, "-m", "ipcity.cli", "serve", "--port", str(port), "--workers", "2"],
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             _wait_for(port)
-            latencies, errors = [], []
+            latencies, floor, errors = [], [], []
             metadata = json.dumps({"title": "压测", "secret_type": "技术信息"}, ensure_ascii=False)
 
-            def one(i: int) -> None:
+            def register(_) -> None:
                 body = json.dumps({"kind": "trade_secret", "metadata": json.loads(metadata),
                                    "sha256": uuid.uuid4().hex * 2, "sm3": uuid.uuid4().hex * 2}).encode()
                 request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/evidence/registrations", data=body,
@@ -158,25 +179,36 @@ def certificate_latency(rate: float, seconds: float, port: int) -> dict:
                 except OSError as exc:
                     errors.append(repr(exc))
 
-            threads = []
+            def read_checkpoint(_) -> None:
+                started = time.perf_counter()
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/evidence/log/keys", timeout=30).read()
+                    floor.append(time.perf_counter() - started)
+                except OSError as exc:
+                    errors.append(f"floor: {exc!r}")
+
             begin = time.perf_counter()
-            for i in range(int(rate * seconds)):
-                delay = begin + i / rate - time.perf_counter()
-                if delay > 0:
-                    time.sleep(delay)
-                thread = threading.Thread(target=one, args=(i,))
-                thread.start()
-                threads.append(thread)
-            for thread in threads:
-                thread.join()
+            with concurrent.futures.ThreadPoolExecutor(max_workers=128) as pool:
+                for i in range(int(rate * seconds)):
+                    delay = begin + i / rate - time.perf_counter()
+                    if delay > 0:
+                        time.sleep(delay)
+                    pool.submit(register, i)
+                    if i % 10 == 0:
+                        pool.submit(read_checkpoint, i)
+            elapsed = time.perf_counter() - begin
         finally:
             server.terminate()
             server.wait(timeout=30)
-    latencies.sort()
-    pick = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000  # noqa: E731
-    return {"offered_per_s": rate, "requests": len(latencies) + len(errors), "errors": len(errors),
-            "first_error": errors[0] if errors else "",
-            "p50_ms": pick(0.50) if latencies else None, "p99_ms": pick(0.99) if latencies else None}
+
+    def pick(values, q):
+        values = sorted(values)
+        return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else None
+
+    return {"database": database, "offered_per_s": rate, "sustained_per_s": len(latencies) / elapsed,
+            "requests": len(latencies) + len(errors), "errors": len(errors), "first_error": errors[0] if errors else "",
+            "p50_ms": pick(latencies, .5), "p99_ms": pick(latencies, .99),
+            "floor_p50_ms": pick(floor, .5), "floor_p99_ms": pick(floor, .99)}
 
 
 def _wait_for(port: int) -> None:
@@ -194,7 +226,8 @@ def main(argv=None) -> int:
     parser.add_argument("--leaves", type=int, default=200_000)
     parser.add_argument("--batch", type=int, default=5_000, help="leaves per fsync")
     parser.add_argument("--bundle-entries", type=int, default=1_000_000)
-    parser.add_argument("--rate", type=float, default=20.0, help="registrations per second offered to the server")
+    parser.add_argument("--rate", type=float, default=200.0, help="registrations per second offered to the server")
+    parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args(argv)
@@ -213,10 +246,15 @@ def main(argv=None) -> int:
           f"[goal <= 5 ms: {'met' if sizes['verify_ms_p50'] <= 5 else 'NOT met'}]")
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
-    latency = certificate_latency(args.rate, args.seconds, args.port)
-    print(f"time to certificate over HTTP at {latency['offered_per_s']:g}/s for {args.seconds:g} s: "
-          f"p50 {latency['p50_ms']:.0f} ms, p99 {latency['p99_ms']:.0f} ms, {latency['errors']} errors of "
-          f"{latency['requests']}  [goal p99 <= 1000 ms: {'met' if (latency['p99_ms'] or 1e9) <= 1000 else 'NOT met'}]")
+    for database in (["sqlite", "postgres"] if args.database == "both" else [args.database]):
+        latency = certificate_latency(args.rate, args.seconds, args.port, database)
+        met = (latency["p99_ms"] or 1e9) <= 1000 and latency["sustained_per_s"] >= 200 and not latency["errors"]
+        print(f"registrations through the API to certificate on {database}, offered {latency['offered_per_s']:g}/s "
+              f"for {args.seconds:g} s: sustained {latency['sustained_per_s']:.0f}/s, p50 {latency['p50_ms'] or 0:.0f} ms, "
+              f"p99 {latency['p99_ms'] or 0:.0f} ms, {latency['errors']} errors of {latency['requests']} "
+              f"{latency['first_error'][:120]}; floor (the log's keys read, same server, same run): "
+              f"p50 {latency['floor_p50_ms'] or 0:.0f} ms, p99 {latency['floor_p99_ms'] or 0:.0f} ms  "
+              f"[goal >= 200/s sustained, p99 <= 1000 ms, no error: {'met' if met else 'NOT met'}]")
     return 0
 
 
