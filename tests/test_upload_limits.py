@@ -84,6 +84,8 @@ PAGE_UPLOADS = [  # every page that takes a file (a form whose other fields arri
     "/supervision/items/1/",  # a progress report's 佐证材料
     "/supervision/meetings/new/",  # a meeting's minutes
     "/files/attach/meeting/1/",  # 佐证材料 added to any record from its page
+    "/plan/high-tech/",  # the central districts' high-tech enterprise counts
+    "/services/policies/1/",  # a policy's awards recorded in bulk
 ]
 
 

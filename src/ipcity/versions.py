@@ -7,7 +7,8 @@ web.DataVersion a new random token, on the same connection and so in the same tr
 ORM, on the database connection, so bulk_create, QuerySet.update and delete, and raw SQL move a version as surely
 as save(): no write path can leave a cached value standing over records it no longer matches. A token rather than a
 counter, so a rolled-back write or a restored database can never meet a value computed from other records. Reading
-a version is one query.
+a version is one query. The price: transactions writing to one scope's tables wait for each other's commit on its
+row (PostgreSQL; SQLite has one writer anyway), which an office's write rates never notice.
 
 An app declares a scope in its AppConfig.ready() (`declare`), with a function naming the models, called once the
 apps are loaded (so a scope can take in models other apps register later, like the activity sources)."""
@@ -47,7 +48,8 @@ def _scopes_by_table() -> dict[str, tuple[str, ...]]:
         for scope in _declared:
             for table in tables(scope):
                 found.setdefault(table, []).append(scope)
-        _scopes_of_table = {table: tuple(scopes) for table, scopes in found.items()}
+        # sorted: a statement touching two scopes takes their rows in one fixed order, never the reverse
+        _scopes_of_table = {table: tuple(sorted(scopes)) for table, scopes in found.items()}
     return _scopes_of_table
 
 
