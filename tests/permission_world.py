@@ -13,6 +13,7 @@ from ipcity.accounts.services import user_create
 from ipcity.evidence.ledger import sequence_pending
 from ipcity.evidence.services import registration_create
 from ipcity.operations.brands import watch_add
+from ipcity.operations.clusters import cluster_create
 from ipcity.operations.community import alliance_join
 from ipcity.operations.finance import claim_file, financing_apply
 from ipcity.operations.navigation import navigation_create, portfolio_create
@@ -187,6 +188,8 @@ PAGES = [
     ("get", "/plan/satisfaction/answer/{survey_token}/", None, public()),
     ("post", "/plan/satisfaction/answer/{survey_token}/", {"phone": "13800000009", "q1": "5"}, public()),
     ("get", "/plan/high-tech/", None, public()),
+    ("get", "/plan/holidays/", None, public()),
+    ("post", "/plan/holidays/", {"source": "国务院办公厅关于2026年部分节假日安排的通知"}, office_form_post()),  # no file: said
     ("post", "/plan/high-tech/", {"form": "figure", "year": "2026", "district": "nankai", "count": "900",
                                   "source": "区科技局"}, office_form_post()),
     ("get", "/evidence/", None, public()),
@@ -224,6 +227,9 @@ PAGES = [
     ("get", "/operations/alliance/", None, public()),
     ("get", "/operations/centers/", None, public()),
     ("post", "/operations/centers/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),
+    ("get", "/operations/clusters/", None, public()),
+    ("post", "/operations/clusters/", {"form": "cluster"}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),
+    ("get", "/operations/clusters/{cluster}/", None, public()),
     ("post", "/operations/alliance/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200}),
     ("get", "/operations/products/", None, public()),
     ("get", "/operations/brands/", None, public()),
@@ -459,6 +465,8 @@ API = [
     ("post", "/api/v1/plan/high-tech", {"year": 2026, "district": "nankai", "count": 900, "source": "区科技局"},
      office_api(201)),
     ("post", "/api/v1/plan/high-tech/import", "ROSTER_UPLOAD", {**office_api(), "office_admin": 422}),  # not its columns
+    ("get", "/api/v1/plan/holidays", None, public()),
+    ("post", "/api/v1/plan/holidays/import", "ROSTER_UPLOAD", {**office_api(), "office_admin": 422}),  # no source, not its columns
     ("get", "/api/v1/openapi.json", None, public()),
     ("get", "/api/v1/docs", None, public()),
     ("get", "/api/v1/me", None, {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 200)}),
@@ -559,6 +567,15 @@ API = [
     ("post", "/api/v1/operations/interests/{interest}/deal", {"kind": "ordinary", "amount": 1, "contract_date": "2026-10-01",
                                                               "recordal_date": "2026-10-02"},
      {**operations_role(403, 401), "university_user": 422}),
+    ("get", "/api/v1/operations/clusters", None, public()),
+    ("post", "/api/v1/operations/clusters", {"name": "新能源产业链专利集群", "industry": "新能源",
+                                             "enterprises": ["{custody_client}"], "ipc_prefixes": ["H01M"],
+                                             "established_on": "2026-01-05"}, office_api(201)),
+    ("get", "/api/v1/operations/clusters/{cluster}", None, public()),
+    ("get", "/api/v1/operations/industry-education-agreements", None, public()),
+    ("post", "/api/v1/operations/industry-education-agreements",
+     {"university": "{university_org}", "enterprise": "{custody_client}", "subject": "共建联合实验室",
+      "signed_on": "2026-01-05"}, office_api(201)),
     ("get", "/api/v1/protection/inspections", None, public()),
     ("get", "/api/v1/protection/credit", None, public()),
     ("get", "/api/v1/protection/cases", None, operations_role(200, 401, ("enforcement_officer", "office_admin"))),
@@ -631,8 +648,8 @@ API = [
     ("get", "/api/v1/protection/markets", None, public()),
     ("post", "/api/v1/protection/markets", {"name": "某市场", "level": "city"}, office_api(201)),
     ("put", "/api/v1/protection/markets/{market}/checklist", {"items": {"rules": True}}, office_api()),
-    ("post", "/api/v1/protection/markets/{market}/approve", {"approved_on": "2026-10-30"},
-     {**office_api(), "office_admin": 422}),
+    ("post", "/api/v1/protection/markets/{market}/recognition",
+     {"authority": "天津市知识产权局", "document_number": "津知保〔2026〕1号", "recognized_on": "2026-10-30"}, office_api()),
     ("get", "/api/v1/services/items", None, public()),
     ("get", "/api/v1/services/items/{service_item}", None, public()),
     ("post", "/api/v1/services/items", {"code": "NK-PERM-002", "name": "事项", "item_type": "public_service",
@@ -934,6 +951,9 @@ def world(django_db_setup, django_db_blocker):
                                  facts="假冒专利", received_on=dt.date(2026, 10, 1))
             assistance = assistance_request(actor=people["enterprise_user"], topic="展会被诉", description="临时禁令")
             market = market_create(actor=people["office_admin"], name="南开大悦城", level="city")
+            cluster = cluster_create(actor=people["office_admin"], name="电池产业链专利集群", industry="新能源",
+                                     enterprises=[people["enterprise_user"].organization], ipc_prefixes=["H01M"],
+                                     established_on=dt.date(2026, 1, 5))
             service_item = item_create(actor=people["office_admin"], code="NK-PERM-001", name="专利资助", item_type="public_service",
                                unit=people["unit_staff"].organization, guide=service_guide())
             application = application_submit(actor=people["enterprise_user"], item=service_item, description="申请", files=[
@@ -969,7 +989,8 @@ def world(django_db_setup, django_db_blocker):
             policy_application = policy_apply(actor=people["enterprise_user"], description="授权1件",
                                               measure=policy_record.measures.get(name="专利授权资助"),
                                               amount_requested=Decimal(3000))
-            ids = {"policy": policy_record.pk, "policy_application": policy_application.pk,
+            ids = {"cluster": cluster.pk, "university_org": people["university_user"].organization_id,
+                   "policy": policy_record.pk, "policy_application": policy_application.pk,
                    "policy_measure": policy_record.measures.get(name="专利导航资助").pk, "event": event.pk, "nomination": nomination.pk, "guidance": guidance.pk, "certification": certification.pk, "expert_record": expert_record.pk, "expert_assignment": expert_assignment.pk,
                    "agency": people["agency_user"].organization_id, "custody": custody.pk,
                    "custody_client": people["enterprise_user"].organization_id, "service_item": service_item.code, "service_application": application.pk,

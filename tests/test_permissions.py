@@ -121,7 +121,7 @@ def _route(path: str) -> str:
                                navigation=1, portfolio=1, alliance_member=1, financing=1, claim=1,
                                watch=1, inspection=1, listing=1, mediation=1, case=1, assistance=1, market=1,
                                service_item="X", service_application=1, policy=1, policy_application=1, material=1, training=1, agency=1,
-                               expert_record=1, certification=1, survey=1, survey_token="x")).route
+                               expert_record=1, certification=1, survey=1, survey_token="x", cluster=1)).route
 
 
 def test_every_page_route_has_a_row_in_the_table(db):
@@ -186,7 +186,7 @@ def test_every_api_operation_has_a_row_in_the_table(client):
                                ("{expert_record}", "{expert_id}"), ("open-data/agencies", "open-data/{code}"),
                                ("{certification}", "{certification_id}"), ("{guidance}", "{guidance_id}"),
                                ("{policy_application}", "{application_id}"), ("{policy}", "{policy_id}"),
-                               ("{event}", "{event_id}"), ("{survey}", "{survey_id}"), ("{nomination}", "{unit_id}"), ("{expert_assignment}", "{assignment_id}"),
+                               ("{event}", "{event_id}"), ("{survey}", "{survey_id}"), ("{cluster}", "{cluster_id}"), ("{nomination}", "{unit_id}"), ("{expert_assignment}", "{assignment_id}"),
                                ("records/meeting/{meeting_id}", "records/{kind}/{subject_id}"),
                                ("files/{attachment}", "files/{attachment_id}"),
                                ("/registries/{kind}/{patent}/events", "/registries/patents/{number}/events")):

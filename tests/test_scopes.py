@@ -453,6 +453,8 @@ PUBLIC = [
     "/", "/indicators/", "/indicators/by-year/", "/api/v1/indicators/by-year", "/indicators/report.xlsx", "/indicators/report.docx", "/plan/units/", "/plan/tasks/{task}/",
     "/evidence/", "/operations/", "/operations/events/", "/operations/alliance/", "/operations/products/",
     "/operations/centers/", "/api/v1/operations/centers",
+    "/operations/clusters/", "/api/v1/operations/clusters", "/api/v1/operations/industry-education-agreements",
+    "/plan/holidays/", "/api/v1/plan/holidays",
     "/operations/brands/", "/operations/navigation/", "/protection/", "/protection/credit/",
     "/protection/credit/export.csv", "/protection/credit/export.json", "/protection/markets/", "/services/",
     "/services/agencies/", "/services/culture/", "/services/experts/", "/services/open-data/",
@@ -578,6 +580,9 @@ UNSCOPED = {
     "/api/v1/operations/navigation/{project_id}/landscape": "one public project",
     "/api/v1/operations/navigation/{project_id}/report.docx": "one public project",
     "/api/v1/operations/watch-list": "the office's working list (permission table)",
+    "operations/clusters/<int:pk>/": "one cluster (public: its enterprises and counts from the public registers)",
+    "/api/v1/operations/clusters/{cluster_id}": "one cluster (public: its enterprises and counts from the public "
+                                                "registers)",
     "/api/v1/protection/inspections/{plan_id}": "one plan (drafts 404 to all but the office: permission table)",
     "/api/v1/protection/inspections/{plan_id}/results": "one plan's results: public once published, before that the "
                                                         "office and the drawn inspectors (permission table)",

@@ -19,7 +19,7 @@ from ipcity.accounts.validators import id_check_character
 from ipcity.evidence.demo import build_evidence
 from ipcity.operations.demo import build_operation_centers, build_operations
 from ipcity.plan.core.schema import Comparison, PeriodType, parse_plan
-from ipcity.plan.demo import build_supervision
+from ipcity.plan.demo import build_holidays, build_supervision
 from ipcity.plan.models import WorkPlan
 from ipcity.plan.services import indicator_value_report, plan_import
 from ipcity.protection.demo import build_protection
@@ -143,6 +143,7 @@ def build_demo(*, reset: bool = False, scale: float = 1.0) -> str:
                 role=role, full_name=full_name, phone=_phone(rng), id_number=_id_number(rng), is_synthetic=True)
         _indicator_values(plan, users["office_admin"], rng)
         build_demo_registry(seed=SEED, scale=scale)
+        build_holidays(office=users["office_admin"])
         build_supervision(plan=plan, office=users["office_admin"], unit_users=_unit_staff(plan, rng), seed=SEED)
         build_evidence(users=users, seed=SEED)
         build_operations(users=users, university_name=users["university_user"].organization.name)

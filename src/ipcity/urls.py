@@ -3,7 +3,7 @@ from django.urls import include, path
 from ipcity.accounts import views as accounts_views
 from ipcity.api import api
 from ipcity.audit import views as audit_views
-from ipcity.plan import meeting_views, ranking_views, supervision_views, survey_views
+from ipcity.plan import holiday_views, meeting_views, ranking_views, supervision_views, survey_views
 from ipcity.plan import views as plan_views
 from ipcity.stats import by_year_views
 from ipcity.stats import coverage_views as stats_coverage_views
@@ -22,6 +22,7 @@ plan_patterns = ([
     path("satisfaction/<int:pk>/qr.svg", survey_views.survey_qr, name="survey_qr"),
     path("satisfaction/answer/<slug:token>/", survey_views.survey_answer_page, name="survey_answer"),
     path("high-tech/", ranking_views.high_tech, name="high_tech"),
+    path("holidays/", holiday_views.holidays, name="holidays"),
 ], "plan")
 
 accounts_patterns = ([

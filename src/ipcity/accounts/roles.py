@@ -29,6 +29,7 @@ class Perm:
     REGISTRY_READ = "stats.registries:read"
     SURVEY_MANAGE = "plan.surveys:write"  # the office writes, opens and closes the satisfaction surveys
     HIGH_TECH_RECORD = "plan.high_tech:write"  # the office records the central districts' high-tech enterprise counts
+    HOLIDAYS_IMPORT = "plan.holidays:write"  # the office imports the official holiday calendar time limits count by
     EVIDENCE_REGISTER = "evidence:register"  # register evidence for the own organization
     EVIDENCE_STATS = "evidence:stats"  # the office's statistics of registrations
     NOTARIZATION_HANDLE = "evidence.notarization:handle"  # a notary office accepts and answers requests sent to it
@@ -95,6 +96,7 @@ PERM_LABELS: dict[str, str] = {
     Perm.REGISTRY_READ: "查看登记数据",
     Perm.SURVEY_MANAGE: "满意度调查管理",
     Perm.HIGH_TECH_RECORD: "登记高新技术企业数量",
+    Perm.HOLIDAYS_IMPORT: "导入法定节假日安排",
     Perm.EVIDENCE_REGISTER: "存证登记",
     Perm.EVIDENCE_STATS: "存证统计",
     Perm.NOTARIZATION_HANDLE: "办理公证申请",
@@ -152,6 +154,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.OFFICE_ADMIN: frozenset({
         Perm.PLAN_EDIT, Perm.PLAN_IMPORT, Perm.INDICATOR_REPORT, Perm.AUDIT_READ, Perm.ORGS_READ_ALL, Perm.ACCOUNTS_MANAGE,
         Perm.REGISTRY_IMPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_MANAGE, Perm.SURVEY_MANAGE, Perm.HIGH_TECH_RECORD,
+        Perm.HOLIDAYS_IMPORT,
         Perm.PERSONAL_DATA_READ, Perm.ATTACHMENT_READ_ALL, Perm.WORKSPACE_OFFICE, Perm.EVIDENCE_STATS,
         Perm.OPERATIONS_MANAGE, Perm.NAVIGATION_MANAGE, Perm.EVENTS_MANAGE, Perm.INSPECTION_MANAGE,
         Perm.PROTECTION_READ_ALL, Perm.CASE_SUPERVISE, Perm.ASSISTANCE_HANDLE, Perm.CREDIT_MANAGE, Perm.MARKET_MANAGE,

@@ -55,6 +55,44 @@ def _financing(users: dict) -> None:
                        registered_on=dt.date(2025, 9, 20))
 
 
+CLUSTERS = [  # name, industry, IPC prefixes, SEI industry (of the demo's SEI table), layout, established
+    ("人工智能产业链专利集群（演示）", "人工智能", ["G06N", "G06V", "G06F"], "",
+     "围绕机器视觉和自然语言处理布局核心算法专利，推动PCT申请和标准必要专利培育（演示）", dt.date(2024, 5, 16)),
+    ("生物医药产业链专利集群（演示）", "生物医药", ["A61K"], "生物产业",
+     "以中药现代化和生物制药为重点，围绕创新药物、制剂工艺形成专利组合（演示）", dt.date(2025, 3, 28)),
+    ("数字经济产业链专利集群（演示）", "数字经济", ["H04L", "G06Q"], "",
+     "数据安全、区块链存证和数字内容平台的专利布局，衔接数据知识产权登记（演示）", dt.date(2026, 4, 10)),
+]
+
+
+def _clusters(users: dict) -> None:
+    """Three clusters of the demo's registered enterprises (whose patents the demo registry holds) and industry–
+    education agreements with the demo university, so key task 3 shows its figures from the registry."""
+    from ipcity.accounts.models import Organization, OrgType
+    from ipcity.operations.clusters import agreement_record, cluster_create
+
+    office, university = users["office_admin"], users["university_user"].organization
+    enterprises = list(Organization.objects.filter(org_type=OrgType.ENTERPRISE, is_synthetic=True).order_by("name"))
+    made = []
+    for number, (name, industry, prefixes, sei, notes, established) in enumerate(CLUSTERS):
+        members = enterprises[number * 4:number * 4 + 4] or enterprises[:4]
+        if not members:
+            return
+        with clock.on_day(established):
+            made.append(cluster_create(actor=office, name=name, industry=industry, enterprises=members,
+                                       ipc_prefixes=prefixes, sei_industry=sei, layout_notes=notes,
+                                       established_on=established))
+    for signed, cluster, member, subject in [
+            (dt.date(2024, 9, 10), 0, 0, "共建机器视觉联合实验室，联合培养专业学位研究生（演示）"),
+            (dt.date(2025, 4, 22), 1, 0, "中药制剂工艺联合攻关与实习基地建设（演示）"),
+            (dt.date(2025, 11, 6), 0, 1, "人工智能专利导航人才联合培养（演示）"),
+            (dt.date(2026, 5, 18), 2, 0, "数据安全课程共建与产业学院（演示）")]:
+        with clock.on_day(signed):
+            agreement_record(actor=office, university=university, enterprise=list(made[cluster].enterprises.all())[member],
+                             cluster=made[cluster], subject=subject, signed_on=signed,
+                             term_until=signed.replace(year=signed.year + 3))
+
+
 def build_operations(*, users: dict, university_name: str) -> int:
     header = "申请号,申请日,专利类型,发明名称,摘要,专利权人,专利权人地址,IPC分类号,授权公告日\n"
     rows = "".join(f"{n},2022-03-01,{t},{title}（演示）,{abstract},{university_name},天津市南开区卫津路某号（虚构）,{ipc},"
@@ -85,6 +123,7 @@ def build_operations(*, users: dict, university_name: str) -> int:
         deal_record(actor=university, interest=interest, kind="open", amount=20000, contract_date=dt.date(2025, 6, 1),
                     recordal_date=dt.date(2025, 6, 20), term_until=dt.date(2028, 5, 31))
     _financing(users)
+    _clusters(users)
     agency = users["agency_user"]
     with clock.on_day(dt.date(2025, 3, 1)):
         project = navigation_create(actor=office, kind="industry_planning", title="南开区新能源电池产业专利导航（演示）",

@@ -364,3 +364,44 @@ class OperationCenterRecognition(models.Model):
     def save(self, *args, **kwargs):
         self.name_key = center_name_key(self.name)[:200]
         super().save(*args, **kwargs)
+
+
+class PatentCluster(Authored):
+    """An industry-chain patent cluster (产业链专利集群, key task 3): the enterprises along one industrial chain
+    (人工智能、生物医药、数字经济…) and the scope of their patents that belongs to it — IPC prefixes and/or a strategic
+    emerging industry of the SEI–IPC reference table — with the strategic layout (战略布局) the office follows. Its
+    patent counts are read from the registry, never entered."""
+
+    name = models.CharField("集群名称", max_length=200)
+    industry = models.CharField("重点产业", max_length=100)
+    enterprises = models.ManyToManyField("accounts.Organization", related_name="patent_clusters")
+    ipc_prefixes = models.JSONField("专利范围：IPC前缀", default=list, blank=True)
+    sei_industry = models.CharField("专利范围：战略性新兴产业", max_length=100, blank=True)
+    layout_notes = models.TextField("战略布局", blank=True)
+    established_on = models.DateField("组建日期")
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-established_on", "-id"]
+
+    def __str__(self):
+        return self.name
+
+
+class IndustryEducationAgreement(Authored):
+    """An industry–education integration agreement (产教融合协议) between a university and an enterprise: its
+    subject and term, counted by the year it was signed."""
+
+    university = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    cluster = models.ForeignKey(PatentCluster, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="agreements")
+    subject = models.CharField("合作内容", max_length=300)
+    signed_on = models.DateField("签订日期")
+    term_until = models.DateField("合作期限至", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-signed_on", "-id"]
+
+    def __str__(self):
+        return self.subject

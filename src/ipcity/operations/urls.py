@@ -3,6 +3,7 @@ from django.urls import path
 from ipcity.operations import (
     brand_views,
     center_views,
+    cluster_views,
     community_views,
     finance_views,
     navigation_views,
@@ -28,4 +29,6 @@ urlpatterns = [
     path("portfolios/", navigation_views.portfolio_list, name="portfolios"),
     path("portfolios/<int:pk>/", navigation_views.portfolio_detail, name="portfolio"),
     path("centers/", center_views.centers, name="centers"),
+    path("clusters/", cluster_views.clusters, name="clusters"),
+    path("clusters/<int:pk>/", cluster_views.cluster_detail, name="cluster"),
 ]

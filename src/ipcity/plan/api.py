@@ -6,7 +6,7 @@ from ninja import Router, Schema, Status
 
 from ipcity.accounts.models import Organization
 from ipcity.bounds import bounded_decimal, bounded_int
-from ipcity.plan import ranking_api, services, survey_api
+from ipcity.plan import holidays_api, ranking_api, services, survey_api
 from ipcity.plan.core import schema
 from ipcity.plan.core.status import STATUS_LABELS
 from ipcity.plan.models import Indicator, IndicatorValue, KeyTask
@@ -23,6 +23,7 @@ from ipcity.stats.selectors import indicator_table
 router = Router(tags=["工作方案"])
 router.add_router("", survey_api.router)  # 知识产权保护社会满意度调查
 router.add_router("", ranking_api.router)  # 国家高新技术企业数量：中心城区排名
+router.add_router("", holidays_api.router)  # 法定节假日安排：办理时限的工作日
 
 
 @router.get("", auth=None, response=schema.WorkPlan, summary="当前工作方案全文（与 ipcity plan export 相同格式）")

@@ -13,6 +13,7 @@ from ipcity.plan.assessment import (
 )
 from ipcity.plan.core import schedule
 from ipcity.plan.fund import budget_line_create, disbursement_record
+from ipcity.plan.holidays import OFFICIAL, calendar_import, official_file
 from ipcity.plan.meetings import decision_to_work_item, meeting_record
 from ipcity.plan.models import CentralDistrict, KeyTask, WorkPlan
 from ipcity.plan.ranking import high_tech_record
@@ -32,6 +33,20 @@ MEETING_DECISIONS = [
     (16, "market_supervision", "推动知识产权服务业集聚区引进品牌服务机构"),
 ]
 
+
+# When each year's notice was imported: soon after the State Council published it.
+HOLIDAY_IMPORTS = {2024: dt.date(2024, 1, 2), 2025: dt.date(2024, 11, 15), 2026: dt.date(2025, 11, 6)}
+
+
+def build_holidays(*, office: User) -> int:
+    """The official 2024–2026 calendars (real public dates from the State Council's notices, not synthetic; each
+    import names its notice), imported before anything counts a time limit."""
+    today = clock.today()
+    for year, day in HOLIDAY_IMPORTS.items():
+        with clock.on_day(min(day, today)):
+            calendar_import(actor=office, data=official_file(year), filename=f"holidays-{year}.csv",
+                            source=OFFICIAL[year])
+    return len(HOLIDAY_IMPORTS)
 
 
 def build_supervision(*, plan: WorkPlan, office: User, unit_users: dict[int, User], seed: int) -> int:

@@ -700,3 +700,45 @@ class HighTechCount(models.Model):
 
     def __str__(self):
         return f"{self.year}年{self.get_district_display()}{self.count}家"
+
+
+class HolidayCalendarImport(models.Model):
+    """One import of the official holiday calendar (法定节假日和调休上班日, as the State Council's yearly notice
+    国务院办公厅关于部分节假日安排的通知 sets them), with its source. An import replaces every day of the years it
+    covers; its random `token` is the version the working-day rule is cached by (a rolled-back import can never
+    leave its days behind in a cache)."""
+
+    source = models.CharField("来源", max_length=300)
+    filename = models.CharField("文件名", max_length=200, blank=True)
+    years = models.JSONField("涉及年度", default=list)
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    imported_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+        verbose_name = "法定节假日安排导入"
+
+    def __str__(self):
+        return self.source
+
+
+class HolidayDay(models.Model):
+    """A day the official calendar changes: a public holiday (放假, even on a weekday) or an adjusted working day
+    (调休上班, even on a weekend). Every other day is a working day from Monday to Friday."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", "放假"
+        WORKDAY = "workday", "调休上班"
+
+    day = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    name = models.CharField("节日", max_length=50, blank=True)
+    calendar_import = models.ForeignKey(HolidayCalendarImport, on_delete=models.PROTECT, related_name="days")
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = "法定节假日或调休上班日"
+
+    def __str__(self):
+        return f"{self.day} {self.get_kind_display()}"

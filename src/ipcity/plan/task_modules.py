@@ -56,6 +56,10 @@ MODULES: dict[str, Module] = {
                                    "operations.NavigationProject", _one("completed_on", Q(state="completed"))),
     "portfolios": Module("高价值专利组合（认定形成）", "个", "operations:portfolios", "operations.HighValuePortfolio",
                          _one("established_on", Q(state="established"))),
+    "clusters": Module("产业链专利集群（组建）", "个", "operations:clusters", "operations.PatentCluster",
+                       _one("established_on")),
+    "industry_education": Module("产教融合协议（签订）", "份", "operations:clusters",
+                                 "operations.IndustryEducationAgreement", _one("signed_on")),
     "operation_centers": Module("优势产业知识产权运营中心（认定）", "个", "operations:centers",
                                 "operations.OperationCenterRecognition", _one("recognized_on")),
     "deals": Module("专利转让许可（平台成交）", "笔", "operations:home", "operations.Deal", _one("recordal_date")),
@@ -167,7 +171,7 @@ MODULES: dict[str, Module] = {
 TASK_MODULES: dict[int, tuple[str, ...]] = {
     1: ("matchmaking_iur", "alliance", "deals", "portfolios"),  # 天开园强基：产学研对接、联盟、成果转化
     2: ("navigation_industry", "navigation_enterprise", "navigation_completed", "portfolios"),  # 高价值专利培育
-    3: ("navigation_industry", "matchmaking_iur", "talent"),  # 产业链专利集群、产教融合、人才汇聚
+    3: ("clusters", "industry_education", "navigation_industry", "matchmaking_iur", "talent"),  # 产业链专利集群、产教融合、人才汇聚
     4: ("watch_list", "trademarks", "copyrights", "geographical_indications"),  # 商标品牌、版权、地理标志
     5: ("operation_centers", "deals", "open_licences", "patent_products", "financing"),  # 运营中心、转化、开放许可、备案
     6: ("financing", "matchmaking_bank", "insurance_claims"),  # 质押融资、银企对接、保险

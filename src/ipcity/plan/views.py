@@ -123,7 +123,16 @@ def indicator_detail(request, code):
             "reporting_unit", "attachment")[:50]),
         "edit_form": edit_form, "report_form": report_form, "confirm_form": confirm_form,
         "years": list(indicator_years(plan=plan, indicators=[indicator])[0]["years"].values()),
-        "confirmations": confirmation_history(indicator=indicator)[:50]})
+        "confirmations": confirmation_history(indicator=indicator)[:50],
+        "products": _product_figures(plan, indicator)})
+
+
+def _product_figures(plan, indicator) -> list[dict] | None:
+    """专利产品产值比重 is reported by its unit; beside it, the patent products registered on the platform by year and
+    their declared sales (a read-only aggregate of the product register)."""
+    from ipcity.operations.community import PRODUCT_INDICATOR, product_output_by_year
+
+    return product_output_by_year(pilot_years(plan)) if indicator.code == PRODUCT_INDICATOR else None
 
 
 def task_detail(request, number):

@@ -28,9 +28,9 @@ from ipcity.protection.assistance import (
     assistance_request,
     assistance_step,
     cooperation_record,
-    market_approve,
     market_check,
     market_create,
+    market_recognition_record,
 )
 from ipcity.protection.core.credit import Penalty
 from ipcity.protection.core.trade_secret import QUESTIONS
@@ -78,6 +78,7 @@ from ipcity.protection.mediation import (
 )
 from ipcity.protection.models import (
     EnforcementCase,
+    EnforcementCertificate,
     InspectionPlan,
     InspectionResult,
 )
@@ -563,6 +564,7 @@ class EnforcementCaseOut(Schema):
     id: int
     kind: str
     source: str
+    unit: str  # the handling unit (copyright cases: 区文化和旅游局)
     party: str
     state: str
     state_label: str
@@ -587,7 +589,8 @@ class EnforcementCaseRowOut(Schema):
 
 def _case_out(case, user) -> dict:
     referral = referral_of(case)
-    return {"id": case.pk, "kind": case.kind, "source": case.source, "party": case.party, "state": case.state,
+    return {"id": case.pk, "kind": case.kind, "source": case.source, "unit": case.unit.name, "party": case.party,
+            "state": case.state,
             "state_label": case.get_state_display(), "received_on": case.received_on, "filed_on": case.filed_on,
             "decision_number": case.decision_number, "fine": case.fine, "closed_on": case.closed_on,
             "officers": [o.display_name for o in case.officers.all()], "overdue": overdue(case),
@@ -667,6 +670,7 @@ class CertificateIn(Schema):
     number: str
     issued_on: dt.date
     valid_until: dt.date
+    field: Literal[tuple(EnforcementCertificate.Field.values)] = EnforcementCertificate.Field.PATENT  # 执法领域
 
 
 class EnforcementCertificateOut(Schema):
@@ -786,12 +790,15 @@ class StandardizedMarketOut(Schema):
     id: int
     name: str
     level: str
-    checklist: dict[str, bool]  # checklist item code -> met
-    approved_on: dt.date | None  # None until recognized
+    checklist: dict[str, bool]  # checklist item code -> met (the construction's self-assessment)
+    recognized_on: dt.date | None  # None until the city or national authority recognizes it
+    authority: str  # the recognizing authority (天津市知识产权局 / 国家知识产权局), as recorded
+    document_number: str  # the recognition's document number
 
 
 def _market_out(m) -> dict:
-    return {"id": m.pk, "name": m.name, "level": m.level, "checklist": m.checklist, "approved_on": m.approved_on}
+    return {"id": m.pk, "name": m.name, "level": m.level, "checklist": m.checklist, "recognized_on": m.approved_on,
+            "authority": m.authority, "document_number": m.document_number}
 
 
 @router.get("/markets", auth=None, response=list[StandardizedMarketOut], summary="规范化市场及评价指标（公开）")
@@ -814,14 +821,17 @@ def market_checklist(request, market_id: int, payload: ChecklistIn):
     return _market_out(market_check(actor=request.user, market=market, items=payload.items))
 
 
-class ApproveIn(Schema):
-    approved_on: dt.date
+class MarketRecognitionIn(Schema):
+    authority: str  # 天津市知识产权局 (市级) or 国家知识产权局 (国家级)
+    document_number: str
+    recognized_on: dt.date
 
 
-@router.post("/markets/{market_id}/approve", response=StandardizedMarketOut, summary="认定规范化市场（办公室；计入指标）")
-def market_ok(request, market_id: int, payload: ApproveIn):
+@router.post("/markets/{market_id}/recognition", response=StandardizedMarketOut,
+             summary="登记市级或国家级主管部门对规范化市场的认定（认定机关、文号、日期；办公室登记，计入指标）")
+def market_recognition(request, market_id: int, payload: MarketRecognitionIn):
     market = market_get(pk=market_id)
-    return _market_out(market_approve(actor=request.user, market=market, approved_on=payload.approved_on))
+    return _market_out(market_recognition_record(actor=request.user, market=market, **payload.dict()))
 
 
 # ---- agency conduct supervision (规范专利、商标代理行业执业行为) ----

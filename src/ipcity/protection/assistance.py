@@ -1,5 +1,6 @@
 """Rights assistance and overseas disputes (维权援助), Beijing–Tianjin–Hebei cooperation and joint operations, and the
-standardized markets' assessment checklist."""
+standardized markets: their construction followed against the assessment checklist, and the recognition by the city
+or national authority recorded (the district office records it; it does not grant it)."""
 
 import datetime as dt
 
@@ -12,7 +13,7 @@ from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, require_perm, scoped
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
-from ipcity.inputs import object_or_404
+from ipcity.inputs import object_or_404, text_problem
 from ipcity.protection.models import AssistanceRequest, CooperationRecord, EnforcementCase, StandardizedMarket
 from ipcity.workflow.core import Transition, Workflow, step
 from ipcity.workflow.services import workflow_step
@@ -143,18 +144,48 @@ def market_check(*, actor, market: StandardizedMarket, items: dict[str, bool]) -
     return market
 
 
+# Who recognizes a standardized market: the city's IP office for a city-level one, CNIPA for a national one.
+AUTHORITIES = {StandardizedMarket.Level.CITY: "天津市知识产权局", StandardizedMarket.Level.NATIONAL: "国家知识产权局"}
+_AUTHORITY_MARKS = {StandardizedMarket.Level.CITY: "天津市", StandardizedMarket.Level.NATIONAL: "国家"}
+EARLIEST = dt.date(2000, 1, 1)
+
+
+def _text(problems: dict, field: str, value: str, label: str, max_length: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        problems[field] = [f"请填写{label}"]
+    elif problem := text_problem(value, multiline=False, max_length=max_length):
+        problems[field] = [f"{label}{problem}"]
+    return value
+
+
 @transaction.atomic
-def market_approve(*, actor, market: StandardizedMarket, approved_on: dt.date) -> StandardizedMarket:
-    """Recognized (认定) once every checklist item is met; counted against the plan's 5 city and 1 national."""
+def market_recognition_record(*, actor, market: StandardizedMarket, authority: str, document_number: str,
+                              recognized_on: dt.date) -> StandardizedMarket:
+    """Record the recognition the city (天津市知识产权局) or national authority (国家知识产权局) made: the district
+    office does not recognize a market itself. Counted against the plan's 5 city and 1 national markets by the
+    recognition's date."""
     require_perm(actor, Perm.MARKET_MANAGE)
-    missing = [CHECKLIST[k] for k in CHECKLIST if not market.checklist.get(k)]
-    if missing:
-        raise ValidationError([f"未达到：{m}" for m in missing])
+    market = StandardizedMarket.objects.select_for_update().get(pk=market.pk)
     if market.approved_on is not None:
-        raise ValidationError("该市场已认定")
-    if approved_on > clock.today():
-        raise ValidationError({"approved_on": ["认定日期不能晚于今天"]})
-    market.approved_on = approved_on
-    market.save(update_fields=["approved_on"])
-    audit_record(actor=actor, action="protection.market.approve", obj=market, after={"approved_on": approved_on})
+        raise ValidationError(f"该市场已登记认定：{market.authority or '认定机关未登记'}"
+                              f"{market.document_number}（{market.approved_on.isoformat()}）")
+    problems: dict[str, list[str]] = {}
+    authority = _text(problems, "authority", authority, "认定机关", 200)
+    document_number = _text(problems, "document_number", document_number, "认定文号", 100)
+    level_label = market.get_level_display()
+    if "authority" not in problems and _AUTHORITY_MARKS[market.level] not in authority:
+        problems["authority"] = [f"{level_label}规范化市场由{AUTHORITIES[market.level]}认定，认定机关应为"
+                                 f"{'天津市的知识产权管理部门' if market.level == StandardizedMarket.Level.CITY else '国家知识产权局'}"
+                                 f"（区知识产权办公室只登记认定结果）"]
+    today = clock.today()
+    if not isinstance(recognized_on, dt.date) or not EARLIEST <= recognized_on <= today:
+        problems["recognized_on"] = [f"认定日期应在 {EARLIEST.isoformat()} 至今天（{today.isoformat()}）之间"]
+    if problems:
+        raise ValidationError(problems)
+    market.approved_on, market.authority, market.document_number = recognized_on, authority, document_number
+    market.recorded_by, market.recorded_at = actor, clock.now()
+    market.save(update_fields=["approved_on", "authority", "document_number", "recorded_by", "recorded_at"])
+    audit_record(actor=actor, action="protection.market.recognition", obj=market,
+                 after={"authority": authority, "document_number": document_number, "recognized_on": recognized_on})
     return market

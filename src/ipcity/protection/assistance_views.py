@@ -8,6 +8,7 @@ from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm, missing
 from ipcity.accounts.roles import Perm
 from ipcity.protection.assistance import (
+    AUTHORITIES,
     CATEGORIES,
     CHECKLIST,
     assistance_actions,
@@ -16,14 +17,13 @@ from ipcity.protection.assistance import (
     assistance_request,
     assistance_step,
     cooperation_record,
-    market_approve,
     market_check,
     market_create,
+    market_recognition_record,
 )
 from ipcity.protection.models import CooperationRecord, StandardizedMarket
 from ipcity.protection.selectors import cooperation_record_list, market_get, market_list
 from ipcity.web.forms import RecordsField, form_errors_from
-from ipcity.web.params import posted_day
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -69,6 +69,12 @@ class MarketForm(forms.Form):
     level = forms.ChoiceField(label="级别", choices=StandardizedMarket.Level.choices)
 
 
+class RecognitionForm(forms.Form):
+    authority = forms.CharField(label="认定机关", max_length=200)
+    document_number = forms.CharField(label="认定文号", max_length=100)
+    recognized_on = forms.DateField(label="认定日期", widget=DATE)
+
+
 class CooperationForm(forms.Form):
     kind = forms.ChoiceField(label="类型", choices=CooperationRecord.Kind.choices)
     title = forms.CharField(label="名称", max_length=200)
@@ -81,7 +87,8 @@ class CooperationForm(forms.Form):
 
 
 def markets(request):
-    """Public: the standardized markets and their checklists, and the cooperation records; the office edits."""
+    """Public: the standardized markets, their checklists and recognitions, and the cooperation records; the office
+    follows construction and records the city's or CNIPA's recognition."""
     manages = request.user.is_authenticated and has_perm(request.user, Perm.MARKET_MANAGE)
     market_form = MarketForm(request.POST if request.POST.get("form") == "market" else None) if manages else None
     cooperation_form = CooperationForm(request.POST if request.POST.get("form") == "cooperation" else None) \
@@ -99,10 +106,12 @@ def markets(request):
                 market = market_get(pk=request.POST.get("market"))
                 market_check(actor=request.user, market=market,
                              items={k: bool(request.POST.get(k)) for k in CHECKLIST})
-            elif kind == "approve":
+            elif kind == "recognition":
                 market = market_get(pk=request.POST.get("market"))
-                market_approve(actor=request.user, market=market,
-                               approved_on=posted_day(request.POST, "approved_on", label="认定日期"))
+                recognition = RecognitionForm(request.POST)
+                if not recognition.is_valid():
+                    raise ValidationError({f: e for f, e in recognition.errors.items()})
+                market_recognition_record(actor=request.user, market=market, **recognition.cleaned_data)
             else:
                 raise ValidationError("请检查填写的内容")
             messages.success(request, "已保存")
@@ -111,9 +120,13 @@ def markets(request):
             form = market_form if kind == "market" else cooperation_form if kind == "cooperation" else None
             if form is not None and form.is_bound:
                 form_errors_from(form, exc)
+            elif hasattr(exc, "error_dict"):
+                labels = {name: field.label for name, field in RecognitionForm.base_fields.items()}
+                for field, errors in exc.message_dict.items():
+                    messages.error(request, f"{labels.get(field, '认定')}：{'；'.join(errors)}")
             else:
                 messages.error(request, "；".join(exc.messages))
     return render(request, "protection/markets.html", {
         "nav": "protection", "markets": market_list(), "checklist": CHECKLIST,
-        "records": cooperation_record_list(), "manages": manages,
+        "records": cooperation_record_list(), "manages": manages, "authorities": AUTHORITIES,
         "market_form": market_form, "cooperation_form": cooperation_form})

@@ -25,6 +25,7 @@ from ipcity.protection.enforcement import (
     overdue,
     personal_data,
     referral_receipt,
+    takes_up,
 )
 from ipcity.protection.models import EnforcementCase
 from ipcity.protection.selectors import referral_of
@@ -36,7 +37,8 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class CaseForm(forms.Form):
-    kind = forms.ChoiceField(label="案件类型", choices=EnforcementCase.Kind.choices)
+    kind = forms.ChoiceField(label="案件类型", choices=EnforcementCase.Kind.choices,
+                             help_text="版权案件由区文化和旅游局（文化市场综合执法）承办：登记后转该局")
     source = forms.ChoiceField(label="案件来源", choices=EnforcementCase.Source.choices)
     party = forms.CharField(label="当事人", max_length=200)
     party_credit_code = forms.CharField(label="当事人统一社会信用代码", max_length=18, required=False)
@@ -58,6 +60,9 @@ def cases(request):
         except ValidationError as exc:
             form_errors_from(form, exc)
         else:
+            if case.unit_id != request.user.organization_id:
+                messages.success(request, f"案件已登记，{case.get_kind_display()}案件转{case.unit.name}承办")
+                return redirect("protection:cases")
             messages.success(request, "案件已登记")
             return redirect("protection:case", pk=case.pk)
     for case in items:
@@ -97,7 +102,7 @@ def case(request, pk):
         return redirect("protection:case", pk=pk)
     referral = referral_of(item)
     return render(request, "protection/case.html", {
-        "nav": "protection", "case": item, "mine": mine, "personal": personal_data(user=request.user, case=item),
+        "nav": "protection", "case": item, "mine": mine, "can_assign": mine or takes_up(request.user, item), "personal": personal_data(user=request.user, case=item),
         "actions": [(t.action, t.label) for t in case_actions(user=request.user, case=item)],
         "referral": referral, "deadlines": deadlines(item), "late": overdue(item),
         "history": [{**h, "label": HISTORY_LABELS.get(h["action"], h["action"])} for h in item.history],

@@ -19,9 +19,9 @@ from ipcity.protection.assistance import (
     assistance_request,
     assistance_step,
     cooperation_record,
-    market_approve,
     market_check,
     market_create,
+    market_recognition_record,
 )
 from ipcity.protection.core.credit import Penalty
 from ipcity.protection.credit import commitment_sign, listing_create, repair_apply, repair_decide
@@ -84,7 +84,7 @@ def build_protection(*, users: dict, seed: int, scale: float = 1.0) -> int:
     office = users["office_admin"]
     enterprises = list(Organization.objects.filter(org_type=OrgType.ENTERPRISE, is_synthetic=True).order_by("pk"))
     officers = _officers(users, office)
-    made = _cases(officers, rng, today, scale)
+    made = _cases(officers, _culture_officers(office), rng, today, scale)
     made += _mediations(users, enterprises, rng, today, scale)
     made += _inspection(office, officers, enterprises, rng)
     made += _agency_conduct(office, today)
@@ -110,8 +110,22 @@ def _officers(users: dict, office: User) -> list[User]:
     return officers
 
 
-def _cases(officers: list[User], rng: random.Random, today: dt.date, scale: float) -> int:
-    certified = officers[:CERTIFIED_OFFICERS]
+def _culture_officers(office: User) -> list[User]:
+    """区文化和旅游局's culture market officers, who handle the copyright cases (their certificates are not patent
+    enforcement certificates, so the certified patent officers' indicator does not count them)."""
+    culture = Organization.objects.get(code="culture_tourism")
+    officers = [_user(f"culture_officer_{n}", culture, Role.ENFORCEMENT_OFFICER, f"文化执法人员{n}{SUFFIX}")
+                for n in range(1, 4)]
+    for number, officer in enumerate(officers, start=1):
+        with clock.on_day(dt.date(2023, 6, 1)):
+            certificate_record(actor=office, officer=officer, number=f"津文执-演示-{number:03d}",
+                               issued_on=dt.date(2023, 6, 1), valid_until=dt.date(2029, 5, 31), field="other")
+    return officers
+
+
+def _cases(officers: list[User], culture_officers: list[User], rng: random.Random, today: dt.date,
+           scale: float) -> int:
+    """Each kind's cases, registered by the unit that handles it: copyright cases by 区文化和旅游局's officers."""
     made = 0
     referred = False
     for year in YEARS:
@@ -120,7 +134,8 @@ def _cases(officers: list[User], rng: random.Random, today: dt.date, scale: floa
                 received = dt.date(year, 1, 5) + dt.timedelta(days=rng.randrange(0, 300))
                 if received > today:
                     continue
-                lead, second = rng.sample(certified, 2)
+                lead, second = rng.sample(culture_officers if kind == EnforcementCase.Kind.COPYRIGHT
+                                          else officers[:CERTIFIED_OFFICERS], 2)
                 with clock.on_day(received):
                     case = case_register(actor=lead, kind=kind, source=rng.choice(EnforcementCase.Source.values),
                                          party=f"{rng.choice('张王李赵刘陈杨黄')}某经营部{SUFFIX}",
@@ -149,7 +164,8 @@ def _walk_penalty(case, officer, received: dt.date, today: dt.date, rng: random.
     fine = Decimal(rng.randrange(5, 200) * 1000)
     _steps(case, officer, received, [
         ("file", 6, {}), ("investigate", 8, {}), ("notify", 35, {"note": "送达行政处罚告知书"}),
-        ("decide", 50, {"decision_number": f"津南市监处〔{received.year}〕{case.pk}号", "fine": fine}),
+        ("decide", 50, {"decision_number": f"{'津南文旅罚' if case.kind == EnforcementCase.Kind.COPYRIGHT else '津南市监处'}"
+                                           f"〔{received.year}〕{case.pk}号", "fine": fine}),
         ("execute", 55, {}), ("close", 70, {"note": "罚没款已缴清"}),
     ], today)
 
@@ -361,7 +377,7 @@ def _assistance_and_markets(users: dict, office: User, officers: list[User]) -> 
     markets = [("南开大悦城（演示）", "city", dt.date(2024, 10, 15)), ("鞍山西道科技市场（演示）", "city", dt.date(2025, 6, 20)),
                ("天津古文化街（演示）", "city", dt.date(2025, 11, 5)), ("南开商业步行街（演示）", "city", dt.date(2026, 7, 1)),
                ("长虹生态园商圈（演示）", "national", None)]
-    for name, level, approved in markets:
+    for number, (name, level, approved) in enumerate(markets, start=1):
         with clock.on_day(dt.date(2024, 6, 3)):
             market = market_create(actor=office, name=name, level=level)
         if approved is None:
@@ -370,7 +386,8 @@ def _assistance_and_markets(users: dict, office: User, officers: list[User]) -> 
             continue
         with clock.on_day(approved):
             market_check(actor=office, market=market, items=dict.fromkeys(CHECKLIST, True))
-            market_approve(actor=office, market=market, approved_on=approved)
+            market_recognition_record(actor=office, market=market, authority="天津市知识产权局",
+                                      document_number=f"津知保〔{approved.year}〕演示{number}号", recognized_on=approved)
     bureau = users["officer_user"].organization
     culture = Organization.objects.get(code="culture_tourism")
     with clock.on_day(dt.date(2025, 3, 20)):

@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 
 from ipcity import clock
 from ipcity.accounts.masking import mask_id_number, mask_phone
-from ipcity.accounts.models import User
+from ipcity.accounts.models import Organization, User
 from ipcity.accounts.permissions import has_perm, require_perm, scoped, users_with_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
@@ -47,6 +47,11 @@ CASE = Workflow(
     ))
 # What the case's history calls each entry: the table's steps and the entries that change no state.
 HISTORY_LABELS = {**CASE.action_labels, "register": "登记", "refer": "移送公安机关", "receipt": "登记公安机关回执"}
+# Which unit handles a case of each kind. The plan names 区文化和旅游局 (whose 文化市场综合执法 enforces copyright) beside
+# the market regulator for enforcement (key task 7: 区市场监管局、公安南开分局、区文化和旅游局…): copyright cases go to
+# it, whoever registers them; every other kind stays with the registering officer's own unit.
+UNIT_BY_KIND = {EnforcementCase.Kind.COPYRIGHT: "culture_tourism"}
+UNIT_LABELS = {"culture_tourism": "区文化和旅游局（文化市场综合执法）"}
 MAX_FINE = Decimal("1000000000000")  # the column holds 12 digits before the point
 DECISION_NUMBER_MAX = EnforcementCase._meta.get_field("decision_number").max_length
 
@@ -79,6 +84,24 @@ def case_list(*, user) -> QuerySet[EnforcementCase]:
 
 def case_get(*, user, pk: int) -> EnforcementCase:
     return object_or_404(case_list(user=user), "案件不存在或无权查看", pk=pk)
+
+
+def handling_unit(kind: str, actor) -> Organization:
+    """The unit a new case of this kind goes to (UNIT_BY_KIND), else the registering officer's own."""
+    code = UNIT_BY_KIND.get(kind)
+    if code is None:
+        return actor.organization
+    unit = Organization.objects.filter(code=code).first()
+    if unit is None:
+        raise ValidationError({"kind": [f"{EnforcementCase.Kind(kind).label}案件由{UNIT_LABELS[code]}承办，"
+                                        "平台上尚未登记该单位，请先由办公室导入工作方案中的责任单位"]})
+    return unit
+
+
+def takes_up(user, case: EnforcementCase) -> bool:
+    """An officer of the case's unit may take up a case routed to the unit that no officer handles yet."""
+    return (has_perm(user, Perm.CASE_HANDLE) and user.organization_id == case.unit_id
+            and not case.officers.exists())
 
 
 def handles(user, case: EnforcementCase) -> bool:
@@ -133,23 +156,27 @@ def case_register(*, actor, kind: str, source: str, party: str, facts: str, rece
         problems["received_on"] = ["登记日期不能晚于今天"]
     if problems:
         raise ValidationError(problems)
+    unit = handling_unit(kind, actor)
     case = EnforcementCase.objects.create(
-        kind=kind, source=source, unit=actor.organization, party=party.strip()[:200],
+        kind=kind, source=source, unit=unit, party=party.strip()[:200],
         party_credit_code=party_credit_code.strip()[:18], party_id_number=party_id_number.strip()[:18],
         party_phone=party_phone.strip()[:20], complainant=complainant.strip()[:200],
         complainant_phone=complainant_phone.strip()[:20], facts=facts.strip(), received_on=received_on,
         created_by=actor)
-    case.officers.add(actor)
-    _log(case, actor, "register", received_on)
+    routed = unit.pk != actor.organization_id
+    if not routed:
+        case.officers.add(actor)
+    _log(case, actor, "register", received_on, f"转{unit.name}承办" if routed else "")
     case.save(update_fields=["history"])
-    audit_record(actor=actor, action="protection.case.register", obj=case, after={"kind": kind, "party": case.party})
+    audit_record(actor=actor, action="protection.case.register", obj=case,
+                 after={"kind": kind, "party": case.party, "unit": unit.name})
     return case
 
 
 @transaction.atomic
 def case_assign(*, actor, case: EnforcementCase, officers: list[User]) -> EnforcementCase:
-    if not handles(actor, case) and not has_perm(actor, Perm.CASE_SUPERVISE):
-        raise PermissionDenied("只有承办人员或办公室可以指派")
+    if not handles(actor, case) and not takes_up(actor, case) and not has_perm(actor, Perm.CASE_SUPERVISE):
+        raise PermissionDenied("只有承办人员、承办单位的执法人员（尚无承办人员时）或办公室可以指派")
     eligible = set(officers_of(case.unit_id).values_list("pk", flat=True))
     wrong = [o.display_name for o in officers if o.pk not in eligible]
     if wrong:
@@ -244,9 +271,11 @@ def referral_receipt(*, actor, case: EnforcementCase, receipt_number: str, recei
 
 
 @transaction.atomic
-def certificate_record(*, actor, officer: User, number: str, issued_on: dt.date,
-                       valid_until: dt.date) -> EnforcementCertificate:
+def certificate_record(*, actor, officer: User, number: str, issued_on: dt.date, valid_until: dt.date,
+                       field: str = EnforcementCertificate.Field.PATENT) -> EnforcementCertificate:
     require_perm(actor, Perm.CASE_SUPERVISE)
+    if field not in EnforcementCertificate.Field.values:
+        raise ValidationError({"field": [f"执法领域应为：{'、'.join(EnforcementCertificate.Field.labels)}"]})
     if not has_perm(officer, Perm.CASE_HANDLE):
         raise ValidationError({"officer": ["只为执法人员登记执法证件"]})
     if valid_until <= issued_on or not number.strip():
@@ -259,9 +288,10 @@ def certificate_record(*, actor, officer: User, number: str, issued_on: dt.date,
     if overlapping is not None:
         raise ValidationError({"issued_on": [f"该执法人员已有证件 {overlapping.number}，有效期至 "
                                              f"{overlapping.valid_until}；换发证件应从其失效后开始"]})
-    certificate = EnforcementCertificate.objects.create(officer=officer, number=number.strip()[:64],
+    certificate = EnforcementCertificate.objects.create(officer=officer, number=number.strip()[:64], field=field,
                                                         issued_on=issued_on, valid_until=valid_until)
-    audit_record(actor=actor, action="protection.certificate.record", obj=certificate, after={"number": number})
+    audit_record(actor=actor, action="protection.certificate.record", obj=certificate,
+                 after={"number": number, "field": certificate.get_field_display()})
     return certificate
 
 
@@ -271,8 +301,9 @@ def activity_records() -> list[Activity]:
     counted = {EnforcementCase.Kind.PATENT, EnforcementCase.Kind.TRADEMARK, EnforcementCase.Kind.COPYRIGHT}
     records = [Activity(f"case_{c.kind}", f"CASE-{c.pk}", c.filed_on)
                for c in EnforcementCase.objects.filter(filed_on__isnull=False, kind__in=counted)]
+    # Only patent enforcement certificates count toward the plan's 25 certified patent enforcement officers.
     records += [Activity("officer_certificate", f"CERT-{c.pk}", c.issued_on, c.valid_until)
-                for c in EnforcementCertificate.objects.all()]
+                for c in EnforcementCertificate.objects.filter(field=EnforcementCertificate.Field.PATENT)]
     return records + [Activity(f"market_{m.level}", f"MKT-{m.pk}", m.approved_on)
                       for m in StandardizedMarket.objects.filter(approved_on__isnull=False)]
 
@@ -290,7 +321,8 @@ def activity_rows(keys: list[str]) -> list[list]:
         found = {f"CERT-{c.pk}": c for c in EnforcementCertificate.objects.select_related("officer").filter(pk__in=ids)}
         return [[k, "执法证件", found[k].officer.display_name, found[k].number, "", found[k].valid_until] for k in keys]
     found = {f"MKT-{m.pk}": m for m in StandardizedMarket.objects.filter(pk__in=ids)}
-    return [[k, f"{found[k].get_level_display()}规范化市场", found[k].name, "", "", found[k].approved_on] for k in keys]
+    return [[k, f"{found[k].get_level_display()}规范化市场", found[k].name, found[k].authority,
+             found[k].document_number, found[k].approved_on] for k in keys]
 
 
 def activity_rows_unmasked(keys: list[str]) -> list[list]:

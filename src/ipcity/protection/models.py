@@ -178,9 +178,16 @@ class MediationCase(models.Model):
 
 
 class EnforcementCertificate(models.Model):
-    """An enforcement officer's certificate (执法证) for patent administrative enforcement."""
+    """An enforcement officer's certificate (执法证): for patent administrative enforcement (counted against the plan's
+    25 certified patent enforcement officers), or for other fields (a culture market officer who handles copyright
+    cases holds one too; it lets the officer file cases but is not a patent enforcement certificate)."""
+
+    class Field(models.TextChoices):
+        PATENT = "patent", "专利行政执法"
+        OTHER = "other", "其他行政执法（如文化市场综合执法）"
 
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
+    field = models.CharField("执法领域", max_length=16, choices=Field.choices, default=Field.PATENT)
     number = models.CharField("证号", max_length=64, unique=True)
     issued_on = models.DateField("发证日期")
     valid_until = models.DateField("有效期至")
@@ -258,7 +265,9 @@ class CriminalReferral(models.Model):
 
 
 class StandardizedMarket(Created):
-    """A market working toward the city- or national-level IP protection standardization (规范化市场)."""
+    """A market working toward the city- or national-level IP protection standardization (规范化市场). The city's IP
+    office (市级) or CNIPA (国家级) recognizes it; the district office follows its construction against the checklist
+    and records the recognition (authority, document number, date), which the indicators count by its date."""
 
     class Level(models.TextChoices):
         CITY = "city", "市级"
@@ -267,7 +276,12 @@ class StandardizedMarket(Created):
     name = models.CharField("市场名称", max_length=200)
     level = models.CharField("级别", max_length=16, choices=Level.choices)
     checklist = models.JSONField("评价指标完成情况", default=dict)  # item code -> bool
-    approved_on = models.DateField("认定日期", null=True, blank=True)
+    approved_on = models.DateField("认定日期", null=True, blank=True)  # the recognition's date
+    authority = models.CharField("认定机关", max_length=200, blank=True)
+    document_number = models.CharField("认定文号", max_length=100, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return self.name

@@ -7,8 +7,8 @@ methods). Operation ids stay `ipcity_operations_api_<view>` whatever module a vi
 
 from ninja import Router
 
-from ipcity.operations.api import brands, community, finance, matchmaking, navigation, offers_needs
+from ipcity.operations.api import brands, clusters, community, finance, matchmaking, navigation, offers_needs
 
 router = Router(tags=["运营中心"])
-for topic in (offers_needs, matchmaking, navigation, community, finance, brands):
+for topic in (offers_needs, matchmaking, navigation, community, finance, brands, clusters):
     router.add_router("", topic.router)
