@@ -38,9 +38,10 @@ from ipcity.services.applications import application_submit
 from ipcity.services.catalogue import item_create
 from ipcity.services.certification import certification_record, guidance_start
 from ipcity.services.culture import demonstration_nominate, event_record
+from ipcity.services.culture_resources import tcm_project_create
 from ipcity.services.experts import consent_set, expert_add, expert_assign
 from ipcity.services.policies import policy_apply, policy_create
-from ipcity.services.training import training_create
+from ipcity.services.training import training_create, training_register
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.conftest import PERSONAS, bundled_plan_bytes, make_people
 from tests.services.helpers import guide as service_guide
@@ -123,6 +124,24 @@ def training_manager(ok=200, anonymous=302):
 def culture_manager(ok=200):
     """The office and the responsible units record IP culture work."""
     return {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 403), "office_admin": ok, "unit_staff": ok}
+
+
+def training_registrant(ok=201):
+    """Signed-in people of enterprises, universities, agencies, units… register; the office organizes, it does not
+    register, and an anonymous visitor must sign in."""
+    return {ANONYMOUS: 403, **dict.fromkeys(SIGNED_IN, ok), "office_admin": 403}
+
+
+def culture_resource_keeper(ok=302):
+    """Task 4's culture records: the office, or the kind's responsible unit (区文化和旅游局 / 区委宣传部 / 区卫健委); the
+    unit persona (区科技局) is none of them."""
+    return {**dict.fromkeys(EVERYONE, 403), "office_admin": ok}
+
+
+CULTURAL_RESOURCE_FORM = {"category": "folk_art", "name": "南开剪纸", "holder_name": "李某", "protection_status": "protected",
+                          "source": "区级非遗名录", "recorded_on": "2026-01-05"}
+CULTURAL_RESOURCE_JSON = {"category": "folk_art", "name": "南开剪纸", "holder_name": "李某",
+                          "protection_status": "protected", "source": "区级非遗名录", "recorded_on": "2026-01-05"}
 
 
 def certification_party(ok=200, anonymous=401):
@@ -275,6 +294,18 @@ PAGES = [
     ("post", "/services/culture/", {"form": "school", "name": "新学校", "level": "primary", "joined_on": "2025-09-01"},
      {**dict.fromkeys(EVERYONE, 403), "office_admin": 302, "unit_staff": 302}),
     ("get", "/services/talent/", None, {**office_page(), "unit_staff": 200}),
+    ("get", "/services/copyright/", None, public()),
+    ("post", "/services/copyright/", {"form": "nomination", "name": "某出版社", "kind": "enterprise", "year": "2026",
+                                      "reason": "自主版权登记多"},
+     {**dict.fromkeys(EVERYONE, 403), "office_admin": 302, "unit_staff": 302}),
+    ("get", "/services/cultural-resources/", None, public()),
+    ("post", "/services/cultural-resources/", CULTURAL_RESOURCE_FORM, culture_resource_keeper()),
+    ("get", "/services/cultural-products/", None, public()),
+    ("post", "/services/cultural-products/", {"kind": "product", "name": "文创礼盒", "owner_name": "某公司",
+                                              "launched_on": "2026-01-05"}, culture_resource_keeper()),
+    ("get", "/services/tcm/", None, public()),
+    ("post", "/services/tcm/", {"form": "project", "name": "中医药示范项目", "undertaker": "某医院",
+                                "approved_on": "2026-01-05"}, culture_resource_keeper()),
     ("get", "/services/certifications/", None, certification_party(anonymous=302)),
     ("get", "/services/open-data/", None, public()),
     ("get", "/services/open-data/indicators.csv", None, public()),
@@ -287,6 +318,7 @@ PAGES = [
     ("get", "/services/custody/", None, custody_party(anonymous=302, agency=200, enterprise=200, office=200)),
     ("get", "/services/trainings/{training}/", None, public()),
     ("get", "/services/trainings/{training}/qr.svg", None, training_manager(anonymous=403)),
+    ("get", "/services/trainings/{training}/registrations.xlsx", None, training_manager(anonymous=403)),
     ("get", "/services/trainings/{training}/sign-in/", None, public()),
     ("get", "/services/policies/", None, public()),
     ("get", "/services/policies/new/", None, policy_keeper()),
@@ -433,6 +465,9 @@ PAGES = [
      {**office_signed_in_post(), "unit_staff": 302}),
     ("post", "/services/trainings/", {}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 200, "unit_staff": 200}),
     ("post", "/services/trainings/{training}/", {"form": "close"}, training_manager(302, anonymous=403)),
+    ("post", "/services/trainings/{training}/", {"form": "register", "phone": "13800000010"}, training_registrant(302)),
+    ("post", "/services/trainings/", {"form": "audiences", "counted": ["officers", "civil_servants"],
+                                      "reason": "方案所称相关人员"}, {**dict.fromkeys(EVERYONE, 403), "office_admin": 302}),
     ("post", "/services/trainings/{training}/sign-in/", {"t": "{training_token}", "name": "张三",
                                                         "organization_name": "某公司", "phone": "13800000009"},
      public()),  # no account: the code from the room is the proof
@@ -690,6 +725,17 @@ API = [
                                                               "reason": "宣传活跃"}, culture_manager(201)),
     ("post", "/api/v1/services/culture/demonstration-units/{nomination}/decision", {"selected": True, "note": "同意"},
      office_api()),
+    ("get", "/api/v1/services/culture/copyright", None, public()),
+    ("get", "/api/v1/services/culture/resources", None, public()),
+    ("post", "/api/v1/services/culture/resources", CULTURAL_RESOURCE_JSON, office_api(201)),
+    ("get", "/api/v1/services/culture/products", None, public()),
+    ("post", "/api/v1/services/culture/products", {"kind": "product", "name": "文创礼盒", "owner_name": "某公司",
+                                                   "launched_on": "2026-01-05"}, office_api(201)),
+    ("get", "/api/v1/services/culture/tcm-projects", None, public()),
+    ("post", "/api/v1/services/culture/tcm-projects", {"name": "中医药示范项目", "undertaker": "某医院",
+                                                       "approved_on": "2026-01-05"}, office_api(201)),
+    ("post", "/api/v1/services/culture/tcm-projects/{tcm_project}/knowledge",
+     {k: v for k, v in CULTURAL_RESOURCE_JSON.items() if k != "category"}, office_api(201)),
     ("get", "/api/v1/services/culture/talent", None, public()),
     ("get", "/api/v1/services/culture/talent/records", None, culture_manager()),
     ("post", "/api/v1/services/culture/talent", {"name": "王代理", "organization_name": "某所", "category": "patent_attorney"},
@@ -733,6 +779,16 @@ API = [
                                             "place": "会议室"}, training_manager(201, 401)),
     ("get", "/api/v1/services/trainings/{training}", None, public()),
     ("get", "/api/v1/services/trainings/{training}/attendees", None, training_manager(anonymous=401)),
+    ("get", "/api/v1/services/trainings/audiences", None, public()),
+    ("put", "/api/v1/services/trainings/audiences", {"counted": ["officers", "civil_servants"], "reason": "相关人员"},
+     office_api()),
+    ("post", "/api/v1/services/trainings/{training}/registrations", {"phone": "13800000010"},
+     {**training_registrant(201), ANONYMOUS: 401}),
+    ("get", "/api/v1/services/trainings/{training}/registrations", None, training_manager(anonymous=401)),
+    ("get", "/api/v1/services/trainings/{training}/registrations.xlsx", None, training_manager(anonymous=401)),
+    ("post", "/api/v1/services/trainings/{training}/registrations/{training_registration}/steps", {"action": "attend"},
+     {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404), "unit_staff": 200, "office_admin": 200}),  # the organizer's
+    ("get", "/api/v1/services/training-registrations", None, {**training_registrant(200), ANONYMOUS: 401}),
     ("post", "/api/v1/services/trainings/{training}/sign-in", {"token": "{training_token}", "name": "张三",
                                                               "organization_name": "某公司", "phone": "13800000009"},
      public(201)),
@@ -852,8 +908,8 @@ def world(django_db_setup, django_db_blocker):
             plan_import(plan_data=parse_plan(bundled_plan_bytes()), actor=None)
             people = make_people()
             other = Organization.objects.create(name="他人企业", org_type=OrgType.ENTERPRISE)
-            user_create(actor=None, username="other_member", password="Str0ng!Passw0rd", organization=other,
-                        role="enterprise_user")
+            other_member = user_create(actor=None, username="other_member", password="Str0ng!Passw0rd",
+                                       organization=other, role="enterprise_user")
             attachment = attachment_store(uploaded_file=SimpleUploadedFile("证明.pdf", b"%PDF-1.4 test"),
                                           actor=people["office_admin"])
             batch = import_batch_start(kind="patents", filename="p.csv", actor=None)
@@ -959,7 +1015,11 @@ def world(django_db_setup, django_db_blocker):
             application = application_submit(actor=people["enterprise_user"], item=service_item, description="申请", files=[
                 SimpleUploadedFile("表.pdf", b"%PDF-1.4 world")])
             training = training_create(actor=people["unit_staff"], title="培训", audience="public",
-                                       held_on=clock.today(), hours=Decimal(2), place="会议室")
+                                       held_on=clock.today(), hours=Decimal(2), place="会议室", capacity=50,
+                                       registration_deadline=clock.today())
+            training_registration = training_register(actor=other_member, training=training, phone="13700009999")
+            tcm_project = tcm_project_create(actor=people["office_admin"], name="名老中医经验传承", undertaker="某中医医院",
+                                             approved_on=dt.date(2025, 3, 1))
             profile_save(actor=people["agency_user"], services=["custody"], qualifications=[], staff=3, attorneys=0,
                          description="托管服务")
             custody = custody_record(actor=people["agency_user"], enterprise=people["enterprise_user"].organization,
@@ -995,6 +1055,7 @@ def world(django_db_setup, django_db_blocker):
                    "agency": people["agency_user"].organization_id, "custody": custody.pk,
                    "custody_client": people["enterprise_user"].organization_id, "service_item": service_item.code, "service_application": application.pk,
                    "material": application.materials.get().pk, "training": training.pk,
+                   "training_registration": training_registration.pk, "tcm_project": tcm_project.pk,
                    "training_token": training.sign_in_token, "assistance": assistance.pk, "market": market.pk, "case": case.pk, "officer": people["enforcement_officer"].pk, "mediation": mediation.pk, "mediation_body": people["mediator"].organization_id,
                    "listing": listing.pk, "inspection": inspection.pk, "watch": watch.pk, "financing": financing.pk, "claim": claim.pk, "alliance_member": member.pk, "navigation": navigation.pk, "portfolio": portfolio.pk, "offer": offer.pk, "need": need.pk, "interest": interest.pk, "offered_patent": "202110011111.1", "unpooled_patent": "202110033333.3",
                    "registration": registration.pk, "notarization": notarized.notarization.pk, "meeting": meeting.pk, "decision": meeting.decisions.get().pk, "task": task.pk,

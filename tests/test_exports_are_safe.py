@@ -21,7 +21,7 @@ from ipcity.operations.models import NavigationProject
 from ipcity.plan.models import BudgetLine, Disbursement, EvaluationReport, Indicator, KeyTask, WorkItem
 from ipcity.plan.supervision import work_item_create, work_item_transition
 from ipcity.protection.models import DishonestyListing
-from ipcity.services.models import Training
+from ipcity.services.models import Training, TrainingRegistration
 from ipcity.services.open_data import DATASETS
 from ipcity.stats.models import Patent
 from tests.stats.helpers import PATENTS, upload
@@ -67,10 +67,15 @@ def hostile(client_for, people):
         organization=listed, grounds=[{"code": "x", "label": HOSTILE, "basis": "-" + HOSTILE, "penalties": []}],
         measures=[HOSTILE], listed_on=clock.today() - dt.timedelta(days=10),
         ends_on=clock.today() + dt.timedelta(days=1000), listed_by=people["enforcement_officer"])
-    Training.objects.create(title=HOSTILE, audience=Training.Audience.choices[0][0], held_on=dt.date(2026, 5, 1),
-                            hours=Decimal("2.0"), place=HOSTILE, organizer=agency, sign_in_token="t" * 43,
-                            created_by=people["agency_user"], created_at=now)
-    return {"evaluation": evaluation.pk, "navigation": navigation.pk}
+    training = Training.objects.create(title=HOSTILE, audience=Training.Audience.choices[0][0],
+                                       held_on=dt.date(2026, 5, 1), hours=Decimal("2.0"), place=HOSTILE,
+                                       organizer=agency, sign_in_token="t" * 43, capacity=10,
+                                       registration_deadline=dt.date(2026, 4, 30), created_by=people["agency_user"],
+                                       created_at=now)
+    TrainingRegistration.objects.create(training=training, user=people["enterprise_user"],
+                                        organization=people["enterprise_user"].organization, name=HOSTILE,
+                                        phone="13800000000", registered_at=now)
+    return {"evaluation": evaluation.pk, "navigation": navigation.pk, "training": training.pk}
 
 
 AS_OF = {"as_of": "2024-06-30"}
@@ -95,6 +100,8 @@ EXPORTS = [
     ("office_admin", "/api/v1/supervision/evaluations/{evaluation}/document", {"format": "pdf"}, "pdf", True),
     ("office_admin", "/operations/navigation/{navigation}/", {"format": "docx"}, "docx", True),
     (None, "/api/v1/operations/navigation/{navigation}/report.docx", {}, "docx", True),
+    ("office_admin", "/services/trainings/{training}/registrations.xlsx", {}, "xlsx", True),
+    ("office_admin", "/api/v1/services/trainings/{training}/registrations.xlsx", {}, "xlsx", True),
     (None, "/protection/credit/export.csv", {}, "csv", True),
     (None, "/api/v1/protection/credit/export", {"format": "csv"}, "csv", True),
     *[(None, f"/services/open-data/{code}.csv", {}, "csv", code in ("indicators", "trainings")) for code in DATASETS],

@@ -57,7 +57,7 @@ from ipcity.services.certification import certification_record, guidance_advance
 from ipcity.services.culture import demonstration_nominate, talent_record
 from ipcity.services.experts import conflict_add, consent_set, expert_add, expert_assign
 from ipcity.services.policies import policy_application_step, policy_apply, policy_create
-from ipcity.services.training import sign_in, training_create
+from ipcity.services.training import sign_in, training_create, training_register
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.conftest import bundled_plan_bytes, make_people
 from tests.services.helpers import guide as service_guide
@@ -237,7 +237,9 @@ def _world():
     demonstration_nominate(actor=p["unit_staff"], name=m("nomination.pending"), kind="school", year=2026,
                            reason="课程体系完整")
     training = training_create(actor=p["unit_staff"], title="培训", audience="public", held_on=clock.today(),
-                               hours=Decimal(2), place="会议室")
+                               hours=Decimal(2), place="会议室", capacity=10, registration_deadline=clock.today())
+    for who, key, phone in (("enterprise_user", "own", "13955550001"), ("other_enterprise_user", "other", "13955550002")):
+        m[f"training_registration.{key}"] = ("id", training_register(actor=p[who], training=training, phone=phone).pk)
     sign_in(training=training, token=training.sign_in_token, name=m("attendee.name"), organization_name="某公司",
             phone="13955556666")
     m["attendee.phone"] = "13955556666"
@@ -443,6 +445,8 @@ ROWS = [
     row("/api/v1/services/policy-awards", "unit_staff", never=["org.other_enterprise"]),
     row("/api/v1/services/policy-awards", "other_unit_staff", ["org.other_enterprise"]),
     row("/api/v1/services/policy-awards", "office_admin", ["org.other_enterprise"]),
+    # a person's own training registrations (the office registers for none)
+    *mirror("/api/v1/services/training-registrations", "enterprise_user", "training_registration", office=False),
 ]
 
 # Public routes: an anonymous visitor gets 200 and never a private marker (see PUBLIC_MARKERS).
@@ -481,6 +485,9 @@ PUBLIC = [
     "/api/v1/services/culture/demonstration-units", "/api/v1/services/culture/talent",
     "/services/policies/", "/services/policies/{policy}/", "/api/v1/services/policies",
     "/api/v1/services/policies/{policy}", "/api/v1/services/policies/figures",
+    "/services/copyright/", "/services/cultural-resources/", "/services/cultural-products/", "/services/tcm/",
+    "/api/v1/services/culture/copyright", "/api/v1/services/culture/resources", "/api/v1/services/culture/products",
+    "/api/v1/services/culture/tcm-projects", "/api/v1/services/trainings/audiences",
 ]
 # What anyone may read: published offers and needs (a confidential need's title, not its enterprise), consenting
 # experts, the catalogue's items, the patents' titles in the public registers (the withdrawn offers' markers are those
@@ -546,6 +553,11 @@ UNSCOPED = {
     "services/agencies/<int:pk>/": "one agency (unlisted ones 404: permission table)",
     "services/trainings/<int:pk>/qr.svg": "the organizer's sign-in code",
     "services/trainings/<int:pk>/sign-in/": "a form",
+    "services/trainings/<int:pk>/registrations.xlsx": "one training's registrations: its organizer (permission table)",
+    "/api/v1/services/trainings/{training_id}/registrations": "one training's registrations: its organizer "
+                                                              "(permission table)",
+    "/api/v1/services/trainings/{training_id}/registrations.xlsx": "one training's registrations: its organizer "
+                                                                   "(permission table)",
     "/api/v1/me": "the caller's own account", "/api/v1/organizations/{org_id}": "one organization (permission table)",
     "/api/v1/indicators/{code}/confirmations": "one indicator's confirmations (public, like its page)",
     "/api/v1/plan/indicators/{code}": "plan text (public)", "/api/v1/plan/tasks/{number}": "plan text (public)",

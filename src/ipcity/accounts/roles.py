@@ -58,12 +58,17 @@ class Perm:
     SERVICE_HANDLE = "services.applications:handle"  # the item's implementing unit accepts and decides
     SERVICE_SUPERVISE = "services.applications:read_all"  # the office follows every application and time limit
     TRAINING_MANAGE = "services.trainings:write"  # hold trainings and record who attended
+    TRAINING_RULES = "services.trainings:rules"  # the office decides which audiences count toward 培训次数/人次
+    TRAINING_REGISTER = "services.trainings:register"  # a signed-in person registers for (and cancels) a training
     AGENCY_PROFILE = "services.agencies:profile"  # an agency keeps its own directory entry, records custody
     AGENCY_MANAGE = "services.agencies:manage"  # the office records the cluster and designates brand agencies
     CUSTODY_CONFIRM = "services.custody:confirm"  # an enterprise confirms custody of its IP and rates the agency
     CERTIFICATION_RECORD = "services.certifications:write"  # an enterprise or its guiding agency records 贯标
     CULTURE_MANAGE = "services.culture:write"  # events, pilot schools, demonstration nominations, talent records
     CULTURE_SELECT = "services.culture:select"  # the office decides the demonstration units
+    CULTURE_RESOURCE_MANAGE = "services.culture_resources:manage"  # the office records task 4's cultural resources,
+    # 文创 products and TCM pilot projects for any responsible unit
+    CULTURE_RESOURCE_RECORD = "services.culture_resources:write"  # a responsible unit records its own kind of them
     EXPERT_MANAGE = "services.experts:manage"  # the office keeps the pool and assigns experts
     EXPERT_PROFILE = "services.experts:profile"  # an expert keeps their profile, consent, conflicts and opinions
     POLICY_MANAGE = "services.policies:manage"  # the office keeps the policy library and follows every 兑现
@@ -125,12 +130,16 @@ PERM_LABELS: dict[str, str] = {
     Perm.SERVICE_HANDLE: "办理服务事项",
     Perm.SERVICE_SUPERVISE: "查看全部服务申请",
     Perm.TRAINING_MANAGE: "培训管理",
+    Perm.TRAINING_RULES: "设定计入培训指标的培训对象",
+    Perm.TRAINING_REGISTER: "培训报名",
     Perm.AGENCY_PROFILE: "服务机构信息维护",
     Perm.AGENCY_MANAGE: "服务机构管理（办公室）",
     Perm.CUSTODY_CONFIRM: "确认知识产权托管",
     Perm.CERTIFICATION_RECORD: "贯标认证登记",
     Perm.CULTURE_MANAGE: "知识产权文化建设",
     Perm.CULTURE_SELECT: "认定示范单位",
+    Perm.CULTURE_RESOURCE_MANAGE: "文化资源、文创与中医药试点登记（办公室）",
+    Perm.CULTURE_RESOURCE_RECORD: "文化资源、文创与中医药试点登记（责任单位）",
     Perm.EXPERT_MANAGE: "专家库管理",
     Perm.EXPERT_PROFILE: "专家信息维护",
     Perm.POLICY_MANAGE: "政策库管理（办公室）",
@@ -160,24 +169,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         Perm.PROTECTION_READ_ALL, Perm.CASE_SUPERVISE, Perm.ASSISTANCE_HANDLE, Perm.CREDIT_MANAGE, Perm.MARKET_MANAGE,
         Perm.AGENCY_CONDUCT_MANAGE,
         Perm.SERVICE_CATALOGUE, Perm.SERVICE_HANDLE, Perm.SERVICE_SUPERVISE, Perm.TRAINING_MANAGE, Perm.AGENCY_MANAGE,
-        Perm.EXPERT_MANAGE, Perm.CULTURE_MANAGE, Perm.CULTURE_SELECT, Perm.POLICY_MANAGE,
+        Perm.EXPERT_MANAGE, Perm.CULTURE_MANAGE, Perm.CULTURE_SELECT, Perm.POLICY_MANAGE, Perm.TRAINING_RULES,
+        Perm.CULTURE_RESOURCE_MANAGE,
     }),
     Role.UNIT_STAFF: frozenset({Perm.INDICATOR_REPORT, Perm.REGISTRY_READ, Perm.SUPERVISION_WORK, Perm.WORKSPACE_UNIT,
-                                Perm.SERVICE_HANDLE, Perm.TRAINING_MANAGE, Perm.CULTURE_MANAGE, Perm.POLICY_HANDLE}),
+                                Perm.SERVICE_HANDLE, Perm.TRAINING_MANAGE, Perm.CULTURE_MANAGE, Perm.POLICY_HANDLE,
+                                Perm.CULTURE_RESOURCE_RECORD, Perm.TRAINING_REGISTER}),
     Role.ENTERPRISE_USER: frozenset({Perm.WORKSPACE_ENTERPRISE, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
                                      Perm.TECH_NEED, Perm.FINANCING_APPLY, Perm.TRADE_SECRET_ASSESS,
                                      Perm.MEDIATION_APPLY, Perm.ASSISTANCE_APPLY, Perm.SERVICE_APPLY, Perm.CUSTODY_CONFIRM,
-                                     Perm.CERTIFICATION_RECORD, Perm.POLICY_APPLY}),
+                                     Perm.CERTIFICATION_RECORD, Perm.POLICY_APPLY, Perm.TRAINING_REGISTER}),
     Role.UNIVERSITY_USER: frozenset({Perm.WORKSPACE_UNIVERSITY, Perm.EVIDENCE_REGISTER, Perm.TECH_OFFER,
-                                     Perm.FINANCING_APPLY, Perm.SERVICE_APPLY}),
+                                     Perm.FINANCING_APPLY, Perm.SERVICE_APPLY, Perm.TRAINING_REGISTER}),
     Role.AGENCY_USER: frozenset({Perm.WORKSPACE_AGENCY, Perm.EVIDENCE_REGISTER, Perm.NAVIGATION_MANAGE,
                                  Perm.EVENTS_MANAGE, Perm.SERVICE_APPLY, Perm.AGENCY_PROFILE,
-                                 Perm.CERTIFICATION_RECORD}),
-    Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION, Perm.MEDIATION_HANDLE}),
-    Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION, Perm.CONFLICT_DECLARE, Perm.CASE_HANDLE}),
-    Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT, Perm.EXPERT_PROFILE}),
-    Role.NOTARY: frozenset({Perm.WORKSPACE_NOTARY, Perm.NOTARIZATION_HANDLE}),
-    Role.FINANCE_USER: frozenset({Perm.WORKSPACE_FINANCE, Perm.FINANCING_HANDLE}),
+                                 Perm.CERTIFICATION_RECORD, Perm.TRAINING_REGISTER}),
+    Role.MEDIATOR: frozenset({Perm.WORKSPACE_PROTECTION, Perm.MEDIATION_HANDLE, Perm.TRAINING_REGISTER}),
+    Role.ENFORCEMENT_OFFICER: frozenset({Perm.WORKSPACE_PROTECTION, Perm.CONFLICT_DECLARE, Perm.CASE_HANDLE,
+                                         Perm.TRAINING_REGISTER}),
+    Role.EXPERT: frozenset({Perm.WORKSPACE_EXPERT, Perm.EXPERT_PROFILE, Perm.TRAINING_REGISTER}),
+    Role.NOTARY: frozenset({Perm.WORKSPACE_NOTARY, Perm.NOTARIZATION_HANDLE, Perm.TRAINING_REGISTER}),
+    Role.FINANCE_USER: frozenset({Perm.WORKSPACE_FINANCE, Perm.FINANCING_HANDLE, Perm.TRAINING_REGISTER}),
 }
 
 # Which organization types a role may be held in: a unit staff member must sit in a government body, etc.

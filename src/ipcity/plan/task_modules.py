@@ -153,11 +153,22 @@ MODULES: dict[str, Module] = {
     "salons": Module("知识产权主题沙龙", "场", "services:culture", "services.PublicityEvent",
                      _one("held_on", Q(kind="salon"))),
     "demonstration_units": Module("知识产权教育示范单位（入选）", "家", "services:culture", "services.DemonstrationUnit",
-                                  _one("decided_on", Q(state="selected"))),
+                                  _one("decided_on", Q(state="selected", program="education"))),
     "publicity": Module("知识产权宣传活动", "场", "services:culture", "services.PublicityEvent",
                         _one("held_on", Q(kind="publicity"))),
     "live_streams": Module("知识产权“走进直播间”直播", "场", "services:culture", "services.PublicityEvent",
                            _one("held_on", Q(kind="live_stream"))),
+    # ---- task 4's culture work: copyright demonstration, cultural resources, 文创, TCM pilot projects ----
+    "copyright_demonstration": Module("版权示范单位（入选）", "家", "services:copyright", "services.DemonstrationUnit",
+                                      _one("decided_on", Q(state="selected", program="copyright"))),
+    "cultural_resources": Module("遗传资源、传统知识、民间文艺（登记）", "项", "services:cultural_resources",
+                                 "services.CulturalResource", _one("recorded_on", Q(tcm_project__isnull=True))),
+    "cultural_products": Module("文创产品、活动品牌和文化地标（推出）", "项", "services:cultural_products",
+                                "services.CulturalProduct", _one("launched_on")),
+    "tcm_projects": Module("中医药传承创新发展示范试点项目（立项）", "个", "services:tcm", "services.TcmProject",
+                           _one("approved_on")),
+    "tcm_knowledge": Module("中医药传统知识保护记录（登记）", "项", "services:tcm", "services.CulturalResource",
+                            _one("recorded_on", Q(tcm_project__isnull=False))),
     # ---- the plan's own work (组织实施) ----
     "meetings": Module("区知识产权工作领导小组会议", "次", "supervision:meetings", "plan.LeadingGroupMeeting",
                        _one("held_on")),
@@ -172,7 +183,8 @@ TASK_MODULES: dict[int, tuple[str, ...]] = {
     1: ("matchmaking_iur", "alliance", "deals", "portfolios"),  # 天开园强基：产学研对接、联盟、成果转化
     2: ("navigation_industry", "navigation_enterprise", "navigation_completed", "portfolios"),  # 高价值专利培育
     3: ("clusters", "industry_education", "navigation_industry", "matchmaking_iur", "talent"),  # 产业链专利集群、产教融合、人才汇聚
-    4: ("watch_list", "trademarks", "copyrights", "geographical_indications"),  # 商标品牌、版权、地理标志
+    4: ("watch_list", "trademarks", "copyrights", "copyright_demonstration", "geographical_indications",
+        "cultural_resources", "cultural_products", "tcm_projects", "tcm_knowledge"),  # 商标品牌、版权示范、地理标志、文化资源、文创、中医药
     5: ("operation_centers", "deals", "open_licences", "patent_products", "financing"),  # 运营中心、转化、开放许可、备案
     6: ("financing", "matchmaking_bank", "insurance_claims"),  # 质押融资、银企对接、保险
     7: ("cases_filed", "cases_closed", "criminal_referrals", "joint_operations", "enforcement_certificates"),

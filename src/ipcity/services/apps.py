@@ -12,7 +12,7 @@ class ServicesConfig(AppConfig):
 
         register(ActivitySource(
             kinds=("training", "training_attendance"), columns=("编号", "培训", "对象或签到方式", "主办单位", "日期"),
-            models=("services.Training", "services.Attendance"),
+            models=("services.Training", "services.Attendance", "services.TrainingAudienceSetting"),
             records=training.activity_records, rows=training.activity_rows))
         register(ActivitySource(
             kinds=("cluster_agency", "custody_sme"), columns=("编号", "机构或企业规模", "入驻位置或所在街道", "日期"),

@@ -114,28 +114,40 @@ def event_report(*, actor, event: PublicityEvent, participants: int, summary: st
 
 
 @transaction.atomic
-def demonstration_nominate(*, actor, name: str, kind: str, year: int, reason: str) -> DemonstrationUnit:
+def demonstration_nominate(*, actor, name: str, kind: str, year: int, reason: str,
+                           program: str = DemonstrationUnit.Program.EDUCATION) -> DemonstrationUnit:
+    """A nomination for one of the selections: 知识产权教育示范单位 (the default) or 版权示范单位 (task 4)."""
     require_perm(actor, Perm.CULTURE_MANAGE)
+    if program not in DemonstrationUnit.Program.values:
+        raise ValidationError({"program": [f"示范类别应为{'或'.join(DemonstrationUnit.Program.labels)}"]})
     if not name.strip() or not reason.strip() or kind not in DemonstrationUnit.Kind.values:
         raise ValidationError({"name": ["请填写单位名称、类型和推荐理由"]})
     if not 2024 <= year <= 2100:
         raise ValidationError({"year": ["年度应为2024年以后"]})
     try:
         with transaction.atomic():
-            unit = DemonstrationUnit.objects.create(name=name.strip()[:200], kind=kind, year=year,
+            unit = DemonstrationUnit.objects.create(program=program, name=name.strip()[:200], kind=kind, year=year,
                                                     reason=reason.strip(), nominated_by=actor)
     except IntegrityError:
-        raise ValidationError({"name": [f"该单位已被推荐参加{year}年度评选"]}) from None
-    audit_record(actor=actor, action="services.culture.nominate", obj=unit, after={"name": unit.name, "year": year})
+        label = DemonstrationUnit.Program(program).label
+        raise ValidationError({"name": [f"该单位已被推荐参加{year}年度{label}评选"]}) from None
+    audit_record(actor=actor, action="services.culture.nominate", obj=unit,
+                 after={"program": program, "name": unit.name, "year": year})
     return unit
 
 
-def nominations_pending(*, user) -> QuerySet[DemonstrationUnit]:
-    """Nominations waiting for the office's decision: only those who select see them (the public sees the
-    selected units)."""
+def demonstration_selected(*, program: str = DemonstrationUnit.Program.EDUCATION) -> QuerySet[DemonstrationUnit]:
+    """Public: the units selected in one program, newest year first."""
+    return DemonstrationUnit.objects.filter(program=program, state=DemonstrationUnit.State.SELECTED).order_by(
+        "-year", "name")
+
+
+def nominations_pending(*, user, program: str = DemonstrationUnit.Program.EDUCATION) -> QuerySet[DemonstrationUnit]:
+    """Nominations of one program waiting for the office's decision: only those who select see them (the public
+    sees the selected units)."""
     if not has_perm(user, Perm.CULTURE_SELECT):
         return DemonstrationUnit.objects.none()
-    return DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.NOMINATED)
+    return DemonstrationUnit.objects.filter(program=program, state=DemonstrationUnit.State.NOMINATED)
 
 
 Unit = DemonstrationUnit.State

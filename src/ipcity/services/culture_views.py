@@ -11,6 +11,7 @@ from ipcity.services.culture import (
     calendar,
     demonstration_decide,
     demonstration_nominate,
+    demonstration_selected,
     event_experts,
     event_record,
     event_report,
@@ -68,7 +69,7 @@ def culture(request):
     return render(request, "services/culture.html", {
         "nav": "services", "upcoming": [e for e in events if e.held_on >= today][::-1],
         "past": [e for e in events if e.held_on < today], "schools": PilotSchool.objects.all(),
-        "selected": DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.SELECTED).order_by("-year", "name"),
+        "selected": demonstration_selected(),
         "nominations": nominations_pending(user=request.user),
         "talent": talent_counts(), "forms": forms, "manages": manages})
 

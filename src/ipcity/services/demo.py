@@ -31,7 +31,14 @@ from ipcity.services.culture import (
 )
 from ipcity.services.experts import assignment_close, conflict_add, consent_set, expert_add, expert_assign
 from ipcity.services.models import Policy, ServiceApplication
-from ipcity.services.training import attendees_import, sign_in_close, training_create
+from ipcity.services.training import (
+    attendees_import,
+    audiences_set,
+    registration_step,
+    sign_in_close,
+    training_create,
+    training_register,
+)
 
 CONTACT = {"place": "南开区政务服务中心知识产权窗口（演示）", "hours": "工作日 9:00—12:00，13:30—17:00",
            "phone": "022-0000-0000（演示）", "complaint": "12345 政务服务便民热线；区市场监管局监督电话（演示）"}
@@ -96,7 +103,9 @@ def build_services(*, users: dict, seed: int, scale: float = 1.0) -> int:
     made += _certifications(users, rng, today)
     made += _culture(users, rng, today)
     made += _policies(users, rng, today)
-    return made + _trainings(users, rng, today, scale)
+    made += _culture_resources(users, today)
+    made += _trainings(users, rng, today, scale)
+    return made + _registrations(users, today)
 
 
 class _Material:
@@ -154,8 +163,14 @@ def _walk(application, applicant, handler, submitted: dt.date, today: dt.date, r
 
 
 def _trainings(users: dict, rng: random.Random, today: dt.date, scale: float) -> int:
-    """About one session a month since 2025, each with its imported sign-in list."""
+    """About one session a month since 2025, each with its imported sign-in list. The office records which audiences
+    are the plan's 相关人员 before the first session."""
     organizers = [users["office_admin"], users["scjgj_staff"]]
+    with clock.on_day(dt.date(2025, 1, 6)):
+        audiences_set(actor=users["office_admin"], counted=["enterprises", "officers", "agencies", "universities",
+                                                             "civil_servants"],
+                      reason="方案“针对相关人员开展知识产权专业培训”：执法人员、党政干部及企业、高校院所、服务机构的知识产权"
+                             "从业人员计入；面向社会公众的培训属于宣传活动，不计入（演示）")
     made = 0
     for year, months in ((2025, range(1, 13)), (2026, range(1, 13))):
         for month in months:
@@ -174,6 +189,134 @@ def _trainings(users: dict, rng: random.Random, today: dt.date, scale: float) ->
             made += 1
     return made
 
+
+
+def _registrations(users: dict, today: dt.date) -> int:
+    """Pre-registration at work: a past session whose registered people the organizer marked as they came, and an
+    upcoming one taking registrations (one of them cancelled)."""
+    organizer = users["scjgj_staff"]
+    people = [users[name] for name in ("officer_user", "enterprise_user", "university_user", "agency_user")]
+    held = today - dt.timedelta(days=30)
+    with clock.on_day(held - dt.timedelta(days=20)):
+        past = training_create(actor=organizer, title="商标侵权判断标准专题培训（演示）", audience="officers",
+                               held_on=held, hours=Decimal(3), place="区市场监管局三楼会议室（演示）", capacity=20,
+                               registration_deadline=held - dt.timedelta(days=3))
+    with clock.on_day(held - dt.timedelta(days=10)):
+        registered = [training_register(actor=person, training=past, phone=person.phone) for person in people[:3]]
+    with clock.on_day(held):
+        for registration in registered[:2]:
+            registration_step(actor=organizer, registration=registration, action="attend")
+        sign_in_close(actor=organizer, training=past)
+    coming = today + dt.timedelta(days=20)
+    with clock.on_day(today - dt.timedelta(days=2)):
+        upcoming = training_create(actor=organizer, title="知识产权行政执法能力提升培训（演示）", audience="officers",
+                                   held_on=coming, hours=Decimal(4), place="南开区知识产权服务中心报告厅（演示）",
+                                   capacity=40, registration_deadline=coming - dt.timedelta(days=6))
+    with clock.on_day(today):
+        for person in people:
+            registration = training_register(actor=person, training=upcoming, phone=person.phone)
+        registration_step(actor=people[-1], registration=registration, action="cancel")
+    return 2
+
+
+# Key task 4's culture work: category, name, holder organization (enterprise index or None), named holder,
+# protection status, source, days after 2025-01-01
+RESOURCES = [
+    ("folk_art", "南开传统剪纸技艺（演示）", None, "李某某（区级代表性传承人，演示）", "protected", "区级非物质文化遗产名录（演示）", 40),
+    ("folk_art", "老城厢民间曲艺（演示）", None, "南开曲艺传习社（演示）", "registered", "民间文艺资源普查（演示）", 120),
+    ("traditional_knowledge", "传统清真糕点制作技艺（演示）", 0, "", "protected", "老字号企业申报（演示）", 200),
+    ("traditional_knowledge", "津味酱菜传统工艺（演示）", 1, "", "archived", "民间文艺资源普查（演示）", 380),
+    ("genetic_resource", "南开本地月季传统品种资源（演示）", None, "水上公园园艺队（演示）", "archived", "遗传资源调查（演示）", 450),
+]
+PRODUCTS = [  # kind, name, owner (enterprise index or None), named owner, brand, days after 2025-01-01
+    ("product", "南开老城文创礼盒（演示）", 0, "", "南开礼物（演示）", 90),
+    ("activity_brand", "南开知识产权文化周（演示）", None, "区委宣传部（演示）", "知产南开（演示）", 115),
+    ("landmark", "古文化街知识产权文化长廊（演示）", None, "南开区文化和旅游局（演示）", "", 300),
+    ("product", "津门非遗剪纸文具系列（演示）", 1, "", "剪影津门（演示）", 520),
+]
+TCM_PROJECTS = [  # name, undertaker, days after 2025-01-01, summary, knowledge (name, holder, status, source, days)
+    ("南开区中医药传承创新发展示范试点：名老中医学术经验传承（演示）", "南开区中医医院（演示）", 60,
+     "整理名老中医学术经验，建设传承工作室（演示）",
+     [("名老中医膏方配伍经验（演示）", "王某某（名老中医，演示）", "archived", "传承工作室整理（演示）", 150),
+      ("小儿推拿传统手法（演示）", "南开区中医医院推拿科（演示）", "protected", "中医药传统知识调查（演示）", 260)]),
+    ("社区中医药适宜技术推广示范试点（演示）", "南开区某社区卫生服务中心（演示）", 330,
+     "在社区推广中医药适宜技术，建立传统知识保护档案（演示）",
+     [("传统艾灸疗法（演示）", "社区卫生服务中心中医科（演示）", "registered", "中医药传统知识调查（演示）", 400)]),
+]
+
+
+def _unit_user(code: str):
+    from ipcity.accounts.models import Organization as Org
+
+    return users_with_perm(Perm.CULTURE_RESOURCE_RECORD, organization=Org.objects.get(code=code)).order_by("pk").first()
+
+
+def _culture_resources(users: dict, today: dt.date) -> int:
+    """Task 4 beyond trademarks: 版权示范单位, cultural resources with their holders, 文创 products and brands, the TCM
+    pilot projects with their knowledge records; recorded by the office or the responsible units (all 演示)."""
+    from ipcity.services.culture_resources import (
+        product_record,
+        resource_record,
+        tcm_knowledge_record,
+        tcm_project_create,
+    )
+
+    office, unit = users["office_admin"], users["scjgj_staff"]
+    culture = _unit_user("culture_tourism") or office
+    health = _unit_user("health") or office
+    enterprises = list(Organization.objects.filter(org_type=OrgType.ENTERPRISE, is_synthetic=True).order_by("pk"))[:2]
+    start = dt.date(2025, 1, 1)
+    with clock.on_day(dt.date(2025, 9, 15)):
+        for name, kind, selected in (("海河数字出版有限公司（演示）", "enterprise", True),
+                                     ("南开动漫创意产业园（演示）", "park", False)):
+            nominated = demonstration_nominate(actor=unit, program="copyright", name=name, kind=kind, year=2025,
+                                               reason="自主版权登记数量多、版权保护制度健全（演示）")
+            demonstration_decide(actor=office, unit=nominated, selected=selected, note="版权示范单位评审意见（演示）")
+    if dt.date(2026, 3, 2) <= today:
+        with clock.on_day(dt.date(2026, 3, 2)):
+            demonstration_nominate(actor=unit, program="copyright", name="津沽软件科技有限公司（演示）", kind="enterprise",
+                                   year=2026, reason="软件著作权登记数量增长快（演示）")
+    made = 3
+    for category, name, org, holder, status, source, days in RESOURCES:
+        day = start + dt.timedelta(days=days)
+        if day > today:
+            continue
+        with clock.on_day(day):
+            resource_record(actor=culture if days % 2 == 0 else office, category=category, name=name,
+                            holder_organization=enterprises[org] if org is not None and org < len(enterprises) else None,
+                            holder_name=holder or ("" if org is not None and org < len(enterprises) else "持有人（演示）"),
+                            protection_status=status, source=source, recorded_on=day,
+                            protected_since=day - dt.timedelta(days=30) if status != "archived" else None,
+                            description=f"{name}的基本情况（演示）", is_synthetic=True)
+        made += 1
+    for kind, name, org, owner, brand, days in PRODUCTS:
+        day = start + dt.timedelta(days=days)
+        if day > today:
+            continue
+        with clock.on_day(day):
+            product_record(actor=culture if days % 2 == 0 else office, kind=kind, name=name,
+                           owner_organization=enterprises[org] if org is not None and org < len(enterprises) else None,
+                           owner_name=owner or ("" if org is not None and org < len(enterprises) else "运营主体（演示）"),
+                           brand=brand, launched_on=day, description=f"{name}（演示）", is_synthetic=True)
+        made += 1
+    for name, undertaker, days, summary, knowledge in TCM_PROJECTS:
+        day = start + dt.timedelta(days=days)
+        if day > today:
+            continue
+        with clock.on_day(day):
+            project = tcm_project_create(actor=health, name=name, undertaker=undertaker, approved_on=day,
+                                         summary=summary, is_synthetic=True)
+        made += 1
+        for item, holder, status, source, item_days in knowledge:
+            recorded = start + dt.timedelta(days=item_days)
+            if recorded > today:
+                continue
+            with clock.on_day(recorded):
+                tcm_knowledge_record(actor=health, project=project, name=item, holder_name=holder,
+                                     protection_status=status, source=source, recorded_on=recorded,
+                                     is_synthetic=True)
+            made += 1
+    return made
 
 
 def _agencies_and_custody(users: dict, rng: random.Random, today: dt.date, scale: float) -> int:

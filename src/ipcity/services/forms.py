@@ -16,6 +16,8 @@ from ipcity.services.models import (
     AGENCY_SERVICES,
     EXPERT_SPECIALTIES,
     AgencyProfile,
+    CulturalProduct,
+    CulturalResource,
     CustodyContract,
     DemonstrationUnit,
     Expert,
@@ -23,6 +25,7 @@ from ipcity.services.models import (
     PilotSchool,
     PublicityEvent,
     TalentRecord,
+    TcmProject,
     Training,
 )
 from ipcity.web.forms import RecordsField
@@ -130,7 +133,18 @@ class TrainingForm(forms.Form):
     held_on = forms.DateField(label="日期", widget=DATE)
     hours = decimal_form_field(Training, "hours", initial=2)
     place = forms.CharField(label="地点", max_length=200)
-    capacity = int_form_field(Training, "capacity", label="人数上限（可不填）", required=False)
+    capacity = int_form_field(Training, "capacity", label="人数上限（接受报名时必填）", required=False)
+    registration_deadline = forms.DateField(label="报名截止日期（不接受报名可不填）", widget=DATE, required=False)
+
+
+class AudiencesForm(forms.Form):
+    counted = forms.MultipleChoiceField(label="计入培训指标的培训对象（方案所称“相关人员”）", required=False,
+                                        choices=Training.Audience.choices, widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(label="设定理由", max_length=300)
+
+
+class RegisterForm(forms.Form):
+    phone = forms.CharField(label="手机号（用于培训通知和到场签到）", max_length=11)
 
 
 class SignInForm(forms.Form):
@@ -261,3 +275,71 @@ class TalentForm(forms.Form):
     organization_name = forms.CharField(label="工作单位", max_length=200)
     category = forms.ChoiceField(label="类别", choices=TalentRecord.Category.choices)
     credential = forms.CharField(label="资格或证书", max_length=200, required=False)
+
+
+def _holders():
+    from ipcity.services.culture_resources import holder_choices
+
+    return holder_choices()
+
+
+class CulturalResourceForm(forms.Form):
+    category = forms.ChoiceField(label="类别", choices=CulturalResource.Category.choices)
+    name = forms.CharField(label="名称", max_length=200)
+    holder_organization = forms.ModelChoiceField(label="持有单位（平台上的单位，可不选）", required=False,
+                                                 queryset=Organization.objects.none())
+    holder_name = forms.CharField(label="持有人或传承人（未选持有单位时必填）", max_length=200, required=False)
+    protection_status = forms.ChoiceField(label="保护状态", choices=CulturalResource.Protection.choices)
+    source = forms.CharField(label="来源（如普查、名录、申报）", max_length=200)
+    recorded_on = forms.DateField(label="登记日期", widget=DATE)
+    protected_since = forms.DateField(label="建档或保护起始日期（可不填）", widget=DATE, required=False)
+    description = forms.CharField(label="简介", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    responsible_unit = forms.ModelChoiceField(label="记录单位（办公室代为登记时选择）", required=False,
+                                              queryset=Organization.objects.none())
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["holder_organization"].queryset = _holders()
+        if units:
+            self.fields["responsible_unit"].queryset = Organization.objects.filter(pk__in=[u.pk for u in units])
+        else:
+            del self.fields["responsible_unit"]
+
+
+class TcmKnowledgeForm(CulturalResourceForm):
+    project = forms.ModelChoiceField(label="中医药示范试点项目", queryset=TcmProject.objects.order_by("-approved_on"))
+
+    field_order = ["project"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["category"]
+        self.fields.pop("responsible_unit", None)
+
+
+class CulturalProductForm(forms.Form):
+    kind = forms.ChoiceField(label="类别", choices=CulturalProduct.Kind.choices)
+    name = forms.CharField(label="名称", max_length=200)
+    owner_organization = forms.ModelChoiceField(label="所有单位（平台上的单位，可不选）", required=False,
+                                                queryset=Organization.objects.none())
+    owner_name = forms.CharField(label="所有人或运营主体（未选所有单位时必填）", max_length=200, required=False)
+    brand = forms.CharField(label="品牌", max_length=100, required=False)
+    launched_on = forms.DateField(label="推出日期", widget=DATE)
+    description = forms.CharField(label="简介", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    responsible_unit = forms.ModelChoiceField(label="记录单位（办公室代为登记时选择）", required=False,
+                                              queryset=Organization.objects.none())
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner_organization"].queryset = _holders()
+        if units:
+            self.fields["responsible_unit"].queryset = Organization.objects.filter(pk__in=[u.pk for u in units])
+        else:
+            del self.fields["responsible_unit"]
+
+
+class TcmProjectForm(forms.Form):
+    name = forms.CharField(label="项目名称", max_length=200)
+    undertaker = forms.CharField(label="承担单位", max_length=200)
+    approved_on = forms.DateField(label="立项日期", widget=DATE)
+    summary = forms.CharField(label="建设内容", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -103,6 +103,7 @@ class Training(Authored):
     organizer = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+",
                                   verbose_name="主办单位")
     capacity = models.PositiveIntegerField("人数上限", null=True, blank=True)
+    registration_deadline = models.DateField("报名截止日期", null=True, blank=True)  # none: no pre-registration
     sign_in_token = models.CharField(max_length=43, unique=True)
     sign_in_open = models.BooleanField("开放扫码签到", default=True)
 
@@ -120,6 +121,7 @@ class Attendance(models.Model):
         QR = "qr", "扫码签到"
         IMPORT = "import", "名单导入"
         MANUAL = "manual", "现场登记"
+        ENROLLED = "enrolled", "报名者到场签到"
 
     training = models.ForeignKey(Training, on_delete=models.CASCADE, related_name="attendances")
     name = models.CharField("姓名", max_length=50)
@@ -130,6 +132,56 @@ class Attendance(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["training", "phone"], name="one_attendance_per_phone")]
+
+    def __str__(self):
+        return f"{self.name}（{self.training.title}）"
+
+
+class TrainingAudienceSetting(models.Model):
+    """The office's decision whether trainings for one audience count toward the plan's 培训次数/人次 (“针对相关人员开展
+    知识产权专业培训”). Rows are only added: the latest row of an audience applies; an audience without a row counts
+    unless it is the public (events for the public are publicity, counted in culture)."""
+
+    audience = models.CharField("培训对象", max_length=16, choices=Training.Audience.choices)
+    counts = models.BooleanField("计入培训指标")
+    reason = models.CharField("理由", max_length=300)
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["audience", "-set_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_audience_display()}：{'计入' if self.counts else '不计入'}"
+
+
+class TrainingRegistration(models.Model):
+    """报名: a signed-in person's place at a training before it is held. Active registrations never exceed the
+    training's capacity; the organizer marks who came (which signs them in)."""
+
+    class State(models.TextChoices):
+        REGISTERED = "registered", "已报名"
+        CANCELLED = "cancelled", "已取消"
+        ATTENDED = "attended", "已到场签到"
+
+    training = models.ForeignKey(Training, on_delete=models.PROTECT, related_name="registrations")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField("姓名", max_length=100)
+    phone = models.CharField("手机号", max_length=11)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.REGISTERED)
+    registered_at = models.DateTimeField("报名时间")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    attended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["registered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["training", "user"], condition=~models.Q(state="cancelled"),
+                                    name="one_active_registration_per_user"),
+            models.UniqueConstraint(fields=["training", "phone"], condition=~models.Q(state="cancelled"),
+                                    name="one_active_registration_per_phone"),
+        ]
 
     def __str__(self):
         return f"{self.name}（{self.training.title}）"
@@ -438,17 +490,23 @@ class PublicityEvent(Authored):
 class DemonstrationUnit(models.Model):
     """The selection of IP education demonstration units (知识产权教育示范单位): nominated, then decided."""
 
+    class Program(models.TextChoices):
+        EDUCATION = "education", "知识产权教育示范单位"
+        COPYRIGHT = "copyright", "版权示范单位"  # task 4: 充分发挥版权示范引领作用
+
     class Kind(models.TextChoices):
         SCHOOL = "school", "学校"
         UNIVERSITY = "university", "高校"
         ENTERPRISE = "enterprise", "企业"
         COMMUNITY = "community", "社区"
+        PARK = "park", "园区（基地）"
 
     class State(models.TextChoices):
         NOMINATED = "nominated", "已推荐"
         SELECTED = "selected", "入选"
         NOT_SELECTED = "not_selected", "未入选"
 
+    program = models.CharField("示范类别", max_length=12, choices=Program.choices, default=Program.EDUCATION)
     name = models.CharField("单位名称", max_length=200)
     kind = models.CharField("类型", max_length=12, choices=Kind.choices)
     year = models.PositiveIntegerField("年度")
@@ -459,7 +517,8 @@ class DemonstrationUnit(models.Model):
     nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["name", "year"], name="one_nomination_per_unit_year")]
+        constraints = [models.UniqueConstraint(fields=["program", "name", "year"],
+                                               name="one_nomination_per_program_unit_year")]
 
     def __str__(self):
         return f"{self.year} {self.name}"
@@ -488,6 +547,92 @@ class TalentRecord(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.get_category_display()}）"
+
+
+class TcmProject(Authored):
+    """中医药传承创新发展示范试点项目 (task 4): a pilot project of TCM inheritance and innovation. 区卫健委 is the
+    responsible unit; its TCM traditional-knowledge protection records are CulturalResource rows linked to it."""
+
+    name = models.CharField("项目名称", max_length=200, unique=True)
+    undertaker = models.CharField("承担单位", max_length=200)
+    approved_on = models.DateField("立项日期")
+    summary = models.TextField("建设内容", blank=True)
+    responsible_unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+",
+                                         verbose_name="责任单位")
+    is_synthetic = models.BooleanField("演示数据", default=False)
+
+    class Meta:
+        ordering = ["-approved_on", "-pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class CulturalResource(Authored):
+    """遗传资源、传统知识、民间文艺 (task 4): an item of the district's cultural resources, its holders (an organization
+    on the platform and/or named holders such as 传承人), its protection status and where it was found."""
+
+    class Category(models.TextChoices):
+        GENETIC_RESOURCE = "genetic_resource", "遗传资源"
+        TRADITIONAL_KNOWLEDGE = "traditional_knowledge", "传统知识"
+        FOLK_ART = "folk_art", "民间文艺"
+
+    class Protection(models.TextChoices):
+        ARCHIVED = "archived", "已建档"
+        REGISTERED = "registered", "已登记"
+        PROTECTED = "protected", "保护中"
+
+    category = models.CharField("类别", max_length=24, choices=Category.choices)
+    name = models.CharField("名称", max_length=200)
+    description = models.TextField("简介", blank=True)
+    holder_organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, null=True, blank=True,
+                                            related_name="+", verbose_name="持有单位")
+    holder_name = models.CharField("持有人或传承人", max_length=200, blank=True)
+    protection_status = models.CharField("保护状态", max_length=12, choices=Protection.choices)
+    source = models.CharField("来源", max_length=200)
+    recorded_on = models.DateField("登记日期")
+    protected_since = models.DateField("建档或保护起始日期", null=True, blank=True)
+    tcm_project = models.ForeignKey(TcmProject, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="knowledge", verbose_name="中医药示范试点项目")
+    responsible_unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+",
+                                         verbose_name="记录单位")
+    is_synthetic = models.BooleanField("演示数据", default=False)
+
+    class Meta:
+        ordering = ["-recorded_on", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["category", "name"], name="one_cultural_resource_per_name")]
+
+    def __str__(self):
+        return self.name
+
+
+class CulturalProduct(Authored):
+    """文创产品、活动品牌和文化地标 (task 4): what the district launched from its cultural resources, its owner and
+    brand."""
+
+    class Kind(models.TextChoices):
+        PRODUCT = "product", "文创产品"
+        ACTIVITY_BRAND = "activity_brand", "活动品牌"
+        LANDMARK = "landmark", "文化地标"
+
+    kind = models.CharField("类别", max_length=16, choices=Kind.choices)
+    name = models.CharField("名称", max_length=200)
+    owner_organization = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, null=True, blank=True,
+                                           related_name="+", verbose_name="所有单位")
+    owner_name = models.CharField("所有人或运营主体", max_length=200, blank=True)
+    brand = models.CharField("品牌", max_length=100, blank=True)
+    launched_on = models.DateField("推出日期")
+    description = models.TextField("简介", blank=True)
+    responsible_unit = models.ForeignKey("accounts.Organization", on_delete=models.PROTECT, related_name="+",
+                                         verbose_name="记录单位")
+    is_synthetic = models.BooleanField("演示数据", default=False)
+
+    class Meta:
+        ordering = ["-launched_on", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["kind", "name"], name="one_cultural_product_per_name")]
+
+    def __str__(self):
+        return self.name
 
 
 class Policy(Authored):

@@ -11,25 +11,58 @@ from reportlab.graphics.shapes import Drawing
 from ipcity import clock
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
-from ipcity.services.forms import SignInForm, TrainingForm
+from ipcity.services.forms import AudiencesForm, SignInForm, TrainingForm
+from ipcity.services.models import TrainingRegistration
 from ipcity.services.training import (
+    REGISTRATION,
     AttendeesRejected,
     attendees_import,
     attendees_of,
+    audience_table,
+    audiences_set,
+    counted_audiences,
     manages,
+    may_register,
+    my_registration,
+    registration_closed_reason,
+    registration_get,
+    registration_open,
+    registration_step,
+    registrations_of,
+    registrations_xlsx,
     sign_in,
     sign_in_close,
     training_create,
     training_get,
     training_list,
+    training_register,
 )
 from ipcity.web.forms import form_errors_from
+from ipcity.web.spreadsheets import XLSX_TYPE, download_response
 
 
 def trainings(request):
-    """The public calendar; organizers add sessions here."""
-    form = TrainingForm(request.POST or None) if has_perm(request.user, Perm.TRAINING_MANAGE) else None
-    if request.method == "POST":
+    """The public calendar with what counts toward the plan's 培训次数/人次; organizers add sessions here and the
+    office decides which audiences are the plan's 相关人员."""
+    posted = request.POST.get("form", "training") if request.method == "POST" else None
+    form = TrainingForm(request.POST if posted == "training" else None) \
+        if has_perm(request.user, Perm.TRAINING_MANAGE) else None
+    counted = counted_audiences()
+    audiences_form = AudiencesForm(request.POST if posted == "audiences" else None,
+                                   initial={"counted": sorted(counted)}) \
+        if has_perm(request.user, Perm.TRAINING_RULES) else None
+    if posted == "audiences":
+        if audiences_form is None:
+            raise PermissionDenied("只有知识产权办公室可以设定计入培训指标的培训对象")
+        if audiences_form.is_valid():
+            try:
+                audiences_set(actor=request.user, **audiences_form.cleaned_data)
+            except ValidationError as exc:
+                form_errors_from(audiences_form, exc)
+            else:
+                messages.success(request, "计入培训指标的培训对象已更新")
+                return redirect("services:trainings")
+    elif posted is not None:
         if form is None:
             raise PermissionDenied("只有主办单位可以登记培训")
         if form.is_valid():
@@ -41,25 +74,55 @@ def trainings(request):
                 messages.success(request, "培训已登记")
                 return redirect("services:training", pk=created.pk)
     sessions = list(training_list())
+    for session in sessions:
+        session.counts = session.audience in counted
     today = clock.today()
+    this_year = [t for t in sessions if t.held_on.year == today.year and t.counts]
     return render(request, "services/trainings.html", {
         "nav": "services", "upcoming": [t for t in sessions if t.held_on >= today][::-1],
-        "past": [t for t in sessions if t.held_on < today], "form": form,
-        "year": today.year, "held": sum(1 for t in sessions if t.held_on.year == today.year and t.attendees),
-        "person_times": sum(t.attendees for t in sessions if t.held_on.year == today.year)})
+        "past": [t for t in sessions if t.held_on < today], "form": form, "audiences_form": audiences_form,
+        "audiences": audience_table(), "year": today.year, "held": sum(1 for t in this_year if t.attendees),
+        "person_times": sum(t.attendees for t in this_year)})
 
 
 def sign_in_url(request, training) -> str:
     return request.build_absolute_uri(reverse("services:sign_in", args=[training.pk])) + f"?t={training.sign_in_token}"
 
 
+def _registration_post(request, found, posted: str) -> None:
+    """报名, 取消报名 (the registrant) and 登记到场 (the organizer); refusals are shown as messages."""
+    if posted == "register":
+        if not may_register(request.user):
+            raise PermissionDenied("请使用单位账号登录后报名")
+        try:
+            training_register(actor=request.user, training=found, phone=request.POST.get("phone", ""))
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "报名成功")
+        return
+    if not request.user.is_authenticated:
+        raise PermissionDenied("请先登录")
+    registration = registration_get(user=request.user, training=found, pk=request.POST.get("pk"))
+    try:
+        registration_step(actor=request.user, registration=registration, action=posted)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已取消报名" if posted == "cancel" else f"{registration.name} 已登记到场签到")
+
+
 def training(request, pk):
     found = training_get(pk=pk)
     managing = manages(request.user, found)
     if request.method == "POST":
+        posted = request.POST.get("form", "")
+        if posted in ("register", *REGISTRATION.actions):
+            _registration_post(request, found, posted)
+            return redirect("services:training", pk=pk)
         if not managing:
             raise PermissionDenied("只有主办单位可以管理签到")
-        if request.POST.get("form") == "close":
+        if posted == "close":
             sign_in_close(actor=request.user, training=found)
             messages.success(request, "签到已结束")
         elif "file" in request.FILES:
@@ -75,10 +138,27 @@ def training(request, pk):
             else:
                 messages.success(request, f"导入 {result['added']} 人；已签到的 {result['already_signed']} 人未重复计入")
         return redirect("services:training", pk=pk)
+    mine = my_registration(user=request.user, training=found)
     return render(request, "services/training.html", {
         "nav": "services", "training": found, "managing": managing,
         "attendees": attendees_of(user=request.user, training=found) if managing else [],
+        "registrations": registrations_of(user=request.user, training=found) if managing else [],
+        "registration_open": registration_open(found), "closed_reason": registration_closed_reason(found),
+        "mine": mine, "cancellable": mine is not None and mine.state == TrainingRegistration.State.REGISTERED,
+        "may_register": may_register(request.user) and mine is None and registration_open(found),
+        "default_phone": request.user.phone if request.user.is_authenticated else "",
+        "counts": found.audience in counted_audiences(),
         "sign_in_url": sign_in_url(request, found) if managing else ""})
+
+
+@require_safe
+def registrations_export(request, pk):
+    """The organizer's registration list as .xlsx (phone numbers masked, every text written as text)."""
+    found = training_get(pk=pk)
+    if not manages(request.user, found):
+        raise PermissionDenied("只有主办单位可以导出报名名单")
+    return download_response(registrations_xlsx(user=request.user, training=found), XLSX_TYPE,
+                             f"training-{found.pk}-registrations.xlsx")
 
 
 @require_safe

@@ -3,6 +3,7 @@ from django.urls import path
 from ipcity.services import (
     agency_views,
     certification_views,
+    culture_resource_views,
     culture_views,
     expert_views,
     policy_views,
@@ -26,6 +27,10 @@ urlpatterns = [
     path("certifications/", certification_views.certifications, name="certifications"),
     path("culture/", culture_views.culture, name="culture"),
     path("talent/", culture_views.talent, name="talent"),
+    path("copyright/", culture_resource_views.copyright_work, name="copyright"),
+    path("cultural-resources/", culture_resource_views.cultural_resources, name="cultural_resources"),
+    path("cultural-products/", culture_resource_views.cultural_products, name="cultural_products"),
+    path("tcm/", culture_resource_views.tcm, name="tcm"),
     path("experts/", expert_views.experts, name="experts"),
     path("experts/<int:pk>/", expert_views.expert, name="expert"),
     path("open-data/", views.open_data, name="open_data"),
@@ -40,4 +45,6 @@ urlpatterns = [
     path("trainings/<int:pk>/", training_views.training, name="training"),
     path("trainings/<int:pk>/qr.svg", training_views.training_qr, name="training_qr"),
     path("trainings/<int:pk>/sign-in/", training_views.sign_in_page, name="sign_in"),
+    path("trainings/<int:pk>/registrations.xlsx", training_views.registrations_export,
+         name="training_registrations_export"),
 ]

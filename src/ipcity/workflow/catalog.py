@@ -17,6 +17,7 @@ TABLES = (
     ("ipcity.services.culture", ("DEMONSTRATION",)),
     ("ipcity.services.experts", ("ASSIGNMENT",)),
     ("ipcity.services.policies", ("POLICY_APPLICATION",)),
+    ("ipcity.services.training", ("REGISTRATION",)),
     ("ipcity.plan.assessment", ("INTERVIEW",)),
     ("ipcity.plan.survey", ("SURVEY",)),
     ("ipcity.stats.batches", ("IMPORT_BATCH",)),

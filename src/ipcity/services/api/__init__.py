@@ -12,6 +12,7 @@ from ipcity.services.api import (
     catalogue,
     certification,
     culture,
+    culture_resources,
     experts,
     open_data,
     policies,
@@ -19,5 +20,6 @@ from ipcity.services.api import (
 )
 
 router = Router(tags=["服务"])
-for topic in (catalogue, applications, training, agencies, experts, open_data, certification, culture, policies):
+for topic in (catalogue, applications, training, agencies, experts, open_data, certification, culture, culture_resources,
+              policies):
     router.add_router("", topic.router)

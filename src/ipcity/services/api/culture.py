@@ -1,8 +1,10 @@
 """IP culture: education and publicity events, pilot schools, demonstration units and IP talent."""
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from ipcity.bounds import Id, Year, bounded_int
 from ipcity.inputs import object_or_404
@@ -95,12 +97,12 @@ def culture_school_new(request, payload: SchoolIn):
 
 
 def _unit_out(u) -> dict:
-    return {"id": u.pk, "name": u.name, "kind": u.kind, "year": u.year, "state": u.state,
+    return {"id": u.pk, "program": u.program, "name": u.name, "kind": u.kind, "year": u.year, "state": u.state,
             "decision_note": u.decision_note}
 
 
 @router.get("/culture/demonstration-units", auth=None, response=list[DemonstrationUnitOut],
-            summary="入选的知识产权教育示范单位（公开）")
+            summary="入选的知识产权教育示范单位和版权示范单位（公开）")
 def culture_units(request):
     return [_unit_out(u) for u in DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.SELECTED)]
 
@@ -110,6 +112,9 @@ class NominationIn(Schema):
     kind: str
     year: bounded_int(DemonstrationUnit, "year")
     reason: str
+    program: Literal[tuple(DemonstrationUnit.Program.values)] = Field(  # type: ignore[valid-type]
+        DemonstrationUnit.Program.EDUCATION, title="示范类别",
+        description="；".join(f"{v}：{label}" for v, label in DemonstrationUnit.Program.choices))
 
 
 @router.post("/culture/demonstration-units", response={201: DemonstrationUnitOut},

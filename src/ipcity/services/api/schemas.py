@@ -14,6 +14,8 @@ from ipcity.bounds import bounded_int
 from ipcity.services.models import (
     CertificationGuidance,
     ComplianceCertification,
+    CulturalProduct,
+    CulturalResource,
     CustodyContract,
     DemonstrationUnit,
     ExpertAssignment,
@@ -22,6 +24,7 @@ from ipcity.services.models import (
     ServiceApplication,
     TalentRecord,
     Training,
+    TrainingRegistration,
 )
 
 
@@ -134,6 +137,11 @@ class TrainingOut(Schema):
     capacity: int | None = Field(title="人数上限")
     attendees: int = Field(title="签到人次")
     sign_in_open: bool = Field(title="开放扫码签到")
+    registration_deadline: dt.date | None = Field(title="报名截止日期", description="不接受报名为 null")
+    registration_open: bool = Field(title="正在接受报名")
+    registered: int = Field(title="有效报名人数", description="已报名和已到场签到的，不含已取消的")
+    counts_toward_indicators: bool = Field(title="计入培训指标",
+                                           description="培训对象属于办公室设定的“相关人员”时计入培训次数和人次")
 
 
 class TrainingAttendeeOut(Schema):
@@ -152,6 +160,29 @@ class TrainingAttendeesOut(Schema):
 class TrainingSignInOut(Schema):
     training: int = Field(title="培训 id")
     attendees: int = Field(title="签到人次")
+
+
+class TrainingAudienceOut(Schema):
+    audience: str = Field(title="培训对象", description=_values(Training.Audience))
+    label: str = Field(title="培训对象（中文）")
+    counts: bool = Field(title="计入培训指标")
+    decided: bool = Field(title="办公室已设定", description="false 为默认规则：除社会公众外均计入")
+    reason: str = Field(title="依据")
+    set_at: dt.datetime | None = Field(title="设定时间")
+
+
+class TrainingRegistrationOut(Schema):
+    id: int
+    training: int = Field(title="培训 id")
+    training_title: str = Field(title="培训主题")
+    held_on: dt.date = Field(title="培训日期")
+    name: str = Field(title="姓名")
+    organization_name: str = Field(title="单位")
+    phone: str = Field(title="手机号（脱敏）")
+    state: str = Field(title="状态", description=_values(TrainingRegistration.State))
+    state_label: str = Field(title="状态（中文）")
+    registered_at: dt.datetime = Field(title="报名时间")
+    attended_at: dt.datetime | None = Field(title="到场签到时间")
 
 
 class TrainingAttendeesImportOut(Schema):
@@ -341,6 +372,7 @@ class PilotSchoolCreatedOut(Schema):
 
 class DemonstrationUnitOut(Schema):
     id: int
+    program: str = Field(title="示范类别", description=_values(DemonstrationUnit.Program))
     name: str = Field(title="单位名称")
     kind: str = Field(title="类型", description=_values(DemonstrationUnit.Kind))
     year: int = Field(title="年度")
@@ -366,3 +398,61 @@ class TalentRecordOut(Schema):
 class TalentRecordCreatedOut(Schema):
     id: int
     category: str = Field(title="类别")
+
+
+# ---- key task 4: copyright demonstration, cultural resources, 文创, TCM pilot projects ----
+
+class CopyrightYearOut(Schema):
+    year: int = Field(title="年度")
+    works: int = Field(title="作品登记数量")
+    software: int = Field(title="计算机软件著作权登记数量")
+    total: int = Field(title="自主版权登记数量合计")
+
+
+class CopyrightWorkOut(Schema):
+    region: str = Field(title="统计地区", description="著作权人所在地区（工作方案的地区）")
+    years: list[CopyrightYearOut] = Field(title="各年度自主版权登记数量")
+    units: list[DemonstrationUnitOut] = Field(title="入选的版权示范单位")
+
+
+class CulturalResourceOut(Schema):
+    id: int
+    category: str = Field(title="类别", description=_values(CulturalResource.Category))
+    category_label: str = Field(title="类别（中文）")
+    name: str = Field(title="名称")
+    description: str = Field(title="简介")
+    holder_organization: str | None = Field(title="持有单位")
+    holder_name: str = Field(title="持有人或传承人")
+    protection_status: str = Field(title="保护状态", description=_values(CulturalResource.Protection))
+    protection_status_label: str = Field(title="保护状态（中文）")
+    source: str = Field(title="来源")
+    recorded_on: dt.date = Field(title="登记日期")
+    protected_since: dt.date | None = Field(title="建档或保护起始日期")
+    tcm_project: int | None = Field(title="中医药示范试点项目 id", description="中医药传统知识保护记录所属项目")
+    responsible_unit: str = Field(title="记录单位")
+    is_synthetic: bool = Field(title="演示数据")
+
+
+class CulturalProductOut(Schema):
+    id: int
+    kind: str = Field(title="类别", description=_values(CulturalProduct.Kind))
+    kind_label: str = Field(title="类别（中文）")
+    name: str = Field(title="名称")
+    owner_organization: str | None = Field(title="所有单位")
+    owner_name: str = Field(title="所有人或运营主体")
+    brand: str = Field(title="品牌")
+    launched_on: dt.date = Field(title="推出日期")
+    description: str = Field(title="简介")
+    responsible_unit: str = Field(title="记录单位")
+    is_synthetic: bool = Field(title="演示数据")
+
+
+class TcmProjectOut(Schema):
+    id: int
+    name: str = Field(title="项目名称")
+    undertaker: str = Field(title="承担单位")
+    approved_on: dt.date = Field(title="立项日期")
+    summary: str = Field(title="建设内容")
+    responsible_unit: str = Field(title="责任单位")
+    knowledge: list[CulturalResourceOut] = Field(title="中医药传统知识保护记录")
+    is_synthetic: bool = Field(title="演示数据")
