@@ -1,4 +1,5 @@
-"""`ipcity demo` builds the same synthetic data every time, and each persona sees its own workspace."""
+"""`ipcity demo` builds the same synthetic data every time, each persona sees its own workspace, every module shows
+records, and no page a persona opens costs more than a fixed number of queries on it."""
 
 from decimal import Decimal
 
@@ -7,10 +8,12 @@ from django.test import Client
 
 from ipcity.accounts.models import Organization, User
 from ipcity.demo import DEMO_PASSWORD, PERSONAS, build_demo
-from ipcity.plan.models import IndicatorValue
+from ipcity.plan.models import IndicatorValue, SatisfactionSurvey
 from ipcity.protection.models import DishonestyListing, EnforcementCase, InspectionPlan, MediationCase
 from ipcity.stats.models import LegalEvent, Patent, RegistryCoverage, Trademark
 from tests.conftest import DEMO_SCALE
+from tests.helpers import query_count
+from tests.permission_world import API, PAGES
 
 
 def _snapshot():
@@ -122,3 +125,48 @@ def test_the_demo_keeps_2024_reported_values_and_computes_2025_from_the_records(
     assert markets["computed"] and Decimal(markets["latest"]["value"]) == 0
     assert Decimal(_indicator(client, "operation_centers", "2026-06-30")["latest"]["value"]) == 1
     assert RegistryCoverage.objects.filter(kind="activity:case_patent").get().complete_from.isoformat() == "2025-01-01"
+
+
+@pytest.mark.django_db
+def test_the_demo_has_a_synthetic_survey_for_each_pilot_year_and_the_six_districts_counts(demo, client):
+    from ipcity.plan.models import HighTechCount
+
+    surveys = SatisfactionSurvey.objects.order_by("year")
+    assert [(s.year, s.state, s.is_synthetic) for s in surveys] == [
+        (2024, "closed", True), (2025, "closed", True), (2026, "closed", True)]
+    rates = [row["rate"] for row in sorted(client.get("/api/v1/plan/satisfaction").json(), key=lambda r: r["year"])]
+    assert all(60 < rate < 100 for rate in rates) and all(s.responses.exists() for s in surveys)
+    figures = HighTechCount.objects.all()
+    assert figures.count() == 24 and not figures.filter(is_synthetic=False).exists()
+    assert set(figures.values_list("source", flat=True)) == {"演示数据"}
+    assert {y["year"]: y["nankai_rank"] for y in client.get("/api/v1/plan/high-tech").json()} == {
+        2023: 2, 2024: 1, 2025: 1, 2026: 1}
+    assert "演示数据" in client.get(f"/plan/satisfaction/{surveys.last().pk}/").content.decode()
+
+
+# A page that queried once per row would be far over this on the demo (hundreds of registry records, work items,
+# cases and organizations); lists that hold the same count as rows are added: tests/test_query_counts.py.
+QUERY_BUDGET = 32
+BUDGET_PERSONAS = ["office_admin", "kejiju_staff", "enterprise_user", "agency_user", "mediator_user"]
+DOWNLOADS = (".xlsx", ".docx", ".pdf", ".csv", ".zip")
+LISTS = sorted({path for method, path, _, _ in PAGES + API
+                if method == "get" and "{" not in path and not path.split("?")[0].endswith(DOWNLOADS)})
+
+
+def _signed_in(username: str) -> Client:
+    client = Client()
+    assert client.login(username=username, password=DEMO_PASSWORD)
+    client.get("/")  # the session's first touch is written once; what follows is what every visit costs
+    return client
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("username", BUDGET_PERSONAS)
+def test_every_page_and_list_a_persona_opens_on_the_demo_stays_within_the_query_budget(demo, username):
+    client = _signed_in(username)
+    for path in LISTS:  # computed values are made once per change of the data, then shared: not a visit's cost
+        client.get(path)
+    over = {path: n for path in LISTS if (n := query_count(client, path)) > QUERY_BUDGET}
+    assert not over, f"{username}: more than {QUERY_BUDGET} queries: {over}"
+
+

@@ -1,6 +1,6 @@
 """A page or a list costs a fixed number of database queries, whatever the number of records behind it: a query per
 row (N+1) is what made a whole office wait for /plan/units/ and the work-item list. (Every page on the demo within
-a budget: tests/test_query_budget.py.)"""
+a budget: tests/test_demo_and_workspaces.py.)"""
 
 import pytest
 

@@ -237,22 +237,3 @@ def test_the_evaluation_report_states_the_rate_of_each_year(client, client_for):
         text = "\n".join(p.text for p in document.paragraphs)
         assert "知识产权保护社会满意度（平台问卷调查" in text and "2025年100%（有效答卷1份）" in text
         assert "2025年100%（有效答卷1份）" in office.get(f"/supervision/evaluations/{report['id']}/").content.decode()
-
-
-# ---------------------------------------------------------------------------------------------- the demo
-
-@pytest.mark.django_db
-def test_the_demo_has_a_synthetic_survey_for_each_pilot_year_and_the_six_districts_counts(demo, client):
-    from ipcity.plan.models import HighTechCount
-
-    surveys = SatisfactionSurvey.objects.order_by("year")
-    assert [(s.year, s.state, s.is_synthetic) for s in surveys] == [
-        (2024, "closed", True), (2025, "closed", True), (2026, "closed", True)]
-    rates = [row["rate"] for row in sorted(client.get("/api/v1/plan/satisfaction").json(), key=lambda r: r["year"])]
-    assert all(60 < rate < 100 for rate in rates) and all(s.responses.exists() for s in surveys)
-    figures = HighTechCount.objects.all()
-    assert figures.count() == 24 and not figures.filter(is_synthetic=False).exists()
-    assert set(figures.values_list("source", flat=True)) == {"演示数据"}
-    assert {y["year"]: y["nankai_rank"] for y in client.get("/api/v1/plan/high-tech").json()} == {
-        2023: 2, 2024: 1, 2025: 1, 2026: 1}
-    assert "演示数据" in client.get(f"/plan/satisfaction/{surveys.last().pk}/").content.decode()

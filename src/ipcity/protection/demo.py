@@ -258,7 +258,7 @@ def _inspection(office: User, officers: list[User], enterprises: list[Organizati
         plan_publish(actor=office, plan=plan)
     with clock.on_day(dt.date(2026, 3, 18)):
         plan_draw(actor=office, plan=plan)
-    made = 1 + _inspection_results(office, plan, dt.date(2026, 3, 24), case_at=2)
+    made = 1 + _inspection_results(office, plan, dt.date(2026, 3, 24), case_at=2, case_officers=officers[:2])
     publish_on = dt.date(2026, 4, 20)
     if publish_on <= clock.today():
         with clock.on_day(publish_on):
@@ -286,9 +286,10 @@ DESCRIPTIONS = {
 
 
 def _inspection_results(office: User, plan, first_day: dt.date, *, case_at: int | None = None,
-                        leave_open: int = 0) -> int:
-    """Each drawn subject's result, recorded by its first drawn inspector a few days apart; at `case_at` the
-    inspectors open a trademark case on the spot and the result names it."""
+                        case_officers: list[User] = (), leave_open: int = 0) -> int:
+    """Each drawn subject's result, recorded by its first drawn inspector a few days apart; at `case_at` a trademark
+    case is opened on the spot by `case_officers` (the market regulator's: whom the draw picks depends on the
+    database's ids, the demo must not) and the office records the result naming it."""
     subjects = plan.results["subjects"]
     names = {c["key"]: c["name"] for c in plan.candidates}
     made = 0
@@ -299,13 +300,13 @@ def _inspection_results(office: User, plan, first_day: dt.date, *, case_at: int 
         inspectors = [User.objects.get(pk=int(k.split("-")[1])) for k in plan.results["inspectors"][key]]
         recorder, outcome, case = (inspectors[0] if inspectors else office), OUTCOMES[n % len(OUTCOMES)], None
         with clock.on_day(day):
-            if n == case_at and len(inspectors) >= 2:
-                outcome = "case_filed"
-                case = case_register(actor=recorder, kind=EnforcementCase.Kind.TRADEMARK,
+            if n == case_at:
+                outcome, lead, recorder = "case_filed", case_officers[0], office
+                case = case_register(actor=lead, kind=EnforcementCase.Kind.TRADEMARK,
                                      source=EnforcementCase.Source.INSPECTION, party=names[key],
                                      facts="双随机抽查中发现销售涉嫌假冒注册商标的商品（演示）", received_on=day)
-                case_assign(actor=recorder, case=case, officers=inspectors[:2])
-                case = case_step(actor=recorder, case=case, action="file", day=day)
+                case_assign(actor=lead, case=case, officers=case_officers)
+                case = case_step(actor=lead, case=case, action="file", day=day)
             result_record(actor=recorder, plan=plan, subject=key, outcome=outcome, description=DESCRIPTIONS[outcome],
                           inspected_on=day, case_id=case.pk if case else None)
         made += 1
