@@ -76,6 +76,15 @@ def test_one_phone_answers_once_and_only_a_salted_hash_of_it_is_kept(client, cli
     assert "13812345678" not in str(list(AuditEntry.objects.values_list("before", "after")))
 
 
+def test_the_same_number_written_with_full_width_or_other_script_digits_is_not_a_second_answer(client, client_for):
+    survey = _survey(client_for)
+    assert "提交成功" in _answer(client, survey).content.decode()
+    for disguised in ("1381234567８", "１３８１２３４５６７８", "138123456٧8"):  # full-width 8, all full-width, Arabic-Indic 7
+        refused = _answer(client, survey, phone=disguised)
+        assert "手机号应为以1开头的11位数字" in refused.content.decode()
+    assert SurveyResponse.objects.count() == 1
+
+
 @pytest.mark.parametrize(("changes", "message"), [
     ({"phone": "12345"}, "手机号应为以1开头的11位数字"),
     ({"phone": "23812345678"}, "手机号应为以1开头的11位数字"),

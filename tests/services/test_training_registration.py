@@ -97,7 +97,7 @@ def test_a_training_taking_registrations_needs_a_capacity_and_a_deadline_before_
     assert refused.status_code == 422 and "该培训不接受报名" in json_text(refused)
 
 
-@pytest.mark.parametrize("phone", ["12345", "1380000000A", "138000000011", ""])
+@pytest.mark.parametrize("phone", ["12345", "1380000000A", "138000000011", "", "１３８０００００００１", "1380000000١"])
 def test_a_bad_phone_number_is_refused_naming_the_field_and_nothing_is_written(client_for, people, frozen_clock, phone):
     pk = _training(client_for("unit_staff")).json()["id"]
     before = _written()
