@@ -170,3 +170,10 @@ def test_every_page_and_list_a_persona_opens_on_the_demo_stays_within_the_query_
     assert not over, f"{username}: more than {QUERY_BUDGET} queries: {over}"
 
 
+
+
+@pytest.mark.django_db
+def test_the_demo_counts_the_district_s_own_copyright_registrations_each_pilot_year(demo, client):
+    years = client.get("/api/v1/services/culture/copyright").json()["years"]
+    assert [y["year"] for y in years] == [2024, 2025, 2026]
+    assert all(y["total"] > 0 for y in years), years

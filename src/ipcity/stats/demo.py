@@ -152,13 +152,41 @@ def build_registry(*, seed: int, batch: m.ImportBatch, scale: float = 1.0) -> di
         for year, value in [(2022, Decimal("88.6")), (2023, Decimal("88.9")), (2024, Decimal("89.1")), (2025, Decimal("89.3"))]])
     m.SeiIpcEntry.objects.bulk_create(m.SeiIpcEntry(version="演示用简表（非官方对照表）", ipc=ipc, industry=industry, batch=batch)
                                       for ipc, industry in SEI_DEMO)
-    return {"patents": len(patent_rows), "events": len(event_rows), "trademarks": len(mark_rows), "pledges": len(pledges)}
+    copyrights = _copyrights(random.Random(seed + 7), batch, scale, today)
+    return {"patents": len(patent_rows), "events": len(event_rows), "trademarks": len(mark_rows), "pledges": len(pledges),
+            "copyrights": copyrights}
+
+
+WORK_TYPES = ("美术", "文字", "摄影", "视听", "图形")
+
+
+def _copyrights(rng: random.Random, batch: m.ImportBatch, scale: float, today: dt.date) -> int:
+    """The district's copyright registrations (works and software), most of them by the district's own holders, so
+    task 4's 自主版权登记 counts something year by year (its own generator: the records above stay as they were)."""
+    rows = []
+    for year in range(2021, today.year + 1):
+        for i in range(max(3, int(120 * scale * 1.15 ** (year - 2021)))):
+            registered = _day(rng, year)
+            if registered > today:
+                continue
+            software = rng.random() < 0.45
+            local = rng.random() < 0.8
+            rows.append(m.CopyrightRegistration(
+                registration_number=f"{'软著登字' if software else '津作登字'}-{year}-{i:05d}（演示）",
+                kind="software" if software else "work", work_type="" if software else rng.choice(WORK_TYPES),
+                title=("南开演示管理系统V" + str(rng.randrange(1, 9)) + ".0") if software else f"南开演示作品{year}{i:04d}",
+                owner=f"南开演示企业{rng.randrange(1, 800):03d}（演示）",
+                address="天津市南开区某路1号（虚构）" if local else "天津市河西区某路1号（虚构）",
+                owner_district=DISTRICT if local else "天津市河西区", completed_on=registered - dt.timedelta(days=rng.randrange(10, 300)),
+                registered_on=registered, is_synthetic=True, batch=batch))
+    m.CopyrightRegistration.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 @transaction.atomic
 def build_demo_registry(*, seed: int, scale: float = 1.0) -> dict:
     # Made in its final state: the records are written in this same transaction, so no one sees it unfinished.
-    batch = m.ImportBatch.objects.create(kind="demo", filename="ipcity demo", state=m.ImportBatch.State.DONE,
+    batch = m.ImportBatch.objects.create(kind="demo", filename="演示登记数据（程序生成）", state=m.ImportBatch.State.DONE,
                                          started_at=clock.now(), note="合成演示数据")
     counts = build_registry(seed=seed, batch=batch, scale=scale)
     m.ImportBatch.objects.filter(pk=batch.pk).update(created=sum(counts.values()), finished_at=clock.now())
