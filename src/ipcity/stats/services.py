@@ -1,5 +1,6 @@
 """Imports into the registries: a file is checked whole, then stored whole in one transaction, or not at all."""
 
+import functools
 import json
 import os
 import sys
@@ -19,7 +20,7 @@ from ipcity.accounts.roles import Perm
 from ipcity.accounts.system import system_actor
 from ipcity.audit.services import audit_record
 from ipcity.bounds import YUAN_MAX
-from ipcity.stats import matching
+from ipcity.stats import bulk, matching
 from ipcity.stats import models as m
 from ipcity.stats.batches import IMPORT_BATCH, SYSTEM
 from ipcity.stats.core import importer
@@ -37,37 +38,100 @@ class ImportRejected(Exception):
         super().__init__("\n".join(batch.problems))
 
 
+@functools.lru_cache(maxsize=65_536)  # a district's addresses repeat across a file: resolve each once
 def _place(address: str) -> tuple[str, str]:
     place = resolve(address, STREET_NAMES)
     return place.district or "", STREET_CODES.get(place.street, "") if place.street else ""
 
 
-def _store_patents(rows, batch, report):
-    existing = {p.application_number: p for p in m.Patent.objects.filter(application_number__in=[r["application_number"] for r in rows])}
+# ---- bulk writes for the registries' own imports ----
+# A file is stored a chunk of rows at a time: one lookup of the chunk's existing records (CHUNK keys in one IN list,
+# under SQLite's and PostgreSQL's limits on a statement's parameters), then the new records inserted and the changed
+# ones updated, each by one statement run over the chunk's rows (stats.bulk). The counts are the per-row ones: a row
+# whose record exists counts as updated (and is left as it is when it states nothing new); a key met again later in
+# the file counts as updated and its later row wins.
+CHUNK = 900
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield start, items[start:start + size]
+
+
+def _lookup(queryset, field: str, values) -> list:
+    """The records of `queryset` whose `field` is one of `values`, CHUNK values per query."""
+    values = list(dict.fromkeys(values))
+    return [record for _, part in _chunks(values) for record in queryset.filter(**{f"{field}__in": part}).order_by()]
+
+
+def _refresh(record: dict, fields: dict) -> bool:
+    """Give an existing record (its stored values, by field name) the row's values; True when one differs (then it
+    takes the row's batch too, as its source)."""
+    changed = False
+    for name, value in fields.items():
+        if name != "batch" and record[name] != value:
+            record[name] = value
+            changed = True
+    if changed and "batch" in fields:
+        record["batch"] = fields["batch"]
+    return changed
+
+
+def _bulk_upsert(model, key: str, rows, batch, report, build: Callable[[dict], dict], *, lock: bool = True):
+    """Create or refresh one record per row by `key`, a chunk at a time (see CHUNK). `lock` holds the chunk's existing
+    records (SELECT … FOR UPDATE) so that a workflow writing one at the same time waits for the import to commit."""
     created = updated = 0
-    for i, row in enumerate(rows, 1):
-        district, street = _place(row["address"])
-        fields = {"patent_type": row["patent_type"].value, "filing_date": row["filing_date"], "grant_date": row["grant_date"],
-                  "title": row["title"][:500], "abstract": row["abstract"], "applicants": list(row["applicants"]),
-                  "patentee": row["patentee"][:300], "address": row["address"][:300], "owner_district": district,
-                  "owner_street": street, "main_ipc": row["main_ipc"] or (row["ipc_codes"][0] if row["ipc_codes"] else ""),
-                  "ipc_codes": list(row["ipc_codes"]), "legal_status": row["legal_status"][:100], "batch": batch}
-        patent = existing.get(row["application_number"])
-        if patent is None:
-            m.Patent.objects.create(application_number=row["application_number"], **fields)
-            created += 1
-        else:
-            for name, value in fields.items():
-                setattr(patent, name, value)
-            patent.save()
-            updated += 1
-        report(i)
+    writer = queryset = None
+    for start, chunk in _chunks(rows):
+        if writer is None:
+            names = [*build(chunk[0]), "batch"]
+            writer = bulk.Writer(model, updated=names)
+            queryset = model.objects.values("id", key, *names)
+            queryset = queryset.select_for_update() if lock else queryset
+        existing = {record[key]: record for record in _lookup(queryset, key, [r[key] for r in chunk])}
+        new, changed = {}, {}
+        for row in chunk:
+            fields = {**build(row), "batch": batch}
+            value = row[key]
+            if value in new:  # the key again in the same file: the later row wins
+                new[value].update(fields)
+                updated += 1
+            elif (record := existing.get(value)) is None:
+                new[value] = {key: value, **fields}
+                created += 1
+            else:
+                updated += 1
+                if _refresh(record, fields):
+                    changed[value] = record
+        writer.insert(new.values())
+        writer.update(changed.values())
+        report(start + len(chunk))
+    bulk.analyze(model, created)
     return created, updated
 
 
+def _patent_fields(row: dict, batch) -> dict:
+    district, street = _place(row["address"])
+    return {"patent_type": row["patent_type"].value, "filing_date": row["filing_date"], "grant_date": row["grant_date"],
+            "title": row["title"][:500], "abstract": row["abstract"], "applicants": list(row["applicants"]),
+            "patentee": row["patentee"][:300], "address": row["address"][:300], "owner_district": district,
+            "owner_street": street, "main_ipc": row["main_ipc"] or (row["ipc_codes"][0] if row["ipc_codes"] else ""),
+            "ipc_codes": list(row["ipc_codes"]), "legal_status": row["legal_status"][:100], "batch": batch}
+
+
+def _store_patents(rows, batch, report):
+    # Only the registries' own imports write patents (no workflow does), and nothing else changes one meanwhile.
+    return _bulk_upsert(m.Patent, "application_number", rows, batch, report,
+                        lambda row: _patent_fields(row, batch), lock=False)
+
+
+def _patent_ids(numbers) -> dict[str, int]:
+    return dict(record for record in _lookup(m.Patent.objects.values_list("application_number", "id"),
+                                             "application_number", numbers))
+
+
 def _check_events(rows) -> list[importer.Problem]:
-    known = set(m.Patent.objects.filter(application_number__in={r["application_number"] for r in rows})
-                .values_list("application_number", flat=True))
+    known = _patent_ids(r["application_number"] for r in rows)
     return [importer.Problem(r["_row"], "申请号", r["application_number"], "专利库中没有这个申请号，请先导入专利")
             for r in rows if r["application_number"] not in known]
 
@@ -99,37 +163,106 @@ def _write(model, lookup: dict, fields: dict, batch) -> bool:
     return False
 
 
+def _event_fields(row: dict, batch) -> dict:
+    district = _place(row["new_owner_address"])[0] if row["new_owner_address"] else ""
+    return {"amount": row["amount"], "counterparty": row["counterparty"][:300],
+            "new_owner_address": row["new_owner_address"][:300], "new_owner_district": district, "batch": batch}
+
+
+EVENT_REFRESHED = ["amount", "counterparty", "new_owner_address", "new_owner_district", "batch"]
+
+
 def _store_events(rows, batch, report):
-    patents = dict(m.Patent.objects.filter(application_number__in={r["application_number"] for r in rows})
-                   .values_list("application_number", "id"))
+    if batch.origin:
+        return _store_workflow_events(rows, batch, report)
+    created = updated = 0
+    writer = bulk.Writer(m.LegalEvent, updated=EVENT_REFRESHED)
+    rematch_writer = bulk.Writer(m.LegalEvent, updated=[*EVENT_REFRESHED, "match_values"])
+    for start, chunk in _chunks(rows):
+        patents = _patent_ids(r["application_number"] for r in chunk)
+        existing = _stored_events(patents.values(), {r["date"] for r in chunk})
+        new, changed, rematched = {}, {}, {}
+        for row in chunk:
+            key = (patents[row["application_number"]], row["event_type"].value, row["date"])
+            fields = _event_fields(row, batch)
+            if key in new:  # the same event again in the same file: the later row wins
+                new[key].update(fields)
+                updated += 1
+                continue
+            event = existing.get(key)
+            if event is None:
+                new[key] = {"patent": key[0], "event_type": key[1], "date": key[2], **fields}
+                created += 1
+                continue
+            updated += 1
+            if key[1] in matching.MATCHED_KINDS and matching.is_deal(event["origin"]):
+                # a deal's event: the match and its audit, one by one (a later row of it reads what this one wrote)
+                _official_confirms(m.LegalEvent.objects.select_for_update().get(pk=event["id"]), fields, batch)
+                continue
+            refreshed, rematch = _official_refresh(event, fields)
+            if rematch:
+                rematched[key] = event
+            elif refreshed:
+                changed[key] = event
+        writer.insert(new.values())
+        writer.update(v for k, v in changed.items() if k not in rematched)
+        rematch_writer.update(rematched.values())
+        report(start + len(chunk))
+    bulk.analyze(m.LegalEvent, created)
+    return created, updated
+
+
+def _stored_events(patent_ids, dates) -> dict[tuple, dict]:
+    """The stored events of these patents on these dates, by (patent, kind, date), locked for the import's
+    transaction; with the match values of those a deal matched (the others have none)."""
+    stored = m.LegalEvent.objects.select_for_update().filter(date__in=list(dates)).values(
+        "id", "patent", "event_type", "date", "origin", "match_origin", *EVENT_REFRESHED)
+    existing = {(e["patent"], e["event_type"], e["date"]): e for e in _lookup(stored, "patent", patent_ids)}
+    matched = {e["id"]: e for e in existing.values() if e["match_origin"]}
+    for event in existing.values():
+        event["match_values"] = {}
+    for record_id, match_values in _lookup(m.LegalEvent.objects.values_list("id", "match_values"), "id", matched):
+        matched[record_id]["match_values"] = match_values
+    return existing
+
+
+def _official_refresh(event: dict, fields: dict) -> tuple[bool, bool]:
+    """The registries' own imports refresh the events they hold (as every registry record): the row's values, and a
+    deal that matched the event keeps its values beside the new official ones. Returns (anything changed, the
+    match's official values changed)."""
+    changed = _refresh(event, fields)
+    if event["event_type"] in matching.MATCHED_KINDS and event["match_origin"]:
+        official = matching.values(fields)
+        if event["match_values"].get("official") != official:
+            event["match_values"] = {**event["match_values"], "official": official}
+            event["batch"] = fields["batch"]
+            return True, True
+    return changed, False
+
+
+def _store_workflow_events(rows, batch, report):
+    """A workflow's events (a deal's transfer or licence, an open licence declaration), one by one: each may match an
+    official event, and each change is audited (see _write and _write_dealing). A handful of rows at a time."""
+    patents = _patent_ids(r["application_number"] for r in rows)
     created = updated = 0
     for i, row in enumerate(rows, 1):
-        district = _place(row["new_owner_address"])[0] if row["new_owner_address"] else ""
         lookup = {"patent_id": patents[row["application_number"]], "event_type": row["event_type"].value,
                   "date": row["date"]}
-        fields = {"amount": row["amount"], "counterparty": row["counterparty"][:300],
-                  "new_owner_address": row["new_owner_address"][:300], "new_owner_district": district, "batch": batch}
         write = _write_dealing if lookup["event_type"] in matching.MATCHED_KINDS else _write
-        was_created = write(m.LegalEvent, lookup, fields, batch)
+        was_created = write(m.LegalEvent, lookup, _event_fields(row, batch), batch)
         created, updated = created + was_created, updated + (not was_created)
         report(i)
     return created, updated
 
 
 def _write_dealing(model, lookup: dict, fields: dict, batch) -> bool:
-    """Store one transfer or licence. The deal workflow and the official import may both record it: whichever comes
-    second matches the event the first created (same patent, kind and date) instead of adding or rewriting one, so
-    it stays one event, counted once (stats.matching)."""
+    """Store one transfer or licence a workflow records. The deal workflow and the official import may both record
+    it: whichever comes second matches the event the first created (same patent, kind and date) instead of adding or
+    rewriting one, so it stays one event, counted once (stats.matching; the official side is in _store_events)."""
     existing = model.objects.select_for_update().filter(**lookup).first()
     if existing is None:
         model.objects.create(**lookup, **fields, origin=batch.origin)
         return True
-    if not batch.origin and matching.is_deal(existing.origin):
-        _official_confirms(existing, fields, batch)
-        return False
-    if not batch.origin:
-        _official_refresh(existing, fields)
-        return False
     if matching.is_deal(batch.origin) and matching.deal_may_link(existing):
         _deal_links(existing, fields, batch)
         return False
@@ -181,16 +314,6 @@ def _official_confirms(event, fields: dict, batch) -> None:
                      after={"official": official, "batch": batch.pk})
 
 
-def _official_refresh(event, fields: dict) -> None:
-    """The registries' own imports refresh the events they hold (as for every registry record); a deal that matched
-    the event keeps its values beside the official ones."""
-    for name, value in fields.items():
-        setattr(event, name, value)
-    if event.match_origin:
-        event.match_values = {**event.match_values, "official": matching.values(fields)}
-    event.save()
-
-
 def _deal_links(event, fields: dict, batch) -> None:
     """A deal recording an event an official import already holds: the deal matches it, never rewrites it."""
     event.match_origin, event.match_batch_id, event.matched_at = batch.origin, event.batch_id, clock.now()
@@ -200,6 +323,8 @@ def _deal_links(event, fields: dict, batch) -> None:
 
 
 def _upsert(model, key: str, rows, batch, report, build: Callable[[dict], dict]):
+    if not batch.origin:
+        return _bulk_upsert(model, key, rows, batch, report, build)
     created = updated = 0
     for i, row in enumerate(rows, 1):
         was_created = _write(model, {key: row[key]}, {**build(row), "batch": batch}, batch)
@@ -353,10 +478,13 @@ def import_batch_run(*, batch: m.ImportBatch, data: bytes, progress: Callable[[i
 
         raise ImportRejected(_batch_step(batch, "rejected", apply=reject))
 
-    def report(done: int) -> None:
-        if done % PROGRESS_EVERY == 0 or done == len(parsed.rows):
-            if progress:
-                progress(done, len(parsed.rows))
+    reported = 0
+
+    def report(done: int) -> None:  # the stores call it after each row or each chunk of rows
+        nonlocal reported
+        if progress and (done - reported >= PROGRESS_EVERY or done == len(parsed.rows)):
+            reported = done
+            progress(done, len(parsed.rows))
 
     with transaction.atomic():
         created, updated = STORES[batch.kind](parsed.rows, batch, report)

@@ -31,5 +31,5 @@ def read_table(data: bytes, filename: str) -> Table:
     _, header_row = numbered[0]
     headers = [h.strip().replace("\ufeff", "") for h in header_row]
     width = len(headers)
-    body = [(number, (row + [""] * width)[:width] if len(row) <= width else row) for number, row in numbered[1:]]
+    body = [(number, row if len(row) >= width else row + [""] * (width - len(row))) for number, row in numbered[1:]]
     return Table(headers=headers, rows=body, encoding=encoding)
