@@ -87,3 +87,31 @@ def test_a_sign_in_list_cannot_be_imported_before_the_session(client_for, people
     early = unit.post(f"/api/v1/services/trainings/{pk}/attendees/import",
                       {"file": _roster([("李四", "某公司", "13900000001")])})
     assert early.status_code == 422 and "尚未举办" in json_text(early)
+
+
+def test_an_over_long_title_or_place_is_refused_naming_the_field_and_never_cut_short(client_for, people):
+    from ipcity.services.models import Training
+
+    unit = client_for("unit_staff")
+    for field in ("title", "place"):
+        refused = _training(unit, **{field: "长" * 201})
+        assert refused.status_code == 422 and f"{field}: " in json_text(refused) and "201" in json_text(refused)
+    assert not Training.objects.exists()
+
+
+def test_a_sign_in_or_an_imported_row_with_an_over_long_name_or_unit_signs_nobody_in(client_for, people,
+                                                                                   frozen_clock):
+    from ipcity.services.models import Attendance
+
+    unit, public = client_for("unit_staff"), client_for(None)
+    pk = _training(unit).json()["id"]
+    token = unit.get(f"/api/v1/services/trainings/{pk}/attendees").json()["sign_in_token"]
+    long_name = _sign_in(public, pk, token, name="张" * 51)
+    assert long_name.status_code == 422 and "name: " in json_text(long_name) and "51" in json_text(long_name)
+    long_unit = post_json(public, f"/api/v1/services/trainings/{pk}/sign-in",
+                          {"token": token, "name": "张三", "organization_name": "某" * 201, "phone": "13800000001"})
+    assert long_unit.status_code == 422 and "organization_name: " in json_text(long_unit)
+    imported = unit.post(f"/api/v1/services/trainings/{pk}/attendees/import",
+                         {"file": _roster([("李" * 51, "某公司", "13900000001")])})
+    assert imported.status_code == 422 and "第2行“姓名”列" in json_text(imported)
+    assert not Attendance.objects.exists()

@@ -38,6 +38,33 @@ class AttendeesRejected(Exception):
         super().__init__("\n".join(str(p) for p in problems))
 
 
+NAME_MAX = Attendance._meta.get_field("name").max_length
+UNIT_MAX = Attendance._meta.get_field("organization_name").max_length
+TITLE_MAX = Training._meta.get_field("title").max_length
+PLACE_MAX = Training._meta.get_field("place").max_length
+
+
+def _cell(max_length: int):
+    """A sign-in list's text cell: refused when longer than its column holds (never cut short)."""
+    def parse(value: str) -> str:
+        value = value.strip()
+        if problem := text_problem(value, multiline=False, max_length=max_length):
+            raise importer.CellError(problem)
+        return value
+    return parse
+
+
+def _text(problems: dict, field: str, label: str, value: str, max_length: int, *, missing: str) -> str:
+    """A single-line text as sent, stripped at its ends: missing, over-long or with a control character is a problem
+    naming the field (the platform never cuts text short)."""
+    value = (value or "").strip()
+    if not value:
+        problems[field] = [missing]
+    elif problem := text_problem(value, multiline=False, max_length=max_length):
+        problems[field] = [f"{label}{problem}"]
+    return value
+
+
 def _phone(value: str) -> str:
     problem = phone_problem(value.strip())
     if problem:
@@ -46,8 +73,8 @@ def _phone(value: str) -> str:
 
 
 ATTENDEES = Spec("attendees", "培训签到名单", (
-    Column("name", ("姓名",), importer.text, required=True),
-    Column("organization_name", ("单位", "工作单位"), importer.text, required=True),
+    Column("name", ("姓名",), _cell(NAME_MAX), required=True),
+    Column("organization_name", ("单位", "工作单位"), _cell(UNIT_MAX), required=True),
     Column("phone", ("手机号", "手机号码", "联系电话"), _phone, required=True),
 ), key=("phone",))
 
@@ -85,14 +112,12 @@ def training_create(*, actor, title: str, audience: str, held_on, hours: Decimal
     """A session on the calendar; with a registration deadline (and then a capacity) people register for it first."""
     require_perm(actor, Perm.TRAINING_MANAGE)
     problems: dict[str, list[str]] = {}
-    if not title.strip():
-        problems["title"] = ["请填写培训主题"]
+    title = _text(problems, "title", "培训主题", title, TITLE_MAX, missing="请填写培训主题")
     if audience not in Training.Audience.values:
         problems["audience"] = ["请选择培训对象"]
     if hours is None or not Decimal("0.5") <= Decimal(hours) <= Decimal("40"):
         problems["hours"] = ["学时应为 0.5～40"]
-    if not place.strip():
-        problems["place"] = ["请填写地点（线上培训填写平台名称）"]
+    place = _text(problems, "place", "地点", place, PLACE_MAX, missing="请填写地点（线上培训填写平台名称）")
     if capacity is not None and not 1 <= capacity <= 100_000:
         problems["capacity"] = ["人数上限应为 1～100000"]
     if registration_deadline is not None:
@@ -104,8 +129,8 @@ def training_create(*, actor, title: str, audience: str, held_on, hours: Decimal
             problems.setdefault("registration_deadline", []).append("报名截止日期不能早于今天")
     if problems:
         raise ValidationError(problems)
-    training = Training.objects.create(title=title.strip()[:200], audience=audience, held_on=held_on, hours=hours,
-                                       place=place.strip()[:200], organizer=actor.organization, capacity=capacity,
+    training = Training.objects.create(title=title, audience=audience, held_on=held_on, hours=hours,
+                                       place=place, organizer=actor.organization, capacity=capacity,
                                        registration_deadline=registration_deadline,
                                        sign_in_token=secrets.token_urlsafe(32), created_by=actor,
                                        created_at=clock.now())
@@ -131,10 +156,8 @@ def sign_in(*, training: Training, token: str, name: str, organization_name: str
     if clock.today() != training.held_on:
         raise ValidationError(f"只能在培训当天（{training.held_on}）签到")
     problems: dict[str, list[str]] = {}
-    if not name.strip():
-        problems["name"] = ["请填写姓名"]
-    if not organization_name.strip():
-        problems["organization_name"] = ["请填写单位"]
+    name = _text(problems, "name", "姓名", name, NAME_MAX, missing="请填写姓名")
+    organization_name = _text(problems, "organization_name", "单位", organization_name, UNIT_MAX, missing="请填写单位")
     problem = phone_problem(phone.strip())
     if problem:
         problems["phone"] = [problem]
@@ -145,8 +168,8 @@ def sign_in(*, training: Training, token: str, name: str, organization_name: str
     _check_room(training, 1)
     try:
         with transaction.atomic():
-            attendance = Attendance.objects.create(training=training, name=name.strip()[:50],
-                                                   organization_name=organization_name.strip()[:200],
+            attendance = Attendance.objects.create(training=training, name=name,
+                                                   organization_name=organization_name,
                                                    phone=phone.strip(), source=Attendance.Source.QR,
                                                    signed_at=clock.now())
     except IntegrityError:
@@ -173,8 +196,8 @@ def attendees_import(*, actor, training: Training, data: bytes, filename: str) -
         raise AttendeesRejected(problems)
     _check_room(training, len(fresh))
     now = clock.now()
-    Attendance.objects.bulk_create([Attendance(training=training, name=row["name"][:50],
-                                               organization_name=row["organization_name"][:200], phone=row["phone"],
+    Attendance.objects.bulk_create([Attendance(training=training, name=row["name"],
+                                               organization_name=row["organization_name"], phone=row["phone"],
                                                source=Attendance.Source.IMPORT, signed_at=now) for row in fresh])
     audit_record(actor=actor, action="services.training.import", obj=training,
                  after={"added": len(fresh), "already_signed": len(parsed.rows) - len(fresh)})
