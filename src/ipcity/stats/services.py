@@ -180,7 +180,7 @@ def _store_events(rows, batch, report):
     rematch_writer = bulk.Writer(m.LegalEvent, updated=[*EVENT_REFRESHED, "match_values"])
     for start, chunk in _chunks(rows):
         patents = _patent_ids(r["application_number"] for r in chunk)
-        existing = _stored_events(patents.values(), {r["date"] for r in chunk})
+        existing = _stored_events(patents.values())
         new, changed, rematched = {}, {}, {}
         for row in chunk:
             key = (patents[row["application_number"]], row["event_type"].value, row["date"])
@@ -212,10 +212,11 @@ def _store_events(rows, batch, report):
     return created, updated
 
 
-def _stored_events(patent_ids, dates) -> dict[tuple, dict]:
-    """The stored events of these patents on these dates, by (patent, kind, date), locked for the import's
-    transaction; with the match values of those a deal matched (the others have none)."""
-    stored = m.LegalEvent.objects.select_for_update().filter(date__in=list(dates)).values(
+def _stored_events(patent_ids) -> dict[tuple, dict]:
+    """The stored events of these patents, by (patent, kind, date), locked for the import's transaction; with the
+    match values of those a deal matched (the others have none). By patent alone: the unique index (patent, kind,
+    date) finds them, where a filter on the dates too lets SQLite walk the date index instead."""
+    stored = m.LegalEvent.objects.select_for_update().values(
         "id", "patent", "event_type", "date", "origin", "match_origin", *EVENT_REFRESHED)
     existing = {(e["patent"], e["event_type"], e["date"]): e for e in _lookup(stored, "patent", patent_ids)}
     matched = {e["id"]: e for e in existing.values() if e["match_origin"]}
