@@ -73,5 +73,5 @@ def test_the_office_exports_the_filtered_trail_as_xlsx(client_for):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("时间", "操作人", "所属机构", "操作")
     assert len(rows) == 3
-    assert {r[3] for r in rows[1:]} == {"plan.indicator.update"}
-    assert any('"26100"' in (r[8] or "") for r in rows[1:])
+    assert {r[3] for r in rows[1:]} == {"修改指标"}  # the action's label; the code stays in the API
+    assert any("目标值：26100" in (r[7] or "") for r in rows[1:])

@@ -21,7 +21,7 @@ def has_perm(user, perm: str) -> bool:
 
 def missing(perm: str) -> str:
     """The refusal a person reads for a permission they lack, in Chinese: 缺少权限：审计日志查询."""
-    return f"缺少权限：{PERM_LABELS[perm]}"
+    return f"缺少权限：{PERM_LABELS.get(perm, '相应权限')}"
 
 
 def require_perm(user, perm: str) -> None:

@@ -58,7 +58,7 @@ class Registration(Created):
         constraints = [models.UniqueConstraint(fields=["organization", "sha256", "kind"], name="registration_once")]
 
     def __str__(self):
-        return f"{self.kind} {self.sha256[:12]}"
+        return f"{self.get_kind_display()} {self.sha256[:12]}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding and Registration.objects.filter(pk=self.pk, index__isnull=False).exists():
@@ -89,7 +89,7 @@ class LogCheckpoint(Created):
         ordering = ["-size"]
 
     def __str__(self):
-        return f"checkpoint {self.size}"
+        return f"检查点（{self.size} 条）"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -107,7 +107,7 @@ class SequencerState(models.Model):
     size = models.BigIntegerField(default=0)
 
     def __str__(self):
-        return f"size {self.size}"
+        return f"已定序 {self.size} 条"
 
 
 class WitnessState(models.Model):
@@ -144,4 +144,4 @@ class NotarizationRequest(models.Model):
         ordering = ["-updated_at", "-id"]
 
     def __str__(self):
-        return f"{self.registration_id} → {self.notary_id}: {self.state}"
+        return f"{self.registration_id} → {self.notary_id}：{self.get_state_display()}"

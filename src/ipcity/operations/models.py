@@ -38,7 +38,7 @@ class TechOffer(Authored):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"{self.patent_id} {self.mode}"
+        return f"{self.patent_id} {self.get_mode_display()}"
 
 
 class OpenLicenceDeclaration(models.Model):
@@ -139,7 +139,7 @@ class Deal(models.Model):
         ordering = ["-recordal_date", "-id"]
 
     def __str__(self):
-        return f"{self.offer_id} {self.kind} {self.amount}"
+        return f"{self.offer_id} {self.get_kind_display()} {self.amount}"
 
 
 class NavigationProject(Authored):

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from ipcity.models import Authored, Created, prefetched
 from ipcity.plan.core.schedule import FREQUENCY_LABELS, Frequency
@@ -304,7 +305,7 @@ class Reminder(models.Model):
         constraints = [models.UniqueConstraint(fields=["work_item", "kind", "deadline"], name="reminder_once_per_lapse")]
 
     def __str__(self):
-        return f"{self.kind} {self.work_item_id} {self.deadline}"
+        return f"{self.get_kind_display()} {self.work_item_id} {self.deadline}"
 
 
 class AssessmentScheme(models.Model):
@@ -450,7 +451,7 @@ class AssessmentScope(models.Model):
         ordering = ["-set_at", "-id"]
 
     def __str__(self):
-        return f"考核排名范围设定（{self.set_at:%Y-%m-%d %H:%M}）"
+        return f"考核排名范围设定（{timezone.localtime(self.set_at):%Y-%m-%d %H:%M}）"
 
 
 class EvaluationReport(Authored):
@@ -509,7 +510,7 @@ class SupervisionSettings(models.Model):
         ordering = ["-set_at", "-id"]
 
     def __str__(self):
-        return f"{self.report_frequency}/{self.report_due_days}/{self.reminder_days}"
+        return f"{self.get_report_frequency_display()}报送，报告期结束后{self.report_due_days}日内，时限前{self.reminder_days}日提醒"
 
 
 class LeadingGroupMeeting(models.Model):

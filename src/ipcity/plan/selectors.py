@@ -42,6 +42,12 @@ def task_get(*, plan: WorkPlan, number: int) -> KeyTask:
     return task
 
 
+def indicator_names(codes) -> dict[str, str]:
+    """Each indicator code's name in the newest plan holding it; a code no plan holds is 其他指标."""
+    names = dict(Indicator.objects.filter(code__in=list(codes)).order_by("plan__version").values_list("code", "name"))
+    return {code: names.get(code, "其他指标") for code in codes}
+
+
 def indicator_get(*, plan: WorkPlan, code: str) -> Indicator:
     indicator = plan.indicators.select_related("goal", "plan").filter(code=code).first()
     if indicator is None:

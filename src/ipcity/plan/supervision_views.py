@@ -53,7 +53,7 @@ from ipcity.plan.models import (
     SupervisionSettings,
     WorkItem,
 )
-from ipcity.plan.selectors import current_plan_or_404, task_get
+from ipcity.plan.selectors import current_plan_or_404, indicator_names, task_get
 from ipcity.plan.supervision import (
     REPORTABLE,
     extension_decide,
@@ -214,8 +214,10 @@ def _reports_with_files(user, item) -> list:
     """The item's progress reports, each with its 佐证材料 panel (web/_supporting_files.html)."""
     reports = list(item.reports.select_related("submitted_by", "attachment"))
     files = files_by_subject(kind="progress_report", subjects=reports)
+    names = indicator_names({code for report in reports for code in report.figures})
     for report in reports:
         report.panel = supporting_panel(user=user, kind="progress_report", subject=report, files=files[report.pk])
+        report.figure_rows = [(names[code], value) for code, value in report.figures.items()]
     return reports
 
 

@@ -32,6 +32,7 @@ from ipcity.protection.selectors import referral_of
 from ipcity.web.forms import form_errors_from
 from ipcity.web.params import posted_day
 from ipcity.web.supporting import supporting_panel
+from ipcity.workflow.core import UNKNOWN_LABEL
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -105,6 +106,6 @@ def case(request, pk):
         "nav": "protection", "case": item, "mine": mine, "can_assign": mine or takes_up(request.user, item), "personal": personal_data(user=request.user, case=item),
         "actions": [(t.action, t.label) for t in case_actions(user=request.user, case=item)],
         "referral": referral, "deadlines": deadlines(item), "late": overdue(item),
-        "history": [{**h, "label": HISTORY_LABELS.get(h["action"], h["action"])} for h in item.history],
+        "history": [{**h, "label": HISTORY_LABELS.get(h["action"], UNKNOWN_LABEL)} for h in item.history],
         "colleagues": officers_of(item.unit_id),
         "files_panel": supporting_panel(user=request.user, kind="case", subject=item)})

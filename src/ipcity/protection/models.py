@@ -19,7 +19,7 @@ class RiskRating(models.Model):
     set_at = models.DateTimeField()
 
     def __str__(self):
-        return f"{self.organization_id}: {self.level}"
+        return f"{self.organization_id}：{self.get_level_display()}"
 
 
 class ConflictOfInterest(models.Model):
@@ -174,7 +174,7 @@ class MediationCase(models.Model):
         ordering = ["-applied_at", "-id"]
 
     def __str__(self):
-        return f"{self.channel} {self.pk}"
+        return f"{self.get_channel_display()} {self.pk}"
 
 
 class EnforcementCertificate(models.Model):
@@ -247,7 +247,7 @@ class EnforcementCase(models.Model):
         ordering = ["-received_on", "-id"]
 
     def __str__(self):
-        return f"{self.kind} {self.party}"
+        return f"{self.get_kind_display()} {self.party}"
 
 
 class CriminalReferral(models.Model):
@@ -402,4 +402,4 @@ class AgencyConductRecord(models.Model):
         ordering = ["-occurred_on", "-id"]
 
     def __str__(self):
-        return f"{self.agency_id} {self.occurred_on} {self.measure}"
+        return f"{self.agency_id} {self.occurred_on} {self.get_measure_display()}"

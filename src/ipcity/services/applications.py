@@ -38,7 +38,7 @@ APPLICATION = Workflow(
         step("refuse", "办结（不予）", State.ACCEPTED, State.REFUSED, by="unit"),
         step("resubmit", "提交补正材料", State.SUPPLEMENT, State.SUBMITTED, by="applicant"),
         step("withdraw", "撤回申请", {State.SUBMITTED, State.SUPPLEMENT}, State.WITHDRAWN, by="applicant"),
-    ))
+    ), records={"submit": "提交申请"})
 NEEDS_NOTE = {"supplement": "请列明需要补正的全部材料", "not_accept": "不予受理须说明理由",
               "refuse": "不予办理须说明理由和救济途径", "resubmit": "请说明补正情况"}
 ENDED = {State.APPROVED, State.REFUSED, State.NOT_ACCEPTED}

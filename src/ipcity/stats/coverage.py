@@ -24,12 +24,12 @@ def coverage_kinds() -> dict[str, str]:
     """Every kind of records an engine definition needs, with its Chinese name, in the definitions' order."""
     kinds = {}
     for _, needs in engine.DEFINITIONS.values():
-        kinds.setdefault(needs, f"{engine.COVERAGE_LABELS.get(needs, needs)}记录")
+        kinds.setdefault(needs, f"{engine.COVERAGE_LABELS.get(needs, '其他')}记录")
     return kinds
 
 
 def coverage_label(kind: str) -> str:
-    return coverage_kinds().get(kind, kind)
+    return coverage_kinds().get(kind, "其他记录")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,18 @@ from ipcity.stats.core.records import EVENT_LABELS, PATENT_TYPE_LABELS, EventTyp
 ORIGIN_LABEL = "写入流程"
 
 
+# Batches that are not an import of a registry file: the demo's registry, built by the platform itself.
+OTHER_IMPORT_KINDS = {"demo": "演示登记数据"}
+
+
+def import_kind_label(kind: str) -> str:
+    """What a person calls a kind of import (patents → 专利著录): the import spec's own name."""
+    from ipcity.stats.core.importer import SPECS
+
+    spec = SPECS.get(kind)
+    return spec.label if spec is not None else OTHER_IMPORT_KINDS.get(kind, "其他")
+
+
 class ImportBatch(models.Model):
     class State(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -38,7 +50,11 @@ class ImportBatch(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self):
-        return f"{self.kind} {self.filename}"
+        return f"{self.kind_label} {self.filename}"
+
+    @property
+    def kind_label(self) -> str:
+        return import_kind_label(self.kind)
 
     @property
     def percent(self) -> int:
@@ -66,6 +82,13 @@ class Patent(models.Model):
     def __str__(self):
         return f"{self.application_number} {self.title}"
 
+    @property
+    def owner_street_label(self) -> str:
+        """The street's name (the column holds its code: xuefu → 学府街道); "" when unknown."""
+        from ipcity.accounts.models import Street
+
+        return str(dict(Street.choices).get(self.owner_street, "")) if self.owner_street else ""
+
 
 class LegalEvent(models.Model):
     patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="events")
@@ -91,7 +114,7 @@ class LegalEvent(models.Model):
         ordering = ["date", "id"]
 
     def __str__(self):
-        return f"{self.patent_id} {self.event_type} {self.date}"
+        return f"{self.patent_id} {self.get_event_type_display()} {self.date}"
 
     @property
     def history(self) -> str:
@@ -260,5 +283,7 @@ class RegistryCoverage(models.Model):
         ordering = ["kind", "-id"]
 
     def __str__(self):
-        return f"{self.kind} ≥ {self.complete_from}"
+        from ipcity.stats.coverage import coverage_label
+
+        return f"{coverage_label(self.kind)}自 {self.complete_from} 起完整"
 

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 from ipcity.inputs import object_or_404
 from ipcity.plan.selectors import current_plan_or_404, indicator_get
 from ipcity.stats import models as m
+from ipcity.stats.core.importer import SPECS
 from ipcity.stats.forms import ImportForm, ThresholdForm
 from ipcity.stats.reports import DOCX_TYPE, indicator_report_docx, indicator_report_xlsx
 from ipcity.stats.selectors import (
@@ -97,7 +98,7 @@ def registry_home(request):
             return redirect("stats:batch", pk=batch.pk)
     return render(request, "stats/registry.html", {
         "nav": "indicators", "form": form, "batches": batches[:30], "tables": REGISTRY_TABLES,
-        "threshold_form": threshold_form,
+        "threshold_form": threshold_form, "specs": SPECS.values(),
         "counts": {"专利": m.Patent.objects.count(), "法律事件": m.LegalEvent.objects.count(),
                    "商标": m.Trademark.objects.count(), "质押登记": m.Pledge.objects.count(),
                    "保单": m.InsurancePolicy.objects.count(), "证券化产品": m.SecuritizationProduct.objects.count(),

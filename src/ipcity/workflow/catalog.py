@@ -1,6 +1,7 @@
 """Every workflow of the platform, for docs/workflows.md and the tests that hold each table whole.
 Run `python -m ipcity.workflow.catalog > docs/workflows.md` after changing a table."""
 
+import functools
 import importlib
 
 from ipcity.workflow.core import Workflow
@@ -32,6 +33,12 @@ TABLES = (
 
 def all_workflows() -> list[Workflow]:
     return [getattr(importlib.import_module(module), name) for module, names in TABLES for name in names]
+
+
+@functools.cache
+def workflows_by_name() -> dict[str, Workflow]:
+    """Each workflow by its name (its audit prefix, e.g. "supervision.work_item")."""
+    return {w.name: w for w in all_workflows()}
 
 
 def render() -> str:

@@ -8,6 +8,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+# What a page calls a state or an action the table does not know (a value stored before the table changed): a
+# neutral word, never the code itself.
+UNKNOWN_LABEL = "其他"
+
 # A guard looks at the record and says why the step cannot be taken now (None: it can).
 Guard = Callable[[Any], str | None]
 
@@ -43,6 +47,8 @@ class Workflow:
     states: Mapping[str, str]  # state -> Chinese label, in the order the record moves
     parties: Mapping[str, str]  # party -> Chinese label (who may act: "office" -> "领导小组办公室")
     transitions: tuple[Transition, ...]
+    # Entries a record's own history holds that change no state (an application's submission), by label.
+    records: Mapping[str, str] = field(default_factory=dict)
     by_action: Mapping[str, Transition] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -74,7 +80,12 @@ class Workflow:
         return {t.action: t.label for t in self.transitions}
 
     def state_label(self, state: str) -> str:
-        return self.states.get(str(state), str(state))
+        return self.states.get(str(state), UNKNOWN_LABEL)
+
+    def action_label(self, action: str) -> str:
+        """A step's label, or a history entry's that changes no state (`records`); unknown: 其他."""
+        transition = self.by_action.get(str(action))
+        return transition.label if transition is not None else self.records.get(str(action), UNKNOWN_LABEL)
 
     # ---- checks ----
     def check(self, state: str, action: str, *, parties: Iterable[str], reason: str = "", record: Any = None) -> Transition:

@@ -32,21 +32,29 @@ class Grounds:
     penalties: tuple[str, ...]
 
 
+# Each ground for listing, by its code (the listing stores the code; a person reads the label).
+GROUND_LABELS = {
+    "repeat_infringement": "五年内两次以上因侵犯知识产权受到行政处罚（重复侵权）",
+    "intentional_infringement": "故意侵犯知识产权",
+    "serious_violation": "严重违法失信行为",
+}
+
+
 def listing_grounds(penalties: list[Penalty], today: dt.date) -> list[Grounds]:
     """The grounds that put an organization on the list today (empty: no listing), each with its basis."""
     recent = [p for p in penalties if p.decided_on <= today and (today - p.decided_on).days <= 5 * 365]
     grounds = []
     infringements = [p for p in recent if p.infringement]
     if len(infringements) >= 2:
-        grounds.append(Grounds("repeat_infringement", "五年内两次以上因侵犯知识产权受到行政处罚（重复侵权）", BASIS_IP,
+        grounds.append(Grounds("repeat_infringement", GROUND_LABELS["repeat_infringement"], BASIS_IP,
                                tuple(p.reference for p in infringements)))
     intentional = [p for p in recent if p.infringement and p.intentional]
     if intentional:
-        grounds.append(Grounds("intentional_infringement", "故意侵犯知识产权", BASIS_IP,
+        grounds.append(Grounds("intentional_infringement", GROUND_LABELS["intentional_infringement"], BASIS_IP,
                                tuple(p.reference for p in intentional)))
     serious = [p for p in recent if p.serious]
     if serious:
-        grounds.append(Grounds("serious_violation", "严重违法失信行为", BASIS_MARKET, tuple(p.reference for p in serious)))
+        grounds.append(Grounds("serious_violation", GROUND_LABELS["serious_violation"], BASIS_MARKET, tuple(p.reference for p in serious)))
     return grounds
 
 

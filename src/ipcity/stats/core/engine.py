@@ -335,7 +335,7 @@ def coverage_gap(registry: Registry, index: "_Index | None", code: str, needs: s
     """Why the records do not cover what the indicator counts on the date ("" when they do)."""
     complete_from, recorded = coverage_from(registry, needs, index)
     start = period_start(code, as_of)
-    label = COVERAGE_LABELS.get(needs, needs)
+    label = COVERAGE_LABELS.get(needs, "其他")
     if complete_from is None:
         return f"尚无{label}记录，也未登记其记录自何日起完整，不由记录计算，以填报值为准"
     if complete_from <= start:
