@@ -86,6 +86,7 @@ PAGE_UPLOADS = [  # every page that takes a file (a form whose other fields arri
     "/files/attach/meeting/1/",  # 佐证材料 added to any record from its page
     "/plan/high-tech/",  # the central districts' high-tech enterprise counts
     "/services/policies/1/",  # a policy's awards recorded in bulk
+    "/plan/holidays/",  # the official holiday calendar
 ]
 
 
