@@ -74,6 +74,9 @@ def test_a_bundle_verifies_offline_with_the_file_and_names_every_check(world):
     assert [c.name for c in report.checks] == ["公钥", "证书包封签", "存证记录", "检查点签名", "SHA-256 包含证明",
                                               "SM3 包含证明", "RFC 3161 时间戳", "登记信息", "登记人", "文件内容"]
     assert (report.index, report.size) == (1, 3)
+    details = {c.name: c.detail for c in report.checks}  # a person reads the kind and the times in 北京时间, no code
+    assert details["存证记录"] == "版权作品存证，登记时间 2026-11-02 17:00:00（北京时间）"
+    assert details["RFC 3161 时间戳"] == "检查点盖戳时间 2026-11-02 17:00:00（北京时间）"
 
 
 def test_another_file_fails_with_the_reason(world):

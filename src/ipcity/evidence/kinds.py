@@ -4,7 +4,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ipcity.evidence.core.leaf import HASH_ONLY_KINDS
+from ipcity.evidence.core.leaf import HASH_ONLY_KINDS, KIND_LABELS
 
 EARLIEST_DATE = dt.date(1900, 1, 1)
 TITLE_FIELDS = ("title", "dataset_name")  # the first one a kind has names the registration
@@ -60,6 +60,8 @@ KINDS = {k.code: k for k in (
 
 if {k.code for k in KINDS.values() if k.hash_only} != HASH_ONLY_KINDS:  # the offline verifier reads the leaf's kind
     raise RuntimeError("kinds.py and core/leaf.py HASH_ONLY_KINDS disagree on which kinds are registered by digest")
+if {k.code: k.label for k in KINDS.values()} != KIND_LABELS:  # the offline verifier names the leaf's kind
+    raise RuntimeError("kinds.py and core/leaf.py KIND_LABELS disagree on what a kind is called")
 
 
 def date_problem(label: str, value: str, *, today: dt.date) -> str | None:

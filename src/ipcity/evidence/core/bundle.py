@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from ipcity.evidence.core import tsa
 from ipcity.evidence.core.leaf import (
     HASH_ONLY_KINDS,
+    KIND_LABELS,
     Leaf,
+    beijing_time,
     canonical_json,
     content_digests,
     submitter_commitment,
@@ -255,10 +257,11 @@ def verify_bundle(text: str, *, trusted: TrustedKeys | None = None, content: byt
 
     def leaf_ok():
         leaf_holder["leaf"] = report.leaf = Leaf.decode(bundle.leaf)
+        kind, time = KIND_LABELS.get(report.leaf.kind, "其他"), beijing_time(report.leaf.time)
         if report.leaf.kind in HASH_ONLY_KINDS:
             report.notes.append(HASH_ONLY_NOTE)
-            return f"{report.leaf.kind}（只登记摘要，平台从未见过文件内容），登记时间 {report.leaf.time}"
-        return f"{report.leaf.kind}，登记时间 {report.leaf.time}"
+            return f"{kind}（只登记摘要，平台从未见过文件内容），登记时间 {time}"
+        return f"{kind}，登记时间 {time}"
 
     check("存证记录", leaf_ok)
     checkpoint_holder = {}
@@ -288,7 +291,7 @@ def verify_bundle(text: str, *, trusted: TrustedKeys | None = None, content: byt
         def stamped():
             moment = tsa.verify_token(bundle.timestamp, checkpoint_holder["body"].encode(), keys.tsa_root)
             report.stamped_at = moment.isoformat()
-            return f"检查点盖戳时间 {moment:%Y-%m-%d %H:%M:%S} UTC"
+            return f"检查点盖戳时间 {beijing_time(moment)}"
 
         check("RFC 3161 时间戳", stamped)
     leaf = leaf_holder.get("leaf")

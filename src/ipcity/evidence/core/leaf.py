@@ -11,6 +11,10 @@ from ipcity.evidence.core.sm3 import sm3
 
 LEAF_VERSION = "ipcity-evidence/v1"
 KINDS = ("electronic_data", "data_ip", "research_result", "copyright_work", "trade_secret", "notarization")
+# What a person calls each kind (the leaf holds the code); kinds.py holds the same names and checks they agree.
+KIND_LABELS = {"electronic_data": "电子数据存证", "data_ip": "数据知识产权存证", "research_result": "科研成果存证",
+               "copyright_work": "版权作品存证", "trade_secret": "商业秘密存证", "notarization": "互联网公证申请"}
+BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 # Kinds registered by their digests only: the platform never sees the content, so a certificate of such a kind proves
 # that the submitter registered the digests at that time, not that it held the file. No other kind may be registered
 # without its file.
@@ -39,6 +43,13 @@ def content_digests(data: bytes) -> tuple[str, str]:
 
 def format_time(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def beijing_time(moment: dt.datetime | str) -> str:
+    """A moment as a person in 南开 reads it: 2026-11-28 18:00:00（北京时间）; a leaf's UTC time text is read first."""
+    if isinstance(moment, str):
+        moment = dt.datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    return f"{moment.astimezone(BEIJING):%Y-%m-%d %H:%M:%S}（北京时间）"
 
 
 @dataclass(frozen=True)
