@@ -65,6 +65,9 @@ def test_every_demo_record_is_marked_synthetic_and_the_ui_says_so(demo):
     ("enterprise_user", "企业工作台", ["技术需求发布与对接", "国家高新技术企业"], ["审计日志", "本单位重点任务"]),
     ("university_user", "高校院所工作台", ["专利技术供给（含开放许可）"], ["审计日志"]),
     ("agency_user", "服务机构工作台", ["托管合同管理"], ["审计日志"]),
+    # mediators and enforcement officers share a workspace; each is offered only its own kind of case
+    ("mediator_user", "保护工作台", ['href="/protection/mediations/"'], ['href="/protection/cases/"']),
+    ("officer_user", "保护工作台", ['href="/protection/cases/"'], ['href="/protection/mediations/"']),
 ])
 def test_each_demo_persona_signs_in_and_sees_a_different_workspace(demo, username, title, must_see, must_not_see):
     client = Client()

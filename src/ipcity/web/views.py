@@ -13,7 +13,7 @@ from ipcity.plan.supervision import work_item_list
 from ipcity.stats.selectors import indicator_table
 from ipcity.web.uploads import attachment_get, attachment_response
 
-# What each kind of account can do, and where.
+# What each kind of account can do, and where: (label, address[, the permission the page needs]).
 WORKSPACE_SERVICES = {
     Perm.WORKSPACE_ENTERPRISE: [("存证与证书", "/evidence/"), ("技术需求发布与对接", "/operations/"),
                                 ("许可与开放许可", "/operations/interests/"), ("质押融资申请", "/operations/finance/"),
@@ -27,7 +27,10 @@ WORKSPACE_SERVICES = {
     Perm.WORKSPACE_AGENCY: [("存证", "/evidence/"), ("专利导航项目", "/operations/navigation/"),
                             ("公共服务事项办理", "/services/"), ("机构名录与资质", "/services/agencies/"),
                             ("托管合同管理", "/services/custody/"), ("贯标辅导", "/services/certifications/")],
-    Perm.WORKSPACE_PROTECTION: [("案件办理", "/protection/cases/"), ("调解案件", "/protection/mediations/"),
+    # Mediators and enforcement officers share this workspace; each is offered only its own kind of case
+    # (a link below names the permission its page needs, and is shown only to whoever holds it).
+    Perm.WORKSPACE_PROTECTION: [("案件办理", "/protection/cases/", Perm.CASE_HANDLE),
+                                ("调解案件", "/protection/mediations/", Perm.MEDIATION_HANDLE),
                                 ("双随机抽查", "/protection/")],
     Perm.WORKSPACE_EXPERT: [("专家资料、公开授权与回避声明", "/services/experts/"), ("指派任务与专家意见", "/services/experts/")],
     Perm.WORKSPACE_NOTARY: [("互联网公证申请受理", "/evidence/notarizations/"), ("存证证书核验", "/evidence/verify/")],
@@ -59,7 +62,8 @@ def workspace(request):
                        reportable=reportable, open_items=open_items)
     else:
         perm = next((p for p in WORKSPACE_SERVICES if has_perm(user, p)), None)
-        context.update(kind=perm.split(".")[1] if perm else "none", services=WORKSPACE_SERVICES.get(perm, []))
+        context.update(kind=perm.split(".")[1] if perm else "none", services=[
+            (label, url) for label, url, *needs in WORKSPACE_SERVICES.get(perm, []) if all(has_perm(user, n) for n in needs)])
     return render(request, "web/workspace.html", context)
 
 
