@@ -84,7 +84,7 @@ def _bulk_upsert(model, key: str, rows, batch, report, build: Callable[[dict], d
     writer = queryset = None
     for start, chunk in _chunks(rows):
         if writer is None:
-            names = [*build(chunk[0]), "batch"]
+            names = list(dict.fromkeys([*build(chunk[0]), "batch"]))  # PostgreSQL refuses a column set twice
             writer = bulk.Writer(model, updated=names)
             queryset = model.objects.values("id", key, *names)
             queryset = queryset.select_for_update() if lock else queryset

@@ -177,7 +177,10 @@ def verify_token(token: bytes, data: bytes, trusted_root_der: bytes) -> dt.datet
 
 def _signer_certificate(certs: list[bytes], serial: int, issuer: bytes) -> x509.Certificate:
     for der in certs:
-        cert = x509.load_der_x509_certificate(der)
+        try:
+            cert = x509.load_der_x509_certificate(der)
+        except (ValueError, x509.InvalidVersion):  # a damaged certificate (InvalidVersion is no ValueError)
+            raise TimestampError("时间戳令牌中的证书已损坏，无法解析") from None
         if cert.serial_number == serial and cert.issuer.public_bytes() == issuer:
             return cert
     raise TimestampError("时间戳令牌中没有签名者的证书")
