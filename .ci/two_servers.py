@@ -3,7 +3,7 @@
     .venv/bin/python .ci/two_servers.py [--registrations 60]
 
 One data folder shared by both servers (uploads and signing keys: the shared file system of docs/deploy.md), one
-PostgreSQL database, the demo at a small scale, then: two `ipcity serve` on different ports and two `ipcity worker`.
+PostgreSQL database with the plan and a small patent register, then: two `ipcity serve` on different ports and two `ipcity worker`.
 Evidence is registered through both servers at once (half sealed in the request, half left to the workers), and
 the check fails unless
   - every registration is sealed, and its certificate bundle, fetched from the other server, verifies offline
@@ -31,12 +31,27 @@ from pathlib import Path
 ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DATABASE = "ipcity_two_servers"
 IPCITY = [sys.executable, "-m", "ipcity.cli"]
-TOKEN_SETUP = """
+SETUP = """
 import django
 django.setup()
-from ipcity.accounts.models import User
-from ipcity.accounts.services import api_token_create
-print(api_token_create(user=User.objects.get(username="enterprise_user"), name="two servers")[1])
+from importlib import resources
+from ipcity.accounts.models import Organization
+from ipcity.accounts.services import api_token_create, user_create
+from ipcity.plan.core.schema import parse_plan
+from ipcity.plan.services import plan_import
+from ipcity.stats.services import import_batch_run, import_batch_start
+
+plan_import(plan_data=parse_plan(resources.files("ipcity.plan").joinpath("fixtures/nankai-2024.json").read_bytes()),
+            actor=None)
+rows = ["申请号,申请日,专利类型,发明名称,专利权人,专利权人地址,授权公告日"] + [
+    f"2023100{n:05d}.{n % 10},2023-01-{1 + n % 28:02d},发明,一种方法{n},南开企业{n % 7},天津市南开区华苑街道,2024-06-01"
+    for n in range(40)]
+import_batch_run(batch=import_batch_start(kind="patents", filename="p.csv", actor=None),
+                 data="\\n".join(rows).encode())
+enterprise = Organization.objects.create(name="双服务器检查企业", org_type="enterprise")
+user = user_create(actor=None, username="two_servers", password="Nk-Check#4417xq", organization=enterprise,
+                   role="enterprise_user")
+print(api_token_create(user=user, name="two servers")[1])
 """
 
 
@@ -138,9 +153,7 @@ def main(argv=None) -> int:
         started = time.monotonic()
         subprocess.run([*IPCITY, "migrate"], env=env, check=True, stdout=subprocess.DEVNULL)
         subprocess.run([*IPCITY, "evidence", "keys", "init"], env=env, check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([*IPCITY, "demo", "--scale", "0.02"], env={**env, "IPCITY_ENV": "development"}, check=True,
-                       stdout=subprocess.DEVNULL)
-        token = subprocess.run([sys.executable, "-c", TOKEN_SETUP], env=env, check=True, capture_output=True,
+        token = subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, capture_output=True,
                                text=True).stdout.strip().splitlines()[-1]
         ports = [_free_port(), _free_port()]
         for port in ports:
