@@ -36,3 +36,17 @@ def query_count(client, path: str) -> int:
     with CaptureQueriesContext(connection) as queries:
         client.get(path)
     return len(queries)
+
+
+def tables_read(read) -> set[str]:
+    """The tables the SQL run by `read()` reads from (FROM and JOIN), for the checks that every table a cached
+    computation reads is one whose writes move its data version (ipcity/versions.py)."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        read()
+    return {table for query in queries.captured_queries
+            for table in re.findall(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', query["sql"], re.IGNORECASE)}

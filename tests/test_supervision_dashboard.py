@@ -2,7 +2,6 @@
 a unit sees only its own items, what is due soon and the reports it owes. Page and API show the same data."""
 
 import json
-import re
 
 from ipcity.accounts.models import Organization
 from ipcity.plan.models import KeyTask
@@ -90,17 +89,13 @@ def test_the_dashboard_is_computed_once_per_change_and_follows_each_change_at_on
 
 
 def test_every_table_the_dashboard_reads_is_one_whose_writes_move_its_version(client_for, people):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from ipcity import clock, versions
     from ipcity.plan.dashboard import _work_item_standings
     from ipcity.plan.supervision import work_item_list
     from ipcity.web.models import DataVersion
+    from tests.helpers import tables_read
 
     _assigned(people, 2, "science_technology", "2026-11-10", "导航项目")
-    with CaptureQueriesContext(connection) as queries:
-        _work_item_standings(work_item_list(user=people["office_admin"]), clock.today())
-    read = {t for q in queries.captured_queries for t in re.findall(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', q["sql"])}
+    read = tables_read(lambda: _work_item_standings(work_item_list(user=people["office_admin"]), clock.today()))
     watched = versions.tables("supervision") | {DataVersion._meta.db_table}
     assert read and read <= watched, f"read but not watched: {sorted(read - watched)}"

@@ -3,7 +3,6 @@ it, in the same transaction; reading it is one query; values are shared between 
 
 import datetime as dt
 import os
-import re
 
 import pytest
 from django.core.cache import cache
@@ -16,9 +15,8 @@ from ipcity.accounts.models import Organization, OrgType
 from ipcity.stats import activities, selectors
 from ipcity.stats import models as m
 from ipcity.web.models import DataVersion
+from tests.helpers import tables_read
 from tests.stats.helpers import PATENTS, upload
-
-_READ = re.compile(r'\b(?:FROM|JOIN)\s+"?(\w+)"?', re.IGNORECASE)
 
 
 def _patent(number: str) -> m.Patent:
@@ -77,21 +75,15 @@ def test_a_database_emptied_of_its_version_row_gets_a_new_one_on_first_read_or_w
     assert DataVersion.objects.filter(scope="registry").count() == 1 and versions.current("registry") != first
 
 
-def _tables_read(read) -> set[str]:
-    with CaptureQueriesContext(connection) as queries:
-        read()
-    return {table for query in queries.captured_queries for table in _READ.findall(query["sql"])}
-
-
 @pytest.mark.django_db
 def test_every_table_the_engine_reads_is_one_whose_writes_move_the_version(plan):
     """A table read by the registry snapshot or by an activity source but not watched would let a cached value
     outlive the records it was computed from."""
     watched = versions.tables("registry") | {DataVersion._meta.db_table}
-    read = _tables_read(lambda: selectors._build_registry("南开区"))
+    read = tables_read(lambda: selectors._build_registry("南开区"))
     for source in activities.SOURCES:
-        read |= _tables_read(source.records)
-    read |= _tables_read(lambda: selectors.valid_patent_breakdowns(plan=plan, as_of=dt.date(2026, 6, 30)))
+        read |= tables_read(source.records)
+    read |= tables_read(lambda: selectors.valid_patent_breakdowns(plan=plan, as_of=dt.date(2026, 6, 30)))
     assert read and read <= watched, f"read but not watched: {sorted(read - watched)}"
 
 
