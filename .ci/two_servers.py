@@ -16,10 +16,7 @@ Exit status 0 when all hold; every failure is printed."""
 import argparse
 import concurrent.futures
 import json
-import os
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,7 +25,9 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from servers import free_port, fresh_postgres, production_env, wait_for_server  # noqa: E402
+
 DATABASE = "ipcity_two_servers"
 IPCITY = [sys.executable, "-m", "ipcity.cli"]
 SETUP = """
@@ -53,33 +52,6 @@ user = user_create(actor=None, username="two_servers", password="Nk-Check#4417xq
                    role="enterprise_user")
 print(api_token_create(user=user, name="two servers")[1])
 """
-
-
-def _fresh_database() -> str:
-    import psycopg
-
-    with psycopg.connect(ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{DATABASE}"')
-    return f"postgres://postgres@127.0.0.1:5432/{DATABASE}"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _wait_for(port: int, server: subprocess.Popen) -> None:
-    for _ in range(300):
-        if server.poll() is not None:
-            raise SystemExit(f"the server on port {port} stopped while starting")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"the server on port {port} did not start")
 
 
 def _call(port: int, path: str, token: str = "", body: dict | None = None) -> bytes:
@@ -143,10 +115,8 @@ def main(argv=None) -> int:
     parser.add_argument("--registrations", type=int, default=60)
     args = parser.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="ipcity-two-servers-"))
-    env = {**os.environ, "IPCITY_DATA_DIR": str(folder), "IPCITY_SECRET_KEY": secrets.token_urlsafe(50),
-           "IPCITY_EMAIL_DISABLED": "1", "IPCITY_ALLOWED_HOSTS": "127.0.0.1", "IPCITY_HTTPS": "0",
-           "IPCITY_ENV": "production", "DATABASE_URL": _fresh_database(),
-           "IPCITY_EVIDENCE_RATE_PER_MINUTE": "100000", "DJANGO_SETTINGS_MODULE": "ipcity.settings"}
+    env = production_env(folder, fresh_postgres(DATABASE), IPCITY_EVIDENCE_RATE_PER_MINUTE="100000",
+                         DJANGO_SETTINGS_MODULE="ipcity.settings")
     processes: list[subprocess.Popen] = []
     problems: list[str] = []
     try:
@@ -155,14 +125,14 @@ def main(argv=None) -> int:
         subprocess.run([*IPCITY, "evidence", "keys", "init"], env=env, check=True, stdout=subprocess.DEVNULL)
         token = subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, capture_output=True,
                                text=True).stdout.strip().splitlines()[-1]
-        ports = [_free_port(), _free_port()]
+        ports = [free_port(), free_port()]
         for port in ports:
             processes.append(subprocess.Popen([*IPCITY, "serve", "--port", str(port), "--workers", "2"], env=env,
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
             processes.append(subprocess.Popen([*IPCITY, "worker"], env=env, stdout=subprocess.DEVNULL,
                                               stderr=subprocess.DEVNULL))
         for port, server in zip(ports, processes[::2], strict=True):
-            _wait_for(port, server)
+            wait_for_server(port, server)
         print(f"two servers on ports {ports[0]} and {ports[1]}, two workers, one PostgreSQL "
               f"({time.monotonic() - started:.0f} s to set up)")
 

@@ -36,9 +36,10 @@ import time
 import zipfile
 from pathlib import Path
 
+from servers import POSTGRES_ADMIN, drop_postgres, fresh_postgres
+
 ROOT = Path(__file__).resolve().parents[1]
 IPCITY = [sys.executable, "-m", "ipcity.cli"]
-POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 POSTGRES_BENCH = "ipcity_bench_imports"
 POSTGRES_TEMPLATE = "ipcity_bench_imports_schema"
 GOAL_ROWS_PER_SECOND = 10_000
@@ -234,22 +235,6 @@ def _postgres_reachable() -> bool:
         return False
 
 
-def _fresh_postgres(name: str, template: str = "") -> str:
-    import psycopg
-
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
-
-
-def _drop_postgres(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
 MIGRATE = """
 import os, django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipcity.settings")
@@ -313,8 +298,8 @@ class Schema:
         self.template = f"{POSTGRES_TEMPLATE}_{key}"
         if self.template not in _postgres_databases(self.template):
             for older in _postgres_databases(POSTGRES_TEMPLATE):
-                _drop_postgres(older)
-            url = _fresh_postgres(self.template + "_partial")
+                drop_postgres(older)
+            url = fresh_postgres(self.template + "_partial")
             with tempfile.TemporaryDirectory() as scratch:
                 subprocess.run([sys.executable, "-c", MIGRATE], env=_environment(Path(scratch), url), check=True,
                                cwd=ROOT)
@@ -328,11 +313,11 @@ class Schema:
             for part in self.folder.glob("ipcity.sqlite3*"):
                 shutil.copy(part, folder / part.name)
             return _environment(folder)
-        return _environment(folder, _fresh_postgres(POSTGRES_BENCH, template=self.template))
+        return _environment(folder, fresh_postgres(POSTGRES_BENCH, template=self.template))
 
     def close(self) -> None:
         if self.database == "postgres":
-            _drop_postgres(POSTGRES_BENCH)
+            drop_postgres(POSTGRES_BENCH)
 
 
 def import_through_platform(schema: Schema, files: dict[str, list[Path]]) -> dict:

@@ -23,7 +23,6 @@ import datetime as dt
 import json
 import math
 import os
-import secrets
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,8 @@ import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
+
+from servers import fresh_postgres, production_env, wait_for_server
 
 from ipcity.evidence.core.bundle import TrustedKeys, verify_bundle
 from ipcity.evidence.core.leaf import Leaf, canonical_json, content_digests, format_time, submitter_commitment
@@ -129,28 +130,13 @@ print(api_token_create(user=user, name="bench")[1])
 """
 
 
-def _database_url(database: str) -> str | None:
-    if database == "sqlite":
-        return None
-    import psycopg
-
-    with psycopg.connect("postgres://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
-        connection.execute('DROP DATABASE IF EXISTS "ipcity_bench_ledger" WITH (FORCE)')
-        connection.execute('CREATE DATABASE "ipcity_bench_ledger"')
-    return "postgres://postgres@127.0.0.1:5432/ipcity_bench_ledger"
-
-
 def certificate_latency(rate: float, seconds: float, port: int, database: str = "sqlite") -> dict:
     """Registrations offered at a fixed rate through the API of a production server (two workers), each waiting for
     its certificate (sealed by the sequencer into the database in the request); the floor is the same server
     answering a public read of the log's keys, one for every ten registrations, in the same run."""
     with tempfile.TemporaryDirectory() as folder:
-        env = {**{k: v for k, v in os.environ.items() if k != "DATABASE_URL"}, "IPCITY_DATA_DIR": folder,
-               "IPCITY_EVIDENCE_RATE_PER_MINUTE": "1000000", "IPCITY_ENV": "production",
-               "IPCITY_SECRET_KEY": secrets.token_urlsafe(50), "IPCITY_EMAIL_DISABLED": "1",
-               "IPCITY_ALLOWED_HOSTS": "127.0.0.1", "IPCITY_HTTPS": "0"}
-        if (url := _database_url(database)) is not None:
-            env["DATABASE_URL"] = url
+        env = production_env(folder, fresh_postgres("ipcity_bench_ledger") if database == "postgres" else "",
+                             IPCITY_EVIDENCE_RATE_PER_MINUTE="1000000")
         for command in (["migrate"], ["evidence", "keys", "init"]):  # what a production server needs first
             subprocess.run([sys.executable, "-m", "ipcity.cli", *command], env=env, check=True,
                            stdout=subprocess.DEVNULL)
@@ -159,7 +145,8 @@ def certificate_latency(rate: float, seconds: float, port: int, database: str = 
         server = subprocess.Popen([sys.executable, "-m", "ipcity.cli", "serve", "--port", str(port), "--workers", "2"],
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
-            _wait_for(port)
+            wait_for_server(port, server)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/evidence/", timeout=60).read()  # workers up: not timed
             latencies, floor, errors = [], [], []
             metadata = json.dumps({"title": "压测", "secret_type": "技术信息"}, ensure_ascii=False)
 
@@ -209,16 +196,6 @@ def certificate_latency(rate: float, seconds: float, port: int, database: str = 
             "requests": len(latencies) + len(errors), "errors": len(errors), "first_error": errors[0] if errors else "",
             "p50_ms": pick(latencies, .5), "p99_ms": pick(latencies, .99),
             "floor_p50_ms": pick(floor, .5), "floor_p99_ms": pick(floor, .99)}
-
-
-def _wait_for(port: int) -> None:
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/evidence/", timeout=2).read()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("server did not start")
 
 
 def main(argv=None) -> int:

@@ -14,12 +14,9 @@ Everything is deterministic (seeded) except the machine's timing; nothing leaves
 
 import argparse
 import http.client
-import os
 import random
 import re
-import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,12 +27,13 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from servers import free_port, fresh_postgres, production_env, wait_for_server
+
 ROOT = Path(__file__).resolve().parents[1]
 IPCITY = [sys.executable, "-m", "ipcity.cli"]
 PASSWORD = "Nankai@2024"  # the demo's published password (ipcity.demo.DEMO_PASSWORD)
 GOAL_P95_MS, GOAL_P99_MS = 300, 1000
 SPAWN_PER_SECOND = 5
-POSTGRES_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
 
 PUBLIC = ["/", "/indicators/", "/indicators/by-year/", "/plan/units/", "/plan/tasks/3/", "/services/agencies/",
           "/services/", "/evidence/", "/api/v1/plan/indicators", "/api/v1/services/agencies"]
@@ -153,41 +151,9 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def _wait_for(port: int, server: subprocess.Popen, log: Path) -> None:
-    for _ in range(600):
-        if server.poll() is not None:
-            raise RuntimeError(f"the server stopped while starting:\n{log.read_text()[-3000:]}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("the server did not start")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _fresh_postgres(name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(POSTGRES_ADMIN, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
-
-
 def run(database: str, users: int, seconds: float, workers: int, threads: int, scale: float) -> dict:
     folder = Path(tempfile.mkdtemp(prefix="ipcity-bench-web-"))
-    env = {**os.environ, "IPCITY_DATA_DIR": str(folder), "IPCITY_SECRET_KEY": secrets.token_urlsafe(50),
-           "IPCITY_EMAIL_DISABLED": "1", "IPCITY_ALLOWED_HOSTS": "127.0.0.1", "IPCITY_HTTPS": "0",
-           "IPCITY_ENV": "production"}
-    env.pop("DATABASE_URL", None)
-    if database == "postgres":
-        env["DATABASE_URL"] = _fresh_postgres("ipcity_bench_web")
+    env = production_env(folder, fresh_postgres("ipcity_bench_web") if database == "postgres" else "")
     try:
         started = time.perf_counter()
         subprocess.run([*IPCITY, "demo", "--scale", str(scale)], env={**env, "IPCITY_ENV": "development"}, check=True,
@@ -197,12 +163,12 @@ def run(database: str, users: int, seconds: float, workers: int, threads: int, s
         subprocess.run([*IPCITY, "evidence", "keys", "init"], env=env, check=True, stdout=subprocess.DEVNULL)
         static_path = "/static/" + next(p.relative_to(folder / "static").as_posix()
                                         for p in sorted((folder / "static").rglob("*.css")))
-        port = _free_port()
+        port = free_port()
         server_log = (folder / "server.log").open("w")
         server = subprocess.Popen([*IPCITY, "serve", "--port", str(port), "--workers", str(workers),
                                    "--threads", str(threads)], env=env, stdout=subprocess.DEVNULL, stderr=server_log)
         try:
-            _wait_for(port, server, folder / "server.log")
+            wait_for_server(port, server, folder / "server.log")
             warm = Browser(port)
             for path in PUBLIC:  # the first visit after the demo computes the indicators once, for every worker
                 warm.request("GET", path)
