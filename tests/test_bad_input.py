@@ -36,6 +36,7 @@ ID_BAD = ("abc", "999999", "-1", HUGE_ID, "")
 
 
 people, ids = permission_world.people, permission_world.ids
+sessions, client_for = permission_world.sessions, permission_world.client_for
 
 
 def _fill(value, ids, own_org):

@@ -15,7 +15,7 @@ import pytest
 from django.test import Client
 
 from ipcity import startup
-from tests.serving import bare_environment, browser, csrf_token, fetch, served
+from tests.serving import bare_environment, browser, csrf_token, fetch, migrated_sqlite, served
 
 DEBUG_PAGE_MARKS = ["Traceback", "URLconf", "DEBUG = True", "SECRET_KEY", "OperationalError", "Request Method",
                     "django.", "settings"]
@@ -33,6 +33,7 @@ def production_environment(data_dir: Path, **extra: str) -> dict:
 
 def test_a_production_ipcity_serve_shows_chinese_error_pages_hashed_static_names_and_logs_request_ids(tmp_path):
     env = production_environment(tmp_path / "data")
+    migrated_sqlite(tmp_path / "data")
     for step in (["evidence", "keys", "init"], ["migrate"]):  # the deployment's one-time steps, then the server
         done = subprocess.run([sys.executable, "-m", "ipcity.cli", *step], env=env, capture_output=True, text=True)
         assert done.returncode == 0, done.stderr

@@ -13,6 +13,7 @@ from tests.permission_world import API, EVERYONE, PAGES
 
 # the module-scoped world and what each test takes from it (fixtures, bound here so pytest finds them)
 world, people, ids = permission_world.world, permission_world.people, permission_world.ids
+sessions, client_for = permission_world.sessions, permission_world.client_for
 
 
 def _fill(value, ids, own_org):

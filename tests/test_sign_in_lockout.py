@@ -19,6 +19,7 @@ from tests.serving import (
     csrf_token,
     database_url_of_the_test_database,
     fetch,
+    migrated_sqlite,
     run_python,
     served,
 )
@@ -114,6 +115,8 @@ def test_twelve_parallel_wrong_passwords_check_at_most_five_before_the_lock(tmp_
     env = bare_environment(tmp_path, IPCITY_ENV="test", IPCITY_EVIDENCE_BACKGROUND_SEQUENCER="0")
     if url := database_url_of_the_test_database():
         env["DATABASE_URL"] = url
+    else:
+        migrated_sqlite(tmp_path)
     with served(env, tmp_path / "server.log", workers=2, threads=6) as server:
         run_python(env, SEED)
         unknown = browser()

@@ -26,7 +26,7 @@ from ipcity.evidence.models import LogCheckpoint, Registration
 from ipcity.jobs import housekeeping, run_worker, send_reminders
 from ipcity.plan.models import Reminder
 from ipcity.stats.models import ImportBatch, Patent
-from tests.serving import bare_environment, run_python
+from tests.serving import bare_environment, migrated_sqlite, run_python
 
 PATENTS = ("申请号,申请日,专利类型,发明名称,专利权人,专利权人地址,授权公告日\n"
            "202310012345.6,2023-01-05,发明,一种图像识别方法,天开智能,天津市南开区华苑街道,2024-06-01\n"
@@ -191,6 +191,7 @@ CHECK = textwrap.dedent('''
 @pytest.mark.django_db(transaction=False)
 def test_killing_the_worker_mid_import_leaves_nothing_and_the_next_worker_imports_once(tmp_path):
     env = bare_environment(tmp_path, IPCITY_ENV="test", IPCITY_EVIDENCE_BACKGROUND_SEQUENCER="0")  # a SQLite file
+    migrated_sqlite(tmp_path)
     run_python(env, PREPARE)
     worker = subprocess.Popen([sys.executable, "-m", "ipcity.cli", "worker", "--interval", "0.1"],
                               env={**env, "IPCITY_IMPORT_TEST_PAUSE": "60"}, stderr=subprocess.PIPE, text=True)

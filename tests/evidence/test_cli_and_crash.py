@@ -10,6 +10,7 @@ import textwrap
 from ipcity.accounts.models import Organization
 from ipcity.cli import main as ipcity_main
 from tests.evidence.helpers import verify_offline
+from tests.serving import migrated_sqlite
 
 
 def test_the_cli_registers_a_file_and_an_offline_machine_verifies_it(people, tmp_path, capsys):
@@ -80,6 +81,7 @@ def test_killing_the_sequencer_mid_batch_loses_no_acknowledged_registration(tmp_
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env.update(IPCITY_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="ipcity.settings", IPCITY_ENV="test",
                IPCITY_EVIDENCE_BACKGROUND_SEQUENCER="0")
+    migrated_sqlite(tmp_path)
 
     def python(code, *args, **kwargs):
         return subprocess.run([sys.executable, "-c", code, *args], env={**env, **kwargs.pop("extra", {})},

@@ -19,7 +19,13 @@ from ipcity.audit.models import AuditEntry
 from ipcity.services.models import Attendance, Training, TrainingRegistration
 from tests.conftest import PASSWORD
 from tests.helpers import json_text, post_json
-from tests.serving import bare_environment, database_url_of_the_test_database, run_python, served
+from tests.serving import (
+    bare_environment,
+    database_url_of_the_test_database,
+    migrated_sqlite,
+    run_python,
+    served,
+)
 
 FORMULA = '=HYPERLINK("http://evil.example/","x")'
 
@@ -190,6 +196,8 @@ def test_twelve_people_registering_at_once_for_three_places_get_three_places(tmp
     env = bare_environment(tmp_path, IPCITY_ENV="test", IPCITY_EVIDENCE_BACKGROUND_SEQUENCER="0")
     if url := database_url_of_the_test_database():
         env["DATABASE_URL"] = url
+    else:
+        migrated_sqlite(tmp_path)
     with served(env, tmp_path / "server.log", workers=2, threads=6) as server:
         seeded = json.loads(run_python(env, SEED).strip().splitlines()[-1])
         start = threading.Barrier(PARALLEL)
