@@ -1,9 +1,18 @@
-"""What the OpenAPI document says about an operation that answers with a file (an HttpResponse) instead of
-JSON: django-ninja documents only the JSON responses it renders itself."""
+"""What the JSON API's operations share beyond django-ninja: how an operation that answers with a file (an
+HttpResponse) instead of JSON is documented (django-ninja documents only the JSON responses it renders itself), and
+how a list that grows with records answers one page at a time."""
 
-from typing import Annotated
+import functools
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
 
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from pydantic import Field
+
+from ipcity.bounds import Limit, Offset
 
 # A [name, count] pair as an answer gives it (a JSON array of two). Not tuple[str, int]: its prefixItems are
 # JSON Schema 2020-12, which OpenAPI 3.0 tools (schemathesis among them) read as an invalid schema.
@@ -17,3 +26,48 @@ def file_response(*content_types: str, description: str = "文件下载") -> dic
     content = {kind.split(";")[0].strip(): {"schema": {"type": "string", "format": "binary"}}
                for kind in content_types}
     return {"responses": {200: {"description": description, "content": content}}}
+
+
+# ---- lists that grow with records: one page at a time ----
+PAGE_MAX = 500  # rows one answer holds at most (and by default)
+PAGE_NOTE = (f"分页：offset 为跳过的条数，limit 为本页条数（默认且最多 {PAGE_MAX} 条）；"
+             "响应头 X-Total-Count 为符合条件的总条数。")
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What a paginated list operation returns: its rows in a stable order (a queryset or a list) and, when a row
+    needs writing out, how (applied to the rows of the page only, so a long list costs one page of work)."""
+    rows: Any
+    out: Callable[[Any], Any] | None = None
+
+
+def paginated(view):
+    """A list operation that answers one page: `offset` (rows skipped) and `limit` (rows wanted, at most PAGE_MAX,
+    which is also the default) as query parameters, and the number of rows in all in the X-Total-Count header.
+    The view returns its rows (or Rows); a queryset is counted and sliced in the database."""
+    signature = inspect.signature(view)
+    extra = [inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, default=0, annotation=Offset),
+             inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=PAGE_MAX, annotation=Limit),
+             inspect.Parameter("response", inspect.Parameter.KEYWORD_ONLY, annotation=HttpResponse)]
+    params = list(signature.parameters.values())
+    assert not {p.name for p in params} & {p.name for p in extra}, f"{view.__name__} pages by itself"
+
+    @functools.wraps(view)
+    def page(request, *args, offset: int = 0, limit: int = PAGE_MAX, response: HttpResponse, **kwargs):
+        result = view(request, *args, **kwargs)
+        rows, out = (result.rows, result.out) if isinstance(result, Rows) else (result, None)
+        end = offset + min(limit, PAGE_MAX)
+        if isinstance(rows, QuerySet):
+            if not rows.ordered:  # pages of an unordered query may overlap
+                rows = rows.order_by("pk")
+            total, chosen = rows.count(), list(rows[offset:end])
+        else:
+            rows = list(rows)
+            total, chosen = len(rows), rows[offset:end]
+        response["X-Total-Count"] = str(total)
+        return [out(row) for row in chosen] if out is not None else chosen
+
+    page.__signature__ = signature.replace(parameters=params + extra)
+    page.__doc__ = PAGE_NOTE  # django-ninja shows it as the operation's description
+    return page

@@ -10,6 +10,7 @@ from ipcity.accounts.services import (
     user_set_active,
     user_unlock,
 )
+from ipcity.openapi import Rows, paginated
 
 router = Router(tags=["机构与用户"])
 
@@ -65,8 +66,9 @@ def token_create(request, payload: TokenIn):
 
 
 @router.get("/organizations", response=list[OrganizationOut], summary="机构列表（按权限范围）")
+@paginated
 def organizations(request, org_type: str = ""):
-    return [_org(o) for o in organization_list(user=request.user, org_type=org_type)]
+    return Rows(organization_list(user=request.user, org_type=org_type), _org)
 
 
 class MemberOut(Schema):

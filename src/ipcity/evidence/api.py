@@ -19,7 +19,7 @@ from ipcity.evidence.notarization import (
 )
 from ipcity.evidence.selectors import registration_get, registration_statistics, registrations_for
 from ipcity.evidence.services import RateLimited, registration_create
-from ipcity.openapi import NameCount, file_response
+from ipcity.openapi import NameCount, Rows, file_response, paginated
 
 router = Router(tags=["存证"])
 
@@ -93,8 +93,9 @@ def register_file(request, kind: Form[str], metadata: Form[str], file: File[Uplo
 
 
 @router.get("/registrations", response=list[RegistrationOut], summary="本机构的存证")
+@paginated
 def registrations(request):
-    return [_out(i) for i in registrations_for(user=request.user)]
+    return Rows(registrations_for(user=request.user), _out)
 
 
 @router.get("/registrations/{registration_id}", response=RegistrationOut, summary="存证详情（可轮询 status）")
@@ -187,8 +188,9 @@ def _notarization_out(item) -> dict:
 
 
 @router.get("/notarizations", response=list[NotarizationOut], summary="互联网公证申请（公证机构看收到的，申请机构看自己的）")
+@paginated
 def notarizations(request):
-    return [_notarization_out(n) for n in notarization_list(user=request.user)]
+    return Rows(notarization_list(user=request.user), _notarization_out)
 
 
 class NotarizationActionIn(Schema):

@@ -13,6 +13,7 @@ from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import Id
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.operations.centers import center_list, center_record
 from ipcity.web.forms import form_errors_from
 
@@ -72,8 +73,9 @@ def _out(center) -> dict:
 
 
 @router.get("/centers", auth=None, response=list[CenterOut], summary="已认定的优势产业知识产权运营中心")
+@paginated
 def center_api_list(request):
-    return [_out(c) for c in center_list()]
+    return Rows(center_list(), _out)
 
 
 @router.post("/centers", response={201: CenterOut}, summary="登记运营中心的认定（知识产权办公室）")

@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Router, Schema, Status
 
 from ipcity.bounds import Year
+from ipcity.openapi import Rows, paginated
 from ipcity.plan.survey import (
     SATISFACTION_DEFINITION,
     SURVEY,
@@ -89,8 +90,9 @@ def _survey_out(survey, user) -> dict:
 
 @router.get("/surveys", auth=None, response=list[SurveyOut],
             summary="知识产权保护社会满意度调查问卷（公开已开展的；办公室另见草稿）")
+@paginated
 def surveys(request):
-    return [_survey_out(s, request.user) for s in survey_list(user=request.user)]
+    return Rows(survey_list(user=request.user), lambda s: _survey_out(s, request.user))
 
 
 @router.post("/surveys", response={201: SurveyOut}, summary="新建调查问卷（草稿，仅领导小组办公室）")

@@ -12,7 +12,7 @@ from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import QUOTA_MAX, Id, bounded_decimal, bounded_int
 from ipcity.inputs import object_or_404
-from ipcity.openapi import file_response
+from ipcity.openapi import Rows, file_response, paginated
 from ipcity.protection.agency_conduct import (
     conduct_get,
     conduct_list,
@@ -162,8 +162,9 @@ class InspectionPlanOut(Schema):
 
 
 @router.get("/inspections", auth=None, response=list[InspectionPlanOut], summary="已公布的双随机抽查计划及结果（公开）")
+@paginated
 def inspections(request):
-    return [public_record(p) for p in plans_visible(user=request.user).prefetch_related("inspection_results")]
+    return Rows(plans_visible(user=request.user).prefetch_related("inspection_results"), public_record)
 
 
 class PlanIn(Schema):
@@ -233,6 +234,7 @@ def _result_out(user, plan, subject: str) -> dict:
 
 @router.get("/inspections/{plan_id}/results", auth=None, response=list[InspectionResultOut],
             summary="抽查对象的检查结果（公示后公开；办公室和抽中的执法人员可看未公示的）")
+@paginated
 def inspection_results(request, plan_id: int):
     return result_rows(user=request.user, plan=inspection_plan_get(user=request.user, pk=plan_id))
 
@@ -318,6 +320,7 @@ class CreditExportOut(Schema):
 
 
 @router.get("/credit", auth=None, response=list[DishonestyEntryOut], summary="失信名单公开查询（仅可公开的字段）")
+@paginated
 def credit_query(request, q: str = ""):
     return public_query(q)
 
@@ -368,8 +371,9 @@ def listing_new(request, payload: ListingIn):
 
 
 @router.get("/credit/listings", response=list[DishonestyListingOut], summary="列入记录（办公室看全部，机构看本机构，含不公开的处罚文号）")
+@paginated
 def listings(request):
-    return [_listing_out(listing) for listing in listings_for(user=request.user)]
+    return Rows(listings_for(user=request.user), _listing_out)
 
 
 class RepairIn(Schema):
@@ -459,9 +463,10 @@ def secret_assess(request, payload: AssessmentIn):
 
 
 @router.get("/trade-secrets/assessments", response=list[TradeSecretAssessmentOut], summary="本企业的历次自评")
+@paginated
 def secret_history(request):
-    return [{"id": a.pk, "score": a.score, "grade": a.grade, "assessed_at": a.assessed_at}
-            for a in assessments_for(user=request.user)]
+    return Rows(assessments_for(user=request.user),
+                lambda a: {"id": a.pk, "score": a.score, "grade": a.grade, "assessed_at": a.assessed_at})
 
 
 # ---- mediation ----
@@ -503,8 +508,9 @@ def _mediation_out(c) -> dict:
 
 
 @router.get("/mediations", response=list[MediationCaseOut], summary="调解案件（申请人看本机构，调解机构看受理的，办公室看全部）")
+@paginated
 def mediations(request):
-    return [_mediation_out(c) for c in mediation_list(user=request.user)]
+    return Rows(mediation_list(user=request.user), _mediation_out)
 
 
 @router.post("/mediations", response={201: MediationCaseOut}, summary="申请调解（当事企业）")
@@ -600,9 +606,11 @@ def _case_out(case, user) -> dict:
 
 
 @router.get("/cases", response=list[EnforcementCaseRowOut], summary="执法案件（执法人员看本单位，办公室看全部）")
+@paginated
 def cases(request):
-    return [{"id": c.pk, "kind": c.kind, "party": c.party, "state": c.state, "received_on": c.received_on}
-            for c in case_list(user=request.user)]
+    return Rows(case_list(user=request.user),
+                lambda c: {"id": c.pk, "kind": c.kind, "party": c.party, "state": c.state,
+                           "received_on": c.received_on})
 
 
 @router.post("/cases", response={201: EnforcementCaseOut}, summary="登记案件（执法人员）")
@@ -719,8 +727,9 @@ def _assistance_out(a) -> dict:
 
 
 @router.get("/assistance", response=list[RightsAssistanceOut], summary="维权援助申请（企业看本企业，办公室看全部）")
+@paginated
 def assistance(request):
-    return [_assistance_out(a) for a in assistance_list(user=request.user)]
+    return Rows(assistance_list(user=request.user), _assistance_out)
 
 
 @router.post("/assistance", response={201: RightsAssistanceOut}, summary="申请维权援助（企业）")
@@ -767,9 +776,12 @@ class CooperationRecordedOut(Schema):
 
 
 @router.get("/cooperation", auth=None, response=list[CooperationRecordOut], summary="京津冀协作与联合执法（公开）")
+@paginated
 def cooperation(request):
-    return [{"id": r.pk, "kind": r.kind, "title": r.title, "partners": r.partners, "started_on": r.started_on,
-             "ended_on": r.ended_on, "units": [u.name for u in r.units.all()]} for r in cooperation_record_list()]
+    return Rows(cooperation_record_list(),
+                lambda r: {"id": r.pk, "kind": r.kind, "title": r.title, "partners": r.partners,
+                           "started_on": r.started_on, "ended_on": r.ended_on,
+                           "units": [u.name for u in r.units.all()]})
 
 
 @router.post("/cooperation", response={201: CooperationRecordedOut}, summary="记录协作或联合执法（办公室）")
@@ -802,8 +814,9 @@ def _market_out(m) -> dict:
 
 
 @router.get("/markets", auth=None, response=list[StandardizedMarketOut], summary="规范化市场及评价指标（公开）")
+@paginated
 def markets(request):
-    return [_market_out(m) for m in market_list()]
+    return Rows(market_list(), _market_out)
 
 
 @router.post("/markets", response={201: StandardizedMarketOut}, summary="登记创建中的规范化市场（办公室）")
@@ -882,8 +895,9 @@ class AgencyConductMarkOut(Schema):
 
 
 @router.get("/agency-conduct", response=list[AgencyConductOut], summary="代理机构执业监管记录（办公室）")
+@paginated
 def agency_conduct(request):
-    return [conduct_row(r) for r in conduct_list(user=request.user)]
+    return Rows(conduct_list(user=request.user), conduct_row)
 
 
 @router.post("/agency-conduct", response={201: AgencyConductOut}, summary="记录代理机构执业检查或处理措施（办公室）")
@@ -904,7 +918,9 @@ def agency_conduct_publication(request, payload: AgencyConductPublicationIn):
 
 @router.get("/agency-conduct/published", auth=None, response=list[AgencyConductMarkOut],
             summary="在服务机构名录中公示的、有效期内的警示和失信措施（公开）")
+@paginated
 def agency_conduct_published(request):
-    return [{"agency_id": r.agency_id, "agency": r.agency.name, "measure": r.measure,
-             "measure_label": r.get_measure_display(), "occurred_on": r.occurred_on, "valid_until": r.valid_until}
-            for r in published_in_force().order_by("agency__name", "-occurred_on", "-id")]
+    return Rows(published_in_force().order_by("agency__name", "-occurred_on", "-id"),
+                lambda r: {"agency_id": r.agency_id, "agency": r.agency.name, "measure": r.measure,
+                           "measure_label": r.get_measure_display(), "occurred_on": r.occurred_on,
+                           "valid_until": r.valid_until})

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Schema, Status
 
 from ipcity.bounds import Year, bounded_decimal
+from ipcity.openapi import Rows, paginated
 from ipcity.plan.confirmations import confirmation_history, indicator_confirm
 from ipcity.plan.models import IndicatorConfirmation
 from ipcity.plan.selectors import current_plan_or_404, indicator_get
@@ -134,6 +135,7 @@ def confirm(request, code: str, payload: ConfirmIn):
 
 @router.get("/indicators/{code}/confirmations", auth=None, response=list[ConfirmationOut],
             summary="指标的核定记录（新的在前；每个年度以最新一次核定为准）")
+@paginated
 def confirmations(request, code: str):
     indicator = indicator_get(plan=current_plan_or_404(), code=code)
-    return [_confirmation_out(c) for c in confirmation_history(indicator=indicator)]
+    return Rows(confirmation_history(indicator=indicator), _confirmation_out)

@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import Id, Year
-from ipcity.openapi import file_response
+from ipcity.openapi import Rows, file_response, paginated
 from ipcity.web.evidence_package import ZIP_TYPE, package_response, year_param
 from ipcity.web.supporting import subject_files, subject_get, supporting_attach
 from ipcity.web.uploads import attachment_get, attachment_response
@@ -39,9 +39,10 @@ def _out(attachment) -> dict:
 
 @router.get("/records/{kind}/{subject_id}/files", response=list[FileOut],
             summary=f"一条记录的佐证材料（能查看该记录的用户可见）；kind：{KINDS}")
+@paginated
 def record_files(request, kind: str, subject_id: Id):
     subject = subject_get(user=request.user, kind=kind, pk=subject_id)
-    return [_out(a) for a in subject_files(kind=kind, subject=subject)]
+    return Rows(subject_files(kind=kind, subject=subject), _out)
 
 
 @router.post("/records/{kind}/{subject_id}/files", response={201: list[FileOut]},

@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from ipcity.accounts.models import Organization
 from ipcity.bounds import Id
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.operations.brands import (
     brand_holders,
     geographical_indications,
@@ -80,8 +81,9 @@ def _watch_out(e) -> dict:
 
 
 @router.get("/watch-list", response=list[WatchOut], summary="重点企业关注名录及各企业知识产权概况（办公室）")
+@paginated
 def watch(request):
-    return [_watch_out(e) for e in watch_list(user=request.user)]
+    return Rows(watch_list(user=request.user), _watch_out)
 
 
 @router.post("/watch-list", response={201: WatchOut}, summary="列入关注名录（办公室）")

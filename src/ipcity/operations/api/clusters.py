@@ -11,6 +11,7 @@ from ipcity.accounts.permissions import has_perm, missing
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import Id
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.operations.clusters import (
     agreement_counts,
     agreement_list,
@@ -73,8 +74,9 @@ def _office(request) -> None:
 
 
 @router.get("/clusters", auth=None, response=list[PatentClusterOut], summary="产业链专利集群（公开）")
+@paginated
 def cluster_api_list(request):
-    return [_cluster_out(c) for c in cluster_list()]
+    return Rows(cluster_list(), _cluster_out)
 
 
 @router.post("/clusters", response={201: PatentClusterOut}, summary="登记产业链专利集群（知识产权办公室）")

@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from ipcity.accounts.models import Organization
 from ipcity.bounds import Id, bounded_decimal
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.operations.community import (
     alliance_activity,
     alliance_join,
@@ -51,8 +52,9 @@ def _event_out(e) -> dict:
 
 
 @router.get("/events", auth=None, response=list[EventOut], summary="产学研对接活动（公开）")
+@paginated
 def events_list(request):
-    return [_event_out(e) for e in event_list()]
+    return Rows(event_list(), _event_out)
 
 
 @router.post("/events", response={201: EventOut}, summary="记录对接活动及参加机构（办公室或服务机构）")
@@ -96,8 +98,9 @@ def _member_out(m) -> dict:
 
 
 @router.get("/alliance", auth=None, response=list[AllianceMemberOut], summary="产学研联盟成员及其活动（公开）")
+@paginated
 def alliance_members(request):
-    return [_member_out(m) for m in alliance_member_list()]
+    return Rows(alliance_member_list(), _member_out)
 
 
 @router.post("/alliance", response={201: AllianceMemberOut}, summary="登记加入联盟（办公室）")
@@ -142,8 +145,9 @@ def _product_out(p) -> dict:
 
 
 @router.get("/products", auth=None, response=list[ProductOut], summary="专利产品备案（公开）")
+@paginated
 def products_list(request):
-    return [_product_out(p) for p in product_list()]
+    return Rows(product_list(), _product_out)
 
 
 @router.post("/products", response={201: ProductOut}, summary="专利产品备案（专利权人）")

@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from ipcity.accounts.models import Organization
 from ipcity.bounds import Id, bounded_decimal
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.operations.finance import (
     FINANCING,
     claim_decide,
@@ -51,8 +52,9 @@ def _financing_out(a) -> dict:
 
 
 @router.get("/financing", response=list[FinancingOut], summary="质押融资申请（企业看本企业，银行看收到的，办公室看全部）")
+@paginated
 def financing(request):
-    return [_financing_out(a) for a in financing_list(user=request.user)]
+    return Rows(financing_list(user=request.user), _financing_out)
 
 
 @router.post("/financing", response={201: FinancingOut}, summary="申请知识产权质押融资（企业）")
@@ -99,8 +101,9 @@ def _claim_out(c) -> dict:
 
 
 @router.get("/claims", response=list[ClaimOut], summary="专利保险理赔")
+@paginated
 def claims(request):
-    return [_claim_out(c) for c in claims_list(user=request.user)]
+    return Rows(claims_list(user=request.user), _claim_out)
 
 
 @router.post("/claims", response={201: ClaimOut}, summary="报案（投保企业）")

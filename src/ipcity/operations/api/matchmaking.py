@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 
 from ipcity.bounds import Id, bounded_decimal
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.operations.models import Deal, Interest, MatchmakingEvent
 from ipcity.operations.selectors import interests_for, need_get, offers_public
 from ipcity.operations.services import ADVANCE_ACTIONS, deal_record, interest_advance, interest_express
@@ -37,8 +38,9 @@ def _interest_out(i) -> dict:
 
 
 @router.get("/interests", response=list[InterestOut], summary="本机构参与的对接（办公室看全部）")
+@paginated
 def interests(request):
-    return [_interest_out(i) for i in interests_for(user=request.user)]
+    return Rows(interests_for(user=request.user), _interest_out)
 
 
 @router.post("/interests", response={201: InterestOut}, summary="对供给表达意向（企业）")

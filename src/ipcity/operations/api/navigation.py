@@ -12,7 +12,7 @@ from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import Id, bounded_int
 from ipcity.inputs import object_or_404
-from ipcity.openapi import NameCount, file_response
+from ipcity.openapi import NameCount, Rows, file_response, paginated
 from ipcity.operations.navigation import (
     establishment_problems,
     landscape_of,
@@ -66,8 +66,9 @@ def _navigation_out(p) -> dict:
 
 
 @router.get("/navigation", auth=None, response=list[NavigationOut], summary="专利导航项目（公开）")
+@paginated
 def navigation_projects(request):
-    return [_navigation_out(p) for p in navigation_project_list()]
+    return Rows(navigation_project_list(), _navigation_out)
 
 
 @router.post("/navigation", response={201: NavigationOut}, summary="导航项目立项（办公室或服务机构）")
@@ -155,10 +156,11 @@ def _portfolio_out(p) -> dict:
 
 
 @router.get("/portfolios", response=list[PortfolioOut], summary="高价值专利组合（企业看本企业，办公室看全部）")
+@paginated
 def portfolios(request):
     if not (has_perm(request.user, Perm.OPERATIONS_MANAGE) or has_perm(request.user, Perm.TECH_OFFER)):
         raise PermissionDenied("无权查看高价值专利组合")
-    return [_portfolio_out(p) for p in portfolios_visible(user=request.user)]
+    return Rows(portfolios_visible(user=request.user), _portfolio_out)
 
 
 @router.post("/portfolios", response={201: PortfolioOut}, summary="登记培育中的高价值专利组合（企业）")

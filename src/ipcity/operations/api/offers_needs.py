@@ -9,6 +9,7 @@ from ninja.files import UploadedFile
 
 from ipcity.bounds import bounded_decimal
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.operations.bulk import OffersRejected, offers_import
 from ipcity.operations.models import TechNeed
 from ipcity.operations.selectors import (
@@ -72,8 +73,9 @@ class OfferIn(Schema):
 
 
 @router.get("/offers", auth=None, response=list[OfferOut], summary="发布中的专利供给（公开）")
+@paginated
 def offers(request):
-    return [_offer_out(o) for o in offers_public()]
+    return Rows(offers_public(), _offer_out)
 
 
 @router.post("/offers", response={201: OfferOut}, summary="发布专利供给；开放许可逐项审查，不符合的以 refused 状态返回理由")
@@ -148,8 +150,9 @@ class NeedIn(Schema):
 
 
 @router.get("/needs", auth=None, response=list[NeedOut], summary="技术需求（公开的已发布需求；本企业和办公室另见待审核的）")
+@paginated
 def needs(request):
-    return [_need_out(n, request.user) for n in needs_visible(user=request.user)]
+    return Rows(needs_visible(user=request.user), lambda n: _need_out(n, request.user))
 
 
 @router.post("/needs", response={201: NeedOut}, summary="发布技术需求（提交后由知识产权办公室审核）")

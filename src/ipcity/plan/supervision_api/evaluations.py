@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
 from ipcity.bounds import Year
-from ipcity.openapi import file_response
+from ipcity.openapi import Rows, file_response, paginated
 from ipcity.plan.evaluation import (
     DOCUMENT_TYPES,
     EDITABLE,
@@ -75,10 +75,11 @@ def _evaluation(request, report_id: int) -> EvaluationReport:
 
 
 @router.get("/evaluations", response=list[EvaluationListOut], summary="评估报告列表")
+@paginated
 def evaluation_list(request):
-    return [{"id": r.pk, "kind": r.kind, "year": r.year, "title": r.title, "as_of": r.as_of,
-             "released": r.released_at is not None, "document_number": r.document_number}
-            for r in evaluation_report_list(user=request.user, plan=current_plan_or_404())]
+    return Rows(evaluation_report_list(user=request.user, plan=current_plan_or_404()),
+                lambda r: {"id": r.pk, "kind": r.kind, "year": r.year, "title": r.title, "as_of": r.as_of,
+                           "released": r.released_at is not None, "document_number": r.document_number})
 
 
 @router.post("/evaluations", response={201: EvaluationOut},

@@ -7,6 +7,7 @@ from ninja import Router, Schema, Status
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import Year
+from ipcity.openapi import Rows, paginated
 from ipcity.plan.assessment import (
     interview_get,
     interview_list,
@@ -56,8 +57,9 @@ def _interview_out(interview) -> dict:
 
 
 @router.get("/interviews", response=list[InterviewOut], summary="约谈记录（办公室看全部，责任单位看本单位）")
+@paginated
 def interviews(request):
-    return [_interview_out(i) for i in interview_list(user=request.user)]
+    return Rows(interview_list(user=request.user), _interview_out)
 
 
 @router.post("/interviews", response={201: InterviewOut}, summary="记录约谈（仅领导小组办公室）")

@@ -9,8 +9,9 @@ from ninja import Router, Schema, Status
 
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
-from ipcity.bounds import Limit, Offset, Year, bounded_decimal, bounded_int
+from ipcity.bounds import Year, bounded_decimal, bounded_int
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.plan.core import supervision as rules
 from ipcity.plan.core.schedule import STANDING_LABELS
 from ipcity.plan.models import ExtensionRequest, IndicatorValue, KeyTask, SupervisionSettings
@@ -53,17 +54,13 @@ def work_item_out(item) -> dict:
             "state_label": item.get_state_display(), "indicators": [i.code for i in item.indicators.all()]}
 
 
-ITEMS_PAGE_MAX = 500
-
-
-@router.get("/items", response=list[WorkItemOut],
-            summary=f"工作事项（办公室看全部，责任单位看本单位；按期限排序，每次最多{ITEMS_PAGE_MAX}条，用 offset 翻页）")
-def items(request, state: str = "", task: TaskNumber | None = None, offset: Offset = 0,
-          limit: Limit = ITEMS_PAGE_MAX):
+@router.get("/items", response=list[WorkItemOut], summary="工作事项（办公室看全部，责任单位看本单位；按期限排序）")
+@paginated
+def items(request, state: str = "", task: TaskNumber | None = None):
     key_task = task_get(plan=current_plan_or_404(), number=task) if task else None
     found = (work_item_list(user=request.user, task=key_task, state=state).prefetch_related("indicators")
              .order_by("deadline", "id"))
-    return [work_item_out(i) for i in found[offset:offset + min(limit, ITEMS_PAGE_MAX)]]
+    return Rows(found, work_item_out)
 
 
 class WorkItemIn(Schema):

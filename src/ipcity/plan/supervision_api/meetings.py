@@ -9,6 +9,7 @@ from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import bounded_int
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.plan.meetings import decision_to_work_item, meeting_list, meeting_record
 from ipcity.plan.models import KeyTask, MeetingDecision
 from ipcity.plan.selectors import current_plan_or_404, task_get, unit_by_code
@@ -71,8 +72,9 @@ def _task(number: int | None, plan) -> KeyTask | None:
 
 
 @router.get("/meetings", response=list[MeetingOut], summary="领导小组会议及议定事项")
+@paginated
 def meetings(request):
-    return [_meeting_out(m) for m in meeting_list(user=request.user)]
+    return Rows(meeting_list(user=request.user), _meeting_out)
 
 
 @router.post("/meetings", response={201: MeetingOut}, summary="记录领导小组会议（仅领导小组办公室）")

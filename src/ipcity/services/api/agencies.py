@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from ipcity.accounts.models import Organization
 from ipcity.bounds import Id, bounded_decimal, bounded_int
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.services.agencies import (
     agency_get,
     agency_list,
@@ -116,8 +117,9 @@ def _custody_out(c) -> dict:
 
 
 @router.get("/custody", response=list[CustodyOut], summary="托管合同（机构看本机构的，企业看本企业的，办公室看全部）")
+@paginated
 def custody(request):
-    return [_custody_out(c) for c in custody_list(user=request.user)]
+    return Rows(custody_list(user=request.user), _custody_out)
 
 
 class CustodyIn(Schema):

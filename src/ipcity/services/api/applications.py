@@ -5,6 +5,7 @@ from typing import Literal
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from ipcity.openapi import Rows, paginated
 from ipcity.services.api.schemas import ServiceApplicationOut, ServiceRatingIn, ServiceSatisfactionOut
 from ipcity.services.applications import (
     APPLICATION,
@@ -32,8 +33,9 @@ def _application_out(a) -> dict:
 
 @router.get("/applications", response=list[ServiceApplicationOut],
             summary="办件（申请人看本机构的，实施单位看本单位事项的，办公室看全部）")
+@paginated
 def applications(request):
-    return [_application_out(a) for a in application_list(user=request.user).select_related("guide")]
+    return Rows(application_list(user=request.user).select_related("guide"), _application_out)
 
 
 @router.post("/applications", response={201: ServiceApplicationOut},

@@ -5,6 +5,7 @@ from ninja import Router, Schema, Status
 from ipcity.accounts.models import Organization
 from ipcity.bounds import Id, bounded_int
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.services.api.schemas import ServiceItemOut
 from ipcity.services.catalogue import guide_get, guide_publish, item_create, item_get, item_list
 from ipcity.services.models import ServiceGuide
@@ -20,8 +21,9 @@ def _item_out(item, guide=None) -> dict:
 
 
 @router.get("/items", auth=None, response=list[ServiceItemOut], summary="公共服务事项清单（公开）")
+@paginated
 def items(request, q: str = ""):
-    return [_item_out(i) for i in item_list(query=q)]
+    return Rows(item_list(query=q), _item_out)
 
 
 @router.get("/items/{code}", auth=None, response=ServiceItemOut, summary="办事指南；version 取历史版本（公开）")

@@ -8,6 +8,7 @@ from ninja import Router, Schema, Status
 from ipcity.accounts.models import Organization
 from ipcity.bounds import Id
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.services.api.schemas import CertificationGuidanceOut, CertificationOut, CertificationRemindersOut
 from ipcity.services.certification import (
     certification_get,
@@ -33,8 +34,9 @@ def _certification_out(c) -> dict:
 
 @router.get("/certifications", response=list[CertificationOut],
             summary="贯标认证证书（企业看本企业的，辅导机构看其辅导的，办公室看全部）")
+@paginated
 def certifications(request):
-    return [_certification_out(c) for c in certification_list(user=request.user)]
+    return Rows(certification_list(user=request.user), _certification_out)
 
 
 class CertificationIn(Schema):
@@ -74,8 +76,9 @@ def _guidance_out(g) -> dict:
 
 @router.get("/certification-guidance", response=list[CertificationGuidanceOut],
             summary="贯标辅导（机构看本机构的，企业看本企业的，办公室看全部）")
+@paginated
 def guidance(request):
-    return [_guidance_out(g) for g in guidance_list(user=request.user)]
+    return Rows(guidance_list(user=request.user), _guidance_out)
 
 
 class GuidanceIn(Schema):

@@ -8,6 +8,7 @@ from pydantic import Field
 
 from ipcity.bounds import Id, Year, bounded_int
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.services.api.schemas import (
     CultureEventOut,
     DemonstrationUnitOut,
@@ -42,8 +43,9 @@ def _event_out(e) -> dict:
 
 
 @router.get("/culture/events", auth=None, response=list[CultureEventOut], summary="知识产权教育与宣传活动日历（公开）")
+@paginated
 def culture_events(request, year: Year | None = None, kind: str = ""):
-    return [_event_out(e) for e in calendar(year=year, kind=kind)]
+    return Rows(calendar(year=year, kind=kind), _event_out)
 
 
 class CultureEventIn(Schema):
@@ -78,9 +80,11 @@ def culture_event_report(request, event_id: int, payload: EventReportIn):
 
 
 @router.get("/culture/schools", auth=None, response=list[PilotSchoolOut], summary="中小学知识产权教育试点学校（公开）")
+@paginated
 def culture_schools(request):
-    return [{"id": s.pk, "name": s.name, "level": s.level, "street": s.street, "joined_on": s.joined_on}
-            for s in PilotSchool.objects.all()]
+    return Rows(PilotSchool.objects.all(),
+                lambda s: {"id": s.pk, "name": s.name, "level": s.level, "street": s.street,
+                           "joined_on": s.joined_on})
 
 
 class SchoolIn(Schema):
@@ -103,8 +107,9 @@ def _unit_out(u) -> dict:
 
 @router.get("/culture/demonstration-units", auth=None, response=list[DemonstrationUnitOut],
             summary="入选的知识产权教育示范单位和版权示范单位（公开）")
+@paginated
 def culture_units(request):
-    return [_unit_out(u) for u in DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.SELECTED)]
+    return Rows(DemonstrationUnit.objects.filter(state=DemonstrationUnit.State.SELECTED), _unit_out)
 
 
 class NominationIn(Schema):
@@ -142,9 +147,11 @@ def culture_talent(request):
 
 
 @router.get("/culture/talent/records", response=list[TalentRecordOut], summary="知识产权人才名单（办公室、责任单位）")
+@paginated
 def culture_talent_records(request):
-    return [{"name": r.name, "organization_name": r.organization_name, "category": r.category,
-             "credential": r.credential, "recorded_on": r.recorded_on} for r in talent_list(user=request.user)]
+    return Rows(talent_list(user=request.user),
+                lambda r: {"name": r.name, "organization_name": r.organization_name, "category": r.category,
+                           "credential": r.credential, "recorded_on": r.recorded_on})
 
 
 class TalentIn(Schema):

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from ipcity.bounds import Id
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.plan.selectors import current_plan, unit_by_code
 from ipcity.plan.task_modules import pilot_years
 from ipcity.services.api.culture import _unit_out
@@ -91,8 +92,9 @@ def culture_copyright(request):
 
 @router.get("/culture/resources", auth=None, response=list[CulturalResourceOut],
             summary="遗传资源、传统知识、民间文艺（公开，含中医药传统知识保护记录）")
+@paginated
 def culture_resources(request):
-    return [_resource_out(r) for r in resource_list()]
+    return Rows(resource_list(), _resource_out)
 
 
 class TcmKnowledgeIn(Schema):
@@ -126,8 +128,9 @@ def culture_resource_new(request, payload: CulturalResourceIn):
 
 @router.get("/culture/products", auth=None, response=list[CulturalProductOut],
             summary="文创产品、活动品牌和文化地标（公开）")
+@paginated
 def culture_products(request):
-    return [_product_out(p) for p in product_list()]
+    return Rows(product_list(), _product_out)
 
 
 class CulturalProductIn(Schema):
@@ -155,8 +158,9 @@ def culture_product_new(request, payload: CulturalProductIn):
 
 @router.get("/culture/tcm-projects", auth=None, response=list[TcmProjectOut],
             summary="中医药传承创新发展示范试点项目及其传统知识保护记录（公开）")
+@paginated
 def culture_tcm_projects(request):
-    return [_project_out(p) for p in tcm_project_list()]
+    return Rows(tcm_project_list(), _project_out)
 
 
 class TcmProjectIn(Schema):

@@ -8,6 +8,7 @@ from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.bounds import Id
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.services.api.schemas import ExpertAssignmentOut, ExpertDetailOut, ExpertOut, ExpertPublicOut
 from ipcity.services.experts import (
     assignment_close,
@@ -44,13 +45,15 @@ def _expert_out(request, e) -> dict:
 
 
 @router.get("/experts", auth=None, response=list[ExpertPublicOut], summary="专家库：公开的专家简介（仅本人同意公开的）")
+@paginated
 def experts(request, specialty: str = "", q: str = ""):
-    return [_expert_public(e) for e in public_experts(specialty=specialty, query=q)]
+    return Rows(public_experts(specialty=specialty, query=q), _expert_public)
 
 
 @router.get("/experts/pool", response=list[ExpertOut], summary="专家库全部专家（办公室）")
+@paginated
 def expert_pool(request):
-    return [_expert_full(e) for e in expert_list(user=request.user)]
+    return Rows(expert_list(user=request.user), _expert_full)
 
 
 class ExpertIn(Schema):
@@ -144,8 +147,9 @@ def expert_assign_api(request, expert_id: int, payload: AssignIn):
 
 
 @router.get("/expert-assignments", response=list[ExpertAssignmentOut], summary="指派任务（专家看本人的，办公室看全部）")
+@paginated
 def expert_assignments(request):
-    return [_assignment_out(a) for a in assignments_for(user=request.user)]
+    return Rows(assignments_for(user=request.user), _assignment_out)
 
 
 class CloseIn(Schema):

@@ -13,6 +13,7 @@ from pydantic import Field
 
 from ipcity.bounds import Id, Year, bounded_decimal, bounded_int
 from ipcity.inputs import object_or_404
+from ipcity.openapi import Rows, paginated
 from ipcity.plan.selectors import current_plan, unit_by_code
 from ipcity.services.models import Policy, PolicyApplication, PolicyAward, PolicyMeasure
 from ipcity.services.policies import (
@@ -155,8 +156,9 @@ def _award_out(w: PolicyAward) -> dict:
 
 @router.get("/policies", auth=None, response=list[PolicyOut],
             summary="政策库（公开）：按层级、是否有效筛选")
+@paginated
 def policies(request, level: Literal[tuple(LEVELS)] | None = None, in_force: bool | None = None):
-    return [_policy_out(p) for p in policy_list(level=level, in_force=in_force)]
+    return Rows(policy_list(level=level, in_force=in_force), _policy_out)
 
 
 @router.get("/policies/figures", auth=None, response=list[PolicyYearOut],
@@ -227,8 +229,9 @@ def policy_awards_upload(request, policy_id: int, file: File[UploadedFile]):
 
 @router.get("/policy-applications", response=list[PolicyApplicationOut],
             summary="政策兑现申请（企业看本企业的，责任单位看本单位政策的，办公室看全部）")
+@paginated
 def policy_applications(request):
-    return [_application_out(a) for a in policy_application_list(user=request.user).select_related("award")]
+    return Rows(policy_application_list(user=request.user).select_related("award"), _application_out)
 
 
 class PolicyApplicationIn(Schema):
@@ -268,5 +271,6 @@ def policy_application_act(request, application_id: int, payload: PolicyStepIn):
 
 @router.get("/policy-awards", response=list[PolicyAwardOut],
             summary="政策兑现记录（企业看本企业的，责任单位看本单位政策的，办公室看全部）")
+@paginated
 def policy_awards(request):
-    return [_award_out(w) for w in policy_award_list(user=request.user)]
+    return Rows(policy_award_list(user=request.user), _award_out)

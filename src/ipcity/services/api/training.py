@@ -13,7 +13,7 @@ from pydantic import Field
 
 from ipcity.accounts.masking import mask_phone
 from ipcity.bounds import Year, bounded_decimal, bounded_int
-from ipcity.openapi import file_response
+from ipcity.openapi import Rows, file_response, paginated
 from ipcity.services.api.schemas import (
     TrainingAttendeesImportOut,
     TrainingAttendeesOut,
@@ -60,12 +60,13 @@ def _training_out(t, counted=None) -> dict:
 
 
 @router.get("/trainings", auth=None, response=list[TrainingOut], summary="培训日历与人次（公开，不含签到名单）")
+@paginated
 def trainings(request, year: Year | None = None):
     found = training_list()
     if year:
         found = found.filter(held_on__year=year)
     counted = counted_audiences()
-    return [_training_out(t, counted) for t in found]
+    return Rows(found, lambda t: _training_out(t, counted))
 
 
 @router.get("/trainings/audiences", auth=None, response=list[TrainingAudienceOut],
@@ -170,10 +171,11 @@ def training_register_new(request, training_id: int, payload: TrainingRegisterIn
 
 @router.get("/trainings/{training_id}/registrations", response=list[TrainingRegistrationOut],
             summary="报名名单（主办单位，手机号脱敏）")
+@paginated
 def training_registrations(request, training_id: int):
     found = training_get(pk=training_id)
     rows = registrations_of(user=request.user, training=found)  # refuses anyone but the organizer
-    return [{**r, "training": found.pk, "training_title": found.title, "held_on": found.held_on} for r in rows]
+    return Rows(rows, lambda r: {**r, "training": found.pk, "training_title": found.title, "held_on": found.held_on})
 
 
 @router.get("/trainings/{training_id}/registrations.xlsx", openapi_extra=file_response(XLSX_TYPE),
@@ -201,5 +203,6 @@ def training_registration_step(request, training_id: int, registration_id: int, 
 
 
 @router.get("/training-registrations", response=list[TrainingRegistrationOut], summary="我的培训报名")
+@paginated
 def training_registrations_mine(request):
-    return [_registration_out(r, masked=False) for r in registration_list(user=request.user)]
+    return Rows(registration_list(user=request.user), lambda r: _registration_out(r, masked=False))
