@@ -156,12 +156,17 @@ def test_the_witness_cosigns_growth_and_refuses_a_fork_or_a_rollback(world):
         witness.cosign(first, [], timestamp=4)
 
 
-def test_openssl_verifies_the_timestamp_token(world, tmp_path):
-    from ipcity.evidence.core.tsa import response
+@pytest.mark.parametrize("milliseconds", [0, 120, 123, 500, 999])
+def test_openssl_verifies_the_timestamp_token_and_reads_its_time_to_the_millisecond(world, tmp_path, milliseconds):
+    from ipcity.evidence.core.tsa import response, verify_token
 
     data = b"evidence.nankai.example/log\n3\nAAAA\n"
+    moment = NOW.replace(microsecond=milliseconds * 1000 + 456)  # below a millisecond is not stamped
+    token = issue_token(world["tsa"], data, moment, serial=2**62 + milliseconds)
+    root = world["tsa"].root_cert.public_bytes(serialization.Encoding.DER)
+    assert verify_token(token, data, root) == NOW.replace(microsecond=milliseconds * 1000)
     (tmp_path / "data").write_bytes(data)
-    (tmp_path / "reply.tsr").write_bytes(response(issue_token(world["tsa"], data, NOW)))
+    (tmp_path / "reply.tsr").write_bytes(response(token))
     (tmp_path / "root.pem").write_bytes(world["tsa"].root_cert.public_bytes(serialization.Encoding.PEM))
     (tmp_path / "tsa.pem").write_bytes(world["tsa"].tsa_cert.public_bytes(serialization.Encoding.PEM))
     result = subprocess.run(["openssl", "ts", "-verify", "-data", tmp_path / "data", "-in", tmp_path / "reply.tsr",
