@@ -97,3 +97,17 @@ def test_the_total_counts_only_what_the_user_may_see(client_for, people):
     assert enterprise["X-Total-Count"] == "1"
     office = _get("/api/v1/organizations?limit=1", client_for("office_admin"))
     assert len(office.json()) == 1 and int(office["X-Total-Count"]) > 1
+
+
+def test_the_agency_directory_pages_its_agencies_and_keeps_the_cluster_count(people, client):
+    from ipcity import clock
+    from ipcity.accounts.models import Organization, OrgType
+    from ipcity.services.models import AgencyProfile
+
+    for n in range(5):
+        agency = Organization.objects.create(name=f"分页代理机构{n}", org_type=OrgType.SERVICE_AGENCY)
+        AgencyProfile.objects.create(organization=agency, services=["patent_agency"], updated_at=clock.now())
+    whole = _get("/api/v1/services/agencies").json()
+    page = _get("/api/v1/services/agencies?offset=1&limit=2")
+    assert page.json()["agencies"] == whole["agencies"][1:3] and page["X-Total-Count"] == str(len(whole["agencies"]))
+    assert page.json()["in_cluster"] == whole["in_cluster"] and len(whole["agencies"]) >= 5

@@ -57,17 +57,24 @@ def paginated(view):
     def page(request, *args, offset: int = 0, limit: int = PAGE_MAX, response: HttpResponse, **kwargs):
         result = view(request, *args, **kwargs)
         rows, out = (result.rows, result.out) if isinstance(result, Rows) else (result, None)
-        end = offset + min(limit, PAGE_MAX)
-        if isinstance(rows, QuerySet):
-            if not rows.ordered:  # pages of an unordered query may overlap
-                rows = rows.order_by("pk")
-            total, chosen = rows.count(), list(rows[offset:end])
-        else:
-            rows = list(rows)
-            total, chosen = len(rows), rows[offset:end]
-        response["X-Total-Count"] = str(total)
-        return [out(row) for row in chosen] if out is not None else chosen
+        return one_page(rows, offset=offset, limit=limit, response=response, out=out)
 
     page.__signature__ = signature.replace(parameters=params + extra)
     page.__doc__ = PAGE_NOTE  # django-ninja shows it as the operation's description
     return page
+
+
+def one_page(rows, *, offset: int, limit: int, response: HttpResponse, out: Callable[[Any], Any] | None = None) -> list:
+    """The rows from `offset`, at most `limit` and PAGE_MAX of them, each written out by `out`; the number of rows
+    in all goes into the X-Total-Count header. For an answer that holds its list inside an object; a list answer
+    takes `paginated`."""
+    end = offset + min(limit, PAGE_MAX)
+    if isinstance(rows, QuerySet):
+        if not rows.ordered:  # pages of an unordered query may overlap
+            rows = rows.order_by("pk")
+        total, chosen = rows.count(), list(rows[offset:end])
+    else:
+        rows = list(rows)
+        total, chosen = len(rows), rows[offset:end]
+    response["X-Total-Count"] = str(total)
+    return [out(row) for row in chosen] if out is not None else chosen

@@ -4,12 +4,13 @@ designations, ratings, and custody contracts (托管) between an agency and an S
 import datetime as dt
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
 from ipcity.accounts.models import Organization
-from ipcity.bounds import Id, bounded_decimal, bounded_int
+from ipcity.bounds import Id, Limit, Offset, bounded_decimal, bounded_int
 from ipcity.inputs import object_or_404
-from ipcity.openapi import Rows, paginated
+from ipcity.openapi import PAGE_MAX, PAGE_NOTE, Rows, one_page, paginated
 from ipcity.services.agencies import (
     agency_get,
     agency_list,
@@ -45,10 +46,13 @@ def _agency_out(a) -> dict:
 
 
 @router.get("/agencies", auth=None, response=AgencyDirectoryOut,
-            summary="服务机构名录（公开）；service 按服务类型，cluster=true 仅看聚集区内")
-def agencies(request, q: str = "", service: str = "", cluster: bool = False):
+            summary="服务机构名录（公开）；service 按服务类型，cluster=true 仅看聚集区内",
+            description=PAGE_NOTE)
+def agencies(request, response: HttpResponse, q: str = "", service: str = "", cluster: bool = False,
+             offset: Offset = 0, limit: Limit = PAGE_MAX):
     return {"in_cluster": cluster_count(),
-            "agencies": [_agency_out(a) for a in agency_list(query=q, service=service, cluster_only=cluster)]}
+            "agencies": one_page(agency_list(query=q, service=service, cluster_only=cluster), offset=offset,
+                                 limit=limit, response=response, out=_agency_out)}
 
 
 @router.get("/agencies/{agency_id}", auth=None, response=AgencyOut, summary="服务机构详情（公开）")
