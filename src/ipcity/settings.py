@@ -137,6 +137,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "ipcity.sqlite3",
+            # Kept open by each worker thread, as on PostgreSQL: opening one per request ran the PRAGMAs below every
+            # time, and setting the journal mode waits for the write lock, so under load every request queued on it.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # WAL lets readers work while a writer commits; IMMEDIATE avoids lock upgrades failing mid-transaction.
                 "transaction_mode": "IMMEDIATE",
