@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from ipcity.evidence.certificate import certificate_number, certificate_pdf
 from ipcity.evidence.core.bundle import verify_bundle
 from ipcity.evidence.keys import log_keys
-from ipcity.evidence.ledger import bundle_text, sequence_pending
+from ipcity.evidence.ledger import bundle_text, seal
 from ipcity.evidence.notarization import (
     NOTARIZATION,
     notarization_get,
@@ -63,8 +63,7 @@ def _register(request, wait: bool, **kwargs):
     except RateLimited as exc:
         return Status(429, {"detail": [str(exc)]})
     if wait:
-        sequence_pending()  # no merge delay: the caller gets its certificate in this response
-        item.refresh_from_db()
+        seal(item)  # no merge delay: the caller gets its certificate in this response
     return Status(201 if created else 200, _out(item))
 
 

@@ -66,6 +66,16 @@ def sequence_pending(*, limit: int = 50_000) -> LogCheckpoint | None:
             raise
 
 
+def seal(registration: Registration) -> None:
+    """Return once `registration` is sealed. Under load the checkpoint another request of this process was making
+    while this one waited usually holds it already; only if not does this request take the sequencer's lock (and
+    seal every pending registration, its own among them)."""
+    with _tree_lock:
+        if not Registration.objects.filter(pk=registration.pk, index__isnull=False).exists():
+            sequence_pending()
+    registration.refresh_from_db()
+
+
 @transaction.atomic
 def _sequence(limit: int) -> LogCheckpoint | None:
     # The row is made by the migration; a flushed database (ipcity demo --reset) gets it back here.
