@@ -111,3 +111,15 @@ def test_the_agency_directory_pages_its_agencies_and_keeps_the_cluster_count(peo
     page = _get("/api/v1/services/agencies?offset=1&limit=2")
     assert page.json()["agencies"] == whole["agencies"][1:3] and page["X-Total-Count"] == str(len(whole["agencies"]))
     assert page.json()["in_cluster"] == whole["in_cluster"] and len(whole["agencies"]) >= 5
+
+
+def test_pages_keep_the_lists_own_order_newest_training_first(people):
+    from decimal import Decimal
+
+    from ipcity.services.training import training_create
+
+    for day in (dt.date(2026, 1, 5), dt.date(2026, 12, 5), dt.date(2026, 6, 5)):
+        training_create(actor=people["office_admin"], title=f"培训{day:%m%d}", audience="officers", held_on=day,
+                        hours=Decimal(2), place="会议室")
+    pages = [_get(f"/api/v1/services/trainings?offset={n}&limit=1").json() for n in range(3)]
+    assert [page[0]["title"] for page in pages] == ["培训1205", "培训0605", "培训0105"]

@@ -70,11 +70,21 @@ def one_page(rows, *, offset: int, limit: int, response: HttpResponse, out: Call
     takes `paginated`."""
     end = offset + min(limit, PAGE_MAX)
     if isinstance(rows, QuerySet):
-        if not rows.ordered:  # pages of an unordered query may overlap
-            rows = rows.order_by("pk")
+        rows = _in_a_total_order(rows)
         total, chosen = rows.count(), list(rows[offset:end])
     else:
         rows = list(rows)
         total, chosen = len(rows), rows[offset:end]
     response["X-Total-Count"] = str(total)
     return [out(row) for row in chosen] if out is not None else chosen
+
+
+def _in_a_total_order(rows: QuerySet) -> QuerySet:
+    """The query's own order, else its model's (which Django leaves out of a query that counts per row), then the
+    primary key: pages of an order with ties (two records of one date or name) could otherwise overlap and skip."""
+    if rows.query.combinator:  # a union orders only by its selected columns; leave it as it is
+        return rows
+    order = list(rows.query.order_by)
+    if not order and rows.query.default_ordering:
+        order = [field for field in rows.model._meta.ordering if field != "?"]
+    return rows.order_by(*order, "pk")
