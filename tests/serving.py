@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -46,7 +47,13 @@ def migrated_sqlite(data_dir: Path) -> None:
                                       env=bare_environment(Path(scratch), IPCITY_ENV="test"), capture_output=True,
                                       text=True, timeout=300)
                 assert done.returncode == 0, done.stderr
-                shutil.copyfile(Path(scratch) / "ipcity.sqlite3", f"{template}.part")
+                # SQLite's backup reads through the write-ahead log, which a plain copy of the file could miss.
+                source, copy = sqlite3.connect(Path(scratch) / "ipcity.sqlite3"), sqlite3.connect(f"{template}.part")
+                try:
+                    source.backup(copy)
+                finally:
+                    source.close()
+                    copy.close()
                 os.replace(f"{template}.part", template)
     data_dir.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(template, data_dir / "ipcity.sqlite3")
