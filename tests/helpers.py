@@ -12,6 +12,17 @@ def post_json(client, path, body):
     return client.post(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
 
 
+def started_work_item(office, unit) -> int:
+    """A work item of task 2 for 区科技局, assigned by the office, acknowledged and started by the unit (API clients)."""
+    response = post_json(office, "/api/v1/supervision/items", {"task": 2, "unit": "science_technology", "year": 2026,
+                                                            "title": "培育产业规划类专利导航项目", "deadline": "2026-12-15"})
+    assert response.status_code == 201, response.content
+    item = response.json()["id"]
+    for client, action in [(office, "assign"), (unit, "acknowledge"), (unit, "start")]:
+        assert post_json(client, f"/api/v1/supervision/items/{item}/transitions", {"action": action}).status_code == 200
+    return item
+
+
 def patch_json(client, path, body):
     return client.patch(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
 

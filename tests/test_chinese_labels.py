@@ -12,7 +12,7 @@ from ipcity.audit.models import AuditEntry
 from ipcity.audit.services import audit_record
 from ipcity.plan.models import WorkItem, WorkItemEvent
 from ipcity.workflow.catalog import all_workflows
-from tests.helpers import post_json
+from tests.helpers import post_json, started_work_item
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "ipcity"
 # Actions recorded under a name built at run time, spelled out.
@@ -56,12 +56,7 @@ def test_every_workflow_step_reads_as_its_workflow_and_step():
 
 def _work_item(client_for):
     office, unit = client_for("office_admin"), client_for("unit_staff")
-    item = post_json(office, "/api/v1/supervision/items", {"task": 2, "unit": "science_technology", "year": 2026,
-                                                        "title": "培育产业规划类专利导航项目", "deadline": "2026-12-15"})
-    item = item.json()["id"]
-    for client, action in [(office, "assign"), (unit, "acknowledge"), (unit, "start")]:
-        assert post_json(client, f"/api/v1/supervision/items/{item}/transitions", {"action": action}).status_code == 200
-    return item, office, unit
+    return started_work_item(office, unit), office, unit
 
 
 def test_a_work_item_shows_its_steps_states_and_figures_in_chinese_and_so_does_the_audit_trail(

@@ -11,7 +11,7 @@ import pytest
 
 from ipcity.audit.models import AuditEntry
 from ipcity.plan.models import IndicatorConfirmation, IndicatorValue, ProgressReport
-from tests.helpers import json_text, post_json
+from tests.helpers import json_text, post_json, started_work_item
 
 # (indicator, value, what the refusal says)
 NONSENSE = [
@@ -82,11 +82,7 @@ def test_a_sensible_value_is_reported_and_confirmed(client_for, plan, frozen_clo
 def test_a_progress_report_with_a_negative_figure_is_refused_and_neither_the_report_nor_the_value_is_stored(
         client_for, people, frozen_clock):
     office, unit = client_for("office_admin"), client_for("unit_staff")
-    item = post_json(office, "/api/v1/supervision/items", {"task": 2, "unit": "science_technology", "year": 2026,
-                                                        "title": "培育产业规划类专利导航项目", "deadline": "2026-12-15"})
-    item = item.json()["id"]
-    for client, action in [(office, "assign"), (unit, "acknowledge"), (unit, "start")]:
-        assert post_json(client, f"/api/v1/supervision/items/{item}/transitions", {"action": action}).status_code == 200
+    item = started_work_item(office, unit)
     api = post_json(unit, f"/api/v1/supervision/items/{item}/reports", {
         "period": "2026-10", "text": "完成导航项目", "figures": {"navigation_projects_industry_planning": -2}})
     assert api.status_code == 422 and "“产业规划类专利导航项目”是数量（单位：个），不能为负数" in json_text(api)
