@@ -18,7 +18,11 @@ check included; the time the batches themselves record is printed beside it), an
 import runs on one core) and by Python's csv module and `sqlite3.executemany` into a bare table of text columns in a
 file: floors that neither check a cell nor resolve an address nor keep a batch. Prints rows/s for each and whether the
 goal is met per format and database: at least 10,000 rows/s for patents and for events, every file whole or not at all
-(the importer's tests hold that part)."""
+(the importer's tests hold that part).
+
+Then, on each database, `ipcity demo` builds the demo from a fresh copy of the schema, timed as a whole process (goal:
+under 20 s), beside the floor of having the same records: the finished database copied (SQLite's backup; a
+PostgreSQL database created from it as a template)."""
 
 import argparse
 import csv
@@ -43,6 +47,7 @@ IPCITY = [sys.executable, "-m", "ipcity.cli"]
 POSTGRES_BENCH = "ipcity_bench_imports"
 POSTGRES_TEMPLATE = "ipcity_bench_imports_schema"
 GOAL_ROWS_PER_SECOND = 10_000
+GOAL_DEMO_SECONDS = 20
 FILE_ROWS = 99_999  # rows with data per file at most: the reader takes 100,000 rows, the header included
 
 PATENT_HEADERS = ["申请号", "申请日", "专利类型", "发明名称", "摘要", "申请人", "专利权人", "专利权人地址", "主分类号",
@@ -342,6 +347,30 @@ def import_through_platform(schema: Schema, files: dict[str, list[Path]]) -> dic
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def demo_through_platform(schema: Schema) -> dict:
+    """Seconds `ipcity demo` takes from a fresh copy of the schema, and the seconds copying the finished database takes."""
+    folder = Path(tempfile.mkdtemp(prefix="ipcity-bench-demo-"))
+    try:
+        env = schema.fresh(folder)
+        started = time.perf_counter()
+        done = subprocess.run([*IPCITY, "demo"], env=env, capture_output=True, text=True, cwd=ROOT)
+        seconds = time.perf_counter() - started
+        if done.returncode != 0:
+            raise RuntimeError(f"ipcity demo failed:\n{done.stderr[-3000:]}")
+        started = time.perf_counter()
+        if schema.database == "sqlite":
+            with sqlite3.connect(folder / "ipcity.sqlite3") as source, sqlite3.connect(folder / "copy.sqlite3") as copy:
+                source.backup(copy)
+        else:
+            fresh_postgres(POSTGRES_BENCH + "_copy", template=POSTGRES_BENCH)
+        copied = time.perf_counter() - started
+        if schema.database == "postgres":
+            drop_postgres(POSTGRES_BENCH + "_copy")
+        return {"seconds": seconds, "copy_seconds": copied}
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 # ---------------------------------------------------------------- the floors
 
 def load_duckdb(files: dict[str, list[Path]]) -> dict[str, float]:
@@ -413,7 +442,7 @@ def main(argv=None) -> int:
               f"(generated and written in {time.perf_counter() - started:.1f} s, not timed)")
         floors = {"DuckDB read_csv (1 thread)": load_duckdb(files["csv"]),
                   "csv + sqlite3.executemany, bare table": load_sqlite(files["csv"], folder)}
-        results = {}
+        results, demos = {}, {}
         for database in databases:
             schema = Schema(database)
             try:
@@ -424,6 +453,7 @@ def main(argv=None) -> int:
                               f"{(count['patents'], count['events'])}")
                         return 1
                     results[(database, kind_of_file)] = outcome
+                demos[database] = demo_through_platform(schema)
             finally:
                 schema.close()
     finally:
@@ -446,6 +476,13 @@ def main(argv=None) -> int:
               f"{_rate(count['events'], seconds['events'])} {_rate(total, seconds['patents'] + seconds['events'])}")
     print(f"goal ≥ {GOAL_ROWS_PER_SECOND:,} rows/s for patents and for events through `ipcity import` (whole processes), "
           f"every format and database: {'met' if all_met else 'NOT met'}")
+    print()
+    for database, demo in demos.items():
+        met = demo["seconds"] < GOAL_DEMO_SECONDS
+        all_met = all_met and met
+        print(f"ipcity demo, {database}: {demo['seconds']:.1f} s; floor (the finished database copied): "
+              f"{demo['copy_seconds']:.1f} s; ratio ours/floor = {demo['seconds'] / max(demo['copy_seconds'], 1e-3):.0f}  "
+              f"[goal < {GOAL_DEMO_SECONDS} s: {'met' if met else 'NOT met'}]")
     return 0 if all_met else 1
 
 

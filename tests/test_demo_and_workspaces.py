@@ -4,6 +4,7 @@ records, and no page a persona opens costs more than a fixed number of queries o
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.test import Client
 
 from ipcity.accounts.models import Organization, User
@@ -42,6 +43,20 @@ def test_the_demo_is_deterministic_and_a_second_run_changes_nothing():
     assert _snapshot() == first
     build_demo(reset=True, scale=DEMO_SCALE)
     assert _snapshot() == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_the_demo_a_refused_step_inside_a_larger_transaction_undoes_only_itself():
+    """The demo builds without savepoints; what runs after it in the same process must have them back, or one
+    refused step would undo everything its caller's transaction had done."""
+    build_demo(scale=DEMO_SCALE)
+    with transaction.atomic():
+        Organization.objects.create(name="演示之后新建的机构", org_type="enterprise")
+        with pytest.raises(RuntimeError), transaction.atomic():
+            Organization.objects.create(name="被撤销的机构", org_type="enterprise")
+            raise RuntimeError
+    assert Organization.objects.filter(name="演示之后新建的机构").exists()
+    assert not Organization.objects.filter(name="被撤销的机构").exists()
 
 
 @pytest.mark.django_db

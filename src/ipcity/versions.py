@@ -7,7 +7,10 @@ web.DataVersion a new random token, on the same connection and so in the same tr
 ORM, on the database connection, so bulk_create, QuerySet.update and delete, and raw SQL move a version as surely
 as save(): no write path can leave a cached value standing over records it no longer matches. A token rather than a
 counter, so a rolled-back write or a restored database can never meet a value computed from other records. Reading
-a version is one query. The price: transactions writing to one scope's tables wait for each other's commit on its
+a version is one query. Within one transaction a scope's token moves once, at the first write: later writes of the
+same transaction leave it alone unless someone read the token since (or a savepoint holding the move was rolled
+back), so no token ever names two states of the records, and a long write (an import, the demo) pays one UPDATE per
+scope rather than one per statement. The price: transactions writing to one scope's tables wait for each other's commit on its
 row (PostgreSQL; SQLite has one writer anyway), which an office's write rates never notice.
 
 An app declares a scope in its AppConfig.ready() (`declare`), with a function naming the models, called once the
@@ -77,9 +80,36 @@ def bump(connection, scope: str) -> str:
     return token
 
 
+def _moved_in_this_transaction(connection, scope: str) -> bool:
+    """Whether this transaction already gave `scope` a token no one has read since. The move is remembered as a
+    no-op commit hook: Django drops a transaction's hooks on rollback, and a savepoint's on its rollback (building a
+    new list either way, as committing does), so a remembered move whose list and place still hold it is one the
+    transaction still carries."""
+    held = getattr(connection, "_ipcity_moved", {}).get(scope)
+    if held is None:
+        return False
+    hooks, place, hook = held
+    return connection.run_on_commit is hooks and len(hooks) > place and hooks[place][1] is hook
+
+
+def _remember_move(connection, scope: str) -> None:
+    if not connection.in_atomic_block:
+        return  # autocommit: every statement is its own transaction
+    hook = _MoveHeld()
+    connection.on_commit(hook)
+    connection.__dict__.setdefault("_ipcity_moved", {})[scope] = (connection.run_on_commit,
+                                                                 len(connection.run_on_commit) - 1, hook)
+
+
+class _MoveHeld:
+    def __call__(self) -> None:
+        pass
+
+
 def current(scope: str, using: str = "default") -> str:
     """The scope's version now (one query; a scope never written yet gets its first token)."""
     connection = connections[using]
+    getattr(connection, "_ipcity_moved", {}).pop(scope, None)  # a token read is never reused for other records
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT token FROM {_version_table(connection)} WHERE scope = %s", [scope])
         row = cursor.fetchone()
@@ -95,8 +125,11 @@ def _watch(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     table = written_table(sql)
     if table is not None and (scopes := _scopes_by_table().get(table)) and not _changed_nothing(sql, context["cursor"]):
+        connection = context["connection"]
         for scope in scopes:
-            bump(context["connection"], scope)
+            if not _moved_in_this_transaction(connection, scope):
+                bump(connection, scope)
+                _remember_move(connection, scope)
     return result
 
 

@@ -65,6 +65,46 @@ def test_a_rolled_back_write_leaves_the_version_it_found():
     assert versions.current("registry") == before
 
 
+def _version_writes(write) -> int:
+    table = DataVersion._meta.db_table
+    with CaptureQueriesContext(connection) as queries:
+        write()
+    return sum(1 for q in queries if q["sql"].startswith("UPDATE") and table in q["sql"].split(" SET ")[0])
+
+
+@pytest.mark.django_db
+def test_a_transaction_of_many_writes_moves_the_version_once_not_per_statement():
+    def import_like():
+        with transaction.atomic():
+            for number in ("202310000011.9", "202310000012.3", "202310000013.8"):
+                _patent(number).save()
+            m.Patent.objects.filter(application_number__startswith="2023").update(title="改名")
+
+    versions.current("registry")
+    assert _version_writes(import_like) == 1
+
+
+@pytest.mark.django_db
+def test_a_version_read_inside_a_transaction_is_not_reused_after_its_next_write():
+    with transaction.atomic():
+        _patent("202310000014.1").save()
+        after_one = versions.current("registry")
+        _patent("202310000015.6").save()
+        assert versions.current("registry") != after_one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_after_a_rolled_back_savepoint_still_moves_the_version():
+    """The savepoint's move is rolled back with its write; the next write must move the version again."""
+    before = versions.current("registry")
+    with transaction.atomic():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _patent("202310000016.X").save()
+            raise RuntimeError
+        _patent("202310000017.4").save()
+    assert versions.current("registry") != before
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_database_emptied_of_its_version_row_gets_a_new_one_on_first_read_or_write():
     DataVersion.objects.all().delete()

@@ -28,7 +28,7 @@ def audit_record(*, actor, action: str, obj=None, object_type: str = "", object_
         at=clock.now(),
         actor=actor if actor.pk else None,
         actor_name=actor.username,
-        organization=getattr(actor, "organization", None),
+        organization_id=getattr(actor, "organization_id", None),  # the id alone: no query for the organization
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
         object_id=str(object_id or (obj.pk if obj is not None else "")),

@@ -189,7 +189,7 @@ def progress_report_submit(*, actor, item: WorkItem, period: str, text: str, fig
     if not text.strip():
         problems["text"] = ["请填写进展情况"]
     figures = figures or {}
-    linked = {i.code: i for i in item.indicators.all()}
+    linked = {i.code: i for i in item.indicators.all()} if figures else {}
     unknown = [code for code in figures if code not in linked]
     if unknown:
         problems["figures"] = [f"这些指标不属于该事项：{'、'.join(unknown)}"]

@@ -11,6 +11,7 @@ from django.db import transaction
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType, Street
 from ipcity.stats import models as m
+from ipcity.stats.bulk import Writer
 from ipcity.stats.core.validity import add_years
 
 DISTRICT = "天津市南开区"
@@ -25,6 +26,9 @@ TITLE_WORDS = ["一种", "基于深度学习的", "用于", "高效", "低成本
                "传感器", "催化剂", "包装", "医疗", "食品", "材料", "装置", "方法", "系统", "组合物"]
 
 
+STREETS = Street.choices  # Django builds the list on every read of `choices`: once, not per record
+
+
 def _day(rng: random.Random, year: int) -> dt.date:
     return dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(0, 365))
 
@@ -32,7 +36,7 @@ def _day(rng: random.Random, year: int) -> dt.date:
 def _address(rng: random.Random) -> tuple[str, str, str]:
     roll = rng.random()
     if roll < 0.93:
-        code, label = rng.choice(Street.choices)
+        code, label = rng.choice(STREETS)
         return f"天津市南开区{label}某路{rng.randrange(1, 300)}号（虚构）", DISTRICT, code
     if roll < 0.975:
         place = rng.choice(OTHER_PLACES)
@@ -69,7 +73,7 @@ def build_registry(*, seed: int, batch: m.ImportBatch, scale: float = 1.0) -> di
         ipc = [rng.choice(IPC_POOL)] if kind != "design" else []
         title = "".join(rng.sample(TITLE_WORDS, 4))
         owner = rng.choice(enterprises) if enterprises and rng.random() < 0.4 else f"南开演示企业{rng.randrange(1, 800):03d}（演示）"
-        patent_rows.append(m.Patent(
+        patent_rows.append(dict(
             application_number=number, patent_type=kind, filing_date=filed, grant_date=granted, title=title,
             applicants=[owner], patentee=owner,
             address=address, owner_district=district, owner_street=street, main_ipc=ipc[0] if ipc else "",
@@ -97,14 +101,14 @@ def build_registry(*, seed: int, batch: m.ImportBatch, scale: float = 1.0) -> di
             event_rows.append((number, "family_abroad", filed + dt.timedelta(days=rng.randrange(300, 900)), None, "", ""))
         if kind == "invention" and rng.random() < 0.004:
             event_rows.append((number, "award", granted + dt.timedelta(days=rng.randrange(200, 1500)), None, "", ""))
-    m.Patent.objects.bulk_create(patent_rows, batch_size=2000)
+    # The registry's own bulk writer, as its imports use: bulk_create would prepare every value through the fields.
+    Writer(m.Patent).insert(patent_rows)
     ids = dict(m.Patent.objects.filter(batch=batch).values_list("application_number", "id"))
-    place_of = {OTHER_PLACES[i]: OTHER_PLACES[i] for i in range(len(OTHER_PLACES))}
-    m.LegalEvent.objects.bulk_create([
-        m.LegalEvent(patent_id=ids[n], event_type=t, date=d, amount=a, counterparty=c, new_owner_address=addr,
-                     new_owner_district=next((p for p in [DISTRICT, *place_of] if addr.startswith(p)), "") if addr else "",
-                     batch=batch)
-        for n, t, d, a, c, addr in event_rows if d <= today], batch_size=2000)
+    Writer(m.LegalEvent).insert(
+        dict(patent=ids[n], event_type=t, date=d, amount=a, counterparty=c, new_owner_address=addr,
+             new_owner_district=next((p for p in [DISTRICT, *OTHER_PLACES] if addr.startswith(p)), "") if addr else "",
+             batch=batch)
+        for n, t, d, a, c, addr in event_rows if d <= today)
 
     mark_rows = []
     for serial in range(trademarks):
@@ -115,16 +119,16 @@ def build_registry(*, seed: int, batch: m.ImportBatch, scale: float = 1.0) -> di
         if valid_until and valid_until < today and rng.random() < 0.85:
             valid_until = add_years(valid_until, 10)  # renewed
         madrid = _day(rng, rng.choice([2023, 2024, 2025, 2026])) if rng.random() < 0.0009 else None
-        mark_rows.append(m.Trademark(
+        mark_rows.append(dict(
             registration_number=f"{10000000 + serial}", name=f"演示商标{serial}", nice_class=str(rng.randrange(1, 46)),
             holder=f"南开演示企业{rng.randrange(1, 800):03d}（演示）", address=address, owner_district=district,
             registration_date=registered, valid_until=valid_until,
             cancelled_on=_day(rng, 2025) if registered and rng.random() < 0.01 else None,
             madrid_filing_date=madrid if madrid and madrid <= today else None,
             time_honored=serial < 12, well_known=serial < 4, is_synthetic=True, batch=batch))
-    m.Trademark.objects.bulk_create(mark_rows, batch_size=2000)
+    Writer(m.Trademark).insert(mark_rows)
 
-    invention_numbers = [p.application_number for p in patent_rows if p.patent_type == "invention" and p.grant_date]
+    invention_numbers = [p["application_number"] for p in patent_rows if p["patent_type"] == "invention" and p["grant_date"]]
     pledges = []
     for year in range(2021, today.year + 1):
         for i in range(max(1, int(48 * scale * 1.13 ** (year - 2021)))):
@@ -171,7 +175,7 @@ def _copyrights(rng: random.Random, batch: m.ImportBatch, scale: float, today: d
                 continue
             software = rng.random() < 0.45
             local = rng.random() < 0.8
-            rows.append(m.CopyrightRegistration(
+            rows.append(dict(
                 registration_number=f"{'软著登字' if software else '津作登字'}-{year}-{i:05d}（演示）",
                 kind="software" if software else "work", work_type="" if software else rng.choice(WORK_TYPES),
                 title=("南开演示管理系统V" + str(rng.randrange(1, 9)) + ".0") if software else f"南开演示作品{year}{i:04d}",
@@ -179,7 +183,7 @@ def _copyrights(rng: random.Random, batch: m.ImportBatch, scale: float, today: d
                 address="天津市南开区某路1号（虚构）" if local else "天津市河西区某路1号（虚构）",
                 owner_district=DISTRICT if local else "天津市河西区", completed_on=registered - dt.timedelta(days=rng.randrange(10, 300)),
                 registered_on=registered, is_synthetic=True, batch=batch))
-    m.CopyrightRegistration.objects.bulk_create(rows, batch_size=2000)
+    Writer(m.CopyrightRegistration).insert(rows)
     return len(rows)
 
 
