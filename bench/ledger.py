@@ -130,6 +130,15 @@ print(api_token_create(user=user, name="bench")[1])
 """
 
 
+CHECKPOINTS = """
+import django, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipcity.settings")
+django.setup()
+from ipcity.evidence.models import LogCheckpoint
+print(LogCheckpoint.objects.count())
+"""
+
+
 def certificate_latency(rate: float, seconds: float, port: int, database: str = "sqlite") -> dict:
     """Registrations offered at a fixed rate through the API of a production server (two workers), each waiting for
     its certificate (sealed by the sequencer into the database in the request); the floor is the same server
@@ -142,7 +151,8 @@ def certificate_latency(rate: float, seconds: float, port: int, database: str = 
                            stdout=subprocess.DEVNULL)
         token = subprocess.run([sys.executable, "-c", SERVER_SETUP], env=env, capture_output=True, text=True,
                                check=True).stdout.strip().splitlines()[-1]
-        server = subprocess.Popen([sys.executable, "-m", "ipcity.cli", "serve", "--port", str(port), "--workers", "2"],
+        server = subprocess.Popen([sys.executable, "-m", "ipcity.cli", "serve", "--port", str(port), "--workers", "2",
+                                   *os.environ.get("BENCH_SERVE_ARGS", "").split()],
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_for_server(port, server)
@@ -187,6 +197,8 @@ def certificate_latency(rate: float, seconds: float, port: int, database: str = 
         finally:
             server.terminate()
             server.wait(timeout=30)
+        checkpoints = int(subprocess.run([sys.executable, "-c", CHECKPOINTS], env=env, capture_output=True, text=True,
+                                         check=True).stdout.strip().splitlines()[-1])
 
     def pick(values, q):
         values = sorted(values)
@@ -195,7 +207,7 @@ def certificate_latency(rate: float, seconds: float, port: int, database: str = 
     return {"database": database, "offered_per_s": rate, "sustained_per_s": len(latencies) / elapsed,
             "requests": len(latencies) + len(errors), "errors": len(errors), "first_error": errors[0] if errors else "",
             "p50_ms": pick(latencies, .5), "p99_ms": pick(latencies, .99),
-            "floor_p50_ms": pick(floor, .5), "floor_p99_ms": pick(floor, .99)}
+            "floor_p50_ms": pick(floor, .5), "floor_p99_ms": pick(floor, .99), "checkpoints": checkpoints}
 
 
 def main(argv=None) -> int:
@@ -228,7 +240,8 @@ def main(argv=None) -> int:
         met = (latency["p99_ms"] or 1e9) <= 1000 and latency["sustained_per_s"] >= 200 and not latency["errors"]
         print(f"registrations through the API to certificate on {database}, offered {latency['offered_per_s']:g}/s "
               f"for {args.seconds:g} s: sustained {latency['sustained_per_s']:.0f}/s, p50 {latency['p50_ms'] or 0:.0f} ms, "
-              f"p99 {latency['p99_ms'] or 0:.0f} ms, {latency['errors']} errors of {latency['requests']} "
+              f"p99 {latency['p99_ms'] or 0:.0f} ms, {latency['errors']} errors of {latency['requests']}, "
+              f"{latency['checkpoints']} checkpoints "
               f"{latency['first_error'][:120]}; floor (the log's keys read, same server, same run): "
               f"p50 {latency['floor_p50_ms'] or 0:.0f} ms, p99 {latency['floor_p99_ms'] or 0:.0f} ms  "
               f"[goal >= 200/s sustained, p99 <= 1000 ms, no error: {'met' if met else 'NOT met'}]")

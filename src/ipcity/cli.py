@@ -5,10 +5,12 @@ import os
 import sys
 from pathlib import Path
 
-# gunicorn's gthread workers: a worker per core, threads for the requests waiting on the database; keep-alive longer
-# than a user's pause between pages, so a browser's kept connection is not closed under it (bench/web.py measures).
+# gunicorn's gthread workers: a worker per core, threads for the requests waiting on the database or for their
+# evidence certificate (bench/ledger.py: 8 threads sealed ~150 registrations/s where 4 sealed ~118, and bench/web.py
+# stayed as fast); keep-alive longer than a user's pause between pages, so a browser's kept connection is not closed
+# under it (bench/web.py measures).
 SERVE_WORKERS = 2
-SERVE_THREADS = 4
+SERVE_THREADS = 8
 SERVE_KEEPALIVE_SECONDS = 5
 
 

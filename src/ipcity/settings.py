@@ -278,6 +278,11 @@ EVIDENCE_MAX_BYTES = _env_int("IPCITY_EVIDENCE_MAX_MB", 200) * 1024 * 1024
 EVIDENCE_RATE_PER_MINUTE = _env_int("IPCITY_EVIDENCE_RATE_PER_MINUTE", 30)
 # Each registration queues a sealing task for `ipcity worker` (the row lock keeps sealing to one at a time).
 EVIDENCE_BACKGROUND_SEQUENCER = _env_bool("IPCITY_EVIDENCE_BACKGROUND_SEQUENCER", True)
+# A request waiting for its certificate seals at most this often per server process: registrations arriving
+# meanwhile share the checkpoint (ipcity.evidence.ledger.seal).
+EVIDENCE_SEAL_MERGE_SECONDS = _env_int("IPCITY_EVIDENCE_SEAL_MERGE_MS", 50) / 1000
+if not 0 <= EVIDENCE_SEAL_MERGE_SECONDS <= 1:  # past a second a registrant would wait for nothing
+    raise ImproperlyConfigured("IPCITY_EVIDENCE_SEAL_MERGE_MS must be 0 to 1000 (milliseconds)")
 
 # Background work (imports, reports, reminders, sealing) runs on Django's Tasks API with the database backend:
 # web processes queue a row, `ipcity worker` runs it. A task whose worker process is gone is run again (at most

@@ -12,6 +12,7 @@ from ipcity.settings import *  # noqa: E402,F403
 # to the database backend and run `ipcity worker` (tests/test_task_queue.py).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EVIDENCE_BACKGROUND_SEQUENCER = False  # tests seal explicitly (or with wait=true), never behind their back
+EVIDENCE_SEAL_MERGE_SECONDS = 0  # one registration after another seals at once (the merge window has its own tests)
 
 # Each test process keeps its computed values in memory (keys carry the registry version's random token, so tests
 # never meet each other's values); tests of the shared file cache set their own.

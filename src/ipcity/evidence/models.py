@@ -56,6 +56,8 @@ class Registration(Created):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["organization", "sha256", "kind"], name="registration_once")]
+        # The rate limit counts an account's registrations of the last minute on every registration.
+        indexes = [models.Index(fields=["submitted_by", "created_at"], name="registration_rate")]
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.sha256[:12]}"

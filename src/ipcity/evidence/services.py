@@ -95,10 +95,12 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
         notary = notary_named(metadata["notary"])
         if notary is None:
             problems.setdefault("notary", []).append(f"平台上没有名为“{metadata['notary']}”的公证机构")
+    same_digest = None  # for digests given: every registration of that SHA-256 (one query answers both checks)
     if chunks is None and not (_HEX64.match(sha256 or "") and _HEX64.match(sm3 or "")):
         problems.setdefault("sha256", []).append("只登记哈希时，须提供64位小写十六进制的 SHA-256 和 SM3 摘要")
-    elif chunks is None and Registration.objects.filter(sha256=sha256).exclude(
-            organization_id=actor.organization_id).exists():
+    elif chunks is None:
+        same_digest = list(Registration.objects.filter(sha256=sha256))
+    if same_digest and any(r.organization_id != actor.organization_id for r in same_digest):
         problems.setdefault("sha256", []).append(
             "该摘要已由其他机构登记：只登记摘要无法证明持有文件，不能以他人已登记的摘要再次登记")
     if problems:
@@ -110,7 +112,10 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
     if chunks is not None:
         content_salt = secrets.token_bytes(32) if salted else b""
         sha256, sm3, size = digest_stream(chunks, salt=content_salt)
-    existing = Registration.objects.filter(organization_id=actor.organization_id, sha256=sha256, kind=kind).first()
+    if same_digest is None:
+        existing = Registration.objects.filter(organization_id=actor.organization_id, sha256=sha256, kind=kind).first()
+    else:
+        existing = next((r for r in same_digest if r.kind == kind), None)  # all of them the caller's, checked above
     if existing is not None:
         return existing, False
     submitter_salt = secrets.token_bytes(16)

@@ -1,0 +1,62 @@
+"""Under load many registrants wait for their certificates at once: a server process seals for them at most every
+EVIDENCE_SEAL_MERGE_SECONDS, so the registrations arriving in between share one checkpoint, and a server finding
+the waiting registration already sealed by another makes no checkpoint of its own."""
+
+import time
+
+import pytest
+from django.test import override_settings
+
+from ipcity.evidence import ledger
+from ipcity.evidence.models import LogCheckpoint, Registration
+from ipcity.evidence.services import registration_create
+
+SECRET = {"title": "配方", "secret_type": "技术信息"}
+
+
+def _pending(user, n: int) -> Registration:
+    registration, _ = registration_create(actor=user, kind="trade_secret", metadata=SECRET, sha256=f"{n:064x}",
+                                          sm3=f"{n + 1000:064x}")
+    return registration
+
+
+@pytest.fixture
+def just_sealed(monkeypatch):
+    """This process made a checkpoint a moment ago; the sleeps it takes are recorded instead of slept."""
+    monkeypatch.setattr(ledger, "_last_sealed", time.monotonic())
+    slept = []
+    monkeypatch.setattr(ledger.time, "sleep", slept.append)
+    return slept
+
+
+@override_settings(EVIDENCE_SEAL_MERGE_SECONDS=0.05)
+def test_registrations_arriving_while_a_request_waits_out_the_window_share_its_checkpoint(people, just_sealed,
+                                                                                         monkeypatch):
+    user = people["enterprise_user"]
+    first = _pending(user, 1)
+    arriving = []
+    monkeypatch.setattr(ledger.time, "sleep", lambda seconds: (just_sealed.append(seconds),
+                                                               arriving.append(_pending(user, 2))))
+    ledger.seal(first)
+    second = Registration.objects.get(pk=arriving[0].pk)
+    assert len(just_sealed) == 1 and 0 < just_sealed[0] <= 0.05
+    assert first.checkpoint_id is not None and second.checkpoint_id == first.checkpoint_id
+    assert LogCheckpoint.objects.count() == 1
+
+
+@override_settings(EVIDENCE_SEAL_MERGE_SECONDS=0.05)
+def test_a_registration_after_a_quiet_spell_is_sealed_without_waiting(people, just_sealed, monkeypatch):
+    monkeypatch.setattr(ledger, "_last_sealed", time.monotonic() - 1)
+    registration = _pending(people["enterprise_user"], 3)
+    ledger.seal(registration)
+    assert just_sealed == [] and registration.index is not None
+
+
+def test_a_sequencer_that_finds_the_waiting_registration_sealed_by_another_server_makes_no_checkpoint(people):
+    user = people["enterprise_user"]
+    sealed_elsewhere = _pending(user, 4)
+    ledger.sequence_pending()
+    later = _pending(user, 5)
+    assert ledger.sequence_pending(unless_sealed=sealed_elsewhere.pk) is None
+    assert LogCheckpoint.objects.count() == 1 and Registration.objects.get(pk=later.pk).index is None
+
