@@ -10,8 +10,8 @@ counter, so a rolled-back write or a restored database can never meet a value co
 a version is one query. Within one transaction a scope's token moves once, at the first write: later writes of the
 same transaction leave it alone unless someone read the token since (or a savepoint holding the move was rolled
 back), so no token ever names two states of the records, and a long write (an import, the demo) pays one UPDATE per
-scope rather than one per statement. The price: transactions writing to one scope's tables wait for each other's commit on its
-row (PostgreSQL; SQLite has one writer anyway), which an office's write rates never notice.
+scope rather than one per statement. The price: transactions writing to one scope's tables wait for each other's
+commit on its row (PostgreSQL; SQLite has one writer anyway), which an office's write rates never notice.
 
 An app declares a scope in its AppConfig.ready() (`declare`), with a function naming the models, called once the
 apps are loaded (so a scope can take in models other apps register later, like the activity sources)."""
@@ -95,15 +95,13 @@ def _moved_in_this_transaction(connection, scope: str) -> bool:
 def _remember_move(connection, scope: str) -> None:
     if not connection.in_atomic_block:
         return  # autocommit: every statement is its own transaction
-    hook = _MoveHeld()
-    connection.on_commit(hook)
-    connection.__dict__.setdefault("_ipcity_moved", {})[scope] = (connection.run_on_commit,
-                                                                 len(connection.run_on_commit) - 1, hook)
 
-
-class _MoveHeld:
-    def __call__(self) -> None:
+    def move_held() -> None:  # a new function each time: its identity is what is looked for
         pass
+
+    connection.on_commit(move_held)
+    connection.__dict__.setdefault("_ipcity_moved", {})[scope] = (connection.run_on_commit,
+                                                                 len(connection.run_on_commit) - 1, move_held)
 
 
 def current(scope: str, using: str = "default") -> str:
