@@ -139,7 +139,8 @@ print(LogCheckpoint.objects.count())
 """
 
 
-def certificate_latency(rate: float, seconds: float, port: int, database: str = "sqlite") -> dict:
+def certificate_latency(rate: float, seconds: float, port: int, database: str = "sqlite", threads: int | None = None
+                        ) -> dict:
     """Registrations offered at a fixed rate through the API of a production server (two workers), each waiting for
     its certificate (sealed by the sequencer into the database in the request); the floor is the same server
     answering a public read of the log's keys, one for every ten registrations, in the same run."""
@@ -152,7 +153,7 @@ def certificate_latency(rate: float, seconds: float, port: int, database: str = 
         token = subprocess.run([sys.executable, "-c", SERVER_SETUP], env=env, capture_output=True, text=True,
                                check=True).stdout.strip().splitlines()[-1]
         server = subprocess.Popen([sys.executable, "-m", "ipcity.cli", "serve", "--port", str(port), "--workers", "2",
-                                   *os.environ.get("BENCH_SERVE_ARGS", "").split()],
+                                   *(["--threads", str(threads)] if threads else [])],
                                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait_for_server(port, server)
@@ -219,6 +220,7 @@ def main(argv=None) -> int:
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--threads", type=int, default=None, help="threads per server worker (default: ipcity serve's)")
     args = parser.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core for the core benchmarks
@@ -236,7 +238,7 @@ def main(argv=None) -> int:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
     for database in (["sqlite", "postgres"] if args.database == "both" else [args.database]):
-        latency = certificate_latency(args.rate, args.seconds, args.port, database)
+        latency = certificate_latency(args.rate, args.seconds, args.port, database, args.threads)
         met = (latency["p99_ms"] or 1e9) <= 1000 and latency["sustained_per_s"] >= 200 and not latency["errors"]
         print(f"registrations through the API to certificate on {database}, offered {latency['offered_per_s']:g}/s "
               f"for {args.seconds:g} s: sustained {latency['sustained_per_s']:.0f}/s, p50 {latency['p50_ms'] or 0:.0f} ms, "
