@@ -80,21 +80,30 @@ def bump(connection, scope: str) -> str:
     return token
 
 
+def _in_atomic_transaction(connection) -> bool:
+    """Inside an atomic block that commits when it ends (Django's usual way). Not under manual transactions
+    (autocommit turned off by hand): there `commit()` keeps the commit hooks, so a remembered move would outlive its
+    transaction. Not after SQLite ended the transaction by itself (a statement's ON CONFLICT ROLLBACK, an I/O error)
+    while Django still thinks the block open: the move went with it."""
+    return (connection.in_atomic_block and connection.commit_on_exit
+            and getattr(connection.connection, "in_transaction", True))  # sqlite3 says; psycopg refuses all instead
+
+
 def _moved_in_this_transaction(connection, scope: str) -> bool:
     """Whether this transaction already gave `scope` a token no one has read since. The move is remembered as a
     no-op commit hook: Django drops a transaction's hooks on rollback, and a savepoint's on its rollback (building a
     new list either way, as committing does), so a remembered move whose list and place still hold it is one the
     transaction still carries."""
     held = getattr(connection, "_ipcity_moved", {}).get(scope)
-    if held is None:
+    if held is None or not _in_atomic_transaction(connection):
         return False
     hooks, place, hook = held
     return connection.run_on_commit is hooks and len(hooks) > place and hooks[place][1] is hook
 
 
 def _remember_move(connection, scope: str) -> None:
-    if not connection.in_atomic_block:
-        return  # autocommit: every statement is its own transaction
+    if not _in_atomic_transaction(connection):
+        return  # each statement (autocommit) or each commit (manual transactions) moves the version anew
 
     def move_held() -> None:  # a new function each time: its identity is what is looked for
         pass

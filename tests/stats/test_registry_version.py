@@ -3,10 +3,11 @@ it, in the same transaction; reading it is one query; values are shared between 
 
 import datetime as dt
 import os
+import threading
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -103,6 +104,59 @@ def test_a_write_after_a_rolled_back_savepoint_still_moves_the_version():
             raise RuntimeError
         _patent("202310000017.4").save()
     assert versions.current("registry") != before
+
+
+def _seen_by_another_worker() -> str:
+    """The version as another worker reads it: another thread, so another connection, seeing only what committed."""
+    seen = {}
+
+    def read():
+        try:
+            seen["token"] = versions.current("registry")
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=read)
+    worker.start()
+    worker.join()
+    return seen["token"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_under_manual_transactions_each_commit_of_a_write_moves_the_version_another_worker_sees():
+    """commit() keeps Django's commit hooks under manual transactions: a move remembered from the first transaction
+    must not excuse the second, or values cached under the first token would outlive the second write."""
+    transaction.set_autocommit(False)
+    try:
+        with transaction.atomic():
+            _patent("202310000021.1").save()
+        transaction.commit()
+        with_one_patent = _seen_by_another_worker()
+        with transaction.atomic():
+            _patent("202310000022.6").save()
+        transaction.commit()
+        with_two = _seen_by_another_worker()
+        _patent("202310000023.0").save()  # outside any atomic block
+        transaction.commit()
+    finally:
+        transaction.set_autocommit(True)
+    assert len({with_one_patent, with_two, _seen_by_another_worker()}) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_after_sqlite_rolled_back_the_whole_transaction_by_itself_still_moves_the_version():
+    if connection.vendor != "sqlite":
+        pytest.skip("a statement rolling back its whole transaction and carrying on is SQLite's (ON CONFLICT ROLLBACK)")
+    before = versions.current("registry")
+    table = connection.ops.quote_name(m.Patent._meta.db_table)
+    with transaction.atomic():
+        _patent("202310000025.X").save()
+        with pytest.raises(IntegrityError), connection.cursor() as cursor:
+            cursor.execute(f"INSERT OR ROLLBACK INTO {table} (application_number, patent_type, filing_date, title, "
+                           f"patentee, owner_district) SELECT application_number, patent_type, filing_date, title, "
+                           f"patentee, owner_district FROM {table}")
+        _patent("202310000026.4").save()
+    assert m.Patent.objects.count() == 1 and versions.current("registry") != before
 
 
 @pytest.mark.django_db(transaction=True)

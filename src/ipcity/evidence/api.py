@@ -63,7 +63,7 @@ def _register(request, wait: bool, **kwargs):
     except RateLimited as exc:
         return Status(429, {"detail": [str(exc)]})
     if wait:
-        seal(item)  # no merge delay: the caller gets its certificate in this response
+        seal(item)  # the caller gets its certificate in this response (after at most the merge window)
     return Status(201 if created else 200, _out(item))
 
 
