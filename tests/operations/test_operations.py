@@ -4,7 +4,7 @@ why, the two meet and a licence is recorded, and the transfers-and-licences indi
 
 import pytest
 
-from ipcity.operations.models import Deal, TechOffer
+from ipcity.operations.models import Deal, TechNeed, TechOffer
 from ipcity.stats.models import LegalEvent
 from ipcity.stats.services import import_batch_run, import_batch_start
 from tests.helpers import json_text, post_json
@@ -88,6 +88,19 @@ def test_a_need_is_reviewed_matched_met_and_licensed_and_the_indicator_counts_it
     after = client_for(None).get("/api/v1/indicators/transfers_and_licences_growth/records",
                                  {"as_of": "2026-11-02"}).json()["count"]
     assert after == before + 1
+
+
+def test_another_organization_s_pending_need_is_not_found_through_the_review_api_as_one_that_does_not_exist(
+        client_for, registry):
+    """Answering 403 where a need exists and 404 where it does not would let anyone count the pending needs."""
+    need = post_json(client_for("enterprise_user"), "/api/v1/operations/needs", {
+        "title": "焊缝检测", "problem": "希望自动识别焊缝图像中的气孔和裂纹缺陷", "field": "智能制造",
+        "deadline": "2027-06-30"}).json()
+    university = client_for("university_user")
+    pending = post_json(university, f"/api/v1/operations/needs/{need['id']}/review", {"approve": True})
+    missing = post_json(university, f"/api/v1/operations/needs/{need['id'] + 1000}/review", {"approve": True})
+    assert pending.status_code == missing.status_code == 404 and json_text(pending) == json_text(missing)
+    assert TechNeed.objects.get(pk=need["id"]).state == "pending"
 
 
 def test_an_expired_need_reads_as_expired_until_renewed(client_for, registry, frozen_clock):

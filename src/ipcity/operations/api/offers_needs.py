@@ -8,7 +8,6 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from ipcity.bounds import bounded_decimal
-from ipcity.inputs import object_or_404
 from ipcity.openapi import Rows, paginated
 from ipcity.operations.bulk import OffersRejected, offers_import
 from ipcity.operations.models import TechNeed
@@ -167,7 +166,7 @@ class ReviewIn(Schema):
 
 @router.post("/needs/{need_id}/review", response=NeedOut, summary="审核需求（知识产权办公室）")
 def need_review_api(request, need_id: int, payload: ReviewIn):
-    need = object_or_404(TechNeed, pk=need_id)
+    need = need_get(user=request.user, pk=need_id)  # another organization's pending need: not found, as everywhere
     return _need_out(need_review(actor=request.user, need=need, **payload.dict()), request.user)
 
 
