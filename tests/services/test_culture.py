@@ -1,8 +1,25 @@
 """IP culture: a public calendar of school activities, salons and live streams with experts; pilot schools; the
 selection of demonstration units; talent records whose names stay with the office and units."""
 
+from django.test import Client
+
+from ipcity.accounts.models import Organization, OrgType, User
+from ipcity.accounts.roles import Role
 from ipcity.services.experts import consent_set, expert_add
+from ipcity.services.models import PublicityEvent
 from tests.helpers import json_text, post_json
+
+
+def test_another_unit_cannot_report_on_an_event_it_did_not_organize(client_for, people, frozen_clock):
+    event = post_json(client_for("unit_staff"), "/api/v1/services/culture/events",
+                      {"kind": "salon", "title": "专利沙龙", "held_on": "2026-10-20", "place": "会议室"}).json()
+    other_unit, _ = Organization.objects.get_or_create(name="区教育局", defaults={"org_type": OrgType.GOVERNMENT_UNIT})
+    stranger = Client()
+    stranger.force_login(User.objects.create(username="jiaoyu_staff", organization=other_unit, role=Role.UNIT_STAFF))
+    refused = post_json(stranger, f"/api/v1/services/culture/events/{event['id']}/report",
+                        {"participants": 999, "summary": "代为填报"})
+    assert refused.status_code == 403 and "主办单位" in json_text(refused)
+    assert PublicityEvent.objects.get(pk=event["id"]).participants is None
 
 
 def test_events_go_on_the_public_calendar_and_a_live_stream_needs_an_expert(client_for, people, frozen_clock):

@@ -3,7 +3,7 @@ streams with experts among them), the selection of education demonstration units
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
@@ -102,7 +102,7 @@ def event_record(*, actor, kind: str, title: str, held_on: dt.date, place: str, 
 def event_report(*, actor, event: PublicityEvent, participants: int, summary: str) -> PublicityEvent:
     require_perm(actor, Perm.CULTURE_MANAGE)
     if event.organizer_id != actor.organization_id and not has_perm(actor, Perm.CULTURE_SELECT):
-        raise ValidationError("只有主办单位可以填报活动情况")
+        raise PermissionDenied("只有主办单位可以填报活动情况")
     if event.held_on > clock.today():
         raise ValidationError("活动举办后才能填报")
     if not 0 <= participants <= MAX_PARTICIPANTS or not summary.strip():
