@@ -58,6 +58,7 @@ def test_a_production_ipcity_serve_shows_chinese_error_pages_hashed_static_names
         assert status == 500 and "服务器内部错误" in body
         _assert_no_debug_page(body)
         request_id = headers["X-Request-ID"]
+        assert f"错误编号：<code data-testid=\"request-id\">{request_id}</code>" in body  # what the person reports
         deadline = time.monotonic() + 10
         while f"[{request_id}] django.request" not in server.output() and time.monotonic() < deadline:
             time.sleep(0.1)

@@ -101,3 +101,4 @@ urlpatterns = [
 
 handler403 = "ipcity.web.views.forbidden"
 handler404 = "ipcity.web.views.not_found"
+handler500 = "ipcity.web.views.server_error"

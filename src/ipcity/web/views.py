@@ -1,12 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.http import require_safe
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
+from ipcity.logs import current_request_id
 from ipcity.plan.core.supervision import State, is_overdue
 from ipcity.plan.selectors import current_plan, indicators_reportable_by, unit_tasks
 from ipcity.plan.supervision import work_item_list
@@ -76,6 +79,12 @@ def attachment_download(request, pk):
 def forbidden(request, exception=None):
     return render(request, "web/error.html", {"code": 403, "message": str(exception) if exception else "无权访问此页面"},
                   status=403)
+
+
+def server_error(request):
+    """Django's 500 page with the request's id, which the server log stamps on the error: a person reporting it can
+    name the lines to look for. Rendered without the request, as Django's own (what failed may be the database)."""
+    return HttpResponseServerError(loader.get_template("500.html").render({"request_id": current_request_id()}))
 
 
 def not_found(request, exception=None):
