@@ -91,6 +91,21 @@ def test_a_portfolio_is_confirmed_only_when_its_milestones_are_done_and_it_holds
     assert client_for("enterprise_user").get(f"/operations/portfolios/{created['id']}/").status_code == 404
 
 
+def test_two_milestones_marked_from_copies_read_before_either_both_stay_marked(client_for, people, registry,
+                                                                              frozen_clock):
+    from ipcity.operations.models import HighValuePortfolio
+    from ipcity.operations.navigation import portfolio_milestone_done
+
+    created = post_json(client_for("university_user"), "/api/v1/operations/portfolios", {
+        "name": "动力电池健康管理专利组合", "industry": "新能源", "patent_numbers": ["202110011111.1"],
+        "milestones": [{"name": "完成专利布局规划", "due": "2025-06-30"}, {"name": "完成海外布局", "due": "2026-06-30"}]}).json()
+    first, second = (HighValuePortfolio.objects.get(pk=created["id"]) for _ in range(2))
+    portfolio_milestone_done(actor=people["university_user"], portfolio=first, index=0, done_on=dt.date(2025, 6, 20))
+    portfolio_milestone_done(actor=people["university_user"], portfolio=second, index=1, done_on=dt.date(2026, 6, 1))
+    stored = HighValuePortfolio.objects.get(pk=created["id"]).milestones
+    assert [m.get("done_on") for m in stored] == ["2025-06-20", "2026-06-01"]
+
+
 def test_a_confirmed_portfolio_counts(client_for, people, covered_registries, frozen_clock):
     rows = "".join(f"2021100555{i:02d}.{i},2021-03-01,发明,电池专利{i},,测试大学,天津市南开区,H01M10/48,2023-05-09\n"
                    for i in range(5))

@@ -3,7 +3,11 @@ referral with its receipt, personal data masked except for the case's officers (
 cases and certified officers counted by the indicator engine."""
 
 
+import datetime as dt
+
 from ipcity.audit.models import AuditEntry
+from ipcity.protection.enforcement import case_refer
+from ipcity.protection.models import EnforcementCase
 from tests.helpers import json_text, post_json
 from tests.protection.helpers import CASE, certify, team
 
@@ -31,6 +35,25 @@ def test_a_case_runs_from_complaint_to_closure_after_a_criminal_referral(client_
                                                               "receipt_on": "2026-10-30"})
     closed = post_json(officer, f"/api/v1/protection/cases/{pk}/steps", {"action": "close", "note": "已移送公安机关"}).json()
     assert closed["state"] == "closed" and closed["referral"]["receipt_number"] == "南公受字2026-18"
+
+
+def test_a_referral_made_on_a_case_loaded_before_a_colleague_s_step_keeps_that_step(client_for, people, frozen_clock):
+    """Two officers work one case: the referral must add to the case's history as it is, not as it was read."""
+    officer, office = client_for("enforcement_officer"), client_for("office_admin")
+    colleague, colleague_client = team(people)
+    pk = post_json(officer, "/api/v1/protection/cases", CASE).json()["id"]
+    certify(office, people["enforcement_officer"], "津执-001")
+    certify(office, colleague, "津执-002")
+    post_json(officer, f"/api/v1/protection/cases/{pk}/officers",
+              {"officers": [people["enforcement_officer"].pk, colleague.pk]})
+    post_json(officer, f"/api/v1/protection/cases/{pk}/steps", {"action": "file", "day": "2026-10-22"})
+    read_earlier = EnforcementCase.objects.get(pk=pk)
+    assert post_json(colleague_client, f"/api/v1/protection/cases/{pk}/steps",
+                     {"action": "investigate"}).status_code == 200
+    case_refer(actor=people["enforcement_officer"], case=read_earlier, police="南开公安分局",
+               referred_on=dt.date(2026, 10, 28), reason="涉案金额超过5万元")
+    actions = [entry["action"] for entry in EnforcementCase.objects.get(pk=pk).history]
+    assert "investigate" in actions and actions[-1] == "refer", actions
 
 
 def test_a_penalty_case_is_decided_executed_and_closed_and_deadlines_are_flagged(client_for, people, frozen_clock):

@@ -201,6 +201,8 @@ def portfolio_create(*, actor, name: str, industry: str, patent_numbers: list[st
 
 @transaction.atomic
 def portfolio_milestone_done(*, actor, portfolio: HighValuePortfolio, index: int, done_on: dt.date) -> None:
+    # Locked and read afresh: two milestones marked at once must both stay marked.
+    portfolio.refresh_from_db(from_queryset=HighValuePortfolio.objects.select_for_update())
     if not has_perm(actor, Perm.TECH_OFFER) or portfolio.organization_id != actor.organization_id:
         raise PermissionDenied("只有培育企业可以填报节点")
     if not 0 <= index < len(portfolio.milestones):

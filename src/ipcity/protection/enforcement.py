@@ -133,6 +133,12 @@ def personal_data(*, user, case: EnforcementCase) -> dict:
             "complainant_phone": mask_phone(raw["complainant_phone"]) if raw["complainant_phone"] else ""}
 
 
+def _lock(case: EnforcementCase) -> None:
+    """Lock the case's row and bring the caller's copy up to date, so that a step taken meanwhile by a colleague is
+    checked against and kept in the history this step adds to (steps through workflow_step lock the same way)."""
+    case.refresh_from_db(from_queryset=EnforcementCase.objects.select_for_update())
+
+
 def _log(case: EnforcementCase, actor, action: str, day: dt.date, note: str = "") -> None:
     case.history = [*case.history, {"action": action, "day": day.isoformat(), "note": note, "by": actor.display_name}]
 
@@ -233,6 +239,7 @@ def case_step(*, actor, case: EnforcementCase, action: str, day: dt.date | None 
 @transaction.atomic
 def case_refer(*, actor, case: EnforcementCase, police: str, referred_on: dt.date, reason: str) -> CriminalReferral:
     """行刑衔接: refer a case suspected of crime to the police."""
+    _lock(case)
     if not handles(actor, case):
         raise PermissionDenied("只有承办该案的执法人员可以移送")
     if case.state not in (State.FILED, State.INVESTIGATING, State.NOTIFIED):
@@ -253,6 +260,7 @@ def case_refer(*, actor, case: EnforcementCase, police: str, referred_on: dt.dat
 
 @transaction.atomic
 def referral_receipt(*, actor, case: EnforcementCase, receipt_number: str, receipt_on: dt.date) -> CriminalReferral:
+    _lock(case)
     if not handles(actor, case):
         raise PermissionDenied("只有承办该案的执法人员可以登记回执")
     referral = CriminalReferral.objects.filter(case=case).first()
