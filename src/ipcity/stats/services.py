@@ -5,7 +5,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,23 +45,18 @@ def _place(address: str) -> tuple[str, str]:
 
 
 # ---- bulk writes for the registries' own imports ----
-# A file is stored a chunk of rows at a time: one lookup of the chunk's existing records (CHUNK keys in one IN list,
-# under SQLite's and PostgreSQL's limits on a statement's parameters), then the new records inserted and the changed
-# ones updated, each by one statement run over the chunk's rows (stats.bulk). The counts are the per-row ones: a row
-# whose record exists counts as updated (and is left as it is when it states nothing new); a key met again later in
-# the file counts as updated and its later row wins.
+# A file is stored in two steps. First every existing record it names is looked up (stats.bulk.having), before
+# anything is written: while a table grows inside the import's transaction its planner statistics go stale, and
+# PostgreSQL would scan the whole table for each later lookup. Then the new records are inserted and the changed ones
+# updated, CHUNK at a time, each chunk by one statement (stats.bulk), the progress reported after each. The counts
+# are the per-row ones: a row whose record exists counts as updated (and is left as it is when it states nothing
+# new); a key met again later in the file counts as updated and its later row wins.
 CHUNK = 900
 
 
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
         yield start, items[start:start + size]
-
-
-def _lookup(queryset, field: str, values) -> list:
-    """The records of `queryset` whose `field` is one of `values`, CHUNK values per query."""
-    values = list(dict.fromkeys(values))
-    return [record for _, part in _chunks(values) for record in queryset.filter(**{f"{field}__in": part}).order_by()]
 
 
 def _refresh(record: dict, fields: dict) -> bool:
@@ -78,36 +73,42 @@ def _refresh(record: dict, fields: dict) -> bool:
 
 
 def _bulk_upsert(model, key: str, rows, batch, report, build: Callable[[dict], dict], *, lock: bool = True):
-    """Create or refresh one record per row by `key`, a chunk at a time (see CHUNK). `lock` holds the chunk's existing
-    records (SELECT … FOR UPDATE) so that a workflow writing one at the same time waits for the import to commit."""
-    created = updated = 0
-    writer = queryset = None
-    for start, chunk in _chunks(rows):
-        if writer is None:
-            names = list(dict.fromkeys([*build(chunk[0]), "batch"]))  # PostgreSQL refuses a column set twice
-            writer = bulk.Writer(model, updated=names)
-            queryset = model.objects.values("id", key, *names)
-            queryset = queryset.select_for_update() if lock else queryset
-        existing = {record[key]: record for record in _lookup(queryset, key, [r[key] for r in chunk])}
-        new, changed = {}, {}
-        for row in chunk:
-            fields = {**build(row), "batch": batch}
-            value = row[key]
-            if value in new:  # the key again in the same file: the later row wins
-                new[value].update(fields)
-                updated += 1
-            elif (record := existing.get(value)) is None:
-                new[value] = {key: value, **fields}
-                created += 1
-            else:
-                updated += 1
-                if _refresh(record, fields):
-                    changed[value] = record
-        writer.insert(new.values())
-        writer.update(changed.values())
-        report(start + len(chunk))
-    bulk.analyze(model, created)
-    return created, updated
+    """Create or refresh one record per row by `key`. `lock` holds the existing records (SELECT … FOR UPDATE) so that
+    a workflow writing one at the same time waits for the import to commit.
+
+    Every existing record is looked up before the first write (see above)."""
+    if not rows:
+        return 0, 0
+    names = list(dict.fromkeys([*build(rows[0]), "batch"]))  # PostgreSQL refuses a column set twice
+    queryset = model.objects.values("id", key, *names)
+    existing = {record[key]: record for record in bulk.having(queryset.select_for_update() if lock else queryset, key,
+                                                          [r[key] for r in rows])}
+    new, changed = {}, {}
+    for row in rows:
+        fields = build(row)
+        fields["batch"] = batch
+        value = row[key]
+        if value in new:  # the key again in the same file: the later row wins
+            new[value].update(fields)
+        elif (record := existing.get(value)) is None:
+            new[value] = {key: value, **fields}
+        elif _refresh(record, fields):
+            changed[value] = record
+    writer = bulk.Writer(model, updated=names)
+    _write_in_chunks(len(rows), report, (writer.insert, new.values()), (writer.update, changed.values()))
+    bulk.analyze(model, len(new))
+    return len(new), len(rows) - len(new)
+
+
+def _write_in_chunks(rows: int, report, *writes: tuple[Callable, Iterable[dict]]) -> None:
+    """Each (write, records) a chunk of records at a time; the progress reported after each chunk, as the share of
+    the file's rows the chunks written so far stand for."""
+    chunks = [(write, part) for write, records in writes for _, part in _chunks(list(records))]
+    for done, (write, part) in enumerate(chunks, start=1):
+        write(part)
+        report(rows * done // len(chunks))
+    if not chunks:
+        report(rows)
 
 
 def _patent_fields(row: dict, batch) -> dict:
@@ -126,7 +127,7 @@ def _store_patents(rows, batch, report):
 
 
 def _patent_ids(numbers) -> dict[str, int]:
-    return dict(record for record in _lookup(m.Patent.objects.values_list("application_number", "id"),
+    return dict(record for record in bulk.having(m.Patent.objects.values_list("application_number", "id"),
                                              "application_number", numbers))
 
 
@@ -175,41 +176,35 @@ EVENT_REFRESHED = ["amount", "counterparty", "new_owner_address", "new_owner_dis
 def _store_events(rows, batch, report):
     if batch.origin:
         return _store_workflow_events(rows, batch, report)
-    created = updated = 0
+    patents = _patent_ids(r["application_number"] for r in rows)
+    existing = _stored_events(patents.values())
+    new, changed, rematched = {}, {}, {}
+    for row in rows:
+        key = (patents[row["application_number"]], row["event_type"].value, row["date"])
+        fields = _event_fields(row, batch)
+        if key in new:  # the same event again in the same file: the later row wins
+            new[key].update(fields)
+            continue
+        event = existing.get(key)
+        if event is None:
+            new[key] = {"patent": key[0], "event_type": key[1], "date": key[2], **fields}
+            continue
+        if key[1] in matching.MATCHED_KINDS and matching.is_deal(event["origin"]):
+            # a deal's event: the match and its audit, one by one (a later row of it reads what this one wrote)
+            _official_confirms(m.LegalEvent.objects.select_for_update().get(pk=event["id"]), fields, batch)
+            continue
+        refreshed, rematch = _official_refresh(event, fields)
+        if rematch:
+            rematched[key] = event
+        elif refreshed:
+            changed[key] = event
     writer = bulk.Writer(m.LegalEvent, updated=EVENT_REFRESHED)
     rematch_writer = bulk.Writer(m.LegalEvent, updated=[*EVENT_REFRESHED, "match_values"])
-    for start, chunk in _chunks(rows):
-        patents = _patent_ids(r["application_number"] for r in chunk)
-        existing = _stored_events(patents.values())
-        new, changed, rematched = {}, {}, {}
-        for row in chunk:
-            key = (patents[row["application_number"]], row["event_type"].value, row["date"])
-            fields = _event_fields(row, batch)
-            if key in new:  # the same event again in the same file: the later row wins
-                new[key].update(fields)
-                updated += 1
-                continue
-            event = existing.get(key)
-            if event is None:
-                new[key] = {"patent": key[0], "event_type": key[1], "date": key[2], **fields}
-                created += 1
-                continue
-            updated += 1
-            if key[1] in matching.MATCHED_KINDS and matching.is_deal(event["origin"]):
-                # a deal's event: the match and its audit, one by one (a later row of it reads what this one wrote)
-                _official_confirms(m.LegalEvent.objects.select_for_update().get(pk=event["id"]), fields, batch)
-                continue
-            refreshed, rematch = _official_refresh(event, fields)
-            if rematch:
-                rematched[key] = event
-            elif refreshed:
-                changed[key] = event
-        writer.insert(new.values())
-        writer.update(v for k, v in changed.items() if k not in rematched)
-        rematch_writer.update(rematched.values())
-        report(start + len(chunk))
-    bulk.analyze(m.LegalEvent, created)
-    return created, updated
+    _write_in_chunks(len(rows), report, (writer.insert, new.values()),
+                     (writer.update, (v for k, v in changed.items() if k not in rematched)),
+                     (rematch_writer.update, rematched.values()))
+    bulk.analyze(m.LegalEvent, len(new))
+    return len(new), len(rows) - len(new)
 
 
 def _stored_events(patent_ids) -> dict[tuple, dict]:
@@ -218,11 +213,11 @@ def _stored_events(patent_ids) -> dict[tuple, dict]:
     date) finds them, where a filter on the dates too lets SQLite walk the date index instead."""
     stored = m.LegalEvent.objects.select_for_update().values(
         "id", "patent", "event_type", "date", "origin", "match_origin", *EVENT_REFRESHED)
-    existing = {(e["patent"], e["event_type"], e["date"]): e for e in _lookup(stored, "patent", patent_ids)}
+    existing = {(e["patent"], e["event_type"], e["date"]): e for e in bulk.having(stored, "patent", patent_ids)}
     matched = {e["id"]: e for e in existing.values() if e["match_origin"]}
     for event in existing.values():
         event["match_values"] = {}
-    for record_id, match_values in _lookup(m.LegalEvent.objects.values_list("id", "match_values"), "id", matched):
+    for record_id, match_values in bulk.having(m.LegalEvent.objects.values_list("id", "match_values"), "id", matched):
         matched[record_id]["match_values"] = match_values
     return existing
 

@@ -402,8 +402,7 @@ def _plain_strings(data: bytes) -> list[str] | None:
     after lxml found the part well-formed; None otherwise."""
     if len(data) > MAX_UNCOMPRESSED:
         return None
-    for _, item in _iterparse(data, f"{_MAIN}si"):
-        _drop(item)
+    _check_well_formed(data)
     text = data.decode("utf-8")
     start = text.find(">", text.find("<sst")) + 1
     end = text.rfind("</sst>")
@@ -451,61 +450,108 @@ def _fast_xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
     def refuse(what: str):
         raise SpreadsheetRefused(f"Excel 工作簿的部件 {sheet_name} {what}")
 
-    # The sheet is well-formed XML in the spreadsheet namespace with no DOCTYPE: lxml parses it whole first (in C, a
-    # row at a time). Then its rows and cells are read from the text by the patterns below, which must account for
-    # every character of <sheetData>: what they do not know sends the workbook to openpyxl.
-    for _, element in _iterparse(sheet, f"{_MAIN}row"):
-        _drop(element)
+    # The sheet is well-formed XML with no DOCTYPE: libxml2 parses it whole first (in C, building nothing). Then its
+    # rows and cells are read from the text by the patterns below, which account for every character of <sheetData>:
+    # what they do not know (and any element with a namespace prefix in a cell) sends the workbook to openpyxl.
+    _check_well_formed(sheet)
     text = sheet.decode("utf-8")
     start, end = text.find("<sheetData>"), text.rfind("</sheetData>")
-    if start < 0 or end < start or text.count("<sheetData") != 1 or "\r" in text or "<!" in text[start:end]:
+    if start < 0 or end < start or text.count("<sheetData") != 1 or "\r" in text or text.find("<!", start, end) >= 0 \
+            or "<!DOCTYPE" in text:
         raise _Unusual("sheetData")
     stripped = [string.strip() for string in strings]  # what _cell_text makes of each
     columns: dict[str, int] = {}
+    numbers: dict[tuple[str, str], str] = {}  # (value, style) → its text: a sheet repeats its dates and amounts
     rows: list[tuple[int, list[str]]] = []
     count = number = cells = 0
-    texts: list[str] = []
-    column = 0
-    position = start + len("<sheetData>")
-    for token in _SHEET_TOKEN.finditer(text, position, end):
-        if token.start() != position:
-            raise _Unusual("unknown markup")
-        position = token.end()
-        attributes, content, row_attributes = token.group(1, 2, 3)
-        if row_attributes is not None or token.group(4) is not None:  # a row begins (or is empty) / ends
-            if row_attributes is None:
-                if texts:
-                    rows.append((number, texts))
-                continue
-            if "'" in row_attributes:
-                raise _Unusual("quotes")
-            count += 1
-            declared = _ROW_NUMBER.search(row_attributes)
-            following = int(declared[1]) if declared else number + 1
-            if following <= number:
-                raise _Unusual("rows out of order")
-            number = following
-            if count > MAX_ROW_ELEMENTS or number > MAX_ROW_ELEMENTS:
-                refuse(f"的行号超过 Excel 的 {MAX_ROW_ELEMENTS} 行上限，已拒绝")
-            texts, column = [], 0
+    for (attributes, usual, other_attributes, other, content, space, unknown) in _SHEET_ROW.findall(
+            text, start + len("<sheetData>"), end):
+        if space:
             continue
-        if attributes is None:
-            continue  # whitespace between elements
+        if unknown:
+            raise _Unusual("unknown markup")
+        attributes = attributes or other_attributes
         if "'" in attributes:
             raise _Unusual("quotes")
-        cells += 1
+        count += 1
+        declared = _ROW_NUMBER.search(attributes)
+        following = int(declared[1]) if declared else number + 1
+        if following <= number:
+            raise _Unusual("rows out of order")
+        number = following
+        if count > MAX_ROW_ELEMENTS or number > MAX_ROW_ELEMENTS:
+            refuse(f"的行号超过 Excel 的 {MAX_ROW_ELEMENTS} 行上限，已拒绝")
+        row_cells = _other_cells(content) if other else _USUAL_CELL.findall(usual)
+        cells += len(row_cells)
+        if cells > MAX_CELLS:
+            refuse(f"超过 {MAX_CELLS} 个单元格的上限，{SPLIT_ADVICE}")
+        texts: list[str] = []
+        column = 0
+        for letters, style, kind, raw in row_cells:
+            if letters:
+                column = columns.get(letters) or columns.setdefault(letters, _column_index(letters))
+            else:
+                column += 1
+            if not raw or raw.isspace():
+                if column > MAX_CELLS_IN_ROW:
+                    refuse(f"的第{number}行列号超过 Excel 的 {MAX_CELLS_IN_ROW} 列上限，已拒绝")
+                continue  # no content: as if the cell were not there
+            if column > MAX_COLUMNS or len(raw) > MAX_CELL_CHARS:
+                refuse(f"的第{number}行列号超过 Excel 的 {MAX_CELLS_IN_ROW} 列上限，已拒绝" if column > MAX_CELLS_IN_ROW
+                       else f"有单元格超过 {MAX_CELL_CHARS} 个字符的上限，已拒绝" if len(raw) > MAX_CELL_CHARS
+                       else f"的第{number}行第{column}列有内容，超过 {MAX_COLUMNS} 列的上限")
+            if kind == "s":
+                cell_text = stripped[int(raw)]
+            elif not kind or kind == "n":
+                cell_text = numbers.get((raw, style))
+                if cell_text is None:
+                    number_value = float(raw) if "." in raw or "E" in raw or "e" in raw else int(raw)
+                    if style and int(style) in dates:
+                        try:
+                            number_value = from_excel(number_value, epoch, timedelta=int(style) in durations)
+                        except (OverflowError, ValueError):
+                            number_value = "#VALUE!"
+                    cell_text = numbers[raw, style] = _cell_text(number_value)
+            elif kind == "b":
+                cell_text = str(bool(int(raw)))
+            elif kind in ("str", "e", "inlineStr"):
+                if "_x" in raw:
+                    raise _Unusual("escaped characters")
+                cell_text = raw.strip()
+            else:
+                raise _Unusual(kind)
+            if cell_text:
+                if len(texts) >= column:
+                    raise _Unusual("cells out of order")
+                if len(texts) < column - 1:
+                    texts.extend([""] * (column - 1 - len(texts)))
+                texts.append(cell_text)
+        if texts:
+            rows.append((number, texts))
+    return rows
+
+
+def _other_cells(row_content: str) -> list[tuple[str | None, str | None, str | None, str | None]]:
+    """(column letters, style, type, value) of each cell of a row that holds more than the usual cells (formulas,
+    inline strings, attributes in another order…); None where the cell has none."""
+    cells = []
+    for attributes, tail, content, unknown in _OTHER_CELL.findall(row_content):
+        if unknown:
+            raise _Unusual("unknown markup")
+        if not tail:
+            continue  # white space between cells
+        if "'" in attributes:
+            raise _Unusual("quotes")
         usual = _USUAL_ATTRIBUTES.fullmatch(attributes)  # r, s, t in the order Excel writes them
         if usual:
             letters, style, kind = usual.groups()
         else:
             letters, style, kind = (found[1] if found else None for found in (
                 _CELL_REFERENCE.search(attributes), _CELL_STYLE.search(attributes), _CELL_TYPE.search(attributes)))
-        if letters:
-            column = columns.get(letters) or columns.setdefault(letters, _column_index(letters))
-        else:
-            column += 1
         raw = None
         if content:
+            if _PREFIXED_ELEMENT.search(content):
+                raise _Unusual("an element of another namespace")
             if kind == "inlineStr":
                 if "<rPh" in content:
                     raise _Unusual("phonetic text")
@@ -515,48 +561,39 @@ def _fast_xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
                 raw = value[1] if value else None
             if raw and "&" in raw:
                 raw = html.unescape(raw)
-        if not raw or raw.isspace():
-            if column > MAX_CELLS_IN_ROW or cells > MAX_CELLS:
-                refuse(f"超过 {MAX_CELLS} 个单元格的上限，{SPLIT_ADVICE}" if cells > MAX_CELLS else
-                       f"的第{number}行列号超过 Excel 的 {MAX_CELLS_IN_ROW} 列上限，已拒绝")
-            continue  # no content: as if the cell were not there
-        if column > MAX_COLUMNS or cells > MAX_CELLS or len(raw) > MAX_CELL_CHARS:
-            refuse(f"超过 {MAX_CELLS} 个单元格的上限，{SPLIT_ADVICE}" if cells > MAX_CELLS else
-                   f"的第{number}行列号超过 Excel 的 {MAX_CELLS_IN_ROW} 列上限，已拒绝" if column > MAX_CELLS_IN_ROW
-                   else f"有单元格超过 {MAX_CELL_CHARS} 个字符的上限，已拒绝" if len(raw) > MAX_CELL_CHARS
-                   else f"的第{number}行第{column}列有内容，超过 {MAX_COLUMNS} 列的上限")
-        if kind == "s":
-            cell_text = stripped[int(raw)]
-        elif kind is None or kind == "n":
-            number_value = float(raw) if "." in raw or "E" in raw or "e" in raw else int(raw)
-            if style and int(style) in dates:
-                try:
-                    number_value = from_excel(number_value, epoch, timedelta=int(style) in durations)
-                except (OverflowError, ValueError):
-                    number_value = "#VALUE!"
-            cell_text = _cell_text(number_value)
-        elif kind == "b":
-            cell_text = str(bool(int(raw)))
-        elif kind in ("str", "e", "inlineStr"):
-            if "_x" in raw:
-                raise _Unusual("escaped characters")
-            cell_text = raw.strip()
-        else:
-            raise _Unusual(kind)
-        if cell_text:
-            if len(texts) >= column:
-                raise _Unusual("cells out of order")
-            if len(texts) < column - 1:
-                texts.extend([""] * (column - 1 - len(texts)))
-            texts.append(cell_text)
-    if position != end:
-        raise _Unusual("unknown markup")
-    return rows
+        cells.append((letters, style, kind, raw))
+    return cells
 
 
-# A cell (its attributes and content), a row's start (its attributes; "/" when it is empty) or end, or white space.
-_SHEET_TOKEN = re.compile(r'<c((?:\s+[\w:]+="[^"<]*")*)\s*(?:/>|>((?:<(?:v|f|is|t|r|rPr|/?[\w]+)[^<>]*>|[^<]+)*?)</c>)'
-                          r'|<row((?:\s+[\w:]+="[^"<]*")*)\s*/?>|(</row>)|\s+')
+class _NoEvents:
+    """A parser target that keeps nothing: libxml2 checks the document is well-formed and builds no tree."""
+
+    def close(self):
+        return None
+
+
+def _check_well_formed(data: bytes) -> None:
+    """Raises lxml's XMLSyntaxError unless the part is well-formed XML (entities are not resolved: a DOCTYPE is
+    refused by the readers themselves)."""
+    etree.fromstring(data, etree.XMLParser(target=_NoEvents(), resolve_entities=False, no_network=True,
+                                           load_dtd=False, huge_tree=False))
+
+
+# A cell as Excel writes most: its reference, perhaps a style, a number or a shared string (t="s") as its value
+# (1: column letters, 2: style, 3: type, 4: value); and a row's worth of them.
+_USUAL_CELL = re.compile(r'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="([sn])")?><v>([^<&]*)</v></c>')
+_USUAL_CELLS = r'(?:<c r="[A-Z]{1,3}\d+"(?: s="\d+")?(?: t="[sn]")?><v>[^<&]*</v></c>)*'
+_ATTRIBUTES = r'((?:\s+[\w:]+="[^"<]*")*)\s*'
+# In <sheetData>, one of: a row of usual cells only (1: its attributes, 2: its cells); any other row (3: its
+# attributes, 4: the rest, 5: its content; it may be empty); white space (6); or any other character (7), which
+# the fast reader leaves to openpyxl.
+_SHEET_ROW = re.compile(rf'<row{_ATTRIBUTES}>({_USUAL_CELLS})</row>|<row{_ATTRIBUTES}(/>|>([\s\S]*?)</row>)'
+                        r'|(\s+)|([\s\S])')
+# In any other row, one of: a cell (1: its attributes, 2: the rest, 3: its content), white space, or any other
+# character (4).
+_OTHER_CELL = re.compile(rf'<c{_ATTRIBUTES}(/>|>((?:<(?:v|f|is|t|r|rPr|/?\w+)[^<>]*>|[^<]+)*?)</c>)|\s+|([\s\S])')
+_PREFIXED_ELEMENT = re.compile(r"</?[\w.-]+:")
+
 _USUAL_ATTRIBUTES = re.compile(r' r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?')
 _ROW_NUMBER = re.compile(r'\br="(\d+)"')
 _CELL_REFERENCE = re.compile(r'\br="([A-Z]{1,3})\d+"')
