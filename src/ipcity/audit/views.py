@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from ipcity.audit.labels import action_label, all_action_labels, changes, channel_label
 from ipcity.audit.selectors import audit_entry_list
+from ipcity.web.paging import page_of
 from ipcity.web.params import query_day
 from ipcity.web.spreadsheets import xlsx_response
 
@@ -24,12 +24,10 @@ def _filters(request) -> dict:
 def audit_list(request):
     filters = _filters(request)
     entries = audit_entry_list(user=request.user, **filters)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, entries)
     actions = sorted(all_action_labels().items(), key=lambda item: item[0])
     return render(request, "audit/list.html", {"nav": "audit", "page": page, "filters": filters,
-                                               "query": query.urlencode(), "actions": actions})
+                                               "query": page.query, "actions": actions})
 
 
 @require_safe

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -35,6 +34,7 @@ from ipcity.stats.services import (
     import_in_background,
     progress_read,
 )
+from ipcity.web.paging import page_of
 from ipcity.web.params import as_of_param
 from ipcity.web.spreadsheets import XLSX_TYPE, csv_response, xlsx_response
 
@@ -64,7 +64,7 @@ def indicator_records(request, code):
         if download == "xlsx":
             return xlsx_response(f"{filename}.xlsx", indicator.name[:31], columns, rows)
         return csv_response(f"{filename}.csv", columns, rows)
-    page = Paginator(keys, 100).get_page(request.GET.get("page"))
+    page = page_of(request, keys, per_page=100)
     rows = list(lineage_rows(kind=kind, keys=tuple(page.object_list), unmasked=unmasked)) if kind else []
     if unmasked and rows:
         lineage_unmask_audit(user=request.user, indicator=indicator, kind=kind, keys=page.object_list)
@@ -122,7 +122,7 @@ def registry_records(request, kind):
         raise Http404("没有这类登记数据")
     table = REGISTRY_TABLES[kind]
     q = request.GET.get("q", "").strip()
-    page = Paginator(registry_list(user=request.user, kind=kind, q=q), 50).get_page(request.GET.get("page"))
+    page = page_of(request, registry_list(user=request.user, kind=kind, q=q))
     return render(request, "stats/registry_list.html", {
         "nav": "indicators", "kind": kind, "table": table, "q": q, "page": page,
         "rows": [(record, registry_row(table, record)) for record in page]})
