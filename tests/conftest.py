@@ -145,3 +145,9 @@ def demo(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def two_per_page(monkeypatch):
+    """HTML lists a page of two rows (web/paging.PER_PAGE), so a test shows paging with three rows, not fifty-one."""
+    monkeypatch.setattr("ipcity.web.paging.PER_PAGE", 2)

@@ -29,11 +29,22 @@ def organization_get(*, user, pk: int) -> Organization:
 
 def member_list(*, user, organization: Organization) -> list[dict]:
     """Members of a visible organization, personal data masked unless the viewer's role needs it."""
+    return members_shown(user=user, organization=organization,
+                         members=member_records(user=user, organization=organization))
+
+
+def member_records(*, user, organization: Organization) -> QuerySet[User]:
+    """The members of a visible organization, by username (a page of them is shown by members_shown)."""
     organization_get(user=user, pk=organization.pk)
+    return User.objects.filter(organization=organization).order_by("username")
+
+
+def members_shown(*, user, organization: Organization, members) -> list[dict]:
+    """The members (of member_records) as the viewer sees them: personal data masked unless its role needs it."""
     full = has_perm(user, Perm.PERSONAL_DATA_READ)
-    members = list(User.objects.filter(organization=organization).order_by("username"))
+    members = list(members)
     if full and any(m.phone or m.id_number for m in members):
-        # Seeing unmasked personal data is itself accountable.
+        # Seeing unmasked personal data is itself accountable: whose, of the members shown.
         audit_record(actor=user, action="accounts.personal_data.view", obj=organization,
                      after={"members": [m.username for m in members]})
     return [

@@ -10,7 +10,7 @@ from ipcity.accounts.forms import LoginForm, MemberForm, OrganizationForm, Passw
 from ipcity.accounts.models import OrgType
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
-from ipcity.accounts.selectors import member_list, organization_get, organization_list
+from ipcity.accounts.selectors import member_records, members_shown, organization_get, organization_list
 from ipcity.accounts.services import (
     LoginRefused,
     api_token_create,
@@ -26,6 +26,7 @@ from ipcity.accounts.services import (
 )
 from ipcity.inputs import object_or_404
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 
 
 def login_view(request):
@@ -79,7 +80,7 @@ def account(request):
             return redirect("accounts:account")
     return render(request, "accounts/account.html", {
         "nav": "workspace", "password_form": password_form, "token_form": token_form, "new_token": new_token,
-        "tokens": request.user.api_tokens.filter(revoked_at=None).order_by("-created_at")})
+        "tokens": page_of(request, request.user.api_tokens.filter(revoked_at=None).order_by("-created_at", "-id"))})
 
 
 @require_safe
@@ -87,7 +88,7 @@ def account(request):
 def organizations(request):
     org_type = request.GET.get("type", "")
     return render(request, "accounts/organizations.html", {
-        "nav": "workspace", "organizations": organization_list(user=request.user, org_type=org_type),
+        "nav": "workspace", "page": page_of(request, organization_list(user=request.user, org_type=org_type)),
         "org_types": OrgType.choices, "org_type": org_type})
 
 
@@ -95,9 +96,15 @@ def organizations(request):
 @login_required
 def organization_detail(request, pk):
     org = organization_get(user=request.user, pk=pk)
-    return render(request, "accounts/organization.html", {
-        "nav": "workspace", "org": org, "members": member_list(user=request.user, organization=org),
-        "member_form": MemberForm() if has_perm(request.user, Perm.ACCOUNTS_MANAGE) else None})
+    return _organization_page(request, org, MemberForm() if has_perm(request.user, Perm.ACCOUNTS_MANAGE) else None)
+
+
+def _organization_page(request, org, member_form):
+    """The organization's page with a page of its members."""
+    members = page_of(request, member_records(user=request.user, organization=org))
+    members.object_list = members_shown(user=request.user, organization=org, members=members.object_list)
+    return render(request, "accounts/organization.html", {"nav": "workspace", "org": org, "members": members,
+                                                          "member_form": member_form})
 
 
 @login_required
@@ -145,9 +152,7 @@ def member_add(request, pk):
         else:
             messages.success(request, f"已添加用户“{form.cleaned_data['username']}”")
             return redirect("accounts:organization", pk=org.pk)
-    return render(request, "accounts/organization.html", {
-        "nav": "workspace", "org": org, "members": member_list(user=request.user, organization=org),
-        "member_form": form}, status=200)
+    return _organization_page(request, org, form)
 
 
 @login_required

@@ -26,6 +26,7 @@ from ipcity.evidence.notarization import (
 from ipcity.evidence.selectors import registration_get, registration_statistics, registrations_for
 from ipcity.evidence.services import RateLimited, registration_create
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 from ipcity.web.params import InputRefused
 from ipcity.web.uploads import shows_upload_refusal
 
@@ -38,7 +39,7 @@ def home(request):
     can_register = user.is_authenticated and has_perm(user, Perm.EVIDENCE_REGISTER)
     return render(request, "evidence/home.html", {
         "nav": "evidence", "kinds": KINDS.values(), "checkpoint": latest_checkpoint(),
-        "registrations": registrations_for(user=user)[:50] if can_register else None, "can_register": can_register,
+        "page": page_of(request, registrations_for(user=user)) if can_register else None, "can_register": can_register,
         "can_see_stats": user.is_authenticated and has_perm(user, Perm.EVIDENCE_STATS)})
 
 
@@ -190,10 +191,10 @@ def notarizations(request):
             messages.success(request, "已办理")
         return redirect("evidence:notarizations")
     handles = has_perm(request.user, Perm.NOTARIZATION_HANDLE)
-    for item in requests:
+    page = page_of(request, requests)
+    for item in page:
         item.actions = [(t.action, t.label) for t in notarization_actions(user=request.user, request=item)]
-    return render(request, "evidence/notarizations.html", {"nav": "evidence", "requests": requests,
-                                                           "handles": handles})
+    return render(request, "evidence/notarizations.html", {"nav": "evidence", "page": page, "handles": handles})
 
 
 @require_safe

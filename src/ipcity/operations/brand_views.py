@@ -11,11 +11,13 @@ from ipcity.operations.brands import (
     brand_holders,
     geographical_indications,
     watch_add,
-    watch_list,
+    watch_entries,
     watch_remove,
+    with_profiles,
 )
 from ipcity.operations.models import WatchListEntry
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import pages_of
 from ipcity.web.params import posted_day
 
 
@@ -49,6 +51,7 @@ def brands(request):
                 messages.error(request, "；".join(exc.messages))
             else:
                 form_errors_from(form, exc)
-    return render(request, "operations/brands.html", {
-        "nav": "operations", "holders": brand_holders(), "gis": geographical_indications(), "manages": manages,
-        "watch": watch_list(user=request.user) if manages else [], "form": form})
+    pages = pages_of(request, holders=brand_holders(), gis=geographical_indications(),
+                     watch=watch_entries(user=request.user) if manages else WatchListEntry.objects.none())
+    pages["watch"].object_list = with_profiles(pages["watch"].object_list)
+    return render(request, "operations/brands.html", {"nav": "operations", **pages, "manages": manages, "form": form})

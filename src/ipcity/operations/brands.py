@@ -5,7 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from ipcity import clock
 from ipcity.accounts.models import Organization, OrgType
@@ -37,7 +37,7 @@ def brand_holders(today: dt.date | None = None) -> list[dict]:
 
 
 def geographical_indications():
-    return GeographicalIndication.objects.order_by("registered_on")
+    return GeographicalIndication.objects.order_by("registered_on", "id")
 
 
 def ip_profile(organization: Organization, today: dt.date | None = None) -> dict:
@@ -58,8 +58,18 @@ def ip_profile(organization: Organization, today: dt.date | None = None) -> dict
 
 def watch_list(*, user) -> list[WatchListEntry]:
     """The office's working list of enterprises to watch, each with its IP profile: the office's alone."""
+    return with_profiles(watch_entries(user=user))
+
+
+def watch_entries(*, user) -> QuerySet[WatchListEntry]:
+    """The enterprises on the watch list, newest first, without their profiles (a page of them takes with_profiles)."""
     require_perm(user, Perm.OPERATIONS_MANAGE)
-    entries = list(WatchListEntry.objects.filter(removed_on__isnull=True).select_related("organization"))
+    return WatchListEntry.objects.filter(removed_on__isnull=True).select_related("organization")
+
+
+def with_profiles(entries) -> list[WatchListEntry]:
+    """The entries, each with its organization's IP profile (`profile`)."""
+    entries = list(entries)
     for entry in entries:
         entry.profile = ip_profile(entry.organization)
     return entries

@@ -16,6 +16,7 @@ from ipcity.inputs import object_or_404
 from ipcity.openapi import Rows, paginated
 from ipcity.operations.centers import center_list, center_record
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 
 router = Router(tags=["运营中心"])
 
@@ -44,7 +45,8 @@ def centers(request):
             else:
                 messages.success(request, "运营中心认定已登记，计入“优势产业知识产权运营中心”指标")
                 return redirect("operations:centers")
-    return render(request, "operations/centers.html", {"nav": "operations", "form": form, "centers": center_list()})
+    return render(request, "operations/centers.html", {"nav": "operations", "form": form,
+                                                       "page": page_of(request, center_list())})
 
 
 class CenterOut(Schema):

@@ -24,6 +24,7 @@ from ipcity.operations.models import PatentCluster
 from ipcity.plan.selectors import current_plan
 from ipcity.plan.task_modules import pilot_years
 from ipcity.web.forms import RecordsField, form_errors_from
+from ipcity.web.paging import page_of, pages_of
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -81,7 +82,7 @@ def clusters(request):
     years = pilot_years(plan) if plan else []
     counts = agreement_counts(years)
     return render(request, "operations/clusters.html", {
-        "nav": "operations", "clusters": cluster_list(), "agreements": agreement_list(),
+        "nav": "operations", **pages_of(request, clusters=cluster_list(), agreements=agreement_list()),
         "agreement_years": [(y, counts[y]) for y in years], "cluster_form": cluster_form,
         "agreement_form": agreement_form, "industries": INDUSTRIES})
 
@@ -93,4 +94,4 @@ def cluster_detail(request, pk):
     years = cluster_years(cluster=cluster, plan=plan, years=pilot_years(plan)) if plan else []
     return render(request, "operations/cluster.html", {
         "nav": "operations", "cluster": cluster, "years": years,
-        "agreements": agreement_list().filter(cluster=cluster)})
+        "page": page_of(request, agreement_list().filter(cluster=cluster))})

@@ -9,7 +9,7 @@ from ipcity.accounts.roles import Perm
 from ipcity.bounds import decimal_form_field
 from ipcity.operations.community import (
     PARTNER_ORG_TYPES,
-    alliance_activity,
+    alliance_activities,
     alliance_join,
     alliance_leave,
     alliance_member_get,
@@ -21,6 +21,7 @@ from ipcity.operations.community import (
 )
 from ipcity.operations.models import AllianceMember, MatchmakingEvent, PatentProduct
 from ipcity.web.forms import RecordsField, form_errors_from
+from ipcity.web.paging import page_of
 from ipcity.web.params import posted_day
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -62,8 +63,7 @@ def events(request):
                 messages.success(request, "对接活动已记录")
                 return redirect("operations:events")
     return render(request, "operations/events.html", {
-        "nav": "operations", "form": form,
-        "events": event_list()})
+        "nav": "operations", "form": form, "page": page_of(request, event_list())})
 
 
 class JoinForm(forms.Form):
@@ -95,10 +95,11 @@ def alliance(request):
                 form_errors_from(form, exc)
             else:
                 messages.error(request, "；".join(exc.messages))
-    members = list(alliance_member_list())
-    for member in members:
-        member.activity = alliance_activity(member)
-    return render(request, "operations/alliance.html", {"nav": "operations", "members": members, "form": form,
+    page = page_of(request, alliance_member_list())
+    activities = alliance_activities(page.object_list)
+    for member in page:
+        member.activity = activities[member.organization_id]
+    return render(request, "operations/alliance.html", {"nav": "operations", "page": page, "form": form,
                                                         "manages": allowed})
 
 
@@ -128,5 +129,4 @@ def products(request):
                 messages.success(request, "专利产品已备案")
                 return redirect("operations:products")
     return render(request, "operations/products.html", {
-        "nav": "operations", "form": form,
-        "products": product_list()})
+        "nav": "operations", "form": form, "page": page_of(request, product_list())})

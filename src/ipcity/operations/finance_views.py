@@ -22,6 +22,7 @@ from ipcity.operations.finance import (
 from ipcity.operations.models import FinancingApplication, InsuranceClaim
 from ipcity.stats.models import SecuritizationProduct
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import pages_of
 from ipcity.web.params import posted_yes_no
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -47,7 +48,7 @@ class ClaimForm(forms.Form):
 @login_required
 def finance(request):
     user = request.user
-    applications = list(financing_list(user=user))
+    applications = financing_list(user=user)  # refuses whoever may see no application, before anything is done
     applies = has_perm(user, Perm.FINANCING_APPLY)
     handles = has_perm(user, Perm.FINANCING_HANDLE)
     apply_form = ApplyForm(request.POST if request.POST.get("form") == "apply" else None, prefix="apply") \
@@ -91,9 +92,10 @@ def finance(request):
                 form_errors_from(form, exc)
             else:
                 messages.error(request, "；".join(exc.messages))
-    for application in applications:
+    pages = pages_of(request, applications=applications, claims=claims_list(user=user),
+                     securitizations=SecuritizationProduct.objects.order_by("-issued_on", "-id"))
+    for application in pages["applications"]:
         application.steps = [(t.action, t.label) for t in FINANCING.available(application.state, {"bank"})] \
             if handles else []
     return render(request, "operations/finance.html", {
-        "nav": "operations", "applications": applications, "claims": claims_list(user=user), "handles": handles,
-        "apply_form": apply_form, "claim_form": claim_form, "securitizations": SecuritizationProduct.objects.all()})
+        "nav": "operations", **pages, "handles": handles, "apply_form": apply_form, "claim_form": claim_form})

@@ -28,6 +28,7 @@ from ipcity.operations.navigation import (
 )
 from ipcity.stats.reports import DOCX_TYPE
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 from ipcity.web.params import posted_day, posted_int
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -65,8 +66,7 @@ def navigation_list(request):
                 messages.success(request, "导航项目已立项")
                 return redirect("operations:navigation", pk=project.pk)
     return render(request, "operations/navigation_list.html", {
-        "nav": "operations", "projects": navigation_project_list(),
-        "form": form})
+        "nav": "operations", "page": page_of(request, navigation_project_list()), "form": form})
 
 
 def navigation_detail(request, pk):
@@ -130,9 +130,8 @@ def portfolio_list(request):
         else:
             messages.success(request, "高价值专利组合已登记，进入培育")
             return redirect("operations:portfolio", pk=portfolio.pk)
-    return render(request, "operations/portfolio_list.html", {"nav": "operations",
-                                                              "portfolios": portfolios_visible(user=user),
-                                                              "form": form})
+    return render(request, "operations/portfolio_list.html", {
+        "nav": "operations", "page": page_of(request, portfolios_visible(user=user)), "form": form})
 
 
 @login_required

@@ -39,6 +39,7 @@ from ipcity.operations.services import (
     success_rates,
 )
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of, pages_of
 from ipcity.web.params import posted_day, posted_yes_no
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -47,13 +48,13 @@ DATE = forms.DateInput(attrs={"type": "date"})
 @require_safe
 def home(request):
     user = request.user
+    pages = pages_of(request, offers=offers_public(), needs=needs_public(), pending=needs_pending(user=user),
+                     mine=offers_own(user=user), my_needs=needs_own(user=user))
     return render(request, "operations/home.html", {
-        "nav": "operations", "offers": offers_public()[:50], "needs": needs_public()[:50],
+        "nav": "operations", **pages,
         "can_offer": user.is_authenticated and has_perm(user, Perm.TECH_OFFER),
         "can_need": user.is_authenticated and has_perm(user, Perm.TECH_NEED),
-        "manages": user.is_authenticated and has_perm(user, Perm.OPERATIONS_MANAGE),
-        "pending": needs_pending(user=user), "mine": offers_own(user=user), "my_needs": needs_own(user=user),
-        "rates": success_rates()})
+        "manages": user.is_authenticated and has_perm(user, Perm.OPERATIONS_MANAGE), "rates": success_rates()})
 
 
 class OfferForm(forms.Form):
@@ -212,9 +213,9 @@ class DealForm(forms.Form):
 
 @login_required
 def interests(request):
-    items = list(interests_for(user=request.user))
+    visible = interests_for(user=request.user)
     if request.method == "POST":
-        interest = object_or_404(Interest, pk=request.POST.get("pk"), pk__in=[i.pk for i in items])
+        interest = object_or_404(visible, pk=request.POST.get("pk"))
         try:
             if request.POST.get("form") == "deal":
                 form = DealForm(request.POST, prefix=f"deal{interest.pk}")
@@ -229,10 +230,11 @@ def interests(request):
         except ValidationError as exc:
             messages.error(request, "；".join(exc.messages))
         return redirect("operations:interests")
-    for item in items:
+    page = page_of(request, visible)
+    for item in page:
         item.owner_side = item.offer.organization_id == request.user.organization_id
         item.steps = [t for t in INTEREST.available(item.state, interest_parties(request.user, item))
                       if t.action in ADVANCE_ACTIONS]
         item.deal_form = DealForm(prefix=f"deal{item.pk}", initial={"kind": item.offer.mode}) \
             if item.owner_side and item.state in (Interest.State.MEETING, Interest.State.NEGOTIATING) else None
-    return render(request, "operations/interests.html", {"nav": "operations", "interests": items})
+    return render(request, "operations/interests.html", {"nav": "operations", "page": page})

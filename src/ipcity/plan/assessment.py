@@ -85,8 +85,13 @@ def unranked_units() -> list[Organization]:
 
 
 def assessment_scope_history(*, user) -> list[AssessmentScope]:
+    return list(assessment_scope_records(user=user)[:50])
+
+
+def assessment_scope_records(*, user) -> QuerySet[AssessmentScope]:
+    """Every setting of the units left out of the ranking, newest first."""
     require_supervision_reader(user)
-    return list(AssessmentScope.objects.select_related("set_by").prefetch_related("unranked_units")[:50])
+    return AssessmentScope.objects.select_related("set_by").prefetch_related("unranked_units").order_by("-set_at", "-id")
 
 
 @transaction.atomic

@@ -28,6 +28,7 @@ from ipcity.plan.meetings import decision_to_work_item, meeting_list, meeting_re
 from ipcity.plan.models import Interview, KeyTask, LeadingGroupMeeting
 from ipcity.plan.selectors import current_plan_or_404
 from ipcity.web.forms import RecordsField, form_errors_from
+from ipcity.web.paging import page_of
 from ipcity.web.params import posted_yes_no
 from ipcity.web.supporting import SupportingFilesField, supporting_attach, supporting_panel
 
@@ -63,7 +64,7 @@ class DecisionItemForm(forms.Form):
 @login_required
 def meetings(request):
     return render(request, "supervision/meetings.html", {
-        "nav": "supervision", "meetings": meeting_list(user=request.user),
+        "nav": "supervision", "page": page_of(request, meeting_list(user=request.user)),
         "can_record": has_perm(request.user, Perm.SUPERVISION_MANAGE)})
 
 
@@ -133,7 +134,7 @@ class InterviewForm(forms.Form):
 @login_required
 def interviews(request):
     return render(request, "supervision/interviews.html", {
-        "nav": "supervision", "interviews": interview_list(user=request.user),
+        "nav": "supervision", "page": page_of(request, interview_list(user=request.user)),
         "can_record": has_perm(request.user, Perm.SUPERVISION_MANAGE)})
 
 

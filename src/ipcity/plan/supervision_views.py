@@ -15,7 +15,7 @@ from ipcity.accounts.roles import Perm
 from ipcity.bounds import decimal_form_field, int_form_field
 from ipcity.inputs import object_or_404
 from ipcity.plan.assessment import (
-    assessment_scope_history,
+    assessment_scope_records,
     assessment_scope_set,
     bulletin_docx,
     office_rating_set,
@@ -74,6 +74,7 @@ from ipcity.plan.supervision import (
 )
 from ipcity.stats.reports import DOCX_TYPE
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of, pages_of
 from ipcity.web.params import posted_day, posted_yes_no, query_year
 from ipcity.web.spreadsheets import XLSX_TYPE
 from ipcity.web.supporting import SupportingFilesField, files_by_subject, supporting_attach, supporting_panel
@@ -113,18 +114,27 @@ class ReportForm(forms.Form):
 def overview(request):
     plan = current_plan_or_404()
     dashboard = supervision_dashboard(user=request.user, plan=plan)
-    items = list(work_item_list(user=request.user).order_by("deadline", "id"))
+    items = work_item_list(user=request.user).order_by("deadline", "id")
     today, config = clock.today(), supervision_settings()
-    by_task = {}
-    for item in items:
+    page = page_of(request, items)
+    for item in page:
         item.overdue = rules.is_overdue(rules.State(item.state), item.deadline, today)
         item.light = item_light(item, today, config)
-        by_task.setdefault(item.task, []).append(item.light)
     return render(request, "supervision/overview.html", {
-        "nav": "supervision", "items": items, "dashboard": dashboard,
-        "task_lights": sorted(((t, rules.worst(v)) for t, v in by_task.items()), key=lambda p: p[0].number),
+        "nav": "supervision", "page": page, "dashboard": dashboard,
+        "task_lights": _task_lights(items, today, config),
         "light_labels": rules.LIGHT_LABELS, "light_rules": light_rules_text(config),
         "schedule_rules": report_schedule_text(config)})
+
+
+def _task_lights(items, today, config) -> list:
+    """Each key task with work items and its worst light, over all the items (not one page of them): one query
+    for the items' task, state and deadline, one for the tasks."""
+    lights: dict[int, list[str]] = {}
+    for task_id, state, deadline in items.values_list("task_id", "state", "deadline"):
+        lights.setdefault(task_id, []).append(rules.light(rules.State(state), deadline, today, config.reminder_days))
+    tasks = KeyTask.objects.filter(pk__in=lights).order_by("number")
+    return [(task, rules.worst(lights[task.pk])) for task in tasks]
 
 
 @login_required
@@ -198,11 +208,13 @@ def item_detail(request, pk):
             else:
                 messages.error(request, "；".join(exc.messages))
     actions = rules.WORK_ITEM.available(item.state, {party}) if party else []
+    pages = pages_of(request, reports=item.reports.select_related("submitted_by", "attachment").order_by(
+        "-submitted_at", "-id"), history=item.history.select_related("actor"))
+    pages["reports"].object_list = _reports_with_files(request.user, pages["reports"].object_list)
     return render(request, "supervision/item.html", {
         "nav": "supervision", "item": item, "actions": [a for a in actions if a.action != "report"],
         "report_form": report_form, "standings": report_standings(item, config=config),
-        "standing_labels": STANDING_LABELS, "schedule_rules": report_schedule_text(config),
-        "history": item.history.select_related("actor"), "reports": _reports_with_files(request.user, item),
+        "standing_labels": STANDING_LABELS, "schedule_rules": report_schedule_text(config), **pages,
         "overdue": rules.is_overdue(rules.State(item.state), item.deadline, clock.today()),
         "reminders": item.reminders.all(), "extensions": item.extensions.all(),
         "can_request_extension": party == rules.Party.UNIT and rules.State(item.state) in rules.OWING,
@@ -210,9 +222,9 @@ def item_detail(request, pk):
         "light_labels": rules.LIGHT_LABELS})
 
 
-def _reports_with_files(user, item) -> list:
-    """The item's progress reports, each with its 佐证材料 panel (web/_supporting_files.html)."""
-    reports = list(item.reports.select_related("submitted_by", "attachment"))
+def _reports_with_files(user, reports) -> list:
+    """Progress reports (a page of an item's), each with its 佐证材料 panel (web/_supporting_files.html)."""
+    reports = list(reports)
     files = files_by_subject(kind="progress_report", subjects=reports)
     names = indicator_names({code for report in reports for code in report.figures})
     for report in reports:
@@ -300,7 +312,7 @@ def assessment(request):
     return render(request, "supervision/assessment.html", {
         "nav": "supervision", "year": year, "scores": scores, "unit_ids": unit_ids, "lagging_below": LAGGING_BELOW,
         "labels": COMPONENT_LABELS, "weights": weights_for(year), "form": form, "scope_form": scope_form,
-        "unranked": unranked_units(), "scope_history": assessment_scope_history(user=request.user),
+        "unranked": unranked_units(), "scope_history": page_of(request, assessment_scope_records(user=request.user)),
         "years": range(plan.period_start.year, plan.period_end.year + 1)})
 
 
@@ -358,7 +370,8 @@ def fund(request):
         except ValidationError as exc:
             form_errors_from(line_form if request.POST.get("form") == "line" else pay_form, exc)
     return render(request, "supervision/fund.html", {
-        "nav": "supervision", "year": year, "lines": budget_lines(user=request.user, year=year),
+        "nav": "supervision", "year": year,
+        "lines": page_of(request, budget_lines(user=request.user, year=year).order_by("use", "id")),
         "execution": execution(user=request.user, year=year), "line_form": line_form, "pay_form": pay_form,
         "years": range(2024, 2027)})
 
@@ -391,7 +404,8 @@ def evaluations(request):
         else:
             return redirect("supervision:evaluation", pk=report.pk)
     return render(request, "supervision/evaluations.html", {
-        "nav": "supervision", "form": form, "reports": evaluation_report_list(user=request.user, plan=plan),
+        "nav": "supervision", "form": form,
+        "reports": page_of(request, evaluation_report_list(user=request.user, plan=plan).order_by("-created_at", "-id")),
         "package_years": range(plan.period_start.year, plan.period_end.year + 1)})
 
 

@@ -37,6 +37,7 @@ from ipcity.plan.survey import (
     survey_transition,
 )
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 
 
 def questions_from_lines(text: str) -> list[QuestionIn]:
@@ -80,7 +81,8 @@ def surveys(request):
                 messages.success(request, "问卷已保存为草稿，开放填写后公众即可通过链接作答")
                 return redirect("plan:survey", pk=created.pk)
     return render(request, "plan/surveys.html", {
-        "nav": "plan", "years": satisfaction_by_year(), "surveys": survey_list(user=request.user),
+        "nav": "plan", "years": satisfaction_by_year(),
+        "surveys": page_of(request, survey_list(user=request.user).order_by("-year", "-id")) if managing else None,
         "managing": managing, "form": form, "definition": SATISFACTION_DEFINITION})
 
 

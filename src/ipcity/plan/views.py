@@ -32,6 +32,7 @@ from ipcity.stats.by_year import indicator_years
 from ipcity.stats.by_year_views import ConfirmForm, confirm_from_post
 from ipcity.stats.selectors import BREAKDOWNS, indicator_table, valid_patent_breakdowns, valid_patent_trend
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of, pages_of
 from ipcity.web.params import as_of_param as _as_of
 from ipcity.web.supporting import supporting_attach, values_with_files
 
@@ -117,13 +118,13 @@ def indicator_detail(request, code):
                     if hasattr(exc, "error_dict") and "files" in exc.error_dict:  # said at the file input
                         exc = ValidationError({"attachment": exc.error_dict.pop("files"), **exc.error_dict})
                     form_errors_from(report_form, exc)
+    pages = pages_of(request, history=indicator.values.select_related("reporting_unit", "attachment").order_by(
+        "-as_of", "-reported_at", "-id"), confirmations=confirmation_history(indicator=indicator))
+    pages["history"].object_list = values_with_files(user=request.user, values=pages["history"].object_list)
     return render(request, "plan/indicator.html", {
-        "nav": "plan", "plan": plan, "indicator": indicator, "row": row,
-        "history": values_with_files(user=request.user, values=indicator.values.select_related(
-            "reporting_unit", "attachment")[:50]),
+        "nav": "plan", "plan": plan, "indicator": indicator, "row": row, **pages,
         "edit_form": edit_form, "report_form": report_form, "confirm_form": confirm_form,
         "years": list(indicator_years(plan=plan, indicators=[indicator])[0]["years"].values()),
-        "confirmations": confirmation_history(indicator=indicator)[:50],
         "products": _product_figures(plan, indicator)})
 
 
@@ -157,7 +158,7 @@ def task_detail(request, number):
                 form_errors_from(form, exc)
     work_items = None
     if has_perm(request.user, Perm.SUPERVISION_MANAGE) or has_perm(request.user, Perm.SUPERVISION_WORK):
-        work_items = work_item_list(user=request.user, task=task)
+        work_items = page_of(request, work_item_list(user=request.user, task=task))
     years = pilot_years(plan)
     modules = [(m, [m.counts[y] for y in years]) for m in one_task_modules(task=task, years=years)]
     return render(request, "plan/task.html", {

@@ -24,6 +24,7 @@ from ipcity.protection.assistance import (
 from ipcity.protection.models import CooperationRecord, StandardizedMarket
 from ipcity.protection.selectors import cooperation_record_list, market_get, market_list
 from ipcity.web.forms import RecordsField, form_errors_from
+from ipcity.web.paging import page_of
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -38,7 +39,6 @@ class AssistanceForm(forms.Form):
 @login_required
 def assistance(request):
     user = request.user
-    items = list(assistance_list(user=user))
     form = AssistanceForm(request.POST if request.POST.get("form") == "request" else None) \
         if has_perm(user, Perm.ASSISTANCE_APPLY) else None
     if request.method == "POST":
@@ -58,9 +58,10 @@ def assistance(request):
                 form_errors_from(form, exc)
             else:
                 messages.error(request, "；".join(exc.messages))
-    for item in items:
+    page = page_of(request, assistance_list(user=user))
+    for item in page:
         item.steps = [(t.action, t.label) for t in assistance_actions(user=user, request=item)]
-    return render(request, "protection/assistance.html", {"nav": "protection", "items": items, "form": form,
+    return render(request, "protection/assistance.html", {"nav": "protection", "page": page, "form": form,
                                                           "categories": CATEGORIES})
 
 
@@ -128,5 +129,5 @@ def markets(request):
                 messages.error(request, "；".join(exc.messages))
     return render(request, "protection/markets.html", {
         "nav": "protection", "markets": market_list(), "checklist": CHECKLIST,
-        "records": cooperation_record_list(), "manages": manages, "authorities": AUTHORITIES,
+        "page": page_of(request, cooperation_record_list()), "manages": manages, "authorities": AUTHORITIES,
         "market_form": market_form, "cooperation_form": cooperation_form})

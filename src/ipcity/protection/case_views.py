@@ -30,6 +30,7 @@ from ipcity.protection.enforcement import (
 from ipcity.protection.models import EnforcementCase
 from ipcity.protection.selectors import referral_of
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 from ipcity.web.params import posted_day
 from ipcity.web.supporting import supporting_panel
 from ipcity.workflow.core import UNKNOWN_LABEL
@@ -53,7 +54,6 @@ class CaseForm(forms.Form):
 
 @login_required
 def cases(request):
-    items = list(case_list(user=request.user))
     form = CaseForm(request.POST or None) if has_perm(request.user, Perm.CASE_HANDLE) else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
@@ -66,9 +66,10 @@ def cases(request):
                 return redirect("protection:cases")
             messages.success(request, "案件已登记")
             return redirect("protection:case", pk=case.pk)
-    for case in items:
+    page = page_of(request, case_list(user=request.user))
+    for case in page:
         case.late = overdue(case)
-    return render(request, "protection/cases.html", {"nav": "protection", "cases": items, "form": form})
+    return render(request, "protection/cases.html", {"nav": "protection", "page": page, "form": form})
 
 
 @login_required

@@ -20,6 +20,7 @@ from ipcity.protection.agency_conduct import (
 )
 from ipcity.protection.models import AgencyConductRecord
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 from ipcity.web.params import posted_yes_no
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -71,5 +72,6 @@ def agency_conduct(request):
                 form_errors_from(form, exc)
             else:
                 messages.error(request, "；".join(exc.messages))
+    page = page_of(request, conduct_list(user=request.user))
     return render(request, "protection/agency_conduct.html", {
-        "nav": "protection", "form": form, "records": [conduct_row(r) for r in conduct_list(user=request.user)]})
+        "nav": "protection", "form": form, "page": page, "records": [conduct_row(r) for r in page]})

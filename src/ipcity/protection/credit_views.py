@@ -22,6 +22,7 @@ from ipcity.protection.credit import (
 )
 from ipcity.protection.models import DishonestyListing
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import pages_of
 from ipcity.web.params import posted_yes_no
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -99,12 +100,13 @@ def credit(request):
                 form_errors_from(form, exc)
             else:
                 messages.error(request, "；".join(exc.messages))
-    own = list(listings_for(user=user)) if signed_in else []
-    for listing in own:
+    pages = pages_of(request, entries=public_query(request.GET.get("q", "")),
+                     listings=listings_for(user=user) if signed_in else [])
+    for listing in pages["listings"]:
         listing.current = current_state(listing)
     return render(request, "protection/credit.html", {
-        "nav": "protection", "entries": public_query(request.GET.get("q", "")), "q": request.GET.get("q", ""),
-        "own": own, "manages": manages, "listing_form": listing_form, "commitment_form": commitment_form})
+        "nav": "protection", "entries": pages["entries"], "q": request.GET.get("q", ""),
+        "own": pages["listings"], "manages": manages, "listing_form": listing_form, "commitment_form": commitment_form})
 
 
 @require_safe

@@ -21,6 +21,7 @@ from ipcity.protection.mediation import (
 )
 from ipcity.protection.models import MediationCase
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 from ipcity.web.params import posted_day
 from ipcity.web.supporting import supporting_panel
 
@@ -37,7 +38,6 @@ class ApplyForm(forms.Form):
 
 @login_required
 def mediations(request):
-    cases = list(mediation_list(user=request.user))
     form = ApplyForm(request.POST or None) if has_perm(request.user, Perm.MEDIATION_APPLY) else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
@@ -47,9 +47,10 @@ def mediations(request):
         else:
             messages.success(request, "调解申请已提交")
             return redirect("protection:mediation", pk=case.pk)
-    for case in cases:
+    page = page_of(request, mediation_list(user=request.user))
+    for case in page:
         case.overdue = overdue(case)
-    return render(request, "protection/mediations.html", {"nav": "protection", "cases": cases, "form": form,
+    return render(request, "protection/mediations.html", {"nav": "protection", "page": page, "form": form,
                                                           "outcomes": outcomes()})
 
 

@@ -29,6 +29,7 @@ from ipcity.protection.models import InspectionPlan, RiskRating
 from ipcity.protection.selectors import inspection_plan_get
 from ipcity.protection.trade_secrets import assessment_submit, assessments_for
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 
 
 class PlanForm(forms.Form):
@@ -79,8 +80,7 @@ def home(request):
                 return redirect("protection:home")
             except ValidationError as exc:
                 form_errors_from(form, exc)
-    plans = list(plans_visible(user=user))
-    return render(request, "protection/home.html", {"nav": "protection", "plans": plans,
+    return render(request, "protection/home.html", {"nav": "protection", "page": page_of(request, plans_visible(user=user)),
                                                     **{f"{k}_form": v for k, v in forms_.items()}})
 
 
@@ -128,4 +128,4 @@ def trade_secrets(request):
             problems = exc.messages
     return render(request, "protection/trade_secrets.html", {
         "nav": "protection", "questions": QUESTIONS, "result": result, "problems": problems,
-        "history": assessments_for(user=request.user)[:10]})
+        "page": page_of(request, assessments_for(user=request.user))})

@@ -53,7 +53,7 @@ def agency_list(*, query: str = "", service: str = "", cluster_only: bool = Fals
     """The public directory: agencies that agreed to be listed, with their rating and whether they are in the
     cluster today."""
     agencies = _with_directory_facts(Organization.objects.filter(
-        org_type=OrgType.SERVICE_AGENCY, agency_profile__listed=True)).order_by("name")
+        org_type=OrgType.SERVICE_AGENCY, agency_profile__listed=True)).order_by("name", "pk")
     if query.strip():
         agencies = agencies.filter(Q(name__icontains=query.strip()) | Q(agency_profile__description__icontains=query.strip()))
     if service:  # a short list kept as JSON: filtered here the same way on every database
@@ -316,6 +316,11 @@ def agency_rate(*, actor, agency: Organization, rating: int, comment: str = "") 
 # ---- what the indicator engine counts ----
 
 _COUNTED = [CustodyContract.State.CONFIRMED, CustodyContract.State.TERMINATED]  # confirmed at some point
+
+
+def custody_covered(contracts: QuerySet[CustodyContract]) -> int:
+    """How many enterprises the contracts cover once confirmed (the custody page's count of its own contracts)."""
+    return contracts.filter(state__in=_COUNTED).values("enterprise_id").distinct().count()
 
 
 def _first_contracts() -> list[CustodyContract]:

@@ -18,6 +18,7 @@ from ipcity.services.agencies import (
     cluster_join,
     cluster_leave,
     custody_answer,
+    custody_covered,
     custody_get,
     custody_list,
     custody_record,
@@ -27,6 +28,7 @@ from ipcity.services.agencies import (
 from ipcity.services.forms import AgencyProfileForm, CustodyForm
 from ipcity.services.models import AGENCY_SERVICES, AgencyRating, CustodyContract
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 from ipcity.web.params import posted_day, posted_int
 
 
@@ -35,9 +37,10 @@ def agencies(request):
     """The public directory and the cluster's count against the plan's 30."""
     query, service = request.GET.get("q", ""), request.GET.get("service", "")
     cluster_only = request.GET.get("cluster") == "1"
+    page = page_of(request, agency_list(query=query, service=service, cluster_only=cluster_only))
+    with_directory_marks(page)
     return render(request, "services/agencies.html", {
-        "nav": "services",
-        "agencies": with_directory_marks(agency_list(query=query, service=service, cluster_only=cluster_only)),
+        "nav": "services", "page": page,
         "query": query, "service": service, "cluster_only": cluster_only, "services": AGENCY_SERVICES,
         "in_cluster": cluster_count(), "own_profile": has_perm(request.user, Perm.AGENCY_PROFILE)})
 
@@ -94,7 +97,6 @@ def agency(request, pk):
 
 @login_required
 def custody(request):
-    contracts = list(custody_list(user=request.user))
     form = CustodyForm(request.POST or None) if has_perm(request.user, Perm.AGENCY_PROFILE) else None
     if request.method == "POST":
         try:
@@ -122,9 +124,9 @@ def custody(request):
                 form_errors_from(form, exc)
             else:
                 messages.error(request, "；".join(exc.messages))
-    confirmed = {CustodyContract.State.CONFIRMED, CustodyContract.State.TERMINATED}
+    contracts = custody_list(user=request.user)
     return render(request, "services/custody.html", {
-        "nav": "services", "contracts": contracts, "form": form, "scope": CUSTODY_SCOPE,
+        "nav": "services", "page": page_of(request, contracts), "form": form, "scope": CUSTODY_SCOPE,
         "enterprise": has_perm(request.user, Perm.CUSTODY_CONFIRM), "today": clock.today(),
-        "covered": len({c.enterprise_id for c in contracts if c.state in confirmed}),
-        "renewable": [c for c in contracts if c.state == CustodyContract.State.CONFIRMED]})
+        "covered": custody_covered(contracts),
+        "renewable": contracts.filter(state=CustodyContract.State.CONFIRMED) if form is not None else []})

@@ -43,6 +43,12 @@ def status(certification: ComplianceCertification, today: dt.date | None = None)
     return "有效"
 
 
+def certified_count(certifications: QuerySet[ComplianceCertification], today: dt.date | None = None) -> int:
+    """How many enterprises hold a certificate `status` calls 有效 or 即将到期 (valid, not past its date)."""
+    return certifications.filter(state=ComplianceCertification.State.VALID, valid_until__gte=today or clock.today()) \
+        .values("enterprise_id").distinct().count()
+
+
 def certification_list(*, user) -> QuerySet[ComplianceCertification]:
     return scoped(user, ComplianceCertification.objects.select_related("enterprise", "guiding_agency"), (
         (Perm.SERVICE_SUPERVISE, None),

@@ -16,6 +16,7 @@ from ipcity.services.certification import (
     certification_parties,
     certification_record,
     certification_state,
+    certified_count,
     expiry_reminders_run,
     guidance_advance,
     guidance_list,
@@ -24,13 +25,13 @@ from ipcity.services.certification import (
 )
 from ipcity.services.forms import CertificationForm
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import pages_of
 from ipcity.web.params import posted_day
 
 
 @login_required
 def certifications(request):
     user = request.user
-    certificates = list(certification_list(user=user))
     records = has_perm(user, Perm.CERTIFICATION_RECORD)
     form = CertificationForm(request.POST if request.POST.get("form") == "certificate" else None,
                              initial={"enterprise": user.organization_id}) if records else None
@@ -74,12 +75,14 @@ def certifications(request):
             else:
                 messages.error(request, "；".join(exc.messages))
     today = clock.today()
-    for certificate in certificates:
+    certificates = certification_list(user=user)
+    pages = pages_of(request, certificates=certificates, guidance=guidance_list(user=user))
+    for certificate in pages["certificates"]:
         certificate.status = status(certificate, today)
         certificate.steps = [(t.target, t.label) for t in
                              CERTIFICATION.available(certificate.state, certificate_parties(user, certificate))]
     return render(request, "services/certifications.html", {
-        "nav": "services", "certificates": certificates, "guidance": guidance_list(user=user), "form": form,
+        "nav": "services", "certificates": pages["certificates"], "guidance": pages["guidance"], "form": form,
         "is_agency": is_agency, "office": has_perm(user, Perm.SERVICE_SUPERVISE), "today": today,
         "enterprises": Organization.objects.filter(org_type=OrgType.ENTERPRISE).order_by("name") if is_agency else [],
-        "certified": len({c.enterprise_id for c in certificates if c.status in ("有效", "即将到期")})})
+        "certified": certified_count(certificates, today)})

@@ -196,4 +196,4 @@ def talent_counts() -> list[tuple[str, int]]:
 
 def talent_list(*, user) -> QuerySet[TalentRecord]:
     require_perm(user, Perm.CULTURE_MANAGE)
-    return TalentRecord.objects.all()
+    return TalentRecord.objects.order_by("category", "name", "pk")

@@ -39,6 +39,7 @@ from ipcity.services.forms import (
 )
 from ipcity.services.models import DemonstrationUnit
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 from ipcity.web.params import posted_yes_no
 
 
@@ -100,7 +101,7 @@ def cultural_resources(request):
                 messages.success(request, "已登记")
                 return redirect("services:cultural_resources")
     return render(request, "services/cultural_resources.html", {
-        "nav": "services", "resources": resource_list(), "form": form})
+        "nav": "services", "page": page_of(request, resource_list()), "form": form})
 
 
 def cultural_products(request):
@@ -119,7 +120,7 @@ def cultural_products(request):
                 messages.success(request, "已登记")
                 return redirect("services:cultural_products")
     return render(request, "services/cultural_products.html", {
-        "nav": "services", "products": product_list(), "form": form})
+        "nav": "services", "page": page_of(request, product_list()), "form": form})
 
 
 def tcm(request):

@@ -24,6 +24,7 @@ from ipcity.services.culture import (
 from ipcity.services.forms import EventForm, NominationForm, SchoolForm, TalentForm
 from ipcity.services.models import DemonstrationUnit, PilotSchool, PublicityEvent
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 from ipcity.web.params import posted_int, posted_yes_no
 
 FORMS = {"event": (EventForm, event_record, "活动已登记"), "school": (SchoolForm, school_add, "试点学校已登记"),
@@ -63,12 +64,12 @@ def culture(request):
             else:
                 messages.error(request, "；".join(exc.messages))
     today = clock.today()
-    events = list(calendar())
-    for event in events:
+    upcoming = list(calendar().filter(held_on__gte=today).order_by("held_on", "pk"))
+    page = page_of(request, calendar().filter(held_on__lt=today).order_by("-held_on", "-pk"))
+    for event in [*upcoming, *page]:
         event.expert_names = event_experts(event)
     return render(request, "services/culture.html", {
-        "nav": "services", "upcoming": [e for e in events if e.held_on >= today][::-1],
-        "past": [e for e in events if e.held_on < today], "schools": PilotSchool.objects.all(),
+        "nav": "services", "upcoming": upcoming, "page": page, "schools": PilotSchool.objects.all(),
         "selected": demonstration_selected(),
         "nominations": nominations_pending(user=request.user),
         "talent": talent_counts(), "forms": forms, "manages": manages})
@@ -86,5 +87,5 @@ def talent(request):
         else:
             messages.success(request, "人才信息已登记")
             return redirect("services:talent")
-    return render(request, "services/talent.html", {"nav": "services", "records": records, "form": form,
+    return render(request, "services/talent.html", {"nav": "services", "page": page_of(request, records), "form": form,
                                                     "counts": talent_counts()})

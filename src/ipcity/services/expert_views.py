@@ -22,6 +22,7 @@ from ipcity.services.experts import (
 from ipcity.services.forms import AssignForm, ExpertAddForm, ExpertEditForm
 from ipcity.services.models import EXPERT_SPECIALTIES
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import pages_of
 from ipcity.web.params import posted_yes_no
 
 
@@ -41,9 +42,11 @@ def experts(request):
                 messages.success(request, "专家已入库")
                 return redirect("services:expert", pk=added.pk)
     specialty, query = request.GET.get("specialty", ""), request.GET.get("q", "")
+    pages = pages_of(request, public=public_experts(specialty=specialty, query=query),
+                     pool=expert_list(user=request.user) if manages else [])
     return render(request, "services/experts.html", {
-        "nav": "services", "public": public_experts(specialty=specialty, query=query), "specialty": specialty,
-        "query": query, "specialties": EXPERT_SPECIALTIES, "pool": expert_list(user=request.user) if manages else [],
+        "nav": "services", "public": pages["public"], "specialty": specialty,
+        "query": query, "specialties": EXPERT_SPECIALTIES, "pool": pages["pool"],
         "form": form, "mine": own_expert(request.user)})
 
 

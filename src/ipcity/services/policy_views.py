@@ -48,6 +48,7 @@ from ipcity.services.policies import (
 )
 from ipcity.stats.by_year import pilot_years
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of, pages_of
 from ipcity.web.params import InputRefused
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -160,12 +161,12 @@ def policies(request):
     """The public library, by level and in force, with the yearly figures of the policy system."""
     level, in_force = _filters(request)
     today = clock.today()
-    found = list(policy_list(level=level or None, in_force=in_force, day=today))
-    for policy in found:
+    page = page_of(request, policy_list(level=level or None, in_force=in_force, day=today))
+    for policy in page:
         policy.status = force_label(policy, today)
     user = request.user
     return render(request, "services/policies.html", {
-        "nav": "services", "policies": found, "levels": LEVELS, "level": level,
+        "nav": "services", "page": page, "levels": LEVELS, "level": level,
         "in_force": request.GET.get("in_force", "").strip(), "figures": _figures(),
         "can_create": can_create(user),
         "follows": any(has_perm(user, p) for p in (Perm.POLICY_MANAGE, Perm.POLICY_HANDLE, Perm.POLICY_APPLY))})
@@ -262,12 +263,12 @@ def policy(request, pk):
 @login_required
 def policy_applications(request):
     """The enterprise's own applications and awards, a unit's under its policies, the office's all."""
-    applications = list(policy_application_list(user=request.user).select_related("award"))
-    for application in applications:
+    pages = pages_of(request, applications=policy_application_list(user=request.user).select_related("award"),
+                     awards=policy_award_list(user=request.user))
+    for application in pages["applications"]:
         application.granted = granted(application)
     return render(request, "services/policy_applications.html", {
-        "nav": "services", "applications": applications,
-        "awards": policy_award_list(user=request.user)[:500], "figures": _figures()})
+        "nav": "services", "applications": pages["applications"], "awards": pages["awards"], "figures": _figures()})
 
 
 @login_required

@@ -438,6 +438,14 @@ def audiences_set(*, actor, counted: list[str], reason: str) -> list[dict]:
 
 # ---- what the indicator engine counts ----
 
+def year_totals(year: int, counted: frozenset[str] | None = None) -> tuple[int, int]:
+    """The year's sessions of counted audiences someone attended, and their person-times (as activity_records
+    counts them), counted in the database."""
+    attendances = Attendance.objects.filter(training__held_on__year=year, training__audience__in=sorted(
+        counted_audiences() if counted is None else counted))
+    return attendances.values("training_id").distinct().count(), attendances.count()
+
+
 def activity_records() -> list[Activity]:
     """A session counts once someone attended and its audience is one the office counts (the plan's 相关人员); each
     attendance at such a session is one person-time on the session's day."""

@@ -36,8 +36,10 @@ from ipcity.services.training import (
     training_get,
     training_list,
     training_register,
+    year_totals,
 )
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 from ipcity.web.spreadsheets import XLSX_TYPE, download_response
 
 
@@ -73,16 +75,15 @@ def trainings(request):
             else:
                 messages.success(request, "培训已登记")
                 return redirect("services:training", pk=created.pk)
-    sessions = list(training_list())
-    for session in sessions:
-        session.counts = session.audience in counted
     today = clock.today()
-    this_year = [t for t in sessions if t.held_on.year == today.year and t.counts]
+    upcoming = list(training_list().filter(held_on__gte=today).order_by("held_on", "pk"))
+    page = page_of(request, training_list().filter(held_on__lt=today).order_by("-held_on", "-pk"))
+    for session in page:
+        session.counts = session.audience in counted
+    held, person_times = year_totals(today.year, counted)
     return render(request, "services/trainings.html", {
-        "nav": "services", "upcoming": [t for t in sessions if t.held_on >= today][::-1],
-        "past": [t for t in sessions if t.held_on < today], "form": form, "audiences_form": audiences_form,
-        "audiences": audience_table(), "year": today.year, "held": sum(1 for t in this_year if t.attendees),
-        "person_times": sum(t.attendees for t in this_year)})
+        "nav": "services", "upcoming": upcoming, "page": page, "form": form, "audiences_form": audiences_form,
+        "audiences": audience_table(), "year": today.year, "held": held, "person_times": person_times})
 
 
 def sign_in_url(request, training) -> str:

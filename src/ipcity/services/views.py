@@ -27,6 +27,7 @@ from ipcity.services.models import ServiceApplication
 from ipcity.services.open_data import DATASETS, as_records, csv_response, dataset_get
 from ipcity.services.training import training_list
 from ipcity.web.forms import form_errors_from
+from ipcity.web.paging import page_of
 from ipcity.web.params import posted_int
 from ipcity.web.uploads import upload_path
 
@@ -36,7 +37,7 @@ def home(request):
     """The public portal of services: the catalogue, upcoming trainings and how satisfied applicants are."""
     query = request.GET.get("q", "")
     return render(request, "services/home.html", {
-        "nav": "services", "items": item_list(query=query), "query": query,
+        "nav": "services", "page": page_of(request, item_list(query=query)), "query": query,
         "trainings": training_list().order_by("-held_on")[:5], "satisfaction": satisfaction(),
         "can_edit": has_perm(request.user, Perm.SERVICE_CATALOGUE)})
 
@@ -111,11 +112,11 @@ def apply(request, code):
 @require_safe
 @login_required
 def applications(request):
-    found = list(application_list(user=request.user))
-    for application in found:
+    page = page_of(request, application_list(user=request.user).order_by("-created_at", "-pk"))
+    for application in page:
         application.overdue = overdue(application)
     return render(request, "services/applications.html", {
-        "nav": "services", "applications": found,
+        "nav": "services", "page": page,
         "satisfaction": satisfaction(application_list(user=request.user))})
 
 

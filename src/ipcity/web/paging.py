@@ -1,8 +1,12 @@
 """One way for every HTML list that grows with use to show a page at a time, as the API's lists do (openapi.paginated):
 a page of PER_PAGE rows, the page number from ?page= (the last page for a number past it, the first for anything
-else, as Django's Paginator.get_page), and the pager (web/_pager.html) keeping the page's other parameters."""
+else, as Django's Paginator.get_page), and the pager (web/_pager.html) keeping the page's other parameters.
+
+A page showing two or more such lists pages them with pages_of: the first by ?page=, another by
+?list=<its name>&page=; paging one list shows the others from their first page."""
 
 from django.core.paginator import Page, Paginator
+from django.http import QueryDict
 
 PER_PAGE = 50
 
@@ -15,3 +19,29 @@ def page_of(request, rows, per_page: int | None = None) -> Page:
     query.pop("page", None)
     page.query = query.urlencode()
     return page
+
+
+class _Asked:
+    """What page_of reads of a request: its query parameters."""
+
+    def __init__(self, params: QueryDict):
+        self.GET = params
+
+
+def pages_of(request, **lists) -> dict[str, Page]:
+    """A page of each list, by its name: `pages_of(request, applications=..., awards=...)`. Every pager link keeps
+    the page's other parameters (its filters) and names its own list."""
+    first = next(iter(lists))
+    paged = request.GET.get("list")
+    if paged not in lists:
+        paged = first
+    pages = {}
+    for name, rows in lists.items():
+        params = request.GET.copy()
+        params.pop("list", None)
+        if name != paged:
+            params.pop("page", None)
+        if name != first:
+            params["list"] = name
+        pages[name] = page_of(_Asked(params), rows)
+    return pages

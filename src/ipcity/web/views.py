@@ -14,6 +14,7 @@ from ipcity.plan.core.supervision import State, is_overdue
 from ipcity.plan.selectors import current_plan, indicators_reportable_by, unit_tasks
 from ipcity.plan.supervision import work_item_list
 from ipcity.stats.selectors import indicator_table
+from ipcity.web.paging import page_of
 from ipcity.web.uploads import attachment_get, attachment_response
 
 # What each kind of account can do, and where: (label, address[, the permission the page needs]).
@@ -58,7 +59,7 @@ def workspace(request):
         tasks = unit_tasks(plan=plan, unit=user.organization) if plan else []
         allowed = indicators_reportable_by(plan=plan, user=user) if plan else set()
         reportable = [r for r in (indicator_table(plan=plan) if plan else []) if r["indicator"].pk in allowed]
-        open_items = list(work_item_list(user=user).exclude(state=State.CLOSED).order_by("deadline"))
+        open_items = page_of(request, work_item_list(user=user).exclude(state=State.CLOSED).order_by("deadline", "id"))
         for item in open_items:
             item.overdue = is_overdue(State(item.state), item.deadline, clock.today())
         context.update(kind="unit", tasks=tasks, led=[t for t in tasks if t.lead_unit == user.organization],
