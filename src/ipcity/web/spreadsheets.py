@@ -408,6 +408,10 @@ def _plain_strings(data: bytes) -> list[str] | None:
     end = text.rfind("</sst>")
     if start <= 0 or end < start or "\r" in text:
         return None
+    try:
+        _check_prefixes(text[:start], {"xml", "xmlns", *_DECLARED_PREFIX.findall(text, 0, start)})
+    except _Unusual:
+        return None  # read by lxml below, which refuses a prefix not declared
     strings, position = [], start
     for found in _PLAIN_STRING.finditer(text, start, end):
         if found.start() != position:
@@ -457,22 +461,31 @@ def _fast_xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
     text = sheet.decode("utf-8")
     start, end = text.find("<sheetData>"), text.rfind("</sheetData>")
     if start < 0 or end < start or text.count("<sheetData") != 1 or "\r" in text or text.find("<!", start, end) >= 0 \
-            or "<!DOCTYPE" in text:
+            or text.find("<?", start, end) >= 0 or "<!DOCTYPE" in text:
         raise _Unusual("sheetData")
+    # The check above does not hold prefixes to their declarations: a prefix the part does not declare where the
+    # fast reader looks for one (before <sheetData>) sends the workbook to openpyxl, which refuses it if undeclared.
+    prefixes = {"xml", "xmlns", *_DECLARED_PREFIX.findall(text, 0, start)}
+    _check_prefixes(text[:start], prefixes)
+    _check_prefixes(text[end:], prefixes.union(_DECLARED_PREFIX.findall(text, end)))  # extLst declares its own
     stripped = [string.strip() for string in strings]  # what _cell_text makes of each
     columns: dict[str, int] = {}
     numbers: dict[tuple[str, str], str] = {}  # (value, style) → its text: a sheet repeats its dates and amounts
     rows: list[tuple[int, list[str]]] = []
     count = number = cells = 0
-    for (attributes, usual, other_attributes, other, content, space, unknown) in _SHEET_ROW.findall(
-            text, start + len("<sheetData>"), end):
-        if space:
+    # Row by row (finditer, not findall): markup it does not know stops the reading at once, and the limits are
+    # checked before a row's cells are taken apart, so a hostile sheet costs no more memory than its text.
+    for row in _SHEET_ROW.finditer(text, start + len("<sheetData>"), end):
+        attributes, usual, other_attributes, other, content, space, unknown = row.groups()
+        if space is not None:
             continue
-        if unknown:
+        if unknown is not None:
             raise _Unusual("unknown markup")
-        attributes = attributes or other_attributes
+        if other is not None:
+            attributes, usual = other_attributes, content or ""
         if "'" in attributes:
             raise _Unusual("quotes")
+        _check_prefixes(attributes, prefixes)
         count += 1
         declared = _ROW_NUMBER.search(attributes)
         following = int(declared[1]) if declared else number + 1
@@ -481,10 +494,10 @@ def _fast_xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
         number = following
         if count > MAX_ROW_ELEMENTS or number > MAX_ROW_ELEMENTS:
             refuse(f"的行号超过 Excel 的 {MAX_ROW_ELEMENTS} 行上限，已拒绝")
-        row_cells = _other_cells(content) if other else _USUAL_CELL.findall(usual)
-        cells += len(row_cells)
-        if cells > MAX_CELLS:
+        if cells + usual.count("<c ") + usual.count("<c>") + usual.count("<c/>") > MAX_CELLS:
             refuse(f"超过 {MAX_CELLS} 个单元格的上限，{SPLIT_ADVICE}")
+        row_cells = _other_cells(usual, prefixes) if other is not None else _USUAL_CELL.findall(usual)
+        cells += len(row_cells)
         texts: list[str] = []
         column = 0
         for letters, style, kind, raw in row_cells:
@@ -531,17 +544,19 @@ def _fast_xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
     return rows
 
 
-def _other_cells(row_content: str) -> list[tuple[str | None, str | None, str | None, str | None]]:
+def _other_cells(row_content: str, prefixes: set[str]) -> list[tuple[str | None, str | None, str | None, str | None]]:
     """(column letters, style, type, value) of each cell of a row that holds more than the usual cells (formulas,
     inline strings, attributes in another order…); None where the cell has none."""
     cells = []
-    for attributes, tail, content, unknown in _OTHER_CELL.findall(row_content):
-        if unknown:
+    for cell in _OTHER_CELL.finditer(row_content):
+        attributes, tail, content, unknown = cell.groups()
+        if unknown is not None:
             raise _Unusual("unknown markup")
-        if not tail:
+        if tail is None:
             continue  # white space between cells
         if "'" in attributes:
             raise _Unusual("quotes")
+        _check_prefixes(attributes, prefixes)
         usual = _USUAL_ATTRIBUTES.fullmatch(attributes)  # r, s, t in the order Excel writes them
         if usual:
             letters, style, kind = usual.groups()
@@ -572,6 +587,12 @@ class _NoEvents:
         return None
 
 
+def _check_prefixes(markup: str, declared: set[str]) -> None:
+    """Leaves to openpyxl markup whose elements or attributes use a prefix not among `declared`."""
+    if ":" in markup and not declared.issuperset(_PREFIX.findall(markup)):
+        raise _Unusual("an undeclared prefix")
+
+
 def _check_well_formed(data: bytes) -> None:
     """Raises lxml's XMLSyntaxError unless the part is well-formed XML (entities are not resolved: a DOCTYPE is
     refused by the readers themselves)."""
@@ -583,7 +604,7 @@ def _check_well_formed(data: bytes) -> None:
 # (1: column letters, 2: style, 3: type, 4: value); and a row's worth of them.
 _USUAL_CELL = re.compile(r'<c r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="([sn])")?><v>([^<&]*)</v></c>')
 _USUAL_CELLS = r'(?:<c r="[A-Z]{1,3}\d+"(?: s="\d+")?(?: t="[sn]")?><v>[^<&]*</v></c>)*'
-_ATTRIBUTES = r'((?:\s+[\w:]+="[^"<]*")*)\s*'
+_ATTRIBUTES = r'((?:\s++[\w:]++="[^"<]*+")*+)\s*+'
 # In <sheetData>, one of: a row of usual cells only (1: its attributes, 2: its cells); any other row (3: its
 # attributes, 4: the rest, 5: its content; it may be empty); white space (6); or any other character (7), which
 # the fast reader leaves to openpyxl.
@@ -591,14 +612,17 @@ _SHEET_ROW = re.compile(rf'<row{_ATTRIBUTES}>({_USUAL_CELLS})</row>|<row{_ATTRIB
                         r'|(\s+)|([\s\S])')
 # In any other row, one of: a cell (1: its attributes, 2: the rest, 3: its content), white space, or any other
 # character (4).
-_OTHER_CELL = re.compile(rf'<c{_ATTRIBUTES}(/>|>((?:<(?:v|f|is|t|r|rPr|/?\w+)[^<>]*>|[^<]+)*?)</c>)|\s+|([\s\S])')
+_OTHER_CELL = re.compile(rf'<c{_ATTRIBUTES}(/>|>((?:</?\w++[^<>]*+>|[^<]++)*?)</c>)|\s+|([\s\S])')
 _PREFIXED_ELEMENT = re.compile(r"</?[\w.-]+:")
+_DECLARED_PREFIX = re.compile(r'\sxmlns:([\w.-]+)=')
+_PREFIX = re.compile(r'(?:\s|</?)([\w.-]+):[\w.-]+[\s=/>]')  # of an attribute or an element
 
 _USUAL_ATTRIBUTES = re.compile(r' r="([A-Z]{1,3})\d+"(?: s="(\d+)")?(?: t="(\w+)")?')
-_ROW_NUMBER = re.compile(r'\br="(\d+)"')
-_CELL_REFERENCE = re.compile(r'\br="([A-Z]{1,3})\d+"')
-_CELL_TYPE = re.compile(r'\bt="(\w+)"')
-_CELL_STYLE = re.compile(r'\bs="(\d+)"')
+# Attributes by their name, unprefixed: x:r is another attribute, as openpyxl reads it.
+_ROW_NUMBER = re.compile(r'\sr="(\d+)"')
+_CELL_REFERENCE = re.compile(r'\sr="([A-Z]{1,3})\d+"')
+_CELL_TYPE = re.compile(r'\st="(\w+)"')
+_CELL_STYLE = re.compile(r'\ss="(\d+)"')
 _CELL_VALUE = re.compile(r"<v>([^<]*)</v>")
 _INLINE_TEXT = re.compile(r"<t(?:\s[^>]*)?>([^<]*)</t>")
 
