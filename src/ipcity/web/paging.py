@@ -14,18 +14,7 @@ PER_PAGE = 50
 def page_of(request, rows, per_page: int | None = None) -> Page:
     """A page of `rows` (a queryset, ordered, or a list) with `query`: the request's other parameters, for the
     pager's links. Only the page's rows are read, and one COUNT."""
-    page = Paginator(rows, per_page or PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    page.query = query.urlencode()
-    return page
-
-
-class _Asked:
-    """What page_of reads of a request: its query parameters."""
-
-    def __init__(self, params: QueryDict):
-        self.GET = params
+    return _page(request.GET, rows, per_page)
 
 
 def pages_of(request, **lists) -> dict[str, Page]:
@@ -43,5 +32,13 @@ def pages_of(request, **lists) -> dict[str, Page]:
             params.pop("page", None)
         if name != first:
             params["list"] = name
-        pages[name] = page_of(_Asked(params), rows)
+        pages[name] = _page(params, rows)
     return pages
+
+
+def _page(params: QueryDict, rows, per_page: int | None = None) -> Page:
+    page = Paginator(rows, per_page or PER_PAGE).get_page(params.get("page"))
+    query = params.copy()
+    query.pop("page", None)
+    page.query = query.urlencode()
+    return page

@@ -476,27 +476,27 @@ def _fast_xlsx_rows(data: bytes) -> list[tuple[int, list[str]]]:
     # Row by row (finditer, not findall): markup it does not know stops the reading at once, and the limits are
     # checked before a row's cells are taken apart, so a hostile sheet costs no more memory than its text.
     for row in _SHEET_ROW.finditer(text, start + len("<sheetData>"), end):
-        attributes, usual, other_attributes, other, content, space, unknown = row.groups()
+        attributes, cells_markup, other_attributes, other, content, space, unknown = row.groups()
         if space is not None:
             continue
         if unknown is not None:
             raise _Unusual("unknown markup")
         if other is not None:
-            attributes, usual = other_attributes, content or ""
+            attributes, cells_markup = other_attributes, content or ""
         if "'" in attributes:
             raise _Unusual("quotes")
         _check_prefixes(attributes, prefixes)
         count += 1
-        declared = _ROW_NUMBER.search(attributes)
-        following = int(declared[1]) if declared else number + 1
+        stated = _ROW_NUMBER.search(attributes)
+        following = int(stated[1]) if stated else number + 1
         if following <= number:
             raise _Unusual("rows out of order")
         number = following
         if count > MAX_ROW_ELEMENTS or number > MAX_ROW_ELEMENTS:
             refuse(f"的行号超过 Excel 的 {MAX_ROW_ELEMENTS} 行上限，已拒绝")
-        if cells + usual.count("<c ") + usual.count("<c>") + usual.count("<c/>") > MAX_CELLS:
+        if cells + cells_markup.count("<c ") + cells_markup.count("<c>") + cells_markup.count("<c/>") > MAX_CELLS:
             refuse(f"超过 {MAX_CELLS} 个单元格的上限，{SPLIT_ADVICE}")
-        row_cells = _other_cells(usual, prefixes) if other is not None else _USUAL_CELL.findall(usual)
+        row_cells = _other_cells(cells_markup, prefixes) if other is not None else _USUAL_CELL.findall(cells_markup)
         cells += len(row_cells)
         texts: list[str] = []
         column = 0
