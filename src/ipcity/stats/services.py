@@ -56,7 +56,7 @@ CHUNK = 900
 
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
-        yield start, items[start:start + size]
+        yield items[start:start + size]
 
 
 def _refresh(record: dict, fields: dict) -> bool:
@@ -103,7 +103,7 @@ def _bulk_upsert(model, key: str, rows, batch, report, build: Callable[[dict], d
 def _write_in_chunks(rows: int, report, *writes: tuple[Callable, Iterable[dict]]) -> None:
     """Each (write, records) a chunk of records at a time; the progress reported after each chunk, as the share of
     the file's rows the chunks written so far stand for."""
-    chunks = [(write, part) for write, records in writes for _, part in _chunks(list(records))]
+    chunks = [(write, part) for write, records in writes for part in _chunks(list(records))]
     for done, (write, part) in enumerate(chunks, start=1):
         write(part)
         report(rows * done // len(chunks))
