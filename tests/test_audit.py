@@ -75,3 +75,46 @@ def test_the_office_exports_the_filtered_trail_as_xlsx(client_for):
     assert len(rows) == 3
     assert {r[3] for r in rows[1:]} == {"修改指标"}  # the action's label; the code stays in the API
     assert any("目标值：26100" in (r[7] or "") for r in rows[1:])
+
+
+def _organizations_made_by(office, names):
+    from ipcity.accounts.services import organization_create
+
+    for name in names:
+        organization_create(actor=office, name=name, org_type="enterprise")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_rows_held_for_one_long_write_are_written_in_order_when_it_ends(people):
+    from ipcity.audit.services import audit_rows_written_together
+
+    office = people["office_admin"]
+    before = AuditEntry.objects.count()
+    with transaction.atomic(), audit_rows_written_together():
+        _organizations_made_by(office, ["甲企业", "乙企业", "丙企业"])
+        assert AuditEntry.objects.count() == before  # held, not yet written
+    rows = AuditEntry.objects.filter(action="accounts.organization.create").order_by("id")
+    assert [r.object_repr for r in rows][-3:] == ["甲企业", "乙企业", "丙企业"]
+    assert all(r.actor_id == office.pk and r.organization_id == office.organization_id for r in rows)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_write_that_fails_leaves_neither_its_records_nor_their_audit_rows(people):
+    from ipcity.accounts.models import Organization
+    from ipcity.audit.services import audit_rows_written_together
+
+    before = AuditEntry.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic(), audit_rows_written_together():
+        _organizations_made_by(people["office_admin"], ["丁企业"])
+        raise RuntimeError("the long write fails half-way")
+    assert AuditEntry.objects.count() == before and not Organization.objects.filter(name="丁企业").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_audit_rows_are_never_held_outside_a_transaction_that_would_write_them(people):
+    from ipcity.audit.services import audit_rows_written_together
+
+    with pytest.raises(RuntimeError, match="open one first"), audit_rows_written_together():
+        pass
+    _organizations_made_by(people["office_admin"], ["戊企业"])
+    assert AuditEntry.objects.filter(action="accounts.organization.create", object_repr="戊企业").exists()

@@ -107,6 +107,25 @@ def test_every_persona_in_the_readme_exists_with_the_documented_password(demo):
 
 
 @pytest.mark.django_db
+def test_every_demo_account_signs_in_with_the_documented_password(demo):
+    accounts = list(User.objects.filter(is_synthetic=True))
+    assert len(accounts) > len(PERSONAS)  # the units' liaisons, agencies, custody clients and experts too
+    for user in accounts:
+        assert Client().post("/login/", {"username": user.username, "password": DEMO_PASSWORD}).status_code == 302, \
+            user.username
+
+
+@pytest.mark.django_db
+def test_every_write_of_the_demo_has_its_audit_row(demo):
+    from ipcity.audit.models import AuditEntry
+    from ipcity.plan.models import ProgressReport
+
+    reports = AuditEntry.objects.filter(action="supervision.progress_report.submit")
+    assert reports.count() == ProgressReport.objects.count() > 0
+    assert AuditEntry.objects.filter(action="accounts.user.create").count() == User.objects.filter(is_synthetic=True).count()
+
+
+@pytest.mark.django_db
 def test_the_demo_shows_protection_at_work_and_its_indicators_count_records(demo):
     client = Client()
     client.post("/login/", {"username": "office_admin", "password": DEMO_PASSWORD})

@@ -12,11 +12,12 @@ from django.db import connection, transaction
 
 from ipcity import clock
 from ipcity.accounts.credit_code import CREDIT_CODE_ALPHABET, with_check_character
+from ipcity.accounts.demo import DEMO_PASSWORD, demo_account
 from ipcity.accounts.models import EnterpriseTag, Organization, OrgType, Street, User
 from ipcity.accounts.permissions import users_with_perm
 from ipcity.accounts.roles import Perm, Role
-from ipcity.accounts.services import user_create
 from ipcity.accounts.validators import id_check_character
+from ipcity.audit.services import audit_rows_written_together
 from ipcity.evidence.demo import build_evidence
 from ipcity.operations.demo import build_operation_centers, build_operations
 from ipcity.plan.core.schema import Comparison, PeriodType, parse_plan
@@ -28,7 +29,6 @@ from ipcity.services.demo import build_services
 from ipcity.stats.demo import build_demo_coverage, build_demo_registry
 
 SEED = 20240228
-DEMO_PASSWORD = "Nankai@2024"
 SUFFIX = "（演示）"
 
 PERSONAS = [
@@ -96,9 +96,8 @@ def _unit_staff(plan: WorkPlan, rng: random.Random) -> dict[int, User]:
     staff = {u.organization_id: u for u in users_with_perm(Perm.WORKSPACE_UNIT).filter(is_synthetic=True)}
     for unit in plan.members.all():
         if unit.pk not in staff:
-            staff[unit.pk] = user_create(actor=None, username=f"staff_{unit.code}", password=DEMO_PASSWORD,
-                                         organization=unit, role=Role.UNIT_STAFF, full_name=f"{unit.name}联络员（演示）",
-                                         phone=_phone(rng), id_number=_id_number(rng), is_synthetic=True)
+            staff[unit.pk] = demo_account(username=f"staff_{unit.code}", organization=unit, role=Role.UNIT_STAFF,
+                                          full_name=f"{unit.name}联络员（演示）", phone=_phone(rng), id_number=_id_number(rng))
     return staff
 
 
@@ -147,7 +146,7 @@ def build_demo(*, reset: bool = False, scale: float = 1.0) -> str:
         return "演示数据已存在，未作改动（如需重建：ipcity demo --reset）"
     rng = random.Random(SEED)
     plan_file = resources.files("ipcity.plan").joinpath("fixtures/nankai-2024.json").read_bytes()
-    with _one_transaction_without_savepoints():
+    with _one_transaction_without_savepoints(), audit_rows_written_together():
         plan_data = parse_plan(plan_file)
         plan = WorkPlan.objects.filter(code=plan_data.code, version=plan_data.version).first()
         if plan is None:
@@ -155,9 +154,9 @@ def build_demo(*, reset: bool = False, scale: float = 1.0) -> str:
         _organizations(rng)
         users = {}
         for username, org_name, role, full_name in PERSONAS:
-            users[username] = user_create(
-                actor=None, username=username, password=DEMO_PASSWORD, organization=Organization.objects.get(name=org_name),
-                role=role, full_name=full_name, phone=_phone(rng), id_number=_id_number(rng), is_synthetic=True)
+            users[username] = demo_account(
+                username=username, organization=Organization.objects.get(name=org_name), role=role, full_name=full_name,
+                phone=_phone(rng), id_number=_id_number(rng))
         _indicator_values(plan, users["office_admin"], rng)
         build_demo_registry(seed=SEED, scale=scale)
         build_holidays(office=users["office_admin"])

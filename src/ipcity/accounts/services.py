@@ -145,8 +145,10 @@ def organization_update(*, actor, organization: Organization, **fields) -> Organ
 
 @transaction.atomic
 def user_create(*, actor, username: str, password: str, organization: Organization, role: str,
-                full_name: str = "", phone: str = "", id_number: str = "", is_synthetic: bool = False) -> User:
-    """`actor=None` is the server operator at the command line (ipcity user create, ipcity demo)."""
+                full_name: str = "", phone: str = "", id_number: str = "", is_synthetic: bool = False,
+                password_hash: str = "") -> User:
+    """`actor=None` is the server operator at the command line (ipcity user create, ipcity demo). `password_hash`, when
+    given, is a hash made earlier of this same `password` (make_password), stored instead of hashing it again."""
     if actor is not None:
         require_perm(actor, Perm.ACCOUNTS_MANAGE)
     if User.objects.filter(username=username).exists() or username == SYSTEM_USERNAME:
@@ -165,7 +167,10 @@ def user_create(*, actor, username: str, password: str, organization: Organizati
     user = User(username=username, organization=organization, role=role, full_name=full_name, phone=phone,
                 id_number=id_number, is_synthetic=is_synthetic)
     validate_password(password, user)
-    user.set_password(password)
+    if password_hash:
+        user.password = password_hash
+    else:
+        user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     audit_record(actor=actor or system_actor(), action="accounts.user.create", obj=user,

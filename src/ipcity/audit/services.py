@@ -1,5 +1,9 @@
+import contextlib
 import datetime as dt
 import decimal
+from contextvars import ContextVar
+
+from django.db import transaction
 
 from ipcity import clock
 from ipcity.audit.context import current_origin
@@ -18,13 +22,33 @@ def _jsonable(value):
     return value
 
 
+_held_rows: ContextVar[list[AuditEntry] | None] = ContextVar("audit_held_rows", default=None)
+
+
+@contextlib.contextmanager
+def audit_rows_written_together():
+    """Inside one transaction that makes thousands of audited writes (the demo), hold the audit rows and write them
+    in a few multi-row INSERTs when the block ends: one INSERT per row was a quarter of the demo's statements. The
+    same rows, in the same order, committed or rolled back with the same transaction; nothing reads the audit trail
+    before that transaction commits. A block that raises writes nothing (its transaction is rolled back)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_rows_written_together() holds rows until its transaction writes them: open one first")
+    held: list[AuditEntry] = []
+    token = _held_rows.set(held)
+    try:
+        yield
+    finally:
+        _held_rows.reset(token)
+    AuditEntry.objects.bulk_create(held, batch_size=1000)
+
+
 def audit_record(*, actor, action: str, obj=None, object_type: str = "", object_id="", before=None, after=None) -> AuditEntry:
     """Write one audit row. Called inside the service's transaction, so the row commits with the change. Every row
     names who acted: a person, or the platform itself (`ipcity.accounts.system.system_actor()`), never nobody."""
     if actor is None:
         raise ValueError("audit_record needs an actor: pass the person, or system_actor() for the platform's own jobs")
     where = current_origin()
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         at=clock.now(),
         actor=actor if actor.pk else None,
         actor_name=actor.username,
@@ -38,6 +62,12 @@ def audit_record(*, actor, action: str, obj=None, object_type: str = "", object_
         source_address=where.address,
         channel=where.channel,
     )
+    held = _held_rows.get()
+    if held is None:
+        entry.save()
+    else:
+        held.append(entry)
+    return entry
 
 
 def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:

@@ -10,9 +10,9 @@ import random
 from decimal import Decimal
 
 from ipcity import clock
+from ipcity.accounts.demo import demo_account
 from ipcity.accounts.models import Organization, OrgType, User
 from ipcity.accounts.roles import Role
-from ipcity.accounts.services import user_create
 from ipcity.protection.agency_conduct import conduct_record
 from ipcity.protection.assistance import (
     CHECKLIST,
@@ -67,10 +67,7 @@ RIGHT_TYPES = ("patent", "trademark", "copyright")
 
 
 def _user(username: str, organization: Organization, role: str, full_name: str) -> User:
-    from ipcity.demo import DEMO_PASSWORD
-
-    return user_create(actor=None, username=username, password=DEMO_PASSWORD, organization=organization, role=role,
-                       full_name=full_name, is_synthetic=True)
+    return demo_account(username=username, organization=organization, role=role, full_name=full_name)
 
 
 def _scaled(count: int, scale: float) -> int:

@@ -6,10 +6,10 @@ import random
 from decimal import Decimal
 
 from ipcity import clock
+from ipcity.accounts.demo import demo_account
 from ipcity.accounts.models import Organization, OrgType
 from ipcity.accounts.permissions import users_with_perm
 from ipcity.accounts.roles import Perm, Role
-from ipcity.accounts.services import user_create
 from ipcity.services.agencies import (
     agency_rate,
     brand_designate,
@@ -322,16 +322,13 @@ def _culture_resources(users: dict, today: dt.date) -> int:
 def _agencies_and_custody(users: dict, rng: random.Random, today: dt.date, scale: float) -> int:
     """Every demo agency keeps an entry and most sit in the cluster; custody contracts cover some SMEs, confirmed
     by the enterprises (each enterprise signs in through a demo contact)."""
-    from ipcity.demo import DEMO_PASSWORD
-
     office = users["office_admin"]
     agencies = list(Organization.objects.filter(org_type=OrgType.SERVICE_AGENCY, is_synthetic=True).order_by("pk"))
     staff = {users["agency_user"].organization_id: users["agency_user"]}
     for n, agency in enumerate(agencies):
         if agency.pk not in staff:
-            staff[agency.pk] = user_create(actor=None, username=f"agency_{n:02d}", password=DEMO_PASSWORD,
-                                           organization=agency, role=Role.AGENCY_USER,
-                                           full_name=f"机构联系人{n:02d}（演示）", is_synthetic=True)
+            staff[agency.pk] = demo_account(username=f"agency_{n:02d}", organization=agency, role=Role.AGENCY_USER,
+                                            full_name=f"机构联系人{n:02d}（演示）")
         services = sorted(rng.sample(["patent_agency", "trademark_agency", "legal", "operation", "valuation",
                                       "consulting", "navigation", "certification_guidance"], 3) + ["custody"])
         attorneys = rng.randrange(1, 8) if "patent_agency" in services else 0
@@ -357,9 +354,9 @@ def _agencies_and_custody(users: dict, rng: random.Random, today: dt.date, scale
     contacts.update({u.organization_id: u for u in users_with_perm(Perm.WORKSPACE_ENTERPRISE).filter(is_synthetic=True)})
     made = 0
     for n, enterprise in enumerate(enterprises[:round(len(enterprises) * 0.85) if scale >= 1 else 4]):
-        contact = contacts.get(enterprise.pk) or user_create(
-            actor=None, username=f"custody_client_{n:02d}", password=DEMO_PASSWORD, organization=enterprise,
-            role=Role.ENTERPRISE_USER, full_name=f"企业联系人（演示）{n:02d}", is_synthetic=True)
+        contact = contacts.get(enterprise.pk) or demo_account(
+            username=f"custody_client_{n:02d}", organization=enterprise, role=Role.ENTERPRISE_USER,
+            full_name=f"企业联系人（演示）{n:02d}")
         contacts[enterprise.pk] = contact
         agency = agencies[n % len(agencies)]
         starts = dt.date(2024, 3, 1) + dt.timedelta(days=rng.randrange(0, 900))
@@ -393,15 +390,12 @@ EXPERTS = [  # name, title, organization, specialties, fields
 
 def _experts(users: dict, rng: random.Random) -> int:
     """The pool: the expert persona among them; most consent to a public profile; some assignments with opinions."""
-    from ipcity.demo import DEMO_PASSWORD
-
     office = users["office_admin"]
     added = []
     for n, (name, title, organization_name, specialties, fields) in enumerate(EXPERTS):
         organization = Organization.objects.filter(name=organization_name).first()
-        account = users["expert_user"] if n == 0 else user_create(
-            actor=None, username=f"expert_{n:02d}", password=DEMO_PASSWORD, organization=organization,
-            role=Role.EXPERT, full_name=name, is_synthetic=True) if n < 6 else None
+        account = users["expert_user"] if n == 0 else demo_account(
+            username=f"expert_{n:02d}", organization=organization, role=Role.EXPERT, full_name=name) if n < 6 else None
         with clock.on_day(dt.date(2024, 4, 8)):
             added.append(expert_add(actor=office, name=name, title=title, organization_name=organization_name,
                                     specialties=specialties, fields=fields, bio=f"{organization_name}{title}（演示专家）",
