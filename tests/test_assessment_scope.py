@@ -109,7 +109,8 @@ def test_the_office_changes_who_is_ranked_and_the_change_is_audited_and_kept(cli
     assert posted.status_code == 302
     scope = office.get("/api/v1/supervision/assessment/scope").json()
     assert scope["unranked_units"] == []
-    assert [[u["name"] for u in h["unranked_units"]] for h in scope["history"]] == [[], ["区检察院"]]
+    history = office.get("/api/v1/supervision/assessment/scope/history").json()
+    assert [[u["name"] for u in h["unranked_units"]] for h in history] == [[], ["区检察院"]]
     assert AssessmentScope.objects.count() == 2 and AuditEntry.objects.filter(action="assessment.scope.set").count() == 2
     page = office.get("/supervision/assessment/", {"year": 2026}).content.decode()
     assert "无（全部责任单位参与排名）" in page and 'data-testid="scope-history"' in page

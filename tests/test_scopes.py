@@ -316,6 +316,8 @@ ROWS = [
     row("/api/v1/organizations", "office_admin", ["org.other_enterprise"]),
     row("/orgs/{own_org}/", "enterprise_user", never=["member.phone", "member.id_number"]),  # masked
     row("/orgs/{own_org}/", "office_admin", ["member.phone", "member.id_number"]),  # the office's role may
+    row("/api/v1/organizations/{own_org}/members", "enterprise_user", never=["member.phone", "member.id_number"]),
+    row("/api/v1/organizations/{own_org}/members", "office_admin", ["member.phone", "member.id_number"]),
     # supervision: a unit reads its own work items and interviews
     *mirror("/supervision/", "unit_staff", "work_item"),
     *mirror("/supervision/ledger.xlsx", "unit_staff", "work_item"),
@@ -571,6 +573,8 @@ UNSCOPED = {
     "/api/v1/supervision/assessment": "the assessment ranks every unit, read by every member unit by design",
     "/api/v1/supervision/assessment/bulletin.docx": "the office's bulletin",
     "/api/v1/supervision/assessment/scope": "the office's setting of who is ranked, read by every member unit",
+    "/api/v1/supervision/assessment/scope/history": "the office's setting of who is ranked, read by every member "
+                                                    "unit",
     "/api/v1/supervision/fund": "the district's budget, read by every member unit by design",
     "/api/v1/supervision/fund.xlsx": "the district's budget, read by every member unit by design",
     "/api/v1/supervision/evaluations": "the office's reports",

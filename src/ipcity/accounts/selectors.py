@@ -27,12 +27,6 @@ def organization_get(*, user, pk: int) -> Organization:
     return object_or_404(organization_list(user=user), "机构不存在或无权查看", pk=pk)
 
 
-def member_list(*, user, organization: Organization) -> list[dict]:
-    """Members of a visible organization, personal data masked unless the viewer's role needs it."""
-    return members_shown(user=user, organization=organization,
-                         members=member_records(user=user, organization=organization))
-
-
 def member_records(*, user, organization: Organization) -> QuerySet[User]:
     """The members of a visible organization, by username (a page of them is shown by members_shown)."""
     organization_get(user=user, pk=organization.pk)

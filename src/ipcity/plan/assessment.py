@@ -84,10 +84,6 @@ def unranked_units() -> list[Organization]:
     return list(scope.unranked_units.order_by("pk"))
 
 
-def assessment_scope_history(*, user) -> list[AssessmentScope]:
-    return list(assessment_scope_records(user=user)[:50])
-
-
 def assessment_scope_records(*, user) -> QuerySet[AssessmentScope]:
     """Every setting of the units left out of the ranking, newest first."""
     require_supervision_reader(user)

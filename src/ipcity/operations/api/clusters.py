@@ -4,14 +4,15 @@ office records."""
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, missing
 from ipcity.accounts.roles import Perm
-from ipcity.bounds import Id
+from ipcity.bounds import Id, Limit, Offset
 from ipcity.inputs import object_or_404
-from ipcity.openapi import Rows, paginated
+from ipcity.openapi import PAGE_MAX, PAGE_NOTE, Rows, one_page, paginated
 from ipcity.operations.clusters import (
     agreement_counts,
     agreement_list,
@@ -134,12 +135,13 @@ def _agreement_out(a) -> dict:
 
 
 @router.get("/industry-education-agreements", auth=None, response=IndustryEducationAgreementsOut,
-            summary="产教融合协议及按年度计数（公开）")
-def agreement_api_list(request):
+            summary="产教融合协议（分页）及按年度计数（公开）", description=PAGE_NOTE)
+def agreement_api_list(request, response: HttpResponse, offset: Offset = 0, limit: Limit = PAGE_MAX):
     plan = current_plan()
     years = pilot_years(plan) if plan else []
     counts = agreement_counts(years)
-    return {"agreements": [_agreement_out(a) for a in agreement_list()],
+    return {"agreements": one_page(agreement_list(), offset=offset, limit=limit, response=response,
+                                   out=_agreement_out),
             "by_year": [{"year": y, "count": counts[y]} for y in years]}
 
 

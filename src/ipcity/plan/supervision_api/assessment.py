@@ -8,10 +8,10 @@ from django.http import HttpResponse
 from ninja import Router, Schema
 
 from ipcity.bounds import Id, Year, bounded_decimal, bounded_number
-from ipcity.openapi import file_response
+from ipcity.openapi import Rows, file_response, paginated
 from ipcity.plan.assessment import (
     assessment_scheme_set,
-    assessment_scope_history,
+    assessment_scope_records,
     assessment_scope_set,
     bulletin_docx,
     office_rating_set,
@@ -57,7 +57,6 @@ class ScopeChangeOut(Schema):
 class ScopeOut(Schema):
     unranked_units: list[ScopeUnitOut]
     is_default: bool  # no setting yet: courts and procuratorates are not ranked
-    history: list[ScopeChangeOut]
 
 
 class ScopeIn(Schema):
@@ -69,13 +68,17 @@ def _scope_unit(u) -> dict:
 
 
 def _scope_out(user) -> dict:
-    history = assessment_scope_history(user=user)
-    return {"unranked_units": [_scope_unit(u) for u in unranked_units()], "is_default": not history,
-            "history": [{"set_at": h.set_at, "set_by": (h.set_by.full_name or h.set_by.username) if h.set_by else None,
-                         "unranked_units": [_scope_unit(u) for u in h.unranked_units.all()]} for h in history]}
+    return {"unranked_units": [_scope_unit(u) for u in unranked_units()],
+            "is_default": not assessment_scope_records(user=user).exists()}
 
 
-@router.get("/assessment/scope", response=ScopeOut, summary="不参与排名的单位及设定历史")
+def _scope_change_out(change) -> dict:
+    return {"set_at": change.set_at,
+            "set_by": (change.set_by.full_name or change.set_by.username) if change.set_by else None,
+            "unranked_units": [_scope_unit(u) for u in change.unranked_units.all()]}
+
+
+@router.get("/assessment/scope", response=ScopeOut, summary="不参与排名的单位")
 def assessment_scope(request):
     return _scope_out(request.user)
 
@@ -84,6 +87,12 @@ def assessment_scope(request):
 def assessment_scope_put(request, payload: ScopeIn):
     assessment_scope_set(actor=request.user, unit_ids=payload.unranked_units)
     return _scope_out(request.user)
+
+
+@router.get("/assessment/scope/history", response=list[ScopeChangeOut], summary="不参与排名单位的设定历史（新的在前）")
+@paginated
+def assessment_scope_history(request):
+    return Rows(assessment_scope_records(user=request.user), _scope_change_out)
 
 
 class UnitRatingIn(Schema):

@@ -12,8 +12,8 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from ipcity.accounts.masking import mask_phone
-from ipcity.bounds import Year, bounded_decimal, bounded_int
-from ipcity.openapi import Rows, file_response, paginated
+from ipcity.bounds import Limit, Offset, Year, bounded_decimal, bounded_int
+from ipcity.openapi import PAGE_MAX, PAGE_NOTE, Rows, file_response, one_page, paginated
 from ipcity.services.api.schemas import (
     TrainingAttendeesImportOut,
     TrainingAttendeesOut,
@@ -109,11 +109,13 @@ def training(request, training_id: int):
 
 
 @router.get("/trainings/{training_id}/attendees", response=TrainingAttendeesOut,
-            summary="签到名单（手机号脱敏）和现场签到码（主办单位）")
-def training_attendees(request, training_id: int):
+            summary="签到名单（手机号脱敏，分页）和现场签到码（主办单位）", description=PAGE_NOTE)
+def training_attendees(request, training_id: int, response: HttpResponse, offset: Offset = 0,
+                       limit: Limit = PAGE_MAX):
     found = training_get(pk=training_id)
     return {"sign_in_token": found.sign_in_token if manages(request.user, found) else None,
-            "attendees": attendees_of(user=request.user, training=found)}
+            "attendees": one_page(attendees_of(user=request.user, training=found), offset=offset, limit=limit,
+                                  response=response)}
 
 
 class SignInIn(Schema):
