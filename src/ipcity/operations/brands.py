@@ -2,6 +2,7 @@
 filings, geographical indications, and the key-enterprise watch list with each enterprise's IP profile."""
 
 import datetime as dt
+from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from ipcity.audit.services import audit_record
 from ipcity.operations.models import WatchListEntry
 from ipcity.stats.core.records import EventType
 from ipcity.stats.holders import holdings
-from ipcity.stats.models import GeographicalIndication, Patent, Trademark
+from ipcity.stats.models import GeographicalIndication, LegalEvent, Patent, Trademark
 
 
 def _valid_marks(today: dt.date) -> Q:
@@ -23,16 +24,21 @@ def _valid_marks(today: dt.date) -> Q:
             & Q(cancelled_on__isnull=True))
 
 
+def _portfolio(today: dt.date) -> dict:
+    """A holder's trademarks counted, for a query grouped by holder."""
+    return {"marks": Count("id"), "valid": Count("id", filter=_valid_marks(today)),
+            "well_known": Count("id", filter=Q(well_known=True)),
+            "time_honored": Count("id", filter=Q(time_honored=True)),
+            "madrid": Count("id", filter=Q(madrid_filing_date__isnull=False))}
+
+
 def brand_holders(today: dt.date | None = None) -> list[dict]:
     """Every holder of a well-known mark or a time-honored brand, with its whole trademark portfolio."""
     today = today or clock.today()
     holders = (Trademark.objects.filter(Q(well_known=True) | Q(time_honored=True)).values_list("holder", flat=True)
                .distinct())
-    rows = (Trademark.objects.filter(holder__in=list(holders)).values("holder").annotate(
-        marks=Count("id"), valid=Count("id", filter=_valid_marks(today)),
-        well_known=Count("id", filter=Q(well_known=True)), time_honored=Count("id", filter=Q(time_honored=True)),
-        madrid=Count("id", filter=Q(madrid_filing_date__isnull=False))).order_by("-well_known", "-time_honored",
-                                                                                 "holder"))
+    rows = (Trademark.objects.filter(holder__in=list(holders)).values("holder").annotate(**_portfolio(today))
+            .order_by("-well_known", "-time_honored", "holder"))
     return list(rows)
 
 
@@ -40,25 +46,36 @@ def geographical_indications():
     return GeographicalIndication.objects.order_by("registered_on", "id")
 
 
-def ip_profile(organization: Organization, today: dt.date | None = None) -> dict:
+def ip_profiles(organizations, today: dt.date | None = None) -> dict[int, dict]:
+    """Each organization's IP profile, by its id: the same three queries for one organization or a page of them."""
+    organizations = list(organizations)
+    if not organizations:
+        return {}
     today = today or clock.today()
-    # Who holds a patent now follows recorded transfers and co-owners (stats.holders), not the patentee at filing.
-    name = organization.name
-    candidates = list(Patent.objects.filter(Q(patentee__contains=name) | Q(
-        events__event_type=EventType.TRANSFER, events__counterparty__contains=name)).distinct())
+    names = {organization.name for organization in organizations}
+    # Who holds a patent now follows recorded transfers and co-owners (stats.holders), not the patentee at filing:
+    # a candidate names one of the organizations as patentee or as a transfer's assignee, and holdings decides.
+    transferred = LegalEvent.objects.filter(Q(*(("counterparty__contains", name) for name in names), _connector=Q.OR),
+                                            event_type=EventType.TRANSFER)
+    candidates = list(Patent.objects.filter(Q(*(("patentee__contains", name) for name in names), _connector=Q.OR)
+                                            | Q(pk__in=transferred.values("patent_id"))))
     held = holdings(candidates)
-    patents = [p for p in candidates if held[p.pk].held_by(organization)]
-    marks = Trademark.objects.filter(holder=name)
-    return {"patents": len(patents),
+    patents_of = defaultdict(list)
+    for patent in candidates:
+        for name in held[patent.pk].names:
+            patents_of[name].append(patent)
+    marks_of = {row["holder"]: row for row in Trademark.objects.filter(holder__in=names).values("holder").annotate(
+        **_portfolio(today))}
+    profiles = {}
+    for organization in organizations:
+        patents = patents_of.get(organization.name.strip(), [])
+        marks = marks_of.get(organization.name, {})
+        profiles[organization.pk] = {
+            "patents": len(patents),
             "granted_inventions": sum(p.patent_type == "invention" and p.grant_date is not None for p in patents),
-            "valid_marks": marks.filter(_valid_marks(today)).count(), "well_known": marks.filter(well_known=True).count(),
-            "time_honored": marks.filter(time_honored=True).count(),
-            "madrid": marks.filter(madrid_filing_date__isnull=False).count()}
-
-
-def watch_list(*, user) -> list[WatchListEntry]:
-    """The office's working list of enterprises to watch, each with its IP profile: the office's alone."""
-    return with_profiles(watch_entries(user=user))
+            "valid_marks": marks.get("valid", 0), "well_known": marks.get("well_known", 0),
+            "time_honored": marks.get("time_honored", 0), "madrid": marks.get("madrid", 0)}
+    return profiles
 
 
 def watch_entries(*, user) -> QuerySet[WatchListEntry]:
@@ -68,10 +85,11 @@ def watch_entries(*, user) -> QuerySet[WatchListEntry]:
 
 
 def with_profiles(entries) -> list[WatchListEntry]:
-    """The entries, each with its organization's IP profile (`profile`)."""
+    """The entries, each with its organization's IP profile (`profile`), worked out for all of them together."""
     entries = list(entries)
+    profiles = ip_profiles(entry.organization for entry in entries)
     for entry in entries:
-        entry.profile = ip_profile(entry.organization)
+        entry.profile = profiles[entry.organization_id]
     return entries
 
 

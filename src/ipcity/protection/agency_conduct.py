@@ -3,7 +3,7 @@ them (the finding, the measure taken: 约谈提醒, 责令整改, 警示, 列入
 
 What the public sees of them is decided here too: a warning or a dishonesty measure in force shows beside the agency
 in the directory when the office chose to publish it there (`directory_marks`), and a dishonesty measure in force is
-on the public dishonesty list with the other listings (`credit.public_query` reads `dishonesty_entries`)."""
+on the public dishonesty list with the other listings (`credit.public_query` reads `in_force` records)."""
 
 import datetime as dt
 
@@ -145,20 +145,6 @@ def with_directory_marks(agencies) -> list[Organization]:
     for agency in agencies:
         agency.conduct_marks = marks.get(agency.pk, [])
     return agencies
-
-
-def dishonesty_entries(query: str = "") -> list[dict]:
-    """Agencies under a dishonesty measure in force, in the public dishonesty list's shape (credit.public_entry):
-    the subject, the grounds and basis, the period and the joint punishment measures; never the finding's detail.
-    `ends_on` is, as for a listing, the day it no longer applies: the day after the measure's last valid day."""
-    records = AgencyConductRecord.objects.filter(in_force(), measure=Measure.DISHONEST).select_related("agency")
-    if query.strip():
-        records = records.filter(Q(agency__name__icontains=query.strip())
-                                 | Q(agency__credit_code=query.strip().upper()))
-    return [{"credit_code": r.agency.credit_code, "name": r.agency.name, "grounds": [DISHONESTY_GROUNDS],
-             "basis": [r.basis or credit_rules.BASIS_IP], "listed_on": r.occurred_on.isoformat(),
-             "ends_on": (r.valid_until + dt.timedelta(days=1)).isoformat(), "state": "listed", "measures": list(credit_rules.MEASURES)}
-            for r in records.order_by("-occurred_on", "-id")]
 
 
 def conduct_row(record: AgencyConductRecord) -> dict:

@@ -41,6 +41,7 @@ from ipcity.protection.credit import (
     listings_for,
     public_entry,
     public_query,
+    public_row,
     repair_apply,
     repair_decide,
 )
@@ -322,7 +323,7 @@ class CreditExportOut(Schema):
 @router.get("/credit", auth=None, response=list[DishonestyEntryOut], summary="失信名单公开查询（仅可公开的字段）")
 @paginated
 def credit_query(request, q: str = ""):
-    return public_query(q)
+    return Rows(public_query(q), public_row)
 
 
 @router.get("/credit/export", auth=None, response=CreditExportOut, openapi_extra=file_response("text/csv"),

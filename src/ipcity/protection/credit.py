@@ -6,16 +6,16 @@ import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, JSONField, Q, QuerySet, Value
 
 from ipcity import clock
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
-from ipcity.protection.agency_conduct import dishonesty_entries
+from ipcity.protection.agency_conduct import DISHONESTY_GROUNDS, in_force
 from ipcity.protection.core import credit as rules
-from ipcity.protection.models import CreditCommitment, DishonestyListing
+from ipcity.protection.models import AgencyConductRecord, CreditCommitment, DishonestyListing
 from ipcity.web.spreadsheets import CSV_TYPE, csv_bytes
 from ipcity.workflow.core import Workflow, step
 from ipcity.workflow.services import workflow_step
@@ -149,21 +149,51 @@ def public_entry(listing: DishonestyListing) -> dict:
             "state": current_state(listing), "measures": listing.measures}
 
 
-def public_query(query: str = "") -> list[dict]:
+LISTING_ROW, AGENCY_ROW = 0, 1  # where a public row comes from; on one day, listings come first
+
+
+def public_query(query: str = "") -> QuerySet:
     """Listings in force (listed, or repair pending), and the service agencies under a dishonesty measure in force
-    for their practice (protection/agency_conduct.py), searchable by name or credit code; newest first."""
+    for their practice (protection/agency_conduct.py), searchable by name or credit code; newest first. One query of
+    both, so a page of it is cut in the database; `public_row` writes a row out for the public."""
     today = clock.today()
-    listings = DishonestyListing.objects.select_related("organization").filter(
+    listings = DishonestyListing.objects.filter(
         state__in=[DishonestyListing.State.LISTED, DishonestyListing.State.REPAIR_APPLIED], ends_on__gt=today)
+    agencies = AgencyConductRecord.objects.filter(in_force(today), measure=AgencyConductRecord.Measure.DISHONEST)
     if query.strip():
         listings = listings.filter(Q(organization__name__icontains=query.strip())
                                    | Q(organization__credit_code=query.strip().upper()))
-    entries = [public_entry(listing) for listing in listings] + dishonesty_entries(query)
-    return sorted(entries, key=lambda entry: entry["listed_on"], reverse=True)  # stable: listings keep their order
+        agencies = agencies.filter(Q(agency__name__icontains=query.strip())
+                                   | Q(agency__credit_code=query.strip().upper()))
+    columns = ("entry_kind", "id", "credit_code", "name", "grounds", "basis", "listed_on", "ends_on", "state", "measures")
+    listings = listings.annotate(
+        entry_kind=Value(LISTING_ROW), credit_code=F("organization__credit_code"), name=F("organization__name"),
+        basis=Value("")).values(*columns).order_by()
+    agencies = agencies.annotate(
+        entry_kind=Value(AGENCY_ROW), credit_code=F("agency__credit_code"), name=F("agency__name"),
+        grounds=Value(None, output_field=JSONField()), listed_on=F("occurred_on"), ends_on=F("valid_until"),
+        state=Value(DishonestyListing.State.LISTED.value), measures=Value(None, output_field=JSONField()),
+    ).values(*columns).order_by()
+    # Each part unordered (SQLite refuses an ordered part of a union when it is counted); the union is ordered.
+    return listings.union(agencies, all=True).order_by("-listed_on", "entry_kind", "-id")
+
+
+def public_row(row: dict) -> dict:
+    """A row of public_query as the public sees it (public_entry's shape). An agency's measure applies through its
+    last valid day, so its `ends_on`, as a listing's, is the day after."""
+    if row["entry_kind"] == AGENCY_ROW:
+        grounds, basis = [DISHONESTY_GROUNDS], [row["basis"] or rules.BASIS_IP]
+        ends_on, measures = row["ends_on"] + dt.timedelta(days=1), list(rules.MEASURES)
+    else:
+        grounds, basis = [g["label"] for g in row["grounds"]], sorted({g["basis"] for g in row["grounds"]})
+        ends_on, measures = row["ends_on"], row["measures"]
+    return {"credit_code": row["credit_code"], "name": row["name"], "grounds": grounds, "basis": basis,
+            "listed_on": row["listed_on"].isoformat(), "ends_on": ends_on.isoformat(), "state": row["state"],
+            "measures": measures}
 
 
 def export(fmt: str) -> tuple[bytes, str]:
-    entries = public_query()
+    entries = [public_row(row) for row in public_query()]
     if fmt == "json":
         return (json.dumps({"format": EXPORT_FORMAT, "generated_on": clock.today().isoformat(), "entries": entries},
                            ensure_ascii=False, indent=1).encode(), "application/json; charset=utf-8")

@@ -17,6 +17,7 @@ from ipcity.protection.credit import (
     listing_create,
     listings_for,
     public_query,
+    public_row,
     repair_apply,
     repair_decide,
 )
@@ -102,6 +103,7 @@ def credit(request):
                 messages.error(request, "；".join(exc.messages))
     pages = pages_of(request, entries=public_query(request.GET.get("q", "")),
                      listings=listings_for(user=user) if signed_in else [])
+    pages["entries"].object_list = [public_row(row) for row in pages["entries"].object_list]
     for listing in pages["listings"]:
         listing.current = current_state(listing)
     return render(request, "protection/credit.html", {

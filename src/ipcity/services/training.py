@@ -80,11 +80,14 @@ ATTENDEES = Spec("attendees", "培训签到名单", (
 
 
 def training_list() -> QuerySet[Training]:
-    """Public: the calendar shows every session with its attendance and registration counts, never who."""
+    """Public: the calendar shows every session with its attendance and registration counts, never who; newest
+    first."""
+    # Counting groups the rows, and Django leaves the model's ordering out of a grouped query: it is stated here.
     return Training.objects.select_related("organizer").annotate(
         attendees=Count("attendances", distinct=True),
         registered=Count("registrations", filter=Q(registrations__state__in=[
-            TrainingRegistration.State.REGISTERED, TrainingRegistration.State.ATTENDED]), distinct=True))
+            TrainingRegistration.State.REGISTERED, TrainingRegistration.State.ATTENDED]), distinct=True),
+    ).order_by("-held_on", "-pk")
 
 
 def training_get(*, pk: int) -> Training:
