@@ -1,7 +1,7 @@
 """API lists that answered every row at once or cut it silently: an organization's members (inside its detail), the
-history of who is left out of the assessment ranking (its newest 50 only), a training's sign-in list and the
-industry–education agreements. Each now answers a page (`offset`, `limit`, the total in X-Total-Count) in the same
-queries however many rows are behind it."""
+history of who is left out of the assessment ranking (its newest 50 only), a training's sign-in list, the
+industry–education agreements, and the brand holders and geographical indications (both inside one object). Each now
+answers a page (`offset`, `limit`, the total in X-Total-Count) in the same queries however many rows are behind it."""
 
 import datetime as dt
 import itertools
@@ -13,6 +13,7 @@ from ipcity.operations.clusters import agreement_record
 from ipcity.plan.assessment import assessment_scope_set, responsible_units
 from ipcity.services.models import Attendance
 from ipcity.services.training import training_create
+from ipcity.stats.models import GeographicalIndication, Trademark
 from tests.helpers import query_count
 
 _serial = itertools.count(1)
@@ -139,3 +140,47 @@ def test_industry_education_agreements_answer_a_page_with_the_total_then_the_res
 
     _holds_a_page_at_a_time(client, "/api/v1/operations/industry-education-agreements", sign,
                             rows_of=lambda body: body["agreements"], key=lambda agreement: agreement["subject"])
+
+
+def test_brand_holders_answer_a_page_with_the_total_then_the_rest_in_the_same_queries(client, people):
+    def register(how_many: int) -> list[str]:
+        holders = [f"老字号{next(_serial):03d}有限公司" for _ in range(how_many)]
+        for holder in holders:
+            for _ in range(2):  # a holder of several marks is still one row
+                Trademark.objects.create(registration_number=f"BR{next(_serial)}", holder=holder, time_honored=True,
+                                         registration_date=dt.date(2020, 1, 1), valid_until=dt.date(2030, 1, 1))
+        return holders
+
+    _holds_a_page_at_a_time(client, "/api/v1/operations/brands/holders", register, key=lambda row: row["holder"])
+
+
+def test_geographical_indications_answer_a_page_with_the_total_then_the_rest_in_the_same_queries(client, people):
+    def register(how_many: int) -> list[str]:
+        names = [f"南开特产{next(_serial):03d}" for _ in range(how_many)]
+        for name in names:
+            GeographicalIndication.objects.create(name=name, kind=GeographicalIndication.Kind.PRODUCT, product=name,
+                                                  holder="南开区特产协会", registered_on=dt.date(2024, 1, 1))
+        return names
+
+    _holds_a_page_at_a_time(client, "/api/v1/operations/brands/geographical-indications", register,
+                            key=lambda row: row["name"])
+
+
+def test_a_page_of_brand_holders_counts_each_holders_whole_portfolio(client, people, frozen_clock):
+    def mark(holder: str, **fields) -> None:
+        Trademark.objects.create(registration_number=f"BR{next(_serial)}", holder=holder,
+                                 registration_date=dt.date(2015, 1, 1), **{"valid_until": dt.date(2035, 1, 1), **fields})
+
+    mark("狗不理集团", well_known=True, time_honored=True, madrid_filing_date=dt.date(2024, 5, 1))
+    mark("狗不理集团", valid_until=dt.date(2025, 1, 1))
+    mark("狗不理集团", madrid_filing_date=dt.date(2025, 3, 1))
+    mark("桂发祥集团", time_honored=True)
+    mark("桂发祥集团", cancelled_on=dt.date(2026, 1, 1))
+    mark("无名贸易公司")  # neither well-known nor time-honored: not listed
+
+    first, total = _page(client, "/api/v1/operations/brands/holders", "limit=1", lambda body: body)
+    second, _ = _page(client, "/api/v1/operations/brands/holders", "offset=1&limit=1", lambda body: body)
+    assert total == "2"
+    assert first + second == [
+        {"holder": "狗不理集团", "marks": 3, "valid": 2, "well_known": 1, "time_honored": 1, "madrid": 2},
+        {"holder": "桂发祥集团", "marks": 2, "valid": 1, "well_known": 0, "time_honored": 1, "madrid": 0}]

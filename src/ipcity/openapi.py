@@ -80,11 +80,23 @@ def one_page(rows, *, offset: int, limit: int, response: HttpResponse, out: Call
 
 
 def _in_a_total_order(rows: QuerySet) -> QuerySet:
-    """The query's own order, else its model's (which Django leaves out of a query that counts per row), then the
-    primary key: pages of an order with ties (two records of one date or name) could otherwise overlap and skip."""
+    """The query's own order, else its model's (which Django leaves out of a query that counts per row), then what
+    tells its rows apart where the order does not yet: pages of an order with ties (two records of one date or name)
+    could otherwise overlap and skip."""
     if rows.query.combinator:  # a union orders only by its selected columns; leave it as it is
         return rows
     order = list(rows.query.order_by)
     if not order and rows.query.default_ordering:
         order = [field for field in rows.model._meta.ordering if field != "?"]
-    return rows.order_by(*order, "pk")
+    ordered_by = {item.lstrip("-") for item in order if isinstance(item, str)}
+    return rows.order_by(*order, *(key for key in _row_keys(rows.query) if key not in ordered_by))
+
+
+def _row_keys(query) -> list[str]:
+    """What no two rows of the query share."""
+    if isinstance(query.group_by, tuple):
+        # A row of `values(...).annotate(<aggregate>)` is a group, told apart by what it is grouped by. The primary
+        # key is not a key there: Django groups by whatever it orders by, so each record would become its own group.
+        return [*query.values_select, *(name for name, annotation in query.annotation_select.items()
+                                        if not annotation.contains_aggregate)]
+    return ["pk"]

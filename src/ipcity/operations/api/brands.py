@@ -9,7 +9,7 @@ from ninja import Router, Schema, Status
 from ipcity.accounts.models import Organization
 from ipcity.bounds import Id, Limit, Offset
 from ipcity.inputs import object_or_404
-from ipcity.openapi import PAGE_MAX, PAGE_NOTE, one_page
+from ipcity.openapi import PAGE_MAX, PAGE_NOTE, Rows, one_page, paginated
 from ipcity.operations.brands import (
     brand_holders,
     geographical_indications,
@@ -40,16 +40,22 @@ class GeographicalIndicationOut(Schema):
     registered_on: dt.date
 
 
-class BrandsOut(Schema):
-    holders: list[BrandHolderOut]
-    geographical_indications: list[GeographicalIndicationOut]
+@router.get("/brands/holders", auth=None, response=list[BrandHolderOut],
+            summary="驰名商标与老字号注册人及其商标组合（公开）")
+@paginated
+def brand_holder_list(request):
+    return brand_holders()
 
 
-@router.get("/brands", auth=None, response=BrandsOut, summary="驰名商标与老字号注册人及其商标组合、地理标志（公开）")
-def brands(request):
-    return {"holders": brand_holders(),
-            "geographical_indications": [{"name": g.name, "kind": g.kind, "product": g.product, "holder": g.holder,
-                                          "registered_on": g.registered_on} for g in geographical_indications()]}
+def _geographical_indication_out(g) -> dict:
+    return {"name": g.name, "kind": g.kind, "product": g.product, "holder": g.holder, "registered_on": g.registered_on}
+
+
+@router.get("/brands/geographical-indications", auth=None, response=list[GeographicalIndicationOut],
+            summary="地理标志（公开）")
+@paginated
+def geographical_indication_list(request):
+    return Rows(geographical_indications(), _geographical_indication_out)
 
 
 class WatchIn(Schema):
