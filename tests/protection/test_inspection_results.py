@@ -145,13 +145,16 @@ def test_a_case_the_recorder_does_not_handle_is_refused_and_one_they_handle_is_l
     subject = plan.results["subjects"][0]
     (recorder, _), _others = _inspectors(plan, subject, officers)
     someone_else = next(o for o in officers if o != recorder)
-    theirs = post_json(_client(someone_else), "/api/v1/protection/cases", {**CASE, "received_on": "2026-11-02"}).json()
+    names = {c["key"]: c["name"] for c in plan.candidates}
+    theirs = post_json(_client(someone_else), "/api/v1/protection/cases", {
+        **CASE, "party": names[plan.results["subjects"][1]], "received_on": "2026-11-02"}).json()
     body = {"subject": subject, **RESULT, "outcome": "case_filed", "description": "销售假冒商品，立案查处"}
     for case_id in (theirs["id"], 999999):
         refused = post_json(_client(recorder), _url(plan), {**body, "case": case_id})
         assert refused.status_code == 422 and "case: 关联案件不存在，或不是您可以办理的案件" in json_text(refused)
     assert not InspectionResult.objects.exists()
-    own = post_json(_client(recorder), "/api/v1/protection/cases", {**CASE, "received_on": "2026-11-02"}).json()
+    own = post_json(_client(recorder), "/api/v1/protection/cases", {**CASE, "party": names[subject],
+                                                                     "received_on": "2026-11-02"}).json()
     linked = post_json(_client(recorder), _url(plan), {**body, "case": own["id"]})
     assert linked.status_code == 201 and linked.json()["case"] == own["id"]
     # the office may name any case, but a case answers for one inspection only

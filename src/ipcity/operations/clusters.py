@@ -11,6 +11,8 @@ The office records clusters and agreements; both lists are public, like the alli
 
 import datetime as dt
 import re
+from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 from django.core.exceptions import ValidationError
@@ -33,6 +35,7 @@ EARLIEST = dt.date(2000, 1, 1)
 INDUSTRIES = ("人工智能", "生物医药", "数字经济", "新一代信息技术", "新材料", "高端装备", "新能源", "节能环保")
 IPC_PREFIX = re.compile(r"[A-H](\d{2}([A-Z](\d{1,4}(/\d{1,6})?)?)?)?")
 MAX_PREFIXES = 50
+MAX_ENTERPRISES = 100  # a chain's core enterprises; a longer list is a paste of the registry, not a cluster
 NOTES_MAX = 4000
 
 
@@ -90,6 +93,28 @@ def _prefixes(problems: dict, values: list[str]) -> list[str]:
     return cleaned
 
 
+def _members_problem(ids: Sequence[int]) -> str | None:
+    """What is wrong with a cluster's member ids, from the list alone: it is decided before any query."""
+    if not ids:
+        return "请选择集群的成员企业"
+    if len(ids) > MAX_ENTERPRISES:
+        return f"成员企业最多 {MAX_ENTERPRISES} 家，收到 {len(ids)} 个"
+    if repeated := sorted(pk for pk, times in Counter(ids).items() if times > 1):
+        return f"成员企业重复：{'、'.join(map(str, repeated))}"
+    return None
+
+
+def cluster_enterprises(ids: Sequence[int]) -> list[Organization]:
+    """The organizations a request names as members, in its order; one query, and none for a list refused on its
+    length or repeats. Whether each is an enterprise is cluster_create's to say, naming them."""
+    if problem := _members_problem(ids):
+        raise ValidationError({"enterprises": [problem]})
+    found = Organization.objects.in_bulk(ids)
+    if unknown := [pk for pk in ids if pk not in found]:
+        raise ValidationError({"enterprises": [f"成员企业不存在：{'、'.join(map(str, unknown))}"]})
+    return [found[pk] for pk in ids]
+
+
 @transaction.atomic
 def cluster_create(*, actor, name: str, industry: str, enterprises: list[Organization], established_on: dt.date,
                    ipc_prefixes: list[str] = (), sei_industry: str = "", layout_notes: str = "") -> PatentCluster:
@@ -108,8 +133,8 @@ def cluster_create(*, actor, name: str, industry: str, enterprises: list[Organiz
     if not prefixes and not sei_industry and "ipc_prefixes" not in problems and "sei_industry" not in problems:
         problems["ipc_prefixes"] = ["请填写专利范围：IPC前缀或战略性新兴产业至少一项"]
     enterprises = list(enterprises or ())
-    if not enterprises:
-        problems["enterprises"] = ["请选择集群的成员企业"]
+    if problem := _members_problem([o.pk for o in enterprises]):
+        problems["enterprises"] = [problem]
     elif others := [o.name for o in enterprises if o.org_type != OrgType.ENTERPRISE]:
         problems["enterprises"] = [f"成员企业应为企业：{'、'.join(others)}不是企业"]
     _day(problems, "established_on", established_on, "组建日期")
@@ -197,7 +222,7 @@ def cluster_years(*, cluster: PatentCluster, plan, years: list[int]) -> list[dic
     """For each year up to today: the cluster's patents held by a member at the year's end (today, for this year),
     how many of them were granted that year, how many are valid patents of the district and how many of those are
     high-value invention patents, by the engine's definitions on that day. A fixed number of queries."""
-    from ipcity.stats.selectors import _engine_index  # the engine's registry and columns, cached per version
+    from ipcity.stats.selectors import engine_index
 
     today = clock.today()
     years = [y for y in sorted(set(years)) if y <= today.year]
@@ -205,7 +230,7 @@ def cluster_years(*, cluster: PatentCluster, plan, years: list[int]) -> list[dic
     members = {o.name.strip() for o in cluster.enterprises.all()}
     index = None
     if patents and years:
-        _, index = _engine_index(plan)
+        _, index = engine_index(plan)
         position = {number: i for i, number in enumerate(index.columns.numbers)}
     invention = (TYPE_CODES[PatentType.INVENTION],)
     out = []

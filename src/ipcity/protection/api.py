@@ -222,7 +222,7 @@ class InspectionResultIn(Schema):
     outcome: str  # no_problem | problem | rectify | case_filed
     description: str
     inspected_on: dt.date
-    case: Id | None = None  # required for case_filed: a case the recorder handles (the office: any case)
+    case: Id | None = None  # required for case_filed: a case against the subject the recorder handles (office: any)
 
 
 class InspectionResultCorrectionIn(InspectionResultIn):

@@ -1,8 +1,8 @@
 """一公开: the result of each drawn inspection. An inspector drawn for the subject, or the office, records it once
 (未发现问题 / 发现问题 / 责令整改 / 立案查处, a short description, the day it was inspected; 立案查处 names the
-enforcement case opened, one the recorder may handle). Only the office corrects a recorded result, saying why; the
-correction is kept on the result and audited. The public sees the results once the office publishes them
-(`inspections.plan_results_publish`, only when every drawn subject has one)."""
+enforcement case opened against the inspected organization, one the recorder may handle). Only the office corrects a
+recorded result, saying why; the correction is kept on the result and audited. The public sees the results once the
+office publishes them (`inspections.plan_results_publish`, only when every drawn subject has one)."""
 
 import datetime as dt
 
@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from ipcity import clock
+from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
@@ -59,8 +60,18 @@ def cases_to_link(user) -> QuerySet[EnforcementCase]:
     return EnforcementCase.objects.none()
 
 
-def _problems(*, actor, plan: InspectionPlan, outcome: str, description: str, inspected_on: dt.date | None,
-              case_id: int | None, result: InspectionResult | None = None) -> tuple[dict, EnforcementCase | None]:
+def case_is_about(case: EnforcementCase, organization: Organization) -> bool:
+    """Whether the case's party is this organization: by the unified social credit code when both record one (two
+    entities may share a name, never a code), otherwise by the organization's registered name or full name."""
+    party_code, own_code = case.party_credit_code.strip().upper(), organization.credit_code.strip().upper()
+    if party_code and own_code:
+        return party_code == own_code
+    return case.party.strip() in {name.strip() for name in (organization.name, organization.full_name) if name.strip()}
+
+
+def _problems(*, actor, plan: InspectionPlan, organization: Organization, outcome: str, description: str,
+              inspected_on: dt.date | None, case_id: int | None,
+              result: InspectionResult | None = None) -> tuple[dict, EnforcementCase | None]:
     problems: dict[str, list[str]] = {}
     if outcome not in Outcome.values:
         problems["outcome"] = [f"检查结果应为：{'、'.join(Outcome.labels)}"]
@@ -91,6 +102,9 @@ def _problems(*, actor, plan: InspectionPlan, outcome: str, description: str, in
                 problems["case"] = ["该案件已不予立案，不能作为立案查处的案件"]
             elif linked.exists():
                 problems["case"] = ["该案件已关联其他抽查对象的检查结果"]
+            elif not case_is_about(case, organization):
+                problems["case"] = [f"关联案件的当事人“{case.party}”不是抽查对象“{organization.name}”，"
+                                    "只能关联对该对象立案查处的案件"]
     elif case_id is not None:
         problems["case"] = ["只有检查结果为“立案查处”时才关联执法案件"]
     return problems, case
@@ -111,12 +125,13 @@ def result_record(*, actor, plan: InspectionPlan, subject: str, outcome: str, de
         raise ValidationError({"subject": ["不是本计划抽中的抽查对象"]})
     if InspectionResult.objects.filter(plan=plan, subject_key=subject).exists():
         raise ValidationError({"subject": ["该对象的检查结果已录入；如需更正，由办公室说明理由后更正"]})
-    problems, case = _problems(actor=actor, plan=plan, outcome=outcome, description=description,
-                               inspected_on=inspected_on, case_id=case_id)
+    organization = Organization.objects.get(pk=int(subject.split("-")[1]))
+    problems, case = _problems(actor=actor, plan=plan, organization=organization, outcome=outcome,
+                               description=description, inspected_on=inspected_on, case_id=case_id)
     if problems:
         raise ValidationError(problems)
     result = InspectionResult.objects.create(
-        plan=plan, subject_key=subject, organization_id=int(subject.split("-")[1]), outcome=outcome,
+        plan=plan, subject_key=subject, organization=organization, outcome=outcome,
         description=description.strip(), inspected_on=inspected_on, case=case, recorded_by=actor,
         recorded_at=clock.now())
     audit_record(actor=actor, action="protection.inspection.result_record", obj=result,
@@ -135,9 +150,9 @@ def result_correct(*, actor, result: InspectionResult, outcome: str, description
     """The office corrects a recorded result, before or after publication, with a reason kept on the result."""
     if not _manages(actor):
         raise PermissionDenied("检查结果录入后只能由办公室更正")
-    result = InspectionResult.objects.select_for_update().select_related("plan").get(pk=result.pk)
-    problems, case = _problems(actor=actor, plan=result.plan, outcome=outcome, description=description,
-                               inspected_on=inspected_on, case_id=case_id, result=result)
+    result = InspectionResult.objects.select_for_update().select_related("plan", "organization").get(pk=result.pk)
+    problems, case = _problems(actor=actor, plan=result.plan, organization=result.organization, outcome=outcome,
+                               description=description, inspected_on=inspected_on, case_id=case_id, result=result)
     why = reason.strip()
     if not why:
         problems["reason"] = ["更正须说明理由"]

@@ -20,6 +20,7 @@ from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
 from ipcity.bounds import NumberRefused, field_rule
 from ipcity.inputs import object_or_404, text_problem
+from ipcity.services.certification import years_later
 from ipcity.services.models import Policy, PolicyApplication, PolicyAward, PolicyMeasure
 from ipcity.stats.core import importer
 from ipcity.stats.core.importer import Column, Problem, Spec
@@ -34,6 +35,10 @@ STANDARD_MAX = 1000
 DESCRIPTION_MAX = 500
 REASON_MAX = 300
 MEASURES_MAX = 30
+EARLIEST_ISSUE = dt.date(1980, 1, 1)  # China joined WIPO in 1980 and passed its first IP law in 1982
+LONGEST_LEAD_YEARS = 2  # laws and rules take effect months after 印发; a 施行 years later is a mistyped year
+LONGEST_BACKDATING_YEARS = 1  # a measure issued in March may apply from 1 January of its year, never from years before
+LONGEST_TERM_YEARS = 10  # normative documents run five years at most; one in force until repealed has no end date
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 
@@ -192,8 +197,22 @@ def _policy_fields(problems: dict, *, level, issuer, document_number, title, sum
     today = clock.today()
     if issued_on > today:
         problems.setdefault("issued_on", []).append("印发日期不能晚于今天")
+    elif issued_on < EARLIEST_ISSUE:
+        problems.setdefault("issued_on", []).append(f"印发日期不能早于 {EARLIEST_ISSUE.isoformat()}")
+    latest_start = years_later(issued_on, LONGEST_LEAD_YEARS)
+    earliest_start = years_later(issued_on, -LONGEST_BACKDATING_YEARS)
+    if effective_from < earliest_start:
+        problems.setdefault("effective_from", []).append(
+            f"施行日期不能早于印发日期前 {LONGEST_BACKDATING_YEARS} 年（{earliest_start.isoformat()}）")
+    elif effective_from > latest_start:
+        problems.setdefault("effective_from", []).append(
+            f"施行日期不能晚于印发日期后 {LONGEST_LEAD_YEARS} 年（{latest_start.isoformat()}）")
+    latest_end = years_later(effective_from, LONGEST_TERM_YEARS)
     if effective_until is not None and effective_until < effective_from:
         problems.setdefault("effective_until", []).append("有效期至不能早于施行日期")
+    elif effective_until is not None and effective_until > latest_end:
+        problems.setdefault("effective_until", []).append(
+            f"有效期至不能晚于施行日期后 {LONGEST_TERM_YEARS} 年（{latest_end.isoformat()}）；长期有效的政策不填有效期至")
     match = DOCUMENT_NUMBER.fullmatch(fields["document_number"])
     if match is not None and int(match["year"]) != issued_on.year:
         problems.setdefault("document_number", []).append(

@@ -92,7 +92,7 @@ def registry_snapshot(*, district: str) -> r.Registry:
 
 def computed_indicators(*, plan, as_of: dt.date) -> dict[str, engine.Result]:
     def build():
-        registry, index = _engine_index(plan)
+        registry, index = engine_index(plan)
         return engine.evaluate(registry, as_of, index)
 
     return versions.cached("results", (plan.region, registry_version(), as_of), build)
@@ -322,7 +322,8 @@ def import_batch_list(*, user):
     return m.ImportBatch.objects.select_related("started_by")
 
 
-def _engine_index(plan):
+def engine_index(plan):
+    """The plan's district registry and the engine's columns over it, built once per registry version."""
     registry = registry_snapshot(district=plan.region)
     return registry, _in_slot("index", (plan.region, registry_version()), lambda: engine._Index.of(registry))
 
@@ -352,7 +353,7 @@ def indicator_forecasts(*, plan, rows: list[dict], as_of: dt.date) -> dict[str, 
             projection = _reported_forecast(indicator, as_of)
         else:
             if registry is None:
-                registry, index = _engine_index(plan)
+                registry, index = engine_index(plan)
             projection = _computed_forecast(registry, index, indicator, result, as_of)
         if projection is not None:
             target = forecast.as_float(indicator.target)
@@ -434,7 +435,7 @@ def valid_patent_breakdowns(*, plan, as_of: dt.date) -> dict[str, dict[str, list
         return {}
 
     def build():
-        registry, _ = _engine_index(plan)
+        registry, _ = engine_index(plan)
         return {by: _group_labels(registry, by, list(result.records)) for by in BREAKDOWNS}
 
     return versions.cached("breakdowns", (plan.region, registry_version(), as_of), build)
@@ -446,7 +447,7 @@ def valid_patent_trend(*, plan, as_of: dt.date) -> dict | None:
         return None
 
     def build():
-        registry, index = _engine_index(plan)
+        registry, index = engine_index(plan)
         days = forecast.month_ends(dt.date(as_of.year - 3, as_of.month, 1), as_of)
         return {"days": [d.isoformat() for d in days],
                 "valid_patents": [int(v) for v in engine.series(registry, index, "valid_patents", days)],

@@ -3,9 +3,10 @@ office records."""
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from ninja import Router, Schema, Status
+from pydantic import Field
 
 from ipcity.accounts.models import Organization
 from ipcity.accounts.permissions import has_perm, missing
@@ -14,10 +15,12 @@ from ipcity.bounds import Id, Limit, Offset
 from ipcity.inputs import object_or_404
 from ipcity.openapi import PAGE_MAX, PAGE_NOTE, Rows, one_page, paginated
 from ipcity.operations.clusters import (
+    MAX_ENTERPRISES,
     agreement_counts,
     agreement_list,
     agreement_record,
     cluster_create,
+    cluster_enterprises,
     cluster_get,
     cluster_list,
     cluster_years,
@@ -31,7 +34,7 @@ router = Router()
 class PatentClusterIn(Schema):
     name: str
     industry: str  # 人工智能、生物医药、数字经济…
-    enterprises: list[Id]
+    enterprises: list[Id] = Field(max_length=MAX_ENTERPRISES)  # organization ids, each once
     established_on: dt.date
     ipc_prefixes: list[str] = []  # e.g. G06N, A61K31
     sei_industry: str = ""  # an industry of the SEI–IPC reference table
@@ -84,11 +87,8 @@ def cluster_api_list(request):
 def cluster_api_create(request, payload: PatentClusterIn):
     _office(request)
     data = payload.dict()
-    wanted = list(dict.fromkeys(data.pop("enterprises")))
-    found = list(Organization.objects.filter(pk__in=wanted))
-    if missing_ids := sorted(set(wanted) - {o.pk for o in found}):
-        raise ValidationError({"enterprises": [f"成员企业不存在：{'、'.join(map(str, missing_ids))}"]})
-    return Status(201, _cluster_out(cluster_create(actor=request.user, enterprises=found, **data)))
+    enterprises = cluster_enterprises(data.pop("enterprises"))
+    return Status(201, _cluster_out(cluster_create(actor=request.user, enterprises=enterprises, **data)))
 
 
 @router.get("/clusters/{cluster_id}", auth=None, response=PatentClusterDetailOut,
