@@ -262,3 +262,86 @@ def test_task_12_counts_recorded_results_by_inspection_year_and_keeps_counting_t
     draws = {c["year"]: c["count"] for c in modules["“双随机、一公开”抽查（抽取公示）"]["counts"]}
     assert draws[2026] == 1
     assert "检查结果已录入" in client_for(None).get("/plan/tasks/12/").content.decode()
+
+
+# ---- the case named by a result of 立案查处: a case against the inspected organization ----
+
+CASE_FILED = {"outcome": "case_filed", "description": "发现销售涉嫌假冒注册商标的商品，立案查处",
+              "inspected_on": "2026-11-02"}
+
+
+def _drawn_subject(drawn):
+    """The plan, its first subject's organization and an officer drawn to inspect it."""
+    plan, officers = drawn
+    key = plan.results["subjects"][0]
+    (inspector, _), _others = _inspectors(plan, key, officers)
+    return plan, Organization.objects.get(pk=int(key.split("-")[1])), inspector
+
+
+def _case(client, **changes) -> int:
+    made = post_json(client, "/api/v1/protection/cases", {**CASE, "received_on": "2026-11-02", **changes})
+    assert made.status_code == 201, made.content
+    return made.json()["id"]
+
+
+def _nothing_recorded() -> bool:
+    return not InspectionResult.objects.exists() and not AuditEntry.objects.filter(
+        action="protection.inspection.result_record").exists()
+
+
+def test_a_result_of_case_filed_naming_a_case_against_another_party_is_refused_by_the_api_and_the_page(drawn):
+    plan, subject, inspector = _drawn_subject(drawn)
+    client = _client(inspector)
+    elsewhere = _case(client, party="张某（个体户）")
+    body = {"subject": f"ORG-{subject.pk:06d}", **CASE_FILED, "case": elsewhere}
+
+    refused = post_json(client, f"/api/v1/protection/inspections/{plan.pk}/results", body)
+    assert refused.status_code == 422
+    assert (f"case: 关联案件的当事人“张某（个体户）”不是抽查对象“{subject.name}”"
+            in json_text(refused)), json_text(refused)
+    page = client.post(f"/protection/inspections/{plan.pk}/results/", {
+        "action": "record", **{k: str(v) for k, v in body.items()}})
+    assert page.status_code == 200 and f"不是抽查对象“{subject.name}”" in page.content.decode()
+    assert _nothing_recorded()
+
+    against_the_subject = _case(client, party=subject.name)
+    linked = post_json(client, f"/api/v1/protection/inspections/{plan.pk}/results", {**body, "case": against_the_subject})
+    assert linked.status_code == 201 and linked.json()["case"] == against_the_subject
+
+
+def test_the_credit_code_decides_whose_case_it_is_when_both_record_one(drawn):
+    plan, subject, inspector = _drawn_subject(drawn)
+    Organization.objects.filter(pk=subject.pk).update(credit_code="91120104MA05TEST1X")
+    client = _client(inspector)
+    namesake = _case(client, party=subject.name, party_credit_code="91120104MA05OTHR2Y")
+    body = {"subject": f"ORG-{subject.pk:06d}", **CASE_FILED, "case": namesake}
+
+    refused = post_json(client, f"/api/v1/protection/inspections/{plan.pk}/results", body)
+    assert refused.status_code == 422 and f"不是抽查对象“{subject.name}”" in json_text(refused)
+    assert _nothing_recorded()
+
+    by_code = _case(client, party="被抽查企业（简称）", party_credit_code="91120104ma05test1x")
+    linked = post_json(client, f"/api/v1/protection/inspections/{plan.pk}/results", {**body, "case": by_code})
+    assert linked.status_code == 201, linked.content
+
+
+def test_the_office_cannot_correct_a_result_to_a_case_against_another_party_through_the_api_or_the_page(
+        drawn, client_for):
+    plan, subject, _inspector = _drawn_subject(drawn)
+    office = client_for("office_admin")
+    key = f"ORG-{subject.pk:06d}"
+    recorded = post_json(office, f"/api/v1/protection/inspections/{plan.pk}/results", {
+        "subject": key, "outcome": "no_problem", "description": "未发现违法行为", "inspected_on": "2026-11-02"})
+    assert recorded.status_code == 201
+    elsewhere = _case(client_for("enforcement_officer"), party="他人商贸有限公司")
+    correction = {"subject": key, **CASE_FILED, "case": elsewhere, "reason": "复核后发现违法行为"}
+
+    refused = _put(office, f"/api/v1/protection/inspections/{plan.pk}/results", correction)
+    assert refused.status_code == 422
+    assert f"case: 关联案件的当事人“他人商贸有限公司”不是抽查对象“{subject.name}”" in json_text(refused)
+    page = office.post(f"/protection/inspections/{plan.pk}/results/", {
+        "action": "correct", **{k: str(v) for k, v in correction.items()}})
+    assert page.status_code == 200 and f"不是抽查对象“{subject.name}”" in page.content.decode()
+    result = InspectionResult.objects.get()
+    assert (result.outcome, result.case_id, result.corrections) == ("no_problem", None, [])
+    assert not AuditEntry.objects.filter(action="protection.inspection.result_correct").exists()

@@ -1,138 +1,24 @@
-"""Hostile input is the normal case: an inspection result of 立案查处 names only a case against the inspected
-organization that the recorder may handle; a cluster's member list is bounded, free of repeats and of unknown or
+"""Hostile input is the normal case: a cluster's member list is bounded, free of repeats and of unknown or
 non-enterprise ids, and an absurd one is refused before the database is asked; a policy's dates are bounded by sense.
-Each refusal comes through the JSON API and the page alike, names the field in Chinese and writes nothing."""
+Each refusal comes through the JSON API and the page alike, names the field in Chinese and writes nothing. (An
+inspection result's case: tests/protection/test_inspection_results.py.)"""
 
 import json
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from ipcity.accounts.models import Organization, OrgType
-from ipcity.accounts.services import user_create
 from ipcity.audit.models import AuditEntry
 from ipcity.operations.clusters import MAX_ENTERPRISES
 from ipcity.operations.models import PatentCluster
-from ipcity.protection.models import InspectionPlan, InspectionResult
 from ipcity.services.models import Policy
 from tests.helpers import json_text, post_json
-from tests.protection.helpers import CASE, certify
-
-
-def _signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _put_json(client, path, body):
     return client.put(path, json.dumps(body, ensure_ascii=False), content_type="application/json")
-
-
-# ---------------------------------------------------------------- 双随机: the case named by a result of 立案查处
-
-CASE_FILED = {"outcome": "case_filed", "description": "发现销售涉嫌假冒注册商标的商品，立案查处",
-              "inspected_on": "2026-11-02"}
-
-
-@pytest.fixture
-def drawn(client_for, people, frozen_clock):
-    """A plan drawn on 2026-11-02 among three enterprises, each subject with two of the bureau's certified officers:
-    the plan, its first subject's organization and an officer drawn to inspect it."""
-    office = client_for("office_admin")
-    for i in range(3):
-        Organization.objects.create(name=f"被抽查企业{i}有限公司", org_type=OrgType.ENTERPRISE)
-    bureau = people["enforcement_officer"].organization
-    officers = [people["enforcement_officer"]] + [
-        user_create(actor=None, username=f"drawn_officer{i}", password="Inspect#Duty2026", role="enforcement_officer",
-                    organization=bureau, full_name=f"执法员{i}") for i in range(2)]
-    for i, officer in enumerate(officers):
-        assert certify(office, officer, f"津执-敌意-{i}").status_code == 201
-    client_for("enterprise_user").post("/api/v1/evidence/registrations/file", {  # the draw's public seed
-        "kind": "copyright_work", "metadata": json.dumps({"title": "t", "work_type": "美术", "author": "a",
-                                                          "completed_on": "2026-01-01"}, ensure_ascii=False),
-        "file": SimpleUploadedFile("w.txt", b"seed material")})
-    assert post_json(office, "/api/v1/protection/inspections", {
-        "code": "2026-q4-hostile", "title": "第四季度抽查", "quotas": {"low": 3}}).status_code == 201
-    plan = InspectionPlan.objects.get(code="2026-q4-hostile")
-    for step in ("publish", "draw"):
-        assert post_json(office, f"/api/v1/protection/inspections/{plan.pk}/{step}", {}).status_code == 200
-    plan.refresh_from_db()
-    subject = plan.results["subjects"][0]
-    inspector = next(o for o in officers if f"OFFICER-{o.pk:06d}" in plan.results["inspectors"][subject])
-    return plan, Organization.objects.get(pk=int(subject.split("-")[1])), inspector
-
-
-def _case(client, **changes) -> int:
-    made = post_json(client, "/api/v1/protection/cases", {**CASE, "received_on": "2026-11-02", **changes})
-    assert made.status_code == 201, made.content
-    return made.json()["id"]
-
-
-def _nothing_recorded() -> bool:
-    return not InspectionResult.objects.exists() and not AuditEntry.objects.filter(
-        action="protection.inspection.result_record").exists()
-
-
-def test_a_result_of_case_filed_naming_a_case_against_another_party_is_refused_by_the_api_and_the_page(drawn):
-    plan, subject, inspector = drawn
-    client = _signed_in(inspector)
-    elsewhere = _case(client, party="张某（个体户）")
-    body = {"subject": f"ORG-{subject.pk:06d}", **CASE_FILED, "case": elsewhere}
-
-    refused = post_json(client, f"/api/v1/protection/inspections/{plan.pk}/results", body)
-    assert refused.status_code == 422
-    assert (f"case: 关联案件的当事人“张某（个体户）”不是抽查对象“{subject.name}”"
-            in json_text(refused)), json_text(refused)
-    page = client.post(f"/protection/inspections/{plan.pk}/results/", {
-        "action": "record", **{k: str(v) for k, v in body.items()}})
-    assert page.status_code == 200 and f"不是抽查对象“{subject.name}”" in page.content.decode()
-    assert _nothing_recorded()
-
-    against_the_subject = _case(client, party=subject.name)
-    linked = post_json(client, f"/api/v1/protection/inspections/{plan.pk}/results", {**body, "case": against_the_subject})
-    assert linked.status_code == 201 and linked.json()["case"] == against_the_subject
-
-
-def test_the_credit_code_decides_whose_case_it_is_when_both_record_one(drawn):
-    plan, subject, inspector = drawn
-    Organization.objects.filter(pk=subject.pk).update(credit_code="91120104MA05TEST1X")
-    client = _signed_in(inspector)
-    namesake = _case(client, party=subject.name, party_credit_code="91120104MA05OTHR2Y")
-    body = {"subject": f"ORG-{subject.pk:06d}", **CASE_FILED, "case": namesake}
-
-    refused = post_json(client, f"/api/v1/protection/inspections/{plan.pk}/results", body)
-    assert refused.status_code == 422 and f"不是抽查对象“{subject.name}”" in json_text(refused)
-    assert _nothing_recorded()
-
-    by_code = _case(client, party="被抽查企业（简称）", party_credit_code="91120104ma05test1x")
-    linked = post_json(client, f"/api/v1/protection/inspections/{plan.pk}/results", {**body, "case": by_code})
-    assert linked.status_code == 201, linked.content
-
-
-def test_the_office_cannot_correct_a_result_to_a_case_against_another_party_through_the_api_or_the_page(
-        drawn, client_for):
-    plan, subject, _inspector = drawn
-    office = client_for("office_admin")
-    key = f"ORG-{subject.pk:06d}"
-    recorded = post_json(office, f"/api/v1/protection/inspections/{plan.pk}/results", {
-        "subject": key, "outcome": "no_problem", "description": "未发现违法行为", "inspected_on": "2026-11-02"})
-    assert recorded.status_code == 201
-    elsewhere = _case(client_for("enforcement_officer"), party="他人商贸有限公司")
-    correction = {"subject": key, **CASE_FILED, "case": elsewhere, "reason": "复核后发现违法行为"}
-
-    refused = _put_json(office, f"/api/v1/protection/inspections/{plan.pk}/results", correction)
-    assert refused.status_code == 422
-    assert f"case: 关联案件的当事人“他人商贸有限公司”不是抽查对象“{subject.name}”" in json_text(refused)
-    page = office.post(f"/protection/inspections/{plan.pk}/results/", {
-        "action": "correct", **{k: str(v) for k, v in correction.items()}})
-    assert page.status_code == 200 and f"不是抽查对象“{subject.name}”" in page.content.decode()
-    result = InspectionResult.objects.get()
-    assert (result.outcome, result.case_id, result.corrections) == ("no_problem", None, [])
-    assert not AuditEntry.objects.filter(action="protection.inspection.result_correct").exists()
 
 
 # ---------------------------------------------------------------- 产业链专利集群: the member enterprises
