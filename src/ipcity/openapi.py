@@ -37,9 +37,11 @@ PAGE_NOTE = (f"分页：offset 为跳过的条数，limit 为本页条数（默�
 @dataclass(frozen=True)
 class Rows:
     """What a paginated list operation returns: its rows in a stable order (a queryset or a list) and, when a row
-    needs writing out, how (applied to the rows of the page only, so a long list costs one page of work)."""
+    needs writing out, how (applied to the rows of the page only, so a long list costs one page of work): `out` a
+    row at a time, or `out_page` the page's rows together (what a page shares is then looked up once for all)."""
     rows: Any
     out: Callable[[Any], Any] | None = None
+    out_page: Callable[[list], list] | None = None
 
 
 def paginated(view):
@@ -56,18 +58,21 @@ def paginated(view):
     @functools.wraps(view)
     def page(request, *args, offset: int = 0, limit: int = PAGE_MAX, response: HttpResponse, **kwargs):
         result = view(request, *args, **kwargs)
-        rows, out = (result.rows, result.out) if isinstance(result, Rows) else (result, None)
-        return one_page(rows, offset=offset, limit=limit, response=response, out=out)
+        rows = result if isinstance(result, Rows) else Rows(result)
+        return one_page(rows.rows, offset=offset, limit=limit, response=response, out=rows.out,
+                        out_page=rows.out_page)
 
     page.__signature__ = signature.replace(parameters=params + extra)
     page.__doc__ = PAGE_NOTE  # django-ninja shows it as the operation's description
     return page
 
 
-def one_page(rows, *, offset: int, limit: int, response: HttpResponse, out: Callable[[Any], Any] | None = None) -> list:
-    """The rows from `offset`, at most `limit` and PAGE_MAX of them, each written out by `out`; the number of rows
-    in all goes into the X-Total-Count header. For an answer that holds its list inside an object; a list answer
-    takes `paginated`."""
+def one_page(rows, *, offset: int, limit: int, response: HttpResponse, out: Callable[[Any], Any] | None = None,
+             out_page: Callable[[list], list] | None = None) -> list:
+    """The rows from `offset`, at most `limit` and PAGE_MAX of them, each written out by `out` (or all of them by
+    `out_page`); the number of rows in all goes into the X-Total-Count header. For an answer that holds its list
+    inside an object; a list answer takes `paginated`."""
+    assert out is None or out_page is None, "a page is written out one way"
     end = offset + min(limit, PAGE_MAX)
     if isinstance(rows, QuerySet):
         rows = _in_a_total_order(rows)
@@ -76,6 +81,8 @@ def one_page(rows, *, offset: int, limit: int, response: HttpResponse, out: Call
         rows = list(rows)
         total, chosen = len(rows), rows[offset:end]
     response["X-Total-Count"] = str(total)
+    if out_page is not None:
+        return out_page(chosen)
     return [out(row) for row in chosen] if out is not None else chosen
 
 

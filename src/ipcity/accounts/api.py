@@ -1,4 +1,3 @@
-from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
 from ipcity.accounts.permissions import permissions_of
@@ -17,8 +16,7 @@ from ipcity.accounts.services import (
     user_set_active,
     user_unlock,
 )
-from ipcity.bounds import Limit, Offset
-from ipcity.openapi import PAGE_MAX, PAGE_NOTE, Rows, one_page, paginated
+from ipcity.openapi import Rows, paginated
 
 router = Router(tags=["机构与用户"])
 
@@ -92,17 +90,17 @@ def organization(request, org_id: int):
     return _org(organization_get(user=request.user, pk=org_id))
 
 
-@router.get("/organizations/{org_id}/members", response=list[MemberOut], summary="机构成员（按用户名排序）",
-            description=PAGE_NOTE)
-def members(request, org_id: int, response: HttpResponse, offset: Offset = 0, limit: Limit = PAGE_MAX):
-    # Paged here rather than by `paginated`, whose `Rows.out` writes out one row at a time: unmasked personal data
-    # shown is audited once for the page's members, not once a member.
+@router.get("/organizations/{org_id}/members", response=list[MemberOut], summary="机构成员（按用户名排序）")
+@paginated
+def members(request, org_id: int):
     org = organization_get(user=request.user, pk=org_id)
-    page = one_page(member_records(user=request.user, organization=org), offset=offset, limit=limit,
-                    response=response)
-    return [{"username": m["user"].username, "full_name": m["user"].full_name, "role": m["user"].role,
-             "phone": m["phone"], "id_number": m["id_number"]}
-            for m in members_shown(user=request.user, organization=org, members=page)]
+
+    def shown(page) -> list[dict]:  # unmasked personal data shown is audited once for the page's members
+        return [{"username": m["user"].username, "full_name": m["user"].full_name, "role": m["user"].role,
+                 "phone": m["phone"], "id_number": m["id_number"]}
+                for m in members_shown(user=request.user, organization=org, members=page)]
+
+    return Rows(member_records(user=request.user, organization=org), out_page=shown)
 
 
 class OrganizationIn(Schema):

@@ -3,13 +3,12 @@ watch list of enterprises."""
 
 import datetime as dt
 
-from django.http import HttpResponse
 from ninja import Router, Schema, Status
 
 from ipcity.accounts.models import Organization
-from ipcity.bounds import Id, Limit, Offset
+from ipcity.bounds import Id
 from ipcity.inputs import object_or_404
-from ipcity.openapi import PAGE_MAX, PAGE_NOTE, Rows, one_page, paginated
+from ipcity.openapi import Rows, paginated
 from ipcity.operations.brands import (
     brand_holders,
     geographical_indications,
@@ -88,13 +87,11 @@ def _watch_out(e) -> dict:
             "removed_on": e.removed_on, "profile": e.profile}
 
 
-@router.get("/watch-list", response=list[WatchOut], summary="重点企业关注名录及各企业知识产权概况（办公室）",
-            description=PAGE_NOTE)
-def watch(request, response: HttpResponse, offset: Offset = 0, limit: Limit = PAGE_MAX):
-    # Paged here rather than by `paginated`, whose `Rows.out` writes out one row at a time: a page's profiles are
-    # worked out together, in the same few queries however long the page.
-    page = one_page(watch_entries(user=request.user), offset=offset, limit=limit, response=response)
-    return [_watch_out(entry) for entry in with_profiles(page)]
+@router.get("/watch-list", response=list[WatchOut], summary="重点企业关注名录及各企业知识产权概况（办公室）")
+@paginated
+def watch(request):
+    # A page's profiles are worked out together, in the same few queries however long the page.
+    return Rows(watch_entries(user=request.user), out_page=lambda page: [_watch_out(e) for e in with_profiles(page)])
 
 
 @router.post("/watch-list", response={201: WatchOut}, summary="列入关注名录（办公室）")
