@@ -1,5 +1,9 @@
 from django.apps import AppConfig
 
+# What the supervision dashboard reads: its computation is cached under this scope's version (ipcity/versions.py).
+SUPERVISION_MODELS = ("plan.WorkItem", "plan.WorkItemEvent", "plan.ProgressReport", "plan.SupervisionSettings",
+                      "plan.KeyTask", "plan.Action", "accounts.Organization")
+
 
 class PlanConfig(AppConfig):
     name = "ipcity.plan"
@@ -8,6 +12,4 @@ class PlanConfig(AppConfig):
 
     def ready(self):
         from ipcity import versions
-        from ipcity.plan.dashboard import SUPERVISION_MODELS
-
         versions.declare("supervision", lambda: list(SUPERVISION_MODELS))

@@ -33,11 +33,6 @@ def _item_row(item, **extra) -> dict:
             "deadline": item.deadline, "state": item.state, "state_label": item.get_state_display(), **extra}
 
 
-# What the dashboard reads: its computation is cached under this scope's version (ipcity/versions.py).
-SUPERVISION_MODELS = ("plan.WorkItem", "plan.WorkItemEvent", "plan.ProgressReport", "plan.SupervisionSettings",
-                      "plan.KeyTask", "plan.Action", "accounts.Organization")
-
-
 def supervision_dashboard(*, user, plan: WorkPlan, today: dt.date | None = None) -> dict:
     """The dashboard's work-item part is computed once per change of the work items, their reports or the rules (and
     per day), for the office and for each unit, and shared by every worker; the indicators come from their own cache."""

@@ -28,8 +28,6 @@ from xml.parsers import expat
 from xml.sax.saxutils import escape
 
 from lxml import etree
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -92,6 +90,8 @@ def _xlsx_cell(sheet, value):
     text = document_text(value)
     if not is_formula_like(text):
         return text
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=text)
     cell.data_type = "s"  # openpyxl would make "=…" a formula; a string cell is shown as typed
     cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
@@ -104,6 +104,8 @@ def sheet_title(title: str) -> str:
 
 
 def xlsx_bytes(sheets: list[tuple[str, list[str], Iterable[list]]]) -> bytes:
+    from openpyxl import Workbook  # here, not at the top: every command would load it at start (about 0.15 s)
+
     workbook = Workbook(write_only=True)
     for title, headers, rows in sheets:
         sheet = workbook.create_sheet(sheet_title(title))
@@ -295,6 +297,8 @@ def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[str]]]:
         return
     widest = inspect_workbook(data)
     try:
+        from openpyxl import load_workbook
+
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
         sheet.reset_dimensions()  # the declared size (A1:XFD1048576…) is the file's claim; read the real cells
