@@ -15,7 +15,7 @@ from ipcity.plan.core import schedule
 from ipcity.plan.fund import budget_line_create, disbursement_record
 from ipcity.plan.holidays import OFFICIAL, calendar_import, official_file
 from ipcity.plan.meetings import decision_to_work_item, meeting_record
-from ipcity.plan.models import CentralDistrict, KeyTask, WorkPlan
+from ipcity.plan.models import CentralDistrict, KeyTask, SupervisionSettings, WorkPlan
 from ipcity.plan.ranking import high_tech_record
 from ipcity.plan.supervision import (
     progress_report_submit,
@@ -54,6 +54,7 @@ def build_supervision(*, plan: WorkPlan, office: User, unit_users: dict[int, Use
     rng = random.Random(seed)
     today = clock.today()
     created = 0
+    config = supervision_settings()
     for task in KeyTask.objects.filter(plan=plan).prefetch_related("assignments__unit", "indicators"):
         for assignment in task.assignments.all():
             actor = unit_users.get(assignment.unit_id)
@@ -70,7 +71,7 @@ def build_supervision(*, plan: WorkPlan, office: User, unit_users: dict[int, Use
                                             deadline=deadline, indicators=list(task.indicators.all())[:2])
                     work_item_transition(actor=office, item=item, action="assign")
                 created += 1
-                _walk(item, actor, office, rng, assigned_on, today)
+                _walk(item, actor, office, rng, assigned_on, today, config)
     reminders_send(today=today)
     _meetings(plan, office, unit_users, rng, today)
     _fund(plan, office, rng, today)
@@ -79,7 +80,8 @@ def build_supervision(*, plan: WorkPlan, office: User, unit_users: dict[int, Use
     return created
 
 
-def _walk(item, actor: User, office: User, rng: random.Random, assigned_on: dt.date, today: dt.date) -> None:
+def _walk(item, actor: User, office: User, rng: random.Random, assigned_on: dt.date, today: dt.date,
+          config: SupervisionSettings) -> None:
     """Acknowledge, report monthly (mostly on time, some late, a few missed), give feedback by the deadline (or
     lapse), and let the office review, then close or return."""
     if item.deadline > today and rng.random() < 0.1:
@@ -88,7 +90,6 @@ def _walk(item, actor: User, office: User, rng: random.Random, assigned_on: dt.d
         work_item_transition(actor=actor, item=item, action="acknowledge")
     # Only recent deadlines lapse: an item left unreported for years would not survive a real office's chasers.
     lapses = today - dt.timedelta(days=120) < item.deadline < today and rng.random() < 0.3
-    config = supervision_settings()
     frequency = schedule.Frequency(config.report_frequency)
     last_month = item.deadline if not lapses else today
     for period in schedule.periods_between(assigned_on, min(last_month, today), frequency, config.report_due_days):
@@ -101,14 +102,14 @@ def _walk(item, actor: User, office: User, rng: random.Random, assigned_on: dt.d
             continue
         with clock.on_day(filed):
             progress_report_submit(actor=actor, item=item, period=period.label, request_review=False,
-                                   text=f"{period.label}：按计划推进（演示数据）")
+                                   text=f"{period.label}：按计划推进（演示数据）", config=config)
     if lapses or item.deadline >= today:
         return  # lapsed: the chaser below will find it
     feedback_on = item.deadline - dt.timedelta(days=rng.randrange(0, 10))
     with clock.on_day(feedback_on, hour=15):
         progress_report_submit(actor=actor, item=item,
                                period=schedule.period_of(feedback_on, frequency, config.report_due_days).label,
-                               text="已完成阶段目标，提请复核（演示数据）")
+                               text="已完成阶段目标，提请复核（演示数据）", config=config)
     reviewed_on = min(item.deadline + dt.timedelta(days=rng.randrange(2, 12)), today)
     with clock.on_day(reviewed_on, hour=16):
         work_item_transition(actor=office, item=item, action="review")
@@ -122,7 +123,7 @@ def _walk(item, actor: User, office: User, rng: random.Random, assigned_on: dt.d
     with clock.on_day(again_on, hour=15):
         progress_report_submit(actor=actor, item=item,
                                period=schedule.period_of(again_on, frequency, config.report_due_days).label,
-                               text="已补充佐证材料（演示数据）")
+                               text="已补充佐证材料（演示数据）", config=config)
     with clock.on_day(again_on + dt.timedelta(days=rng.randrange(2, 10)), hour=16):
         work_item_transition(actor=office, item=item, action="review")
         work_item_transition(actor=office, item=item, action="close")
@@ -149,8 +150,9 @@ def _meetings(plan: WorkPlan, office: User, unit_users: dict[int, User], rng: ra
                     item = decision_to_work_item(actor=office, decision=decision)
                     work_item_transition(actor=office, item=item, action="assign")
                     walks.append((item, unit_users[decision.unit_id], held_on))
+    config = supervision_settings()
     for item, actor, assigned_on in walks:
-        _walk(item, actor, office, rng, assigned_on, today)
+        _walk(item, actor, office, rng, assigned_on, today, config)
     lagging_year = today.year - 1
     if lagging_year >= plan.period_start.year and "culture_tourism" in units:
         with clock.on_day(dt.date(lagging_year + 1, 1, 25)):
