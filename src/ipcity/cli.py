@@ -31,8 +31,8 @@ def _setup(*, serving: bool = False) -> None:
     # Django's start makes over 100,000 objects that live as long as the command, and a command then makes rows by the
     # hundred thousand (an import, the demo) that live for one batch: collecting while the first are made finds
     # nothing, and a full collection would walk all of them again. So the start runs without the collector, what it
-    # made is set aside for good (freeze), and the collector runs a fiftieth as often. About a tenth of a 30,000-row
-    # import here (bench/imports.py).
+    # made is set aside for good (freeze), and the collector runs some seventy times less often: a fifth of a
+    # 30,000-row XLSX import here (bench/imports.py). Servers keep the defaults: bench/web.py measured them so.
     gc.disable()
     try:
         django.setup()

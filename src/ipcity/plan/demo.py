@@ -73,7 +73,7 @@ def build_supervision(*, plan: WorkPlan, office: User, unit_users: dict[int, Use
                 created += 1
                 _walk(item, actor, office, rng, assigned_on, today, config)
     reminders_send(today=today)
-    _meetings(plan, office, unit_users, rng, today)
+    _meetings(plan, office, unit_users, rng, today, config)
     _fund(plan, office, rng, today)
     _satisfaction_surveys(plan, office, random.Random(seed + 1), today)
     _high_tech(office, random.Random(seed + 2), today)
@@ -129,7 +129,8 @@ def _walk(item, actor: User, office: User, rng: random.Random, assigned_on: dt.d
         work_item_transition(actor=office, item=item, action="close")
 
 
-def _meetings(plan: WorkPlan, office: User, unit_users: dict[int, User], rng: random.Random, today: dt.date) -> None:
+def _meetings(plan: WorkPlan, office: User, unit_users: dict[int, User], rng: random.Random, today: dt.date,
+              config: SupervisionSettings) -> None:
     """A plenary meeting each year whose decisions become work items, and one interview with a lagging unit."""
     units = {u.code: u for u in plan.members.all()}
     tasks = {t.number: t for t in KeyTask.objects.filter(plan=plan)}
@@ -150,7 +151,6 @@ def _meetings(plan: WorkPlan, office: User, unit_users: dict[int, User], rng: ra
                     item = decision_to_work_item(actor=office, decision=decision)
                     work_item_transition(actor=office, item=item, action="assign")
                     walks.append((item, unit_users[decision.unit_id], held_on))
-    config = supervision_settings()
     for item, actor, assigned_on in walks:
         _walk(item, actor, office, rng, assigned_on, today, config)
     lagging_year = today.year - 1
