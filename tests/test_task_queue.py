@@ -136,6 +136,27 @@ def test_each_registration_queues_one_sealing_task_and_the_worker_seals_as_the_s
     assert sealed.actor_name == "system" and sealed.actor.display_name == "系统" and not sealed.actor.is_active
 
 
+def test_a_registrant_waiting_for_the_certificate_queues_no_sealing_task_and_one_not_waiting_does(client_for):
+    enterprise = client_for("enterprise_user")
+
+    def register(n: int, query: str = "") -> dict:
+        body = {"kind": "trade_secret", "metadata": {"title": f"配方{n}", "secret_type": "技术信息"},
+                "sha256": f"{n:064x}", "sm3": f"{n + 100:064x}"}
+        answer = enterprise.post(f"/api/v1/evidence/registrations{query}", json.dumps(body),
+                                 content_type="application/json")
+        assert answer.status_code == 201, answer.content.decode()
+        return answer.json()
+
+    sealing_tasks = DBTaskResult.objects.filter(task_path="ipcity.evidence.tasks.seal_pending")
+    with queued(EVIDENCE_BACKGROUND_SEQUENCER=True):
+        assert register(1)["status"] == "sequenced"
+        assert not sealing_tasks.exists()
+        assert register(2, "?wait=false")["status"] == "pending"
+        assert sealing_tasks.count() == 1
+        work()
+    assert Registration.objects.filter(index__isnull=True).count() == 0
+
+
 def test_the_worker_sends_due_reminders_as_the_system(client_for, people, frozen_clock):
     office = client_for("office_admin")
     created = office.post("/api/v1/supervision/items", json.dumps({

@@ -59,7 +59,7 @@ class HashRegistrationIn(Schema):
 
 def _register(request, wait: bool, **kwargs):
     try:
-        item, created = registration_create(actor=request.user, **kwargs)
+        item, created = registration_create(actor=request.user, sealed_by_caller=wait, **kwargs)
     except RateLimited as exc:
         return Status(429, {"detail": [str(exc)]})
     if wait:

@@ -11,10 +11,20 @@ class SealedError(Exception):
 
 class RegistrationQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        # The sequencer's bulk_update seals pending rows; nothing may update a sealed one.
         if self.filter(index__isnull=False).exists():
             raise SealedError("已上链的存证登记不可修改")
         return super().update(**kwargs)
+
+    def mark_sealed(self, rows: list["Registration"], *, checkpoint: "LogCheckpoint", at) -> None:
+        """The sequencer's one write: each pending row gets its index (already set on it), the checkpoint and the time.
+        A row found sealed already refuses the whole batch; the statement itself checks, so no query goes before it."""
+        for start in range(0, len(rows), 2000):
+            batch = rows[start:start + 2000]
+            index = models.Case(*(models.When(pk=row.pk, then=models.Value(row.index)) for row in batch),
+                                output_field=models.BigIntegerField())
+            pending = self.filter(pk__in=[row.pk for row in batch], index__isnull=True)
+            if models.QuerySet.update(pending, index=index, checkpoint=checkpoint, sequenced_at=at) != len(batch):
+                raise SealedError("已上链的存证登记不可修改")
 
     def delete(self):
         raise SealedError("存证登记不可删除")

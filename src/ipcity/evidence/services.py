@@ -74,9 +74,11 @@ def _check_rate(actor, now: dt.datetime) -> None:
 
 
 def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[bytes] | None = None,
-                        filename: str = "", sha256: str = "", sm3: str = "", salted: bool = False
-                        ) -> tuple[Registration, bool]:
-    """Register a file (its chunks) or only its hashes. Returns the registration and whether it is new."""
+                        filename: str = "", sha256: str = "", sm3: str = "", salted: bool = False,
+                        sealed_by_caller: bool = False) -> tuple[Registration, bool]:
+    """Register a file (its chunks) or only its hashes. Returns the registration and whether it is new. A caller that
+    seals it at once (`ledger.seal`, the registrant waiting for the certificate) queues no sealing task; the worker's
+    housekeeping still seals whatever that left pending."""
     require_perm(actor, Perm.EVIDENCE_REGISTER)
     if actor.organization_id is None:
         raise PermissionDenied("账号未归属任何机构，不能登记")
@@ -133,7 +135,7 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
                          after={"kind": kind, "sha256": sha256, "title": registration.title})
             if notary is not None:
                 NotarizationRequest.objects.create(registration=registration, notary=notary, updated_at=now)
-            if settings.EVIDENCE_BACKGROUND_SEQUENCER:
+            if settings.EVIDENCE_BACKGROUND_SEQUENCER and not sealed_by_caller:
                 enqueue_once(seal_pending)  # the task row commits with the registration; `ipcity worker` seals
     except IntegrityError:  # the same content registered at the same moment by a colleague
         return Registration.objects.get(organization_id=actor.organization_id, sha256=sha256, kind=kind), False

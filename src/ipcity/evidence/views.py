@@ -84,7 +84,7 @@ def new(request, kind):
             registration, created = registration_create(
                 actor=request.user, kind=kind, metadata=metadata, filename=upload.name if upload else "",
                 chunks=upload.chunks() if upload else None, salted=bool(data.pop("salted", False) or spec.hash_only),
-                sha256=data.get("sha256", ""), sm3=data.get("sm3", ""))
+                sha256=data.get("sha256", ""), sm3=data.get("sm3", ""), sealed_by_caller=True)
         except ValidationError as exc:
             form_errors_from(form, exc)
         except RateLimited as exc:
