@@ -72,10 +72,6 @@ _seal_lock = threading.Lock()
 _last_sealed = -math.inf  # when this process last made a checkpoint for a waiting request (time.monotonic)
 
 
-def _is_sealed(pk: int) -> bool:
-    return Registration.objects.filter(pk=pk, index__isnull=False).exists()
-
-
 def seal(registration: Registration) -> None:
     """Return once `registration` is sealed, sealing it if no one else has. The first waiting request of a process
     seals every pending registration, its own among them; under load it first lets EVIDENCE_SEAL_MERGE_SECONDS pass
@@ -102,11 +98,11 @@ def seal(registration: Registration) -> None:
 def _sequence(limit: int, unless_sealed: int | None = None) -> LogCheckpoint | None:
     # The row is made by the migration; a flushed database (ipcity demo --reset) gets it back here.
     state = SequencerState.objects.select_for_update().filter(pk=1).first() or SequencerState.objects.create(pk=1)
-    if unless_sealed is not None and _is_sealed(unless_sealed):
-        return None  # another server's checkpoint, made while this one waited for the lock, holds it
     pending = list(Registration.objects.filter(index__isnull=True).order_by("id").only("leaf")[:limit])
     if not pending:
         return None
+    if unless_sealed is not None and len(pending) < limit and all(row.pk != unless_sealed for row in pending):
+        return None  # another server's checkpoint, made while this one waited for the lock, holds it
     keys = log_keys()
     tree = log_tree(state.size)
     now = clock.now()
