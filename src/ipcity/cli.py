@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 # gunicorn's gthread workers: a worker per core, threads for the requests waiting on the database or for their
-# evidence certificate (bench/ledger.py: 8 threads sealed ~150 registrations/s where 4 sealed ~118, and bench/web.py
-# stayed as fast); keep-alive longer than a user's pause between pages, so a browser's kept connection is not closed
-# under it (bench/web.py measures).
+# evidence certificate. A registrant's request holds its thread until the checkpoint (up to the merge window and a
+# batch): bench/ledger.py on PostgreSQL sealed ~118 registrations/s with 4 threads, 150-175 with 8 (p50 600-700 ms)
+# and 183-199 with 16 (p50 220-590 ms); 32 was slower again, SQLite the same at 8 and 16, and bench/web.py as fast
+# at 8 and 16. Keep-alive longer than a user's pause between pages, so a browser's kept connection is not closed under
+# it (bench/web.py measures).
 SERVE_WORKERS = 2
-SERVE_THREADS = 8
+SERVE_THREADS = 16
 SERVE_KEEPALIVE_SECONDS = 5
 
 
