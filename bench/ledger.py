@@ -206,6 +206,7 @@ def certificate_latency(rate: float, seconds: float, port: int, database: str = 
         return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else None
 
     return {"database": database, "offered_per_s": rate, "sustained_per_s": len(latencies) / elapsed,
+            "offered": int(rate * seconds), "completed": len(latencies),
             "requests": len(latencies) + len(errors), "errors": len(errors), "first_error": errors[0] if errors else "",
             "p50_ms": pick(latencies, .5), "p99_ms": pick(latencies, .99),
             "floor_p50_ms": pick(floor, .5), "floor_p99_ms": pick(floor, .99), "checkpoints": checkpoints}
@@ -239,14 +240,19 @@ def main(argv=None) -> int:
         os.sched_setaffinity(0, set(range(os.cpu_count() or 1)))
     for database in (["sqlite", "postgres"] if args.database == "both" else [args.database]):
         latency = certificate_latency(args.rate, args.seconds, args.port, database, args.threads)
-        met = (latency["p99_ms"] or 1e9) <= 1000 and latency["sustained_per_s"] >= 200 and not latency["errors"]
+        # 200/s sustained: all of them offered at 200/s, each answered with its certificate, 99 % within a second (no
+        # backlog can grow). Completions over the elapsed time cannot reach the offered rate itself: the clock runs on
+        # until the last answer, so even an instant server offered 200/s scores 199.9.
+        met = (args.rate >= 200 and latency["completed"] == latency["offered"] and not latency["errors"]
+               and (latency["p99_ms"] or 1e9) <= 1000)
         print(f"registrations through the API to certificate on {database}, offered {latency['offered_per_s']:g}/s "
-              f"for {args.seconds:g} s: sustained {latency['sustained_per_s']:.0f}/s, p50 {latency['p50_ms'] or 0:.0f} ms, "
+              f"for {args.seconds:g} s: {latency['completed']} of {latency['offered']} answered with their certificate, "
+              f"sustained {latency['sustained_per_s']:.0f}/s, p50 {latency['p50_ms'] or 0:.0f} ms, "
               f"p99 {latency['p99_ms'] or 0:.0f} ms, {latency['errors']} errors of {latency['requests']}, "
               f"{latency['checkpoints']} checkpoints "
               f"{latency['first_error'][:120]}; floor (the log's keys read, same server, same run): "
               f"p50 {latency['floor_p50_ms'] or 0:.0f} ms, p99 {latency['floor_p99_ms'] or 0:.0f} ms  "
-              f"[goal >= 200/s sustained, p99 <= 1000 ms, no error: {'met' if met else 'NOT met'}]")
+              f"[goal >= 200/s offered and all answered, p99 <= 1000 ms, no error: {'met' if met else 'NOT met'}]")
     return 0
 
 
