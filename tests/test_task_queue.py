@@ -157,6 +157,27 @@ def test_a_registrant_waiting_for_the_certificate_queues_no_sealing_task_and_one
     assert Registration.objects.filter(index__isnull=True).count() == 0
 
 
+def test_a_registration_whose_sealing_failed_in_the_request_is_left_to_the_worker_at_once(client_for, monkeypatch):
+    from ipcity.evidence import ledger
+
+    enterprise = client_for("enterprise_user")
+    body = {"kind": "trade_secret", "metadata": {"title": "配方", "secret_type": "技术信息"},
+            "sha256": "a" * 64, "sm3": "b" * 64}
+
+    def timestamp_service_down(*args, **kwargs):
+        raise RuntimeError("时间戳服务不可用")
+
+    with queued(EVIDENCE_BACKGROUND_SEQUENCER=True):
+        with monkeypatch.context() as patched:
+            patched.setattr(ledger, "_stamp", timestamp_service_down)
+            with pytest.raises(RuntimeError, match="时间戳服务不可用"):
+                enterprise.post("/api/v1/evidence/registrations", json.dumps(body), content_type="application/json")
+        assert Registration.objects.get().index is None
+        assert DBTaskResult.objects.filter(task_path="ipcity.evidence.tasks.seal_pending").count() == 1
+        work()
+    assert Registration.objects.get().index == 0
+
+
 def test_the_worker_sends_due_reminders_as_the_system(client_for, people, frozen_clock):
     office = client_for("office_admin")
     created = office.post("/api/v1/supervision/items", json.dumps({

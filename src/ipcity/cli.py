@@ -34,7 +34,8 @@ def _setup(*, serving: bool = False) -> None:
     # hundred thousand (an import, the demo) that live for one batch: collecting while the first are made finds
     # nothing, and a full collection would walk all of them again. So the start runs without the collector, what it
     # made is set aside for good (freeze), and the collector runs some seventy times less often: a fifth of a
-    # 30,000-row XLSX import here (bench/imports.py). Servers keep the defaults: bench/web.py measured them so.
+    # 30,000-row XLSX import here (bench/imports.py). A server keeps the collector's defaults (bench/web.py measured them
+    # so) and only freezes what its start made, before it forks its workers (cmd_serve).
     gc.disable()
     try:
         django.setup()
@@ -105,8 +106,10 @@ def cmd_serve(args) -> int:
 
     get_resolver().url_patterns  # noqa: B018 (the routes and every API module, imported once here for all workers)
     connections.close_all()  # the checks' connection must not be shared by the workers forked below
-    # What start-up made lives as long as the server: frozen, a full collection no longer walks its ~220,000 objects
-    # (a pause of about a tenth of a second every thousand or so requests, holding every thread of the worker).
+    # What start-up made lives as long as the server: frozen (its garbage collected first), a full collection no longer
+    # walks its ~220,000 objects (a pause of about a tenth of a second every thousand or so requests, holding every
+    # thread of the worker).
+    gc.collect()
     gc.freeze()
 
     class Server(BaseApplication):

@@ -2,6 +2,7 @@
 EVIDENCE_SEAL_MERGE_SECONDS, so the registrations arriving in between share one checkpoint, and a server finding
 the waiting registration already sealed by another makes no checkpoint of its own."""
 
+import sqlite3
 import time
 
 import pytest
@@ -60,3 +61,21 @@ def test_a_sequencer_that_finds_the_waiting_registration_sealed_by_another_serve
     assert ledger.sequence_pending(unless_sealed=sealed_elsewhere.pk) is None
     assert LogCheckpoint.objects.count() == 1 and Registration.objects.get(pk=later.pk).index is None
 
+
+
+@override_settings(EVIDENCE_RATE_PER_MINUTE=1000)
+def test_a_backlog_larger_than_one_statement_can_carry_is_sealed_in_one_checkpoint(people):
+    """SQLite before 3.32 takes at most 999 parameters in a statement; a backlog sealed in one too large would fail
+    every time, and the log would stop sealing."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        connection.ensure_connection()
+        connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    user = people["enterprise_user"]
+    backlog = [_pending(user, 100 + n) for n in range(400)]
+    checkpoint = ledger.sequence_pending()
+    assert checkpoint.size == 400
+    assert sorted(Registration.objects.filter(checkpoint=checkpoint).values_list("index", flat=True)) == \
+        list(range(400))
+    assert Registration.objects.get(pk=backlog[-1].pk).index == 399

@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 from ipcity.evidence.certificate import certificate_number, certificate_pdf
 from ipcity.evidence.core.bundle import verify_bundle
 from ipcity.evidence.keys import log_keys
-from ipcity.evidence.ledger import bundle_text, seal
+from ipcity.evidence.ledger import bundle_text
 from ipcity.evidence.notarization import (
     NOTARIZATION,
     notarization_get,
@@ -18,7 +18,7 @@ from ipcity.evidence.notarization import (
     notarization_transition,
 )
 from ipcity.evidence.selectors import registration_get, registration_statistics, registrations_for
-from ipcity.evidence.services import RateLimited, registration_create
+from ipcity.evidence.services import RateLimited, registration_create, registration_seal
 from ipcity.openapi import NameCount, Rows, file_response, paginated
 
 router = Router(tags=["存证"])
@@ -63,7 +63,7 @@ def _register(request, wait: bool, **kwargs):
     except RateLimited as exc:
         return Status(429, {"detail": [str(exc)]})
     if wait:
-        seal(item)  # the caller gets its certificate in this response (after at most the merge window)
+        registration_seal(item)  # the caller gets its certificate in this response (after at most the merge window)
     return Status(201 if created else 200, _out(item))
 
 

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 
 from ipcity.evidence.kinds import KINDS
 from ipcity.models import Created
@@ -18,8 +18,12 @@ class RegistrationQuerySet(models.QuerySet):
     def mark_sealed(self, rows: list["Registration"], *, checkpoint: "LogCheckpoint", at) -> None:
         """The sequencer's one write: each pending row gets its index (already set on it), the checkpoint and the time.
         A row found sealed already refuses the whole batch; the statement itself checks, so no query goes before it."""
-        for start in range(0, len(rows), 2000):
-            batch = rows[start:start + 2000]
+        # Three parameters a row (the id twice, the index) and two for the batch, within what the database takes in
+        # one statement (999 on SQLite before 3.32: a larger batch would fail every time, and the log stop sealing).
+        limit = connections[self.db].features.max_query_params
+        size = min(2000, (limit - 2) // 3) if limit else 2000
+        for start in range(0, len(rows), size):
+            batch = rows[start:start + size]
             index = models.Case(*(models.When(pk=row.pk, then=models.Value(row.index)) for row in batch),
                                 output_field=models.BigIntegerField())
             pending = self.filter(pk__in=[row.pk for row in batch], index__isnull=True)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 
 from ipcity import clock
 from ipcity.accounts.permissions import require_perm
@@ -18,7 +18,7 @@ from ipcity.audit.services import audit_record
 from ipcity.evidence.core.leaf import Leaf, canonical_json, format_time, submitter_commitment
 from ipcity.evidence.core.sm3 import sm3_pure
 from ipcity.evidence.kinds import KINDS, TITLE_FIELDS, metadata_problems
-from ipcity.evidence.ledger import submitter_identity
+from ipcity.evidence.ledger import seal, submitter_identity
 from ipcity.evidence.models import NotarizationRequest, Registration
 from ipcity.evidence.notarization import notary_named
 from ipcity.evidence.tasks import seal_pending
@@ -140,3 +140,18 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
     except IntegrityError:  # the same content registered at the same moment by a colleague
         return Registration.objects.get(organization_id=actor.organization_id, sha256=sha256, kind=kind), False
     return registration, True
+
+
+def registration_seal(registration: Registration) -> None:
+    """Wait for the registration's certificate, sealing it now (`ledger.seal`). Should that fail (the timestamp service
+    down, the database lock timing out), a sealing task is queued before the error goes on: the worker seals it
+    within a second, rather than at its next housekeeping."""
+    try:
+        seal(registration)
+    except Exception:
+        if settings.EVIDENCE_BACKGROUND_SEQUENCER:
+            try:
+                enqueue_once(seal_pending)
+            except DatabaseError:
+                pass  # the database itself failed: housekeeping seals the registration once it is back
+        raise

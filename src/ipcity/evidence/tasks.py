@@ -1,5 +1,5 @@
-"""Sealing as a task: one is queued with each registration (at most one waits at a time) and the worker's
-housekeeping seals anything left pending. The row lock in `ledger._sequence` keeps two sealers apart."""
+"""Sealing as a task: one is queued with each registration whose request does not seal it (at most one waits at a
+time), and the worker's housekeeping seals anything left pending. The row lock in `ledger._sequence` keeps two sealers apart."""
 
 from django_tasks import task
 

@@ -14,7 +14,7 @@ from ipcity.evidence.core.bundle import HASH_ONLY_NOTE, verify_bundle
 from ipcity.evidence.core.tiles import entry_bundle, parse_path, published_sizes_for, tile_bytes
 from ipcity.evidence.keys import log_keys
 from ipcity.evidence.kinds import KINDS
-from ipcity.evidence.ledger import bundle_text, latest_checkpoint, log_tree, published_size, seal
+from ipcity.evidence.ledger import bundle_text, latest_checkpoint, log_tree, published_size
 from ipcity.evidence.models import LogCheckpoint, NotarizationRequest, Registration
 from ipcity.evidence.notarization import (
     notarization_actions,
@@ -24,7 +24,7 @@ from ipcity.evidence.notarization import (
     notary_choices,
 )
 from ipcity.evidence.selectors import registration_get, registration_statistics, registrations_for
-from ipcity.evidence.services import RateLimited, registration_create
+from ipcity.evidence.services import RateLimited, registration_create, registration_seal
 from ipcity.web.forms import form_errors_from
 from ipcity.web.paging import page_of
 from ipcity.web.params import InputRefused
@@ -90,7 +90,7 @@ def new(request, kind):
         except RateLimited as exc:
             form.add_error(None, str(exc))
         else:
-            seal(registration)  # the user waits for the certificate: seal now rather than at the next tick
+            registration_seal(registration)  # the user waits for the certificate: seal now rather than at the next tick
             messages.success(request, "登记成功，证书已生成" if created else "该文件此前已登记，以下是原有证书")
             return redirect("evidence:registration", pk=registration.pk)
     return render(request, "evidence/new.html", {"nav": "evidence", "kind": spec, "form": form})

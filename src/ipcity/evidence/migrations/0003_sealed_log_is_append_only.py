@@ -3,7 +3,7 @@
 - a registration is never deleted (it was acknowledged to its submitter the moment it was stored);
 - its content columns (leaf, digests, salts, metadata, submitter, time, …) never change, pending or sealed;
 - the sequencer seals a pending row exactly once: one UPDATE that sets `index`, `checkpoint_id` and `sequenced_at`
-  from NULL (Registration.objects.bulk_update in ledger._sequence); after that the row does not change at all;
+  from NULL (Registration.objects.mark_sealed in ledger._sequence); after that the row does not change at all;
 - a published checkpoint is never changed or deleted.
 
 A changed leaf would otherwise make every later checkpoint inconsistent with what the witness cosigned, and the
