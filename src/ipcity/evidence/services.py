@@ -77,8 +77,8 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
                         filename: str = "", sha256: str = "", sm3: str = "", salted: bool = False,
                         sealed_by_caller: bool = False) -> tuple[Registration, bool]:
     """Register a file (its chunks) or only its hashes. Returns the registration and whether it is new. A caller that
-    seals it at once (`ledger.seal`, the registrant waiting for the certificate) queues no sealing task; the worker's
-    housekeeping still seals whatever that left pending."""
+    seals it at once (`registration_seal`: the registrant waits for the certificate) queues no sealing task; the
+    worker's housekeeping still seals whatever that left pending."""
     require_perm(actor, Perm.EVIDENCE_REGISTER)
     if actor.organization_id is None:
         raise PermissionDenied("账号未归属任何机构，不能登记")
