@@ -62,19 +62,23 @@ def test_a_sequencer_that_finds_the_waiting_registration_sealed_by_another_serve
     assert LogCheckpoint.objects.count() == 1 and Registration.objects.get(pk=later.pk).index is None
 
 
-
 @override_settings(EVIDENCE_RATE_PER_MINUTE=1000)
 def test_a_backlog_larger_than_one_statement_can_carry_is_sealed_in_one_checkpoint(people):
     """SQLite before 3.32 takes at most 999 parameters in a statement; a backlog sealed in one too large would fail
     every time, and the log would stop sealing."""
     from django.db import connection
 
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
     user = people["enterprise_user"]
     backlog = [_pending(user, 100 + n) for n in range(400)]
-    checkpoint = ledger.sequence_pending()
+    if connection.vendor == "sqlite":
+        limit = sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER
+        previous = connection.connection.setlimit(limit, 999)
+        try:
+            checkpoint = ledger.sequence_pending()
+        finally:  # the connection serves this worker's later tests
+            connection.connection.setlimit(limit, previous)
+    else:
+        checkpoint = ledger.sequence_pending()
     assert checkpoint.size == 400
     assert sorted(Registration.objects.filter(checkpoint=checkpoint).values_list("index", flat=True)) == \
         list(range(400))
