@@ -124,6 +124,8 @@ if DATABASE_URL:
     if not DATABASE_URL.startswith(("postgres://", "postgresql://", "sqlite:///")):
         raise ImproperlyConfigured("DATABASE_URL must start with postgres://, postgresql:// or sqlite:///")
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["ENGINE"] = "ipcity.sqlite"  # writers take turns (ipcity/sqlite/base.py)
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         try:
             import psycopg  # noqa: F401
@@ -135,7 +137,7 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "ipcity.sqlite",  # Django's, with writers taking turns within a process (ipcity/sqlite/base.py)
             "NAME": DATA_DIR / "ipcity.sqlite3",
             # Kept open by each worker thread, as on PostgreSQL: opening one per request ran the PRAGMAs below every
             # time, and setting the journal mode waits for the write lock, so under load every request queued on it.

@@ -17,3 +17,8 @@ EVIDENCE_SEAL_MERGE_SECONDS = 0  # one registration after another seals at once 
 # Each test process keeps its computed values in memory (keys carry the registry version's random token, so tests
 # never meet each other's values); tests of the shared file cache set their own.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+
+if DATABASES["default"]["ENGINE"] == "ipcity.sqlite":  # noqa: F405
+    # Django's in-memory test database, named so: pytest-django, not knowing this engine for SQLite's, would otherwise
+    # give each xdist worker a test database beside the data file.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}  # noqa: F405
