@@ -83,3 +83,47 @@ def test_a_backlog_larger_than_one_statement_can_carry_is_sealed_in_one_checkpoi
     assert sorted(Registration.objects.filter(checkpoint=checkpoint).values_list("index", flat=True)) == \
         list(range(400))
     assert Registration.objects.get(pk=backlog[-1].pk).index == 399
+
+
+def test_a_registrant_whose_registration_this_server_sealed_is_answered_without_reading_it_again(
+        people, django_capture_on_commit_callbacks, django_assert_num_queries):
+    user = people["enterprise_user"]
+    first, waiting = _pending(user, 6), _pending(user, 7)
+    with django_capture_on_commit_callbacks(execute=True):
+        ledger.seal(first)  # its checkpoint seals every pending registration, `waiting` among them
+    with django_assert_num_queries(0):
+        ledger.seal(waiting)
+    stored = Registration.objects.select_related("checkpoint").get(pk=waiting.pk)
+    assert (waiting.index, waiting.checkpoint, waiting.sequenced_at) == \
+        (stored.index, stored.checkpoint, stored.sequenced_at)
+    assert waiting.checkpoint.size == stored.checkpoint.size == 2
+
+
+def test_what_this_server_sealed_never_answers_for_another_registration_with_the_same_id(
+        people, django_capture_on_commit_callbacks, django_assert_num_queries):
+    """After a database is flushed, ids are given again: the remembered seal of the old row must not answer the new."""
+    user = people["enterprise_user"]
+    sealed = _pending(user, 8)
+    with django_capture_on_commit_callbacks(execute=True):
+        ledger.sequence_pending()
+    same_id = Registration.objects.get(pk=sealed.pk)
+    same_id.leaf = bytes(same_id.leaf).replace(b"trade_secret", b"trade_secreT")
+    with django_assert_num_queries(1):  # read from the database, not taken from memory
+        ledger.seal(same_id)
+
+
+def test_a_checkpoint_that_failed_before_it_committed_is_not_remembered_as_sealed(
+        people, monkeypatch, django_capture_on_commit_callbacks):
+    registration = _pending(people["enterprise_user"], 9)
+
+    def audit_down(**kwargs):
+        raise RuntimeError("审计写入失败")
+
+    monkeypatch.setattr(ledger, "audit_record", audit_down)  # the batch's last write, after the rows were marked
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+        ledger.sequence_pending()
+    monkeypatch.undo()
+    assert Registration.objects.get(pk=registration.pk).index is None
+    with django_capture_on_commit_callbacks(execute=True):
+        ledger.seal(registration)  # found still pending, so sealed now: not taken for sealed by the failed batch
+    assert registration.index == Registration.objects.get(pk=registration.pk).index == 0

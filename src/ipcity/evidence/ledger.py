@@ -4,6 +4,7 @@ registration, appends it to both trees, signs, cosigns and stamps a checkpoint, 
 at any moment leaves either the whole batch published or none of it, and pending rows are already durable."""
 
 import base64
+import collections
 import math
 import os
 import sys
@@ -71,6 +72,34 @@ def sequence_pending(*, limit: int = 50_000, unless_sealed: int | None = None) -
 _seal_lock = threading.Lock()
 _last_sealed = -math.inf  # when this process last made a checkpoint for a waiting request (time.monotonic)
 
+# What this process's checkpoints sealed, once each has committed: (registration id, leaf) -> (index, checkpoint). A
+# request waiting for its certificate takes its own entry and needs no query; one sealed by another server's checkpoint
+# reads its row. The leaf in the key (its submitter commitment is salted at random) keeps an entry from ever answering
+# for another registration given the same id after a database is flushed. Entries nobody here waits for (another
+# server's registrations, registrants who did not wait) are dropped oldest first.
+_sealed_here: collections.OrderedDict[tuple[int, bytes], tuple[int, LogCheckpoint]] = collections.OrderedDict()
+_sealed_here_lock = threading.Lock()
+_SEALED_HERE_LIMIT = 20_000
+
+
+def _remember_sealed(sealed: list[Registration], checkpoint: LogCheckpoint) -> None:
+    with _sealed_here_lock:
+        for row in sealed:
+            _sealed_here[(row.pk, bytes(row.leaf))] = (row.index, checkpoint)
+        while len(_sealed_here) > _SEALED_HERE_LIMIT:
+            _sealed_here.popitem(last=False)
+
+
+def _take_sealed(registration: Registration) -> bool:
+    """Whether one of this process's checkpoints sealed `registration`; if so its index and checkpoint are set on it."""
+    with _sealed_here_lock:
+        found = _sealed_here.pop((registration.pk, bytes(registration.leaf)), None)
+    if found is None:
+        return False
+    registration.index, registration.checkpoint = found
+    registration.sequenced_at = registration.checkpoint.created_at
+    return True
+
 
 def seal(registration: Registration) -> None:
     """Return once `registration` is sealed, sealing it if no one else has. The first waiting request of a process
@@ -82,7 +111,9 @@ def seal(registration: Registration) -> None:
     with_checkpoint = Registration.objects.select_related("checkpoint")
     with _seal_lock:
         # Under load nearly every request finds its registration sealed by the checkpoint made while it waited here:
-        # the same query then answers it.
+        # this process's (no query), or another server's (one query).
+        if _take_sealed(registration):
+            return
         registration.refresh_from_db(from_queryset=with_checkpoint)
         if registration.index is not None:
             return
@@ -91,7 +122,8 @@ def seal(registration: Registration) -> None:
             time.sleep(wait)
         sequence_pending(unless_sealed=registration.pk)
         _last_sealed = time.monotonic()
-    registration.refresh_from_db(from_queryset=with_checkpoint)
+    if not _take_sealed(registration):
+        registration.refresh_from_db(from_queryset=with_checkpoint)
 
 
 @transaction.atomic
@@ -117,6 +149,7 @@ def _sequence(limit: int, unless_sealed: int | None = None) -> LogCheckpoint | N
         size=tree.size, root_sha256=tree.sha256_tree.root().hex(), root_sm3=tree.sm3_tree.root().hex(), note=note,
         timestamp=token, created_at=now)
     Registration.objects.mark_sealed(pending, checkpoint=checkpoint, at=now)
+    transaction.on_commit(lambda: _remember_sealed(pending, checkpoint))
     state.size = tree.size
     state.save(update_fields=["size"])
     audit_record(actor=system_actor(), action="evidence.checkpoint.publish", obj=checkpoint,
