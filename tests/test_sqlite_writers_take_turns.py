@@ -1,9 +1,13 @@
-"""On SQLite one connection writes at a time. The threads of a server process that want to write are served in the
-order they asked, each as soon as the one before it commits or rolls back: left to SQLite's busy handler, a waiting
-writer sleeps and retries, and the evidence sequencer, which every registrant waits for, kept losing to writers that
-retried at a luckier moment. These tests use their own SQLite file, whatever database the suite runs on."""
+"""On SQLite one connection writes at a time. Writers take turns: the threads of a process in the order they asked,
+each as soon as the one before it commits or rolls back, and the processes through a lock the kernel hands on the
+moment it is released. Left to SQLite's busy handler, a waiting writer sleeps and retries, and the evidence sequencer,
+which every registrant waits for, kept losing to writers that retried at a luckier moment. These tests use their own
+SQLite file, whatever database the suite runs on."""
 
 import contextlib
+import signal
+import subprocess
+import sys
 import threading
 import time
 
@@ -14,12 +18,17 @@ from django.db.utils import ConnectionHandler
 from ipcity.sqlite.base import write_turns
 
 
+def _handler(name: str, timeout: float = 5) -> ConnectionHandler:
+    """Connections to the file (each thread gets its own) as the platform configures them."""
+    return ConnectionHandler({"default": {"ENGINE": "ipcity.sqlite", "NAME": name,
+                                          "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": timeout}}})
+
+
 @pytest.fixture
 def database(tmp_path, django_db_blocker):
-    """Connections to a fresh SQLite file (each thread gets its own), with a table `written`."""
+    """A fresh SQLite file in WAL mode with a table `written`; the handler and the file's name."""
     name = str(tmp_path / "turns.sqlite3")
-    handler = ConnectionHandler({"default": {"ENGINE": "ipcity.sqlite", "NAME": name,
-                                             "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 5}}})
+    handler = _handler(name)
     with django_db_blocker.unblock():
         with handler["default"].cursor() as cursor:
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -45,15 +54,20 @@ def transaction(handler):
         connection.set_autocommit(True)
 
 
-def _write(handler, writer: str, *, timeout: float | None = None) -> None:
-    connection = handler["default"]
-    if timeout is not None:
-        connection.settings_dict["OPTIONS"] = {**connection.settings_dict["OPTIONS"], "timeout": timeout}
+def _write(handler, writer: str) -> None:
     try:
         with transaction(handler) as cursor:
             cursor.execute("INSERT INTO written VALUES (%s)", [writer])
     finally:
-        connection.close()
+        handler["default"].close()
+
+
+def _write_in_autocommit(handler, writer: str) -> None:
+    try:
+        with handler["default"].cursor() as cursor:
+            cursor.execute("INSERT INTO written VALUES (%s)", [writer])
+    finally:
+        handler["default"].close()
 
 
 def _written(handler) -> list[str]:
@@ -65,7 +79,7 @@ def _written(handler) -> list[str]:
 def _waiting(name: str, count: int) -> None:
     deadline = time.monotonic() + 5
     while len(write_turns(name)._waiting) < count:
-        assert time.monotonic() < deadline, f"{count} writers never queued"
+        assert time.monotonic() < deadline, f"{count} writers never queued for their turn"
         time.sleep(0.005)
 
 
@@ -75,7 +89,8 @@ def test_writers_kept_waiting_write_in_the_order_they_asked_once_the_writer_befo
     with transaction(handler) as cursor:
         cursor.execute("INSERT INTO written VALUES ('first')")
         for n in range(1, 6):
-            thread = threading.Thread(target=_write, args=(handler, f"writer {n}"))
+            write = _write_in_autocommit if n == 3 else _write  # a save() outside a transaction waits its turn too
+            thread = threading.Thread(target=write, args=(handler, f"writer {n}"))
             thread.start()
             threads.append(thread)
             _waiting(name, n)
@@ -86,17 +101,18 @@ def test_writers_kept_waiting_write_in_the_order_they_asked_once_the_writer_befo
 
 def test_a_writer_kept_waiting_past_its_timeout_is_told_the_database_is_locked_and_writes_nothing(database):
     handler, name = database
+    impatient = _handler(name, timeout=0.2)
     outcome = []
 
-    def impatient():
+    def write_impatiently():
         try:
-            _write(handler, "impatient", timeout=0.2)
+            _write(impatient, "impatient")
         except OperationalError as exc:
             outcome.append(str(exc))
 
     with transaction(handler) as cursor:
         cursor.execute("INSERT INTO written VALUES ('first')")
-        thread = threading.Thread(target=impatient)
+        thread = threading.Thread(target=write_impatiently)
         thread.start()
         thread.join(5)
     assert outcome == ["database is locked"]
@@ -115,3 +131,97 @@ def test_a_writer_that_fails_and_rolls_back_hands_its_turn_to_the_next_writer(da
             raise RuntimeError("the writer fails mid-transaction")
     thread.join(10)
     assert _written(handler) == ["next"]
+
+
+def test_a_connection_closed_in_the_middle_of_its_transaction_hands_its_turn_to_the_next_writer(database):
+    handler, name = database
+    thread = threading.Thread(target=_write, args=(handler, "next"))
+    connection = handler["default"]
+    connection.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+    connection.cursor().execute("INSERT INTO written VALUES ('lost with its connection')")
+    thread.start()
+    _waiting(name, 1)
+    connection.close()
+    thread.join(10)
+    assert _written(handler) == ["next"]
+
+
+def test_a_writer_whose_begin_fails_gives_its_turn_back(database):
+    """Another program holding SQLite's lock itself (without taking turns) past the writer's timeout."""
+    import sqlite3
+
+    handler, name = database
+    other_program = sqlite3.connect(name, isolation_level=None)
+    other_program.execute("BEGIN IMMEDIATE")
+    refused = _handler(name, timeout=0.2)
+    with pytest.raises(OperationalError, match="database is locked"):
+        with transaction(refused) as cursor:  # its connection stays open, as a server thread's does
+            cursor.execute("INSERT INTO written VALUES ('refused')")
+    other_program.execute("ROLLBACK")
+    other_program.close()
+    _write(handler, "later")
+    refused.close_all()
+    assert _written(handler) == ["later"]
+
+
+def test_a_writer_interrupted_while_it_waits_neither_keeps_nor_loses_the_turn(database):
+    handler, name = database
+    turns = write_turns(name)
+    assert turns.acquire(5)
+
+    def interrupt(signum, frame):
+        raise InterruptedError("signal while waiting")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(InterruptedError):
+            turns.acquire(5)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    turns.release()
+    _write(handler, "after")  # the interrupted waiter left the queue: the turn came back free
+    assert _written(handler) == ["after"]
+
+
+OTHER_PROCESS = """
+import sys, django
+from django.conf import settings
+settings.configure(DATABASES={"default": {"ENGINE": "ipcity.sqlite", "NAME": sys.argv[1],
+                                          "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 5}}})
+django.setup()
+from django.db import connection, transaction
+for n in range(20):
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("INSERT INTO written VALUES (%s)", [f"other process {n}"])
+"""
+
+
+def test_a_writer_in_another_process_gets_its_turn_while_this_process_keeps_writing(database):
+    """The second worker of a server, or the task worker: SQLite's busy handler alone left such a writer waiting
+    seconds on end, and then refused, while the threads of a busy process handed the lock to one another."""
+    handler, name = database
+    other = subprocess.Popen([sys.executable, "-c", OTHER_PROCESS, name], stderr=subprocess.PIPE, text=True)
+    stop = threading.Event()
+
+    def keep_writing(n: int):
+        try:
+            while not stop.is_set():
+                with transaction(handler) as cursor:
+                    cursor.execute("INSERT INTO written VALUES (%s)", [f"busy {n}"])
+                    time.sleep(0.002)  # a transaction's own work, holding the lock
+        finally:
+            handler["default"].close()
+
+    busy = [threading.Thread(target=keep_writing, args=(n,)) for n in range(4)]
+    for thread in busy:
+        thread.start()
+    try:
+        _, errors = other.communicate(timeout=120)
+    finally:
+        stop.set()
+        for thread in busy:
+            thread.join(10)
+    assert other.returncode == 0, errors[-500:]
+    assert sum(writer.startswith("other process") for writer in _written(handler)) == 20

@@ -119,13 +119,21 @@ TEMPLATES = [
     },
 ]
 
+_SQLITE_OPTIONS = {
+    # WAL lets readers work while a writer commits; IMMEDIATE avoids lock upgrades failing mid-transaction.
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+}
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     if not DATABASE_URL.startswith(("postgres://", "postgresql://", "sqlite:///")):
         raise ImproperlyConfigured("DATABASE_URL must start with postgres://, postgresql:// or sqlite:///")
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-        DATABASES["default"]["ENGINE"] = "ipcity.sqlite"  # writers take turns (ipcity/sqlite/base.py)
+        # The same SQLite as the default below, in another place.
+        DATABASES["default"]["ENGINE"] = "ipcity.sqlite"
+        DATABASES["default"]["OPTIONS"] = {**_SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         try:
             import psycopg  # noqa: F401
@@ -137,18 +145,13 @@ if DATABASE_URL:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "ipcity.sqlite",  # Django's, with writers taking turns within a process (ipcity/sqlite/base.py)
+            "ENGINE": "ipcity.sqlite",  # Django's, with writers taking turns (ipcity/sqlite/base.py)
             "NAME": DATA_DIR / "ipcity.sqlite3",
-            # Kept open by each worker thread, as on PostgreSQL: opening one per request ran the PRAGMAs below every
+            # Kept open by each worker thread, as on PostgreSQL: opening one per request ran the PRAGMAs above every
             # time, and setting the journal mode waits for the write lock, so under load every request queued on it.
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": {
-                # WAL lets readers work while a writer commits; IMMEDIATE avoids lock upgrades failing mid-transaction.
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-            },
+            "OPTIONS": dict(_SQLITE_OPTIONS),
         }
     }
 

@@ -3,10 +3,13 @@ EVIDENCE_SEAL_MERGE_SECONDS, so the registrations arriving in between share one 
 the waiting registration already sealed by another makes no checkpoint of its own."""
 
 import sqlite3
+import threading
 import time
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from ipcity.evidence import ledger
 from ipcity.evidence.models import LogCheckpoint, Registration
@@ -66,8 +69,6 @@ def test_a_sequencer_that_finds_the_waiting_registration_sealed_by_another_serve
 def test_a_backlog_larger_than_one_statement_can_carry_is_sealed_in_one_checkpoint(people):
     """SQLite before 3.32 takes at most 999 parameters in a statement; a backlog sealed in one too large would fail
     every time, and the log would stop sealing."""
-    from django.db import connection
-
     user = people["enterprise_user"]
     backlog = [_pending(user, 100 + n) for n in range(400)]
     if connection.vendor == "sqlite":
@@ -85,45 +86,83 @@ def test_a_backlog_larger_than_one_statement_can_carry_is_sealed_in_one_checkpoi
     assert Registration.objects.get(pk=backlog[-1].pk).index == 399
 
 
-def test_a_registrant_whose_registration_this_server_sealed_is_answered_without_reading_it_again(
-        people, django_capture_on_commit_callbacks, django_assert_num_queries):
-    user = people["enterprise_user"]
-    first, waiting = _pending(user, 6), _pending(user, 7)
-    with django_capture_on_commit_callbacks(execute=True):
-        ledger.seal(first)  # its checkpoint seals every pending registration, `waiting` among them
-    with django_assert_num_queries(0):
-        ledger.seal(waiting)
-    stored = Registration.objects.select_related("checkpoint").get(pk=waiting.pk)
-    assert (waiting.index, waiting.checkpoint, waiting.sequenced_at) == \
-        (stored.index, stored.checkpoint, stored.sequenced_at)
-    assert waiting.checkpoint.size == stored.checkpoint.size == 2
+def _waiting_in_another_thread(registration: Registration) -> tuple[threading.Thread, dict]:
+    """A registrant's request waiting for `registration`'s certificate behind this server's busy sequencer (the
+    caller holds the seal lock); what it was answered and how many queries that took are put in the dict."""
+    answer = {}
+
+    def wait_for_certificate():
+        try:
+            with CaptureQueriesContext(connection) as queries:
+                ledger.seal(registration)
+            answer.update(index=registration.index, checkpoint_id=registration.checkpoint_id,
+                          sequenced_at=registration.sequenced_at, queries=len(queries))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=wait_for_certificate)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while (registration.pk, bytes(registration.leaf)) not in ledger._awaited:
+        assert time.monotonic() < deadline, "the registrant never started waiting"
+        time.sleep(0.01)
+    return thread, answer
 
 
-def test_what_this_server_sealed_never_answers_for_another_registration_with_the_same_id(
-        people, django_capture_on_commit_callbacks, django_assert_num_queries):
-    """After a database is flushed, ids are given again: the remembered seal of the old row must not answer the new."""
-    user = people["enterprise_user"]
-    sealed = _pending(user, 8)
-    with django_capture_on_commit_callbacks(execute=True):
-        ledger.sequence_pending()
+def _stored(registration: Registration) -> dict:
+    row = Registration.objects.get(pk=registration.pk)
+    return {"index": row.index, "checkpoint_id": row.checkpoint_id, "sequenced_at": row.sequenced_at}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_registrant_waiting_while_this_server_seals_is_answered_without_reading_its_registration_again(people):
+    waiting = _pending(people["enterprise_user"], 6)
+    with ledger._seal_lock:  # this server's sequencer is busy: the registrant waits behind it
+        thread, answer = _waiting_in_another_thread(waiting)
+        checkpoint = ledger.sequence_pending()
+    thread.join(10)
+    assert answer.pop("queries") == 0
+    assert answer == _stored(waiting) and answer["checkpoint_id"] == checkpoint.pk
+    assert ledger._awaited == {} and ledger._sealed_here == {}  # nothing kept once nobody waits
+
+
+@pytest.mark.django_db(transaction=True)
+def test_what_this_server_sealed_never_answers_for_another_registration_with_the_same_id(people):
+    """After a database is flushed, ids are given again: a registrant waiting for the old row must not be answered
+    with the seal of the new one."""
+    sealed = _pending(people["enterprise_user"], 8)
     same_id = Registration.objects.get(pk=sealed.pk)
     same_id.leaf = bytes(same_id.leaf).replace(b"trade_secret", b"trade_secreT")
-    with django_assert_num_queries(1):  # read from the database, not taken from memory
-        ledger.seal(same_id)
+    with ledger._seal_lock:
+        thread, answer = _waiting_in_another_thread(same_id)
+        ledger.sequence_pending()
+    thread.join(10)
+    assert answer["queries"] >= 1  # read from the database, not taken from what was sealed for the other leaf
 
 
-def test_a_checkpoint_that_failed_before_it_committed_is_not_remembered_as_sealed(
-        people, monkeypatch, django_capture_on_commit_callbacks):
-    registration = _pending(people["enterprise_user"], 9)
+@pytest.mark.django_db(transaction=True)
+def test_a_checkpoint_that_failed_before_it_committed_does_not_answer_the_registrant_waiting_for_it(people,
+                                                                                                    monkeypatch):
+    waiting = _pending(people["enterprise_user"], 9)
 
     def audit_down(**kwargs):
         raise RuntimeError("审计写入失败")
 
-    monkeypatch.setattr(ledger, "audit_record", audit_down)  # the batch's last write, after the rows were marked
-    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True):
+    with ledger._seal_lock:
+        thread, answer = _waiting_in_another_thread(waiting)
+        monkeypatch.setattr(ledger, "audit_record", audit_down)  # the batch's last write, after the rows were marked
+        with pytest.raises(RuntimeError):
+            ledger.sequence_pending()
+        monkeypatch.undo()
+    thread.join(10)
+    answer.pop("queries")
+    assert answer == _stored(waiting) and answer["index"] == 0  # sealed by the registrant's own request, afterwards
+
+
+def test_checkpoints_nobody_here_waits_for_leave_nothing_in_memory(people, django_capture_on_commit_callbacks):
+    user = people["enterprise_user"]
+    for n in range(10, 13):
+        _pending(user, n)
+    with django_capture_on_commit_callbacks(execute=True) as committed:
         ledger.sequence_pending()
-    monkeypatch.undo()
-    assert Registration.objects.get(pk=registration.pk).index is None
-    with django_capture_on_commit_callbacks(execute=True):
-        ledger.seal(registration)  # found still pending, so sealed now: not taken for sealed by the failed batch
-    assert registration.index == Registration.objects.get(pk=registration.pk).index == 0
+    assert len(committed) == 1 and ledger._sealed_here == {}

@@ -5,6 +5,7 @@ at any moment leaves either the whole batch published or none of it, and pending
 
 import base64
 import collections
+import contextlib
 import math
 import os
 import sys
@@ -72,28 +73,43 @@ def sequence_pending(*, limit: int = 50_000, unless_sealed: int | None = None) -
 _seal_lock = threading.Lock()
 _last_sealed = -math.inf  # when this process last made a checkpoint for a waiting request (time.monotonic)
 
-# What this process's checkpoints sealed, once each has committed: (registration id, leaf) -> (index, checkpoint). A
-# request waiting for its certificate takes its own entry and needs no query; one sealed by another server's checkpoint
-# reads its row. The leaf in the key (its submitter commitment is salted at random) keeps an entry from ever answering
-# for another registration given the same id after a database is flushed. Entries nobody here waits for (another
-# server's registrations, registrants who did not wait) are dropped oldest first.
-_sealed_here: collections.OrderedDict[tuple[int, bytes], tuple[int, LogCheckpoint]] = collections.OrderedDict()
+# What this process's checkpoints sealed for the requests waiting here, once each checkpoint has committed:
+# (registration id, leaf) -> (index, checkpoint). A waiting request takes its own entry and needs no query; one sealed
+# by another server's checkpoint reads its row. Entries are made only for registrations awaited at that moment and go
+# when their last waiter does, so what is held never outlives the wait (a database restored later cannot meet an old
+# entry) nor grows with what nobody here waits for. The leaf in the key (its submitter commitment is salted at random)
+# keeps an entry from answering for another registration given the same id after a database is flushed.
+_awaited: collections.Counter[tuple[int, bytes]] = collections.Counter()
+_sealed_here: dict[tuple[int, bytes], tuple[int, LogCheckpoint]] = {}
 _sealed_here_lock = threading.Lock()
-_SEALED_HERE_LIMIT = 20_000
 
 
 def _remember_sealed(sealed: list[Registration], checkpoint: LogCheckpoint) -> None:
     with _sealed_here_lock:
         for row in sealed:
-            _sealed_here[(row.pk, bytes(row.leaf))] = (row.index, checkpoint)
-        while len(_sealed_here) > _SEALED_HERE_LIMIT:
-            _sealed_here.popitem(last=False)
+            key = (row.pk, bytes(row.leaf))
+            if key in _awaited:
+                _sealed_here[key] = (row.index, checkpoint)
 
 
-def _take_sealed(registration: Registration) -> bool:
+@contextlib.contextmanager
+def _awaiting(key: tuple[int, bytes]):
+    with _sealed_here_lock:
+        _awaited[key] += 1
+    try:
+        yield
+    finally:
+        with _sealed_here_lock:
+            _awaited[key] -= 1
+            if not _awaited[key]:
+                del _awaited[key]
+                _sealed_here.pop(key, None)
+
+
+def _take_sealed(registration: Registration, key: tuple[int, bytes]) -> bool:
     """Whether one of this process's checkpoints sealed `registration`; if so its index and checkpoint are set on it."""
     with _sealed_here_lock:
-        found = _sealed_here.pop((registration.pk, bytes(registration.leaf)), None)
+        found = _sealed_here.get(key)
     if found is None:
         return False
     registration.index, registration.checkpoint = found
@@ -109,21 +125,23 @@ def seal(registration: Registration) -> None:
     A registration arriving after a quiet spell is sealed at once."""
     global _last_sealed
     with_checkpoint = Registration.objects.select_related("checkpoint")
-    with _seal_lock:
-        # Under load nearly every request finds its registration sealed by the checkpoint made while it waited here:
-        # this process's (no query), or another server's (one query).
-        if _take_sealed(registration):
-            return
-        registration.refresh_from_db(from_queryset=with_checkpoint)
-        if registration.index is not None:
-            return
-        wait = _last_sealed + settings.EVIDENCE_SEAL_MERGE_SECONDS - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        sequence_pending(unless_sealed=registration.pk)
-        _last_sealed = time.monotonic()
-    if not _take_sealed(registration):
-        registration.refresh_from_db(from_queryset=with_checkpoint)
+    key = (registration.pk, bytes(registration.leaf))
+    with _awaiting(key):
+        with _seal_lock:
+            # Under load nearly every request finds its registration sealed by the checkpoint made while it waited
+            # here: this process's (no query), or another server's (one query).
+            if _take_sealed(registration, key):
+                return
+            registration.refresh_from_db(from_queryset=with_checkpoint)
+            if registration.index is not None:
+                return
+            wait = _last_sealed + settings.EVIDENCE_SEAL_MERGE_SECONDS - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            sequence_pending(unless_sealed=registration.pk)
+            _last_sealed = time.monotonic()
+        if not _take_sealed(registration, key):
+            registration.refresh_from_db(from_queryset=with_checkpoint)
 
 
 @transaction.atomic

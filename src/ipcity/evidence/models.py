@@ -18,12 +18,13 @@ class RegistrationQuerySet(models.QuerySet):
     def mark_sealed(self, rows: list["Registration"], *, checkpoint: "LogCheckpoint", at) -> None:
         """The sequencer's one write: each pending row gets its index (already set on it), the checkpoint and the time.
         A row found sealed already refuses the whole batch; the statement itself checks, so no query goes before it."""
+        self._for_write = True  # the database writes go to, as QuerySet.update() would choose
         connection = connections[self.db]
         quote, meta = connection.ops.quote_name, self.model._meta
         table, pk, index, checkpoint_column, sequenced_at = (
             quote(meta.db_table), *(quote(meta.get_field(name).column)
                                     for name in ("id", "index", "checkpoint", "sequenced_at")))
-        at = connection.ops.adapt_datetimefield_value(at)
+        at = meta.get_field("sequenced_at").get_db_prep_value(at, connection)  # as the ORM stores it (a naive time too)
         # Three parameters a row (the id twice, the index) and two for the batch, within what the database takes in
         # one statement (999 on SQLite before 3.32: a larger batch would fail every time, and the log stop sealing).
         limit = connection.features.max_query_params
