@@ -185,6 +185,36 @@ def test_a_writer_interrupted_while_it_waits_neither_keeps_nor_loses_the_turn(da
     assert _written(handler) == ["after"]
 
 
+def test_a_writer_waiting_for_another_process_gives_up_at_its_timeout_and_leaves_the_turn_free(database):
+    """Another process keeps its turn (a long import): the writer here is refused at its timeout, as SQLite itself
+    would refuse it, rather than waiting as long as the other process writes."""
+    import fcntl
+    import os
+
+    handler, name = database
+    other_process = os.open(f"{name}-turns", os.O_RDWR | os.O_CREAT)  # a lock of its own, as another process's would be
+    fcntl.flock(other_process, fcntl.LOCK_EX)
+    outcome = []
+
+    def write_impatiently():
+        try:
+            _write(_handler(name, timeout=0.2), "refused")
+        except OperationalError as exc:
+            outcome.append(str(exc))
+
+    try:
+        thread = threading.Thread(target=write_impatiently)
+        thread.start()
+        thread.join(10)
+        assert not thread.is_alive(), "the writer waited on past its timeout"
+    finally:
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+        os.close(other_process)
+    assert outcome == ["database is locked"]
+    _write(handler, "later")  # the lock the writer's wait won after it gave up was handed back
+    assert _written(handler) == ["later"]
+
+
 OTHER_PROCESS = """
 import sys, django
 from django.conf import settings

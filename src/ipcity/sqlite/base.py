@@ -15,6 +15,7 @@ import contextlib
 import os
 import re
 import threading
+import time
 
 from django.db.backends.sqlite3 import base
 
@@ -34,25 +35,26 @@ class WriteTurns:
         self._mutex = threading.Lock()
         self._waiting: collections.deque[threading.Lock] = collections.deque()
         self._held = False
-        self._lock_file = os.open(f"{path}-turns", os.O_RDWR | os.O_CREAT, 0o600) if fcntl else None
+        self._between_processes = ProcessTurn(f"{path}-turns") if fcntl else None
 
     def acquire(self, timeout: float) -> bool:
-        """True once it is this caller's turn; False if the turn did not come within `timeout` seconds from this
-        process's other writers. Waiting on another process has no time limit here: only the thread whose turn it is
-        in this process waits for it, and SQLite's own lock already waits for what another process writes."""
-        if not self._acquire_in_process(min(timeout, threading.TIMEOUT_MAX)):
+        """True once it is this caller's turn; False if it did not come within `timeout` seconds (from this process's
+        other writers, and then from the other processes')."""
+        deadline = time.monotonic() + min(timeout, threading.TIMEOUT_MAX)
+        if not self._acquire_in_process(deadline - time.monotonic()):
             return False
         try:
-            if self._lock_file is not None:
-                fcntl.flock(self._lock_file, fcntl.LOCK_EX)
+            if self._between_processes is None or self._between_processes.acquire(deadline - time.monotonic()):
+                return True
         except BaseException:
             self._hand_over()
             raise
-        return True
+        self._hand_over()
+        return False
 
     def release(self) -> None:
-        if self._lock_file is not None:
-            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
+        if self._between_processes is not None:
+            self._between_processes.release()
         self._hand_over()
 
     def _acquire_in_process(self, timeout: float) -> bool:
@@ -85,6 +87,57 @@ class WriteTurns:
                 self._waiting.popleft().release()  # still held: the next waiter has it now
             else:
                 self._held = False
+
+
+class ProcessTurn:
+    """The processes' turn: an exclusive lock on a file beside the database. The kernel gives it to a waiting process
+    the moment it is released. A wait runs in a thread of its own, so that the writer waiting can give up at its
+    timeout (flock has none); the lock, once that thread has it, is handed straight back if the writer gave up.
+    Only the writer whose turn it is in this process ever calls acquire()."""
+
+    def __init__(self, path: str):
+        self._file = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        self._state = threading.Condition()
+        self._wanted = self._granted = self._waiting_in_kernel = False
+        self._waiter: threading.Thread | None = None
+
+    def acquire(self, timeout: float) -> bool:
+        with self._state:
+            # Not while the waiting thread is still in flock for a writer that gave up: the lock is this file's, so
+            # its wait would end on our own lock, and it would hand that straight back.
+            if not self._waiting_in_kernel:
+                try:
+                    fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return True
+                except BlockingIOError:  # another process writes
+                    pass
+            self._wanted = True
+            if self._waiter is None:
+                self._waiter = threading.Thread(target=self._wait_for_the_lock, name="sqlite-turns", daemon=True)
+                self._waiter.start()
+            self._state.notify_all()
+            granted = self._state.wait_for(lambda: self._granted, max(timeout, 0))
+            self._wanted = self._granted = False
+            self._state.notify_all()
+            return granted
+
+    def release(self) -> None:
+        fcntl.flock(self._file, fcntl.LOCK_UN)
+
+    def _wait_for_the_lock(self) -> None:
+        while True:
+            with self._state:
+                self._state.wait_for(lambda: self._wanted)
+                self._waiting_in_kernel = True
+            fcntl.flock(self._file, fcntl.LOCK_EX)
+            with self._state:
+                self._waiting_in_kernel = False
+                if self._wanted:
+                    self._granted = True
+                    self._state.notify_all()
+                    self._state.wait_for(lambda: not self._granted)  # taken by the writer, who releases it
+                else:  # the writer gave up meanwhile
+                    fcntl.flock(self._file, fcntl.LOCK_UN)
 
 
 _turns: dict[str, WriteTurns] = {}
