@@ -215,6 +215,77 @@ def test_a_writer_waiting_for_another_process_gives_up_at_its_timeout_and_leaves
     assert _written(handler) == ["later"]
 
 
+def test_a_writer_with_no_time_to_wait_is_told_the_database_is_locked(database):
+    handler, name = database
+    outcome = []
+
+    def write_at_once():
+        try:
+            _write(_handler(name, timeout=0), "at once")
+        except OperationalError as exc:
+            outcome.append(str(exc))
+
+    with transaction(handler) as cursor:
+        cursor.execute("INSERT INTO written VALUES ('first')")
+        thread = threading.Thread(target=write_at_once)
+        thread.start()
+        thread.join(5)
+    assert outcome == ["database is locked"]
+
+
+def test_a_writer_interrupted_while_another_process_writes_leaves_the_turn_to_whoever_comes_next(database):
+    import fcntl
+    import os
+
+    handler, name = database
+    _write(handler, "first")  # the turns file exists
+    other_process = os.open(f"{name}-turns", os.O_RDONLY)
+    fcntl.flock(other_process, fcntl.LOCK_EX)
+
+    def interrupt(signum, frame):
+        raise InterruptedError("signal while waiting")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(InterruptedError):
+            write_turns(name).acquire(5)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    try:
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+        time.sleep(0.2)  # time for this process's waiting thread to take the lock, were it still wanted
+        fcntl.flock(other_process, fcntl.LOCK_EX | fcntl.LOCK_NB)  # not kept for a writer who is gone
+        assert not write_turns(name).acquire(0.3), "given a turn while the other process writes"
+        fcntl.flock(other_process, fcntl.LOCK_UN)
+    finally:
+        os.close(other_process)
+    _write(handler, "after")  # this process's turn came back
+    assert _written(handler) == ["first", "after"]
+
+
+def test_another_account_that_may_write_the_database_may_take_turns_on_it(tmp_path, django_db_blocker):
+    """The account that migrated first and the service account that serves: the turns file is as readable as the
+    database, whoever made it."""
+    import os
+    import stat
+
+    name = str(tmp_path / "shared.sqlite3")
+    handler = _handler(name)
+    previous = os.umask(0o022)
+    try:
+        with django_db_blocker.unblock():
+            with handler["default"].cursor() as cursor:
+                cursor.execute("CREATE TABLE written (writer TEXT)")
+            os.chmod(name, 0o664)
+            _write(handler, "first")
+    finally:
+        os.umask(previous)
+        handler.close_all()
+    assert stat.S_IMODE(os.stat(f"{name}-turns").st_mode) == 0o644  # read is all flock needs
+
+
 OTHER_PROCESS = """
 import sys, django
 from django.conf import settings

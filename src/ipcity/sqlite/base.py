@@ -12,6 +12,7 @@ goes next. In-memory databases, private to their process, take no turns."""
 
 import collections
 import contextlib
+import logging
 import os
 import re
 import threading
@@ -24,6 +25,7 @@ try:
 except ImportError:  # not a POSIX system: the threads of a process still take turns
     fcntl = None
 
+logger = logging.getLogger(__name__)
 _WRITE = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 
 
@@ -35,7 +37,7 @@ class WriteTurns:
         self._mutex = threading.Lock()
         self._waiting: collections.deque[threading.Lock] = collections.deque()
         self._held = False
-        self._between_processes = ProcessTurn(f"{path}-turns") if fcntl else None
+        self._between_processes = ProcessTurn.beside(path)
 
     def acquire(self, timeout: float) -> bool:
         """True once it is this caller's turn; False if it did not come within `timeout` seconds (from this process's
@@ -66,7 +68,7 @@ class WriteTurns:
             turn.acquire()
             self._waiting.append(turn)
         try:
-            if turn.acquire(timeout=timeout):
+            if turn.acquire(timeout=max(timeout, 0)):
                 return True  # handed over by _hand_over()
         except BaseException:  # interrupted while waiting: leave the queue, or pass on a turn given meanwhile
             with self._mutex:
@@ -95,11 +97,35 @@ class ProcessTurn:
     timeout (flock has none); the lock, once that thread has it, is handed straight back if the writer gave up.
     Only the writer whose turn it is in this process ever calls acquire()."""
 
-    def __init__(self, path: str):
-        self._file = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    def __init__(self, file: int):
+        self._file = file
         self._state = threading.Condition()
         self._wanted = self._granted = self._waiting_in_kernel = False
+        self._failed: OSError | None = None
         self._waiter: threading.Thread | None = None
+
+    @classmethod
+    def beside(cls, path: str) -> "ProcessTurn | None":
+        """The turn for the database at `path`; None where there can be none (no flock, a `file:` URI, a file this
+        account cannot open), and then only the threads of each process take turns."""
+        if fcntl is None or path.startswith("file:"):
+            return None
+        try:
+            database = os.stat(path)
+        except OSError:
+            database = None
+        # Read-only is enough for flock; the database's own mode and owner, so that any account that may write to the
+        # database may take turns on it (as SQLite makes its -wal and -shm files), whoever wrote first.
+        mode = database.st_mode & 0o666 if database is not None else 0o600
+        try:
+            file = os.open(f"{path}-turns", os.O_RDONLY | os.O_CREAT, mode)
+        except OSError as exc:
+            logger.warning("SQLite 写入轮转文件无法打开（%s），各进程之间不轮转，只由 SQLite 自己的锁排队", exc)
+            return None
+        if database is not None and os.geteuid() == 0:
+            with contextlib.suppress(OSError):
+                os.fchown(file, database.st_uid, database.st_gid)
+        return cls(file)
 
     def acquire(self, timeout: float) -> bool:
         with self._state:
@@ -111,15 +137,24 @@ class ProcessTurn:
                     return True
                 except BlockingIOError:  # another process writes
                     pass
-            self._wanted = True
-            if self._waiter is None:
+            self._wanted, self._failed = True, None
+            if self._waiter is None or not self._waiter.is_alive():
                 self._waiter = threading.Thread(target=self._wait_for_the_lock, name="sqlite-turns", daemon=True)
                 self._waiter.start()
             self._state.notify_all()
-            granted = self._state.wait_for(lambda: self._granted, max(timeout, 0))
-            self._wanted = self._granted = False
-            self._state.notify_all()
-            return granted
+            try:
+                self._state.wait_for(lambda: self._granted or self._failed is not None, max(timeout, 0))
+                if self._failed is not None:  # SQLite's own lock still keeps the write correct: go on without
+                    logger.warning("SQLite 进程间写入轮转失败（%s），本次写入只由 SQLite 自己的锁排队", self._failed)
+                    return True
+                return self._granted
+            except BaseException:
+                if self._granted:  # interrupted once the lock was ours: hand it back
+                    fcntl.flock(self._file, fcntl.LOCK_UN)
+                raise
+            finally:
+                self._wanted = self._granted = False
+                self._state.notify_all()
 
     def release(self) -> None:
         fcntl.flock(self._file, fcntl.LOCK_UN)
@@ -129,7 +164,13 @@ class ProcessTurn:
             with self._state:
                 self._state.wait_for(lambda: self._wanted)
                 self._waiting_in_kernel = True
-            fcntl.flock(self._file, fcntl.LOCK_EX)
+            try:
+                fcntl.flock(self._file, fcntl.LOCK_EX)
+            except OSError as exc:  # told to the writer waiting; the next one starts a new waiting thread
+                with self._state:
+                    self._waiting_in_kernel, self._failed = False, exc
+                    self._state.notify_all()
+                return
             with self._state:
                 self._waiting_in_kernel = False
                 if self._wanted:
@@ -142,17 +183,28 @@ class ProcessTurn:
 
 _turns: dict[str, WriteTurns] = {}
 _turns_mutex = threading.Lock()
-_turns_pid = os.getpid()
 
 
 def write_turns(path: str) -> WriteTurns:
-    global _turns, _turns_pid
     with _turns_mutex:
-        if _turns_pid != os.getpid():  # a forked worker: its own turns, and its own lock on the file
-            _turns, _turns_pid = {}, os.getpid()
         if path not in _turns:
             _turns[path] = WriteTurns(path)
         return _turns[path]
+
+
+def _forget_turns_in_child() -> None:
+    """A forked process (a server's worker) takes turns of its own, on a file description of its own: one inherited
+    would be the parent's, and a flock on it the parent's lock too."""
+    global _turns_mutex
+    for turns in _turns.values():
+        if turns._between_processes is not None:
+            with contextlib.suppress(OSError):
+                os.close(turns._between_processes._file)
+    _turns.clear()
+    _turns_mutex = threading.Lock()  # it may have been held by a thread of the parent at the fork
+
+
+os.register_at_fork(after_in_child=_forget_turns_in_child)
 
 
 class TurnTakingCursor(base.SQLiteCursorWrapper):
@@ -170,7 +222,10 @@ class TurnTakingCursor(base.SQLiteCursorWrapper):
 
     @contextlib.contextmanager
     def _turn_for(self, query):
-        if self.connection.in_transaction or not _WRITE.match(query):
+        # A statement inside a transaction is covered by the transaction's turn (or, where SQLite itself ended that
+        # transaction, still by the turn the connection holds). Outside one, Django writes with plain INSERT, UPDATE
+        # and DELETE statements: DDL runs in migrations' transactions.
+        if self.connection.in_transaction or self.database._holds_turn or not _WRITE.match(query):
             yield
             return
         self.database._take_turn()
