@@ -70,6 +70,24 @@ def _write_in_autocommit(handler, writer: str) -> None:
         handler["default"].close()
 
 
+def _told_another_writer(name: str, timeout: float) -> list[str]:
+    """What a writer of this process with `timeout` was told, writing from a thread of its own: nothing, or the error
+    it got. Fails if it is still waiting well past its timeout."""
+    told = []
+
+    def write():
+        try:
+            _write(_handler(name, timeout=timeout), "another writer")
+        except OperationalError as exc:
+            told.append(str(exc))
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join(timeout + 10)
+    assert not thread.is_alive(), "the writer waited on past its timeout"
+    return told
+
+
 def _written(handler) -> list[str]:
     with handler["default"].cursor() as cursor:
         cursor.execute("SELECT writer FROM written ORDER BY rowid")
@@ -101,21 +119,9 @@ def test_writers_kept_waiting_write_in_the_order_they_asked_once_the_writer_befo
 
 def test_a_writer_kept_waiting_past_its_timeout_is_told_the_database_is_locked_and_writes_nothing(database):
     handler, name = database
-    impatient = _handler(name, timeout=0.2)
-    outcome = []
-
-    def write_impatiently():
-        try:
-            _write(impatient, "impatient")
-        except OperationalError as exc:
-            outcome.append(str(exc))
-
     with transaction(handler) as cursor:
         cursor.execute("INSERT INTO written VALUES ('first')")
-        thread = threading.Thread(target=write_impatiently)
-        thread.start()
-        thread.join(5)
-    assert outcome == ["database is locked"]
+        assert _told_another_writer(name, timeout=0.2) == ["database is locked"]
     _write(handler, "later")  # the turn the impatient writer gave up is not lost
     assert _written(handler) == ["first", "later"]
 
@@ -194,43 +200,20 @@ def test_a_writer_waiting_for_another_process_gives_up_at_its_timeout_and_leaves
     handler, name = database
     other_process = os.open(f"{name}-turns", os.O_RDWR | os.O_CREAT)  # a lock of its own, as another process's would be
     fcntl.flock(other_process, fcntl.LOCK_EX)
-    outcome = []
-
-    def write_impatiently():
-        try:
-            _write(_handler(name, timeout=0.2), "refused")
-        except OperationalError as exc:
-            outcome.append(str(exc))
-
     try:
-        thread = threading.Thread(target=write_impatiently)
-        thread.start()
-        thread.join(10)
-        assert not thread.is_alive(), "the writer waited on past its timeout"
+        assert _told_another_writer(name, timeout=0.2) == ["database is locked"]
     finally:
         fcntl.flock(other_process, fcntl.LOCK_UN)
         os.close(other_process)
-    assert outcome == ["database is locked"]
     _write(handler, "later")  # the lock the writer's wait won after it gave up was handed back
     assert _written(handler) == ["later"]
 
 
 def test_a_writer_with_no_time_to_wait_is_told_the_database_is_locked(database):
     handler, name = database
-    outcome = []
-
-    def write_at_once():
-        try:
-            _write(_handler(name, timeout=0), "at once")
-        except OperationalError as exc:
-            outcome.append(str(exc))
-
     with transaction(handler) as cursor:
         cursor.execute("INSERT INTO written VALUES ('first')")
-        thread = threading.Thread(target=write_at_once)
-        thread.start()
-        thread.join(5)
-    assert outcome == ["database is locked"]
+        assert _told_another_writer(name, timeout=0) == ["database is locked"]
 
 
 def test_a_writer_interrupted_while_another_process_writes_leaves_the_turn_to_whoever_comes_next(database):
