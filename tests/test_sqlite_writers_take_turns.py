@@ -5,7 +5,11 @@ which every registrant waits for, kept losing to writers that retried at a lucki
 SQLite file, whatever database the suite runs on."""
 
 import contextlib
+import fcntl
+import os
 import signal
+import sqlite3
+import stat
 import subprocess
 import sys
 import threading
@@ -88,6 +92,22 @@ def _told_another_writer(name: str, timeout: float) -> list[str]:
     return told
 
 
+def _interrupted_while_waiting(turns) -> None:
+    """A signal whose handler raises arrives while this thread waits for its turn (a command's Ctrl-C)."""
+
+    def interrupt(signum, frame):
+        raise InterruptedError("signal while waiting")
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        with pytest.raises(InterruptedError):
+            turns.acquire(5)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _written(handler) -> list[str]:
     with handler["default"].cursor() as cursor:
         cursor.execute("SELECT writer FROM written ORDER BY rowid")
@@ -154,8 +174,6 @@ def test_a_connection_closed_in_the_middle_of_its_transaction_hands_its_turn_to_
 
 def test_a_writer_whose_begin_fails_gives_its_turn_back(database):
     """Another program holding SQLite's lock itself (without taking turns) past the writer's timeout."""
-    import sqlite3
-
     handler, name = database
     other_program = sqlite3.connect(name, isolation_level=None)
     other_program.execute("BEGIN IMMEDIATE")
@@ -174,18 +192,7 @@ def test_a_writer_interrupted_while_it_waits_neither_keeps_nor_loses_the_turn(da
     handler, name = database
     turns = write_turns(name)
     assert turns.acquire(5)
-
-    def interrupt(signum, frame):
-        raise InterruptedError("signal while waiting")
-
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, 0.2)
-        with pytest.raises(InterruptedError):
-            turns.acquire(5)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    _interrupted_while_waiting(turns)
     turns.release()
     _write(handler, "after")  # the interrupted waiter left the queue: the turn came back free
     assert _written(handler) == ["after"]
@@ -194,9 +201,6 @@ def test_a_writer_interrupted_while_it_waits_neither_keeps_nor_loses_the_turn(da
 def test_a_writer_waiting_for_another_process_gives_up_at_its_timeout_and_leaves_the_turn_free(database):
     """Another process keeps its turn (a long import): the writer here is refused at its timeout, as SQLite itself
     would refuse it, rather than waiting as long as the other process writes."""
-    import fcntl
-    import os
-
     handler, name = database
     other_process = os.open(f"{name}-turns", os.O_RDWR | os.O_CREAT)  # a lock of its own, as another process's would be
     fcntl.flock(other_process, fcntl.LOCK_EX)
@@ -217,25 +221,11 @@ def test_a_writer_with_no_time_to_wait_is_told_the_database_is_locked(database):
 
 
 def test_a_writer_interrupted_while_another_process_writes_leaves_the_turn_to_whoever_comes_next(database):
-    import fcntl
-    import os
-
     handler, name = database
     _write(handler, "first")  # the turns file exists
     other_process = os.open(f"{name}-turns", os.O_RDONLY)
     fcntl.flock(other_process, fcntl.LOCK_EX)
-
-    def interrupt(signum, frame):
-        raise InterruptedError("signal while waiting")
-
-    previous = signal.signal(signal.SIGALRM, interrupt)
-    try:
-        signal.setitimer(signal.ITIMER_REAL, 0.2)
-        with pytest.raises(InterruptedError):
-            write_turns(name).acquire(5)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    _interrupted_while_waiting(write_turns(name))
     try:
         fcntl.flock(other_process, fcntl.LOCK_UN)
         time.sleep(0.2)  # time for this process's waiting thread to take the lock, were it still wanted
@@ -251,9 +241,6 @@ def test_a_writer_interrupted_while_another_process_writes_leaves_the_turn_to_wh
 def test_another_account_that_may_write_the_database_may_take_turns_on_it(tmp_path, django_db_blocker):
     """The account that migrated first and the service account that serves: the turns file is as readable as the
     database, whoever made it."""
-    import os
-    import stat
-
     name = str(tmp_path / "shared.sqlite3")
     handler = _handler(name)
     previous = os.umask(0o022)

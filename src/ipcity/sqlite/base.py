@@ -213,21 +213,25 @@ class TurnTakingCursor(base.SQLiteCursorWrapper):
     database: "DatabaseWrapper"
 
     def execute(self, query, params=None):
-        with self._turn_for(query):
+        if not self._needs_turn(query):
+            return super().execute(query, params)
+        with self._turn():
             return super().execute(query, params)
 
     def executemany(self, query, param_list):
-        with self._turn_for(query):
+        if not self._needs_turn(query):
+            return super().executemany(query, param_list)
+        with self._turn():
             return super().executemany(query, param_list)
 
-    @contextlib.contextmanager
-    def _turn_for(self, query):
+    def _needs_turn(self, query) -> bool:
         # A statement inside a transaction is covered by the transaction's turn (or, where SQLite itself ended that
         # transaction, still by the turn the connection holds). Outside one, Django writes with plain INSERT, UPDATE
         # and DELETE statements: DDL runs in migrations' transactions.
-        if self.connection.in_transaction or self.database._holds_turn or not _WRITE.match(query):
-            yield
-            return
+        return not (self.connection.in_transaction or self.database._holds_turn) and bool(_WRITE.match(query))
+
+    @contextlib.contextmanager
+    def _turn(self):
         self.database._take_turn()
         try:
             yield
