@@ -28,6 +28,61 @@ def test_a_revoked_or_wrong_token_is_refused(people, client):
     assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer ipc_forged").status_code == 401
 
 
+def test_a_token_of_a_deactivated_account_is_refused(people, client):
+    from ipcity.accounts.services import api_token_create
+
+    _, raw = api_token_create(user=people["unit_staff"], name="x")
+    people["unit_staff"].is_active = False
+    people["unit_staff"].save(update_fields=["is_active"])
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 401
+
+
+def test_a_token_request_sees_its_account_and_organization_exactly_as_stored(people, client):
+    """The token's lookup is written out in SQL: every field of the token, the account and its organization reads back
+    as the ORM reads it (SQLite hands back times as text, booleans as integers and JSON as text)."""
+    import datetime as dt
+
+    from ipcity.accounts.services import api_token_create
+
+    member = people["enterprise_user"]
+    member.organization.tags = ["high_tech", "专精特新"]
+    member.organization.is_synthetic = True
+    member.organization.save()
+    member.locked_until = dt.datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
+    member.save()
+    token, raw = api_token_create(user=member, name="x")
+
+    def fields(record):
+        return {field.attname: getattr(record, field.attname) for field in record._meta.concrete_fields}
+
+    written_out = ApiToken.objects.live_with_user(token.token_hash)
+    through_orm = ApiToken.objects.select_related("user__organization").get(pk=token.pk)
+    assert fields(written_out) == fields(through_orm)
+    assert fields(written_out.user) == fields(through_orm.user)
+    assert fields(written_out.user.organization) == fields(through_orm.user.organization)
+    assert written_out.user.organization.tags == ["high_tech", "专精特新"] and written_out.user.is_active is True
+    me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").json()
+    assert me["organization"]["name"] == member.organization.name
+
+
+def test_a_token_of_an_account_without_an_organization_reads_none_for_it(people, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from ipcity.accounts.models import User
+    from ipcity.accounts.services import api_token_create
+
+    # The services give every person an organization; the platform's own account and older rows may have none.
+    loner = User.objects.create_user(username="loner", password="Loner@Test2024", role="enterprise_user")
+    token, raw = api_token_create(user=loner, name="x")
+    found = ApiToken.objects.live_with_user(token.token_hash)
+    with CaptureQueriesContext(connection) as queries:
+        assert found.user.organization is None and found.user.pk == loner.pk
+    assert len(queries) == 0  # loaded with the token, as select_related would
+    me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert me.status_code == 200 and me.json()["organization"] is None
+
+
 def test_a_token_carries_its_users_permissions_not_more(people, client):
     from ipcity.accounts.services import api_token_create
 

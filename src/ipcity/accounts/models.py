@@ -1,12 +1,13 @@
+import functools
 import hashlib
 import secrets
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connections, models
 
 from ipcity import clock
 from ipcity.accounts.roles import Role
-from ipcity.models import Created
+from ipcity.models import Created, WrittenOutColumns
 
 
 class OrgType(models.TextChoices):
@@ -97,8 +98,50 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
+class ApiTokenQuerySet(models.QuerySet):
+    def live_with_user(self, token_hash: str) -> "ApiToken | None":
+        """The unrevoked token of that hash, its user and the user's organization loaded with it (as select_related
+        would), or None. One query written out: every API call runs it, and built through the ORM it cost four times
+        what the database took to answer."""
+        connection = connections[self.db]
+        sql, token, user, organization = _live_token_query(self.db)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [token_hash])
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        found = token.instance(row[:token.width], connection)
+        found_user = user.instance(row[token.width:token.width + user.width], connection)
+        org_values = row[token.width + user.width:]
+        found_org = organization.instance(org_values, connection) if org_values[0] is not None else None
+        User.organization.field.set_cached_value(found_user, found_org)
+        ApiToken.user.field.set_cached_value(found, found_user)
+        return found
+
+
+@functools.cache
+def _live_token_query(database: str):
+    connection = connections[database]
+    quote = connection.ops.quote_name
+    token, user, organization = (WrittenOutColumns(model, alias, connection)
+                                 for model, alias in ((ApiToken, "t"), (User, "u"), (Organization, "o")))
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    sql = (f"SELECT {token.sql}, {user.sql}, {organization.sql} FROM {quote(ApiToken._meta.db_table)} {quote('t')} "
+           f"INNER JOIN {quote(User._meta.db_table)} {quote('u')} "
+           f"ON {quote('u')}.{column(User, 'id')} = {quote('t')}.{column(ApiToken, 'user')} "
+           f"LEFT OUTER JOIN {quote(Organization._meta.db_table)} {quote('o')} "
+           f"ON {quote('o')}.{column(Organization, 'id')} = {quote('u')}.{column(User, 'organization')} "
+           f"WHERE {quote('t')}.{column(ApiToken, 'token_hash')} = %s AND {quote('t')}.{column(ApiToken, 'revoked_at')} IS NULL")
+    return sql, token, user, organization
+
+
 class ApiToken(Created):
     """A bearer token for scripts and other government systems; only its hash is stored."""
+
+    objects = ApiTokenQuerySet.as_manager()
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField("用途", max_length=100)

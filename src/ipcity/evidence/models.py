@@ -46,6 +46,30 @@ class RegistrationQuerySet(models.QuerySet):
     def delete(self):
         raise SealedError("存证登记不可删除")
 
+    # The two reads every registration makes before it is written, written out: built through the ORM they cost five
+    # times what the database took to answer, on the path the registrant waits on.
+    def holders_of(self, sha256: str) -> list[tuple[int, int, str]]:
+        """(id, organization id, kind) of every registration of that SHA-256."""
+        connection = connections[self.db]
+        quote, meta = connection.ops.quote_name, self.model._meta
+        pk, organization, kind, digest = (quote(meta.get_field(name).column)
+                                          for name in ("id", "organization", "kind", "sha256"))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {pk}, {organization}, {kind} FROM {quote(meta.db_table)} WHERE {digest} = %s",
+                           [sha256])
+            return [tuple(row) for row in cursor.fetchall()]
+
+    def submitted_since(self, user_id: int, since) -> int:
+        """How many registrations that user submitted at or after `since` (the registration_rate index answers it)."""
+        connection = connections[self.db]
+        quote, meta = connection.ops.quote_name, self.model._meta
+        submitted_by, created_at = (quote(meta.get_field(name).column) for name in ("submitted_by", "created_at"))
+        since = meta.get_field("created_at").get_db_prep_value(since, connection)  # as the ORM compares it
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {quote(meta.db_table)} "
+                           f"WHERE {submitted_by} = %s AND {created_at} >= %s", [user_id, since])
+            return cursor.fetchone()[0]
+
 
 class CheckpointQuerySet(models.QuerySet):
     def update(self, **kwargs):

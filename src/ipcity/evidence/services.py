@@ -68,7 +68,7 @@ def digest_stream(chunks: Iterable[bytes], *, salt: bytes = b"", limit: int | No
 
 
 def _check_rate(actor, now: dt.datetime) -> None:
-    recent = Registration.objects.filter(submitted_by=actor, created_at__gte=now - dt.timedelta(minutes=1)).count()
+    recent = Registration.objects.submitted_since(actor.pk, now - dt.timedelta(minutes=1))
     if recent >= settings.EVIDENCE_RATE_PER_MINUTE:
         raise RateLimited(f"登记过于频繁：每个账号每分钟最多 {settings.EVIDENCE_RATE_PER_MINUTE} 件，请稍后再试")
 
@@ -97,12 +97,12 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
         notary = notary_named(metadata["notary"])
         if notary is None:
             problems.setdefault("notary", []).append(f"平台上没有名为“{metadata['notary']}”的公证机构")
-    same_digest = None  # for digests given: every registration of that SHA-256 (one query answers both checks)
+    holders = None  # for digests given: (id, organization, kind) of every registration of that SHA-256 (one query)
     if chunks is None and not (_HEX64.match(sha256 or "") and _HEX64.match(sm3 or "")):
         problems.setdefault("sha256", []).append("只登记哈希时，须提供64位小写十六进制的 SHA-256 和 SM3 摘要")
     elif chunks is None:
-        same_digest = list(Registration.objects.filter(sha256=sha256))
-    if same_digest and any(r.organization_id != actor.organization_id for r in same_digest):
+        holders = Registration.objects.holders_of(sha256)
+    if holders and any(organization != actor.organization_id for _, organization, _ in holders):
         problems.setdefault("sha256", []).append(
             "该摘要已由其他机构登记：只登记摘要无法证明持有文件，不能以他人已登记的摘要再次登记")
     if problems:
@@ -114,12 +114,12 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
     if chunks is not None:
         content_salt = secrets.token_bytes(32) if salted else b""
         sha256, sm3, size = digest_stream(chunks, salt=content_salt)
-    if same_digest is None:
-        existing = Registration.objects.filter(organization_id=actor.organization_id, sha256=sha256, kind=kind).first()
-    else:
-        existing = next((r for r in same_digest if r.kind == kind), None)  # all of them the caller's, checked above
+    if holders is None:
+        holders = Registration.objects.holders_of(sha256)
+    existing = next((pk for pk, organization, same_kind in holders  # one at most (registration_once)
+                     if organization == actor.organization_id and same_kind == kind), None)
     if existing is not None:
-        return existing, False
+        return Registration.objects.get(pk=existing), False
     submitter_salt = secrets.token_bytes(16)
     leaf = Leaf(kind=kind, time=format_time(now),
                 submitter=submitter_commitment(submitter_identity(actor.organization), submitter_salt),
