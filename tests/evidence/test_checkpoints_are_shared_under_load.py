@@ -127,6 +127,26 @@ def test_a_registrant_waiting_while_this_server_seals_is_answered_without_readin
 
 
 @pytest.mark.django_db(transaction=True)
+def test_registrants_waiting_here_whom_another_server_sealed_are_answered_by_one_query_between_them(people,
+                                                                                                   monkeypatch):
+    user = people["enterprise_user"]
+    waiting = [_pending(user, 20), _pending(user, 21), _pending(user, 22)]
+    with ledger._seal_lock:
+        waiters = [_waiting_in_another_thread(registration) for registration in waiting]
+        with monkeypatch.context() as another_server:  # its checkpoint tells nobody here
+            another_server.setattr(ledger, "_remember_sealed", lambda *args: None)
+            checkpoint = ledger.sequence_pending()
+    answers = []
+    for thread, answer in waiters:
+        thread.join(10)
+        answers.append(answer)
+    assert sum(answer.pop("queries") for answer in answers) == 1
+    assert answers == [_stored(registration) for registration in waiting]
+    assert {answer["checkpoint_id"] for answer in answers} == {checkpoint.pk}
+    assert ledger._awaited == {} and ledger._sealed_here == {}
+
+
+@pytest.mark.django_db(transaction=True)
 def test_what_this_server_sealed_never_answers_for_another_registration_with_the_same_id(people):
     """After a database is flushed, ids are given again: a registrant waiting for the old row must not be answered
     with the seal of the new one."""
