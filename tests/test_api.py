@@ -138,3 +138,21 @@ def test_a_token_script_writes_without_a_csrf_token_but_a_signed_in_browser_need
     assert forged.status_code == 403
     assert Client(enforce_csrf_checks=True).patch("/api/v1/plan/indicators/cluster_agencies", "{}",
                                                   content_type="application/json").status_code == 401
+
+
+def test_on_postgresql_the_token_lookup_is_prepared_once_per_connection(people, client):
+    """The database plans the token's join once per connection, not on every API call."""
+    import pytest
+    from django.db import connection
+
+    from ipcity.accounts.services import api_token_create
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    _, raw = api_token_create(user=people["unit_staff"], name="x")
+    for _ in range(2):
+        assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%accounts_apitoken%"])
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert len(prepared) == 1 and "token_hash" in prepared[0]

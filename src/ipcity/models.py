@@ -10,6 +10,11 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.db import models
 
+try:
+    from django.db.backends.postgresql.base import ServerBindingCursor
+except ImportError:  # psycopg is installed only for PostgreSQL
+    ServerBindingCursor = None
+
 
 class Created(models.Model):
     created_at = models.DateTimeField()
@@ -59,3 +64,26 @@ class WrittenOutColumns:
             for converter in converters:
                 values[position] = converter(values[position], column, connection)
         return self.model.from_db(connection.alias, self._names, values)
+
+
+if ServerBindingCursor is not None:
+    class _PreparingCursor(ServerBindingCursor):
+        """Binds its parameters on the server and prepares each statement once per connection."""
+
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+
+def written_out_cursor(connection):
+    """The cursor for a written-out query. On PostgreSQL it prepares the statement once per connection, so the server
+    plans it once rather than on every request (the token's three-table join spent 0.3 ms a call planning). While
+    Django logs queries (DEBUG, or a test counting them) it is Django's usual cursor instead, whose log shows the SQL
+    (a prepared statement's would be empty); so it is elsewhere. The ORM keeps its client-side binding (its queries
+    were not written for prepared statements)."""
+    if connection.vendor != "postgresql" or connection.queries_logged:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        return connection.make_cursor(_PreparingCursor(connection.connection))

@@ -135,6 +135,9 @@ if DATABASE_URL:
         DATABASES["default"]["ENGINE"] = "ipcity.sqlite"
         DATABASES["default"]["OPTIONS"] = {**_SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The few written-out queries every request runs ask to be prepared (ipcity.models.written_out_cursor); with
+        # Django's default (None) psycopg would prepare nothing. The ORM's client-side binding never prepares.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
         try:
             import psycopg  # noqa: F401
         except ImportError:

@@ -7,7 +7,7 @@ from django.db import connections, models
 
 from ipcity import clock
 from ipcity.accounts.roles import Role
-from ipcity.models import Created, WrittenOutColumns
+from ipcity.models import Created, WrittenOutColumns, written_out_cursor
 
 
 class OrgType(models.TextChoices):
@@ -105,7 +105,7 @@ class ApiTokenQuerySet(models.QuerySet):
         what the database took to answer."""
         connection = connections[self.db]
         sql, token, user, organization = _live_token_query(self.db)
-        with connection.cursor() as cursor:
+        with written_out_cursor(connection) as cursor:
             cursor.execute(sql, [token_hash])
             row = cursor.fetchone()
         if row is None:

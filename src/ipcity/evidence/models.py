@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import connections, models
 
 from ipcity.evidence.kinds import KINDS
-from ipcity.models import Created
+from ipcity.models import Created, written_out_cursor
 
 
 class SealedError(Exception):
@@ -54,7 +54,7 @@ class RegistrationQuerySet(models.QuerySet):
         quote, meta = connection.ops.quote_name, self.model._meta
         pk, organization, kind, digest = (quote(meta.get_field(name).column)
                                           for name in ("id", "organization", "kind", "sha256"))
-        with connection.cursor() as cursor:
+        with written_out_cursor(connection) as cursor:
             cursor.execute(f"SELECT {pk}, {organization}, {kind} FROM {quote(meta.db_table)} WHERE {digest} = %s",
                            [sha256])
             return [tuple(row) for row in cursor.fetchall()]
@@ -65,7 +65,7 @@ class RegistrationQuerySet(models.QuerySet):
         quote, meta = connection.ops.quote_name, self.model._meta
         submitted_by, created_at = (quote(meta.get_field(name).column) for name in ("submitted_by", "created_at"))
         since = meta.get_field("created_at").get_db_prep_value(since, connection)  # as the ORM compares it
-        with connection.cursor() as cursor:
+        with written_out_cursor(connection) as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {quote(meta.db_table)} "
                            f"WHERE {submitted_by} = %s AND {created_at} >= %s", [user_id, since])
             return cursor.fetchone()[0]
