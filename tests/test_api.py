@@ -2,6 +2,9 @@
 
 import json
 
+import pytest
+from django.db import connection
+
 from ipcity.accounts.models import ApiToken
 from ipcity.accounts.services import api_token_revoke
 
@@ -66,7 +69,6 @@ def test_a_token_request_sees_its_account_and_organization_exactly_as_stored(peo
 
 
 def test_a_token_of_an_account_without_an_organization_reads_none_for_it(people, client):
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from ipcity.accounts.models import User
@@ -140,15 +142,16 @@ def test_a_token_script_writes_without_a_csrf_token_but_a_signed_in_browser_need
                                                   content_type="application/json").status_code == 401
 
 
-def test_on_postgresql_the_token_lookup_is_prepared_once_per_connection(people, client):
-    """The database plans the token's join once per connection, not on every API call."""
-    import pytest
-    from django.db import connection
-
-    from ipcity.accounts.services import api_token_create
-
+def _postgresql_only():
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
+
+
+def test_on_postgresql_the_token_lookup_is_prepared_once_per_connection(people, client):
+    """The database plans the token's join once per connection, not on every API call."""
+    from ipcity.accounts.services import api_token_create
+
+    _postgresql_only()
     _, raw = api_token_create(user=people["unit_staff"], name="x")
     for _ in range(2):
         assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
@@ -156,3 +159,31 @@ def test_on_postgresql_the_token_lookup_is_prepared_once_per_connection(people, 
         cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s", ["%accounts_apitoken%"])
         prepared = [row[0] for row in cursor.fetchall()]
     assert len(prepared) == 1 and "token_hash" in prepared[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_calls_go_on_working_when_a_migration_changes_a_column_the_prepared_lookup_reads(people, client):
+    """Servers keep serving while `ipcity migrate` runs: a column whose type changed under a prepared statement made
+    every call on that connection fail ("cached plan must not change result type") until the connection was
+    replaced."""
+    import psycopg
+
+    from ipcity.accounts.services import api_token_create
+
+    _postgresql_only()
+    _, raw = api_token_create(user=people["unit_staff"], name="x")
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    database = connection.settings_dict
+
+    def migrate_name_to(length: int) -> None:  # as another process's migration would, on its own connection
+        with psycopg.connect(dbname=database["NAME"], host=database["HOST"], port=database["PORT"] or None,
+                             user=database["USER"], password=database["PASSWORD"], autocommit=True) as other:
+            other.execute(f"ALTER TABLE accounts_apitoken ALTER COLUMN name TYPE varchar({length})")
+
+    migrate_name_to(120)
+    try:
+        for _ in range(2):
+            assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200
+    finally:
+        migrate_name_to(100)
+    assert client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {raw}").status_code == 200

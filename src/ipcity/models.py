@@ -12,6 +12,8 @@ from django.db import models
 
 try:
     from django.db.backends.postgresql.base import ServerBindingCursor
+    from psycopg import errors as pg_errors
+    from psycopg.pq import TransactionStatus
 except ImportError:  # psycopg is installed only for PostgreSQL
     ServerBindingCursor = None
 
@@ -71,7 +73,17 @@ if ServerBindingCursor is not None:
         """Binds its parameters on the server and prepares each statement once per connection."""
 
         def execute(self, query, params=None, *, prepare=None, binary=None):
-            return super().execute(query, params, prepare=True, binary=binary)
+            try:
+                return super().execute(query, params, prepare=True, binary=binary)
+            except pg_errors.FeatureNotSupported:
+                # "cached plan must not change result type": a migration changed the type of a column the statement
+                # reads after this connection prepared it (servers keep serving while `ipcity migrate` runs). Outside
+                # a transaction: forget what was prepared and run it again. Inside one, the transaction has failed,
+                # and its rollback makes psycopg forget them.
+                if self.connection.info.transaction_status != TransactionStatus.IDLE:
+                    raise
+                super().execute("DEALLOCATE ALL")
+                return super().execute(query, params, prepare=True, binary=binary)
 
 
 def written_out_cursor(connection):

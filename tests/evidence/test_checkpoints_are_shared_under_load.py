@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
@@ -144,6 +144,43 @@ def test_registrants_waiting_here_whom_another_server_sealed_are_answered_by_one
     assert answers == [_stored(registration) for registration in waiting]
     assert {answer["checkpoint_id"] for answer in answers} == {checkpoint.pk}
     assert ledger._awaited == {} and ledger._sealed_here == {}
+
+
+class _SealLockOpenedLater:
+    """The seal lock, which other threads may take only once `opened` is set."""
+
+    def __init__(self, lock):
+        self.lock, self.owner, self.opened = lock, threading.get_ident(), threading.Event()
+
+    def __enter__(self):
+        if threading.get_ident() != self.owner:
+            self.opened.wait(10)
+        return self.lock.__enter__()
+
+    def __exit__(self, *exc):
+        return self.lock.__exit__(*exc)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sealing_inside_a_transaction_that_rolls_back_answers_no_other_registrant_with_its_checkpoint(people,
+                                                                                                     monkeypatch):
+    """What a transaction has not committed is nobody else's answer: a registrant waiting here is sealed by a
+    checkpoint that exists."""
+    user = people["enterprise_user"]
+    mine, theirs = _pending(user, 60), _pending(user, 61)
+    seal_lock = _SealLockOpenedLater(ledger._seal_lock)
+    monkeypatch.setattr(ledger, "_seal_lock", seal_lock)
+    thread, answer = _waiting_in_another_thread(theirs)
+    with transaction.atomic():  # a command, or a request under ATOMIC_REQUESTS, sealing inside its own transaction
+        ledger.sequence_pending()  # seals both, uncommitted
+        ledger.seal(mine)
+        assert mine.index is not None
+        transaction.set_rollback(True)
+    seal_lock.opened.set()
+    thread.join(10)
+    answer.pop("queries")
+    assert answer == _stored(theirs) and answer["index"] is not None
+    assert LogCheckpoint.objects.filter(pk=answer["checkpoint_id"]).exists()
 
 
 @pytest.mark.django_db(transaction=True)

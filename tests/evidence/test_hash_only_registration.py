@@ -109,6 +109,22 @@ def test_digests_another_organization_registered_as_a_trade_secret_cannot_be_cla
     assert again.status_code == 200 and Registration.objects.count() == 1
 
 
+@pytest.mark.parametrize("ending", ["\n", " ", "\r\n"])
+def test_a_registered_digest_with_a_line_break_or_space_after_it_is_refused_not_claimed(client_for, client, people,
+                                                                                       ending):
+    """A digest is 64 hexadecimal characters and nothing after them: the same digest with a line break appended was
+    taken as new, so another organization could claim what was already registered."""
+    owner = client_for("enterprise_user")
+    digest256, digest_sm3 = content_digests(b"formula: 3 parts resin, 1 part hardener")
+    assert _register_digests(owner, "trade_secret", {"title": "胶粘剂配方", "secret_type": "技术信息"},
+                             digest256, digest_sm3).status_code == 201
+    claim = _register_digests(client_for("university_user"), "trade_secret",
+                              {"title": "我们的配方", "secret_type": "技术信息"}, digest256 + ending, digest_sm3 + ending)
+    assert claim.status_code == 422
+    assert "64位小写十六进制" in json.dumps(claim.json(), ensure_ascii=False)
+    assert Registration.objects.count() == 1
+
+
 def test_a_hash_only_certificate_says_the_platform_never_saw_the_content(client_for, client, people, tmp_path, capsys):
     owner = client_for("enterprise_user")
     salt, secret = bytes(range(32)), b"formula: 3 parts resin, 1 part hardener"

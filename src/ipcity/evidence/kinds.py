@@ -8,7 +8,7 @@ from ipcity.evidence.core.leaf import HASH_ONLY_KINDS, KIND_LABELS
 
 EARLIEST_DATE = dt.date(1900, 1, 1)
 TITLE_FIELDS = ("title", "dataset_name")  # the first one a kind has names the registration
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}\Z")
 
 @dataclass(frozen=True)
 class Field:

@@ -148,6 +148,10 @@ def seal(registration: Registration) -> None:
         # this process's (no query), or another server's (one query for all who wait here).
         if _take_sealed(registration, key):
             return True
+        if transaction.get_connection().in_atomic_block:
+            # Sealing inside the caller's transaction: what it reads is not committed, so it answers only the caller.
+            registration.refresh_from_db(from_queryset=Registration.objects.select_related("checkpoint"))
+            return registration.index is not None
         _read_sealed_elsewhere()
         return _take_sealed(registration, key)
 

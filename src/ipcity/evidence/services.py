@@ -25,7 +25,7 @@ from ipcity.evidence.tasks import seal_pending
 from ipcity.jobs import enqueue_once
 from ipcity.web.uploads import human_size
 
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
 
 
 class RateLimited(Exception):

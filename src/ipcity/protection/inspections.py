@@ -47,7 +47,7 @@ PLAN = Workflow(
              by=OFFICE, guard=_every_subject_has_a_result),
     ))
 INSPECTABLE_TYPES = (OrgType.ENTERPRISE, OrgType.SERVICE_AGENCY)
-_CODE = re.compile(r"^[a-z0-9-]{3,40}$")
+_CODE = re.compile(r"^[a-z0-9-]{3,40}\Z")
 
 
 def subject_key(organization_id: int) -> str:

@@ -15,7 +15,7 @@ from ipcity.audit.services import audit_record
 from ipcity.services.core.guide import ITEM_TYPES, GuideError, parse_guide
 from ipcity.services.models import ServiceGuide, ServiceItem
 
-_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}$")
+_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{2,31}\Z")
 IMPLEMENTING_TYPES = (OrgType.GOVERNMENT_UNIT, OrgType.LEADING_GROUP_OFFICE, OrgType.COURT_PROCURATORATE)
 
 

@@ -19,8 +19,8 @@ BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 # that the submitter registered the digests at that time, not that it held the file. No other kind may be registered
 # without its file.
 HASH_ONLY_KINDS = frozenset({"trade_secret"})
-_HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
+_HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
+_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\Z")
 
 
 class LeafError(ValueError):

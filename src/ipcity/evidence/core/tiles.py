@@ -16,7 +16,7 @@ def encode_index(n: int) -> str:
     return "/".join([f"x{g}" for g in groups[:-1]] + [groups[-1]])
 
 
-_PATH = re.compile(r"^(?P<level>entries|\d{1,2})/(?P<index>(?:x\d{3}/)*\d{3})(?:\.p/(?P<width>\d{1,3}))?$")
+_PATH = re.compile(r"^(?P<level>entries|\d{1,2})/(?P<index>(?:x\d{3}/)*\d{3})(?:\.p/(?P<width>\d{1,3}))?\Z")
 
 
 def parse_path(path: str) -> tuple[str, int, int | None]:

@@ -17,7 +17,7 @@ STOPWORDS = frozenset("""
 技术 领域 本发明 发明 实用新型 外观 设计 涉及 特征 在于 一 种 的 和 与 或 及 等 其 该 是 在 对 为 将 中 上 下 由 从 而 并 了
 需求 希望 寻求 我们 我司 公司 企业 项目 问题 解决 提高 降低 需要 要求 能力
 """.split())
-_TOKEN = re.compile(r"^[\w\u4e00-\u9fff]+$")
+_TOKEN = re.compile(r"^[\w\u4e00-\u9fff]+\Z")
 
 
 def _ready() -> jieba.Tokenizer:

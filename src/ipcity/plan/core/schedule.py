@@ -42,8 +42,8 @@ class PeriodStanding:
     reported_on: dt.date | None
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})\Z")
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])\Z")
 
 
 def _month_end(year: int, month: int) -> dt.date:
