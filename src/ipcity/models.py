@@ -39,7 +39,6 @@ def prefetched(record: models.Model, relation: str) -> list | None:
     return list(cache[relation]) if relation in cache else None
 
 
-
 class WrittenOutColumns:
     """For a query every request runs, written out in SQL because building it through the ORM cost several times what
     the database took to answer: a model's columns as `alias."column", …` (from its own metadata, so a new field is
