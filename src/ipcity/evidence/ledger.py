@@ -124,7 +124,8 @@ def _read_sealed_elsewhere() -> None:
 
 
 def _take_sealed(registration: Registration, key: tuple[int, bytes]) -> bool:
-    """Whether one of this process's checkpoints sealed `registration`; if so its index and checkpoint are set on it."""
+    """Whether what was sealed for the requests waiting here holds `registration`; if so its index and checkpoint are
+    set on it."""
     with _sealed_here_lock:
         found = _sealed_here.get(key)
     if found is None:
