@@ -4,8 +4,10 @@ the URL patterns in order: every address must still reach the view Django's own 
 import io
 import json
 
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
 from django.test import RequestFactory, override_settings
-from django.urls import get_resolver
+from django.urls import get_resolver, set_urlconf
 
 from ipcity.accounts.services import api_token_create
 from ipcity.routing import FixedRouteHandler
@@ -20,6 +22,26 @@ def _call(handler: FixedRouteHandler, method: str, path: str, body: bytes = b"",
     content = b"".join(chunks)
     chunks.close()
     return int(answered["status"].split()[0]), content
+
+
+@pytest.fixture(autouse=True)
+def _thread_urlconf_restored():
+    """Django's resolve_request sets the thread's URLconf (its get_response puts it back for each request): calling it
+    directly here must not leave a test's URLconf to the next test in this thread."""
+    yield
+    set_urlconf(None)
+
+
+MATCH_PARTS = ("func", "args", "kwargs", "url_name", "app_names", "namespaces", "route", "tried", "captured_kwargs",
+               "extra_kwargs", "view_name", "_func_path")
+
+
+def test_every_fixed_address_reaches_what_djangos_resolver_gives_with_every_part_of_the_match():
+    handler, django_handler = FixedRouteHandler(), WSGIHandler()
+    assert len(handler.fixed_addresses()) > 150  # the pages and the API
+    for path in sorted(handler.fixed_addresses()):
+        ours, djangos = (h.resolve_request(RequestFactory().get(path)) for h in (handler, django_handler))
+        assert [getattr(ours, part) for part in MATCH_PARTS] == [getattr(djangos, part) for part in MATCH_PARTS], path
 
 
 @override_settings(ROOT_URLCONF="tests.routes_with_an_earlier_pattern")
@@ -40,8 +62,18 @@ def test_a_view_changing_its_arguments_does_not_change_them_for_the_next_request
     first = handler.resolve_request(RequestFactory().get("/registries/patents/"))
     assert first.kwargs == {"kind": "patents"}
     first.kwargs["kind"] = "trademarks"  # what a middleware's process_view may do to the kwargs it is handed
+    first.extra_kwargs["kind"] = "trademarks"
+    first.namespaces.append("elsewhere")
     second = handler.resolve_request(RequestFactory().get("/registries/patents/"))
-    assert second.kwargs == {"kind": "patents"} and second is not first
+    assert second.kwargs == second.extra_kwargs == {"kind": "patents"} and second.namespaces == []
+
+
+def test_a_handler_made_before_the_urlconf_changed_resolves_by_the_new_one():
+    handler = FixedRouteHandler()
+    assert handler.resolve_request(RequestFactory().get("/login/")).url_name == "login"
+    with override_settings(ROOT_URLCONF="tests.routes_with_an_earlier_pattern"):
+        match = handler.resolve_request(RequestFactory().get("/login/"))
+        assert match.func.__name__ == "by_kind" and match.kwargs == {"kind": "login"}
 
 
 def test_a_request_naming_its_own_urlconf_is_resolved_by_it():

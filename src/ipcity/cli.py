@@ -99,12 +99,11 @@ def cmd_serve(args) -> int:
     else:
         _migrate()
     from django.db import connections
-    from django.urls import get_resolver
     from gunicorn.app.base import BaseApplication
 
+    # Its table of fixed addresses imports every route and API module: once, here, for all the workers.
     from ipcity.wsgi import application
 
-    get_resolver().url_patterns  # noqa: B018 (the routes and every API module, imported once here for all workers)
     connections.close_all()  # the checks' connection must not be shared by the workers forked below
     # What start-up made lives as long as the server: frozen (its garbage collected first), a full collection no longer
     # walks its ~220,000 objects (a pause of about a tenth of a second every thousand or so requests, holding every
