@@ -6,6 +6,8 @@ import json
 
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
 from django.urls import get_resolver, set_urlconf
 
@@ -14,13 +16,20 @@ from ipcity.routing import FixedRouteHandler
 
 
 def _call(handler: FixedRouteHandler, method: str, path: str, body: bytes = b"", **headers) -> tuple[int, bytes]:
-    """A request through the handler as gunicorn makes it: a WSGI environ and start_response."""
+    """A request through the handler as gunicorn makes it: a WSGI environ and start_response. As in Django's test
+    client, the database connection is not closed at the request's start and end: it holds the test's transaction."""
     environ = RequestFactory().generic(method, path, body, content_type="application/json", **headers).environ
     environ["wsgi.input"] = io.BytesIO(body)
     answered = {}
-    chunks = handler(environ, lambda status, response_headers: answered.setdefault("status", status))
-    content = b"".join(chunks)
-    chunks.close()
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        chunks = handler(environ, lambda status, response_headers: answered.setdefault("status", status))
+        content = b"".join(chunks)
+        chunks.close()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     return int(answered["status"].split()[0]), content
 
 
