@@ -3,7 +3,6 @@ never stored. A duplicate returns the existing registration."""
 
 import datetime as dt
 import hashlib
-import re
 import secrets
 from collections.abc import Iterable
 
@@ -15,7 +14,7 @@ from ipcity import clock
 from ipcity.accounts.permissions import require_perm
 from ipcity.accounts.roles import Perm
 from ipcity.audit.services import audit_record
-from ipcity.evidence.core.leaf import Leaf, canonical_json, format_time, submitter_commitment
+from ipcity.evidence.core.leaf import HEX64, Leaf, canonical_json, format_time, submitter_commitment
 from ipcity.evidence.core.sm3 import sm3_pure
 from ipcity.evidence.kinds import KINDS, TITLE_FIELDS, metadata_problems
 from ipcity.evidence.ledger import seal, submitter_identity
@@ -24,8 +23,6 @@ from ipcity.evidence.notarization import notary_named
 from ipcity.evidence.tasks import seal_pending
 from ipcity.jobs import enqueue_once
 from ipcity.web.uploads import human_size
-
-_HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
 
 
 class RateLimited(Exception):
@@ -98,7 +95,7 @@ def registration_create(*, actor, kind: str, metadata: dict, chunks: Iterable[by
         if notary is None:
             problems.setdefault("notary", []).append(f"平台上没有名为“{metadata['notary']}”的公证机构")
     holders = None  # for digests given: (id, organization, kind) of every registration of that SHA-256 (one query)
-    if chunks is None and not (_HEX64.match(sha256 or "") and _HEX64.match(sm3 or "")):
+    if chunks is None and not (HEX64.match(sha256 or "") and HEX64.match(sm3 or "")):
         problems.setdefault("sha256", []).append("只登记哈希时，须提供64位小写十六进制的 SHA-256 和 SM3 摘要")
     elif chunks is None:
         holders = Registration.objects.holders_of(sha256)

@@ -19,7 +19,7 @@ BEIJING = dt.timezone(dt.timedelta(hours=8), "北京时间")
 # that the submitter registered the digests at that time, not that it held the file. No other kind may be registered
 # without its file.
 HASH_ONLY_KINDS = frozenset({"trade_secret"})
-_HEX64 = re.compile(r"^[0-9a-f]{64}\Z")
+HEX64 = re.compile(r"^[0-9a-f]{64}\Z")  # a SHA-256 or SM3 digest as the log writes it
 _TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z\Z")
 
 
@@ -94,6 +94,6 @@ class Leaf:
         if not _TIME.match(self.time):
             return f"时间格式错误：{self.time}"
         for name in ("submitter", "sha256", "sm3", "meta"):
-            if not _HEX64.match(getattr(self, name)):
+            if not HEX64.match(getattr(self, name)):
                 return f"{name} 应为64位小写十六进制"
         return None
