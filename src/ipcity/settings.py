@@ -135,6 +135,10 @@ if DATABASE_URL:
         DATABASES["default"]["ENGINE"] = "ipcity.sqlite"
         DATABASES["default"]["OPTIONS"] = {**_SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's, checking a kept connection before a request uses it (ipcity/postgresql/base.py): after a restart
+        # of the database server, pages go on working rather than failing once per server thread.
+        DATABASES["default"]["ENGINE"] = "ipcity.postgresql"
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
         # The few written-out queries every request runs ask to be prepared (ipcity.models.written_out_cursor); with
         # Django's default (None) psycopg would prepare nothing. The ORM's client-side binding never prepares.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 5)
