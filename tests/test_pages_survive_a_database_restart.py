@@ -82,12 +82,24 @@ def _kept_connection(**settings) -> DatabaseWrapper:
     return kept
 
 
-def _end(kept: DatabaseWrapper) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(%s)", [kept.connection.info.backend_pid])
+@pytest.fixture
+def kept():
+    _postgresql_only()
+    kept = _kept_connection()
+    yield kept
+    kept.close()
+
+
+def _until_something_to_read(kept: DatabaseWrapper) -> None:
     deadline = time.monotonic() + 10
     while not _has_something_to_read(kept.connection.fileno()) and time.monotonic() < deadline:
         time.sleep(0.02)
+
+
+def _end(kept: DatabaseWrapper) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [kept.connection.info.backend_pid])
+    _until_something_to_read(kept)
 
 
 def _request_on(kept: DatabaseWrapper) -> tuple:
@@ -99,43 +111,28 @@ def _request_on(kept: DatabaseWrapper) -> tuple:
 
 
 @pytest.mark.django_db
-def test_a_connection_used_a_moment_ago_with_nothing_to_read_is_not_asked_again(monkeypatch):
-    _postgresql_only()
+def test_a_connection_used_a_moment_ago_with_nothing_to_read_is_not_asked_again(kept, monkeypatch):
     questions = _CountedQuestions(monkeypatch)
-    kept = _kept_connection()
-    try:
-        assert kept.is_usable()
-        assert questions.asked == 0
-    finally:
-        kept.close()
+    assert kept.is_usable()
+    assert questions.asked == 0
 
 
 @pytest.mark.django_db
-def test_a_connection_unused_for_more_than_a_second_is_asked_before_use(monkeypatch):
-    _postgresql_only()
+def test_a_connection_unused_for_more_than_a_second_is_asked_before_use(kept, monkeypatch):
     questions = _CountedQuestions(monkeypatch)
-    kept = _kept_connection()
-    try:
-        later = time.monotonic() + RECENTLY_USED_SECONDS + 0.5
-        monkeypatch.setattr("ipcity.postgresql.base.monotonic", lambda: later)
-        assert kept.is_usable()
-        assert questions.asked == 1
-    finally:
-        kept.close()
+    later = time.monotonic() + RECENTLY_USED_SECONDS + 0.5
+    monkeypatch.setattr("ipcity.postgresql.base.monotonic", lambda: later)
+    assert kept.is_usable()
+    assert questions.asked == 1
 
 
 @pytest.mark.django_db
-def test_a_connection_the_database_server_ended_is_replaced_before_a_request_uses_it():
-    _postgresql_only()
-    kept = _kept_connection()
-    try:
-        ended = kept.connection.info.backend_pid
-        _end(kept)
-        assert not kept.is_usable()
-        assert _request_on(kept) == (1,)
-        assert kept.connection.info.backend_pid != ended
-    finally:
-        kept.close()
+def test_a_connection_the_database_server_ended_is_replaced_before_a_request_uses_it(kept):
+    ended = kept.connection.info.backend_pid
+    _end(kept)
+    assert not kept.is_usable()
+    assert _request_on(kept) == (1,)
+    assert kept.connection.info.backend_pid != ended
 
 
 @pytest.mark.django_db
@@ -155,24 +152,17 @@ def test_a_connection_whose_database_host_vanished_without_a_word_is_replaced_on
 
 
 @pytest.mark.django_db
-def test_a_notification_waiting_on_a_healthy_connection_does_not_get_it_closed(monkeypatch):
-    _postgresql_only()
-    kept = _kept_connection()
-    try:
-        with kept.cursor() as cursor:
-            cursor.execute("LISTEN ipcity_test_channel")
-        with psycopg.connect(_conninfo(), autocommit=True) as other:
-            other.execute("NOTIFY ipcity_test_channel")
-        deadline = time.monotonic() + 10
-        while not _has_something_to_read(kept.connection.fileno()) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        questions = _CountedQuestions(monkeypatch)
-        assert kept.is_usable()
-        assert questions.asked == 1  # something to read: asked, and the answer took the notification in
-        assert kept.is_usable()
-        assert questions.asked == 1
-    finally:
-        kept.close()
+def test_a_notification_waiting_on_a_healthy_connection_does_not_get_it_closed(kept, monkeypatch):
+    with kept.cursor() as cursor:
+        cursor.execute("LISTEN ipcity_test_channel")
+    with psycopg.connect(_conninfo(), autocommit=True) as other:
+        other.execute("NOTIFY ipcity_test_channel")
+    _until_something_to_read(kept)
+    questions = _CountedQuestions(monkeypatch)
+    assert kept.is_usable()
+    assert questions.asked == 1  # something to read: asked, and the answer took the notification in
+    assert kept.is_usable()
+    assert questions.asked == 1
 
 
 @pytest.mark.django_db
