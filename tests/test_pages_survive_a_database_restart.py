@@ -155,7 +155,7 @@ def test_a_connection_whose_database_host_vanished_without_a_word_is_replaced_on
 def test_a_notification_waiting_on_a_healthy_connection_does_not_get_it_closed(kept, monkeypatch):
     with kept.cursor() as cursor:
         cursor.execute("LISTEN ipcity_test_channel")
-    with psycopg.connect(_conninfo(), autocommit=True) as other:
+    with psycopg.connect(database_url_of_the_test_database(), autocommit=True) as other:
         other.execute("NOTIFY ipcity_test_channel")
     _until_something_to_read(kept)
     questions = _CountedQuestions(monkeypatch)
@@ -192,12 +192,6 @@ def test_a_connection_past_descriptor_1023_is_looked_at_as_any_other(monkeypatch
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 
-def _conninfo() -> str:
-    s = connection.settings_dict
-    return psycopg.conninfo.make_conninfo(host=s["HOST"] or "127.0.0.1", port=s["PORT"] or 5432, user=s["USER"],
-                                          password=s["PASSWORD"] or None, dbname=s["NAME"])
-
-
 class _VanishingHost:
     """A TCP relay to the database server standing in for its host. vanish(): the host is gone without closing
     anything (no word reaches the client); the next packet the client sends is refused, as a host that came back, or
@@ -208,7 +202,6 @@ class _VanishingHost:
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.pairs: list[dict] = []
-        self.vanished: set[int] = set()
         threading.Thread(target=self._accept, daemon=True).start()
 
     def _accept(self) -> None:
@@ -217,7 +210,7 @@ class _VanishingHost:
                 client, _ = self.listener.accept()
             except OSError:
                 return
-            pair = {"client": client, "server": socket.create_connection(self.target)}
+            pair = {"client": client, "server": socket.create_connection(self.target), "vanished": False}
             self.pairs.append(pair)
             threading.Thread(target=self._relay, args=(pair, "client", "server"), daemon=True).start()
             threading.Thread(target=self._relay, args=(pair, "server", "client"), daemon=True).start()
@@ -228,7 +221,7 @@ class _VanishingHost:
                 data = pair[source].recv(65536)
             except OSError:
                 data = b""
-            if id(pair) in self.vanished:
+            if pair["vanished"]:
                 if source == "client":  # refused: a reset, not an orderly close
                     pair["client"].setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     pair["client"].close()
@@ -244,7 +237,7 @@ class _VanishingHost:
 
     def vanish(self) -> None:
         for pair in self.pairs:
-            self.vanished.add(id(pair))
+            pair["vanished"] = True
             pair["server"].close()  # the server's side goes; nothing is said to the client
         self.pairs = []
 
